@@ -1,0 +1,6 @@
+/** team-table: the coordination table for teams of AI agents. See README.md. */
+import { runCli } from "./src/cli.ts";
+
+if (import.meta.main) {
+  Deno.exitCode = await runCli(Deno.args);
+}

@@ -1,0 +1,97 @@
+/**
+ * The append-only audit log: one row per state change, written in the same transaction as the
+ * change. Triggers in the schema refuse UPDATE and DELETE, so history cannot be rewritten.
+ */
+import type { Clock } from "./clock.ts";
+import { toIso } from "./clock.ts";
+import { LIMITS } from "./limits.ts";
+import { int, text, textOrNull } from "./rows.ts";
+import type { Statements } from "../db/statements.ts";
+
+export interface AuditEntry {
+  id: number;
+  at: string;
+  agent: string | null;
+  action: string;
+  target: string | null;
+  details: Record<string, unknown>;
+}
+
+export interface AuditRecord {
+  agent: string | null;
+  action: string;
+  target?: string | number | null;
+  details?: Record<string, unknown>;
+}
+
+export interface AuditQuery {
+  agent?: string | undefined;
+  action?: string | undefined;
+  /** Milliseconds since the epoch; entries at or after it. */
+  since?: number | undefined;
+  limit?: number | undefined;
+}
+
+export class AuditLog {
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+
+  constructor(sql: Statements, clock: Clock) {
+    this.#sql = sql;
+    this.#clock = clock;
+  }
+
+  /** Appends one entry. Call inside the transaction that makes the change. */
+  record(entry: AuditRecord): void {
+    this.#sql.get(
+      "INSERT INTO audit_log (at, agent, action, target, details) VALUES (?, ?, ?, ?, ?)",
+    ).run(
+      this.#clock.now(),
+      entry.agent,
+      entry.action,
+      entry.target === undefined || entry.target === null ? null : String(entry.target),
+      JSON.stringify(entry.details ?? {}),
+    );
+  }
+
+  /** Newest first, filtered by agent (exact, case-insensitive), action (exact or `prefix.*`). */
+  query(query: AuditQuery = {}): AuditEntry[] {
+    const where: string[] = [];
+    const params: (string | number)[] = [];
+    if (query.agent !== undefined) {
+      where.push("agent = ? COLLATE NOCASE");
+      params.push(query.agent);
+    }
+    if (query.action !== undefined) {
+      if (query.action.endsWith(".*")) {
+        where.push("action LIKE ? ESCAPE '\\'");
+        params.push(query.action.slice(0, -1).replace(/[\\%_]/g, "\\$&") + "%");
+      } else {
+        where.push("action = ?");
+        params.push(query.action);
+      }
+    }
+    if (query.since !== undefined) {
+      where.push("at >= ?");
+      params.push(query.since);
+    }
+    const limit = Math.min(query.limit ?? LIMITS.auditLimitDefault, LIMITS.auditLimitMax);
+    const sql = `SELECT id, at, agent, action, target, details FROM audit_log
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
+    return this.#sql.get(sql).all(...params, limit).map((row) => ({
+      id: int(row, "id"),
+      at: toIso(int(row, "at")),
+      agent: textOrNull(row, "agent"),
+      action: text(row, "action"),
+      target: textOrNull(row, "target"),
+      details: _parseDetails(text(row, "details")),
+    }));
+  }
+}
+
+function _parseDetails(json: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(json);
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? Object.fromEntries(Object.entries(value))
+    : {};
+}

@@ -1,0 +1,136 @@
+/**
+ * Numbered schema migrations. `PRAGMA user_version` records how many have been applied; each
+ * migration runs once, in order, inside the migrating transaction. Never edit a released
+ * migration: add a new one.
+ */
+import type { DatabaseSync } from "node:sqlite";
+
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: "members, messages with per-recipient deliveries, tasks, shared context, audit",
+    sql: `
+      CREATE TABLE members (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        role TEXT NOT NULL DEFAULT 'agent',
+        capabilities TEXT NOT NULL DEFAULT '[]',
+        status TEXT NOT NULL CHECK (status IN ('active', 'inactive')),
+        registered_at INTEGER NOT NULL,
+        last_seen INTEGER NOT NULL
+      );
+
+      CREATE TABLE tasks (
+        id INTEGER PRIMARY KEY,
+        title TEXT NOT NULL,
+        description TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL,
+        priority TEXT NOT NULL,
+        creator TEXT NOT NULL,
+        assignee TEXT COLLATE NOCASE,
+        result TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        claimed_at INTEGER,
+        completed_at INTEGER
+      );
+      CREATE INDEX tasks_by_status ON tasks (status, id);
+      CREATE INDEX tasks_by_assignee ON tasks (assignee, id);
+
+      -- archived_at here retracts the message for everyone (sender or admin deleted it);
+      -- per-recipient read/archived state lives in deliveries.
+      CREATE TABLE messages (
+        id INTEGER PRIMARY KEY,
+        sender TEXT NOT NULL,
+        recipient TEXT,
+        content TEXT NOT NULL,
+        task_id INTEGER REFERENCES tasks (id) ON DELETE SET NULL,
+        created_at INTEGER NOT NULL,
+        archived_at INTEGER
+      );
+      CREATE INDEX messages_by_sender ON messages (sender, created_at);
+      CREATE INDEX messages_by_time ON messages (created_at);
+
+      CREATE TABLE deliveries (
+        agent TEXT NOT NULL COLLATE NOCASE,
+        message_id INTEGER NOT NULL REFERENCES messages (id) ON DELETE CASCADE,
+        read_at INTEGER,
+        archived_at INTEGER,
+        PRIMARY KEY (agent, message_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX deliveries_by_message ON deliveries (message_id);
+
+      CREATE TABLE shared_context (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL,
+        set_by TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        agent TEXT,
+        action TEXT NOT NULL,
+        target TEXT,
+        details TEXT NOT NULL DEFAULT '{}'
+      );
+      CREATE INDEX audit_by_agent ON audit_log (agent, id);
+      CREATE INDEX audit_by_action ON audit_log (action, id);
+      CREATE TRIGGER audit_log_is_append_only_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_is_append_only_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
+];
+
+export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
+
+/** Reads `PRAGMA user_version`. */
+export function schemaVersion(db: DatabaseSync): number {
+  const row = db.prepare("PRAGMA user_version").get();
+  const value = row?.["user_version"];
+  return typeof value === "number" ? value : 0;
+}
+
+/**
+ * Applies every migration above the database's version, up to `target` (default: all), in one
+ * IMMEDIATE transaction so that two processes starting at once cannot both migrate.
+ */
+export function migrate(db: DatabaseSync, target: number = LATEST_SCHEMA_VERSION): number {
+  db.exec("BEGIN IMMEDIATE");
+  try {
+    const current = schemaVersion(db);
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new SchemaTooNewError(current);
+    }
+    for (const migration of MIGRATIONS) {
+      if (migration.version <= current || migration.version > target) continue;
+      db.exec(migration.sql);
+      db.exec(`PRAGMA user_version = ${migration.version}`);
+    }
+    db.exec("COMMIT");
+    return schemaVersion(db);
+  } catch (error) {
+    db.exec("ROLLBACK");
+    throw error;
+  }
+}
+
+/** The database was written by a newer team-table than this one. */
+export class SchemaTooNewError extends Error {
+  constructor(readonly found: number) {
+    super(
+      `its schema version is ${found}, newer than this team-table understands ` +
+        `(${LATEST_SCHEMA_VERSION}); upgrade team-table`,
+    );
+    this.name = "SchemaTooNewError";
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Opens (creating when missing) the team-table SQLite file with the pragmas every process must
+ * share: WAL so readers never block the writer, a 5 s busy timeout so concurrent writers queue
+ * instead of failing, NORMAL sync (safe with WAL), foreign keys on. Then migrates it.
+ */
+import { DatabaseSync } from "node:sqlite";
+import { dirname } from "node:path";
+import { migrate } from "./migrations.ts";
+
+export const BUSY_TIMEOUT_MS = 5_000;
+
+/** Any reason the database could not be opened; the message is one line naming the path. */
+export class DatabaseOpenError extends Error {
+  constructor(readonly path: string, reason: string) {
+    super(`cannot open database ${path}: ${reason}`);
+    this.name = "DatabaseOpenError";
+  }
+}
+
+export interface OpenDatabaseOptions {
+  /** Migrate up to this version instead of the latest (tests of migration paths). */
+  migrateTo?: number;
+}
+
+/** Opens the database at `path`; throws DatabaseOpenError with a one-line reason. */
+export function openDatabase(path: string, options: OpenDatabaseOptions = {}): DatabaseSync {
+  _ensureFile(path);
+  let db: DatabaseSync;
+  try {
+    db = new DatabaseSync(path);
+  } catch (error) {
+    throw new DatabaseOpenError(path, _reason(error));
+  }
+  try {
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    const mode = db.prepare("PRAGMA journal_mode = WAL").get()?.["journal_mode"];
+    if (mode !== "wal") throw new Error(`journal_mode is ${String(mode)}, WAL could not be set`);
+    db.exec("PRAGMA synchronous = NORMAL");
+    db.exec("PRAGMA foreign_keys = ON");
+    migrate(db, options.migrateTo);
+  } catch (error) {
+    db.close();
+    throw new DatabaseOpenError(path, _reason(error));
+  }
+  return db;
+}
+
+/** Creates the parent folder (0700) and an empty file (0600) when they are missing. */
+function _ensureFile(path: string): void {
+  const dir = dirname(path);
+  try {
+    Deno.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AlreadyExists)) {
+      throw new DatabaseOpenError(path, `cannot create folder ${dir}: ${_reason(error)}`);
+    }
+  }
+  try {
+    const file = Deno.openSync(path, { createNew: true, write: true, mode: 0o600 });
+    file.close();
+    if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
+  } catch (error) {
+    if (error instanceof Deno.errors.AlreadyExists) return;
+    throw new DatabaseOpenError(path, _reason(error));
+  }
+}
+
+function _reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  // Deno's fs errors append ": <syscall> '<path>'"; keep the first line, which says why.
+  return message.split("\n")[0] ?? "unknown error";
+}

@@ -1,0 +1,40 @@
+/**
+ * Builds a fresh McpServer with every team-table tool. Each transport connection gets its own
+ * server and its own Session (an McpServer serves one transport).
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { Table } from "../core/table.ts";
+import type { Logger } from "../log.ts";
+import { VERSION } from "../version.ts";
+import { Session } from "./session.ts";
+import { registerAuditTools } from "./tools/audit_tools.ts";
+import { registerContextTools } from "./tools/context_tools.ts";
+import { registerMessagingTools } from "./tools/messaging_tools.ts";
+import { registerRegistrationTools } from "./tools/registration_tools.ts";
+import { registerTaskTools } from "./tools/task_tools.ts";
+
+const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
+Start by calling register with your agent name (and role). Then: send_message / broadcast to
+talk, get_messages to read your inbox (results show an unread badge when mail is waiting),
+create_task / list_tasks / claim_task / update_task for the task board, share_context /
+get_shared_context for shared facts, get_audit_log to see what happened.`;
+
+export interface McpServerDeps {
+  table: Table;
+  logger: Logger;
+}
+
+export function createMcpServer(deps: McpServerDeps): { server: McpServer; session: Session } {
+  const server = new McpServer(
+    { name: "team-table", title: "Team Table", version: VERSION },
+    { instructions: _INSTRUCTIONS, capabilities: { logging: {} } },
+  );
+  const session = new Session();
+  const ctx = { table: deps.table, session, logger: deps.logger };
+  registerRegistrationTools(server, ctx);
+  registerMessagingTools(server, ctx);
+  registerTaskTools(server, ctx);
+  registerContextTools(server, ctx);
+  registerAuditTools(server, ctx);
+  return { server, session };
+}

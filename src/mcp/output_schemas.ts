@@ -1,0 +1,61 @@
+/** Output schemas of the records tools return; they mirror the core types. */
+import { z } from "zod";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks.ts";
+
+const _time = z.string().describe("ISO 8601 time, UTC");
+
+export const memberSchema = z.object({
+  name: z.string(),
+  role: z.string(),
+  capabilities: z.array(z.string()),
+  status: z.enum(["active", "inactive"]),
+  registered_at: _time,
+  last_seen: _time,
+});
+
+export const messageSchema = z.object({
+  id: z.number().int(),
+  sender: z.string(),
+  recipient: z.string().nullable().describe("null for a broadcast"),
+  broadcast: z.boolean(),
+  content: z.string(),
+  task_id: z.number().int().nullable(),
+  created_at: _time,
+});
+
+export const inboxMessageSchema = messageSchema.extend({
+  unread: z.boolean().describe("true if you had not read it before this call"),
+  archived: z.boolean(),
+});
+
+export const taskSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(TASK_STATUSES),
+  priority: z.enum(TASK_PRIORITIES),
+  creator: z.string(),
+  assignee: z.string().nullable(),
+  result: z.string().nullable(),
+  created_at: _time,
+  updated_at: _time,
+  claimed_at: _time.nullable(),
+  completed_at: _time.nullable(),
+});
+
+export const contextEntrySchema = z.object({
+  key: z.string(),
+  value: z.string(),
+  set_by: z.string(),
+  version: z.number().int(),
+  updated_at: _time,
+});
+
+export const auditEntrySchema = z.object({
+  id: z.number().int(),
+  at: _time,
+  agent: z.string().nullable(),
+  action: z.string(),
+  target: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+});

@@ -1,0 +1,82 @@
+/**
+ * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are
+ * refused by name), an output schema, and a handler wrapped so that every result is JSON text
+ * plus structuredContent, carries the unread badge, and maps errors to `isError` results.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
+import { z } from "zod";
+import type { UnreadSummary } from "../core/messages.ts";
+import type { ToolContext } from "./tool_context.ts";
+import { errorResult, successResult } from "./tool_result.ts";
+
+export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  name: string;
+  title: string;
+  /** Written for the model: when to use the tool and what it returns. */
+  description: string;
+  input: I;
+  output: O;
+  annotations: ToolAnnotations;
+  run(args: z.output<z.ZodObject<I>>, ctx: ToolContext): z.input<z.ZodObject<O>>;
+}
+
+const _unreadSchema = z.object({
+  count: z.number().int().describe("Unread, unarchived messages waiting for you"),
+  preview: z.array(z.object({
+    id: z.number().int(),
+    sender: z.string(),
+    broadcast: z.boolean(),
+    excerpt: z.string(),
+  })).describe("The newest unread messages, shortened"),
+}).describe("Present when you have unread mail: call get_messages to read it");
+
+export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  server: McpServer,
+  ctx: ToolContext,
+  def: ToolDefinition<I, O>,
+): void {
+  const allowed = Object.keys(def.input);
+  const inputSchema = z.strictObject(def.input, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown parameter${issue.keys.length > 1 ? "s" : ""} ${
+          issue.keys.map((k) => `'${k}'`).join(", ")
+        }; ${def.name} takes ${
+          allowed.length ? allowed.map((k) => `'${k}'`).join(", ") : "no parameters"
+        }`
+        : undefined,
+  });
+  const outputSchema = z.object({ ...def.output, unread: _unreadSchema.optional() });
+  server.registerTool(
+    def.name,
+    {
+      title: def.title,
+      description: def.description,
+      inputSchema,
+      outputSchema,
+      annotations: { ...def.annotations, title: def.title, openWorldHint: false },
+    },
+    (rawArgs: unknown): CallToolResult => {
+      try {
+        // The SDK validated already; parsing again gives typed values without a cast.
+        const args = inputSchema.parse(rawArgs ?? {});
+        const value = def.run(args, ctx);
+        return successResult(value, _unread(ctx));
+      } catch (error) {
+        return errorResult(error, { tool: def.name, logger: ctx.logger, unread: _unread(ctx) });
+      }
+    },
+  );
+}
+
+function _unread(ctx: ToolContext): UnreadSummary | undefined {
+  const agent = ctx.session.agent;
+  if (agent === undefined) return undefined;
+  try {
+    return ctx.table.messages.unreadSummary(agent);
+  } catch (error) {
+    ctx.logger.warn(`unread badge unavailable: ${error instanceof Error ? error.message : error}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Turns what a tool produced into an MCP result: JSON text plus structuredContent, the unread
+ * badge for a registered agent, and errors as `isError` results whose message the agent can
+ * act on. Nothing here ever sends a stack trace to a client.
+ */
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { TableError } from "../core/errors.ts";
+import type { UnreadSummary } from "../core/messages.ts";
+import type { Logger } from "../log.ts";
+
+export function successResult(
+  value: Record<string, unknown>,
+  unread: UnreadSummary | undefined,
+): CallToolResult {
+  const structured = unread && unread.count > 0 ? { ...value, unread } : value;
+  const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(structured) }];
+  if (unread && unread.count > 0) content.push({ type: "text", text: badgeText(unread) });
+  return { content, structuredContent: structured };
+}
+
+export function errorResult(
+  error: unknown,
+  context: { tool: string; logger: Logger; unread: UnreadSummary | undefined },
+): CallToolResult {
+  const content: CallToolResult["content"] = [{ type: "text", text: errorMessage(error, context) }];
+  if (context.unread && context.unread.count > 0) {
+    content.push({ type: "text", text: badgeText(context.unread) });
+  }
+  return { content, isError: true };
+}
+
+/** The one-paragraph notice that mail is waiting, with a preview of the newest messages. */
+export function badgeText(unread: UnreadSummary): string {
+  const noun = unread.count === 1 ? "message" : "messages";
+  const newest = unread.preview
+    .map((p) => `#${p.id} from ${p.sender}${p.broadcast ? " (broadcast)" : ""}: "${p.excerpt}"`)
+    .join("; ");
+  return `📬 You have ${unread.count} unread ${noun}. Newest: ${newest}. ` +
+    `Call get_messages to read them.`;
+}
+
+function errorMessage(error: unknown, context: { tool: string; logger: Logger }): string {
+  if (error instanceof TableError) return error.message;
+  if (_isBusy(error)) {
+    return "The database is busy: another process held its write lock for more than 5 s. " +
+      "Nothing was changed; try the call again.";
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  context.logger.error(`${context.tool} failed: ${detail}`);
+  return `Internal error in ${context.tool}; nothing was changed. ` +
+    `The server logged the details to its stderr.`;
+}
+
+function _isBusy(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = "errcode" in error ? error.errcode : undefined;
+  return code === 5 || code === 6 || /database is (locked|busy)/i.test(error.message);
+}

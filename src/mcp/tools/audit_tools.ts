@@ -1,0 +1,45 @@
+/** get_audit_log. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { LIMITS } from "../../core/limits.ts";
+import { agentNameField, isoDateField, isoDateToMs, limitField, textField } from "../fields.ts";
+import { auditEntrySchema } from "../output_schemas.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "get_audit_log",
+    title: "Read the audit log",
+    description:
+      "Read the append-only audit log of every change at the table (registrations, messages " +
+      "sent, read and deleted, tasks created/claimed/updated, context shared, purges), newest " +
+      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a prefix such as " +
+      "'task.*') and time. Needs no registration.",
+    input: {
+      agent_name: agentNameField("agent_name").optional().describe(
+        "Only entries by this agent (a filter, not your identity)",
+      ),
+      action: textField("action", 1, 64).optional().describe(
+        "Only this action, or a prefix ending in .* (e.g. message.*)",
+      ),
+      since: isoDateField("since").optional().describe(
+        "Only entries at or after this ISO 8601 date/time",
+      ),
+      limit: limitField("limit", LIMITS.auditLimitMax).optional().describe(
+        `How many entries at most (default ${LIMITS.auditLimitDefault}, max ${LIMITS.auditLimitMax})`,
+      ),
+    },
+    output: { entries: z.array(auditEntrySchema), count: z.number().int() },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run(args, { table }) {
+      const entries = table.audit.query({
+        agent: args.agent_name,
+        action: args.action,
+        since: args.since === undefined ? undefined : isoDateToMs("since", args.since),
+        limit: args.limit,
+      });
+      return { entries, count: entries.length };
+    },
+  });
+}

@@ -1,0 +1,215 @@
+/**
+ * send_message, broadcast, get_messages, and inbox management: delete_message,
+ * archive_message, clear_inbox, purge_messages.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { LIMITS } from "../../core/limits.ts";
+import {
+  agentNameField,
+  boolField,
+  idField,
+  isoDateField,
+  isoDateToMs,
+  limitField,
+  textField,
+} from "../fields.ts";
+import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+const _actorNote = "Your agent name; optional once registered, and must match when given";
+
+export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "send_message",
+    title: "Send a direct message",
+    description:
+      "Send a direct message to one agent. The recipient must have registered at some time; if " +
+      "it is away, the message waits in its inbox. Optionally link it to a task. Limit: " +
+      `${LIMITS.messagesPerWindow} messages (direct + broadcast) per ` +
+      `${LIMITS.rateWindowMs / 1000} s per sender. Returns the stored message with its id.`,
+    input: {
+      sender: agentNameField("sender").optional().describe(_actorNote),
+      recipient: agentNameField("recipient").describe("The agent to send to"),
+      content: textField("content", 1, LIMITS.contentMax).describe(
+        `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
+      ),
+      task_id: idField("task_id").optional().describe("A task this message is about"),
+    },
+    output: { message: messageSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      const message = table.messages.send({
+        sender: session.actor(args.sender, "sender"),
+        recipient: args.recipient,
+        content: args.content,
+        taskId: args.task_id,
+      });
+      return { message };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "broadcast",
+    title: "Message everyone",
+    description:
+      "Send one message to every registered agent except you (including agents currently " +
+      "away, whose copy waits for them). Each recipient reads, archives or deletes its own " +
+      "copy. Counts toward the same rate limit as send_message. Returns the message and how " +
+      "many agents it reached.",
+    input: {
+      sender: agentNameField("sender").optional().describe(_actorNote),
+      content: textField("content", 1, LIMITS.contentMax).describe(
+        `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
+      ),
+      task_id: idField("task_id").optional().describe("A task this broadcast is about"),
+    },
+    output: { message: messageSchema, recipients: z.number().int() },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      return table.messages.broadcast({
+        sender: session.actor(args.sender, "sender"),
+        content: args.content,
+        taskId: args.task_id,
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "get_messages",
+    title: "Read your inbox",
+    description:
+      "Read your inbox: direct messages and broadcasts to you. By default only unread ones, " +
+      "oldest first, and they become read. include_read=true lists your most recent messages " +
+      "whatever their state; include_archived=true also shows archived/deleted ones. Returns " +
+      "the messages and how many unread remain beyond this page.",
+    input: {
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      include_read: boolField("include_read").optional().describe(
+        "Also return messages you already read (default false)",
+      ),
+      include_archived: boolField("include_archived").optional().describe(
+        "Also return messages you archived or deleted (default false)",
+      ),
+      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
+        `How many messages at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+      ),
+    },
+    output: {
+      messages: z.array(inboxMessageSchema),
+      count: z.number().int(),
+      unread_remaining: z.number().int(),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      const { messages, unread_remaining } = table.messages.inbox({
+        agent: session.actor(args.agent_name, "agent_name"),
+        includeRead: args.include_read,
+        includeArchived: args.include_archived,
+        limit: args.limit,
+      });
+      return { messages, count: messages.length, unread_remaining };
+    },
+  });
+
+  const removeOutput = {
+    message_id: z.number().int(),
+    scope: z.enum(["inbox", "everyone"]).describe(
+      "inbox: only your copy; everyone: retracted for all recipients (you sent it, or you are admin/lead)",
+    ),
+    already: z.boolean().describe("true if it was already archived"),
+  };
+
+  registerTool(server, ctx, {
+    name: "delete_message",
+    title: "Delete a message",
+    description:
+      "Soft-delete a message (it is archived, not erased). As a recipient you remove your own " +
+      "copy; as the sender you retract it for everyone; an admin or lead may delete any message. " +
+      "Returns the scope of the deletion.",
+    input: {
+      message_id: idField("message_id").describe("The id of the message"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: removeOutput,
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    run(args, { table, session }) {
+      return table.messages.delete({
+        messageId: args.message_id,
+        agent: session.actor(args.agent_name, "agent_name"),
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "archive_message",
+    title: "Archive a message",
+    description:
+      "Archive a message: the same as delete_message, and it is also marked read. Archived " +
+      "messages are hidden from get_messages (unless include_archived) and never count as unread.",
+    input: {
+      message_id: idField("message_id").describe("The id of the message"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: removeOutput,
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      return table.messages.archive({
+        messageId: args.message_id,
+        agent: session.actor(args.agent_name, "agent_name"),
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "clear_inbox",
+    title: "Clear your inbox",
+    description:
+      "Archive the messages in your inbox in bulk (they are marked read and hidden, not " +
+      "erased). Optional filters: only those sent before before_date, only those from sender. " +
+      "Returns how many were archived.",
+    input: {
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      before_date: isoDateField("before_date").optional().describe(
+        "Only messages sent before this ISO 8601 date/time (a time without offset is UTC)",
+      ),
+      sender: agentNameField("sender").optional().describe("Only messages from this agent"),
+    },
+    output: { cleared: z.number().int() },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      const cleared = table.messages.clearInbox({
+        agent: session.actor(args.agent_name, "agent_name"),
+        before: args.before_date === undefined
+          ? undefined
+          : isoDateToMs("before_date", args.before_date),
+        sender: args.sender,
+      });
+      return { cleared };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "purge_messages",
+    title: "Erase old messages (admin/lead)",
+    description:
+      "Permanently erase every message sent before before_date, for everyone. Only an agent " +
+      "with role admin or lead may. The audit log keeps its record. Returns how many were erased.",
+    input: {
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      before_date: isoDateField("before_date").describe(
+        "Erase messages sent before this ISO 8601 date/time (a time without offset is UTC)",
+      ),
+    },
+    output: { purged: z.number().int() },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
+    run(args, { table, session }) {
+      const purged = table.messages.purge({
+        agent: session.actor(args.agent_name, "agent_name"),
+        before: isoDateToMs("before_date", args.before_date),
+      });
+      return { purged };
+    },
+  });
+}

@@ -1,0 +1,107 @@
+/** register, deregister, list_members, heartbeat. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { LIMITS } from "../../core/limits.ts";
+import { agentNameField, boolField, roleField, stringListField } from "../fields.ts";
+import { memberSchema } from "../output_schemas.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+export function registerRegistrationTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "register",
+    title: "Join the table",
+    description:
+      "Join the team table as an agent, or come back under the same name. Call this first: " +
+      "it binds this session to your name, so later calls may omit sender/agent_name/creator/" +
+      "set_by. Registering again updates role and capabilities when given. Returns your member " +
+      "record, whether you are new, and how many unread messages wait for you.",
+    input: {
+      name: agentNameField("name").describe(
+        `Your agent name: 1–${LIMITS.agentNameMax} characters, letters/digits first and last, ` +
+          "inner space _ . - allowed; unique regardless of case",
+      ),
+      role: roleField("role").optional().describe(
+        "Your role, e.g. coder, reviewer, lead (default 'agent'; kept when omitted on return)",
+      ),
+      capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
+        .optional().describe(
+          `What you can do, e.g. ["typescript","review"]: at most ${LIMITS.capabilitiesMax} ` +
+            `entries of 1–${LIMITS.capabilityMax} characters (replaces the list when given)`,
+        ),
+    },
+    output: {
+      member: memberSchema,
+      created: z.boolean().describe("false when you were registered before"),
+      unread_count: z.number().int(),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      const { member, created } = table.members.register(args);
+      session.bind(member.name);
+      return {
+        member,
+        created,
+        unread_count: table.messages.unreadSummary(member.name).count,
+      };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "deregister",
+    title: "Leave the table",
+    description:
+      "Leave the table: you are marked inactive and this session is unbound. Messages sent to " +
+      "you keep arriving and wait for your return (register again with the same name). " +
+      "Returns your member record.",
+    input: {
+      name: agentNameField("name").optional().describe(
+        "Your agent name; optional, must match the registered session",
+      ),
+    },
+    output: { member: memberSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      const member = table.members.deregister(session.actor(args.name, "name"));
+      session.unbind();
+      return { member };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "list_members",
+    title: "Who is at the table",
+    description:
+      "List the agents at the table with role, capabilities, status and last_seen time. " +
+      "Active members only unless include_inactive is true. Needs no registration.",
+    input: {
+      include_inactive: boolField("include_inactive").optional().describe(
+        "Also list agents that deregistered (default false)",
+      ),
+    },
+    output: { members: z.array(memberSchema), count: z.number().int() },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run(args, { table }) {
+      const members = table.members.list({ includeInactive: args.include_inactive });
+      return { members, count: members.length };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "heartbeat",
+    title: "Say you are alive",
+    description:
+      "Tell the table you are still working (updates last_seen, and marks you active again if " +
+      "you had deregistered). Returns your member record; the unread badge rides along.",
+    input: {
+      name: agentNameField("name").optional().describe(
+        "Your agent name; optional, must match the registered session",
+      ),
+    },
+    output: { member: memberSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      return { member: table.members.heartbeat(session.actor(args.name, "name")) };
+    },
+  });
+}

@@ -1,0 +1,31 @@
+/**
+ * The default command: one MCP server over stdin/stdout for one agent. It runs until the
+ * client closes stdin (or a signal arrives), then closes the database cleanly.
+ */
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import process from "node:process";
+import type { Config } from "./config.ts";
+import { createTable } from "./core/table.ts";
+import { openDatabase } from "./db/open_database.ts";
+import type { Logger } from "./log.ts";
+import { createMcpServer } from "./mcp/create_mcp_server.ts";
+
+export async function runStdio(config: Config, logger: Logger): Promise<void> {
+  const db = openDatabase(config.dbPath);
+  const table = createTable({ db });
+  const { server } = createMcpServer({ table, logger });
+  const transport = new StdioServerTransport();
+  const closed = Promise.withResolvers<void>();
+  transport.onclose = () => closed.resolve();
+  process.stdin.once("end", () => closed.resolve());
+  const onSignal = () => closed.resolve();
+  Deno.addSignalListener("SIGINT", onSignal);
+  Deno.addSignalListener("SIGTERM", onSignal);
+  await server.connect(transport);
+  logger.debug(`stdio server ready on ${config.dbPath}`);
+  await closed.promise;
+  Deno.removeSignalListener("SIGINT", onSignal);
+  Deno.removeSignalListener("SIGTERM", onSignal);
+  await server.close().catch(() => {});
+  db.close();
+}

@@ -1,0 +1,88 @@
+/** Spawns `main.ts` as a real stdio MCP server and connects the SDK's Client to it. */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+
+export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
+
+/** The command line that runs team-table from source with the permissions it needs. */
+export function teamTableCommand(extraArgs: string[] = []): { command: string; args: string[] } {
+  return {
+    command: Deno.execPath(),
+    args: ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", MAIN, ...extraArgs],
+  };
+}
+
+export interface ToolOutcome {
+  isError: boolean;
+  /** The first text block (JSON for successes, the message for errors). */
+  text: string;
+  /** All text blocks. */
+  texts: string[];
+  structured: Record<string, unknown> | undefined;
+}
+
+export class StdioAgent {
+  readonly client: Client;
+  readonly #transport: StdioClientTransport;
+
+  private constructor(client: Client, transport: StdioClientTransport) {
+    this.client = client;
+    this.#transport = transport;
+  }
+
+  static async start(dbPath: string, extraEnv: Record<string, string> = {}): Promise<StdioAgent> {
+    const { command, args } = teamTableCommand();
+    const transport = new StdioClientTransport({
+      command,
+      args,
+      env: { ...Deno.env.toObject(), TEAM_TABLE_DB: dbPath, ...extraEnv },
+      stderr: "pipe",
+    });
+    const client = new Client({ name: "team-table-test", version: "1.0.0" });
+    await client.connect(transport);
+    return new StdioAgent(client, transport);
+  }
+
+  /** Calls a tool and returns its outcome; protocol errors throw. */
+  async call(name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome> {
+    const result: CallToolResult = await this.client.callTool(
+      { name, arguments: args },
+      CallToolResultSchema,
+    );
+    const texts = result.content.flatMap((block: CallToolResult["content"][number]) =>
+      block.type === "text" ? [block.text] : []
+    );
+    return {
+      isError: result.isError === true,
+      text: texts[0] ?? "",
+      texts,
+      structured: result.structuredContent,
+    };
+  }
+
+  /** Calls a tool that must succeed, and returns its structured content. */
+  async ok(name: string, args: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+    const outcome = await this.call(name, args);
+    if (outcome.isError || !outcome.structured) {
+      throw new Error(`${name} failed: ${outcome.text}`);
+    }
+    return outcome.structured;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+    await this.#transport.close();
+  }
+}
+
+/** A fresh temp folder with a database path inside; remove it with `cleanup`. */
+export async function tempDb(): Promise<{ dir: string; path: string; cleanup(): Promise<void> }> {
+  const dir = await Deno.makeTempDir({ prefix: "team-table-test-" });
+  return {
+    dir,
+    path: `${dir}/team_table.db`,
+    cleanup: () => Deno.remove(dir, { recursive: true }),
+  };
+}
