@@ -1,7 +1,7 @@
 /** Spawns `main.ts` as a real stdio MCP server and connects the SDK's Client to it. */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
@@ -69,6 +69,12 @@ export class StdioAgent {
       throw new Error(`${name} failed: ${outcome.text}`);
     }
     return outcome.structured;
+  }
+
+  /** The tools the server lists. */
+  async tools(): Promise<Tool[]> {
+    const result: { tools: Tool[] } = await this.client.listTools();
+    return result.tools;
   }
 
   async close(): Promise<void> {

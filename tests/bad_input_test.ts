@@ -1,0 +1,238 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { StdioAgent, tempDb } from "./support/stdio_client.ts";
+import { snapshot } from "./support/temp_table.ts";
+
+const long = (n: number) => "x".repeat(n);
+
+/** [tool, arguments, what the error must say]. Run as 'alice' (role agent). */
+const CASES: [string, Record<string, unknown>, RegExp][] = [
+  ["register", {}, /name is required: a string of 1–64 characters at name/],
+  ["register", { name: 5 }, /name must be a string of 1–64 characters \(got the number 5\)/],
+  ["register", { name: long(65) }, /name is too long: 65 characters; the limit is 64/],
+  ["register", { name: "-dash" }, /name '-dash' is not a valid agent name/],
+  ["register", { name: "trailing " }, /name 'trailing ' is not a valid agent name/],
+  ["register", { name: "ok", role: "Big Boss" }, /role 'Big Boss' is not a valid role/],
+  [
+    "register",
+    { name: "ok", capabilities: Array.from({ length: 21 }, (_, i) => `c${i}`) },
+    /capabilities has 21 entries; the limit is 20/,
+  ],
+  [
+    "register",
+    { name: "ok", capabilities: [long(65)] },
+    /each entry of capabilities is too long: 65 characters; the limit is 64/,
+  ],
+  [
+    "register",
+    { name: "ok", capabilities: "ts" },
+    /capabilities must be a list of strings \(got a string/,
+  ],
+  [
+    "register",
+    { name: "ok", nmae: "x" },
+    /unknown parameter 'nmae'; register takes 'name', 'role', 'capabilities'/,
+  ],
+  [
+    "deregister",
+    { name: "bob" },
+    /name 'bob' does not match the agent registered in this session \('alice'\)/,
+  ],
+  [
+    "list_members",
+    { include_inactive: "yes" },
+    /include_inactive must be true or false \(got a string/,
+  ],
+  ["heartbeat", { name: 1 }, /name must be a string/],
+  ["send_message", { content: "hi" }, /recipient is required/],
+  ["send_message", { recipient: "bob" }, /content is required: a string of 1–10,000 characters/],
+  [
+    "send_message",
+    { recipient: "bob", content: "" },
+    /content must not be empty \(a string of 1–10,000 characters\)/,
+  ],
+  [
+    "send_message",
+    { recipient: "bob", content: long(10_001) },
+    /content is too long: 10,001 characters; the limit is 10,000/,
+  ],
+  [
+    "send_message",
+    { recipient: "nobody", content: "hi" },
+    /recipient: no agent named 'nobody' has ever registered/,
+  ],
+  ["send_message", { recipient: "bbo", content: "hi" }, /Did you mean 'bob'\?/],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", task_id: 999 },
+    /task_id: no task with id 999/,
+  ],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", task_id: -1 },
+    /task_id must be a positive integer id \(got the number -1\)/,
+  ],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", task_id: "1" },
+    /task_id must be a positive integer id \(got a string/,
+  ],
+  [
+    "send_message",
+    { sender: "bob", recipient: "bob", content: "hi" },
+    /sender 'bob' does not match/,
+  ],
+  ["broadcast", {}, /content is required/],
+  ["broadcast", { content: long(10_001) }, /content is too long/],
+  ["get_messages", { limit: 0 }, /limit must be an integer from 1 to 500 \(got the number 0\)/],
+  ["get_messages", { limit: 501 }, /limit must be an integer from 1 to 500/],
+  ["get_messages", { include_read: "true" }, /include_read must be true or false/],
+  ["delete_message", { message_id: 999 }, /message_id: no message with id 999/],
+  [
+    "delete_message",
+    { message_id: 1.5 },
+    /message_id must be a positive integer id \(got the number 1.5\)/,
+  ],
+  [
+    "delete_message",
+    { message_id: 1 },
+    /'alice' is neither the sender nor a recipient of message 1/,
+  ],
+  ["archive_message", {}, /message_id is required: a positive integer id/],
+  ["clear_inbox", { before_date: "yesterday" }, /before_date 'yesterday' is not an ISO 8601 date/],
+  [
+    "clear_inbox",
+    { before_date: "2026-13-45" },
+    /before_date '2026-13-45' is not an ISO 8601 date/,
+  ],
+  ["clear_inbox", { sender: "nobody" }, /sender: no agent named 'nobody'/],
+  ["purge_messages", {}, /before_date is required/],
+  [
+    "purge_messages",
+    { before_date: "2030-01-01" },
+    /Only an admin or lead may purge messages; 'alice' has role 'agent'/,
+  ],
+  ["create_task", {}, /title is required: a string of 1–200 characters/],
+  ["create_task", { title: long(201) }, /title is too long: 201 characters; the limit is 200/],
+  [
+    "create_task",
+    { title: "t", description: long(5_001) },
+    /description is too long: 5,001 characters; the limit is 5,000/,
+  ],
+  [
+    "create_task",
+    { title: "t", priority: "urgent" },
+    /priority must be one of 'low', 'medium', 'high' \(got "urgent"\)/,
+  ],
+  ["create_task", { title: "t", assignee: "nobody" }, /assignee: no agent named 'nobody'/],
+  [
+    "list_tasks",
+    { status: "open" },
+    /status must be one of 'pending', 'in_progress', 'done', 'blocked'/,
+  ],
+  ["claim_task", { task_id: 999 }, /task_id: no task with id 999/],
+  [
+    "claim_task",
+    { task_id: 1 },
+    /Task 1 is assigned to 'bob'; only 'bob' or an admin\/lead may claim it/,
+  ],
+  ["update_task", { task_id: 1, status: "finished" }, /status must be one of/],
+  [
+    "update_task",
+    { task_id: 1, status: "done", result: long(5_001) },
+    /result is too long: 5,001 characters; the limit is 5,000/,
+  ],
+  ["update_task", { task_id: 999, status: "done" }, /task_id: no task with id 999/],
+  [
+    "update_task",
+    { task_id: 1, status: "done" },
+    /'alice' may not update task 1: only its creator \('bob'\)/,
+  ],
+  ["share_context", { value: "v" }, /key is required/],
+  [
+    "share_context",
+    { key: long(129), value: "v" },
+    /key is too long: 129 characters; the limit is 128/,
+  ],
+  [
+    "share_context",
+    { key: "k", value: long(50_001) },
+    /value is too long: 50,001 characters; the limit is 50,000/,
+  ],
+  ["get_shared_context", { key: "nope" }, /key: nothing is shared under 'nope'/],
+  ["get_audit_log", { since: "last tuesday" }, /since 'last tuesday' is not an ISO 8601 date/],
+  ["get_audit_log", { limit: 1_001 }, /limit must be an integer from 1 to 1,000/],
+  ["get_audit_log", { action: "" }, /action must not be empty/],
+];
+
+/** Tools that act as an agent, and must be refused before register. */
+const AGENT_SCOPED: [string, Record<string, unknown>][] = [
+  ["deregister", {}],
+  ["heartbeat", {}],
+  ["send_message", { recipient: "bob", content: "hi" }],
+  ["broadcast", { content: "hi" }],
+  ["get_messages", {}],
+  ["delete_message", { message_id: 1 }],
+  ["archive_message", { message_id: 1 }],
+  ["clear_inbox", {}],
+  ["purge_messages", { before_date: "2030-01-01" }],
+  ["create_task", { title: "t" }],
+  ["claim_task", { task_id: 1 }],
+  ["update_task", { task_id: 1, status: "done" }],
+  ["share_context", { key: "k", value: "v" }],
+];
+
+Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {
+  const db = await tempDb();
+  const bob = await StdioAgent.start(db.path);
+  const alice = await StdioAgent.start(db.path);
+  const stranger = await StdioAgent.start(db.path);
+  const reader = () => new DatabaseSync(db.path, { readOnly: true });
+  try {
+    await bob.ok("register", { name: "bob" });
+    await bob.ok("create_task", { title: "bob's task", assignee: "bob" });
+    // Message 1, which alice is not party to:
+    await bob.ok("send_message", { recipient: "bob", content: "note to self" });
+    await alice.ok("register", { name: "alice" });
+
+    const tools = (await alice.tools()).map((tool) => tool.name).sort();
+    const covered = new Set(CASES.map(([name]) => name));
+    assert.deepEqual(
+      tools.filter((name) => !covered.has(name)),
+      [],
+      "every tool has bad-input cases",
+    );
+
+    const probe = reader();
+    const before = snapshot(probe);
+    probe.close();
+
+    for (const [tool, args, expected] of CASES) {
+      await t.step(`${tool} ${JSON.stringify(args).slice(0, 60)}`, async () => {
+        const outcome = await alice.call(tool, args);
+        assert.equal(outcome.isError, true, `${tool} should fail`);
+        assert.match(outcome.text, expected);
+        assert.doesNotMatch(outcome.text, /\n\s+at |\.ts:\d+/, "no stack trace");
+      });
+    }
+
+    for (const [tool, args] of AGENT_SCOPED) {
+      await t.step(`${tool} before register`, async () => {
+        const outcome = await stranger.call(tool, args);
+        assert.equal(outcome.isError, true);
+        assert.match(
+          outcome.text,
+          /^This session has no agent yet: call register with your agent name first/,
+        );
+      });
+    }
+
+    const after = reader();
+    assert.equal(snapshot(after), before, "the database is unchanged");
+    after.close();
+    assert.equal((await alice.ok("list_members"))["count"], 2, "the server is still up");
+  } finally {
+    await Promise.all([bob.close(), alice.close(), stranger.close()]);
+    await db.cleanup();
+  }
+});

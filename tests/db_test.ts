@@ -1,0 +1,129 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion } from "../src/db/migrations.ts";
+import { DatabaseOpenError, openDatabase } from "../src/db/open_database.ts";
+
+function tempDir(): { dir: string; [Symbol.dispose](): void } {
+  const dir = Deno.makeTempDirSync({ prefix: "team-table-db-" });
+  return { dir, [Symbol.dispose]: () => Deno.removeSync(dir, { recursive: true }) };
+}
+
+function schemaOf(db: DatabaseSync): string[] {
+  return db.prepare("SELECT type, name, sql FROM sqlite_schema ORDER BY type, name").all()
+    .map((row) => `${row["type"]} ${row["name"]}: ${String(row["sql"]).replace(/\s+/g, " ")}`);
+}
+
+Deno.test("a new database: folder 0700, file 0600, WAL, busy timeout, foreign keys, migrated", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/nested/team_table.db`;
+  const db = openDatabase(path);
+  try {
+    assert.equal(Deno.statSync(`${tmp.dir}/nested`).mode! & 0o777, 0o700);
+    assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+    assert.equal(db.prepare("PRAGMA journal_mode").get()?.["journal_mode"], "wal");
+    assert.equal(db.prepare("PRAGMA busy_timeout").get()?.["timeout"], 5000);
+    assert.equal(db.prepare("PRAGMA synchronous").get()?.["synchronous"], 1, "NORMAL");
+    assert.equal(db.prepare("PRAGMA foreign_keys").get()?.["foreign_keys"], 1);
+    assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+  } finally {
+    db.close();
+  }
+});
+
+Deno.test("a file that is not a database: one-line error naming the path", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/notes.db`;
+  Deno.writeTextFileSync(
+    path,
+    "this is not sqlite, just some text that is long enough ".repeat(20),
+  );
+  assert.throws(
+    () => openDatabase(path),
+    (e: unknown) =>
+      e instanceof DatabaseOpenError &&
+      e.message === `cannot open database ${path}: file is not a database`,
+  );
+});
+
+Deno.test("an unusable path: one-line error naming the path", () => {
+  using tmp = tempDir();
+  const file = `${tmp.dir}/plain-file`;
+  Deno.writeTextFileSync(file, "x");
+  assert.throws(
+    () => openDatabase(`${file}/team_table.db`),
+    (e: unknown) =>
+      e instanceof DatabaseOpenError &&
+      e.message.startsWith(`cannot open database ${file}/team_table.db: `) &&
+      !e.message.includes("\n"),
+  );
+});
+
+Deno.test("a database written by a newer team-table is refused, not touched", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/future.db`;
+  const raw = new DatabaseSync(path);
+  raw.exec(`PRAGMA user_version = ${LATEST_SCHEMA_VERSION + 1}`);
+  raw.close();
+  assert.throws(() => openDatabase(path), /newer than this team-table understands/);
+  const check = new DatabaseSync(path);
+  assert.equal(schemaVersion(check), LATEST_SCHEMA_VERSION + 1);
+  check.close();
+});
+
+/** Rows that are valid at each schema version, to prove upgrades keep data. */
+const SEED: Record<number, (db: DatabaseSync) => void> = {
+  1: (db) => {
+    db.exec(`
+      INSERT INTO members VALUES ('alice', 'lead', '["ts"]', 'active', 1, 1);
+      INSERT INTO members VALUES ('bob', 'agent', '[]', 'inactive', 1, 2);
+      INSERT INTO tasks (id, title, status, priority, creator, created_at, updated_at)
+        VALUES (1, 'seeded', 'pending', 'high', 'alice', 1, 1);
+      INSERT INTO messages (id, sender, recipient, content, task_id, created_at)
+        VALUES (1, 'alice', 'bob', 'seeded hello', 1, 1);
+      INSERT INTO deliveries (agent, message_id) VALUES ('bob', 1);
+      INSERT INTO shared_context VALUES ('k', 'v', 'alice', 1, 1);
+      INSERT INTO audit_log (at, agent, action) VALUES (1, 'alice', 'member.registered');
+    `);
+  },
+};
+
+Deno.test("migrations: every earlier version upgrades to the same schema, keeping data", async (t) => {
+  using tmp = tempDir();
+  const fresh = openDatabase(`${tmp.dir}/fresh.db`);
+  const expected = schemaOf(fresh);
+  fresh.close();
+  assert.equal(MIGRATIONS.length, LATEST_SCHEMA_VERSION);
+  MIGRATIONS.forEach((m, i) => assert.equal(m.version, i + 1, "versions are 1..n in order"));
+  for (let from = 0; from < LATEST_SCHEMA_VERSION; from++) {
+    await t.step(`from version ${from}`, () => {
+      const path = `${tmp.dir}/from-${from}.db`;
+      const old = openDatabase(path, { migrateTo: from });
+      assert.equal(schemaVersion(old), from);
+      SEED[from]?.(old);
+      old.close();
+      const upgraded = openDatabase(path);
+      try {
+        assert.equal(schemaVersion(upgraded), LATEST_SCHEMA_VERSION);
+        assert.deepEqual(schemaOf(upgraded), expected);
+        if (from >= 1) {
+          assert.equal(upgraded.prepare("SELECT count(*) AS n FROM members").get()?.["n"], 2);
+          assert.equal(
+            upgraded.prepare("SELECT content FROM messages WHERE id = 1").get()?.["content"],
+            "seeded hello",
+          );
+        }
+      } finally {
+        upgraded.close();
+      }
+    });
+  }
+});
+
+Deno.test("opening an up-to-date database again changes nothing", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/again.db`;
+  openDatabase(path).close();
+  const db = openDatabase(path);
+  assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
+  db.close();
+});

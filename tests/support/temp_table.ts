@@ -1,0 +1,42 @@
+/** A table over a real SQLite file in a temp folder, with a fake clock. */
+import type { DatabaseSync } from "node:sqlite";
+import { FakeClock } from "../../src/core/clock.ts";
+import { createTable, type Table } from "../../src/core/table.ts";
+import { openDatabase } from "../../src/db/open_database.ts";
+
+export interface TempTable {
+  table: Table;
+  clock: FakeClock;
+  db: DatabaseSync;
+  path: string;
+  [Symbol.dispose](): void;
+}
+
+export function tempTable(): TempTable {
+  const dir = Deno.makeTempDirSync({ prefix: "team-table-core-" });
+  const path = `${dir}/team_table.db`;
+  const db = openDatabase(path);
+  const clock = new FakeClock();
+  const table = createTable({ db, clock });
+  return {
+    table,
+    clock,
+    db,
+    path,
+    [Symbol.dispose]() {
+      db.close();
+      Deno.removeSync(dir, { recursive: true });
+    },
+  };
+}
+
+/** Every row of every table, to prove that a refused call changed nothing. */
+export function snapshot(db: DatabaseSync): string {
+  const tables = db.prepare(
+    "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+  ).all().map((row) => String(row["name"]));
+  return JSON.stringify(
+    tables.map((name) => [name, db.prepare(`SELECT * FROM "${name}" ORDER BY 1, 2`).all()]),
+    (_key, value) => typeof value === "bigint" ? Number(value) : value,
+  );
+}
