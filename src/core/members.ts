@@ -10,9 +10,9 @@ import { ForbiddenError, NotFoundError } from "./errors.ts";
 import { PRIVILEGED_ROLES } from "./limits.ts";
 import { int, text } from "./rows.ts";
 import { closeNames } from "./suggest.ts";
-import type { DatabaseSync } from "node:sqlite";
 import type { Statements } from "../db/statements.ts";
-import { inTransaction } from "../db/transaction.ts";
+import type { BaseDeps } from "./store_deps.ts";
+import type { Transactor } from "../db/transaction.ts";
 
 export type MemberStatus = "active" | "inactive";
 
@@ -40,13 +40,13 @@ export interface RegisterResult {
 export const DEFAULT_ROLE = "agent";
 
 export class MemberStore {
-  readonly #db: DatabaseSync;
+  readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #audit: AuditLog;
 
-  constructor(deps: { db: DatabaseSync; sql: Statements; clock: Clock; audit: AuditLog }) {
-    this.#db = deps.db;
+  constructor(deps: BaseDeps) {
+    this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
@@ -57,7 +57,7 @@ export class MemberStore {
    * replaced when given, kept when omitted.
    */
   register(input: RegisterInput): RegisterResult {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const now = this.#clock.now();
       const existing = this.#find(input.name);
       const capabilities = input.capabilities ? _unique(input.capabilities) : undefined;
@@ -97,7 +97,7 @@ export class MemberStore {
 
   /** Marks a member inactive. Its mail keeps arriving and waits for its return. */
   deregister(name: string): Member {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const member = this.require(name);
       this.#sql.get("UPDATE members SET status = 'inactive', last_seen = ? WHERE name = ?")
         .run(this.#clock.now(), member.name);
@@ -115,7 +115,7 @@ export class MemberStore {
    * beats are liveness, not actions, and would flood the log.
    */
   heartbeat(name: string): Member {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const member = this.require(name);
       this.#sql.get("UPDATE members SET status = 'active', last_seen = ? WHERE name = ?")
         .run(this.#clock.now(), member.name);

@@ -4,8 +4,8 @@
  * clearing a broadcast changes it for that agent only. `messages.archived_at` is set when the
  * sender (or an admin/lead) deletes the message for everyone.
  */
-import type { DatabaseSync } from "node:sqlite";
 import type { AuditLog } from "./audit_log.ts";
+import type { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
 import { ForbiddenError, NotFoundError } from "./errors.ts";
@@ -14,7 +14,8 @@ import type { MemberStore } from "./members.ts";
 import { checkMessageRate } from "./rate_limit.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
-import { inTransaction } from "../db/transaction.ts";
+import type { StoreDeps } from "./store_deps.ts";
+import type { Transactor } from "../db/transaction.ts";
 
 export interface Message {
   id: number;
@@ -50,31 +51,25 @@ const _PREVIEW_COUNT = 3;
 const _EXCERPT_CHARS = 80;
 
 export class MessageStore {
-  readonly #db: DatabaseSync;
+  readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
+  readonly #events: EventOutbox;
 
-  constructor(
-    deps: {
-      db: DatabaseSync;
-      sql: Statements;
-      clock: Clock;
-      audit: AuditLog;
-      members: MemberStore;
-    },
-  ) {
-    this.#db = deps.db;
+  constructor(deps: StoreDeps) {
+    this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
     this.#members = deps.members;
+    this.#events = deps.events;
   }
 
   /** Sends a direct message. The recipient must have registered at some time. */
   send(input: { sender: string; recipient: string; content: string; taskId?: number | undefined }) {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const now = this.#clock.now();
       const sender = this.#members.require(input.sender, "sender").name;
       const recipient = this.#members.require(input.recipient, "recipient").name;
@@ -82,19 +77,21 @@ export class MessageStore {
       checkMessageRate(this.#sql, sender, now);
       const id = this.#insert({ sender, recipient, content: input.content, taskId, now });
       this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
+      const message = this.#find(id);
+      this.#events.append({ recipient, type: "message", payload: { message } });
       this.#audit.record({
         agent: sender,
         action: "message.sent",
         target: id,
         details: { recipient, task_id: taskId, length: input.content.length },
       });
-      return this.#find(id);
+      return message;
     });
   }
 
   /** Sends one message to every registered member but the sender (active or not). */
   broadcast(input: { sender: string; content: string; taskId?: number | undefined }) {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const now = this.#clock.now();
       const sender = this.#members.require(input.sender, "sender").name;
       const taskId = this.#requireTask(input.taskId);
@@ -103,13 +100,20 @@ export class MessageStore {
       const delivered = this.#sql.get(
         "INSERT INTO deliveries (agent, message_id) SELECT name, ? FROM members WHERE name <> ?",
       ).run(id, sender).changes;
+      const message = this.#find(id);
+      this.#events.append({
+        recipient: "*",
+        except: sender,
+        type: "broadcast",
+        payload: { message },
+      });
       this.#audit.record({
         agent: sender,
         action: "message.broadcast",
         target: id,
         details: { recipients: Number(delivered), length: input.content.length },
       });
-      return { message: this.#find(id), recipients: Number(delivered) };
+      return { message, recipients: Number(delivered) };
     });
   }
 
@@ -124,7 +128,7 @@ export class MessageStore {
     includeArchived?: boolean | undefined;
     limit?: number | undefined;
   }): { messages: InboxMessage[]; unread_remaining: number } {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const limit = Math.min(input.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax);
       const filters = ["d.agent = ?"];
@@ -173,7 +177,7 @@ export class MessageStore {
 
   /** Archives an agent's inbox in bulk; optional filters: created before a time, from a sender. */
   clearInbox(input: { agent: string; before?: number | undefined; sender?: string | undefined }) {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const sender = input.sender === undefined
         ? null
@@ -209,7 +213,7 @@ export class MessageStore {
 
   /** Hard-deletes every message created before `before`. Admin/lead only; audit rows stay. */
   purge(input: { agent: string; before: number }): number {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       this.#members.requirePrivileged(input.agent, "purge messages");
       const agent = this.#members.require(input.agent, "agent_name").name;
       const purged = Number(
@@ -257,7 +261,7 @@ export class MessageStore {
   }
 
   #remove(input: { messageId: number; agent: string; markRead: boolean }): RemoveResult {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const message = this.#find(input.messageId);
       const action = input.markRead ? "message.archived" : "message.deleted";

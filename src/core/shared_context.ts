@@ -1,5 +1,4 @@
 /** Shared context: facts any agent can set and read by key, with a version per key. */
-import type { DatabaseSync } from "node:sqlite";
 import type { AuditLog } from "./audit_log.ts";
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
@@ -7,7 +6,8 @@ import { NotFoundError } from "./errors.ts";
 import type { MemberStore } from "./members.ts";
 import { int, text } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
-import { inTransaction } from "../db/transaction.ts";
+import type { StoreDeps } from "./store_deps.ts";
+import type { Transactor } from "../db/transaction.ts";
 
 export interface ContextEntry {
   key: string;
@@ -18,22 +18,14 @@ export interface ContextEntry {
 }
 
 export class SharedContextStore {
-  readonly #db: DatabaseSync;
+  readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
 
-  constructor(
-    deps: {
-      db: DatabaseSync;
-      sql: Statements;
-      clock: Clock;
-      audit: AuditLog;
-      members: MemberStore;
-    },
-  ) {
-    this.#db = deps.db;
+  constructor(deps: StoreDeps) {
+    this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
@@ -42,7 +34,7 @@ export class SharedContextStore {
 
   /** Sets `key` to `value`; each write bumps the key's version. */
   share(input: { key: string; value: string; setBy: string }): ContextEntry {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const setBy = this.#members.require(input.setBy, "set_by").name;
       this.#sql.get(
         `INSERT INTO shared_context (key, value, set_by, version, updated_at)

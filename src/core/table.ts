@@ -1,6 +1,7 @@
 /** The table: every store over one database connection and one clock. */
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog } from "./audit_log.ts";
+import { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
 import { MemberStore } from "./members.ts";
@@ -8,11 +9,15 @@ import { MessageStore } from "./messages.ts";
 import { SharedContextStore } from "./shared_context.ts";
 import { TaskStore } from "./tasks.ts";
 import { Statements } from "../db/statements.ts";
+import { Transactor } from "../db/transaction.ts";
 
 export interface Table {
   readonly db: DatabaseSync;
   readonly clock: Clock;
+  /** Every write goes through it; `tx.onCommit` tells listeners that something changed. */
+  readonly tx: Transactor;
   readonly audit: AuditLog;
+  readonly events: EventOutbox;
   readonly members: MemberStore;
   readonly messages: MessageStore;
   readonly tasks: TaskStore;
@@ -24,13 +29,17 @@ export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
   const db = deps.db;
   const clock = deps.clock ?? systemClock;
   const sql = new Statements(db);
+  const tx = new Transactor(db);
   const audit = new AuditLog(sql, clock);
-  const members = new MemberStore({ db, sql, clock, audit });
-  const shared = { db, sql, clock, audit, members };
+  const events = new EventOutbox(sql, clock);
+  const members = new MemberStore({ tx, sql, clock, audit, events });
+  const shared = { tx, sql, clock, audit, events, members };
   return {
     db,
     clock,
+    tx,
     audit,
+    events,
     members,
     messages: new MessageStore(shared),
     tasks: new TaskStore(shared),

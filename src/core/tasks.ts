@@ -2,8 +2,8 @@
  * The task board. Claims and updates are single conditional UPDATEs inside a transaction, so
  * when processes race, exactly one wins and the others are told who did.
  */
-import type { DatabaseSync } from "node:sqlite";
 import type { AuditLog } from "./audit_log.ts";
+import type { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
 import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
@@ -11,7 +11,8 @@ import { LIMITS } from "./limits.ts";
 import type { MemberStore } from "./members.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
-import { inTransaction } from "../db/transaction.ts";
+import type { StoreDeps } from "./store_deps.ts";
+import type { Transactor } from "../db/transaction.ts";
 
 export const TASK_STATUSES = ["pending", "in_progress", "done", "blocked"] as const;
 export type TaskStatus = typeof TASK_STATUSES[number];
@@ -42,30 +43,24 @@ export interface CreateTaskInput {
 }
 
 export class TaskStore {
-  readonly #db: DatabaseSync;
+  readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
+  readonly #events: EventOutbox;
 
-  constructor(
-    deps: {
-      db: DatabaseSync;
-      sql: Statements;
-      clock: Clock;
-      audit: AuditLog;
-      members: MemberStore;
-    },
-  ) {
-    this.#db = deps.db;
+  constructor(deps: StoreDeps) {
+    this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
     this.#members = deps.members;
+    this.#events = deps.events;
   }
 
   create(input: CreateTaskInput): Task {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const now = this.#clock.now();
       const creator = this.#members.require(input.creator, "creator").name;
       const assignee = input.assignee === undefined
@@ -85,7 +80,16 @@ export class TaskStore {
         target: id,
         details: { title: input.title, assignee, priority },
       });
-      return this.get(id);
+      const task = this.get(id);
+      this.#events.append(
+        assignee ? { recipient: assignee, type: "task_created", payload: { task, by: creator } } : {
+          recipient: "*",
+          except: creator,
+          type: "task_created",
+          payload: { task, by: creator },
+        },
+      );
+      return task;
     });
   }
 
@@ -109,17 +113,22 @@ export class TaskStore {
    * named assignee can be claimed only by that agent or an admin/lead.
    */
   claim(input: { taskId: number; agent: string }): Task {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const privileged = this.#members.isPrivileged(agent);
       const now = this.#clock.now();
+      const previousAssignee = this.#sql.get("SELECT assignee FROM tasks WHERE id = ?")
+        .get(input.taskId)?.["assignee"];
       const changed = this.#sql.get(
         `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
          WHERE id = ? AND status = 'pending' AND (assignee IS NULL OR assignee = ? OR ?)`,
       ).run(agent, now, now, input.taskId, agent, privileged ? 1 : 0).changes;
       if (Number(changed) === 0) throw this.#claimRefusal(input.taskId, agent);
       this.#audit.record({ agent, action: "task.claimed", target: input.taskId });
-      return this.get(input.taskId);
+      const task = this.get(input.taskId);
+      const others = typeof previousAssignee === "string" ? [previousAssignee] : [];
+      this.#notifyParties(task, agent, "task_claimed", {}, others);
+      return task;
     });
   }
 
@@ -133,7 +142,7 @@ export class TaskStore {
     status: TaskStatus;
     result?: string | undefined;
   }): Task {
-    return inTransaction(this.#db, () => {
+    return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const before = this.get(input.taskId);
       const privileged = this.#members.isPrivileged(agent);
@@ -177,7 +186,11 @@ export class TaskStore {
           result: input.result === undefined ? undefined : input.result.slice(0, 200),
         },
       });
-      return this.get(before.id);
+      const task = this.get(before.id);
+      this.#notifyParties(task, agent, "task_updated", { from: before.status, to: task.status }, [
+        before.assignee ?? "",
+      ]);
+      return task;
     });
   }
 
@@ -185,6 +198,22 @@ export class TaskStore {
     const row = this.#sql.get("SELECT * FROM tasks WHERE id = ?").get(id);
     if (!row) throw new NotFoundError(`task_id: no task with id ${id}. Call list_tasks.`);
     return _toTask(row);
+  }
+
+  /** Tells the task's creator and assignee (and `others`) what `actor` did, never the actor. */
+  #notifyParties(
+    task: Task,
+    actor: string,
+    type: "task_claimed" | "task_updated",
+    extra: Record<string, unknown>,
+    others: string[],
+  ): void {
+    const seen = new Set([actor.toLowerCase(), ""]);
+    for (const name of [task.creator, task.assignee ?? "", ...others]) {
+      if (seen.has(name.toLowerCase())) continue;
+      seen.add(name.toLowerCase());
+      this.#events.append({ recipient: name, type, payload: { task, by: actor, ...extra } });
+    }
   }
 
   #claimRefusal(taskId: number, agent: string): Error {

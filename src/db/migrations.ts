@@ -89,6 +89,28 @@ export const MIGRATIONS: readonly Migration[] = [
         BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
     `,
   },
+  {
+    version: 2,
+    description: "event outbox for push delivery, and poll cursors",
+    sql: `
+      -- recipient is an agent name, or '*' for everyone except except_agent.
+      CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        recipient TEXT NOT NULL COLLATE NOCASE,
+        except_agent TEXT COLLATE NOCASE,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL
+      );
+      CREATE INDEX events_by_recipient ON events (recipient, id);
+      CREATE INDEX events_by_time ON events (at);
+
+      CREATE TABLE poll_cursors (
+        agent TEXT PRIMARY KEY COLLATE NOCASE,
+        last_event_id INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

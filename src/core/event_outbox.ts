@@ -1,0 +1,112 @@
+/**
+ * The event outbox: every change someone should hear about is written here in the same
+ * transaction as the change. Push delivery (SSE), the poll daemon and replays after a
+ * reconnect all read from it, so nothing is lost across restarts and processes.
+ */
+import type { Clock } from "./clock.ts";
+import { toIso } from "./clock.ts";
+import { int, text, textOrNull } from "./rows.ts";
+import type { Statements } from "../db/statements.ts";
+
+export type TableEventType =
+  | "message"
+  | "broadcast"
+  | "task_created"
+  | "task_claimed"
+  | "task_updated";
+
+export interface TableEvent {
+  id: number;
+  at: string;
+  type: TableEventType;
+  /** An agent name, or "*" for everyone except `except`. */
+  recipient: string;
+  except: string | null;
+  payload: Record<string, unknown>;
+}
+
+export interface NewEvent {
+  recipient: string;
+  except?: string | undefined;
+  type: TableEventType;
+  payload: Record<string, unknown>;
+}
+
+const _TYPES: readonly TableEventType[] = [
+  "message",
+  "broadcast",
+  "task_created",
+  "task_claimed",
+  "task_updated",
+];
+
+/** True when `event` is addressed to `agent` (names compare without regard to case). */
+export function isEventFor(event: TableEvent, agent: string): boolean {
+  const name = agent.toLowerCase();
+  if (event.recipient === "*") return event.except?.toLowerCase() !== name;
+  return event.recipient.toLowerCase() === name;
+}
+
+export class EventOutbox {
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+
+  constructor(sql: Statements, clock: Clock) {
+    this.#sql = sql;
+    this.#clock = clock;
+  }
+
+  /** Appends an event. Call inside the transaction that makes the change. */
+  append(event: NewEvent): void {
+    this.#sql.get(
+      "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, ?, ?, ?)",
+    ).run(
+      this.#clock.now(),
+      event.recipient,
+      event.except ?? null,
+      event.type,
+      JSON.stringify(event.payload),
+    );
+  }
+
+  /** Events for `agent` with id above `afterId`, oldest first. */
+  forAgent(agent: string, afterId: number, limit = 1_000): TableEvent[] {
+    return this.#sql.get(
+      `SELECT * FROM events WHERE id > ?
+         AND (recipient = ? OR (recipient = '*' AND (except_agent IS NULL OR except_agent <> ?)))
+       ORDER BY id LIMIT ?`,
+    ).all(afterId, agent, agent, limit).map(_toEvent);
+  }
+
+  /** Every event with id above `afterId`, oldest first (what a push backend fans out). */
+  after(afterId: number, limit = 1_000): TableEvent[] {
+    return this.#sql.get("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?")
+      .all(afterId, limit).map(_toEvent);
+  }
+
+  /** The id of the newest event, 0 when there is none. */
+  latestId(): number {
+    const row = this.#sql.get("SELECT coalesce(max(id), 0) AS id FROM events").get();
+    return row ? int(row, "id") : 0;
+  }
+
+  /** Removes events older than `beforeMs`; replays cannot reach further back than this. */
+  prune(beforeMs: number): number {
+    return Number(this.#sql.get("DELETE FROM events WHERE at < ?").run(beforeMs).changes);
+  }
+}
+
+function _toEvent(row: Record<string, unknown>): TableEvent {
+  const type = text(row, "type");
+  const payload: unknown = JSON.parse(text(row, "payload"));
+  return {
+    id: int(row, "id"),
+    at: toIso(int(row, "at")),
+    type: _TYPES.find((t) => t === type) ?? "message",
+    recipient: text(row, "recipient"),
+    except: textOrNull(row, "except_agent"),
+    payload: typeof payload === "object" && payload !== null && !Array.isArray(payload)
+      ? Object.fromEntries(Object.entries(payload))
+      : {},
+  };
+}
