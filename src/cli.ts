@@ -2,92 +2,198 @@
  * The command line: parse arguments, resolve the config once, run the command. Returns the
  * process exit code; errors the user can fix are one line on stderr, never a stack trace.
  */
-import { ConfigError, readEnv, resolveConfig } from "./config.ts";
+import {
+  ConfigError,
+  readEnv,
+  resolveConfig,
+  resolvePollConfig,
+  resolveServeConfig,
+} from "./config.ts";
 import { DatabaseOpenError } from "./db/open_database.ts";
 import { createLogger } from "./log.ts";
+import { runPoll } from "./poll/run_poll.ts";
+import { runServe } from "./serve.ts";
 import { runStdio } from "./run_stdio.ts";
 import { versionText } from "./version_text.ts";
 
 export const USAGE = `team-table — the coordination table for teams of AI agents (MCP server)
 
 Usage:
-  team-table [options]             run the MCP server over stdio (what MCP clients start)
-  team-table version | --version   print the version
-  team-table help | --help         print this help
+  team-table [options]               MCP server over stdio (what an MCP client starts)
+  team-table serve [options]         MCP over HTTP (/mcp, /sse) with push events (/events/{agent})
+  team-table poll <agent> [options]  print an agent's new messages and events (stdio fallback)
+  team-table version | --version     print the versions
+  team-table help | --help           print this help
 
-Options:
-  --db PATH          the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
-  --log-level LEVEL  debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
+Options for every command:
+  --db PATH            the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
+  --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
+
+serve:
+  --host HOST          address to listen on (env TEAM_TABLE_HOST; default 127.0.0.1)
+  --port PORT          port, 0 picks a free one (env TEAM_TABLE_PORT; default 8741)
+  --no-auth            no access token (refused unless the host is loopback)
+  --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
+  --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
+  --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
+  The access token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
+  'token' beside the database.
+
+poll <agent>:
+  --interval SECONDS   how often to look (default 30; fractions allowed)
+  --once               print what is new since the last poll, then exit
+  --json               one JSON object per line instead of text
+  --exec COMMAND       run COMMAND (via sh -c) for each event; the event JSON is on its stdin
+                       and in TEAM_TABLE_EVENT (also TEAM_TABLE_EVENT_ID, TEAM_TABLE_EVENT_TYPE)
+  --auto-reply         acknowledge direct messages automatically; a question or decision is
+                       escalated (ESCALATE line) and ends auto-replies for the run
+  --max-replies N      cap on automatic replies per run (default 13)
 
 Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.`;
 
-interface ParsedArgs {
-  command: "stdio" | "help" | "version";
+type Command = "stdio" | "serve" | "poll" | "help" | "version";
+
+export interface ParsedArgs {
+  command: Command;
   db?: string;
   logLevel?: string;
+  host?: string;
+  port?: string;
+  noAuth?: boolean;
+  allowOrigins?: string[];
+  heartbeat?: string;
+  sessionIdle?: string;
+  agent?: string;
+  interval?: string;
+  json?: boolean;
+  once?: boolean;
+  exec?: string;
+  autoReply?: boolean;
+  maxReplies?: string;
 }
+
+type _ValueFlag =
+  | "db"
+  | "logLevel"
+  | "host"
+  | "port"
+  | "heartbeat"
+  | "sessionIdle"
+  | "interval"
+  | "exec"
+  | "maxReplies";
+type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply";
+
+const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
+  "--db": { key: "db", commands: ["stdio", "serve", "poll"] },
+  "--log-level": { key: "logLevel", commands: ["stdio", "serve", "poll"] },
+  "--host": { key: "host", commands: ["serve"] },
+  "--port": { key: "port", commands: ["serve"] },
+  "--heartbeat": { key: "heartbeat", commands: ["serve"] },
+  "--session-idle": { key: "sessionIdle", commands: ["serve"] },
+  "--interval": { key: "interval", commands: ["poll"] },
+  "--exec": { key: "exec", commands: ["poll"] },
+  "--max-replies": { key: "maxReplies", commands: ["poll"] },
+};
+const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
+  "--no-auth": { key: "noAuth", commands: ["serve"] },
+  "--json": { key: "json", commands: ["poll"] },
+  "--once": { key: "once", commands: ["poll"] },
+  "--auto-reply": { key: "autoReply", commands: ["poll"] },
+};
+const _COMMANDS: Record<string, Command> = {
+  serve: "serve",
+  poll: "poll",
+  help: "help",
+  "--help": "help",
+  "-h": "help",
+  version: "version",
+  "--version": "version",
+  "-V": "version",
+};
 
 /** Parses argv; throws ConfigError on an unknown command or flag. */
 export function parseArgs(args: readonly string[]): ParsedArgs {
   const parsed: ParsedArgs = { command: "stdio" };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] ?? "";
-    const [flag, inline] = arg.startsWith("--") && arg.includes("=")
-      ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)]
-      : [arg, undefined];
-    const value = (): string => {
-      const next = inline ?? args[++i];
-      if (next === undefined || next === "") throw new ConfigError(`${flag} needs a value`);
-      return next;
-    };
-    switch (flag) {
-      case "help":
-      case "--help":
-      case "-h":
-        parsed.command = "help";
-        break;
-      case "version":
-      case "--version":
-      case "-V":
-        parsed.command = "version";
-        break;
-      case "--db":
-        parsed.db = value();
-        break;
-      case "--log-level":
-        parsed.logLevel = value();
-        break;
-      default:
-        throw new ConfigError(
-          `unknown ${
-            flag.startsWith("-") ? "option" : "command"
-          } '${flag}' (see team-table --help)`,
-        );
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const command = _COMMANDS[flag];
+    if (command && (i === 0 || command === "help" || command === "version")) {
+      parsed.command = command;
+      continue;
     }
+    const valueFlag = _VALUE_FLAGS[flag];
+    const switchFlag = _SWITCHES[flag];
+    if (valueFlag || switchFlag || flag === "--allow-origin") {
+      const commands = valueFlag?.commands ?? switchFlag?.commands ?? ["serve"];
+      if (!commands.includes(parsed.command)) {
+        throw new ConfigError(`${flag} is not an option of ${_name(parsed.command)}`);
+      }
+    }
+    if (valueFlag || flag === "--allow-origin") {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") throw new ConfigError(`${flag} needs a value`);
+      if (valueFlag) parsed[valueFlag.key] = value;
+      else parsed.allowOrigins = [...(parsed.allowOrigins ?? []), value];
+      continue;
+    }
+    if (switchFlag) {
+      parsed[switchFlag.key] = true;
+      continue;
+    }
+    if (parsed.command === "poll" && !flag.startsWith("-") && parsed.agent === undefined) {
+      parsed.agent = arg;
+      continue;
+    }
+    throw new ConfigError(
+      `unknown ${flag.startsWith("-") ? "option" : "argument"} '${flag}' (see team-table --help)`,
+    );
   }
   return parsed;
+}
+
+function _name(command: Command): string {
+  return command === "stdio" ? "the stdio server" : `'${command}'`;
 }
 
 export async function runCli(args: readonly string[]): Promise<number> {
   try {
     const parsed = parseArgs(args);
-    if (parsed.command === "help") {
-      console.log(USAGE);
-      return 0;
+    switch (parsed.command) {
+      case "help":
+        console.log(USAGE);
+        return 0;
+      case "version":
+        console.log(versionText());
+        return 0;
+      case "serve": {
+        const config = resolveServeConfig(parsed, readEnv());
+        await runServe(config, createLogger(config.logLevel));
+        return 0;
+      }
+      case "poll": {
+        const config = resolvePollConfig(parsed, readEnv());
+        return await runPoll(config, createLogger(config.logLevel));
+      }
+      case "stdio": {
+        const config = resolveConfig(parsed, readEnv());
+        await runStdio(config, createLogger(config.logLevel));
+        return 0;
+      }
     }
-    if (parsed.command === "version") {
-      console.log(versionText());
-      return 0;
-    }
-    const config = resolveConfig(parsed, readEnv());
-    await runStdio(config, createLogger(config.logLevel));
-    return 0;
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`team-table: ${error.message}`);
       return 2;
     }
     if (error instanceof DatabaseOpenError) {
+      console.error(`team-table: ${error.message}`);
+      return 1;
+    }
+    if (error instanceof Deno.errors.AddrInUse || error instanceof Deno.errors.PermissionDenied) {
       console.error(`team-table: ${error.message}`);
       return 1;
     }

@@ -11,21 +11,55 @@ export interface Config {
   logLevel: LogLevel;
 }
 
+export interface ServeConfig extends Config {
+  host: string;
+  port: number;
+  /** The access token from TEAM_TABLE_TOKEN; undefined means "use or create the token file". */
+  token: string | undefined;
+  noAuth: boolean;
+  /** Extra host names (or origins) allowed in Host/Origin headers. */
+  allowOrigins: string[];
+  heartbeatMs: number;
+  sessionIdleMs: number;
+}
+
+export interface PollConfig extends Config {
+  agent: string;
+  intervalMs: number;
+  json: boolean;
+  once: boolean;
+  exec: string | undefined;
+  autoReply: boolean;
+  maxReplies: number;
+}
+
 /** A mistake on the command line or in an environment variable; exit code 2. */
 export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+export type Env = Record<string, string | undefined>;
+
 const _LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
+export const ENV_VARS = [
+  "TEAM_TABLE_DB",
+  "TEAM_TABLE_LOG_LEVEL",
+  "TEAM_TABLE_HOST",
+  "TEAM_TABLE_PORT",
+  "TEAM_TABLE_TOKEN",
+  "TEAM_TABLE_HEARTBEAT",
+  "TEAM_TABLE_SESSION_IDLE",
+  "HOME",
+  "USERPROFILE",
+] as const;
 
 /** Reads the environment variables team-table understands, and nothing else. */
-export function readEnv(): Record<string, string | undefined> {
-  const names = ["TEAM_TABLE_DB", "TEAM_TABLE_LOG_LEVEL", "HOME", "USERPROFILE"];
-  return Object.fromEntries(names.map((name) => [name, Deno.env.get(name)]));
+export function readEnv(): Env {
+  return Object.fromEntries(ENV_VARS.map((name) => [name, Deno.env.get(name)]));
 }
 
 /** The default database: ~/.team-table/team_table.db. */
-export function defaultDbPath(env: Record<string, string | undefined>): string {
+export function defaultDbPath(env: Env): string {
   const home = env["HOME"] ?? env["USERPROFILE"];
   if (!home) {
     throw new ConfigError(
@@ -35,11 +69,13 @@ export function defaultDbPath(env: Record<string, string | undefined>): string {
   return join(home, ".team-table", "team_table.db");
 }
 
-/** Builds the Config from parsed flags (which win) and the environment. */
-export function resolveConfig(
-  flags: { db?: string | undefined; logLevel?: string | undefined },
-  env: Record<string, string | undefined>,
-): Config {
+/** Options shared by every command. Flags win over the environment. */
+export interface CommonFlags {
+  db?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+export function resolveConfig(flags: CommonFlags, env: Env): Config {
   const dbPath = flags.db ?? _nonEmpty(env["TEAM_TABLE_DB"]) ?? defaultDbPath(env);
   const level = flags.logLevel ?? _nonEmpty(env["TEAM_TABLE_LOG_LEVEL"]) ?? "info";
   const logLevel = _LEVELS.find((candidate) => candidate === level);
@@ -49,6 +85,102 @@ export function resolveConfig(
   return { dbPath, logLevel };
 }
 
+export interface ServeFlags extends CommonFlags {
+  host?: string | undefined;
+  port?: string | undefined;
+  noAuth?: boolean | undefined;
+  allowOrigins?: string[] | undefined;
+  heartbeat?: string | undefined;
+  sessionIdle?: string | undefined;
+}
+
+const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
+
+/** True for names and addresses that only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  return _LOOPBACK.has(host.toLowerCase()) || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
+  const base = resolveConfig(flags, env);
+  const host = flags.host ?? _nonEmpty(env["TEAM_TABLE_HOST"]) ?? "127.0.0.1";
+  const port = _integer(
+    flags.port ?? _nonEmpty(env["TEAM_TABLE_PORT"]) ?? "8741",
+    "port",
+    0,
+    65_535,
+  );
+  const noAuth = flags.noAuth === true;
+  if (noAuth && !isLoopbackHost(host)) {
+    throw new ConfigError(
+      `--no-auth is refused on the non-loopback host ${host}: anyone on the network could act ` +
+        `as any agent. Keep the token, or bind to 127.0.0.1.`,
+    );
+  }
+  const token = _nonEmpty(env["TEAM_TABLE_TOKEN"]);
+  if (token !== undefined && token.length < 16) {
+    throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
+  }
+  return {
+    ...base,
+    host,
+    port,
+    token,
+    noAuth,
+    allowOrigins: flags.allowOrigins ?? [],
+    heartbeatMs: _seconds(
+      flags.heartbeat ?? _nonEmpty(env["TEAM_TABLE_HEARTBEAT"]) ?? "30",
+      "heartbeat",
+    ),
+    sessionIdleMs: _seconds(
+      flags.sessionIdle ?? _nonEmpty(env["TEAM_TABLE_SESSION_IDLE"]) ?? "1800",
+      "session idle time",
+    ),
+  };
+}
+
+export interface PollFlags extends CommonFlags {
+  agent?: string | undefined;
+  interval?: string | undefined;
+  json?: boolean | undefined;
+  once?: boolean | undefined;
+  exec?: string | undefined;
+  autoReply?: boolean | undefined;
+  maxReplies?: string | undefined;
+}
+
+export function resolvePollConfig(flags: PollFlags, env: Env): PollConfig {
+  const base = resolveConfig(flags, env);
+  if (!flags.agent) throw new ConfigError("poll needs an agent name: team-table poll <agent>");
+  return {
+    ...base,
+    agent: flags.agent,
+    intervalMs: _seconds(flags.interval ?? "30", "interval"),
+    json: flags.json === true,
+    once: flags.once === true,
+    exec: flags.exec,
+    autoReply: flags.autoReply === true,
+    maxReplies: _integer(flags.maxReplies ?? "13", "max-replies", 0, 1_000),
+  };
+}
+
 function _nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === "" ? undefined : value;
+}
+
+function _integer(text: string, what: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new ConfigError(`${what} must be a whole number from ${min} to ${max} (got '${text}')`);
+  }
+  return value;
+}
+
+/** Seconds (fractions allowed, e.g. 0.05) to milliseconds; at least 10 ms, at most a day. */
+function _seconds(text: string, what: string): number {
+  const value = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text) || value < 0.01 || value > 86_400) {
+    throw new ConfigError(`${what} must be a number of seconds from 0.01 to 86400 (got '${text}')`);
+  }
+  return Math.round(value * 1000);
 }

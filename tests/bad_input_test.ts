@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { StdioAgent, tempDb } from "./support/stdio_client.ts";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
 import { snapshot } from "./support/temp_table.ts";
 
 const long = (n: number) => "x".repeat(n);
@@ -184,9 +184,9 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {
   const db = await tempDb();
-  const bob = await StdioAgent.start(db.path);
-  const alice = await StdioAgent.start(db.path);
-  const stranger = await StdioAgent.start(db.path);
+  const bob = await TestAgent.stdio(db.path);
+  const alice = await TestAgent.stdio(db.path);
+  const stranger = await TestAgent.stdio(db.path);
   const reader = () => new DatabaseSync(db.path, { readOnly: true });
   try {
     await bob.ok("register", { name: "bob" });

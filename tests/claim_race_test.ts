@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { StdioAgent, tempDb } from "./support/stdio_client.ts";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
 
 const PROCESSES = 8;
 const ROUNDS = 5;
@@ -7,7 +7,7 @@ const ROUNDS = 5;
 Deno.test(`${PROCESSES} processes race to claim one task: exactly one wins, every round`, async () => {
   const db = await tempDb();
   const agents = await Promise.all(
-    Array.from({ length: PROCESSES }, () => StdioAgent.start(db.path)),
+    Array.from({ length: PROCESSES }, () => TestAgent.stdio(db.path)),
   );
   try {
     await Promise.all(agents.map((a, i) => a.ok("register", { name: `racer-${i}` })));
@@ -40,8 +40,8 @@ Deno.test(`${PROCESSES} processes race to claim one task: exactly one wins, ever
 
 Deno.test("the rate limit holds across processes that act for one sender", async () => {
   const db = await tempDb();
-  const one = await StdioAgent.start(db.path);
-  const two = await StdioAgent.start(db.path);
+  const one = await TestAgent.stdio(db.path);
+  const two = await TestAgent.stdio(db.path);
   try {
     await one.ok("register", { name: "bob" });
     await one.ok("register", { name: "alice" });

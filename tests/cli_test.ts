@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { teamTableCommand, tempDb } from "./support/stdio_client.ts";
+import { teamTableCommand, tempDb } from "./support/test_agent.ts";
 import { VERSION } from "../src/version.ts";
 import { LATEST_SCHEMA_VERSION } from "../src/db/migrations.ts";
 

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { StdioAgent, tempDb } from "./support/stdio_client.ts";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
 
 Deno.test("two agents in two stdio processes share one database", async (t) => {
   const db = await tempDb();
-  const alice = await StdioAgent.start(db.path);
-  const bob = await StdioAgent.start(db.path);
+  const alice = await TestAgent.stdio(db.path);
+  const bob = await TestAgent.stdio(db.path);
   try {
     await t.step("both register and see each other", async () => {
       const a = await alice.ok("register", { name: "alice", role: "lead" });

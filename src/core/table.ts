@@ -6,6 +6,7 @@ import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
 import { MemberStore } from "./members.ts";
 import { MessageStore } from "./messages.ts";
+import { PollCursors } from "./poll_cursors.ts";
 import { SharedContextStore } from "./shared_context.ts";
 import { TaskStore } from "./tasks.ts";
 import { Statements } from "../db/statements.ts";
@@ -22,6 +23,7 @@ export interface Table {
   readonly messages: MessageStore;
   readonly tasks: TaskStore;
   readonly context: SharedContextStore;
+  readonly pollCursors: PollCursors;
 }
 
 /** Builds the domain over an open database. The caller owns (and closes) the database. */
@@ -44,5 +46,6 @@ export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
     messages: new MessageStore(shared),
     tasks: new TaskStore(shared),
     context: new SharedContextStore(shared),
+    pollCursors: new PollCursors({ tx, sql }),
   };
 }

@@ -1,6 +1,12 @@
-/** Spawns `main.ts` as a real stdio MCP server and connects the SDK's Client to it. */
+/**
+ * A real MCP client (the SDK's Client) connected to team-table: over stdio to a spawned
+ * `main.ts`, or over Streamable HTTP or legacy SSE to a running `serve`.
+ */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 
@@ -23,26 +29,58 @@ export interface ToolOutcome {
   structured: Record<string, unknown> | undefined;
 }
 
-export class StdioAgent {
+export class TestAgent {
   readonly client: Client;
-  readonly #transport: StdioClientTransport;
+  readonly #transport: Transport;
 
-  private constructor(client: Client, transport: StdioClientTransport) {
+  private constructor(client: Client, transport: Transport) {
     this.client = client;
     this.#transport = transport;
   }
 
-  static async start(dbPath: string, extraEnv: Record<string, string> = {}): Promise<StdioAgent> {
-    const { command, args } = teamTableCommand();
-    const transport = new StdioClientTransport({
-      command,
-      args,
-      env: { ...Deno.env.toObject(), TEAM_TABLE_DB: dbPath, ...extraEnv },
-      stderr: "pipe",
-    });
+  static async #connect(transport: Transport): Promise<TestAgent> {
     const client = new Client({ name: "team-table-test", version: "1.0.0" });
     await client.connect(transport);
-    return new StdioAgent(client, transport);
+    return new TestAgent(client, transport);
+  }
+
+  /** Spawns `main.ts` (stdio) on `dbPath`. */
+  static stdio(dbPath: string, extraEnv: Record<string, string> = {}): Promise<TestAgent> {
+    const { command, args } = teamTableCommand();
+    return TestAgent.#connect(
+      new StdioClientTransport({
+        command,
+        args,
+        env: { ...Deno.env.toObject(), TEAM_TABLE_DB: dbPath, ...extraEnv },
+        stderr: "pipe",
+      }),
+    );
+  }
+
+  /** Streamable HTTP to `${baseUrl}/mcp`. */
+  static http(baseUrl: string, token: string): Promise<TestAgent> {
+    return TestAgent.#connect(
+      new StreamableHTTPClientTransport(new URL(`${baseUrl}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${token}` } },
+      }),
+    );
+  }
+
+  /** Legacy HTTP+SSE to `${baseUrl}/sse`. */
+  static sse(baseUrl: string, token: string): Promise<TestAgent> {
+    const headers = { authorization: `Bearer ${token}` };
+    return TestAgent.#connect(
+      new SSEClientTransport(new URL(`${baseUrl}/sse`), {
+        requestInit: { headers },
+        eventSourceInit: {
+          fetch: (url: string | URL, init?: RequestInit) =>
+            fetch(url, {
+              ...init,
+              headers: { ...Object.fromEntries(new Headers(init?.headers)), ...headers },
+            }),
+        },
+      }),
+    );
   }
 
   /** Calls a tool and returns its outcome; protocol errors throw. */
@@ -75,6 +113,14 @@ export class StdioAgent {
   async tools(): Promise<Tool[]> {
     const result: { tools: Tool[] } = await this.client.listTools();
     return result.tools;
+  }
+
+  /** Ends a Streamable HTTP session with DELETE, as a client that is done would. */
+  async terminate(): Promise<void> {
+    if (this.#transport instanceof StreamableHTTPClientTransport) {
+      await this.#transport.terminateSession();
+    }
+    await this.close();
   }
 
   async close(): Promise<void> {

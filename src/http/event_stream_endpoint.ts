@@ -1,0 +1,66 @@
+/**
+ * GET /events/{agent}: the push stream of one registered, active agent. Sends `connected` at
+ * once, replays what the client missed when it sends Last-Event-ID (header, or
+ * `?last_event_id=` for clients that cannot set headers), then live events as they happen.
+ */
+import { NotFoundError } from "../core/errors.ts";
+import type { Table } from "../core/table.ts";
+import { toPushEvent } from "../notify/outbox_relay.ts";
+import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
+import { jsonError } from "./responses.ts";
+
+export function openEventStream(
+  deps: { table: Table; backend: SSENotificationBackend },
+  agentParam: string,
+  req: Request,
+  url: URL,
+): Response {
+  let name: string;
+  try {
+    name = decodeURIComponent(agentParam);
+  } catch {
+    return jsonError(
+      400,
+      "bad_agent_name",
+      "The agent name in the path is not valid URL encoding.",
+    );
+  }
+  let member;
+  try {
+    member = deps.table.members.require(name, "agent");
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return jsonError(403, "not_registered", `${error.message} Call register before subscribing.`);
+  }
+  if (member.status !== "active") {
+    return jsonError(
+      403,
+      "inactive",
+      `'${member.name}' has deregistered; call register again before subscribing to its events.`,
+    );
+  }
+  const resumeFrom = req.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");
+  if (resumeFrom !== null && !/^\d+$/.test(resumeFrom.trim())) {
+    return jsonError(
+      400,
+      "bad_last_event_id",
+      "Last-Event-ID must be an event id (a whole number).",
+    );
+  }
+  const start = resumeFrom === null ? deps.table.events.latestId() : Number(resumeFrom.trim());
+  const connection = deps.backend.open(member.name, start);
+  let cursor = start;
+  for (;;) {
+    const missed = deps.table.events.forAgent(member.name, cursor, 500);
+    if (missed.length === 0) break;
+    for (const event of missed) connection.push(toPushEvent(event));
+    cursor = missed.at(-1)?.id ?? cursor;
+  }
+  return new Response(connection.stream, {
+    headers: {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    },
+  });
+}

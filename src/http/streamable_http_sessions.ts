@@ -1,0 +1,109 @@
+/**
+ * MCP over Streamable HTTP at /mcp. Each `initialize` creates a session: its own transport,
+ * McpServer and bound agent. Later requests find it by `mcp-session-id`; DELETE ends it; a
+ * session idle for longer than `idleMs` is closed by `sweepIdle`.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
+import type { Table } from "../core/table.ts";
+import type { Logger } from "../log.ts";
+import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import { readJsonBody } from "./json_body.ts";
+import { jsonRpcError } from "./responses.ts";
+
+interface _Session {
+  transport: WebStandardStreamableHTTPServerTransport;
+  server: McpServer;
+  lastActive: number;
+}
+
+export class StreamableHttpSessions {
+  readonly #sessions = new Map<string, _Session>();
+  readonly #table: Table;
+  readonly #logger: Logger;
+  readonly #idleMs: number;
+  readonly #now: () => number;
+
+  constructor(deps: { table: Table; logger: Logger; idleMs: number; now?: () => number }) {
+    this.#table = deps.table;
+    this.#logger = deps.logger;
+    this.#idleMs = deps.idleMs;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  get size(): number {
+    return this.#sessions.size;
+  }
+
+  async handle(req: Request): Promise<Response> {
+    const sessionId = req.headers.get("mcp-session-id");
+    if (sessionId !== null) {
+      const session = this.#sessions.get(sessionId);
+      if (!session) {
+        return jsonRpcError(
+          404,
+          -32001,
+          "Session not found: it ended or expired. Start a new session with initialize.",
+        );
+      }
+      session.lastActive = this.#now();
+      if (req.method !== "POST") return await session.transport.handleRequest(req);
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      return await session.transport.handleRequest(req, { parsedBody: body.value });
+    }
+    if (req.method !== "POST") {
+      return jsonRpcError(400, -32000, "Bad request: an mcp-session-id header is required");
+    }
+    const body = await readJsonBody(req);
+    if (!body.ok) return body.response;
+    if (!isInitializeRequest(body.value)) {
+      return jsonRpcError(
+        400,
+        -32000,
+        "Bad request: no mcp-session-id header, and the body is not an initialize request",
+      );
+    }
+    return await this.#start(req, body.value);
+  }
+
+  /** Closes sessions that have been idle for longer than the idle limit. */
+  async sweepIdle(): Promise<number> {
+    const cutoff = this.#now() - this.#idleMs;
+    const idle = [...this.#sessions.entries()].filter(([, s]) => s.lastActive < cutoff);
+    for (const [id, session] of idle) {
+      this.#logger.info(`mcp session ${id} expired after ${this.#idleMs / 1000} s idle`);
+      await this.#close(id, session);
+    }
+    return idle.length;
+  }
+
+  async closeAll(): Promise<void> {
+    for (const [id, session] of [...this.#sessions.entries()]) await this.#close(id, session);
+  }
+
+  async #start(req: Request, initialize: unknown): Promise<Response> {
+    const { server } = createMcpServer({ table: this.#table, logger: this.#logger });
+    const transport = new WebStandardStreamableHTTPServerTransport({
+      sessionIdGenerator: () => crypto.randomUUID(),
+      onsessioninitialized: (id: string) => {
+        this.#sessions.set(id, { transport, server, lastActive: this.#now() });
+      },
+      onsessionclosed: (id: string) => {
+        this.#sessions.delete(id);
+      },
+    });
+    transport.onclose = () => {
+      const id = transport.sessionId;
+      if (id !== undefined) this.#sessions.delete(id);
+    };
+    await server.connect(transport);
+    return await transport.handleRequest(req, { parsedBody: initialize });
+  }
+
+  async #close(id: string, session: _Session): Promise<void> {
+    this.#sessions.delete(id);
+    await session.server.close().catch(() => {});
+  }
+}

@@ -1,0 +1,102 @@
+/**
+ * Tails the event outbox and hands each new event to the notification backend. It drains
+ * right after this process commits (Transactor.onCommit) and, for writes by other processes
+ * on the same file, whenever `PRAGMA data_version` changes (polled every `pollMs`).
+ */
+import type { TableEvent } from "../core/event_outbox.ts";
+import { isEventFor } from "../core/event_outbox.ts";
+import type { Table } from "../core/table.ts";
+import type { Logger } from "../log.ts";
+import type { NotificationBackend, PushEvent } from "./notification_backend.ts";
+
+/** What a client receives for an outbox event: its id, time, type and payload fields. */
+export function toPushEvent(event: TableEvent): PushEvent {
+  return {
+    id: event.id,
+    type: event.type,
+    data: { id: event.id, at: event.at, type: event.type, ...event.payload },
+  };
+}
+
+export class OutboxRelay {
+  readonly #table: Table;
+  readonly #backend: () => NotificationBackend;
+  readonly #pollMs: number;
+  readonly #logger: Logger;
+  #lastId = 0;
+  #dataVersion = -1;
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #scheduled = false;
+  readonly #dataVersionQuery;
+
+  constructor(
+    deps: { table: Table; backend: () => NotificationBackend; pollMs?: number; logger: Logger },
+  ) {
+    this.#table = deps.table;
+    this.#backend = deps.backend;
+    this.#pollMs = deps.pollMs ?? 100;
+    this.#logger = deps.logger;
+    this.#dataVersionQuery = deps.table.db.prepare("PRAGMA data_version");
+  }
+
+  /** Starts from the newest event: what came before is for replays (Last-Event-ID). */
+  start(): void {
+    this.#lastId = this.#table.events.latestId();
+    this.#dataVersion = this.#readDataVersion();
+    this.#unsubscribe = this.#table.tx.onCommit(() => this.#schedule());
+    this.#timer = setInterval(() => {
+      const version = this.#readDataVersion();
+      if (version !== this.#dataVersion) {
+        this.#dataVersion = version;
+        this.drain();
+      }
+    }, this.#pollMs);
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+  }
+
+  /** Delivers every event not yet relayed. */
+  drain(): void {
+    this.#scheduled = false;
+    try {
+      for (;;) {
+        const batch = this.#table.events.after(this.#lastId, 500);
+        if (batch.length === 0) return;
+        for (const event of batch) {
+          this.#dispatch(event);
+          this.#lastId = event.id;
+        }
+      }
+    } catch (error) {
+      this.#logger.warn(`event relay: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  #dispatch(event: TableEvent): void {
+    const backend = this.#backend();
+    const push = toPushEvent(event);
+    if (event.recipient !== "*") {
+      backend.notify(event.recipient, push);
+      return;
+    }
+    for (const agent of backend.connectedAgents()) {
+      if (isEventFor(event, agent)) backend.notify(agent, push);
+    }
+  }
+
+  #schedule(): void {
+    if (this.#scheduled) return;
+    this.#scheduled = true;
+    queueMicrotask(() => this.drain());
+  }
+
+  #readDataVersion(): number {
+    const value = this.#dataVersionQuery.get()?.["data_version"];
+    return typeof value === "number" ? value : -1;
+  }
+}

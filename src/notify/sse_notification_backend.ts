@@ -1,0 +1,178 @@
+/**
+ * Push over Server-Sent Events. Each open `GET /events/{agent}` is one EventConnection with a
+ * bounded queue; an agent may have several. A consumer that falls `queueLimit` events behind
+ * is disconnected (never buffered without bound) and resumes with Last-Event-ID.
+ */
+import type { NotificationBackend, PushEvent } from "./notification_backend.ts";
+
+const _encoder = new TextEncoder();
+
+/** Renders one SSE frame. Events without an id leave the client's Last-Event-ID alone. */
+export function formatSseFrame(event: PushEvent): string {
+  const id = event.id === undefined ? "" : `id: ${event.id}\n`;
+  return `${id}event: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
+}
+
+export class EventConnection {
+  readonly agent: string;
+  readonly stream: ReadableStream<Uint8Array>;
+  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  #lastSentId: number;
+  #closed = false;
+  readonly #onClose: (connection: EventConnection) => void;
+
+  constructor(
+    agent: string,
+    options: { queueLimit: number; lastEventId: number; onClose(c: EventConnection): void },
+  ) {
+    this.agent = agent;
+    this.#lastSentId = options.lastEventId;
+    this.#onClose = options.onClose;
+    this.stream = new ReadableStream<Uint8Array>({
+      start: (controller) => {
+        this.#controller = controller;
+      },
+      cancel: () => this.#finish(),
+    }, new CountQueuingStrategy({ highWaterMark: options.queueLimit }));
+  }
+
+  get lastSentId(): number {
+    return this.#lastSentId;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * Queues an event. Outbox events at or below the last id sent are skipped (a replay and the
+   * live feed may overlap). Returns false when the connection is (now) closed.
+   */
+  push(event: PushEvent): boolean {
+    const controller = this.#controller;
+    if (this.#closed || !controller) return false;
+    if (event.id !== undefined) {
+      if (event.id <= this.#lastSentId) return true;
+      this.#lastSentId = event.id;
+    }
+    if ((controller.desiredSize ?? 1) <= 0) {
+      // The client stopped reading: drop it rather than buffer without bound.
+      this.close();
+      return false;
+    }
+    controller.enqueue(_encoder.encode(formatSseFrame(event)));
+    return true;
+  }
+
+  /** Ends the stream cleanly (what is queued is still delivered). */
+  close(): void {
+    if (this.#closed) return;
+    try {
+      this.#controller?.close();
+    } catch {
+      // already closed by the client
+    }
+    this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#onClose(this);
+  }
+}
+
+export interface SseBackendOptions {
+  /** Events a connection may have queued before it is dropped. */
+  queueLimit?: number;
+  /** Milliseconds between heartbeat events on every open stream. */
+  heartbeatMs?: number;
+  now?: () => number;
+}
+
+export class SSENotificationBackend implements NotificationBackend {
+  readonly #connections = new Map<string, Set<EventConnection>>();
+  readonly #queueLimit: number;
+  readonly #heartbeatMs: number;
+  readonly #now: () => number;
+  #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: SseBackendOptions = {}) {
+    this.#queueLimit = options.queueLimit ?? 1_000;
+    this.#heartbeatMs = options.heartbeatMs ?? 30_000;
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Opens a stream for `agent`; the caller replays anything after `lastEventId` into it. */
+  open(agent: string, lastEventId: number): EventConnection {
+    const key = agent.toLowerCase();
+    const connection = new EventConnection(agent, {
+      queueLimit: this.#queueLimit,
+      lastEventId,
+      onClose: (c) => this.#remove(key, c),
+    });
+    let set = this.#connections.get(key);
+    if (!set) {
+      set = new Set();
+      this.#connections.set(key, set);
+    }
+    set.add(connection);
+    this.#startHeartbeat();
+    connection.push({
+      type: "connected",
+      data: { agent, last_event_id: lastEventId, at: new Date(this.#now()).toISOString() },
+    });
+    return connection;
+  }
+
+  notify(agentName: string, event: PushEvent): void {
+    const set = this.#connections.get(agentName.toLowerCase());
+    if (!set) return;
+    for (const connection of [...set]) connection.push(event);
+  }
+
+  connectedAgents(): string[] {
+    return [...this.#connections.values()].flatMap((set) => {
+      const first = set.values().next().value;
+      return first ? [first.agent] : [];
+    });
+  }
+
+  /** How many streams are open. */
+  get size(): number {
+    let total = 0;
+    for (const set of this.#connections.values()) total += set.size;
+    return total;
+  }
+
+  /** Ends every stream (shutdown). */
+  closeAll(): void {
+    for (const set of [...this.#connections.values()]) {
+      for (const connection of [...set]) connection.close();
+    }
+    this.#stopHeartbeat();
+  }
+
+  #remove(key: string, connection: EventConnection): void {
+    const set = this.#connections.get(key);
+    set?.delete(connection);
+    if (set && set.size === 0) this.#connections.delete(key);
+    if (this.#connections.size === 0) this.#stopHeartbeat();
+  }
+
+  #startHeartbeat(): void {
+    if (this.#heartbeatTimer !== undefined) return;
+    this.#heartbeatTimer = setInterval(() => {
+      const at = new Date(this.#now()).toISOString();
+      for (const set of [...this.#connections.values()]) {
+        for (const connection of [...set]) connection.push({ type: "heartbeat", data: { at } });
+      }
+    }, this.#heartbeatMs);
+  }
+
+  #stopHeartbeat(): void {
+    if (this.#heartbeatTimer === undefined) return;
+    clearInterval(this.#heartbeatTimer);
+    this.#heartbeatTimer = undefined;
+  }
+}

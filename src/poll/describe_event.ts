@@ -1,0 +1,36 @@
+/** One readable line for an outbox event, as `team-table poll` prints it. */
+import type { TableEvent } from "../core/event_outbox.ts";
+import { payloadField } from "./payload_field.ts";
+
+function _oneLine(text: unknown, max = 200): string {
+  const flat = String(text ?? "").replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+export function describeEvent(event: TableEvent): string {
+  const message = event.payload["message"];
+  const task = event.payload["task"];
+  const by = String(event.payload["by"] ?? "?");
+  const taskRef = `task #${String(payloadField(task, "id"))}`;
+  const from = `#${String(payloadField(message, "id"))} from ${
+    String(payloadField(message, "sender"))
+  }`;
+  switch (event.type) {
+    case "message":
+      return `message ${from}: ${_oneLine(payloadField(message, "content"))}`;
+    case "broadcast":
+      return `broadcast ${from}: ${_oneLine(payloadField(message, "content"))}`;
+    case "task_created": {
+      const assignee = payloadField(task, "assignee");
+      return `${taskRef} created by ${by}: "${_oneLine(payloadField(task, "title"), 120)}" [${
+        String(payloadField(task, "priority"))
+      }]${assignee ? ` assigned to ${String(assignee)}` : ""}`;
+    }
+    case "task_claimed":
+      return `${taskRef} claimed by ${by}`;
+    case "task_updated":
+      return `${taskRef} updated by ${by}: ${String(event.payload["from"])} → ${
+        String(event.payload["to"])
+      }`;
+  }
+}

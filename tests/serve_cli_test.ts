@@ -1,0 +1,106 @@
+import assert from "node:assert/strict";
+import { startServe } from "./support/serve_process.ts";
+import { MAIN, tempDb } from "./support/test_agent.ts";
+
+async function runServeCommand(args: string[], env: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      MAIN,
+      "serve",
+      ...args,
+    ],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("--no-auth is refused off loopback, before anything listens", async () => {
+  const db = await tempDb();
+  try {
+    const result = await runServeCommand(["--host", "0.0.0.0", "--no-auth"], {
+      TEAM_TABLE_DB: db.path,
+    });
+    assert.equal(result.code, 2);
+    assert.match(
+      result.stderr,
+      /^team-table: --no-auth is refused on the non-loopback host 0\.0\.0\.0/,
+    );
+  } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("bad serve flags are one-line errors", async () => {
+  const db = await tempDb();
+  try {
+    const port = await runServeCommand(["--port", "99999"], { TEAM_TABLE_DB: db.path });
+    assert.equal(port.code, 2);
+    assert.equal(
+      port.stderr,
+      "team-table: port must be a whole number from 0 to 65535 (got '99999')\n",
+    );
+    const beat = await runServeCommand(["--heartbeat", "soon"], { TEAM_TABLE_DB: db.path });
+    assert.equal(beat.code, 2);
+    assert.match(beat.stderr, /heartbeat must be a number of seconds/);
+  } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and shown in the banner", async () => {
+  const db = await tempDb();
+  try {
+    const first = await startServe(db.path, { token: null });
+    const tokenFile = `${db.dir}/token`;
+    const token = (await Deno.readTextFile(tokenFile)).trim();
+    assert.ok(token.length >= 32);
+    assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
+    assert.match(
+      first.stderr(),
+      new RegExp(`access token: +${token} \\(new, saved to ${tokenFile}\\)`),
+    );
+    assert.match(
+      first.stderr(),
+      new RegExp(
+        `claude mcp add --transport http team-table ${first.url}/mcp --header "Authorization: Bearer ${token}"`,
+      ),
+    );
+    assert.match(
+      first.stderr(),
+      /codex mcp add team-table --url .*--bearer-token-env-var TEAM_TABLE_TOKEN/,
+    );
+    const unauthorized = await fetch(`${first.url}/mcp`, { method: "POST" });
+    assert.equal(unauthorized.status, 401);
+    await unauthorized.body?.cancel();
+    assert.equal(await first.stop(), 0);
+
+    const second = await startServe(db.path, { token: null });
+    assert.match(second.stderr(), new RegExp(`access token: +${token} \\(from ${tokenFile}\\)`));
+    assert.equal(await second.stop(), 0);
+  } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("--no-auth on loopback serves without a token", async () => {
+  const db = await tempDb();
+  const server = await startServe(db.path, { token: null, args: ["--no-auth"] });
+  try {
+    assert.match(server.stderr(), /access token: +none/);
+    const response = await fetch(`${server.url}/mcp`);
+    assert.equal(response.status, 400, "past auth");
+    await response.body?.cancel();
+  } finally {
+    assert.equal(await server.stop(), 0);
+    await db.cleanup();
+  }
+});

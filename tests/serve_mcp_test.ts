@@ -1,0 +1,69 @@
+import assert from "node:assert/strict";
+import { startServe } from "./support/serve_process.ts";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
+
+Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session", async (t) => {
+  const db = await tempDb();
+  const server = await startServe(db.path);
+  const alice = await TestAgent.http(server.url, server.token);
+  const bob = await TestAgent.http(server.url, server.token);
+  const carol = await TestAgent.sse(server.url, server.token);
+  try {
+    await t.step("every transport lists the same tools", async () => {
+      const http = (await alice.tools()).map((tool) => tool.name);
+      const sse = (await carol.tools()).map((tool) => tool.name);
+      assert.equal(http.length, 18);
+      assert.deepEqual(sse, http);
+    });
+
+    await t.step("each session binds its own agent", async () => {
+      await alice.ok("register", { name: "alice" });
+      await bob.ok("register", { name: "bob" });
+      await carol.ok("register", { name: "carol" });
+      const spoof = await bob.call("send_message", {
+        sender: "alice",
+        recipient: "carol",
+        content: "x",
+      });
+      assert.equal(spoof.isError, true);
+      assert.match(
+        spoof.text,
+        /sender 'alice' does not match the agent registered in this session \('bob'\)/,
+      );
+    });
+
+    await t.step("messages flow between HTTP and SSE sessions with the unread badge", async () => {
+      await alice.ok("send_message", { recipient: "carol", content: "via http" });
+      const beat = await carol.call("heartbeat");
+      assert.match(beat.texts[1] ?? "", /1 unread message/);
+      const inbox = await carol.ok("get_messages");
+      assert.deepEqual(
+        (inbox["messages"] as { content: string }[]).map((m) => m.content),
+        ["via http"],
+      );
+      const b = await carol.ok("broadcast", { content: "via sse" });
+      assert.equal(b["recipients"], 2);
+      assert.equal((await bob.ok("get_messages"))["count"], 1);
+    });
+
+    await t.step("errors keep their isError shape over HTTP", async () => {
+      const bad = await alice.call("send_message", { recipient: "carol", content: "" });
+      assert.equal(bad.isError, true);
+      assert.match(bad.text, /content must not be empty/);
+    });
+
+    await t.step("DELETE ends a Streamable HTTP session", async () => {
+      const temp = await TestAgent.http(server.url, server.token);
+      await temp.ok("list_members");
+      let health = await (await fetch(`${server.url}/health`)).json();
+      assert.equal(health.connections.mcp_sessions, 3);
+      await temp.terminate();
+      health = await (await fetch(`${server.url}/health`)).json();
+      assert.equal(health.connections.mcp_sessions, 2, "alice and bob remain");
+    });
+  } finally {
+    await Promise.all([alice.close(), bob.close(), carol.close()]);
+    assert.equal(await server.stop(), 0);
+    await db.cleanup();
+  }
+});

@@ -1,0 +1,44 @@
+/** Reads a process's output line by line, with a timeout per line. */
+export class LineReader {
+  readonly #reader: ReadableStreamDefaultReader<string>;
+  #buffer = "";
+
+  constructor(stream: ReadableStream<Uint8Array>) {
+    this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  }
+
+  async next(timeoutMs = 5_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const end = this.#buffer.indexOf("\n");
+      if (end >= 0) {
+        const line = this.#buffer.slice(0, end);
+        this.#buffer = this.#buffer.slice(end + 1);
+        return line;
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no line within ${timeoutMs} ms; have: ${this.#buffer}`)),
+          Math.max(1, deadline - Date.now()),
+        );
+      });
+      try {
+        const { done, value } = await Promise.race([this.#reader.read(), timeout]);
+        if (done) throw new Error(`output ended; have: ${this.#buffer}`);
+        this.#buffer += value;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+  }
+
+  /** Reads whatever is left until the stream ends. */
+  async rest(): Promise<string> {
+    for (;;) {
+      const { done, value } = await this.#reader.read();
+      if (done) return this.#buffer;
+      this.#buffer += value;
+    }
+  }
+}
