@@ -35,7 +35,7 @@ export class OutboxRelay {
   ) {
     this.#table = deps.table;
     this.#backend = deps.backend;
-    this.#pollMs = deps.pollMs ?? 100;
+    this.#pollMs = deps.pollMs ?? 50;
     this.#logger = deps.logger;
     this.#dataVersionQuery = deps.table.db.prepare("PRAGMA data_version");
   }
