@@ -128,7 +128,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "list_tasks",
     { status: "open" },
-    /status must be one of 'pending', 'in_progress', 'done', 'blocked'/,
+    /status must be one of 'pending', 'in_progress', 'awaiting_review', 'done', 'blocked'/,
   ],
   ["claim_task", { task_id: 999 }, /task_id: no task with id 999/],
   [
@@ -148,6 +148,37 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
     { task_id: 1, status: "done" },
     /'alice' may not update task 1: only its creator \('bob'\)/,
   ],
+  ["create_task", { title: "t", reviewer: "nobody" }, /reviewer: no agent named 'nobody'/],
+  ["update_task", { task_id: 1, status: "done", reviewer: 7 }, /reviewer must be a string/],
+  ["task_comment", { content: "x" }, /task_id is required/],
+  ["task_comment", { task_id: 1 }, /content is required: a string of 1–10,000 characters/],
+  ["task_comment", { task_id: 1, content: long(10_001) }, /content is too long: 10,001 characters/],
+  ["task_comment", { task_id: 999, content: "x" }, /task_id: no task with id 999/],
+  [
+    "task_comment",
+    { task_id: 1, content: "x", type: "rant" },
+    /type must be one of 'comment', 'status_change', 'blocker', 'resolution'/,
+  ],
+  [
+    "task_comment",
+    { task_id: 1, content: "x", type: "status_change" },
+    /status_change entries are written by the board itself/,
+  ],
+  [
+    "task_comment",
+    { task_id: 1, content: "stop", type: "blocker" },
+    /'alice' may not post a blocker on task 1: only its creator \('bob'\)/,
+  ],
+  ["get_task_detail", {}, /task_id is required/],
+  ["get_task_detail", { task_id: 999 }, /task_id: no task with id 999/],
+  ["reassign_task", { task_id: 1 }, /new_assignee is required/],
+  [
+    "reassign_task",
+    { task_id: 1, new_assignee: "nobody" },
+    /new_assignee: no agent named 'nobody'/,
+  ],
+  ["reassign_task", { task_id: 999, new_assignee: "bob" }, /task_id: no task with id 999/],
+  ["reassign_task", { task_id: 1, new_assignee: "alice" }, /'alice' may not reassign task 1/],
   ["share_context", { value: "v" }, /key is required/],
   [
     "share_context",
@@ -180,6 +211,8 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["claim_task", { task_id: 1 }],
   ["update_task", { task_id: 1, status: "done" }],
   ["share_context", { key: "k", value: "v" }],
+  ["task_comment", { task_id: 1, content: "x" }],
+  ["reassign_task", { task_id: 1, new_assignee: "bob" }],
 ];
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {

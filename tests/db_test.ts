@@ -85,6 +85,18 @@ const SEED: Record<number, (db: DatabaseSync) => void> = {
       INSERT INTO audit_log (at, agent, action) VALUES (1, 'alice', 'member.registered');
     `);
   },
+  2: (db) => {
+    db.exec(`
+      INSERT INTO events (at, recipient, type, payload) VALUES (1, 'bob', 'message', '{}');
+      INSERT INTO poll_cursors VALUES ('bob', 1);
+    `);
+  },
+  3: (db) => {
+    db.exec(`
+      INSERT INTO task_activity (task_id, at, agent, type, content)
+        VALUES (1, 2, 'alice', 'comment', 'seeded comment');
+    `);
+  },
 };
 
 Deno.test("migrations: every earlier version upgrades to the same schema, keeping data", async (t) => {
@@ -99,7 +111,8 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
       const path = `${tmp.dir}/from-${from}.db`;
       const old = openDatabase(path, { migrateTo: from });
       assert.equal(schemaVersion(old), from);
-      SEED[from]?.(old);
+      // Each seed only uses columns that every later version keeps.
+      for (let version = 1; version <= from; version++) SEED[version]?.(old);
       old.close();
       const upgraded = openDatabase(path);
       try {
@@ -111,6 +124,13 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
             upgraded.prepare("SELECT content FROM messages WHERE id = 1").get()?.["content"],
             "seeded hello",
           );
+          const activity = upgraded.prepare(
+            "SELECT type, content FROM task_activity WHERE task_id = 1 ORDER BY id",
+          ).all().map((row) => `${row["type"]}: ${row["content"]}`);
+          assert.equal(activity[0], "status_change: created task", "tasks gain a feed");
+        }
+        if (from >= 2) {
+          assert.equal(upgraded.prepare("SELECT count(*) AS n FROM events").get()?.["n"], 1);
         }
       } finally {
         upgraded.close();

@@ -8,12 +8,17 @@ import { toIso } from "./clock.ts";
 import { int, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 
-export type TableEventType =
-  | "message"
-  | "broadcast"
-  | "task_created"
-  | "task_claimed"
-  | "task_updated";
+export const TABLE_EVENT_TYPES = [
+  "message",
+  "broadcast",
+  "task_created",
+  "task_claimed",
+  "task_updated",
+  "task_reassigned",
+  "task_comment",
+  "review_requested",
+] as const;
+export type TableEventType = typeof TABLE_EVENT_TYPES[number];
 
 export interface TableEvent {
   id: number;
@@ -31,14 +36,6 @@ export interface NewEvent {
   type: TableEventType;
   payload: Record<string, unknown>;
 }
-
-const _TYPES: readonly TableEventType[] = [
-  "message",
-  "broadcast",
-  "task_created",
-  "task_claimed",
-  "task_updated",
-];
 
 /** True when `event` is addressed to `agent` (names compare without regard to case). */
 export function isEventFor(event: TableEvent, agent: string): boolean {
@@ -102,7 +99,7 @@ function _toEvent(row: Record<string, unknown>): TableEvent {
   return {
     id: int(row, "id"),
     at: toIso(int(row, "at")),
-    type: _TYPES.find((t) => t === type) ?? "message",
+    type: TABLE_EVENT_TYPES.find((t) => t === type) ?? "message",
     recipient: text(row, "recipient"),
     except: textOrNull(row, "except_agent"),
     payload: typeof payload === "object" && payload !== null && !Array.isArray(payload)

@@ -145,6 +145,12 @@ export class MemberStore {
     throw new NotFoundError(`${field}: no agent named '${name}' has ever registered.${hint}`);
   }
 
+  /** Names of the members (active or not) that have `role`. */
+  withRole(role: string): string[] {
+    return this.#sql.get("SELECT name FROM members WHERE role = ? ORDER BY name").all(role)
+      .map((row) => text(row, "name"));
+  }
+
   /** True when the member's role may act on anything (admin, lead). */
   isPrivileged(name: string): boolean {
     const member = this.#find(name);

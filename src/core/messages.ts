@@ -15,6 +15,7 @@ import { checkMessageRate } from "./rate_limit.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 import type { StoreDeps } from "./store_deps.ts";
+import type { TaskStore } from "./tasks.ts";
 import type { Transactor } from "../db/transaction.ts";
 
 export interface Message {
@@ -57,14 +58,16 @@ export class MessageStore {
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
   readonly #events: EventOutbox;
+  readonly #tasks: TaskStore;
 
-  constructor(deps: StoreDeps) {
+  constructor(deps: StoreDeps & { tasks: TaskStore }) {
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
     this.#members = deps.members;
     this.#events = deps.events;
+    this.#tasks = deps.tasks;
   }
 
   /** Sends a direct message. The recipient must have registered at some time. */
@@ -311,11 +314,12 @@ export class MessageStore {
     return Number(result.lastInsertRowid);
   }
 
+  /** Checks a linked task exists and marks it touched (its updated_at moves). */
   #requireTask(taskId: number | undefined): number | null {
     if (taskId === undefined) return null;
-    const row = this.#sql.get("SELECT id FROM tasks WHERE id = ?").get(taskId);
-    if (!row) throw new NotFoundError(`task_id: no task with id ${taskId}. Call list_tasks.`);
-    return taskId;
+    const task = this.#tasks.get(taskId);
+    this.#tasks.touch(task.id);
+    return task.id;
   }
 
   #find(id: number): Message {

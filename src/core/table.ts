@@ -8,6 +8,7 @@ import { MemberStore } from "./members.ts";
 import { MessageStore } from "./messages.ts";
 import { PollCursors } from "./poll_cursors.ts";
 import { SharedContextStore } from "./shared_context.ts";
+import { TaskActivityLog } from "./task_activity.ts";
 import { TaskStore } from "./tasks.ts";
 import { Statements } from "../db/statements.ts";
 import { Transactor } from "../db/transaction.ts";
@@ -36,6 +37,7 @@ export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
   const events = new EventOutbox(sql, clock);
   const members = new MemberStore({ tx, sql, clock, audit, events });
   const shared = { tx, sql, clock, audit, events, members };
+  const tasks = new TaskStore({ ...shared, activity: new TaskActivityLog(sql, clock) });
   return {
     db,
     clock,
@@ -43,8 +45,8 @@ export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
     audit,
     events,
     members,
-    messages: new MessageStore(shared),
-    tasks: new TaskStore(shared),
+    messages: new MessageStore({ ...shared, tasks }),
+    tasks,
     context: new SharedContextStore(shared),
     pollCursors: new PollCursors({ tx, sql }),
   };

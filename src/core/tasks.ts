@@ -1,23 +1,34 @@
 /**
  * The task board. Claims and updates are single conditional UPDATEs inside a transaction, so
- * when processes race, exactly one wins and the others are told who did.
+ * when processes race, exactly one wins and the others are told who did. Every change also
+ * writes the task's activity feed and the events that tell the people involved.
  */
 import type { AuditLog } from "./audit_log.ts";
-import type { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
-import { ConflictError, ForbiddenError, NotFoundError } from "./errors.ts";
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
+import type { EventOutbox, TableEventType } from "./event_outbox.ts";
 import { LIMITS } from "./limits.ts";
 import type { MemberStore } from "./members.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
-import type { Statements } from "../db/statements.ts";
 import type { StoreDeps } from "./store_deps.ts";
+import type { CommentType, FeedEntry, TaskActivityLog } from "./task_activity.ts";
+import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
 
-export const TASK_STATUSES = ["pending", "in_progress", "done", "blocked"] as const;
+export const TASK_STATUSES = [
+  "pending",
+  "in_progress",
+  "awaiting_review",
+  "done",
+  "blocked",
+] as const;
 export type TaskStatus = typeof TASK_STATUSES[number];
 export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
 export type TaskPriority = typeof TASK_PRIORITIES[number];
+
+/** The role whose members hear about reviews when a task names no reviewer. */
+export const REVIEWER_ROLE = "reviewer";
 
 export interface Task {
   id: number;
@@ -27,10 +38,12 @@ export interface Task {
   priority: TaskPriority;
   creator: string;
   assignee: string | null;
+  reviewer: string | null;
   result: string | null;
   created_at: string;
   updated_at: string;
   claimed_at: string | null;
+  review_claimed_at: string | null;
   completed_at: string | null;
 }
 
@@ -39,7 +52,35 @@ export interface CreateTaskInput {
   creator: string;
   description?: string | undefined;
   assignee?: string | undefined;
+  reviewer?: string | undefined;
   priority?: TaskPriority | undefined;
+}
+
+export interface UpdateTaskInput {
+  taskId: number;
+  agent: string;
+  status: TaskStatus;
+  result?: string | undefined;
+  reviewer?: string | undefined;
+}
+
+export interface TaskComment {
+  id: number;
+  task_id: number;
+  agent: string;
+  type: CommentType;
+  content: string;
+  at: string;
+}
+
+export interface TaskDetail {
+  task: Task;
+  /** Comments, automatic status changes and linked messages, oldest first. */
+  entries: FeedEntry[];
+  comment_count: number;
+  message_count: number;
+  /** The rendered feed, one line per entry. */
+  feed: string;
 }
 
 export class TaskStore {
@@ -49,149 +90,307 @@ export class TaskStore {
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
   readonly #events: EventOutbox;
+  readonly #activity: TaskActivityLog;
 
-  constructor(deps: StoreDeps) {
+  constructor(deps: StoreDeps & { activity: TaskActivityLog }) {
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#audit = deps.audit;
     this.#members = deps.members;
     this.#events = deps.events;
+    this.#activity = deps.activity;
   }
 
   create(input: CreateTaskInput): Task {
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const creator = this.#members.require(input.creator, "creator").name;
-      const assignee = input.assignee === undefined
-        ? null
-        : this.#members.require(input.assignee, "assignee").name;
+      const assignee = this.#optionalMember(input.assignee, "assignee");
+      const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const priority = input.priority ?? "medium";
       const id = Number(
         this.#sql.get(
-          `INSERT INTO tasks (title, description, status, priority, creator, assignee,
-             created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?)`,
-        ).run(input.title, input.description ?? "", priority, creator, assignee, now, now)
+          `INSERT INTO tasks (title, description, status, priority, creator, assignee, reviewer,
+             created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+        ).run(input.title, input.description ?? "", priority, creator, assignee, reviewer, now, now)
           .lastInsertRowid,
       );
       this.#audit.record({
         agent: creator,
         action: "task.created",
         target: id,
-        details: { title: input.title, assignee, priority },
+        details: { title: input.title, assignee, reviewer, priority },
+      });
+      this.#activity.record(id, {
+        agent: creator,
+        type: "status_change",
+        content: assignee ? `created task for ${assignee}` : "created task",
       });
       const task = this.get(id);
+      const payload = { task, by: creator };
       this.#events.append(
-        assignee ? { recipient: assignee, type: "task_created", payload: { task, by: creator } } : {
-          recipient: "*",
-          except: creator,
-          type: "task_created",
-          payload: { task, by: creator },
-        },
+        assignee
+          ? { recipient: assignee, type: "task_created", payload }
+          : { recipient: "*", except: creator, type: "task_created", payload },
       );
       return task;
     });
   }
 
-  /** Tasks, highest priority first, then oldest first; optionally by status and/or assignee. */
-  list(filter: { status?: TaskStatus | undefined; assignee?: string | undefined } = {}): Task[] {
+  /** Tasks, highest priority first, then oldest first; optionally filtered. */
+  list(
+    filter: {
+      status?: TaskStatus | undefined;
+      assignee?: string | undefined;
+      reviewer?: string | undefined;
+    } = {},
+  ): Task[] {
+    const status = filter.status ?? null;
+    const assignee = filter.assignee ?? null;
+    const reviewer = filter.reviewer ?? null;
     return this.#sql.get(
       `SELECT * FROM tasks WHERE (? IS NULL OR status = ?) AND (? IS NULL OR assignee = ?)
+         AND (? IS NULL OR reviewer = ?)
        ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
        LIMIT ?`,
-    ).all(
-      filter.status ?? null,
-      filter.status ?? null,
-      filter.assignee ?? null,
-      filter.assignee ?? null,
-      LIMITS.listLimitMax,
-    ).map(_toTask);
+    ).all(status, status, assignee, assignee, reviewer, reviewer, LIMITS.listLimitMax)
+      .map(_toTask);
   }
 
   /**
-   * Claims a pending task for `agent`: status in_progress, assignee the claimer. A task with a
-   * named assignee can be claimed only by that agent or an admin/lead.
+   * Claims a task. A pending task becomes in_progress with the claimer as assignee (a task with
+   * a named assignee: only that agent or an admin/lead). A task awaiting review is claimed for
+   * review: the claimer becomes its reviewer (a named reviewer: only that agent or an
+   * admin/lead; never the task's own assignee).
    */
   claim(input: { taskId: number; agent: string }): Task {
     return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
-      const privileged = this.#members.isPrivileged(agent);
+      const before = this.get(input.taskId);
+      const privileged = this.#members.isPrivileged(agent) ? 1 : 0;
       const now = this.#clock.now();
-      const previousAssignee = this.#sql.get("SELECT assignee FROM tasks WHERE id = ?")
-        .get(input.taskId)?.["assignee"];
+      if (before.status === "awaiting_review") {
+        const changed = this.#sql.get(
+          `UPDATE tasks SET reviewer = ?, review_claimed_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'awaiting_review' AND review_claimed_at IS NULL
+             AND (reviewer IS NULL OR reviewer = ? OR ?)
+             AND (assignee IS NULL OR assignee <> ?)`,
+        ).run(agent, now, now, before.id, agent, privileged, agent).changes;
+        if (Number(changed) === 0) throw this.#reviewClaimRefusal(before, agent);
+        this.#audit.record({ agent, action: "task.review_claimed", target: before.id });
+        this.#activity.record(before.id, {
+          agent,
+          type: "status_change",
+          content: "claimed review",
+        });
+        const task = this.get(before.id);
+        this.#notifyParties(task, agent, "task_claimed", { review: true });
+        return task;
+      }
       const changed = this.#sql.get(
         `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
          WHERE id = ? AND status = 'pending' AND (assignee IS NULL OR assignee = ? OR ?)`,
-      ).run(agent, now, now, input.taskId, agent, privileged ? 1 : 0).changes;
-      if (Number(changed) === 0) throw this.#claimRefusal(input.taskId, agent);
-      this.#audit.record({ agent, action: "task.claimed", target: input.taskId });
-      const task = this.get(input.taskId);
-      const others = typeof previousAssignee === "string" ? [previousAssignee] : [];
-      this.#notifyParties(task, agent, "task_claimed", {}, others);
+      ).run(agent, now, now, before.id, agent, privileged).changes;
+      if (Number(changed) === 0) throw this.#claimRefusal(before, agent);
+      this.#audit.record({ agent, action: "task.claimed", target: before.id });
+      this.#activity.record(before.id, { agent, type: "status_change", content: "claimed task" });
+      const task = this.get(before.id);
+      this.#notifyParties(task, agent, "task_claimed", {}, [before.assignee]);
       return task;
     });
   }
 
   /**
-   * Sets a task's status (and result). Only its creator, its assignee or an admin/lead may:
-   * the check is part of the UPDATE itself, so no path skips it.
+   * Sets a task's status (and result, and reviewer). Only its creator, assignee, reviewer or
+   * an admin/lead may: the check is part of the UPDATE itself, so no path skips it. Moving a
+   * task to awaiting_review asks its reviewer (or the reviewers, or everyone) for a review.
    */
-  update(input: {
-    taskId: number;
-    agent: string;
-    status: TaskStatus;
-    result?: string | undefined;
-  }): Task {
+  update(input: UpdateTaskInput): Task {
     return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const before = this.get(input.taskId);
-      const privileged = this.#members.isPrivileged(agent);
+      const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const now = this.#clock.now();
       const changed = this.#sql.get(
-        `UPDATE tasks SET status = ?, result = coalesce(?, result), updated_at = ?,
-           assignee = CASE WHEN ? = 'in_progress' AND assignee IS NULL THEN ? ELSE assignee END,
-           claimed_at = CASE WHEN ? = 'in_progress' AND claimed_at IS NULL THEN ? ELSE claimed_at END,
-           completed_at = CASE WHEN ? = 'done' THEN ? ELSE NULL END
-         WHERE id = ? AND (creator = ? COLLATE NOCASE OR assignee = ? OR ?)`,
-      ).run(
-        input.status,
-        input.result ?? null,
+        `UPDATE tasks SET status = :status, result = coalesce(:result, result),
+           reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
+           assignee = CASE WHEN :status = 'in_progress' AND assignee IS NULL THEN :agent
+                      ELSE assignee END,
+           claimed_at = CASE WHEN :status = 'in_progress' AND claimed_at IS NULL THEN :now
+                        ELSE claimed_at END,
+           review_claimed_at = CASE WHEN :status = 'awaiting_review' THEN review_claimed_at
+                               ELSE NULL END,
+           completed_at = CASE WHEN :status = 'done' THEN :now ELSE NULL END
+         WHERE id = :id AND (creator = :agent COLLATE NOCASE OR assignee = :agent
+           OR reviewer = :agent OR :privileged)`,
+      ).run({
+        status: input.status,
+        result: input.result ?? null,
+        reviewer,
         now,
-        input.status,
         agent,
-        input.status,
-        now,
-        input.status,
-        now,
-        input.taskId,
-        agent,
-        agent,
-        privileged ? 1 : 0,
-      ).changes;
-      if (Number(changed) === 0) {
-        throw new ForbiddenError(
-          `task_id: '${agent}' may not update task ${before.id}: only its creator ` +
-            `('${before.creator}'), its assignee (${
-              before.assignee ? `'${before.assignee}'` : "none"
-            }) or an admin/lead may.`,
-        );
-      }
+        id: before.id,
+        privileged: this.#members.isPrivileged(agent) ? 1 : 0,
+      }).changes;
+      if (Number(changed) === 0) throw this.#updateRefusal(before, agent, "update");
+      const task = this.get(before.id);
       this.#audit.record({
         agent,
         action: "task.updated",
         target: before.id,
         details: {
           from: before.status,
-          to: input.status,
+          to: task.status,
+          reviewer: task.reviewer,
           result: input.result === undefined ? undefined : input.result.slice(0, 200),
         },
       });
-      const task = this.get(before.id);
+      this.#recordUpdate(before, task, agent, input.result);
       this.#notifyParties(task, agent, "task_updated", { from: before.status, to: task.status }, [
-        before.assignee ?? "",
+        before.assignee,
       ]);
+      if (task.status === "awaiting_review" && before.status !== "awaiting_review") {
+        this.#requestReview(task, agent);
+      }
       return task;
     });
+  }
+
+  /** Hands a task to another agent: creator, current assignee or admin/lead only. */
+  reassign(input: { taskId: number; agent: string; newAssignee: string }): Task {
+    return this.#tx.run(() => {
+      const agent = this.#members.require(input.agent, "agent_name").name;
+      const newAssignee = this.#members.require(input.newAssignee, "new_assignee").name;
+      const before = this.get(input.taskId);
+      if (before.status === "done") {
+        throw new ConflictError(
+          `Task ${before.id} is done; reopen it with update_task before reassigning it.`,
+        );
+      }
+      if (before.assignee?.toLowerCase() === newAssignee.toLowerCase()) {
+        throw new ValidationError(
+          `new_assignee: task ${before.id} is already assigned to '${before.assignee}'.`,
+        );
+      }
+      const changed = this.#sql.get(
+        `UPDATE tasks SET assignee = ?, updated_at = ?
+         WHERE id = ? AND (creator = ? COLLATE NOCASE OR assignee = ? OR ?)`,
+      ).run(
+        newAssignee,
+        this.#clock.now(),
+        before.id,
+        agent,
+        agent,
+        this.#members.isPrivileged(agent) ? 1 : 0,
+      ).changes;
+      if (Number(changed) === 0) throw this.#updateRefusal(before, agent, "reassign");
+      const task = this.get(before.id);
+      this.#audit.record({
+        agent,
+        action: "task.reassigned",
+        target: before.id,
+        details: { from: before.assignee, to: newAssignee },
+      });
+      this.#activity.record(before.id, {
+        agent,
+        type: "status_change",
+        content: before.assignee
+          ? `reassigned task from ${before.assignee} to ${newAssignee}`
+          : `assigned task to ${newAssignee}`,
+      });
+      this.#notifyParties(task, agent, "task_reassigned", {
+        from: before.assignee,
+        to: newAssignee,
+      }, [before.assignee]);
+      return task;
+    });
+  }
+
+  /**
+   * Adds a comment to a task. Anyone registered may comment. A `blocker` moves the task to
+   * blocked and a `resolution` on a blocked task moves it back to in_progress; those two change
+   * the task, so only its creator, assignee, reviewer or an admin/lead may post them.
+   */
+  comment(
+    input: { taskId: number; agent: string; content: string; type?: CommentType | undefined },
+  ): {
+    comment: TaskComment;
+    task: Task;
+  } {
+    return this.#tx.run(() => {
+      const agent = this.#members.require(input.agent, "agent_name").name;
+      const type = input.type ?? "comment";
+      const before = this.get(input.taskId);
+      if (type === "status_change") {
+        throw new ValidationError(
+          "type: status_change entries are written by the board itself when a task is claimed, " +
+            "moved or reassigned; use update_task, or post a comment, blocker or resolution.",
+        );
+      }
+      let status = before.status;
+      if (type === "blocker" || type === "resolution") {
+        if (!this.#isParty(before, agent)) {
+          throw this.#updateRefusal(before, agent, `post a ${type} on`);
+        }
+        if (type === "blocker" && before.status === "done") {
+          throw new ConflictError(
+            `Task ${before.id} is done; reopen it with update_task before posting a blocker.`,
+          );
+        }
+        if (type === "blocker") status = "blocked";
+        if (type === "resolution" && before.status === "blocked") status = "in_progress";
+      }
+      const now = this.#clock.now();
+      const id = this.#activity.record(before.id, { agent, type, content: input.content });
+      this.#sql.get(
+        `UPDATE tasks SET status = ?, updated_at = ?,
+           review_claimed_at = CASE WHEN ? = 'awaiting_review' THEN review_claimed_at ELSE NULL END
+         WHERE id = ?`,
+      ).run(status, now, status, before.id);
+      if (status !== before.status) {
+        this.#activity.record(before.id, {
+          agent,
+          type: "status_change",
+          content: `moved task from ${before.status} to ${status} (${type})`,
+        });
+      }
+      this.#audit.record({
+        agent,
+        action: "task.commented",
+        target: before.id,
+        details: { type, comment_id: id, from: before.status, to: status },
+      });
+      const task = this.get(before.id);
+      const comment: TaskComment = {
+        id,
+        task_id: before.id,
+        agent,
+        type,
+        content: input.content,
+        at: toIso(now),
+      };
+      this.#notifyParties(task, agent, "task_comment", {
+        comment,
+        from: before.status,
+        to: status,
+      }, [before.assignee]);
+      return { comment, task };
+    });
+  }
+
+  /** The task, its activity and linked messages in order, and the rendered feed. */
+  detail(taskId: number): TaskDetail {
+    const task = this.get(taskId);
+    const entries = this.#activity.feed(task.id);
+    return {
+      task,
+      entries,
+      comment_count: entries.filter((e) => e.type !== "status_change" && e.type !== "message")
+        .length,
+      message_count: entries.filter((e) => e.type === "message").length,
+      feed: entries.map((e) => e.line).join("\n"),
+    };
   }
 
   get(id: number): Task {
@@ -200,24 +399,80 @@ export class TaskStore {
     return _toTask(row);
   }
 
-  /** Tells the task's creator and assignee (and `others`) what `actor` did, never the actor. */
+  /** Marks a task as touched (a linked message arrived). Call inside a transaction. */
+  touch(taskId: number): void {
+    this.#sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(this.#clock.now(), taskId);
+  }
+
+  #optionalMember(name: string | undefined, field: string): string | null {
+    return name === undefined ? null : this.#members.require(name, field).name;
+  }
+
+  #isParty(task: Task, agent: string): boolean {
+    const name = agent.toLowerCase();
+    return [task.creator, task.assignee, task.reviewer].some((p) => p?.toLowerCase() === name) ||
+      this.#members.isPrivileged(agent);
+  }
+
+  #recordUpdate(before: Task, task: Task, agent: string, result: string | undefined): void {
+    const parts: string[] = [];
+    if (task.status !== before.status) {
+      parts.push(`moved task from ${before.status} to ${task.status}`);
+    }
+    if (task.reviewer !== before.reviewer && task.reviewer) {
+      parts.push(`set reviewer to ${task.reviewer}`);
+    }
+    if (result !== undefined) parts.push(`result: ${result}`);
+    if (parts.length === 0) parts.push(`updated task (status ${task.status})`);
+    this.#activity.record(task.id, { agent, type: "status_change", content: parts.join("; ") });
+  }
+
+  /** Tells the reviewer; with none, the members whose role reviews; with none, everyone. */
+  #requestReview(task: Task, agent: string): void {
+    const payload = { task, by: agent };
+    if (task.reviewer) {
+      this.#events.append({ recipient: task.reviewer, type: "review_requested", payload });
+      return;
+    }
+    const reviewers = this.#members.withRole(REVIEWER_ROLE).filter((name) =>
+      name.toLowerCase() !== agent.toLowerCase()
+    );
+    if (reviewers.length === 0) {
+      this.#events.append({ recipient: "*", except: agent, type: "review_requested", payload });
+      return;
+    }
+    for (const name of reviewers) {
+      this.#events.append({ recipient: name, type: "review_requested", payload });
+    }
+  }
+
+  /** Tells the creator, assignee and reviewer (and `others`) what `actor` did, never the actor. */
   #notifyParties(
     task: Task,
     actor: string,
-    type: "task_claimed" | "task_updated",
+    type: TableEventType,
     extra: Record<string, unknown>,
-    others: string[],
+    others: (string | null)[] = [],
   ): void {
-    const seen = new Set([actor.toLowerCase(), ""]);
-    for (const name of [task.creator, task.assignee ?? "", ...others]) {
-      if (seen.has(name.toLowerCase())) continue;
+    const seen = new Set([actor.toLowerCase()]);
+    for (const name of [task.creator, task.assignee, task.reviewer, ...others]) {
+      if (!name || seen.has(name.toLowerCase())) continue;
       seen.add(name.toLowerCase());
       this.#events.append({ recipient: name, type, payload: { task, by: actor, ...extra } });
     }
   }
 
-  #claimRefusal(taskId: number, agent: string): Error {
-    const task = this.get(taskId);
+  #updateRefusal(task: Task, agent: string, what: string): Error {
+    const quote = (name: string | null) => name ? `'${name}'` : "none";
+    return new ForbiddenError(
+      `task_id: '${agent}' may not ${what} task ${task.id}: only its creator ` +
+        `(${quote(task.creator)}), its assignee (${quote(task.assignee)})` +
+        `${what === "reassign" ? "" : `, its reviewer (${quote(task.reviewer)})`} or an ` +
+        `admin/lead may.`,
+    );
+  }
+
+  #claimRefusal(task: Task, agent: string): Error {
     if (task.status !== "pending") {
       return new ConflictError(
         task.assignee
@@ -230,11 +485,30 @@ export class TaskStore {
         `admin/lead may claim it, not '${agent}'.`,
     );
   }
+
+  #reviewClaimRefusal(task: Task, agent: string): Error {
+    if (task.review_claimed_at !== null) {
+      return new ConflictError(
+        `The review of task ${task.id} is already claimed by '${task.reviewer}'.`,
+      );
+    }
+    if (task.assignee?.toLowerCase() === agent.toLowerCase()) {
+      return new ForbiddenError(
+        `Task ${task.id} is awaiting review of '${agent}'s own work; another agent must review it.`,
+      );
+    }
+    return new ForbiddenError(
+      `Task ${task.id} is waiting for review by '${task.reviewer}'; only '${task.reviewer}' or ` +
+        `an admin/lead may claim the review, not '${agent}'.`,
+    );
+  }
 }
 
 function _toTask(row: Record<string, unknown>): Task {
-  const claimed = intOrNull(row, "claimed_at");
-  const completed = intOrNull(row, "completed_at");
+  const time = (column: string) => {
+    const value = intOrNull(row, column);
+    return value === null ? null : toIso(value);
+  };
   return {
     id: int(row, "id"),
     title: text(row, "title"),
@@ -243,11 +517,13 @@ function _toTask(row: Record<string, unknown>): Task {
     priority: _oneOf(TASK_PRIORITIES, text(row, "priority")),
     creator: text(row, "creator"),
     assignee: textOrNull(row, "assignee"),
+    reviewer: textOrNull(row, "reviewer"),
     result: textOrNull(row, "result"),
     created_at: toIso(int(row, "created_at")),
     updated_at: toIso(int(row, "updated_at")),
-    claimed_at: claimed === null ? null : toIso(claimed),
-    completed_at: completed === null ? null : toIso(completed),
+    claimed_at: time("claimed_at"),
+    review_claimed_at: time("review_claimed_at"),
+    completed_at: time("completed_at"),
   };
 }
 

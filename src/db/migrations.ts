@@ -111,6 +111,33 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    description: "task activity feed, reviewers and review claims, messages by task",
+    sql: `
+      ALTER TABLE tasks ADD COLUMN reviewer TEXT COLLATE NOCASE;
+      ALTER TABLE tasks ADD COLUMN review_claimed_at INTEGER;
+
+      -- type: comment | status_change | blocker | resolution
+      CREATE TABLE task_activity (
+        id INTEGER PRIMARY KEY,
+        task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        at INTEGER NOT NULL,
+        agent TEXT NOT NULL,
+        type TEXT NOT NULL,
+        content TEXT NOT NULL
+      );
+      CREATE INDEX task_activity_by_task ON task_activity (task_id, id);
+      CREATE INDEX messages_by_task ON messages (task_id) WHERE task_id IS NOT NULL;
+
+      -- Tasks from before the feed existed get their creation and claim as entries.
+      INSERT INTO task_activity (task_id, at, agent, type, content)
+        SELECT id, created_at, creator, 'status_change', 'created task' FROM tasks;
+      INSERT INTO task_activity (task_id, at, agent, type, content)
+        SELECT id, claimed_at, assignee, 'status_change', 'claimed task' FROM tasks
+        WHERE claimed_at IS NOT NULL AND assignee IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,5 +1,6 @@
 /** Output schemas of the records tools return; they mirror the core types. */
 import { z } from "zod";
+import { COMMENT_TYPES } from "../core/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks.ts";
 
 const _time = z.string().describe("ISO 8601 time, UTC");
@@ -36,11 +37,32 @@ export const taskSchema = z.object({
   priority: z.enum(TASK_PRIORITIES),
   creator: z.string(),
   assignee: z.string().nullable(),
+  reviewer: z.string().nullable(),
   result: z.string().nullable(),
   created_at: _time,
   updated_at: _time,
   claimed_at: _time.nullable(),
+  review_claimed_at: _time.nullable(),
   completed_at: _time.nullable(),
+});
+
+export const taskCommentSchema = z.object({
+  id: z.number().int(),
+  task_id: z.number().int(),
+  agent: z.string(),
+  type: z.enum(COMMENT_TYPES),
+  content: z.string(),
+  at: _time,
+});
+
+export const feedEntrySchema = z.object({
+  at: _time,
+  type: z.enum([...COMMENT_TYPES, "message"]),
+  agent: z.string(),
+  content: z.string(),
+  recipient: z.string().nullable().describe("for messages: the recipient, '*' for a broadcast"),
+  message_id: z.number().int().nullable(),
+  line: z.string().describe("the entry as a feed line"),
 });
 
 export const contextEntrySchema = z.object({

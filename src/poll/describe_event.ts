@@ -27,7 +27,23 @@ export function describeEvent(event: TableEvent): string {
       }]${assignee ? ` assigned to ${String(assignee)}` : ""}`;
     }
     case "task_claimed":
-      return `${taskRef} claimed by ${by}`;
+      return event.payload["review"]
+        ? `${taskRef} review claimed by ${by}`
+        : `${taskRef} claimed by ${by}`;
+    case "task_reassigned":
+      return `${taskRef} reassigned by ${by}: ${String(event.payload["from"] ?? "nobody")} → ${
+        String(event.payload["to"])
+      }`;
+    case "task_comment": {
+      const comment = event.payload["comment"];
+      return `${taskRef} [${String(payloadField(comment, "type"))}] ${by}: ${
+        _oneLine(payloadField(comment, "content"))
+      }`;
+    }
+    case "review_requested":
+      return `${taskRef} review requested by ${by}: "${
+        _oneLine(payloadField(task, "title"), 120)
+      }"`;
     case "task_updated":
       return `${taskRef} updated by ${by}: ${String(event.payload["from"])} → ${
         String(event.payload["to"])

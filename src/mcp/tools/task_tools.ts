@@ -1,10 +1,14 @@
-/** create_task, list_tasks, claim_task, update_task. */
+/**
+ * The task board: create_task, list_tasks, claim_task, update_task, reassign_task, and the
+ * task's story: task_comment, get_task_detail.
+ */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
+import { COMMENT_TYPES } from "../../core/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks.ts";
 import { agentNameField, enumField, idField, textField } from "../fields.ts";
-import { taskSchema } from "../output_schemas.ts";
+import { feedEntrySchema, taskCommentSchema, taskSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
@@ -16,7 +20,8 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     title: "Create a task",
     description:
       "Put a task on the shared board (status pending). With an assignee, only that agent (or " +
-      "an admin/lead) can claim it; without one, anyone can. Returns the task with its id.",
+      "an admin/lead) can claim it; without one, anyone can. A reviewer, if named, is asked " +
+      "when the task moves to awaiting_review. Returns the task with its id.",
     input: {
       title: textField("title", 1, LIMITS.titleMax).describe(
         `Short title, 1–${LIMITS.titleMax} characters`,
@@ -31,6 +36,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       priority: enumField("priority", TASK_PRIORITIES).optional().describe(
         "low, medium (default) or high",
       ),
+      reviewer: agentNameField("reviewer").optional().describe(
+        "The agent who should review the work (must have registered)",
+      ),
     },
     output: { task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -40,6 +48,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         creator: session.actor(args.creator, "creator"),
         description: args.description,
         assignee: args.assignee,
+        reviewer: args.reviewer,
         priority: args.priority,
       });
       return { task };
@@ -54,14 +63,21 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       `status and/or one assignee (at most ${LIMITS.listLimitMax}). Needs no registration.`,
     input: {
       status: enumField("status", TASK_STATUSES).optional().describe(
-        "Only tasks with this status: pending, in_progress, done or blocked",
+        "Only tasks with this status: pending, in_progress, awaiting_review, done or blocked",
       ),
       assignee: agentNameField("assignee").optional().describe("Only tasks assigned to this agent"),
+      reviewer: agentNameField("reviewer").optional().describe(
+        "Only tasks this agent reviews",
+      ),
     },
     output: { tasks: z.array(taskSchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const tasks = table.tasks.list({ status: args.status, assignee: args.assignee });
+      const tasks = table.tasks.list({
+        status: args.status,
+        assignee: args.assignee,
+        reviewer: args.reviewer,
+      });
       return { tasks, count: tasks.length };
     },
   });
@@ -72,7 +88,8 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     description:
       "Claim a pending task: it becomes in_progress and assigned to you. Atomic: if another " +
       "agent claims it first you get an error naming them. A task assigned to someone can only " +
-      "be claimed by that agent or an admin/lead. Returns the updated task.",
+      "be claimed by that agent or an admin/lead. On a task awaiting_review this claims the " +
+      "review (you become its reviewer; not allowed on your own work). Returns the task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
       agent_name: agentNameField("agent_name").optional().describe(_actorNote),
@@ -91,13 +108,18 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "update_task",
     title: "Update a task",
-    description:
-      "Set a task's status (pending, in_progress, done, blocked) and optionally its result. " +
-      "Only the task's creator, its assignee or an admin/lead may. Returns the updated task.",
+    description: "Set a task's status (pending, in_progress, awaiting_review, done, blocked) and " +
+      "optionally its result and reviewer. Only the task's creator, assignee, reviewer or an " +
+      "admin/lead may. Moving to awaiting_review asks the reviewer (or the agents with role " +
+      "reviewer, or everyone) for a review. The change appears in the task's feed. Returns " +
+      "the updated task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
       status: enumField("status", TASK_STATUSES).describe(
-        "The new status: pending, in_progress, done or blocked",
+        "The new status: pending, in_progress, awaiting_review, done or blocked",
+      ),
+      reviewer: agentNameField("reviewer").optional().describe(
+        "Set the reviewer (must have registered)",
       ),
       result: textField("result", 0, LIMITS.resultMax).optional().describe(
         `What came of it, at most ${LIMITS.resultMax.toLocaleString("en-US")} characters`,
@@ -111,9 +133,91 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         taskId: args.task_id,
         status: args.status,
         result: args.result,
+        reviewer: args.reviewer,
         agent: session.actor(args.agent_name, "agent_name"),
       });
       return { task };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "reassign_task",
+    title: "Hand a task over",
+    description:
+      "Hand a task over to another agent (its status stays as it is). Only the task's creator, " +
+      "its current assignee or an admin/lead may. Both agents are told, and the hand-over " +
+      "appears in the task's feed. Returns the updated task.",
+    input: {
+      task_id: idField("task_id").describe("The id of the task"),
+      new_assignee: agentNameField("new_assignee").describe(
+        "The agent who takes the task over (must have registered)",
+      ),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { task: taskSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      const task = table.tasks.reassign({
+        taskId: args.task_id,
+        newAssignee: args.new_assignee,
+        agent: session.actor(args.agent_name, "agent_name"),
+      });
+      return { task };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "task_comment",
+    title: "Comment on a task",
+    description:
+      "Discuss a task where the work is. type: comment (default), blocker (moves the task to " +
+      "blocked), resolution (moves a blocked task back to in_progress). Blockers and " +
+      "resolutions may be posted by the task's creator, assignee, reviewer or an admin/lead; " +
+      "anyone may comment. The creator, assignee and reviewer are notified. Returns the " +
+      "comment and the task.",
+    input: {
+      task_id: idField("task_id").describe("The id of the task"),
+      content: textField("content", 1, LIMITS.contentMax).describe(
+        `The comment, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
+      ),
+      type: enumField("type", COMMENT_TYPES).optional().describe(
+        "comment (default), blocker or resolution (status_change entries are automatic)",
+      ),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { comment: taskCommentSchema, task: taskSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      return table.tasks.comment({
+        taskId: args.task_id,
+        content: args.content,
+        type: args.type,
+        agent: session.actor(args.agent_name, "agent_name"),
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "get_task_detail",
+    title: "A task's whole story",
+    description:
+      "Everything about one task: the task, its comments, its automatic status changes " +
+      "(created, claimed, moved, reassigned, review claimed) and the messages linked to it, " +
+      "oldest first, plus the rendered activity feed, one line per entry, e.g. " +
+      "'[status_change] claude-code claimed task — 19:00' (times in UTC). Needs no registration.",
+    input: {
+      task_id: idField("task_id").describe("The id of the task"),
+    },
+    output: {
+      task: taskSchema,
+      entries: z.array(feedEntrySchema),
+      comment_count: z.number().int(),
+      message_count: z.number().int(),
+      feed: z.string().describe("The activity feed, one line per entry"),
+    },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run(args, { table }) {
+      return table.tasks.detail(args.task_id);
     },
   });
 }

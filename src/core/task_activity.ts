@@ -1,0 +1,94 @@
+/**
+ * A task's activity: comments, blockers, resolutions and the status changes that the board
+ * records by itself (created, claimed, moved, reassigned...). With the messages linked to the
+ * task it makes the feed that get_task_detail renders, one line per entry:
+ *   [status_change] claude-code claimed task — 19:00
+ *   [comment] claude-code: Starting on the SSE endpoint — 19:05
+ */
+import type { Clock } from "./clock.ts";
+import { toIso } from "./clock.ts";
+import { int, intOrNull, text, textOrNull } from "./rows.ts";
+import type { Statements } from "../db/statements.ts";
+
+export const COMMENT_TYPES = ["comment", "status_change", "blocker", "resolution"] as const;
+export type CommentType = typeof COMMENT_TYPES[number];
+
+export interface FeedEntry {
+  at: string;
+  /** A comment type, or "message" for a message linked to the task. */
+  type: CommentType | "message";
+  agent: string;
+  content: string;
+  /** The message's recipient ("*" for a broadcast); null for activity entries. */
+  recipient: string | null;
+  message_id: number | null;
+  /** The rendered line, as in the feed. */
+  line: string;
+}
+
+const _LINE_CHARS = 200;
+
+export class TaskActivityLog {
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+
+  constructor(sql: Statements, clock: Clock) {
+    this.#sql = sql;
+    this.#clock = clock;
+  }
+
+  /** Adds an entry. Call inside the transaction that makes the change. */
+  record(taskId: number, entry: { agent: string; type: CommentType; content: string }): number {
+    return Number(
+      this.#sql.get(
+        "INSERT INTO task_activity (task_id, at, agent, type, content) VALUES (?, ?, ?, ?, ?)",
+      ).run(taskId, this.#clock.now(), entry.agent, entry.type, entry.content).lastInsertRowid,
+    );
+  }
+
+  /** Activity and linked (not retracted) messages, oldest first. */
+  feed(taskId: number): FeedEntry[] {
+    return this.#sql.get(
+      `SELECT at, type, agent, content, NULL AS recipient, NULL AS message_id, 0 AS kind, id
+         FROM task_activity WHERE task_id = ?
+       UNION ALL
+       SELECT created_at, 'message', sender, content, coalesce(recipient, '*'), id, 1, id
+         FROM messages WHERE task_id = ? AND archived_at IS NULL
+       ORDER BY 1, 7, 8`,
+    ).all(taskId, taskId).map((row) => {
+      const type = text(row, "type");
+      const entry = {
+        at: toIso(int(row, "at")),
+        type: type === "message" ? "message" as const : _commentType(type),
+        agent: text(row, "agent"),
+        content: text(row, "content"),
+        recipient: textOrNull(row, "recipient"),
+        message_id: intOrNull(row, "message_id"),
+      };
+      return { ...entry, line: renderFeedLine(entry) };
+    });
+  }
+}
+
+/** One feed line in the roadmap's format; times are HH:MM in UTC. */
+export function renderFeedLine(
+  entry: { at: string; type: string; agent: string; content: string; recipient: string | null },
+): string {
+  const time = entry.at.slice(11, 16);
+  const content = _oneLine(entry.content);
+  if (entry.type === "status_change") return `[status_change] ${entry.agent} ${content} — ${time}`;
+  if (entry.type === "message") {
+    const to = entry.recipient === "*" ? "everyone" : entry.recipient;
+    return `[message] ${entry.agent} → ${to}: ${content} — ${time}`;
+  }
+  return `[${entry.type}] ${entry.agent}: ${content} — ${time}`;
+}
+
+function _oneLine(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > _LINE_CHARS ? `${flat.slice(0, _LINE_CHARS - 1)}…` : flat;
+}
+
+function _commentType(value: string): CommentType {
+  return COMMENT_TYPES.find((type) => type === value) ?? "comment";
+}

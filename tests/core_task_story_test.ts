@@ -1,0 +1,247 @@
+import assert from "node:assert/strict";
+import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
+import { renderFeedLine } from "../src/core/task_activity.ts";
+import { snapshot, tempTable } from "./support/temp_table.ts";
+
+function team() {
+  const t = tempTable();
+  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
+  t.table.members.register({ name: "boss", role: "lead" });
+  return t;
+}
+
+const minute = 60_000;
+
+Deno.test("the feed: automatic status changes, comments and linked messages, in order", () => {
+  using t = team();
+  t.clock.advance(19 * 60 * minute); // 19:00 UTC
+  const task = t.table.tasks.create({ title: "SSE endpoint", creator: "alice" });
+  t.table.tasks.claim({ taskId: task.id, agent: "bob" });
+  t.clock.advance(5 * minute);
+  t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "Starting on the SSE endpoint" });
+  t.clock.advance(2 * minute);
+  t.table.messages.send({
+    sender: "alice",
+    recipient: "bob",
+    content: "ping me\\nwhen done",
+    taskId: task.id,
+  });
+  t.table.messages.broadcast({ sender: "carol", content: "heads up", taskId: task.id });
+  t.clock.advance(3 * minute);
+  t.table.tasks.comment({
+    taskId: task.id,
+    agent: "alice",
+    content: "Need to decide on auth",
+    type: "blocker",
+  });
+  t.clock.advance(5 * minute);
+  t.table.tasks.comment({
+    taskId: task.id,
+    agent: "bob",
+    content: "Going with tokens",
+    type: "resolution",
+  });
+  t.clock.advance(15 * minute);
+  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "done", result: "merged" });
+  const detail = t.table.tasks.detail(task.id);
+  assert.deepEqual(detail.feed.split("\n"), [
+    "[status_change] alice created task — 19:00",
+    "[status_change] bob claimed task — 19:00",
+    "[comment] bob: Starting on the SSE endpoint — 19:05",
+    "[message] alice → bob: ping me\\nwhen done — 19:07",
+    "[message] carol → everyone: heads up — 19:07",
+    "[blocker] alice: Need to decide on auth — 19:10",
+    "[status_change] alice moved task from in_progress to blocked (blocker) — 19:10",
+    "[resolution] bob: Going with tokens — 19:15",
+    "[status_change] bob moved task from blocked to in_progress (resolution) — 19:15",
+    "[status_change] bob moved task from in_progress to done; result: merged — 19:30",
+  ]);
+  assert.equal(detail.comment_count, 3);
+  assert.equal(detail.message_count, 2);
+  assert.equal(detail.entries[3]?.message_id, 1);
+  assert.equal(detail.task.status, "done");
+});
+
+Deno.test("feed lines are one line, shortened, and times are UTC", () => {
+  const line = renderFeedLine({
+    at: "2026-11-26T07:08:09.000Z",
+    type: "comment",
+    agent: "a",
+    content: `multi\nline ${"x".repeat(300)}`,
+    recipient: null,
+  });
+  assert.match(line, /^\[comment\] a: multi line x+… — 07:08$/);
+  assert.ok(line.length < 230);
+});
+
+Deno.test("comments and linked messages move updated_at; retracted messages leave the feed", () => {
+  using t = team();
+  const task = t.table.tasks.create({ title: "T", creator: "alice" });
+  t.clock.advance(minute);
+  assert.equal(
+    t.table.tasks.comment({ taskId: task.id, agent: "carol", content: "anyone may comment" }).task
+      .updated_at,
+    new Date(t.clock.now()).toISOString(),
+  );
+  t.clock.advance(minute);
+  const m = t.table.messages.send({
+    sender: "bob",
+    recipient: "alice",
+    content: "re T",
+    taskId: task.id,
+  });
+  assert.equal(t.table.tasks.get(task.id).updated_at, new Date(t.clock.now()).toISOString());
+  t.table.messages.delete({ messageId: m.id, agent: "bob" });
+  assert.equal(t.table.tasks.detail(task.id).message_count, 0);
+});
+
+Deno.test("comments notify creator, assignee and reviewer, never the author", () => {
+  using t = team();
+  const task = t.table.tasks.create({
+    title: "T",
+    creator: "alice",
+    assignee: "bob",
+    reviewer: "carol",
+  });
+  const before = t.table.events.latestId();
+  t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "progress" });
+  const events = t.table.events.after(before);
+  assert.deepEqual(events.map((e) => `${e.type}>${e.recipient}`), [
+    "task_comment>alice",
+    "task_comment>carol",
+  ]);
+  assert.equal((events[0]?.payload["comment"] as { content: string }).content, "progress");
+});
+
+Deno.test("blocker and resolution: only the task's people; blocker on done refused", () => {
+  using t = team();
+  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
+  const before = snapshot(t.db);
+  assert.throws(
+    () =>
+      t.table.tasks.comment({ taskId: task.id, agent: "carol", content: "stop", type: "blocker" }),
+    (e: unknown) =>
+      e instanceof ForbiddenError && /'carol' may not post a blocker on task 1/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "x", type: "status_change" }),
+    /written by the board itself/,
+  );
+  assert.equal(snapshot(t.db), before, "refusals write nothing");
+  const blocked = t.table.tasks.comment({
+    taskId: task.id,
+    agent: "boss",
+    content: "hold",
+    type: "blocker",
+  });
+  assert.equal(blocked.task.status, "blocked");
+  const note = t.table.tasks.comment({
+    taskId: task.id,
+    agent: "bob",
+    content: "fyi",
+    type: "resolution",
+  });
+  assert.equal(note.task.status, "in_progress", "a resolution unblocks");
+  const again = t.table.tasks.comment({
+    taskId: task.id,
+    agent: "bob",
+    content: "again",
+    type: "resolution",
+  });
+  assert.equal(
+    again.task.status,
+    "in_progress",
+    "a resolution on an unblocked task changes nothing",
+  );
+  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "done" });
+  assert.throws(
+    () =>
+      t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "late", type: "blocker" }),
+    (e: unknown) => e instanceof ConflictError && /is done; reopen it/.test(e.message),
+  );
+});
+
+Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may finish", () => {
+  using t = team();
+  const task = t.table.tasks.create({ title: "T", creator: "alice", reviewer: "carol" });
+  t.table.tasks.claim({ taskId: task.id, agent: "bob" });
+  let mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "awaiting_review" });
+  const asked = t.table.events.after(mark).filter((e) => e.type === "review_requested");
+  assert.deepEqual(asked.map((e) => e.recipient), ["carol"]);
+  t.table.members.register({ name: "dave" });
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, agent: "dave" }),
+    /waiting for review by 'carol'; only 'carol' or an admin\/lead may claim the review/,
+  );
+  const claimed = t.table.tasks.claim({ taskId: task.id, agent: "carol" });
+  assert.deepEqual([claimed.status, claimed.reviewer], ["awaiting_review", "carol"]);
+  assert.ok(claimed.review_claimed_at);
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, agent: "boss" }),
+    (e: unknown) => e instanceof ConflictError && /already claimed by 'carol'/.test(e.message),
+  );
+  mark = t.table.events.latestId();
+  const done = t.table.tasks.update({ taskId: task.id, agent: "carol", status: "done" });
+  assert.equal(done.status, "done");
+  assert.deepEqual(
+    t.table.events.after(mark).map((e) => `${e.type}>${e.recipient}`),
+    ["task_updated>alice", "task_updated>bob"],
+  );
+});
+
+Deno.test("review requests without a reviewer go to role reviewer, else to everyone", () => {
+  using t = team();
+  const a = t.table.tasks.create({ title: "A", creator: "alice", assignee: "bob" });
+  let mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: a.id, agent: "bob", status: "awaiting_review" });
+  const everyone = t.table.events.after(mark).filter((e) => e.type === "review_requested");
+  assert.deepEqual(everyone.map((e) => `${e.recipient}-${e.except}`), ["*-bob"]);
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: a.id, agent: "bob" }),
+    /awaiting review of 'bob's own work/,
+  );
+  t.table.members.register({ name: "rita", role: "reviewer" });
+  const b = t.table.tasks.create({ title: "B", creator: "alice", assignee: "bob" });
+  mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: b.id, agent: "bob", status: "awaiting_review" });
+  assert.deepEqual(
+    t.table.events.after(mark).filter((e) => e.type === "review_requested").map((e) => e.recipient),
+    ["rita"],
+  );
+  assert.equal(t.table.tasks.claim({ taskId: b.id, agent: "carol" }).reviewer, "carol");
+  t.table.tasks.update({ taskId: b.id, agent: "carol", status: "in_progress" });
+  assert.equal(t.table.tasks.get(b.id).review_claimed_at, null, "leaving review clears the claim");
+});
+
+Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in the feed", () => {
+  using t = team();
+  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
+  const before = snapshot(t.db);
+  assert.throws(
+    () => t.table.tasks.reassign({ taskId: task.id, agent: "carol", newAssignee: "carol" }),
+    /'carol' may not reassign task 1: only its creator \('alice'\), its assignee \('bob'\) or an admin\/lead may/,
+  );
+  assert.throws(
+    () => t.table.tasks.reassign({ taskId: task.id, agent: "bob", newAssignee: "BOB" }),
+    /already assigned to 'bob'/,
+  );
+  assert.equal(snapshot(t.db), before);
+  const mark = t.table.events.latestId();
+  const moved = t.table.tasks.reassign({ taskId: task.id, agent: "bob", newAssignee: "carol" });
+  assert.equal(moved.assignee, "carol");
+  assert.deepEqual(
+    t.table.events.after(mark).map((e) => `${e.type}>${e.recipient}`),
+    ["task_reassigned>alice", "task_reassigned>carol"],
+  );
+  assert.match(
+    t.table.tasks.detail(task.id).feed,
+    /\[status_change\] bob reassigned task from bob to carol/,
+  );
+  t.table.tasks.update({ taskId: task.id, agent: "carol", status: "done" });
+  assert.throws(
+    () => t.table.tasks.reassign({ taskId: task.id, agent: "boss", newAssignee: "bob" }),
+    /is done; reopen it/,
+  );
+});

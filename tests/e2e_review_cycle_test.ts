@@ -1,0 +1,87 @@
+import assert from "node:assert/strict";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
+
+Deno.test("a full review cycle through MCP clients, feed checked line by line", async () => {
+  const db = await tempDb();
+  const lead = await TestAgent.stdio(db.path);
+  const coder = await TestAgent.stdio(db.path);
+  const reviewer = await TestAgent.stdio(db.path);
+  try {
+    await lead.ok("register", { name: "claude-opus", role: "lead" });
+    await coder.ok("register", { name: "claude-code", role: "coder" });
+    await reviewer.ok("register", { name: "codex", role: "reviewer" });
+
+    const created = await lead.ok("create_task", {
+      title: "SSE endpoint",
+      description: "GET /events/{agent}",
+      priority: "high",
+    });
+    const taskId = (created["task"] as { id: number }).id;
+    await coder.ok("claim_task", { task_id: taskId });
+    await coder.ok("task_comment", { task_id: taskId, content: "Starting on the SSE endpoint" });
+    const blocked = await lead.ok("task_comment", {
+      task_id: taskId,
+      content: "Need to decide on auth approach",
+      type: "blocker",
+    });
+    assert.equal((blocked["task"] as { status: string }).status, "blocked");
+    await coder.ok("task_comment", {
+      task_id: taskId,
+      content: "Going with registered-agent check",
+      type: "resolution",
+    });
+    await coder.ok("send_message", {
+      recipient: "claude-opus",
+      content: "PR is up",
+      task_id: taskId,
+    });
+    const review = await coder.ok("update_task", { task_id: taskId, status: "awaiting_review" });
+    assert.equal((review["task"] as { status: string }).status, "awaiting_review");
+
+    const badge = await reviewer.call("list_tasks", { status: "awaiting_review" });
+    assert.equal((badge.structured?.["tasks"] as unknown[]).length, 1);
+    const ownReview = await coder.call("claim_task", { task_id: taskId });
+    assert.equal(ownReview.isError, true);
+    assert.match(ownReview.text, /own work; another agent must review it/);
+    const claimed = await reviewer.ok("claim_task", { task_id: taskId });
+    assert.equal((claimed["task"] as { reviewer: string }).reviewer, "codex");
+    await reviewer.ok("task_comment", { task_id: taskId, content: "LGTM" });
+    await reviewer.ok("update_task", { task_id: taskId, status: "done", result: "merged" });
+
+    const detail = await lead.ok("get_task_detail", { task_id: taskId });
+    const lines = String(detail["feed"]).split("\n").map((line) =>
+      line.replace(/ — \d\d:\d\d$/, "")
+    );
+    assert.deepEqual(lines, [
+      "[status_change] claude-opus created task",
+      "[status_change] claude-code claimed task",
+      "[comment] claude-code: Starting on the SSE endpoint",
+      "[blocker] claude-opus: Need to decide on auth approach",
+      "[status_change] claude-opus moved task from in_progress to blocked (blocker)",
+      "[resolution] claude-code: Going with registered-agent check",
+      "[status_change] claude-code moved task from blocked to in_progress (resolution)",
+      "[message] claude-code → claude-opus: PR is up",
+      "[status_change] claude-code moved task from in_progress to awaiting_review",
+      "[status_change] codex claimed review",
+      "[comment] codex: LGTM",
+      "[status_change] codex moved task from awaiting_review to done; result: merged",
+    ]);
+    for (const line of String(detail["feed"]).split("\n")) assert.match(line, / — \d\d:\d\d$/);
+    assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 1]);
+    const task = detail["task"] as { status: string; assignee: string; reviewer: string };
+    assert.deepEqual([task.status, task.assignee, task.reviewer], ["done", "claude-code", "codex"]);
+
+    const handed = await lead.ok("create_task", { title: "Docs", assignee: "claude-code" });
+    const docsId = (handed["task"] as { id: number }).id;
+    const refused = await reviewer.call("reassign_task", {
+      task_id: docsId,
+      new_assignee: "codex",
+    });
+    assert.equal(refused.isError, true);
+    const moved = await coder.ok("reassign_task", { task_id: docsId, new_assignee: "codex" });
+    assert.equal((moved["task"] as { assignee: string }).assignee, "codex");
+  } finally {
+    await Promise.all([lead.close(), coder.close(), reviewer.close()]);
+    await db.cleanup();
+  }
+});
