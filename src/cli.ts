@@ -11,6 +11,10 @@ import {
 } from "./config.ts";
 import { DatabaseOpenError } from "./db/open_database.ts";
 import { createLogger } from "./log.ts";
+import { runMembersCommand } from "./members_command.ts";
+import { loadRoleCatalog } from "./roles/load_roles.ts";
+import { RoleFileError } from "./roles/parse_role_file.ts";
+import { runRolesCommand } from "./roles/roles_command.ts";
 import { runPoll } from "./poll/run_poll.ts";
 import { runServe } from "./serve.ts";
 import { runStdio } from "./run_stdio.ts";
@@ -22,12 +26,18 @@ Usage:
   team-table [options]               MCP server over stdio (what an MCP client starts)
   team-table serve [options]         MCP over HTTP (/mcp, /sse) with push events (/events/{agent})
   team-table poll <agent> [options]  print an agent's new messages and events (stdio fallback)
+  team-table roles list | show NAME | check DIR
+                                     the role templates: list, show one, validate a directory
+  team-table members list | grant NAME ROLE
+                                     who is registered; give a role (privileged ones too)
   team-table version | --version     print the versions
   team-table help | --help           print this help
 
 Options for every command:
   --db PATH            the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
   --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
+  --roles-dir DIR      role templates that replace or add to the shipped ones
+                       (env TEAM_TABLE_ROLES_DIR)
 
 serve:
   --host HOST          address to listen on (env TEAM_TABLE_HOST; default 127.0.0.1)
@@ -51,12 +61,15 @@ poll <agent>:
 
 Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.`;
 
-type Command = "stdio" | "serve" | "poll" | "help" | "version";
+type Command = "stdio" | "serve" | "poll" | "roles" | "members" | "help" | "version";
 
 export interface ParsedArgs {
   command: Command;
   db?: string;
   logLevel?: string;
+  rolesDir?: string;
+  /** Words after the command (poll's agent, roles/members subcommands). */
+  positionals?: string[];
   host?: string;
   port?: string;
   noAuth?: boolean;
@@ -75,6 +88,7 @@ export interface ParsedArgs {
 type _ValueFlag =
   | "db"
   | "logLevel"
+  | "rolesDir"
   | "host"
   | "port"
   | "heartbeat"
@@ -84,9 +98,11 @@ type _ValueFlag =
   | "maxReplies";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply";
 
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
-  "--db": { key: "db", commands: ["stdio", "serve", "poll"] },
-  "--log-level": { key: "logLevel", commands: ["stdio", "serve", "poll"] },
+  "--db": { key: "db", commands: _ALL },
+  "--log-level": { key: "logLevel", commands: _ALL },
+  "--roles-dir": { key: "rolesDir", commands: _ALL },
   "--host": { key: "host", commands: ["serve"] },
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
@@ -104,6 +120,8 @@ const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
 const _COMMANDS: Record<string, Command> = {
   serve: "serve",
   poll: "poll",
+  roles: "roles",
+  members: "members",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -144,8 +162,12 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       parsed[switchFlag.key] = true;
       continue;
     }
-    if (parsed.command === "poll" && !flag.startsWith("-") && parsed.agent === undefined) {
-      parsed.agent = arg;
+    if (["poll", "roles", "members"].includes(parsed.command) && !flag.startsWith("-")) {
+      parsed.positionals = [...(parsed.positionals ?? []), arg];
+      if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
+      else if (parsed.command === "poll") {
+        throw new ConfigError(`poll takes one agent name; '${arg}' is one too many`);
+      }
       continue;
     }
     throw new ConfigError(
@@ -171,22 +193,49 @@ export async function runCli(args: readonly string[]): Promise<number> {
         return 0;
       case "serve": {
         const config = resolveServeConfig(parsed, readEnv());
-        await runServe(config, createLogger(config.logLevel));
+        const deps = {
+          logger: createLogger(config.logLevel),
+          roles: loadRoleCatalog(config.rolesDir),
+        };
+        await runServe(config, deps);
         return 0;
       }
       case "poll": {
         const config = resolvePollConfig(parsed, readEnv());
-        return await runPoll(config, createLogger(config.logLevel));
+        const deps = {
+          logger: createLogger(config.logLevel),
+          roles: loadRoleCatalog(config.rolesDir),
+        };
+        return await runPoll(config, deps);
+      }
+      case "roles": {
+        const config = resolveConfig(parsed, readEnv());
+        return runRolesCommand(parsed.positionals ?? [], config.rolesDir);
+      }
+      case "members": {
+        const config = resolveConfig(parsed, readEnv());
+        return runMembersCommand(parsed.positionals ?? [], {
+          config,
+          roles: loadRoleCatalog(config.rolesDir),
+        });
       }
       case "stdio": {
         const config = resolveConfig(parsed, readEnv());
-        await runStdio(config, createLogger(config.logLevel));
+        const deps = {
+          logger: createLogger(config.logLevel),
+          roles: loadRoleCatalog(config.rolesDir),
+        };
+        await runStdio(config, deps);
         return 0;
       }
     }
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(`team-table: ${error.message}`);
+      return 2;
+    }
+    if (error instanceof RoleFileError) {
+      console.error(`team-table: bad role template:\n${error.message}`);
       return 2;
     }
     if (error instanceof DatabaseOpenError) {

@@ -9,6 +9,8 @@ export interface Config {
   /** The SQLite file every process of the table shares. */
   dbPath: string;
   logLevel: LogLevel;
+  /** A directory of role templates that replace or add to the shipped ones. */
+  rolesDir: string | undefined;
 }
 
 export interface ServeConfig extends Config {
@@ -44,6 +46,7 @@ const _LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error"];
 export const ENV_VARS = [
   "TEAM_TABLE_DB",
   "TEAM_TABLE_LOG_LEVEL",
+  "TEAM_TABLE_ROLES_DIR",
   "TEAM_TABLE_HOST",
   "TEAM_TABLE_PORT",
   "TEAM_TABLE_TOKEN",
@@ -73,6 +76,7 @@ export function defaultDbPath(env: Env): string {
 export interface CommonFlags {
   db?: string | undefined;
   logLevel?: string | undefined;
+  rolesDir?: string | undefined;
 }
 
 export function resolveConfig(flags: CommonFlags, env: Env): Config {
@@ -82,7 +86,8 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
   if (!logLevel) {
     throw new ConfigError(`log level '${level}' is not one of ${_LEVELS.join(", ")}`);
   }
-  return { dbPath, logLevel };
+  const rolesDir = flags.rolesDir ?? _nonEmpty(env["TEAM_TABLE_ROLES_DIR"]);
+  return { dbPath, logLevel, rolesDir };
 }
 
 export interface ServeFlags extends CommonFlags {

@@ -8,11 +8,16 @@ import type { Config } from "./config.ts";
 import { createTable } from "./core/table.ts";
 import { openDatabase } from "./db/open_database.ts";
 import type { Logger } from "./log.ts";
+import type { RoleCatalog } from "./core/role_catalog.ts";
 import { createMcpServer } from "./mcp/create_mcp_server.ts";
 
-export async function runStdio(config: Config, logger: Logger): Promise<void> {
+export async function runStdio(
+  config: Config,
+  deps: { logger: Logger; roles: RoleCatalog },
+): Promise<void> {
+  const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db });
+  const table = createTable({ db, roles: deps.roles });
   const { server } = createMcpServer({ table, logger });
   const transport = new StdioServerTransport();
   const closed = Promise.withResolvers<void>();

@@ -9,6 +9,7 @@ import { openDatabase } from "./db/open_database.ts";
 import { loadOrCreateToken } from "./http/access_token.ts";
 import { createHandler } from "./http/create_handler.ts";
 import type { Logger } from "./log.ts";
+import type { RoleCatalog } from "./core/role_catalog.ts";
 import { configureNotifications } from "./notify/notification_backend.ts";
 import { notificationBackend } from "./notify/notification_backend.ts";
 import { OutboxRelay } from "./notify/outbox_relay.ts";
@@ -18,9 +19,13 @@ import { VERSION } from "./version.ts";
 /** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
 export const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
 
-export async function runServe(config: ServeConfig, logger: Logger): Promise<void> {
+export async function runServe(
+  config: ServeConfig,
+  deps: { logger: Logger; roles: RoleCatalog },
+): Promise<void> {
+  const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db });
+  const table = createTable({ db, roles: deps.roles });
   const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
   const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
   configureNotifications(backend);

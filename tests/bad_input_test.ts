@@ -110,7 +110,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "purge_messages",
     { before_date: "2030-01-01" },
-    /Only an admin or lead may purge messages; 'alice' has role 'agent'/,
+    /Role 'agent' may not call purge_messages\. Its tools: register, deregister/,
   ],
   ["create_task", {}, /title is required: a string of 1–200 characters/],
   ["create_task", { title: long(201) }, /title is too long: 201 characters; the limit is 200/],
@@ -179,6 +179,33 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ],
   ["reassign_task", { task_id: 999, new_assignee: "bob" }, /task_id: no task with id 999/],
   ["reassign_task", { task_id: 1, new_assignee: "alice" }, /'alice' may not reassign task 1/],
+  ["list_roles", { verbose: true }, /unknown parameter 'verbose'; list_roles takes no parameters/],
+  ["get_role", {}, /name is required/],
+  [
+    "get_role",
+    { name: "wizard" },
+    /name: there is no role 'wizard'. Roles: admin, agent, architect/,
+  ],
+  ["get_role", { name: "Coder" }, /name 'Coder' is not a valid role/],
+  [
+    "assign_role",
+    { name: "bob", role: "lead" },
+    /Role 'agent' may not call assign_role/,
+  ],
+  ["assign_role", { name: "bob", role: "Wizard" }, /role 'Wizard' is not a valid role/],
+  [
+    "register",
+    { name: "alice", role: "admin" },
+    /role: 'admin' is a privileged role and cannot be self-assigned\. A human operator grants it with: team-table members grant alice admin/,
+  ],
+  [
+    "register",
+    { name: "alice", role: "wizard" },
+    /role: there is no role 'wizard'\. Roles: admin, agent/,
+  ],
+  ["next_task", { claim: "yes" }, /claim must be true or false/],
+  ["list_tasks", { mine_first: 1 }, /mine_first must be true or false/],
+  ["create_task", { title: "t", type: "Big Thing" }, /type 'Big Thing' is not a valid task type/],
   ["share_context", { value: "v" }, /key is required/],
   [
     "share_context",
@@ -213,6 +240,8 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["share_context", { key: "k", value: "v" }],
   ["task_comment", { task_id: 1, content: "x" }],
   ["reassign_task", { task_id: 1, new_assignee: "bob" }],
+  ["assign_role", { name: "bob", role: "coder" }],
+  ["next_task", {}],
 ];
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {

@@ -1,24 +1,7 @@
 import assert from "node:assert/strict";
-import { teamTableCommand, tempDb } from "./support/test_agent.ts";
+import { runTeamTable as run, tempDb } from "./support/test_agent.ts";
 import { VERSION } from "../src/version.ts";
 import { LATEST_SCHEMA_VERSION } from "../src/db/migrations.ts";
-
-async function run(args: string[], env: Record<string, string> = {}, stdin = "") {
-  const { command, args: base } = teamTableCommand(args);
-  const child = new Deno.Command(command, {
-    args: base,
-    env,
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(new TextEncoder().encode(stdin));
-  await writer.close();
-  const out = await child.output();
-  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
-}
 
 Deno.test("--version prints team-table, deno, sqlite and schema versions", async () => {
   for (const flag of ["--version", "version", "-V"]) {

@@ -52,7 +52,8 @@ Deno.test("a refused change writes no event", () => {
 
 Deno.test("an admin claiming someone's task tells the named assignee", () => {
   using t = team();
-  t.table.members.register({ name: "boss", role: "admin" });
+  t.table.members.grant({ name: "boss", role: "admin", by: null });
+  t.table.members.register({ name: "boss" });
   const task = t.table.tasks.create({ title: "x", creator: "alice", assignee: "bob" });
   t.table.tasks.claim({ taskId: task.id, agent: "boss" });
   assert.deepEqual(summary(t.table.events.after(1)), ["task_claimed>alice", "task_claimed>bob"]);

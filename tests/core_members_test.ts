@@ -8,16 +8,17 @@ Deno.test("register creates a member, and registering again is a return", () => 
   assert.equal(first.created, true);
   assert.deepEqual(
     [first.member.name, first.member.role, first.member.capabilities],
-    ["Alice", "coder", ["ts"]],
+    ["Alice", "coder", ["ts", "coding"]],
+    "the role's capabilities are merged in",
   );
   t.clock.advance(1_000);
   const again = t.table.members.register({ name: "alice" });
   assert.equal(again.created, false);
   assert.equal(again.member.name, "Alice", "the first spelling is kept");
   assert.equal(again.member.role, "coder", "role kept when omitted");
-  assert.deepEqual(again.member.capabilities, ["ts"]);
+  assert.deepEqual(again.member.capabilities, ["ts", "coding"]);
   const changed = t.table.members.register({ name: "Alice", role: "reviewer", capabilities: [] });
-  assert.deepEqual([changed.member.role, changed.member.capabilities], ["reviewer", []]);
+  assert.deepEqual([changed.member.role, changed.member.capabilities], ["reviewer", ["review"]]);
 });
 
 Deno.test("deregister marks inactive; list hides inactive unless asked; heartbeat returns", () => {

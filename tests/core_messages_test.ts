@@ -109,7 +109,8 @@ Deno.test("only the sender or a recipient may delete; the sender retracts for ev
 
 Deno.test("an admin or lead may delete any message", () => {
   using t = trio();
-  t.table.members.register({ name: "boss", role: "admin" });
+  t.table.members.grant({ name: "boss", role: "admin", by: null });
+  t.table.members.register({ name: "boss" });
   const m = t.table.messages.send({ sender: "alice", recipient: "bob", content: "spam" });
   assert.equal(t.table.messages.delete({ messageId: m.id, agent: "boss" }).scope, "everyone");
   assert.equal(t.table.messages.unreadSummary("bob").count, 0);
@@ -133,7 +134,8 @@ Deno.test("clear_inbox filters by date and sender and returns the count", () => 
 
 Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit rows", () => {
   using t = trio();
-  t.table.members.register({ name: "lead1", role: "lead" });
+  t.table.members.grant({ name: "lead1", role: "lead", by: null });
+  t.table.members.register({ name: "lead1" });
   const old = t.table.messages.send({ sender: "alice", recipient: "bob", content: "old" });
   t.clock.advance(10_000);
   const cutoff = t.clock.now();
@@ -141,7 +143,7 @@ Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit ro
   const before = snapshot(t.db);
   assert.throws(
     () => t.table.messages.purge({ agent: "alice", before: cutoff }),
-    /Only an admin or lead may purge messages; 'alice' has role 'agent'/,
+    /'alice' may not purge messages: role 'agent' lacks the privilege purge_messages \(roles with it: admin, lead\)/,
   );
   assert.equal(snapshot(t.db), before);
   assert.equal(t.table.messages.purge({ agent: "lead1", before: cutoff }), 1);

@@ -6,7 +6,8 @@ import { snapshot, tempTable } from "./support/temp_table.ts";
 function team() {
   const t = tempTable();
   for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  t.table.members.register({ name: "boss", role: "lead" });
+  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.register({ name: "boss" });
   return t;
 }
 
@@ -191,8 +192,10 @@ Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may fi
   );
 });
 
-Deno.test("review requests without a reviewer go to role reviewer, else to everyone", () => {
-  using t = team();
+Deno.test("review requests without a reviewer go to the roles that review, else to everyone", () => {
+  const t = tempTable();
+  using _cleanup = t;
+  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
   const a = t.table.tasks.create({ title: "A", creator: "alice", assignee: "bob" });
   let mark = t.table.events.latestId();
   t.table.tasks.update({ taskId: a.id, agent: "bob", status: "awaiting_review" });
@@ -202,13 +205,16 @@ Deno.test("review requests without a reviewer go to role reviewer, else to every
     () => t.table.tasks.claim({ taskId: a.id, agent: "bob" }),
     /awaiting review of 'bob's own work/,
   );
+  t.table.members.grant({ name: "boss", role: "lead", by: null });
   t.table.members.register({ name: "rita", role: "reviewer" });
+  t.table.members.register({ name: "tess", role: "tester" });
   const b = t.table.tasks.create({ title: "B", creator: "alice", assignee: "bob" });
   mark = t.table.events.latestId();
   t.table.tasks.update({ taskId: b.id, agent: "bob", status: "awaiting_review" });
   assert.deepEqual(
     t.table.events.after(mark).filter((e) => e.type === "review_requested").map((e) => e.recipient),
-    ["rita"],
+    ["boss", "rita", "tess"],
+    "the members whose role has review affinity (lead, reviewer, tester)",
   );
   assert.equal(t.table.tasks.claim({ taskId: b.id, agent: "carol" }).reviewer, "carol");
   t.table.tasks.update({ taskId: b.id, agent: "carol", status: "in_progress" });
@@ -243,5 +249,31 @@ Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in 
   assert.throws(
     () => t.table.tasks.reassign({ taskId: task.id, agent: "boss", newAssignee: "bob" }),
     /is done; reopen it/,
+  );
+});
+
+Deno.test("a blocker escalates to whom the author's role names, once, besides the task's people", () => {
+  using t = team();
+  t.table.members.grant({ name: "lead2", role: "lead", by: null });
+  t.table.members.register({ name: "cody", role: "coder" });
+  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "cody" });
+  const mark = t.table.events.latestId();
+  t.table.tasks.comment({
+    taskId: task.id,
+    agent: "cody",
+    content: "stuck on auth",
+    type: "blocker",
+  });
+  const events = t.table.events.after(mark);
+  assert.deepEqual(
+    events.map((e) => `${e.type}>${e.recipient}${e.payload["escalation"] ? " (escalation)" : ""}`),
+    ["task_comment>alice", "task_comment>boss (escalation)", "task_comment>lead2 (escalation)"],
+  );
+  const plain = t.table.events.latestId();
+  t.table.tasks.comment({ taskId: task.id, agent: "cody", content: "just a note" });
+  assert.deepEqual(
+    t.table.events.after(plain).map((e) => e.recipient),
+    ["alice"],
+    "comments do not escalate",
   );
 });

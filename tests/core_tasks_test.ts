@@ -7,7 +7,8 @@ function team() {
   t.table.members.register({ name: "alice" });
   t.table.members.register({ name: "bob" });
   t.table.members.register({ name: "carol" });
-  t.table.members.register({ name: "boss", role: "lead" });
+  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.register({ name: "boss" });
   return t;
 }
 

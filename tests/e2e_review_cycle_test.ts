@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { tempDb, TestAgent } from "./support/test_agent.ts";
+import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 
 Deno.test("a full review cycle through MCP clients, feed checked line by line", async () => {
   const db = await tempDb();
@@ -7,6 +7,13 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
   const coder = await TestAgent.stdio(db.path);
   const reviewer = await TestAgent.stdio(db.path);
   try {
+    const selfLead = await lead.call("register", { name: "claude-opus", role: "lead" });
+    assert.equal(selfLead.isError, true, "lead is privileged");
+    const granted = await runTeamTable(["members", "grant", "claude-opus", "lead"], {
+      TEAM_TABLE_DB: db.path,
+    });
+    assert.equal(granted.code, 0, granted.stderr);
+    assert.match(granted.stdout, /claude-opus now has role 'lead'/);
     await lead.ok("register", { name: "claude-opus", role: "lead" });
     await coder.ok("register", { name: "claude-code", role: "coder" });
     await reviewer.ok("register", { name: "codex", role: "reviewer" });

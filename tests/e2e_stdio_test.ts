@@ -7,7 +7,7 @@ Deno.test("two agents in two stdio processes share one database", async (t) => {
   const bob = await TestAgent.stdio(db.path);
   try {
     await t.step("both register and see each other", async () => {
-      const a = await alice.ok("register", { name: "alice", role: "lead" });
+      const a = await alice.ok("register", { name: "alice", role: "architect" });
       assert.equal(a["created"], true);
       await bob.ok("register", { name: "bob", capabilities: ["typescript", "review"] });
       const listed = await alice.ok("list_members");

@@ -4,7 +4,7 @@ import { openDatabase } from "../src/db/open_database.ts";
 import { createLogger } from "../src/log.ts";
 import type { NotificationBackend, PushEvent } from "../src/notify/notification_backend.ts";
 import { OutboxRelay } from "../src/notify/outbox_relay.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { ROLES, tempTable } from "./support/temp_table.ts";
 
 class RecordingBackend implements NotificationBackend {
   readonly seen: string[] = [];
@@ -51,7 +51,7 @@ Deno.test("the relay notices writes by another connection through data_version",
   relay.start();
   const otherDb = openDatabase(t.path);
   try {
-    const other = createTable({ db: otherDb });
+    const other = createTable({ db: otherDb, roles: ROLES });
     other.messages.send({ sender: "alice", recipient: "bob", content: "from elsewhere" });
     const deadline = Date.now() + 2_000;
     while (backend.seen.length === 0 && Date.now() < deadline) {

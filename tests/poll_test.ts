@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { createTable, type Table } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { LineReader } from "./support/line_reader.ts";
-import { MAIN, tempDb } from "./support/test_agent.ts";
+import { ROLES } from "./support/temp_table.ts";
+import { MAIN, runTeamTable, tempDb } from "./support/test_agent.ts";
 
 function pollCommand(dbPath: string, args: string[]): Deno.Command {
   return new Deno.Command(Deno.execPath(), {
@@ -28,7 +29,7 @@ async function withTable(fn: (table: Table, db: { path: string; dir: string }) =
   const db = await tempDb();
   const handle = openDatabase(db.path);
   try {
-    const table = createTable({ db: handle });
+    const table = createTable({ db: handle, roles: ROLES });
     for (const name of ["alice", "bob"]) table.members.register({ name });
     await fn(table, db);
   } finally {
@@ -37,10 +38,8 @@ async function withTable(fn: (table: Table, db: { path: string; dir: string }) =
   }
 }
 
-async function once(dbPath: string, args: string[]) {
-  const out = await pollCommand(dbPath, [...args, "--once"]).output();
-  const decode = (b: Uint8Array) => new TextDecoder().decode(b);
-  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+function once(dbPath: string, args: string[]) {
+  return runTeamTable(["poll", ...args, "--once"], { TEAM_TABLE_DB: dbPath });
 }
 
 Deno.test("poll: an unknown agent is a one-line error, exit 1", async () => {
@@ -86,9 +85,10 @@ Deno.test("poll watches live, runs --exec per event, and stops cleanly on SIGTER
       `cat >> '${out}'; echo "$TEAM_TABLE_EVENT_TYPE $TEAM_TABLE_EVENT_ID" >> '${out}.env'`,
     ]).spawn();
     const lines = new LineReader(child.stdout);
-    const stderr = child.stderr.pipeTo(new WritableStream());
+    const errors = new LineReader(child.stderr);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // The watcher starts from the newest event: wait until it is watching.
+      assert.match(await errors.next(10_000), /watching alice's events every 0\.05 s/);
       table.messages.send({ sender: "bob", recipient: "alice", content: "live one" });
       assert.match(await lines.next(), /message #1 from bob: live one/);
       table.messages.send({ sender: "bob", recipient: "alice", content: "live two" });
@@ -97,7 +97,7 @@ Deno.test("poll watches live, runs --exec per event, and stops cleanly on SIGTER
       child.kill("SIGTERM");
       assert.equal((await child.status).code, 0);
       await lines.rest();
-      await stderr;
+      await errors.rest();
     }
     const exec = (await Deno.readTextFile(out)).trim().split("\n").map((l) => JSON.parse(l));
     assert.deepEqual(exec.map((e) => e.message.content), ["live one", "live two"]);

@@ -1,26 +1,9 @@
 import assert from "node:assert/strict";
 import { startServe } from "./support/serve_process.ts";
-import { MAIN, tempDb } from "./support/test_agent.ts";
+import { runTeamTable, tempDb } from "./support/test_agent.ts";
 
-async function runServeCommand(args: string[], env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      MAIN,
-      "serve",
-      ...args,
-    ],
-    env,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+function runServeCommand(args: string[], env: Record<string, string>) {
+  return runTeamTable(["serve", ...args], env);
 }
 
 Deno.test("--no-auth is refused off loopback, before anything listens", async () => {

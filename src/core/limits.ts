@@ -17,6 +17,3 @@ export const LIMITS = {
   auditLimitDefault: 100,
   auditLimitMax: 1_000,
 } as const;
-
-/** Roles that may act on anything (delete any message, purge, claim or update any task). */
-export const PRIVILEGED_ROLES: ReadonlySet<string> = new Set(["admin", "lead"]);

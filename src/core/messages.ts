@@ -217,7 +217,7 @@ export class MessageStore {
   /** Hard-deletes every message created before `before`. Admin/lead only; audit rows stay. */
   purge(input: { agent: string; before: number }): number {
     return this.#tx.run(() => {
-      this.#members.requirePrivileged(input.agent, "purge messages");
+      this.#members.requirePrivilege(input.agent, "purge_messages", "purge messages");
       const agent = this.#members.require(input.agent, "agent_name").name;
       const purged = Number(
         this.#sql.get("DELETE FROM messages WHERE created_at < ?").run(input.before).changes,
@@ -281,7 +281,9 @@ export class MessageStore {
            WHERE agent = ? AND message_id = ?`,
         ).run(now, input.markRead ? 1 : 0, now, agent, message.id);
         result = { message_id: message.id, scope: "inbox", already };
-      } else if (message.sender === agent || this.#members.isPrivileged(agent)) {
+      } else if (
+        message.sender === agent || this.#members.hasPrivilege(agent, "delete_any_message")
+      ) {
         const already = this.#sql.get("SELECT archived_at FROM messages WHERE id = ?")
           .get(message.id)?.["archived_at"] != null;
         this.#sql.get("UPDATE messages SET archived_at = coalesce(archived_at, ?) WHERE id = ?")

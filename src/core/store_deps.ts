@@ -3,6 +3,7 @@ import type { AuditLog } from "./audit_log.ts";
 import type { Clock } from "./clock.ts";
 import type { EventOutbox } from "./event_outbox.ts";
 import type { MemberStore } from "./members.ts";
+import type { RoleCatalog } from "./role_catalog.ts";
 import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
 
@@ -12,6 +13,7 @@ export interface BaseDeps {
   clock: Clock;
   audit: AuditLog;
   events: EventOutbox;
+  roles: RoleCatalog;
 }
 
 export interface StoreDeps extends BaseDeps {

@@ -3,6 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { AuditLog } from "./audit_log.ts";
 import { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
+import type { RoleCatalog } from "./role_catalog.ts";
 import { systemClock } from "./clock.ts";
 import { MemberStore } from "./members.ts";
 import { MessageStore } from "./messages.ts";
@@ -25,18 +26,20 @@ export interface Table {
   readonly tasks: TaskStore;
   readonly context: SharedContextStore;
   readonly pollCursors: PollCursors;
+  readonly roles: RoleCatalog;
 }
 
 /** Builds the domain over an open database. The caller owns (and closes) the database. */
-export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
+export function createTable(deps: { db: DatabaseSync; roles: RoleCatalog; clock?: Clock }): Table {
   const db = deps.db;
   const clock = deps.clock ?? systemClock;
   const sql = new Statements(db);
   const tx = new Transactor(db);
   const audit = new AuditLog(sql, clock);
   const events = new EventOutbox(sql, clock);
-  const members = new MemberStore({ tx, sql, clock, audit, events });
-  const shared = { tx, sql, clock, audit, events, members };
+  const roles = deps.roles;
+  const members = new MemberStore({ tx, sql, clock, audit, events, roles });
+  const shared = { tx, sql, clock, audit, events, roles, members };
   const tasks = new TaskStore({ ...shared, activity: new TaskActivityLog(sql, clock) });
   return {
     db,
@@ -49,5 +52,6 @@ export function createTable(deps: { db: DatabaseSync; clock?: Clock }): Table {
     tasks,
     context: new SharedContextStore(shared),
     pollCursors: new PollCursors({ tx, sql }),
+    roles,
   };
 }

@@ -10,6 +10,7 @@ import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from ".
 import type { EventOutbox, TableEventType } from "./event_outbox.ts";
 import { LIMITS } from "./limits.ts";
 import type { MemberStore } from "./members.ts";
+import type { RoleCatalog } from "./role_catalog.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { StoreDeps } from "./store_deps.ts";
 import type { CommentType, FeedEntry, TaskActivityLog } from "./task_activity.ts";
@@ -27,13 +28,15 @@ export type TaskStatus = typeof TASK_STATUSES[number];
 export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
 export type TaskPriority = typeof TASK_PRIORITIES[number];
 
-/** The role whose members hear about reviews when a task names no reviewer. */
-export const REVIEWER_ROLE = "reviewer";
+/** The task type whose affinity marks the roles that hear about reviews. */
+export const REVIEW_AFFINITY = "review";
 
 export interface Task {
   id: number;
   title: string;
   description: string;
+  /** What kind of work (implement, design, review, test...); matched against role affinity. */
+  type: string | null;
   status: TaskStatus;
   priority: TaskPriority;
   creator: string;
@@ -51,6 +54,7 @@ export interface CreateTaskInput {
   title: string;
   creator: string;
   description?: string | undefined;
+  type?: string | undefined;
   assignee?: string | undefined;
   reviewer?: string | undefined;
   priority?: TaskPriority | undefined;
@@ -91,8 +95,10 @@ export class TaskStore {
   readonly #members: MemberStore;
   readonly #events: EventOutbox;
   readonly #activity: TaskActivityLog;
+  readonly #roles: RoleCatalog;
 
   constructor(deps: StoreDeps & { activity: TaskActivityLog }) {
+    this.#roles = deps.roles;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -111,16 +117,25 @@ export class TaskStore {
       const priority = input.priority ?? "medium";
       const id = Number(
         this.#sql.get(
-          `INSERT INTO tasks (title, description, status, priority, creator, assignee, reviewer,
-             created_at, updated_at) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
-        ).run(input.title, input.description ?? "", priority, creator, assignee, reviewer, now, now)
-          .lastInsertRowid,
+          `INSERT INTO tasks (title, description, type, status, priority, creator, assignee,
+             reviewer, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          input.title,
+          input.description ?? "",
+          input.type ?? null,
+          priority,
+          creator,
+          assignee,
+          reviewer,
+          now,
+          now,
+        ).lastInsertRowid,
       );
       this.#audit.record({
         agent: creator,
         action: "task.created",
         target: id,
-        details: { title: input.title, assignee, reviewer, priority },
+        details: { title: input.title, type: input.type ?? null, assignee, reviewer, priority },
       });
       this.#activity.record(id, {
         agent: creator,
@@ -138,24 +153,67 @@ export class TaskStore {
     });
   }
 
-  /** Tasks, highest priority first, then oldest first; optionally filtered. */
+  /**
+   * Tasks, highest priority first, then oldest first; optionally filtered. With `mineFirst`
+   * (an agent name), pending tasks that agent can take and whose type its role prefers come
+   * first.
+   */
   list(
     filter: {
       status?: TaskStatus | undefined;
       assignee?: string | undefined;
       reviewer?: string | undefined;
+      mineFirst?: string | undefined;
     } = {},
   ): Task[] {
     const status = filter.status ?? null;
     const assignee = filter.assignee ?? null;
     const reviewer = filter.reviewer ?? null;
+    const me = filter.mineFirst === undefined
+      ? null
+      : this.#members.require(filter.mineFirst, "agent_name");
+    const affinity = JSON.stringify(me ? this.#roles.get(me.role).task_affinity : []);
     return this.#sql.get(
-      `SELECT * FROM tasks WHERE (? IS NULL OR status = ?) AND (? IS NULL OR assignee = ?)
-         AND (? IS NULL OR reviewer = ?)
-       ORDER BY CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
-       LIMIT ?`,
-    ).all(status, status, assignee, assignee, reviewer, reviewer, LIMITS.listLimitMax)
+      `SELECT * FROM tasks WHERE (:status IS NULL OR status = :status)
+         AND (:assignee IS NULL OR assignee = :assignee)
+         AND (:reviewer IS NULL OR reviewer = :reviewer)
+       ORDER BY
+         CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
+           AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
+         CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
+       LIMIT :limit`,
+    ).all({
+      status,
+      assignee,
+      reviewer,
+      me: me?.name ?? null,
+      affinity,
+      limit: LIMITS.listLimitMax,
+    })
       .map(_toTask);
+  }
+
+  /**
+   * The pending task `agent` should take next: one assigned to it first, then one whose type
+   * its role prefers, then by priority and age. With `claim`, it is claimed in the same
+   * transaction, so two agents asking at once never get the same task.
+   */
+  next(input: { agent: string; claim: boolean }): { task: Task | null; claimed: boolean } {
+    return this.#tx.run(() => {
+      const me = this.#members.require(input.agent, "agent_name");
+      const affinity = JSON.stringify(this.#roles.get(me.role).task_affinity);
+      const row = this.#sql.get(
+        `SELECT id FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
+         ORDER BY CASE WHEN assignee = :me THEN 0 ELSE 1 END,
+           CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
+           CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
+         LIMIT 1`,
+      ).get({ me: me.name, affinity });
+      if (!row) return { task: null, claimed: false };
+      const id = int(row, "id");
+      if (!input.claim) return { task: this.get(id), claimed: false };
+      return { task: this.claim({ taskId: id, agent: me.name }), claimed: true };
+    });
   }
 
   /**
@@ -168,7 +226,7 @@ export class TaskStore {
     return this.#tx.run(() => {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const before = this.get(input.taskId);
-      const privileged = this.#members.isPrivileged(agent) ? 1 : 0;
+      const privileged = this.#members.hasPrivilege(agent, "claim_assigned") ? 1 : 0;
       const now = this.#clock.now();
       if (before.status === "awaiting_review") {
         const changed = this.#sql.get(
@@ -231,7 +289,7 @@ export class TaskStore {
         now,
         agent,
         id: before.id,
-        privileged: this.#members.isPrivileged(agent) ? 1 : 0,
+        privileged: this.#members.hasPrivilege(agent, "update_any_task") ? 1 : 0,
       }).changes;
       if (Number(changed) === 0) throw this.#updateRefusal(before, agent, "update");
       const task = this.get(before.id);
@@ -282,7 +340,7 @@ export class TaskStore {
         before.id,
         agent,
         agent,
-        this.#members.isPrivileged(agent) ? 1 : 0,
+        this.#members.hasPrivilege(agent, "update_any_task") ? 1 : 0,
       ).changes;
       if (Number(changed) === 0) throw this.#updateRefusal(before, agent, "reassign");
       const task = this.get(before.id);
@@ -370,11 +428,9 @@ export class TaskStore {
         content: input.content,
         at: toIso(now),
       };
-      this.#notifyParties(task, agent, "task_comment", {
-        comment,
-        from: before.status,
-        to: status,
-      }, [before.assignee]);
+      const extra = { comment, from: before.status, to: status };
+      this.#notifyParties(task, agent, "task_comment", extra, [before.assignee]);
+      if (type === "blocker") this.#escalate(task, agent, extra);
       return { comment, task };
     });
   }
@@ -411,7 +467,7 @@ export class TaskStore {
   #isParty(task: Task, agent: string): boolean {
     const name = agent.toLowerCase();
     return [task.creator, task.assignee, task.reviewer].some((p) => p?.toLowerCase() === name) ||
-      this.#members.isPrivileged(agent);
+      this.#members.hasPrivilege(agent, "update_any_task");
   }
 
   #recordUpdate(before: Task, task: Task, agent: string, result: string | undefined): void {
@@ -434,15 +490,40 @@ export class TaskStore {
       this.#events.append({ recipient: task.reviewer, type: "review_requested", payload });
       return;
     }
-    const reviewers = this.#members.withRole(REVIEWER_ROLE).filter((name) =>
-      name.toLowerCase() !== agent.toLowerCase()
-    );
+    const reviewers = this.#members.withRoles(this.#roles.rolesWithAffinity(REVIEW_AFFINITY))
+      .filter((name) => name.toLowerCase() !== agent.toLowerCase());
     if (reviewers.length === 0) {
       this.#events.append({ recipient: "*", except: agent, type: "review_requested", payload });
       return;
     }
     for (const name of reviewers) {
       this.#events.append({ recipient: name, type: "review_requested", payload });
+    }
+  }
+
+  /**
+   * Tells whoever the author's role escalates to (a role's members, or one agent) about a
+   * blocker, unless they already heard as the task's creator, assignee or reviewer.
+   */
+  #escalate(task: Task, author: string, extra: Record<string, unknown>): void {
+    const escalation = this.#roles.get(this.#members.require(author).role).escalation;
+    if (!escalation) return;
+    const targets = escalation.agent !== undefined
+      ? [escalation.agent]
+      : this.#members.withRoles(escalation.role === undefined ? [] : [escalation.role]);
+    const heard = new Set(
+      [author, task.creator, task.assignee, task.reviewer].flatMap((n) =>
+        n ? [n.toLowerCase()] : []
+      ),
+    );
+    for (const name of targets) {
+      if (heard.has(name.toLowerCase())) continue;
+      heard.add(name.toLowerCase());
+      this.#events.append({
+        recipient: name,
+        type: "task_comment",
+        payload: { task, by: author, escalation: true, ...extra },
+      });
     }
   }
 
@@ -513,6 +594,7 @@ function _toTask(row: Record<string, unknown>): Task {
     id: int(row, "id"),
     title: text(row, "title"),
     description: text(row, "description"),
+    type: textOrNull(row, "type"),
     status: _oneOf(TASK_STATUSES, text(row, "status")),
     priority: _oneOf(TASK_PRIORITIES, text(row, "priority")),
     creator: text(row, "creator"),

@@ -138,6 +138,14 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE claimed_at IS NOT NULL AND assignee IS NOT NULL;
     `,
   },
+  {
+    version: 4,
+    description: "task types, for role affinity",
+    sql: `
+      ALTER TABLE tasks ADD COLUMN type TEXT;
+      CREATE INDEX tasks_pending_by_type ON tasks (type) WHERE status = 'pending';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

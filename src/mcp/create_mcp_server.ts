@@ -11,10 +11,12 @@ import { registerAuditTools } from "./tools/audit_tools.ts";
 import { registerContextTools } from "./tools/context_tools.ts";
 import { registerMessagingTools } from "./tools/messaging_tools.ts";
 import { registerRegistrationTools } from "./tools/registration_tools.ts";
+import { registerRoleTools } from "./tools/role_tools.ts";
 import { registerTaskTools } from "./tools/task_tools.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
-Start by calling register with your agent name (and role). Then: send_message / broadcast to
+Start by calling register with your agent name (and role): it returns your role's guidelines,
+which you should follow, and the tools your role may call. Then: send_message / broadcast to
 talk, get_messages to read your inbox (results show an unread badge when mail is waiting),
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
 get_shared_context for shared facts, get_audit_log to see what happened.`;
@@ -36,5 +38,6 @@ export function createMcpServer(deps: McpServerDeps): { server: McpServer; sessi
   registerTaskTools(server, ctx);
   registerContextTools(server, ctx);
   registerAuditTools(server, ctx);
+  registerRoleTools(server, ctx);
   return { server, session };
 }

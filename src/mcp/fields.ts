@@ -54,15 +54,20 @@ export function agentNameField(field: string) {
   });
 }
 
-const _ROLE = /^[a-z][a-z0-9_-]*$/;
+const _SLUG = /^[a-z][a-z0-9_-]*$/;
+
+/** A short lowercase word such as a role (`async-worker`) or a task type (`bugfix`). */
+export function slugField(field: string, noun: string) {
+  return textField(field, 1, LIMITS.roleMax).regex(_SLUG, {
+    error: (issue) =>
+      `${field} '${String(issue.input)}' is not a valid ${noun} (lowercase letters, digits, ` +
+      `'_' and '-', starting with a letter, at most ${LIMITS.roleMax} characters)`,
+  });
+}
 
 /** A role name such as `coder` or `async-worker`. */
 export function roleField(field: string) {
-  return textField(field, 1, LIMITS.roleMax).regex(_ROLE, {
-    error: (issue) =>
-      `${field} '${String(issue.input)}' is not a valid role (lowercase letters, digits, ` +
-      `'_' and '-', starting with a letter, at most ${LIMITS.roleMax} characters)`,
-  });
+  return slugField(field, "role");
 }
 
 /** A positive integer id. */

@@ -14,6 +14,18 @@ export const memberSchema = z.object({
   last_seen: _time,
 });
 
+export const roleSchema = z.object({
+  name: z.string(),
+  description: z.string(),
+  guidelines: z.string().describe("How an agent in this role should behave"),
+  capabilities: z.array(z.string()),
+  tools: z.array(z.string()).describe("The tools this role may call"),
+  privileges: z.array(z.string()),
+  privileged: z.boolean().describe("Granted by an operator, never self-assigned"),
+  task_affinity: z.array(z.string()).describe("Task types this role takes first"),
+  escalation: z.string().nullable().describe("Who hears about this role's blockers"),
+});
+
 export const messageSchema = z.object({
   id: z.number().int(),
   sender: z.string(),
@@ -33,6 +45,7 @@ export const taskSchema = z.object({
   id: z.number().int(),
   title: z.string(),
   description: z.string(),
+  type: z.string().nullable(),
   status: z.enum(TASK_STATUSES),
   priority: z.enum(TASK_PRIORITIES),
   creator: z.string(),

@@ -6,6 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { ForbiddenError } from "../core/errors.ts";
 import type { UnreadSummary } from "../core/messages.ts";
 import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
@@ -61,12 +62,26 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
       try {
         // The SDK validated already; parsing again gives typed values without a cast.
         const args = inputSchema.parse(rawArgs ?? {});
+        _checkRole(ctx, def.name);
         const value = def.run(args, ctx);
         return successResult(value, _unread(ctx));
       } catch (error) {
         return errorResult(error, { tool: def.name, logger: ctx.logger, unread: _unread(ctx) });
       }
     },
+  );
+}
+
+/** Refuses a tool the bound agent's role may not call (register is always allowed). */
+function _checkRole(ctx: ToolContext, tool: string): void {
+  const agent = ctx.session.agent;
+  if (agent === undefined || tool === "register") return;
+  const role = ctx.table.members.require(agent).role;
+  if (ctx.table.roles.allowsTool(role, tool)) return;
+  throw new ForbiddenError(
+    `Role '${role}' may not call ${tool}. Its tools: ${
+      ctx.table.roles.allowedTools(role).join(", ")
+    }. An operator can change the role (team-table members grant ${agent} ROLE).`,
   );
 }
 

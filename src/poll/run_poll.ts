@@ -10,6 +10,7 @@ import { TableError } from "../core/errors.ts";
 import { createTable, type Table } from "../core/table.ts";
 import { openDatabase } from "../db/open_database.ts";
 import type { Logger } from "../log.ts";
+import type { RoleCatalog } from "../core/role_catalog.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import { AutoReplyPolicy } from "./auto_reply.ts";
 import { describeEvent } from "./describe_event.ts";
@@ -35,15 +36,15 @@ export const systemPollIo: PollIo = {
 
 export async function runPoll(
   config: PollConfig,
-  logger: Logger,
-  io: PollIo = systemPollIo,
-  signal?: AbortSignal,
+  deps: { logger: Logger; roles: RoleCatalog; io?: PollIo; signal?: AbortSignal },
 ): Promise<number> {
+  const { logger, signal } = deps;
+  const io = deps.io ?? systemPollIo;
   const interrupt = signal ? undefined : _interruptController();
   const stopSignal = signal ?? interrupt!.signal;
   const db = openDatabase(config.dbPath);
   try {
-    const table = createTable({ db });
+    const table = createTable({ db, roles: deps.roles });
     let agent: string;
     try {
       agent = table.members.require(config.agent, "agent").name;

@@ -3,6 +3,10 @@ import type { DatabaseSync } from "node:sqlite";
 import { FakeClock } from "../../src/core/clock.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
+import { shippedRoleCatalog } from "../../src/roles/load_roles.ts";
+
+/** The shipped role catalog, loaded once for all tests. */
+export const ROLES = shippedRoleCatalog();
 
 export interface TempTable {
   table: Table;
@@ -17,7 +21,7 @@ export function tempTable(): TempTable {
   const path = `${dir}/team_table.db`;
   const db = openDatabase(path);
   const clock = new FakeClock();
-  const table = createTable({ db, clock });
+  const table = createTable({ db, clock, roles: ROLES });
   return {
     table,
     clock,

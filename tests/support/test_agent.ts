@@ -20,6 +20,41 @@ export function teamTableCommand(extraArgs: string[] = []): { command: string; a
   };
 }
 
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `team-table ARGS` to completion (stdin closed) with every permission the commands use;
+ * `env` is added to the environment.
+ */
+export async function runTeamTable(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<CommandResult> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-env",
+      "--allow-read",
+      "--allow-write",
+      "--allow-net",
+      "--allow-run",
+      MAIN,
+      ...args,
+    ],
+    env,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
 export interface ToolOutcome {
   isError: boolean;
   /** The first text block (JSON for successes, the message for errors). */

@@ -3,7 +3,8 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { agentNameField, boolField, roleField, stringListField } from "../fields.ts";
-import { memberSchema } from "../output_schemas.ts";
+import { memberSchema, roleSchema } from "../output_schemas.ts";
+import { roleView } from "../role_view.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
@@ -14,15 +15,18 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     description:
       "Join the team table as an agent, or come back under the same name. Call this first: " +
       "it binds this session to your name, so later calls may omit sender/agent_name/creator/" +
-      "set_by. Registering again updates role and capabilities when given. Returns your member " +
-      "record, whether you are new, and how many unread messages wait for you.",
+      "set_by. Registering again updates role and capabilities when given. Privileged roles " +
+      "(admin, lead) cannot be self-assigned: an operator grants them. Returns your member " +
+      "record, your role (its guidelines: follow them; its tools and privileges), whether you " +
+      "are new, and how many unread messages wait for you.",
     input: {
       name: agentNameField("name").describe(
         `Your agent name: 1–${LIMITS.agentNameMax} characters, letters/digits first and last, ` +
           "inner space _ . - allowed; unique regardless of case",
       ),
       role: roleField("role").optional().describe(
-        "Your role, e.g. coder, reviewer, lead (default 'agent'; kept when omitted on return)",
+        "Your role, e.g. coder, reviewer, architect (default 'agent'; kept when omitted on " +
+          "return). list_roles shows them all",
       ),
       capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
         .optional().describe(
@@ -32,6 +36,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     },
     output: {
       member: memberSchema,
+      role: roleSchema,
       created: z.boolean().describe("false when you were registered before"),
       unread_count: z.number().int(),
     },
@@ -41,6 +46,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       session.bind(member.name);
       return {
         member,
+        role: roleView(table.roles, member.role),
         created,
         unread_count: table.messages.unreadSummary(member.name).count,
       };

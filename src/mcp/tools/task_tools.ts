@@ -7,7 +7,7 @@ import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { COMMENT_TYPES } from "../../core/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks.ts";
-import { agentNameField, enumField, idField, textField } from "../fields.ts";
+import { agentNameField, boolField, enumField, idField, slugField, textField } from "../fields.ts";
 import { feedEntrySchema, taskCommentSchema, taskSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -39,6 +39,10 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       reviewer: agentNameField("reviewer").optional().describe(
         "The agent who should review the work (must have registered)",
       ),
+      type: slugField("type", "task type").optional().describe(
+        "Kind of work, matched against role affinity: implement, design, review, test, docs, " +
+          "bugfix, plan...",
+      ),
     },
     output: { task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -50,6 +54,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         assignee: args.assignee,
         reviewer: args.reviewer,
         priority: args.priority,
+        type: args.type,
       });
       return { task };
     },
@@ -69,16 +74,42 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       reviewer: agentNameField("reviewer").optional().describe(
         "Only tasks this agent reviews",
       ),
+      mine_first: boolField("mine_first").optional().describe(
+        "Put first the pending tasks you can take whose type your role prefers (needs register)",
+      ),
     },
     output: { tasks: z.array(taskSchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run(args, { table }) {
+    run(args, { table, session }) {
       const tasks = table.tasks.list({
         status: args.status,
         assignee: args.assignee,
         reviewer: args.reviewer,
+        mineFirst: args.mine_first ? session.actor(undefined, "agent_name") : undefined,
       });
       return { tasks, count: tasks.length };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "next_task",
+    title: "What should I do next?",
+    description:
+      "The pending task you should take next: one assigned to you first, then one whose type " +
+      "your role prefers (its task_affinity), then by priority and age. With claim=true it is " +
+      "claimed for you atomically (two agents asking at once never get the same task). " +
+      "Returns the task, or null when nothing is waiting.",
+    input: {
+      claim: boolField("claim").optional().describe("Also claim it (default false)"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { task: taskSchema.nullable(), claimed: z.boolean() },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      return table.tasks.next({
+        agent: session.actor(args.agent_name, "agent_name"),
+        claim: args.claim === true,
+      });
     },
   });
 

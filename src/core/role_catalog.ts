@@ -1,0 +1,91 @@
+/**
+ * Roles as templates the server enforces: which tools a role may call, which privileges it
+ * holds, how an agent in it should behave (guidelines), what work it prefers, and who hears
+ * about its blockers. The catalog is built once at start-up (src/roles/load_roles.ts).
+ */
+
+export const PRIVILEGES = [
+  "delete_any_message",
+  "purge_messages",
+  "claim_assigned",
+  "update_any_task",
+  "manage_rules",
+  "assign_roles",
+  "manage_context",
+] as const;
+export type Privilege = typeof PRIVILEGES[number];
+
+export const DEFAULT_ROLE = "agent";
+
+export interface Escalation {
+  role?: string | undefined;
+  agent?: string | undefined;
+}
+
+export interface Role {
+  name: string;
+  description: string;
+  guidelines: string;
+  capabilities: string[];
+  /** "*" (every tool but `exclude`) or an explicit list. */
+  tools: "*" | string[];
+  exclude: string[];
+  privileges: Privilege[];
+  /** Privileged roles cannot be self-assigned at register. */
+  privileged: boolean;
+  task_affinity: string[];
+  escalation: Escalation | null;
+  /** Where the role came from: "shipped" or the override file's path. */
+  source: string;
+}
+
+export class RoleCatalog {
+  readonly #roles: Map<string, Role>;
+  readonly #allTools: readonly string[];
+
+  constructor(roles: Iterable<Role>, allTools: readonly string[]) {
+    this.#roles = new Map([...roles].map((role) => [role.name, role]));
+    this.#allTools = allTools;
+    if (!this.#roles.has(DEFAULT_ROLE)) {
+      throw new Error(`the role catalog needs a '${DEFAULT_ROLE}' role (the default)`);
+    }
+  }
+
+  list(): Role[] {
+    return [...this.#roles.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  has(name: string): boolean {
+    return this.#roles.has(name);
+  }
+
+  /** The role, or the default role for a name that is no longer in the catalog. */
+  get(name: string): Role {
+    return this.#roles.get(name) ?? this.#roles.get(DEFAULT_ROLE)!;
+  }
+
+  names(): string[] {
+    return this.list().map((role) => role.name);
+  }
+
+  allowedTools(roleName: string): string[] {
+    const role = this.get(roleName);
+    if (role.tools === "*") return this.#allTools.filter((tool) => !role.exclude.includes(tool));
+    return this.#allTools.filter((tool) => role.tools.includes(tool));
+  }
+
+  allowsTool(roleName: string, tool: string): boolean {
+    const role = this.get(roleName);
+    if (role.tools === "*") return !role.exclude.includes(tool);
+    return role.tools.includes(tool);
+  }
+
+  hasPrivilege(roleName: string, privilege: Privilege): boolean {
+    return this.get(roleName).privileges.includes(privilege);
+  }
+
+  /** Roles whose task affinity includes `type` (e.g. the roles that review). */
+  rolesWithAffinity(type: string): string[] {
+    return this.list().filter((role) => role.task_affinity.includes(type)).map((r) => r.name);
+  }
+}

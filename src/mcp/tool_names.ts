@@ -1,0 +1,40 @@
+/** Every tool team-table serves; role templates name tools from this list. */
+export const TOOL_NAMES = [
+  "register",
+  "deregister",
+  "list_members",
+  "heartbeat",
+  "send_message",
+  "broadcast",
+  "get_messages",
+  "delete_message",
+  "archive_message",
+  "clear_inbox",
+  "purge_messages",
+  "create_task",
+  "list_tasks",
+  "next_task",
+  "claim_task",
+  "update_task",
+  "reassign_task",
+  "task_comment",
+  "get_task_detail",
+  "share_context",
+  "get_shared_context",
+  "get_audit_log",
+  "list_roles",
+  "get_role",
+  "assign_role",
+] as const;
+
+/** Tools a session may call before `register` (they act as nobody). */
+export const PUBLIC_TOOLS: ReadonlySet<string> = new Set([
+  "register",
+  "list_members",
+  "list_tasks",
+  "get_task_detail",
+  "get_shared_context",
+  "get_audit_log",
+  "list_roles",
+  "get_role",
+]);

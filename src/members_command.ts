@@ -1,0 +1,56 @@
+/**
+ * `team-table members list | grant NAME ROLE`: the operator's view of the members, working on
+ * the database directly. Granting is how a privileged role (admin, lead) reaches an agent.
+ */
+import type { Config } from "./config.ts";
+import { ConfigError } from "./config.ts";
+import type { RoleCatalog } from "./core/role_catalog.ts";
+import { createTable } from "./core/table.ts";
+import { TableError } from "./core/errors.ts";
+import { openDatabase } from "./db/open_database.ts";
+
+export function runMembersCommand(
+  args: readonly string[],
+  deps: { config: Config; roles: RoleCatalog },
+): number {
+  const [sub, name, role, extra] = args;
+  if (sub !== undefined && sub !== "list" && sub !== "grant") {
+    throw new ConfigError(`unknown members subcommand '${sub}' (list, grant NAME ROLE)`);
+  }
+  if (sub === "grant" && (!name || !role || extra)) {
+    throw new ConfigError("usage: team-table members grant NAME ROLE");
+  }
+  if ((sub === undefined || sub === "list") && name) {
+    throw new ConfigError("usage: team-table members list");
+  }
+  const db = openDatabase(deps.config.dbPath);
+  try {
+    const table = createTable({ db, roles: deps.roles });
+    if (sub === "grant" && name && role) {
+      try {
+        const member = table.members.grant({ name, role, by: null });
+        console.log(
+          `${member.name} now has role '${member.role}'` +
+            (member.status === "inactive"
+              ? " (not at the table yet: it takes effect when it registers)"
+              : ""),
+        );
+        return 0;
+      } catch (error) {
+        if (!(error instanceof TableError)) throw error;
+        console.error(`team-table: ${error.message}`);
+        return 1;
+      }
+    }
+    const members = table.members.list({ includeInactive: true });
+    if (members.length === 0) console.log("nobody has registered yet");
+    for (const m of members) {
+      console.log(
+        `${m.name.padEnd(24)} ${m.role.padEnd(14)} ${m.status.padEnd(8)} last seen ${m.last_seen}`,
+      );
+    }
+    return 0;
+  } finally {
+    db.close();
+  }
+}

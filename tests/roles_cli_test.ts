@@ -1,0 +1,76 @@
+import assert from "node:assert/strict";
+import { runTeamTable, tempDb } from "./support/test_agent.ts";
+
+const testdata = new URL("./testdata/", import.meta.url).pathname;
+
+Deno.test("team-table roles list | show | check", async () => {
+  const list = await runTeamTable(["roles", "list"]);
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, /^admin +Operator of the table\..* \[privileged\]$/m);
+  assert.match(list.stdout, /^async-worker +Works in the background/m);
+  assert.equal(list.stdout.trim().split("\n").length, 9);
+
+  const withDir = await runTeamTable(["roles", "list", "--roles-dir", `${testdata}roles-override`]);
+  assert.match(withDir.stdout, /^auditor +Reads everything.* \[from .*auditor\.yaml\]$/m);
+
+  const show = await runTeamTable(["roles", "show", "async-worker"]);
+  assert.equal(show.code, 0);
+  assert.match(show.stdout, /^async-worker\n/);
+  assert.match(show.stdout, /task affinity: implement, test, docs/);
+  assert.match(show.stdout, /blockers escalate to: lead/);
+  assert.match(show.stdout, /tools \(19\): register, deregister/);
+  assert.match(show.stdout, /guidelines:\n {4}You are an asynchronous worker/);
+
+  const good = await runTeamTable(["roles", "check", `${testdata}roles-override`]);
+  assert.equal(good.code, 0);
+  assert.match(good.stdout, /2 role file\(s\) valid \(auditor, coder\)/);
+
+  const bad = await runTeamTable(["roles", "check", `${testdata}roles-bad`]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /^team-table: bad role template:\n/);
+  assert.match(bad.stderr, /roles-bad\/typo\.yaml:5: unknown key "tool"\n/);
+
+  const missing = await runTeamTable(["roles", "show", "wizard"]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /there is no role 'wizard'; roles: admin, agent/);
+});
+
+Deno.test("a bad roles directory stops start-up with file:line errors", async () => {
+  const db = await tempDb();
+  try {
+    const result = await runTeamTable([], {
+      TEAM_TABLE_DB: db.path,
+      TEAM_TABLE_ROLES_DIR: `${testdata}roles-bad`,
+    });
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /unknown tool "teleport" in tools/);
+    assert.equal(result.stdout, "");
+  } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("team-table members grant / list work on the database directly", async () => {
+  const db = await tempDb();
+  const env = { TEAM_TABLE_DB: db.path };
+  try {
+    const empty = await runTeamTable(["members"], env);
+    assert.equal(empty.stdout, "nobody has registered yet\n");
+    const granted = await runTeamTable(["members", "grant", "boss", "admin"], env);
+    assert.equal(granted.code, 0);
+    assert.equal(
+      granted.stdout,
+      "boss now has role 'admin' (not at the table yet: it takes effect when it registers)\n",
+    );
+    const listed = await runTeamTable(["members", "list"], env);
+    assert.match(listed.stdout, /^boss +admin +inactive +last seen /);
+    const unknown = await runTeamTable(["members", "grant", "boss", "wizard"], env);
+    assert.equal(unknown.code, 1);
+    assert.match(unknown.stderr, /role: there is no role 'wizard'/);
+    const usage = await runTeamTable(["members", "grant", "boss"], env);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /usage: team-table members grant NAME ROLE/);
+  } finally {
+    await db.cleanup();
+  }
+});
