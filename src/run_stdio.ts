@@ -26,11 +26,20 @@ export async function runStdio(
   const onSignal = () => closed.resolve();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
+  // Expired shared context is invisible at once; this removes it from storage.
+  const sweep = setInterval(() => {
+    try {
+      table.context.sweepExpired();
+    } catch (error) {
+      logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }, 60_000);
   await server.connect(transport);
   logger.debug(`stdio server ready on ${config.dbPath}`);
   await closed.promise;
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
+  clearInterval(sweep);
   await server.close().catch(() => {});
   db.close();
 }

@@ -56,9 +56,10 @@ export async function runServe(
   const maintenance = setInterval(() => {
     void handler.mcpSessions.sweepIdle();
     handler.sseSessions.pingAll();
+    _sweep(() => table.context.sweepExpired(), logger);
   }, Math.min(config.heartbeatMs, 60_000));
   const pruning = setInterval(() => {
-    table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));
+    _sweep(() => table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS)), logger);
   }, 3_600_000);
 
   const signalled = Promise.withResolvers<string>();
@@ -119,6 +120,16 @@ function _banner(
         `  codex mcp add team-table --url ${base}/mcp --bearer-token-env-var TEAM_TABLE_TOKEN`
       : `  codex mcp add team-table --url ${base}/mcp`,
   ].join("\n");
+}
+
+/** Runs a periodic clean-up; a failure (a busy database) is logged and retried next time. */
+function _sweep(fn: () => number, logger: Logger): void {
+  try {
+    const removed = fn();
+    if (removed > 0) logger.debug(`sweep removed ${removed} expired rows`);
+  } catch (error) {
+    logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** When bound to every interface, the machine's own names and addresses are allowed hosts. */

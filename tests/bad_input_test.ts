@@ -217,7 +217,47 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
     { key: "k", value: long(50_001) },
     /value is too long: 50,001 characters; the limit is 50,000/,
   ],
-  ["get_shared_context", { key: "nope" }, /key: nothing is shared under 'nope'/],
+  [
+    "get_shared_context",
+    { key: "nope" },
+    /key: nothing is shared under 'nope' in namespace 'default'/,
+  ],
+  [
+    "get_shared_context",
+    { key: "spec", ns: "Team A" },
+    /ns 'Team A' is not a valid namespace \(1–64 characters/,
+  ],
+  ["get_shared_context", { key: "spec", version: 0 }, /version must be a whole number from 1 to/],
+  [
+    "share_context",
+    { key: "k", value: "v", ttl: 0 },
+    /ttl must be a whole number from 1 to 31,536,000 \(got the number 0\)/,
+  ],
+  [
+    "share_context",
+    { key: "k", value: "v", ttl: 31_536_001 },
+    /ttl must be a whole number from 1 to 31,536,000/,
+  ],
+  [
+    "share_context",
+    { key: "k", value: "v", ns: "x".repeat(65) },
+    /ns is too long: 65 characters; the limit is 64/,
+  ],
+  [
+    "share_context",
+    { key: "spec", value: "v", expected_version: 0 },
+    /expected_version: 'spec' in namespace 'default' is at version 1, written by 'bob' at .*, not 0/,
+  ],
+  ["context_history", {}, /key is required/],
+  ["context_history", { key: "nope" }, /key: nothing is shared under 'nope'/],
+  ["list_context", { prefix: "" }, /prefix must not be empty/],
+  ["list_namespaces", { ns: "x" }, /unknown parameter 'ns'; list_namespaces takes no parameters/],
+  ["delete_context", { key: "nope" }, /key: nothing is shared under 'nope'/],
+  [
+    "delete_context",
+    { key: "spec" },
+    /'alice' may not delete 'spec' \(its latest version is by 'bob'\): role 'agent' lacks the privilege manage_context/,
+  ],
   ["get_audit_log", { since: "last tuesday" }, /since 'last tuesday' is not an ISO 8601 date/],
   ["get_audit_log", { limit: 1_001 }, /limit must be an integer from 1 to 1,000/],
   ["get_audit_log", { action: "" }, /action must not be empty/],
@@ -241,6 +281,7 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["task_comment", { task_id: 1, content: "x" }],
   ["reassign_task", { task_id: 1, new_assignee: "bob" }],
   ["assign_role", { name: "bob", role: "coder" }],
+  ["delete_context", { key: "spec" }],
   ["next_task", {}],
 ];
 
@@ -253,6 +294,7 @@ Deno.test("bad input to every tool: a specific isError result, the server stays 
   try {
     await bob.ok("register", { name: "bob" });
     await bob.ok("create_task", { title: "bob's task", assignee: "bob" });
+    await bob.ok("share_context", { key: "spec", value: "v1" });
     // Message 1, which alice is not party to:
     await bob.ok("send_message", { recipient: "bob", content: "note to self" });
     await alice.ok("register", { name: "alice" });

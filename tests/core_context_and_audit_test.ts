@@ -7,10 +7,15 @@ Deno.test("share_context versions each key and records who set it", () => {
   t.table.members.register({ name: "bob" });
   assert.equal(t.table.context.share({ key: "k", value: "1", setBy: "alice" }).version, 1);
   const second = t.table.context.share({ key: "k", value: "2", setBy: "bob" });
-  assert.deepEqual([second.value, second.version, second.set_by], ["2", 2, "bob"]);
+  assert.deepEqual([second.value, second.version, second.set_by, second.ns], [
+    "2",
+    2,
+    "bob",
+    "default",
+  ]);
   t.table.context.share({ key: "a", value: "", setBy: "bob" });
   assert.deepEqual(t.table.context.list().map((e) => e.key), ["a", "k"]);
-  assert.throws(() => t.table.context.get("nope"), /key: nothing is shared under 'nope'/);
+  assert.throws(() => t.table.context.get({ key: "nope" }), /key: nothing is shared under 'nope'/);
 });
 
 Deno.test("every state change writes an audit row in its own transaction", () => {

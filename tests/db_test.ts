@@ -81,7 +81,7 @@ const SEED: Record<number, (db: DatabaseSync) => void> = {
       INSERT INTO messages (id, sender, recipient, content, task_id, created_at)
         VALUES (1, 'alice', 'bob', 'seeded hello', 1, 1);
       INSERT INTO deliveries (agent, message_id) VALUES ('bob', 1);
-      INSERT INTO shared_context VALUES ('k', 'v', 'alice', 1, 1);
+      INSERT INTO shared_context VALUES ('k', 'v', 'alice', 3, 1);
       INSERT INTO audit_log (at, agent, action) VALUES (1, 'alice', 'member.registered');
     `);
   },
@@ -141,6 +141,15 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
         }
         if (from >= 2) {
           assert.equal(upgraded.prepare("SELECT count(*) AS n FROM events").get()?.["n"], 1);
+        }
+        if (from >= 1 && from < 5) {
+          const context = upgraded.prepare("SELECT ns, key, version, value FROM context_entries")
+            .all();
+          assert.deepEqual(
+            context.map((r) => [r["ns"], r["key"], r["version"], r["value"]]),
+            [["default", "k", 3, "v"]],
+            "pre-namespace context moves to 'default' with its version",
+          );
         }
       } finally {
         upgraded.close();

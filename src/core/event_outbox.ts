@@ -17,6 +17,7 @@ export const TABLE_EVENT_TYPES = [
   "task_reassigned",
   "task_comment",
   "review_requested",
+  "context_updated",
 ] as const;
 export type TableEventType = typeof TABLE_EVENT_TYPES[number];
 

@@ -1,20 +1,61 @@
-/** Shared context: facts any agent can set and read by key, with a version per key. */
+/**
+ * Shared context: facts agents set and read by key, in namespaces. Every write makes a new
+ * version (the last 50 per key are kept); a write may name the version it expects, so two
+ * agents editing one spec cannot overwrite each other unknowingly; an entry may expire (it is
+ * invisible at once, and the sweep removes it); a deletion is a tombstone version.
+ */
 import type { AuditLog } from "./audit_log.ts";
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
-import { NotFoundError } from "./errors.ts";
+import { ConflictError, NotFoundError } from "./errors.ts";
+import type { EventOutbox } from "./event_outbox.ts";
 import type { MemberStore } from "./members.ts";
-import { int, text } from "./rows.ts";
-import type { Statements } from "../db/statements.ts";
+import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { StoreDeps } from "./store_deps.ts";
+import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
 
+export const DEFAULT_NAMESPACE = "default";
+export const VERSIONS_KEPT = 50;
+
 export interface ContextEntry {
+  ns: string;
   key: string;
   value: string;
-  set_by: string;
   version: number;
+  set_by: string;
   updated_at: string;
+  expires_at: string | null;
+}
+
+export interface ContextVersion {
+  version: number;
+  set_by: string;
+  at: string;
+  size: number;
+  deleted: boolean;
+  expires_at: string | null;
+}
+
+export interface ContextKeySummary {
+  ns: string;
+  key: string;
+  version: number;
+  set_by: string;
+  size: number;
+  updated_at: string;
+  expires_at: string | null;
+}
+
+export interface ShareInput {
+  key: string;
+  value: string;
+  setBy: string;
+  ns?: string | undefined;
+  /** Seconds until the entry expires. */
+  ttl?: number | undefined;
+  /** The version the writer last read (0: the key must not exist yet). */
+  expectedVersion?: number | undefined;
 }
 
 export class SharedContextStore {
@@ -23,6 +64,7 @@ export class SharedContextStore {
   readonly #clock: Clock;
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
+  readonly #events: EventOutbox;
 
   constructor(deps: StoreDeps) {
     this.#tx = deps.tx;
@@ -30,50 +72,227 @@ export class SharedContextStore {
     this.#clock = deps.clock;
     this.#audit = deps.audit;
     this.#members = deps.members;
+    this.#events = deps.events;
   }
 
-  /** Sets `key` to `value`; each write bumps the key's version. */
-  share(input: { key: string; value: string; setBy: string }): ContextEntry {
+  /** Writes a new version of `key`; returns it. */
+  share(input: ShareInput): ContextEntry {
     return this.#tx.run(() => {
       const setBy = this.#members.require(input.setBy, "set_by").name;
+      const ns = input.ns ?? DEFAULT_NAMESPACE;
+      const now = this.#clock.now();
+      const latest = this.#latestRow(ns, input.key);
+      const current = latest && this.#visible(latest, now) ? int(latest, "version") : 0;
+      if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
+        throw new ConflictError(
+          current === 0
+            ? `expected_version: '${input.key}' in namespace '${ns}' does not exist (or expired ` +
+              `or was deleted); pass expected_version 0 to create it.`
+            : `expected_version: '${input.key}' in namespace '${ns}' is at version ${current}, ` +
+              `written by '${text(latest!, "set_by")}' at ${toIso(int(latest!, "created_at"))}, ` +
+              `not ${input.expectedVersion}. Read it again, merge, and retry with ` +
+              `expected_version ${current}.`,
+        );
+      }
+      const version = (latest ? int(latest, "version") : 0) + 1;
+      const expiresAt = input.ttl === undefined ? null : now + input.ttl * 1000;
       this.#sql.get(
-        `INSERT INTO shared_context (key, value, set_by, version, updated_at)
-         VALUES (?, ?, ?, 1, ?)
-         ON CONFLICT (key) DO UPDATE SET value = excluded.value, set_by = excluded.set_by,
-           version = version + 1, updated_at = excluded.updated_at`,
-      ).run(input.key, input.value, setBy, this.#clock.now());
-      const entry = this.get(input.key);
+        `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      ).run(ns, input.key, version, input.value, setBy, now, expiresAt);
+      this.#sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ? AND version <= ?")
+        .run(ns, input.key, version - VERSIONS_KEPT);
       this.#audit.record({
         agent: setBy,
         action: "context.shared",
-        target: input.key,
-        details: { version: entry.version, length: input.value.length },
+        target: `${ns}/${input.key}`,
+        details: { version, length: input.value.length, ttl: input.ttl ?? null },
       });
-      return entry;
+      this.#events.append({
+        recipient: "*",
+        except: setBy,
+        type: "context_updated",
+        payload: { ns, key: input.key, version, set_by: setBy, deleted: false },
+      });
+      return this.get({ key: input.key, ns });
     });
   }
 
-  get(key: string): ContextEntry {
-    const row = this.#sql.get("SELECT * FROM shared_context WHERE key = ?").get(key);
-    if (!row) {
+  /** The latest version of `key` (or the given `version`), if it is visible. */
+  get(input: { key: string; ns?: string | undefined; version?: number | undefined }): ContextEntry {
+    const ns = input.ns ?? DEFAULT_NAMESPACE;
+    const now = this.#clock.now();
+    const latest = this.#latestRow(ns, input.key);
+    if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
+    if (input.version === undefined) return _toEntry(latest);
+    const row = this.#sql.get(
+      "SELECT * FROM context_entries WHERE ns = ? AND key = ? AND version = ?",
+    ).get(ns, input.key, input.version);
+    if (!row || !this.#visible(row, now)) {
       throw new NotFoundError(
-        `key: nothing is shared under '${key}'. Call get_shared_context without a key to list keys.`,
+        `version: '${input.key}' in namespace '${ns}' has no version ${input.version} to read ` +
+          `(the latest is ${int(latest, "version")}; the last ${VERSIONS_KEPT} are kept). ` +
+          `Call context_history.`,
       );
     }
     return _toEntry(row);
   }
 
-  list(): ContextEntry[] {
-    return this.#sql.get("SELECT * FROM shared_context ORDER BY key").all().map(_toEntry);
+  /** Every visible entry, in one namespace or in all of them. */
+  list(options: { ns?: string | undefined; prefix?: string | undefined } = {}): ContextEntry[] {
+    return this.#latestVisible(options).map(_toEntry);
+  }
+
+  /** Keys with their latest version, author, size and expiry (values left out). */
+  keys(
+    options: { ns?: string | undefined; prefix?: string | undefined } = {},
+  ): ContextKeySummary[] {
+    return this.#latestVisible(options).map((row) => ({
+      ns: text(row, "ns"),
+      key: text(row, "key"),
+      version: int(row, "version"),
+      set_by: text(row, "set_by"),
+      size: (textOrNull(row, "value") ?? "").length,
+      updated_at: toIso(int(row, "created_at")),
+      expires_at: _time(intOrNull(row, "expires_at")),
+    }));
+  }
+
+  /** Namespaces with live keys, with their key counts. */
+  namespaces(): { ns: string; keys: number; updated_at: string }[] {
+    const counts = new Map<string, { keys: number; updated: number }>();
+    for (const row of this.#latestVisible({})) {
+      const ns = text(row, "ns");
+      const seen = counts.get(ns) ?? { keys: 0, updated: 0 };
+      counts.set(ns, {
+        keys: seen.keys + 1,
+        updated: Math.max(seen.updated, int(row, "created_at")),
+      });
+    }
+    return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))
+      .map(([ns, { keys, updated }]) => ({ ns, keys, updated_at: toIso(updated) }));
+  }
+
+  /** The stored versions of a key, newest first. */
+  history(input: { key: string; ns?: string | undefined }): ContextVersion[] {
+    const ns = input.ns ?? DEFAULT_NAMESPACE;
+    const now = this.#clock.now();
+    const latest = this.#latestRow(ns, input.key);
+    if (!latest || (!this.#visible(latest, now) && intOrNull(latest, "deleted") !== 1)) {
+      throw this.#missing(ns, input.key);
+    }
+    return this.#sql.get(
+      "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC",
+    ).all(ns, input.key).filter((row) => int(row, "deleted") === 1 || this.#visible(row, now))
+      .map((row) => ({
+        version: int(row, "version"),
+        set_by: text(row, "set_by"),
+        at: toIso(int(row, "created_at")),
+        size: (textOrNull(row, "value") ?? "").length,
+        deleted: int(row, "deleted") === 1,
+        expires_at: _time(intOrNull(row, "expires_at")),
+      }));
+  }
+
+  /**
+   * Deletes a key by writing a tombstone version (its history stays). Only the author of its
+   * latest version, or an agent with the manage_context privilege, may.
+   */
+  delete(input: { key: string; ns?: string | undefined; agent: string }): ContextVersion {
+    return this.#tx.run(() => {
+      const agent = this.#members.require(input.agent, "agent_name").name;
+      const ns = input.ns ?? DEFAULT_NAMESPACE;
+      const now = this.#clock.now();
+      const latest = this.#latestRow(ns, input.key);
+      if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
+      const author = text(latest, "set_by");
+      if (author.toLowerCase() !== agent.toLowerCase()) {
+        this.#members.requirePrivilege(
+          agent,
+          "manage_context",
+          `delete '${input.key}' (its latest version is by '${author}')`,
+        );
+      }
+      const version = int(latest, "version") + 1;
+      this.#sql.get(
+        `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, deleted)
+         VALUES (?, ?, ?, NULL, ?, ?, 1)`,
+      ).run(ns, input.key, version, agent, now);
+      this.#audit.record({
+        agent,
+        action: "context.deleted",
+        target: `${ns}/${input.key}`,
+        details: { version, author },
+      });
+      this.#events.append({
+        recipient: "*",
+        except: agent,
+        type: "context_updated",
+        payload: { ns, key: input.key, version, set_by: agent, deleted: true },
+      });
+      return { version, set_by: agent, at: toIso(now), size: 0, deleted: true, expires_at: null };
+    });
+  }
+
+  /** Removes keys whose latest version has expired (all their versions). Returns how many. */
+  sweepExpired(): number {
+    return this.#tx.run(() => {
+      const expired = this.#sql.get(
+        `SELECT e.ns, e.key FROM context_entries e
+         WHERE e.expires_at IS NOT NULL AND e.expires_at <= ?
+           AND e.version = (SELECT max(version) FROM context_entries
+                            WHERE ns = e.ns AND key = e.key)`,
+      ).all(this.#clock.now());
+      const remove = this.#sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ?");
+      for (const row of expired) remove.run(text(row, "ns"), text(row, "key"));
+      return expired.length;
+    });
+  }
+
+  #latestRow(ns: string, key: string): Record<string, unknown> | undefined {
+    return this.#sql.get(
+      "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC LIMIT 1",
+    ).get(ns, key);
+  }
+
+  #latestVisible(options: { ns?: string | undefined; prefix?: string | undefined }) {
+    const prefix = options.prefix === undefined
+      ? null
+      : `${options.prefix.replace(/[\\%_]/g, "\\$&")}%`;
+    return this.#sql.get(
+      `SELECT e.* FROM context_entries e
+       WHERE (:ns IS NULL OR e.ns = :ns) AND (:prefix IS NULL OR e.key LIKE :prefix ESCAPE '\\')
+         AND e.version = (SELECT max(version) FROM context_entries WHERE ns = e.ns AND key = e.key)
+         AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
+       ORDER BY e.ns, e.key`,
+    ).all({ ns: options.ns ?? null, prefix, now: this.#clock.now() });
+  }
+
+  #visible(row: Record<string, unknown>, now: number): boolean {
+    const expires = intOrNull(row, "expires_at");
+    return int(row, "deleted") === 0 && (expires === null || expires > now);
+  }
+
+  #missing(ns: string, key: string): NotFoundError {
+    return new NotFoundError(
+      `key: nothing is shared under '${key}' in namespace '${ns}' (or it expired or was ` +
+        `deleted). Call list_context to see the keys.`,
+    );
   }
 }
 
 function _toEntry(row: Record<string, unknown>): ContextEntry {
   return {
+    ns: text(row, "ns"),
     key: text(row, "key"),
-    value: text(row, "value"),
-    set_by: text(row, "set_by"),
+    value: textOrNull(row, "value") ?? "",
     version: int(row, "version"),
-    updated_at: toIso(int(row, "updated_at")),
+    set_by: text(row, "set_by"),
+    updated_at: toIso(int(row, "created_at")),
+    expires_at: _time(intOrNull(row, "expires_at")),
   };
+}
+
+function _time(ms: number | null): string | null {
+  return ms === null ? null : toIso(ms);
 }

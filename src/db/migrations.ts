@@ -146,6 +146,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_pending_by_type ON tasks (type) WHERE status = 'pending';
     `,
   },
+  {
+    version: 5,
+    description: "namespaced, versioned shared context with expiry; old entries move to 'default'",
+    sql: `
+      -- One row per version. value is NULL and deleted = 1 for a tombstone (a deletion).
+      CREATE TABLE context_entries (
+        ns TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        value TEXT,
+        set_by TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        deleted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (ns, key, version)
+      ) WITHOUT ROWID;
+      CREATE INDEX context_entries_by_expiry ON context_entries (expires_at)
+        WHERE expires_at IS NOT NULL;
+      INSERT INTO context_entries (ns, key, version, value, set_by, created_at)
+        SELECT 'default', key, version, value, set_by, updated_at FROM shared_context;
+      DROP TABLE shared_context;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -70,6 +70,27 @@ export function roleField(field: string) {
   return slugField(field, "role");
 }
 
+const _NAMESPACE = /^[a-z0-9._-]+$/;
+
+/** A shared-context namespace: 1–64 characters of a-z 0-9 . _ - */
+export function namespaceField(field: string) {
+  return textField(field, 1, 64).regex(_NAMESPACE, {
+    error: (issue) =>
+      `${field} '${String(issue.input)}' is not a valid namespace (1–64 characters: lowercase ` +
+      `letters, digits, '.', '_' and '-')`,
+  });
+}
+
+/** A whole number from `min` to `max`. */
+export function integerField(field: string, min: number, max: number) {
+  const expected = `a whole number from ${_n(min)} to ${_n(max)}`;
+  const wrong = (issue: Issue) => `${field} must be ${expected} (got ${_got(issue.input)})`;
+  return z.number({ error: _typeError(field, expected) })
+    .int({ error: wrong })
+    .min(min, { error: wrong })
+    .max(max, { error: wrong });
+}
+
 /** A positive integer id. */
 export function idField(field: string) {
   const expected = "a positive integer id";

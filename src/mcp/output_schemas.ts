@@ -79,11 +79,13 @@ export const feedEntrySchema = z.object({
 });
 
 export const contextEntrySchema = z.object({
+  ns: z.string(),
   key: z.string(),
   value: z.string(),
-  set_by: z.string(),
   version: z.number().int(),
+  set_by: z.string(),
   updated_at: _time,
+  expires_at: _time.nullable().describe("null: it does not expire"),
 });
 
 export const auditEntrySchema = z.object({

@@ -40,6 +40,10 @@ export function describeEvent(event: TableEvent): string {
         _oneLine(payloadField(comment, "content"))
       }`;
     }
+    case "context_updated":
+      return `context ${String(event.payload["ns"])}/${String(event.payload["key"])} ${
+        event.payload["deleted"] ? "deleted" : `v${String(event.payload["version"])} written`
+      } by ${String(event.payload["set_by"])}`;
     case "review_requested":
       return `${taskRef} review requested by ${by}: "${
         _oneLine(payloadField(task, "title"), 120)
