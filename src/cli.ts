@@ -15,6 +15,8 @@ import { runMembersCommand } from "./members_command.ts";
 import { loadRoleCatalog } from "./roles/load_roles.ts";
 import { RoleFileError } from "./roles/parse_role_file.ts";
 import { runRolesCommand } from "./roles/roles_command.ts";
+import { loadRules, RuleFileError } from "./rules_files/load_rules.ts";
+import type { Config } from "./config.ts";
 import { runPoll } from "./poll/run_poll.ts";
 import { runServe } from "./serve.ts";
 import { runStdio } from "./run_stdio.ts";
@@ -38,6 +40,10 @@ Options for every command:
   --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
   --roles-dir DIR      role templates that replace or add to the shipped ones
                        (env TEAM_TABLE_ROLES_DIR)
+  --rules FILE         workflow rules that replace or add to the shipped defaults
+                       (env TEAM_TABLE_RULES)
+  TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the
+                       expired-context sweep (default 15)
 
 serve:
   --host HOST          address to listen on (env TEAM_TABLE_HOST; default 127.0.0.1)
@@ -68,6 +74,7 @@ export interface ParsedArgs {
   db?: string;
   logLevel?: string;
   rolesDir?: string;
+  rules?: string;
   /** Words after the command (poll's agent, roles/members subcommands). */
   positionals?: string[];
   host?: string;
@@ -89,6 +96,7 @@ type _ValueFlag =
   | "db"
   | "logLevel"
   | "rolesDir"
+  | "rules"
   | "host"
   | "port"
   | "heartbeat"
@@ -103,6 +111,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
   "--roles-dir": { key: "rolesDir", commands: _ALL },
+  "--rules": { key: "rules", commands: _ALL },
   "--host": { key: "host", commands: ["serve"] },
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
@@ -177,6 +186,15 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
   return parsed;
 }
 
+/** What every command that opens the table needs, loaded once at start-up. */
+function _deps(config: Config) {
+  return {
+    logger: createLogger(config.logLevel),
+    roles: loadRoleCatalog(config.rolesDir),
+    rules: loadRules(config.rulesFile),
+  };
+}
+
 function _name(command: Command): string {
   return command === "stdio" ? "the stdio server" : `'${command}'`;
 }
@@ -193,20 +211,12 @@ export async function runCli(args: readonly string[]): Promise<number> {
         return 0;
       case "serve": {
         const config = resolveServeConfig(parsed, readEnv());
-        const deps = {
-          logger: createLogger(config.logLevel),
-          roles: loadRoleCatalog(config.rolesDir),
-        };
-        await runServe(config, deps);
+        await runServe(config, _deps(config));
         return 0;
       }
       case "poll": {
         const config = resolvePollConfig(parsed, readEnv());
-        const deps = {
-          logger: createLogger(config.logLevel),
-          roles: loadRoleCatalog(config.rolesDir),
-        };
-        return await runPoll(config, deps);
+        return await runPoll(config, _deps(config));
       }
       case "roles": {
         const config = resolveConfig(parsed, readEnv());
@@ -214,18 +224,11 @@ export async function runCli(args: readonly string[]): Promise<number> {
       }
       case "members": {
         const config = resolveConfig(parsed, readEnv());
-        return runMembersCommand(parsed.positionals ?? [], {
-          config,
-          roles: loadRoleCatalog(config.rolesDir),
-        });
+        return runMembersCommand(parsed.positionals ?? [], { config, ..._deps(config) });
       }
       case "stdio": {
         const config = resolveConfig(parsed, readEnv());
-        const deps = {
-          logger: createLogger(config.logLevel),
-          roles: loadRoleCatalog(config.rolesDir),
-        };
-        await runStdio(config, deps);
+        await runStdio(config, _deps(config));
         return 0;
       }
     }
@@ -236,6 +239,10 @@ export async function runCli(args: readonly string[]): Promise<number> {
     }
     if (error instanceof RoleFileError) {
       console.error(`team-table: bad role template:\n${error.message}`);
+      return 2;
+    }
+    if (error instanceof RuleFileError) {
+      console.error(`team-table: bad rules file:\n${error.message}`);
       return 2;
     }
     if (error instanceof DatabaseOpenError) {

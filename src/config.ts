@@ -11,6 +11,10 @@ export interface Config {
   logLevel: LogLevel;
   /** A directory of role templates that replace or add to the shipped ones. */
   rolesDir: string | undefined;
+  /** A rules file whose rules replace or add to the shipped defaults. */
+  rulesFile: string | undefined;
+  /** How often time-based rules run and expired context is swept. */
+  tickMs: number;
 }
 
 export interface ServeConfig extends Config {
@@ -47,6 +51,8 @@ export const ENV_VARS = [
   "TEAM_TABLE_DB",
   "TEAM_TABLE_LOG_LEVEL",
   "TEAM_TABLE_ROLES_DIR",
+  "TEAM_TABLE_RULES",
+  "TEAM_TABLE_TICK",
   "TEAM_TABLE_HOST",
   "TEAM_TABLE_PORT",
   "TEAM_TABLE_TOKEN",
@@ -77,6 +83,7 @@ export interface CommonFlags {
   db?: string | undefined;
   logLevel?: string | undefined;
   rolesDir?: string | undefined;
+  rules?: string | undefined;
 }
 
 export function resolveConfig(flags: CommonFlags, env: Env): Config {
@@ -87,7 +94,9 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     throw new ConfigError(`log level '${level}' is not one of ${_LEVELS.join(", ")}`);
   }
   const rolesDir = flags.rolesDir ?? _nonEmpty(env["TEAM_TABLE_ROLES_DIR"]);
-  return { dbPath, logLevel, rolesDir };
+  const rulesFile = flags.rules ?? _nonEmpty(env["TEAM_TABLE_RULES"]);
+  const tickMs = _seconds(_nonEmpty(env["TEAM_TABLE_TICK"]) ?? "15", "TEAM_TABLE_TICK");
+  return { dbPath, logLevel, rolesDir, rulesFile, tickMs };
 }
 
 export interface ServeFlags extends CommonFlags {

@@ -4,6 +4,7 @@
  */
 import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
+import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { createTable } from "./core/table.ts";
 import { TableError } from "./core/errors.ts";
@@ -11,7 +12,7 @@ import { openDatabase } from "./db/open_database.ts";
 
 export function runMembersCommand(
   args: readonly string[],
-  deps: { config: Config; roles: RoleCatalog },
+  deps: { config: Config; roles: RoleCatalog; rules: readonly CompiledRule[] },
 ): number {
   const [sub, name, role, extra] = args;
   if (sub !== undefined && sub !== "list" && sub !== "grant") {
@@ -25,7 +26,7 @@ export function runMembersCommand(
   }
   const db = openDatabase(deps.config.dbPath);
   try {
-    const table = createTable({ db, roles: deps.roles });
+    const table = createTable({ db, roles: deps.roles, rules: deps.rules });
     if (sub === "grant" && name && role) {
       try {
         const member = table.members.grant({ name, role, by: null });

@@ -8,16 +8,18 @@ import type { Config } from "./config.ts";
 import { createTable } from "./core/table.ts";
 import { openDatabase } from "./db/open_database.ts";
 import type { Logger } from "./log.ts";
+import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { createMcpServer } from "./mcp/create_mcp_server.ts";
+import { runMaintenance } from "./maintenance.ts";
 
 export async function runStdio(
   config: Config,
-  deps: { logger: Logger; roles: RoleCatalog },
+  deps: { logger: Logger; roles: RoleCatalog; rules: readonly CompiledRule[] },
 ): Promise<void> {
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db, roles: deps.roles });
+  const table = createTable({ db, roles: deps.roles, rules: deps.rules });
   const { server } = createMcpServer({ table, logger });
   const transport = new StdioServerTransport();
   const closed = Promise.withResolvers<void>();
@@ -26,14 +28,8 @@ export async function runStdio(
   const onSignal = () => closed.resolve();
   Deno.addSignalListener("SIGINT", onSignal);
   Deno.addSignalListener("SIGTERM", onSignal);
-  // Expired shared context is invisible at once; this removes it from storage.
-  const sweep = setInterval(() => {
-    try {
-      table.context.sweepExpired();
-    } catch (error) {
-      logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
-    }
-  }, 60_000);
+  // Time-based rules (agent.idle) and the removal of expired shared context.
+  const sweep = setInterval(() => runMaintenance(table, logger), config.tickMs);
   await server.connect(transport);
   logger.debug(`stdio server ready on ${config.dbPath}`);
   await closed.promise;

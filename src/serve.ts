@@ -9,23 +9,25 @@ import { openDatabase } from "./db/open_database.ts";
 import { loadOrCreateToken } from "./http/access_token.ts";
 import { createHandler } from "./http/create_handler.ts";
 import type { Logger } from "./log.ts";
+import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { configureNotifications } from "./notify/notification_backend.ts";
 import { notificationBackend } from "./notify/notification_backend.ts";
 import { OutboxRelay } from "./notify/outbox_relay.ts";
 import { SSENotificationBackend } from "./notify/sse_notification_backend.ts";
 import { VERSION } from "./version.ts";
+import { runMaintenance } from "./maintenance.ts";
 
 /** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
 export const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 export async function runServe(
   config: ServeConfig,
-  deps: { logger: Logger; roles: RoleCatalog },
+  deps: { logger: Logger; roles: RoleCatalog; rules: readonly CompiledRule[] },
 ): Promise<void> {
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db, roles: deps.roles });
+  const table = createTable({ db, roles: deps.roles, rules: deps.rules });
   const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
   const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
   configureNotifications(backend);
@@ -53,13 +55,17 @@ export async function runServe(
   const addr = await listening.promise;
   logger.info(_banner(config, addr, token));
 
-  const maintenance = setInterval(() => {
+  const sessions = setInterval(() => {
     void handler.mcpSessions.sweepIdle();
     handler.sseSessions.pingAll();
-    _sweep(() => table.context.sweepExpired(), logger);
   }, Math.min(config.heartbeatMs, 60_000));
+  const maintenance = setInterval(() => runMaintenance(table, logger), config.tickMs);
   const pruning = setInterval(() => {
-    _sweep(() => table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS)), logger);
+    try {
+      table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));
+    } catch (error) {
+      logger.warn(`event pruning failed: ${error instanceof Error ? error.message : error}`);
+    }
   }, 3_600_000);
 
   const signalled = Promise.withResolvers<string>();
@@ -71,6 +77,7 @@ export async function runServe(
   logger.info(`${reason}: shutting down`);
   Deno.removeSignalListener("SIGINT", onSigint);
   Deno.removeSignalListener("SIGTERM", onSigterm);
+  clearInterval(sessions);
   clearInterval(maintenance);
   clearInterval(pruning);
   await handler.close();
@@ -120,16 +127,6 @@ function _banner(
         `  codex mcp add team-table --url ${base}/mcp --bearer-token-env-var TEAM_TABLE_TOKEN`
       : `  codex mcp add team-table --url ${base}/mcp`,
   ].join("\n");
-}
-
-/** Runs a periodic clean-up; a failure (a busy database) is logged and retried next time. */
-function _sweep(fn: () => number, logger: Logger): void {
-  try {
-    const removed = fn();
-    if (removed > 0) logger.debug(`sweep removed ${removed} expired rows`);
-  } catch (error) {
-    logger.warn(`sweep failed: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }
 
 /** When bound to every interface, the machine's own names and addresses are allowed hosts. */

@@ -206,6 +206,39 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ["next_task", { claim: "yes" }, /claim must be true or false/],
   ["list_tasks", { mine_first: 1 }, /mine_first must be true or false/],
   ["create_task", { title: "t", type: "Big Thing" }, /type 'Big Thing' is not a valid task type/],
+  ["list_rules", { all: true }, /unknown parameter 'all'; list_rules takes no parameters/],
+  [
+    "create_rule",
+    { name: "r", on: "task.created", then: [{ comment: "x" }] },
+    /'alice' may not create rules: role 'agent' lacks the privilege manage_rules/,
+  ],
+  [
+    "update_rule",
+    { name: "r", enabled: false },
+    /'alice' may not change rules: role 'agent' lacks the privilege manage_rules/,
+  ],
+  ["delete_rule", { name: "r" }, /'alice' may not delete rules/],
+  ["create_rule", { name: "r", on: "task.nope", then: [] }, /on must be one of 'task.created'/],
+  ["create_rule", { name: "r", on: "task.created", then: [] }, /then needs at least one action/],
+  [
+    "create_rule",
+    { name: "R R", on: "task.created", then: [{ comment: "x" }] },
+    /name 'R R' is not a valid rule name/,
+  ],
+  ["create_task", { title: "t", parent_id: 999 }, /parent_id: no task with id 999/],
+  ["create_task", { title: "t", blocked_by: [999] }, /blocked_by: no task with id 999/],
+  ["create_task", { title: "t", blocked_by: "1" }, /blocked_by must be a list of task ids/],
+  [
+    "create_task",
+    { title: "t", blocked_by: [0] },
+    /each entry of blocked_by must be a positive integer id/,
+  ],
+  [
+    "update_task",
+    { task_id: 1, status: "pending", add_blocked_by: [1] },
+    /'alice' may not update task 1/,
+  ],
+  ["list_tasks", { parent_id: "x" }, /parent_id must be a positive integer id/],
   ["share_context", { value: "v" }, /key is required/],
   [
     "share_context",
@@ -281,6 +314,7 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["task_comment", { task_id: 1, content: "x" }],
   ["reassign_task", { task_id: 1, new_assignee: "bob" }],
   ["assign_role", { name: "bob", role: "coder" }],
+  ["create_rule", { name: "r", on: "task.created", then: [{ comment: "x" }] }],
   ["delete_context", { key: "spec" }],
   ["next_task", {}],
 ];

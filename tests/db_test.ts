@@ -109,11 +109,13 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
   for (let from = 0; from < LATEST_SCHEMA_VERSION; from++) {
     await t.step(`from version ${from}`, () => {
       const path = `${tmp.dir}/from-${from}.db`;
-      const old = openDatabase(path, { migrateTo: from });
-      assert.equal(schemaVersion(old), from);
-      // Each seed only uses columns that every later version keeps.
-      for (let version = 1; version <= from; version++) SEED[version]?.(old);
-      old.close();
+      // Live through the history: each version's data is written while it is current.
+      for (let version = 0; version <= from; version++) {
+        const old = openDatabase(path, { migrateTo: version });
+        assert.equal(schemaVersion(old), version);
+        SEED[version]?.(old);
+        old.close();
+      }
       const upgraded = openDatabase(path);
       try {
         assert.equal(schemaVersion(upgraded), LATEST_SCHEMA_VERSION);
@@ -127,10 +129,9 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
           const activity = upgraded.prepare(
             "SELECT type, content FROM task_activity WHERE task_id = 1 ORDER BY id",
           ).all().map((row) => `${row["type"]}: ${row["content"]}`);
-          if (from < 3) {
-            assert.equal(activity[0], "status_change: created task", "tasks gain a feed");
-          } else {
-            assert.deepEqual(activity, ["comment: seeded comment"], "the feed is kept");
+          assert.equal(activity[0], "status_change: created task", "tasks gain a feed");
+          if (from >= 3) {
+            assert.ok(activity.includes("comment: seeded comment"), "the feed is kept");
           }
         }
         if (from >= 1) {

@@ -65,6 +65,8 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
       "[comment] claude-code: Starting on the SSE endpoint",
       "[blocker] claude-opus: Need to decide on auth approach",
       "[status_change] claude-opus moved task from in_progress to blocked (blocker)",
+      "[status_change] rule:notify-blocked fired on task.status_changed: notify: told claude-code",
+      '[message] rule:notify-blocked → claude-code: Rule notify-blocked: task #1 "SSE endpoint" is now blocked (by claude-opus).',
       "[resolution] claude-code: Going with registered-agent check",
       "[status_change] claude-code moved task from blocked to in_progress (resolution)",
       "[message] claude-code → claude-opus: PR is up",
@@ -74,7 +76,7 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
       "[status_change] codex moved task from awaiting_review to done; result: merged",
     ]);
     for (const line of String(detail["feed"]).split("\n")) assert.match(line, / — \d\d:\d\d$/);
-    assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 1]);
+    assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 2]);
     const task = detail["task"] as { status: string; assignee: string; reviewer: string };
     assert.deepEqual([task.status, task.assignee, task.reviewer], ["done", "claude-code", "codex"]);
 

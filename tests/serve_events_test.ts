@@ -77,11 +77,16 @@ Deno.test("serve: push events over SSE", async (t) => {
       const events = await subscribe("bob", { "last-event-id": lastSeen });
       const contents: string[] = [];
       await events.next();
-      for (let i = 0; i < 3; i++) {
+      for (let i = 0; i < 4; i++) {
         const frame = await events.nextOf(["message", "broadcast"]);
         contents.push(JSON.parse(frame.data).message.content);
       }
-      assert.deepEqual(contents, ["not for me", "missed 1", "missed 2"]);
+      assert.deepEqual(contents, [
+        'Rule notify-blocked: task #1 "for anyone" is now blocked (by alice).',
+        "not for me",
+        "missed 1",
+        "missed 2",
+      ]);
       await events.close();
     });
 

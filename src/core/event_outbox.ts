@@ -18,6 +18,7 @@ export const TABLE_EVENT_TYPES = [
   "task_comment",
   "review_requested",
   "context_updated",
+  "task_unblocked",
 ] as const;
 export type TableEventType = typeof TABLE_EVENT_TYPES[number];
 

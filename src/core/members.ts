@@ -11,6 +11,7 @@ import { ForbiddenError, NotFoundError, ValidationError } from "./errors.ts";
 import { DEFAULT_ROLE, type Privilege, type RoleCatalog } from "./role_catalog.ts";
 import { int, text } from "./rows.ts";
 import type { BaseDeps } from "./store_deps.ts";
+import type { TriggerSink } from "./rules/trigger_sink.ts";
 import { closeNames } from "./suggest.ts";
 import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
@@ -44,8 +45,10 @@ export class MemberStore {
   readonly #clock: Clock;
   readonly #audit: AuditLog;
   readonly #roles: RoleCatalog;
+  readonly #triggers: TriggerSink;
 
   constructor(deps: BaseDeps) {
+    this.#triggers = deps.triggers;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -94,6 +97,11 @@ export class MemberStore {
         target: member.name,
         details: { role: member.role, capabilities: member.capabilities },
       });
+      this.#triggers.emit("agent.registered", {
+        "agent.name": member.name,
+        "agent.role": member.role,
+        "event.returning": existing !== undefined,
+      }, { agent: member.name });
       return { member, created: !existing };
     });
   }
@@ -159,6 +167,16 @@ export class MemberStore {
       }
       return this.require(member.name);
     });
+  }
+
+  /**
+   * Records a tool call as a sign of life, at most every `everyMs` (an idle rule measures from
+   * it). One conditional UPDATE: nothing is written when the last one is recent.
+   */
+  touch(name: string, everyMs = 10_000): void {
+    const now = this.#clock.now();
+    this.#sql.get("UPDATE members SET last_seen = ? WHERE name = ? AND last_seen < ?")
+      .run(now, name, now - everyMs);
   }
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {

@@ -16,6 +16,7 @@ import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 import type { StoreDeps } from "./store_deps.ts";
 import type { TaskStore } from "./tasks.ts";
+import type { TriggerSink } from "./rules/trigger_sink.ts";
 import type { Transactor } from "../db/transaction.ts";
 
 export interface Message {
@@ -59,6 +60,7 @@ export class MessageStore {
   readonly #members: MemberStore;
   readonly #events: EventOutbox;
   readonly #tasks: TaskStore;
+  readonly #triggers: TriggerSink;
 
   constructor(deps: StoreDeps & { tasks: TaskStore }) {
     this.#tx = deps.tx;
@@ -68,6 +70,7 @@ export class MessageStore {
     this.#members = deps.members;
     this.#events = deps.events;
     this.#tasks = deps.tasks;
+    this.#triggers = deps.triggers;
   }
 
   /** Sends a direct message. The recipient must have registered at some time. */
@@ -88,6 +91,32 @@ export class MessageStore {
         target: id,
         details: { recipient, task_id: taskId, length: input.content.length },
       });
+      this.#announce(message);
+      return message;
+    });
+  }
+
+  /**
+   * A message from the table itself (a rule: sender "rule:<name>"). No rate limit and no
+   * member check for the sender; the recipient must be a member.
+   */
+  sendSystem(
+    input: { sender: string; recipient: string; content: string; taskId?: number | undefined },
+  ): Message {
+    return this.#tx.run(() => {
+      const recipient = this.#members.require(input.recipient, "recipient").name;
+      const taskId = this.#requireTask(input.taskId);
+      const id = this.#insert({
+        sender: input.sender,
+        recipient,
+        content: input.content,
+        taskId,
+        now: this.#clock.now(),
+      });
+      this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
+      const message = this.#find(id);
+      this.#events.append({ recipient, type: "message", payload: { message } });
+      this.#announce(message);
       return message;
     });
   }
@@ -116,6 +145,7 @@ export class MessageStore {
         target: id,
         details: { recipients: Number(delivered), length: input.content.length },
       });
+      this.#announce(message);
       return { message, recipients: Number(delivered) };
     });
   }
@@ -300,6 +330,17 @@ export class MessageStore {
       this.#audit.record({ agent, action, target: message.id, details: { scope: result.scope } });
       return result;
     });
+  }
+
+  #announce(message: Message): void {
+    this.#triggers.emit("message.sent", {
+      "message.id": message.id,
+      "message.sender": message.sender,
+      "message.recipient": message.recipient ?? "*",
+      "message.broadcast": message.broadcast,
+      "message.task_id": message.task_id,
+      "message.content": message.content,
+    }, { taskId: message.task_id ?? undefined });
   }
 
   #insert(input: {

@@ -12,6 +12,7 @@ import type { EventOutbox } from "./event_outbox.ts";
 import type { MemberStore } from "./members.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { StoreDeps } from "./store_deps.ts";
+import type { TriggerSink } from "./rules/trigger_sink.ts";
 import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
 
@@ -65,8 +66,10 @@ export class SharedContextStore {
   readonly #audit: AuditLog;
   readonly #members: MemberStore;
   readonly #events: EventOutbox;
+  readonly #triggers: TriggerSink;
 
   constructor(deps: StoreDeps) {
+    this.#triggers = deps.triggers;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -114,6 +117,7 @@ export class SharedContextStore {
         type: "context_updated",
         payload: { ns, key: input.key, version, set_by: setBy, deleted: false },
       });
+      this.#announce({ ns, key: input.key, version, setBy, deleted: false });
       return this.get({ key: input.key, ns });
     });
   }
@@ -230,6 +234,7 @@ export class SharedContextStore {
         type: "context_updated",
         payload: { ns, key: input.key, version, set_by: agent, deleted: true },
       });
+      this.#announce({ ns, key: input.key, version, setBy: agent, deleted: true });
       return { version, set_by: agent, at: toIso(now), size: 0, deleted: true, expires_at: null };
     });
   }
@@ -247,6 +252,18 @@ export class SharedContextStore {
       for (const row of expired) remove.run(text(row, "ns"), text(row, "key"));
       return expired.length;
     });
+  }
+
+  #announce(
+    change: { ns: string; key: string; version: number; setBy: string; deleted: boolean },
+  ): void {
+    this.#triggers.emit("context.changed", {
+      "context.ns": change.ns,
+      "context.key": change.key,
+      "context.version": change.version,
+      "context.set_by": change.setBy,
+      "context.deleted": change.deleted,
+    }, {});
   }
 
   #latestRow(ns: string, key: string): Record<string, unknown> | undefined {

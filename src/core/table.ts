@@ -4,6 +4,9 @@ import { AuditLog } from "./audit_log.ts";
 import { EventOutbox } from "./event_outbox.ts";
 import type { Clock } from "./clock.ts";
 import type { RoleCatalog } from "./role_catalog.ts";
+import type { CompiledRule } from "./rules/rule_definition.ts";
+import { RuleBook } from "./rules/rule_book.ts";
+import { RuleEngine } from "./rules/rule_engine.ts";
 import { systemClock } from "./clock.ts";
 import { MemberStore } from "./members.ts";
 import { MessageStore } from "./messages.ts";
@@ -27,10 +30,20 @@ export interface Table {
   readonly context: SharedContextStore;
   readonly pollCursors: PollCursors;
   readonly roles: RoleCatalog;
+  readonly rules: RuleBook;
+  readonly ruleEngine: RuleEngine;
 }
 
 /** Builds the domain over an open database. The caller owns (and closes) the database. */
-export function createTable(deps: { db: DatabaseSync; roles: RoleCatalog; clock?: Clock }): Table {
+export function createTable(deps: {
+  db: DatabaseSync;
+  roles: RoleCatalog;
+  /** Rules from files (shipped defaults and the user's); runtime rules live in the database. */
+  rules?: readonly CompiledRule[];
+  clock?: Clock;
+  /** How deep rules may trigger rules (default 8). */
+  ruleChainLimit?: number;
+}): Table {
   const db = deps.db;
   const clock = deps.clock ?? systemClock;
   const sql = new Statements(db);
@@ -38,10 +51,14 @@ export function createTable(deps: { db: DatabaseSync; roles: RoleCatalog; clock?
   const audit = new AuditLog(sql, clock);
   const events = new EventOutbox(sql, clock);
   const roles = deps.roles;
-  const members = new MemberStore({ tx, sql, clock, audit, events, roles });
-  const shared = { tx, sql, clock, audit, events, roles, members };
+  const rules = new RuleBook({ tx, sql, clock, audit }, deps.rules ?? []);
+  const ruleEngine = new RuleEngine({ tx, sql, clock, audit, book: rules }, deps.ruleChainLimit);
+  const triggers = ruleEngine;
+  const members = new MemberStore({ tx, sql, clock, audit, events, roles, triggers });
+  rules.attach(members);
+  const shared = { tx, sql, clock, audit, events, roles, triggers, members };
   const tasks = new TaskStore({ ...shared, activity: new TaskActivityLog(sql, clock) });
-  return {
+  const table: Table = {
     db,
     clock,
     tx,
@@ -53,5 +70,9 @@ export function createTable(deps: { db: DatabaseSync; roles: RoleCatalog; clock?
     context: new SharedContextStore(shared),
     pollCursors: new PollCursors({ tx, sql }),
     roles,
+    rules,
+    ruleEngine,
   };
+  ruleEngine.attach(table);
+  return table;
 }

@@ -38,11 +38,15 @@ export class TaskActivityLog {
   }
 
   /** Adds an entry. Call inside the transaction that makes the change. */
-  record(taskId: number, entry: { agent: string; type: CommentType; content: string }): number {
+  record(
+    taskId: number,
+    entry: { agent: string; type: CommentType; content: string; at?: number | undefined },
+  ): number {
     return Number(
       this.#sql.get(
         "INSERT INTO task_activity (task_id, at, agent, type, content) VALUES (?, ?, ?, ?, ?)",
-      ).run(taskId, this.#clock.now(), entry.agent, entry.type, entry.content).lastInsertRowid,
+      ).run(taskId, entry.at ?? this.#clock.now(), entry.agent, entry.type, entry.content)
+        .lastInsertRowid,
     );
   }
 

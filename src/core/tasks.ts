@@ -13,7 +13,9 @@ import type { MemberStore } from "./members.ts";
 import type { RoleCatalog } from "./role_catalog.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { StoreDeps } from "./store_deps.ts";
+import type { TriggerSink } from "./rules/trigger_sink.ts";
 import type { CommentType, FeedEntry, TaskActivityLog } from "./task_activity.ts";
+import { type TaskRef, TaskStructure } from "./task_structure.ts";
 import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
 
@@ -42,6 +44,10 @@ export interface Task {
   creator: string;
   assignee: string | null;
   reviewer: string | null;
+  /** The task this is a subtask of. */
+  parent_id: number | null;
+  /** The tasks this one waits for (done or not); see get_task_detail for their status. */
+  blocked_by: number[];
   result: string | null;
   created_at: string;
   updated_at: string;
@@ -58,6 +64,10 @@ export interface CreateTaskInput {
   assignee?: string | undefined;
   reviewer?: string | undefined;
   priority?: TaskPriority | undefined;
+  parentId?: number | undefined;
+  blockedBy?: readonly number[] | undefined;
+  /** A rule creates it: `creator` is "rule:<name>", not a member. */
+  system?: boolean | undefined;
 }
 
 export interface UpdateTaskInput {
@@ -66,6 +76,9 @@ export interface UpdateTaskInput {
   status: TaskStatus;
   result?: string | undefined;
   reviewer?: string | undefined;
+  parentId?: number | undefined;
+  addBlockedBy?: readonly number[] | undefined;
+  removeBlockedBy?: readonly number[] | undefined;
 }
 
 export interface TaskComment {
@@ -79,6 +92,8 @@ export interface TaskComment {
 
 export interface TaskDetail {
   task: Task;
+  subtasks: TaskRef[];
+  blockers: TaskRef[];
   /** Comments, automatic status changes and linked messages, oldest first. */
   entries: FeedEntry[];
   comment_count: number;
@@ -96,9 +111,13 @@ export class TaskStore {
   readonly #events: EventOutbox;
   readonly #activity: TaskActivityLog;
   readonly #roles: RoleCatalog;
+  readonly #structure: TaskStructure;
+  readonly #triggers: TriggerSink;
 
-  constructor(deps: StoreDeps & { activity: TaskActivityLog }) {
+  constructor(deps: StoreDeps & { activity: TaskActivityLog; triggers: TriggerSink }) {
     this.#roles = deps.roles;
+    this.#structure = new TaskStructure(deps.sql);
+    this.#triggers = deps.triggers;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -111,14 +130,18 @@ export class TaskStore {
   create(input: CreateTaskInput): Task {
     return this.#tx.run(() => {
       const now = this.#clock.now();
-      const creator = this.#members.require(input.creator, "creator").name;
+      const creator = input.system
+        ? input.creator
+        : this.#members.require(input.creator, "creator").name;
       const assignee = this.#optionalMember(input.assignee, "assignee");
+      if (input.parentId !== undefined) this.#structure.checkParent(null, input.parentId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const priority = input.priority ?? "medium";
       const id = Number(
         this.#sql.get(
           `INSERT INTO tasks (title, description, type, status, priority, creator, assignee,
-             reviewer, created_at, updated_at) VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?)`,
+             reviewer, parent_id, created_at, updated_at)
+           VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           input.title,
           input.description ?? "",
@@ -127,10 +150,12 @@ export class TaskStore {
           creator,
           assignee,
           reviewer,
+          input.parentId ?? null,
           now,
           now,
         ).lastInsertRowid,
       );
+      this.#structure.addBlockers(id, input.blockedBy ?? []);
       this.#audit.record({
         agent: creator,
         action: "task.created",
@@ -149,6 +174,7 @@ export class TaskStore {
           ? { recipient: assignee, type: "task_created", payload }
           : { recipient: "*", except: creator, type: "task_created", payload },
       );
+      this.#triggers.emit("task.created", _fields(task, creator), { taskId: task.id });
       return task;
     });
   }
@@ -163,9 +189,11 @@ export class TaskStore {
       status?: TaskStatus | undefined;
       assignee?: string | undefined;
       reviewer?: string | undefined;
+      parentId?: number | undefined;
       mineFirst?: string | undefined;
     } = {},
   ): Task[] {
+    const parentId = filter.parentId ?? null;
     const status = filter.status ?? null;
     const assignee = filter.assignee ?? null;
     const reviewer = filter.reviewer ?? null;
@@ -174,9 +202,10 @@ export class TaskStore {
       : this.#members.require(filter.mineFirst, "agent_name");
     const affinity = JSON.stringify(me ? this.#roles.get(me.role).task_affinity : []);
     return this.#sql.get(
-      `SELECT * FROM tasks WHERE (:status IS NULL OR status = :status)
+      `${_SELECT_TASKS} WHERE (:status IS NULL OR status = :status)
          AND (:assignee IS NULL OR assignee = :assignee)
          AND (:reviewer IS NULL OR reviewer = :reviewer)
+         AND (:parent IS NULL OR parent_id = :parent)
        ORDER BY
          CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
            AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
@@ -186,6 +215,7 @@ export class TaskStore {
       status,
       assignee,
       reviewer,
+      parent: parentId,
       me: me?.name ?? null,
       affinity,
       limit: LIMITS.listLimitMax,
@@ -204,6 +234,8 @@ export class TaskStore {
       const affinity = JSON.stringify(this.#roles.get(me.role).task_affinity);
       const row = this.#sql.get(
         `SELECT id FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
+           AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
+                           WHERE d.task_id = tasks.id AND b.status <> 'done')
          ORDER BY CASE WHEN assignee = :me THEN 0 ELSE 1 END,
            CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
            CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
@@ -246,6 +278,7 @@ export class TaskStore {
         this.#notifyParties(task, agent, "task_claimed", { review: true });
         return task;
       }
+      if (before.status === "pending") this.#structure.requireUnblocked(before.id, "be claimed");
       const changed = this.#sql.get(
         `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
          WHERE id = ? AND status = 'pending' AND (assignee IS NULL OR assignee = ? OR ?)`,
@@ -255,6 +288,7 @@ export class TaskStore {
       this.#activity.record(before.id, { agent, type: "status_change", content: "claimed task" });
       const task = this.get(before.id);
       this.#notifyParties(task, agent, "task_claimed", {}, [before.assignee]);
+      this.#afterStatusChange(before, task, agent);
       return task;
     });
   }
@@ -269,6 +303,14 @@ export class TaskStore {
       const agent = this.#members.require(input.agent, "agent_name").name;
       const before = this.get(input.taskId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
+      if (!this.#isParty(before, agent)) throw this.#updateRefusal(before, agent, "update");
+      if (input.parentId !== undefined) {
+        this.#structure.checkParent(before.id, input.parentId);
+        this.#sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(input.parentId, before.id);
+      }
+      this.#structure.removeBlockers(before.id, input.removeBlockedBy ?? []);
+      this.#structure.addBlockers(before.id, input.addBlockedBy ?? []);
+      this.#guardStatus(before, input.status);
       const now = this.#clock.now();
       const changed = this.#sql.get(
         `UPDATE tasks SET status = :status, result = coalesce(:result, result),
@@ -311,6 +353,7 @@ export class TaskStore {
       if (task.status === "awaiting_review" && before.status !== "awaiting_review") {
         this.#requestReview(task, agent);
       }
+      this.#afterStatusChange(before, task, agent);
       return task;
     });
   }
@@ -431,6 +474,13 @@ export class TaskStore {
       const extra = { comment, from: before.status, to: status };
       this.#notifyParties(task, agent, "task_comment", extra, [before.assignee]);
       if (type === "blocker") this.#escalate(task, agent, extra);
+      this.#triggers.emit("task.comment", {
+        ..._fields(task, agent),
+        "comment.type": type,
+        "comment.agent": agent,
+        "comment.content": input.content,
+      }, { taskId: task.id });
+      this.#afterStatusChange(before, task, agent);
       return { comment, task };
     });
   }
@@ -441,6 +491,8 @@ export class TaskStore {
     const entries = this.#activity.feed(task.id);
     return {
       task,
+      subtasks: this.#structure.children(task.id),
+      blockers: this.#structure.blockers(task.id),
       entries,
       comment_count: entries.filter((e) => e.type !== "status_change" && e.type !== "message")
         .length,
@@ -450,14 +502,143 @@ export class TaskStore {
   }
 
   get(id: number): Task {
-    const row = this.#sql.get("SELECT * FROM tasks WHERE id = ?").get(id);
+    const row = this.#sql.get(`${_SELECT_TASKS} WHERE id = ?`).get(id);
     if (!row) throw new NotFoundError(`task_id: no task with id ${id}. Call list_tasks.`);
     return _toTask(row);
+  }
+
+  /**
+   * A rule sets a task's status. Rules are configured by agents with manage_rules, so no
+   * member check applies; dependencies still do. `actor` is "rule:<name>".
+   */
+  systemSetStatus(taskId: number, status: TaskStatus, actor: string): Task {
+    return this.#tx.run(() => {
+      const before = this.get(taskId);
+      if (before.status === status) return before;
+      this.#guardStatus(before, status);
+      const now = this.#clock.now();
+      this.#sql.get(
+        `UPDATE tasks SET status = :status, updated_at = :now,
+           review_claimed_at = CASE WHEN :status = 'awaiting_review' THEN review_claimed_at
+                               ELSE NULL END,
+           completed_at = CASE WHEN :status = 'done' THEN :now ELSE NULL END
+         WHERE id = :id`,
+      ).run({ status, now, id: taskId });
+      const task = this.get(taskId);
+      this.#audit.record({
+        agent: actor,
+        action: "task.updated",
+        target: taskId,
+        details: { from: before.status, to: status },
+      });
+      this.#recordUpdate(before, task, actor, undefined);
+      this.#notifyParties(task, actor, "task_updated", { from: before.status, to: status });
+      if (status === "awaiting_review") this.#requestReview(task, actor);
+      this.#afterStatusChange(before, task, actor);
+      return task;
+    });
+  }
+
+  /** A rule gives a task to an agent (it stays in its status). */
+  systemAssign(taskId: number, assignee: string, actor: string): Task {
+    return this.#tx.run(() => {
+      const name = this.#members.require(assignee, "assign").name;
+      const before = this.get(taskId);
+      if (before.assignee?.toLowerCase() === name.toLowerCase()) return before;
+      this.#sql.get("UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?")
+        .run(name, this.#clock.now(), taskId);
+      const task = this.get(taskId);
+      this.#audit.record({
+        agent: actor,
+        action: "task.reassigned",
+        target: taskId,
+        details: { from: before.assignee, to: name },
+      });
+      this.#activity.record(taskId, {
+        agent: actor,
+        type: "status_change",
+        content: `assigned task to ${name}`,
+      });
+      this.#notifyParties(task, actor, "task_reassigned", { from: before.assignee, to: name }, [
+        before.assignee,
+      ]);
+      return task;
+    });
+  }
+
+  /** A rule comments on a task (a plain comment: it changes no status). */
+  systemComment(taskId: number, actor: string, content: string): void {
+    this.#tx.run(() => {
+      const task = this.get(taskId);
+      const id = this.#activity.record(taskId, { agent: actor, type: "comment", content });
+      this.touch(taskId);
+      const comment = {
+        id,
+        task_id: taskId,
+        agent: actor,
+        type: "comment",
+        content,
+        at: toIso(this.#clock.now()),
+      };
+      this.#notifyParties(task, actor, "task_comment", {
+        comment,
+        from: task.status,
+        to: task.status,
+      });
+    });
+  }
+
+  /** Writes a line into a task's feed (a rule fired), dated `at` (when it began). */
+  recordActivity(taskId: number, agent: string, content: string, at: number): void {
+    this.#activity.record(taskId, { agent, type: "status_change", content, at });
   }
 
   /** Marks a task as touched (a linked message arrived). Call inside a transaction. */
   touch(taskId: number): void {
     this.#sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(this.#clock.now(), taskId);
+  }
+
+  /** A task with open blockers cannot start or finish. */
+  #guardStatus(before: Task, status: TaskStatus): void {
+    if (status === before.status) return;
+    if (status === "in_progress") this.#structure.requireUnblocked(before.id, "start");
+    if (status === "done") this.#structure.requireUnblocked(before.id, "be done");
+  }
+
+  /**
+   * What follows a change of status: the status_changed trigger; when a task is done, the
+   * tasks that waited only for it become claimable (their assignee is told), and a parent
+   * whose subtasks are now all done gets task.all_subtasks_complete.
+   */
+  #afterStatusChange(before: Task, task: Task, actor: string): void {
+    if (task.status === before.status) return;
+    this.#triggers.emit("task.status_changed", {
+      ..._fields(task, actor),
+      "event.from": before.status,
+      "event.to": task.status,
+    }, { taskId: task.id });
+    if (task.status !== "done") return;
+    for (const id of this.#structure.newlyUnblocked(task.id)) {
+      const waiting = this.get(id);
+      this.#activity.record(id, {
+        agent: actor,
+        type: "status_change",
+        content: `unblocked task: its last blocker #${task.id} is done`,
+      });
+      this.#events.append({
+        recipient: waiting.assignee ?? waiting.creator,
+        type: "task_unblocked",
+        payload: { task: waiting, by: actor, blocker: task.id },
+      });
+      this.#triggers.emit("task.unblocked", _fields(waiting, actor), { taskId: id });
+    }
+    if (task.parent_id !== null && this.#structure.allChildrenDone(task.parent_id)) {
+      const parent = this.get(task.parent_id);
+      this.#triggers.emit("task.all_subtasks_complete", {
+        ..._fields(parent, actor),
+        "event.subtasks": this.#structure.children(parent.id).length,
+      }, { taskId: parent.id });
+    }
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {
@@ -600,6 +781,8 @@ function _toTask(row: Record<string, unknown>): Task {
     creator: text(row, "creator"),
     assignee: textOrNull(row, "assignee"),
     reviewer: textOrNull(row, "reviewer"),
+    parent_id: intOrNull(row, "parent_id"),
+    blocked_by: _ids(text(row, "blocked_by")),
     result: textOrNull(row, "result"),
     created_at: toIso(int(row, "created_at")),
     updated_at: toIso(int(row, "updated_at")),
@@ -609,7 +792,34 @@ function _toTask(row: Record<string, unknown>): Task {
   };
 }
 
-function _oneOf<T extends string>(allowed: readonly T[], value: string): T {
+const _SELECT_TASKS = `SELECT tasks.*, (SELECT json_group_array(blocker_id)
+  FROM task_dependencies d WHERE d.task_id = tasks.id) AS blocked_by FROM tasks`;
+
+function _ids(json: string): number[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((v): v is number => typeof v === "number") : [];
+}
+
+/** A task as the fields rule conditions read. */
+function _fields(task: Task, by: string): Record<string, unknown> {
+  return {
+    "task.id": task.id,
+    "task.title": task.title,
+    "task.status": task.status,
+    "task.priority": task.priority,
+    "task.type": task.type,
+    "task.creator": task.creator,
+    "task.assignee": task.assignee,
+    "task.reviewer": task.reviewer,
+    "task.parent_id": task.parent_id,
+    "event.by": by,
+  };
+}
+
+function _oneOf<T extends string>(
+  allowed: readonly T[],
+  value: string,
+): T {
   const found = allowed.find((candidate) => candidate === value);
   if (found === undefined) throw new TypeError(`unexpected stored value '${value}'`);
   return found;

@@ -169,6 +169,41 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP TABLE shared_context;
     `,
   },
+  {
+    version: 6,
+    description: "subtasks, task dependencies, runtime rules and rule firings",
+    sql: `
+      ALTER TABLE tasks ADD COLUMN parent_id INTEGER REFERENCES tasks (id) ON DELETE RESTRICT;
+      CREATE INDEX tasks_by_parent ON tasks (parent_id) WHERE parent_id IS NOT NULL;
+
+      -- task_id cannot move to in_progress or done while blocker_id is not done.
+      CREATE TABLE task_dependencies (
+        task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        blocker_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        PRIMARY KEY (task_id, blocker_id),
+        CHECK (task_id <> blocker_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX task_dependencies_by_blocker ON task_dependencies (blocker_id);
+
+      -- Rules created at run time (definition is JSON), and enabled overrides of file rules
+      -- (definition NULL).
+      CREATE TABLE rules (
+        name TEXT PRIMARY KEY,
+        definition TEXT,
+        enabled INTEGER NOT NULL DEFAULT 1,
+        created_by TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      -- Time-based firings, so that two processes never both act on one occurrence.
+      CREATE TABLE rule_firings (
+        rule TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        fired_at INTEGER NOT NULL,
+        PRIMARY KEY (rule, subject)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

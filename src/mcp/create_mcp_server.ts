@@ -12,6 +12,7 @@ import { registerContextTools } from "./tools/context_tools.ts";
 import { registerMessagingTools } from "./tools/messaging_tools.ts";
 import { registerRegistrationTools } from "./tools/registration_tools.ts";
 import { registerRoleTools } from "./tools/role_tools.ts";
+import { registerRuleTools } from "./tools/rule_tools.ts";
 import { registerTaskTools } from "./tools/task_tools.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
@@ -39,5 +40,6 @@ export function createMcpServer(deps: McpServerDeps): { server: McpServer; sessi
   registerContextTools(server, ctx);
   registerAuditTools(server, ctx);
   registerRoleTools(server, ctx);
+  registerRuleTools(server, ctx);
   return { server, session };
 }

@@ -51,12 +51,21 @@ export const taskSchema = z.object({
   creator: z.string(),
   assignee: z.string().nullable(),
   reviewer: z.string().nullable(),
+  parent_id: z.number().int().nullable().describe("the task this is a subtask of"),
+  blocked_by: z.array(z.number().int()).describe("tasks this one waits for (done or not)"),
   result: z.string().nullable(),
   created_at: _time,
   updated_at: _time,
   claimed_at: _time.nullable(),
   review_claimed_at: _time.nullable(),
   completed_at: _time.nullable(),
+});
+
+export const taskRefSchema = z.object({
+  id: z.number().int(),
+  title: z.string(),
+  status: z.string(),
+  assignee: z.string().nullable(),
 });
 
 export const taskCommentSchema = z.object({

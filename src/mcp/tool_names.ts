@@ -29,6 +29,10 @@ export const TOOL_NAMES = [
   "list_roles",
   "get_role",
   "assign_role",
+  "list_rules",
+  "create_rule",
+  "update_rule",
+  "delete_rule",
 ] as const;
 
 /** Tools a session may call before `register` (they act as nobody). */
@@ -44,4 +48,5 @@ export const PUBLIC_TOOLS: ReadonlySet<string> = new Set([
   "get_audit_log",
   "list_roles",
   "get_role",
+  "list_rules",
 ]);

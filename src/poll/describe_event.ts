@@ -40,6 +40,8 @@ export function describeEvent(event: TableEvent): string {
         _oneLine(payloadField(comment, "content"))
       }`;
     }
+    case "task_unblocked":
+      return `${taskRef} unblocked: its last blocker #${String(event.payload["blocker"])} is done`;
     case "context_updated":
       return `context ${String(event.payload["ns"])}/${String(event.payload["key"])} ${
         event.payload["deleted"] ? "deleted" : `v${String(event.payload["version"])} written`

@@ -10,6 +10,7 @@ import { TableError } from "../core/errors.ts";
 import { createTable, type Table } from "../core/table.ts";
 import { openDatabase } from "../db/open_database.ts";
 import type { Logger } from "../log.ts";
+import type { CompiledRule } from "../core/rules/rule_definition.ts";
 import type { RoleCatalog } from "../core/role_catalog.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import { AutoReplyPolicy } from "./auto_reply.ts";
@@ -36,7 +37,13 @@ export const systemPollIo: PollIo = {
 
 export async function runPoll(
   config: PollConfig,
-  deps: { logger: Logger; roles: RoleCatalog; io?: PollIo; signal?: AbortSignal },
+  deps: {
+    logger: Logger;
+    roles: RoleCatalog;
+    rules: readonly CompiledRule[];
+    io?: PollIo;
+    signal?: AbortSignal;
+  },
 ): Promise<number> {
   const { logger, signal } = deps;
   const io = deps.io ?? systemPollIo;
@@ -44,7 +51,7 @@ export async function runPoll(
   const stopSignal = signal ?? interrupt!.signal;
   const db = openDatabase(config.dbPath);
   try {
-    const table = createTable({ db, roles: deps.roles });
+    const table = createTable({ db, roles: deps.roles, rules: deps.rules });
     let agent: string;
     try {
       agent = table.members.require(config.agent, "agent").name;

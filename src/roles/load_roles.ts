@@ -8,6 +8,7 @@ import { type Role, RoleCatalog } from "../core/role_catalog.ts";
 import { TOOL_NAMES } from "../mcp/tool_names.ts";
 import { parseRoleFile, RoleFileError } from "./parse_role_file.ts";
 import { SHIPPED_ROLE_FILES } from "./shipped_roles.ts";
+import { byFileAndLine } from "../yaml_source.ts";
 
 const _ROLE_FILE = /^([a-z][a-z0-9_-]*)\.ya?ml$/;
 
@@ -56,18 +57,8 @@ export function loadRoleCatalog(rolesDir: string | undefined): RoleCatalog {
       );
     }
   }
-  if (problems.length) throw new RoleFileError(problems.sort(_byFileAndLine));
+  if (problems.length) throw new RoleFileError(problems.sort(byFileAndLine));
   return new RoleCatalog(roles.values(), TOOL_NAMES);
-}
-
-function _byFileAndLine(a: string, b: string): number {
-  const parse = (p: string) => {
-    const match = p.match(/^(.*?):(\d+):/);
-    return { file: match?.[1] ?? p, line: Number(match?.[2] ?? 0) };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  return x.file.localeCompare(y.file) || x.line - y.line;
 }
 
 function _roleFiles(dir: string): { name: string; path: string }[] {

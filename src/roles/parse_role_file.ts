@@ -2,9 +2,9 @@
  * Reads one role template (YAML) and validates it with zod. Every problem is reported as
  * `file:line: what is wrong`, the line found from the YAML node the problem is about.
  */
-import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
 import { type Escalation, PRIVILEGES, type Role } from "../core/role_catalog.ts";
+import { parseYamlSource, YamlSyntaxError } from "../yaml_source.ts";
 
 const _NAME = /^[a-z][a-z0-9_-]*$/;
 const _name = z.string().regex(_NAME, "must be lowercase letters, digits, '_' or '-'").max(32);
@@ -50,40 +50,34 @@ export function parseRoleFile(
   text: string,
   options: { roleName: string; label: string; tools: readonly string[]; source: string },
 ): Role {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
-  const at = (offset: number | undefined) =>
-    `${options.label}:${offset === undefined ? 1 : lines.linePos(offset).line}`;
-  if (doc.errors.length > 0) {
-    throw new RoleFileError(doc.errors.map((e) => `${at(e.pos[0])}: ${_firstLine(e.message)}`));
+  let yaml;
+  try {
+    yaml = parseYamlSource(text, options.label);
+  } catch (error) {
+    if (error instanceof YamlSyntaxError) throw new RoleFileError(error.problems);
+    throw error;
   }
-  const parsed = _roleFileSchema.safeParse(doc.toJS() ?? {});
+  const parsed = _roleFileSchema.safeParse(yaml.value);
   if (!parsed.success) {
     throw new RoleFileError(parsed.error.issues.map((issue) => {
-      const path = issue.path.map((p) => (typeof p === "symbol" ? String(p) : p));
       if (issue.code === "unrecognized_keys") {
-        return issue.keys.map((key) =>
-          `${at(_keyOffset(doc.getIn(path, true), key))}: unknown key "${key}"`
-        ).join("\n");
+        return issue.keys.map((key) => `${yaml.atKey(issue.path, key)}: unknown key "${key}"`)
+          .join("\n");
       }
-      const node = doc.getIn(path, true);
-      if (node === undefined && path.length > 0) {
-        return `${at(undefined)}: missing key "${path.join(".")}"${
-          _EXPECTED[String(path[0])] ?? ""
-        }`;
+      const expected = _EXPECTED[String(issue.path[0])] ?? "";
+      if (!yaml.has(issue.path) && issue.path.length > 0) {
+        return `${yaml.at([])}: missing key "${issue.path.join(".")}"${expected}`;
       }
-      const where = path.length ? ` "${path.join(".")}"` : "";
-      return `${at(_nodeOffset(node))}:${where} ${issue.message}${
-        _EXPECTED[String(path[0])] ?? ""
-      }`;
+      const where = issue.path.length ? ` "${issue.path.join(".")}"` : "";
+      return `${yaml.at(issue.path)}:${where} ${issue.message}${expected}`;
     }));
   }
   const file = parsed.data;
   const problems: string[] = [];
   if (file.name !== undefined && file.name !== options.roleName) {
     problems.push(
-      `${at(_nodeOffset(doc.get("name", true)))}: name "${file.name}" does not match the file ` +
-        `name (${options.roleName}.yaml)`,
+      `${yaml.at(["name"])}: name "${file.name}" does not match the file name ` +
+        `(${options.roleName}.yaml)`,
     );
   }
   const toolLists: [string, string[]][] = [["exclude", file.exclude]];
@@ -91,9 +85,7 @@ export function parseRoleFile(
   for (const [key, list] of toolLists) {
     list.forEach((tool, index) => {
       if (!options.tools.includes(tool)) {
-        problems.push(
-          `${at(_nodeOffset(doc.getIn([key, index], true)))}: unknown tool "${tool}" in ${key}`,
-        );
+        problems.push(`${yaml.at([key, index])}: unknown tool "${tool}" in ${key}`);
       }
     });
   }
@@ -119,24 +111,4 @@ function _escalation(
   if (value === null) return null;
   if (typeof value === "string") return { role: value };
   return value;
-}
-
-function _nodeOffset(node: unknown): number | undefined {
-  if (typeof node !== "object" || node === null || !("range" in node)) return undefined;
-  const range = node.range;
-  return Array.isArray(range) && typeof range[0] === "number" ? range[0] : undefined;
-}
-
-function _keyOffset(map: unknown, key: string): number | undefined {
-  if (!isMap(map)) return undefined;
-  for (const item of map.items) {
-    if (isPair(item) && isScalar(item.key) && item.key.value === key) {
-      return _nodeOffset(item.key);
-    }
-  }
-  return _nodeOffset(map);
-}
-
-function _firstLine(message: string): string {
-  return message.split("\n")[0] ?? message;
 }

@@ -3,6 +3,7 @@ import type { DatabaseSync } from "node:sqlite";
 import { FakeClock } from "../../src/core/clock.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
+import type { CompiledRule } from "../../src/core/rules/rule_definition.ts";
 import { shippedRoleCatalog } from "../../src/roles/load_roles.ts";
 
 /** The shipped role catalog, loaded once for all tests. */
@@ -16,12 +17,20 @@ export interface TempTable {
   [Symbol.dispose](): void;
 }
 
-export function tempTable(): TempTable {
+export function tempTable(
+  options: { rules?: readonly CompiledRule[]; ruleChainLimit?: number } = {},
+): TempTable {
   const dir = Deno.makeTempDirSync({ prefix: "team-table-core-" });
   const path = `${dir}/team_table.db`;
   const db = openDatabase(path);
   const clock = new FakeClock();
-  const table = createTable({ db, clock, roles: ROLES });
+  const table = createTable({
+    db,
+    clock,
+    roles: ROLES,
+    rules: options.rules ?? [],
+    ...(options.ruleChainLimit === undefined ? {} : { ruleChainLimit: options.ruleChainLimit }),
+  });
   return {
     table,
     clock,

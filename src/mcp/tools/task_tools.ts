@@ -8,9 +8,21 @@ import { LIMITS } from "../../core/limits.ts";
 import { COMMENT_TYPES } from "../../core/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks.ts";
 import { agentNameField, boolField, enumField, idField, slugField, textField } from "../fields.ts";
-import { feedEntrySchema, taskCommentSchema, taskSchema } from "../output_schemas.ts";
+import {
+  feedEntrySchema,
+  taskCommentSchema,
+  taskRefSchema,
+  taskSchema,
+} from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+
+/** A list of task ids (at most 50). */
+function _ids(field: string) {
+  return z.array(idField(`each entry of ${field}`), {
+    error: () => `${field} must be a list of task ids`,
+  }).max(50, { error: () => `${field} has more than 50 task ids` });
+}
 
 const _actorNote = "Your agent name; optional once registered, and must match when given";
 
@@ -39,6 +51,12 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       reviewer: agentNameField("reviewer").optional().describe(
         "The agent who should review the work (must have registered)",
       ),
+      parent_id: idField("parent_id").optional().describe(
+        "Make it a subtask of this task (when all subtasks are done, the parent is done)",
+      ),
+      blocked_by: _ids("blocked_by").optional().describe(
+        "Tasks that must be done before this one can start or finish",
+      ),
       type: slugField("type", "task type").optional().describe(
         "Kind of work, matched against role affinity: implement, design, review, test, docs, " +
           "bugfix, plan...",
@@ -55,6 +73,8 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         reviewer: args.reviewer,
         priority: args.priority,
         type: args.type,
+        parentId: args.parent_id,
+        blockedBy: args.blocked_by,
       });
       return { task };
     },
@@ -74,6 +94,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       reviewer: agentNameField("reviewer").optional().describe(
         "Only tasks this agent reviews",
       ),
+      parent_id: idField("parent_id").optional().describe("Only the subtasks of this task"),
       mine_first: boolField("mine_first").optional().describe(
         "Put first the pending tasks you can take whose type your role prefers (needs register)",
       ),
@@ -85,6 +106,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         status: args.status,
         assignee: args.assignee,
         reviewer: args.reviewer,
+        parentId: args.parent_id,
         mineFirst: args.mine_first ? session.actor(undefined, "agent_name") : undefined,
       });
       return { tasks, count: tasks.length };
@@ -152,6 +174,15 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       reviewer: agentNameField("reviewer").optional().describe(
         "Set the reviewer (must have registered)",
       ),
+      parent_id: idField("parent_id").optional().describe(
+        "Make it a subtask of this task (cycles are refused)",
+      ),
+      add_blocked_by: _ids("add_blocked_by").optional().describe(
+        "Tasks it must wait for (cycles are refused)",
+      ),
+      remove_blocked_by: _ids("remove_blocked_by").optional().describe(
+        "Tasks it no longer waits for",
+      ),
       result: textField("result", 0, LIMITS.resultMax).optional().describe(
         `What came of it, at most ${LIMITS.resultMax.toLocaleString("en-US")} characters`,
       ),
@@ -165,6 +196,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         status: args.status,
         result: args.result,
         reviewer: args.reviewer,
+        parentId: args.parent_id,
+        addBlockedBy: args.add_blocked_by,
+        removeBlockedBy: args.remove_blocked_by,
         agent: session.actor(args.agent_name, "agent_name"),
       });
       return { task };
@@ -241,6 +275,8 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     },
     output: {
       task: taskSchema,
+      subtasks: z.array(taskRefSchema),
+      blockers: z.array(taskRefSchema).describe("the tasks it waits for, with their status"),
       entries: z.array(feedEntrySchema),
       comment_count: z.number().int(),
       message_count: z.number().int(),

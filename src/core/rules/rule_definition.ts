@@ -1,0 +1,181 @@
+/**
+ * What a rule is: `name`, `on` (a trigger), optional `if` (a condition), `then` (actions),
+ * `enabled`. The same zod schema validates rule files and the create_rule tool, and
+ * `compileRule` checks what a schema cannot: the condition parses, reads only fields the
+ * trigger provides, and an agent.idle rule says how long idle is.
+ */
+import { z } from "zod";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../tasks.ts";
+import { type Condition, ConditionError, conditionFields, parseCondition } from "./condition.ts";
+
+const _TASK_FIELDS = [
+  "task.id",
+  "task.title",
+  "task.status",
+  "task.priority",
+  "task.type",
+  "task.creator",
+  "task.assignee",
+  "task.reviewer",
+  "task.parent_id",
+  "event.by",
+];
+
+export const TRIGGERS = [
+  "task.created",
+  "task.status_changed",
+  "task.all_subtasks_complete",
+  "task.unblocked",
+  "task.comment",
+  "message.sent",
+  "agent.registered",
+  "agent.idle",
+  "context.changed",
+] as const;
+export type Trigger = typeof TRIGGERS[number];
+
+/** Each trigger and the fields its conditions may read. */
+export const TRIGGER_FIELDS: Record<Trigger, readonly string[]> = {
+  "task.created": _TASK_FIELDS,
+  "task.status_changed": [..._TASK_FIELDS, "event.from", "event.to"],
+  "task.all_subtasks_complete": [..._TASK_FIELDS, "event.subtasks"],
+  "task.unblocked": _TASK_FIELDS,
+  "task.comment": [..._TASK_FIELDS, "comment.type", "comment.agent", "comment.content"],
+  "message.sent": [
+    "message.id",
+    "message.sender",
+    "message.recipient",
+    "message.broadcast",
+    "message.task_id",
+    "message.content",
+  ],
+  "agent.registered": ["agent.name", "agent.role", "event.returning"],
+  "agent.idle": ["agent.name", "agent.role", "agent.idle"],
+  "context.changed": [
+    "context.ns",
+    "context.key",
+    "context.version",
+    "context.set_by",
+    "context.deleted",
+  ],
+};
+
+const _slug = z.string().regex(
+  /^[a-z][a-z0-9_-]*$/,
+  "must be lowercase letters, digits, '_' or '-'",
+)
+  .max(64);
+const _text = z.string().min(1).max(2_000);
+/** Who: task.assignee | task.creator | task.reviewer | event.by | agent.name | role:NAME | an agent. */
+const _target = z.string().min(1).max(80);
+
+export const actionSchema = z.union([
+  z.strictObject({ set_status: z.enum(TASK_STATUSES) }),
+  z.strictObject({
+    notify: z.union([_target, z.strictObject({ to: _target, message: _text.optional() })]),
+  }),
+  z.strictObject({ send_message: z.strictObject({ to: _target, content: _text }) }),
+  z.strictObject({ comment: _text }),
+  z.strictObject({ assign: _target }),
+  z.strictObject({
+    create_task: z.strictObject({
+      title: z.string().min(1).max(200),
+      description: z.string().max(5_000).optional(),
+      priority: z.enum(TASK_PRIORITIES).optional(),
+      type: _slug.optional(),
+      assignee: _target.optional(),
+      subtask: z.boolean().optional(),
+    }),
+  }),
+], {
+  error: () =>
+    "is not a valid action: use one of {set_status: STATUS}, {notify: TARGET}, " +
+    "{send_message: {to, content}}, {comment: TEXT}, {assign: TARGET | next_pending_task}, " +
+    "{create_task: {title, ...}}",
+});
+export type RuleAction = z.infer<typeof actionSchema>;
+
+export const ruleDefinitionSchema = z.strictObject({
+  name: _slug,
+  description: z.string().max(500).optional(),
+  on: z.enum(TRIGGERS),
+  if: z.string().min(1).max(1_000).optional(),
+  then: z.array(actionSchema).min(1).max(10),
+  enabled: z.boolean().default(true),
+});
+export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;
+
+export interface CompiledRule extends RuleDefinition {
+  condition: Condition | undefined;
+  /** For agent.idle rules: how long without a call counts as idle. */
+  idleMs: number | undefined;
+  /** "shipped", a file path, or "runtime" (created with create_rule). */
+  source: string;
+}
+
+export class RuleDefinitionError extends Error {
+  override name = "RuleDefinitionError";
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** Checks the parts a schema cannot and prepares the rule for the engine. */
+export function compileRule(definition: RuleDefinition, source: string): CompiledRule {
+  let condition: Condition | undefined;
+  if (definition.if !== undefined) {
+    try {
+      condition = parseCondition(definition.if);
+    } catch (error) {
+      if (!(error instanceof ConditionError)) throw error;
+      throw new RuleDefinitionError("if", `condition '${definition.if}': ${error.message}`);
+    }
+    const allowed = TRIGGER_FIELDS[definition.on];
+    for (const field of conditionFields(condition)) {
+      if (!allowed.includes(field)) {
+        throw new RuleDefinitionError(
+          "if",
+          `the field ${field} is not available on ${definition.on} (fields: ${allowed.join(", ")})`,
+        );
+      }
+    }
+  }
+  let idleMs: number | undefined;
+  if (definition.on === "agent.idle") {
+    idleMs = condition ? _idleThreshold(condition) : undefined;
+    if (idleMs === undefined) {
+      throw new RuleDefinitionError(
+        "if",
+        "an agent.idle rule needs a condition such as 'agent.idle > 5m' (how long is idle)",
+      );
+    }
+  }
+  for (const action of definition.then) {
+    const needsTask = "set_status" in action || "comment" in action;
+    if (needsTask && !definition.on.startsWith("task.")) {
+      throw new RuleDefinitionError(
+        "then",
+        `${Object.keys(action)[0]} acts on the event's task, and ${definition.on} has none`,
+      );
+    }
+  }
+  return { ...definition, condition, idleMs, source };
+}
+
+/** The smallest `agent.idle > D` (or >=) bound in a condition. */
+function _idleThreshold(condition: Condition): number | undefined {
+  switch (condition.kind) {
+    case "compare":
+      return condition.field === "agent.idle" && (condition.op === ">" || condition.op === ">=") &&
+          typeof condition.value === "number"
+        ? condition.value
+        : undefined;
+    case "not":
+      return undefined;
+    default: {
+      const found = [_idleThreshold(condition.left), _idleThreshold(condition.right)]
+        .filter((v): v is number => v !== undefined);
+      return found.length ? Math.min(...found) : undefined;
+    }
+  }
+}

@@ -1,0 +1,306 @@
+/**
+ * Runs the rules. `emit` is called by the stores inside the transaction that made a change, so
+ * a rule fires exactly once per event whichever process made it. Each action runs in a
+ * savepoint: one that fails is recorded and undone alone, never the triggering change. Rules
+ * that trigger rules stop at a depth limit. `tick` evaluates time-based rules (agent.idle); a
+ * row in rule_firings makes sure that two processes never both act on one occurrence.
+ * Every firing is written to the audit log and, for a task, to its feed, as `rule:<name>`.
+ */
+import type { AuditLog } from "../audit_log.ts";
+import type { Clock } from "../clock.ts";
+import { TableError } from "../errors.ts";
+import { int, text } from "../rows.ts";
+import type { Table } from "../table.ts";
+import type { Statements } from "../../db/statements.ts";
+import type { Transactor } from "../../db/transaction.ts";
+import { evaluateCondition } from "./condition.ts";
+import type { CompiledRule, RuleAction, Trigger } from "./rule_definition.ts";
+import type { RuleBook } from "./rule_book.ts";
+import type { TriggerSink, TriggerSubject } from "./trigger_sink.ts";
+
+export const DEFAULT_CHAIN_LIMIT = 8;
+
+export interface ActionOutcome {
+  action: string;
+  ok: boolean;
+  result: string;
+}
+
+export class RuleEngine implements TriggerSink {
+  readonly #tx: Transactor;
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+  readonly #audit: AuditLog;
+  readonly #book: RuleBook;
+  readonly #chainLimit: number;
+  #table: Table | undefined;
+  #depth = 0;
+  #savepoints = 0;
+
+  constructor(
+    deps: { tx: Transactor; sql: Statements; clock: Clock; audit: AuditLog; book: RuleBook },
+    chainLimit = DEFAULT_CHAIN_LIMIT,
+  ) {
+    this.#tx = deps.tx;
+    this.#sql = deps.sql;
+    this.#clock = deps.clock;
+    this.#audit = deps.audit;
+    this.#book = deps.book;
+    this.#chainLimit = chainLimit;
+  }
+
+  /** Late binding: actions act through the table, which is built after the engine. */
+  attach(table: Table): void {
+    this.#table = table;
+  }
+
+  emit(trigger: Trigger, fields: Record<string, unknown>, subject: TriggerSubject): void {
+    if (!this.#table) return;
+    const rules = this.#book.active().filter((rule) => rule.on === trigger);
+    if (rules.length === 0) return;
+    if (this.#depth >= this.#chainLimit) {
+      this.#audit.record({
+        agent: null,
+        action: "rule.chain_limit",
+        target: _subjectLabel(subject),
+        details: {
+          trigger,
+          depth: this.#depth,
+          limit: this.#chainLimit,
+          rules_not_run: rules.map((r) => r.name),
+        },
+      });
+      return;
+    }
+    for (const rule of rules) {
+      if (rule.condition && !evaluateCondition(rule.condition, fields)) continue;
+      this.#fire(rule, trigger, fields, subject);
+    }
+  }
+
+  /**
+   * Evaluates the time-based rules now. Returns how many firings happened here (another
+   * process may have taken some).
+   */
+  tick(): number {
+    if (!this.#table) return 0;
+    return this.#tx.run(() => {
+      let fired = 0;
+      const now = this.#clock.now();
+      for (const rule of this.#book.active()) {
+        if (rule.on !== "agent.idle" || rule.idleMs === undefined) continue;
+        const idle = this.#sql.get(
+          `SELECT name, role, last_seen FROM members WHERE status = 'active' AND last_seen <= ?
+           ORDER BY last_seen`,
+        ).all(now - rule.idleMs);
+        for (const row of idle) {
+          const agent = text(row, "name");
+          const lastSeen = int(row, "last_seen");
+          const fields = {
+            "agent.name": agent,
+            "agent.role": text(row, "role"),
+            "agent.idle": now - lastSeen,
+          };
+          if (rule.condition && !evaluateCondition(rule.condition, fields)) continue;
+          const claimed = this.#sql.get(
+            "INSERT OR IGNORE INTO rule_firings (rule, subject, fired_at) VALUES (?, ?, ?)",
+          ).run(rule.name, `${agent.toLowerCase()}@${lastSeen}`, now).changes;
+          if (Number(claimed) === 0) continue;
+          this.#fire(rule, "agent.idle", fields, { agent });
+          fired++;
+        }
+      }
+      return fired;
+    });
+  }
+
+  #fire(
+    rule: CompiledRule,
+    trigger: Trigger,
+    fields: Record<string, unknown>,
+    subject: TriggerSubject,
+  ): void {
+    const actor = `rule:${rule.name}`;
+    const startedAt = this.#clock.now();
+    const outcomes: ActionOutcome[] = [];
+    this.#depth++;
+    try {
+      for (const action of rule.then) {
+        outcomes.push(this.#attempt(action, { rule, actor, fields, subject }));
+      }
+    } finally {
+      this.#depth--;
+    }
+    this.#audit.record({
+      agent: actor,
+      action: "rule.fired",
+      target: _subjectLabel(subject),
+      details: { rule: rule.name, trigger, depth: this.#depth, actions: outcomes },
+    });
+    if (subject.taskId !== undefined && this.#table) {
+      const summary = outcomes.map((o) => `${o.action}${o.ok ? "" : " FAILED"}: ${o.result}`)
+        .join("; ");
+      this.#table.tasks.recordActivity(
+        subject.taskId,
+        actor,
+        `fired on ${trigger}: ${summary}`,
+        startedAt,
+      );
+    }
+  }
+
+  /** Runs one action in a savepoint; a failure is rolled back alone and reported. */
+  #attempt(
+    action: RuleAction,
+    ctx: {
+      rule: CompiledRule;
+      actor: string;
+      fields: Record<string, unknown>;
+      subject: TriggerSubject;
+    },
+  ): ActionOutcome {
+    const name = Object.keys(action)[0] ?? "action";
+    const savepoint = `rule_action_${++this.#savepoints}`;
+    const db = this.#table!.db;
+    db.exec(`SAVEPOINT ${savepoint}`);
+    try {
+      const result = this.#run(action, ctx);
+      db.exec(`RELEASE ${savepoint}`);
+      return { action: name, ok: true, result };
+    } catch (error) {
+      db.exec(`ROLLBACK TO ${savepoint}`);
+      db.exec(`RELEASE ${savepoint}`);
+      const message = error instanceof TableError || error instanceof Error
+        ? error.message
+        : String(error);
+      return { action: name, ok: false, result: message };
+    }
+  }
+
+  #run(
+    action: RuleAction,
+    ctx: {
+      rule: CompiledRule;
+      actor: string;
+      fields: Record<string, unknown>;
+      subject: TriggerSubject;
+    },
+  ): string {
+    const table = this.#table!;
+    const { actor, fields, subject } = ctx;
+    const taskId = subject.taskId;
+    if ("set_status" in action) {
+      const task = table.tasks.systemSetStatus(_need(taskId), action.set_status, actor);
+      return `task #${task.id} is ${task.status}`;
+    }
+    if ("comment" in action) {
+      table.tasks.systemComment(_need(taskId), actor, _fill(action.comment, fields));
+      return `commented on task #${taskId}`;
+    }
+    if ("notify" in action) {
+      const spec = typeof action.notify === "string" ? { to: action.notify } : action.notify;
+      const content = spec.message !== undefined
+        ? _fill(spec.message, fields)
+        : _describe(ctx.rule, fields);
+      return this.#message(spec.to, content, ctx);
+    }
+    if ("send_message" in action) {
+      return this.#message(action.send_message.to, _fill(action.send_message.content, fields), ctx);
+    }
+    if ("assign" in action) {
+      if (action.assign === "next_pending_task") {
+        const agent = fields["agent.name"];
+        if (typeof agent !== "string") throw new Error("next_pending_task needs an agent event");
+        const busy = this.#sql.get(
+          `SELECT id FROM tasks WHERE assignee = ? AND status IN ('pending', 'in_progress')
+           ORDER BY id LIMIT 1`,
+        ).get(agent);
+        if (busy) return `skipped: ${agent} already has task #${int(busy, "id")}`;
+        const next = table.tasks.next({ agent, claim: false }).task;
+        if (!next) return `no pending task for ${agent}`;
+        table.tasks.systemAssign(next.id, agent, actor);
+        return `task #${next.id} assigned to ${agent}`;
+      }
+      const [target] = this.#targets(action.assign, fields);
+      if (!target) return `skipped: ${action.assign} names nobody`;
+      const task = table.tasks.systemAssign(_need(taskId), target, actor);
+      return `task #${task.id} assigned to ${task.assignee}`;
+    }
+    const spec = action.create_task;
+    const assignee = spec.assignee === undefined
+      ? undefined
+      : this.#targets(spec.assignee, fields)[0];
+    const task = table.tasks.create({
+      title: _fill(spec.title, fields),
+      description: spec.description === undefined ? undefined : _fill(spec.description, fields),
+      priority: spec.priority,
+      type: spec.type,
+      assignee,
+      creator: actor,
+      system: true,
+      parentId: spec.subtask ? _need(taskId) : undefined,
+    });
+    return `created task #${task.id}`;
+  }
+
+  #message(
+    to: string,
+    content: string,
+    ctx: { actor: string; fields: Record<string, unknown>; subject: TriggerSubject },
+  ): string {
+    const by = ctx.fields["event.by"];
+    const targets = this.#targets(to, ctx.fields).filter((name) =>
+      typeof by !== "string" || name.toLowerCase() !== by.toLowerCase()
+    );
+    if (targets.length === 0) return `skipped: ${to} names nobody to tell (or only the actor)`;
+    for (const recipient of targets) {
+      this.#table!.messages.sendSystem({
+        sender: ctx.actor,
+        recipient,
+        content,
+        taskId: ctx.subject.taskId,
+      });
+    }
+    return `told ${targets.join(", ")}`;
+  }
+
+  /** Agent names for a target: a field (task.assignee...), role:NAME, agent:NAME or a name. */
+  #targets(target: string, fields: Record<string, unknown>): string[] {
+    if (target.startsWith("role:")) return this.#table!.members.withRoles([target.slice(5)]);
+    if (target.startsWith("agent:")) return [target.slice(6)];
+    if (/^[a-z_]+\.[a-z_]+$/.test(target)) {
+      const value = fields[target];
+      return typeof value === "string" && !value.startsWith("rule:") ? [value] : [];
+    }
+    return [target];
+  }
+}
+
+function _need(taskId: number | undefined): number {
+  if (taskId === undefined) throw new Error("this action needs a task, and the event has none");
+  return taskId;
+}
+
+/** Replaces {field} placeholders with the event's values. */
+function _fill(template: string, fields: Record<string, unknown>): string {
+  return template.replace(/\{([a-z_]+\.[a-z_]+)\}/g, (whole, key: string) => {
+    const value = fields[key];
+    return value === undefined || value === null ? whole : String(value);
+  });
+}
+
+function _describe(rule: CompiledRule, fields: Record<string, unknown>): string {
+  const task = fields["task.id"];
+  if (task !== undefined) {
+    return `Rule ${rule.name}: task #${String(task)} "${String(fields["task.title"])}" is now ${
+      String(fields["task.status"])
+    }${fields["event.by"] ? ` (by ${String(fields["event.by"])})` : ""}.`;
+  }
+  return `Rule ${rule.name} fired on ${rule.on}.`;
+}
+
+function _subjectLabel(subject: TriggerSubject): string | null {
+  if (subject.taskId !== undefined) return `task:${subject.taskId}`;
+  if (subject.agent !== undefined) return `agent:${subject.agent}`;
+  return null;
+}

@@ -1,0 +1,18 @@
+/**
+ * The periodic work every long-running process does (stdio or serve): evaluate time-based
+ * rules (agent.idle) and remove expired shared context. The database coordinates processes,
+ * so several doing it at once is safe. A failure (a busy database) is logged and retried.
+ * How often: TEAM_TABLE_TICK seconds (default 15).
+ */
+import type { Table } from "./core/table.ts";
+import type { Logger } from "./log.ts";
+
+export function runMaintenance(table: Table, logger: Logger): void {
+  try {
+    const fired = table.ruleEngine.tick();
+    if (fired > 0) logger.debug(`time-based rules fired ${fired} time(s)`);
+    table.context.sweepExpired();
+  } catch (error) {
+    logger.warn(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

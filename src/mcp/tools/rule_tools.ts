@@ -1,0 +1,131 @@
+/** create_rule, list_rules, update_rule, delete_rule. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { actionSchema, TRIGGERS } from "../../core/rules/rule_definition.ts";
+import { agentNameField, boolField, enumField, slugField, textField } from "../fields.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+const _actorNote = "Your agent name; optional once registered, and must match when given";
+
+const _ruleSchema = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  on: z.string(),
+  if: z.string().nullable(),
+  then: z.array(z.unknown()),
+  enabled: z.boolean(),
+  source: z.string().describe("shipped, the rules file's path, or runtime"),
+});
+
+const _then = () =>
+  z.array(actionSchema, { error: () => "then must be a list of actions" }).min(1, {
+    error: () => "then needs at least one action",
+  }).max(10, { error: () => "then has at most 10 actions" }).describe(
+    "Actions, each one object: {set_status: done}, {notify: task.assignee | task.creator | " +
+      "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
+      "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
+      "{create_task: {title, description?, priority?, type?, assignee?, subtask?}}. Texts may " +
+      "use {task.title}-style placeholders.",
+  );
+
+const _condition = () =>
+  textField("if", 1, 1_000).describe(
+    "Condition over the event's fields: =, !=, <, <=, >, >=, in [..], not in [..], and, or, " +
+      "not, parentheses; durations like 5m. E.g. 'task.status = blocked', " +
+      "'task.priority in [high]', 'agent.idle > 5m'",
+  );
+
+export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "list_rules",
+    title: "List workflow rules",
+    description:
+      "The workflow rules in force: trigger (on), condition (if), actions (then), whether " +
+      "enabled, and where each comes from (shipped defaults, the rules file, or created at run " +
+      "time). Needs no registration.",
+    input: {},
+    output: { rules: z.array(_ruleSchema), count: z.number().int() },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run(_args, { table }) {
+      const rules = table.rules.list();
+      return { rules, count: rules.length };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "create_rule",
+    title: "Create a workflow rule",
+    description:
+      "Automate a routine transition: when the trigger happens and the condition holds, run " +
+      `the actions. Triggers: ${TRIGGERS.join(", ")}. Needs the manage_rules privilege. ` +
+      "The rule is checked at once (the condition parses and uses fields the trigger has) and " +
+      "applies to every process on this table. Returns the rule.",
+    input: {
+      name: slugField("name", "rule name").describe("A unique name, e.g. notify-on-blocker"),
+      on: enumField("on", TRIGGERS).describe("The trigger"),
+      if: _condition().optional(),
+      then: _then(),
+      description: textField("description", 1, 500).optional().describe("What it is for"),
+      enabled: boolField("enabled").optional().describe("Default true"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { rule: _ruleSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      const by = session.actor(args.agent_name, "agent_name");
+      const rule = table.rules.create({
+        name: args.name,
+        on: args.on,
+        then: args.then,
+        enabled: args.enabled ?? true,
+        ...(args.if === undefined ? {} : { if: args.if }),
+        ...(args.description === undefined ? {} : { description: args.description }),
+      }, by);
+      return { rule };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "update_rule",
+    title: "Change a workflow rule",
+    description:
+      "Change a rule created at run time (any field), or switch a shipped or file rule on or " +
+      "off (enabled only). Needs the manage_rules privilege. Returns the rule.",
+    input: {
+      name: slugField("name", "rule name").describe("The rule to change"),
+      on: enumField("on", TRIGGERS).optional().describe("A new trigger"),
+      if: _condition().optional(),
+      then: _then().optional(),
+      description: textField("description", 1, 500).optional().describe("A new description"),
+      enabled: boolField("enabled").optional().describe("Switch it on or off"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { rule: _ruleSchema },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      const by = session.actor(args.agent_name, "agent_name");
+      const { name, agent_name: _, ...rest } = args;
+      const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+      return { rule: table.rules.update(name, patch, by) };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "delete_rule",
+    title: "Delete a workflow rule",
+    description:
+      "Delete a rule created at run time (shipped and file rules can only be disabled with " +
+      "update_rule). Needs the manage_rules privilege.",
+    input: {
+      name: slugField("name", "rule name").describe("The rule to delete"),
+      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+    },
+    output: { deleted: z.string() },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    run(args, { table, session }) {
+      table.rules.delete(args.name, session.actor(args.agent_name, "agent_name"));
+      return { deleted: args.name };
+    },
+  });
+}

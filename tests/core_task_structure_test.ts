@@ -1,0 +1,139 @@
+import assert from "node:assert/strict";
+import { ConflictError } from "../src/core/errors.ts";
+import { snapshot, tempTable } from "./support/temp_table.ts";
+
+function team() {
+  const t = tempTable();
+  for (const name of ["alice", "bob"]) t.table.members.register({ name });
+  return t;
+}
+
+Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cycle is refused", () => {
+  using t = team();
+  const epic = t.table.tasks.create({ title: "epic", creator: "alice" });
+  const child = t.table.tasks.create({ title: "child", creator: "alice", parentId: epic.id });
+  const grandchild = t.table.tasks.create({
+    title: "grandchild",
+    creator: "alice",
+    parentId: child.id,
+  });
+  assert.deepEqual(t.table.tasks.list({ parentId: epic.id }).map((x) => x.title), ["child"]);
+  assert.deepEqual(t.table.tasks.detail(epic.id).subtasks.map((s) => [s.title, s.status]), [[
+    "child",
+    "pending",
+  ]]);
+  const before = snapshot(t.db);
+  assert.throws(
+    () =>
+      t.table.tasks.update({
+        taskId: epic.id,
+        agent: "alice",
+        status: "pending",
+        parentId: grandchild.id,
+      }),
+    (e: unknown) =>
+      e instanceof ConflictError &&
+      /task 3 is task 1 itself or one of its subtasks/.test(e.message),
+  );
+  assert.throws(
+    () =>
+      t.table.tasks.update({
+        taskId: epic.id,
+        agent: "alice",
+        status: "pending",
+        parentId: epic.id,
+      }),
+    /cannot be its own ancestor/,
+  );
+  assert.throws(
+    () => t.table.tasks.create({ title: "x", creator: "alice", parentId: 99 }),
+    /parent_id: no task with id 99/,
+  );
+  assert.equal(snapshot(t.db), before);
+  assert.throws(
+    () => t.db.exec(`DELETE FROM tasks WHERE id = ${epic.id}`),
+    /FOREIGN KEY constraint failed/,
+    "a parent cannot be deleted",
+  );
+});
+
+Deno.test("dependencies: open blockers stop start and finish, named in the error; cycles refused", () => {
+  using t = team();
+  const design = t.table.tasks.create({ title: "design", creator: "alice" });
+  const build = t.table.tasks.create({
+    title: "build",
+    creator: "alice",
+    assignee: "bob",
+    blockedBy: [design.id],
+  });
+  assert.deepEqual(build.blocked_by, [design.id]);
+  const before = snapshot(t.db);
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: build.id, agent: "bob" }),
+    /Task 2 cannot be claimed: it is blocked by #1 "design" \(pending\)\. Finish those first/,
+  );
+  assert.throws(
+    () => t.table.tasks.update({ taskId: build.id, agent: "bob", status: "in_progress" }),
+    /cannot start/,
+  );
+  assert.throws(
+    () => t.table.tasks.update({ taskId: build.id, agent: "bob", status: "done" }),
+    /cannot be done/,
+  );
+  assert.throws(
+    () =>
+      t.table.tasks.update({
+        taskId: design.id,
+        agent: "alice",
+        status: "pending",
+        addBlockedBy: [build.id],
+      }),
+    /task 2 already waits \(directly or not\) for task 1; making 1 wait for 2 would be a cycle/,
+  );
+  assert.throws(
+    () =>
+      t.table.tasks.update({
+        taskId: design.id,
+        agent: "alice",
+        status: "pending",
+        addBlockedBy: [design.id],
+      }),
+    /cannot be blocked by itself/,
+  );
+  assert.equal(snapshot(t.db), before, "refusals change nothing");
+  assert.equal(
+    t.table.tasks.next({ agent: "bob", claim: false }).task?.id,
+    design.id,
+    "blocked tasks are not offered",
+  );
+});
+
+Deno.test("when the last blocker is done the task is claimable and its assignee is told", () => {
+  using t = team();
+  const a = t.table.tasks.create({ title: "a", creator: "alice" });
+  const b = t.table.tasks.create({ title: "b", creator: "alice" });
+  const c = t.table.tasks.create({
+    title: "c",
+    creator: "alice",
+    assignee: "bob",
+    blockedBy: [a.id, b.id],
+  });
+  const mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: a.id, agent: "alice", status: "done" });
+  assert.equal(
+    t.table.events.after(mark).filter((e) => e.type === "task_unblocked").length,
+    0,
+    "b is still open",
+  );
+  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "done" });
+  const unblocked = t.table.events.after(mark).filter((e) => e.type === "task_unblocked");
+  assert.deepEqual(unblocked.map((e) => [e.recipient, e.payload["blocker"]]), [["bob", b.id]]);
+  assert.match(
+    t.table.tasks.detail(c.id).feed,
+    /alice unblocked task: its last blocker #2 is done/,
+  );
+  assert.deepEqual(t.table.tasks.detail(c.id).blockers.map((x) => x.status), ["done", "done"]);
+  assert.equal(t.table.tasks.claim({ taskId: c.id, agent: "bob" }).status, "in_progress");
+  t.table.tasks.update({ taskId: c.id, agent: "bob", status: "pending", removeBlockedBy: [a.id] });
+  assert.deepEqual(t.table.tasks.get(c.id).blocked_by, [b.id]);
+});

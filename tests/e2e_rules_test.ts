@@ -1,0 +1,162 @@
+import assert from "node:assert/strict";
+import { DatabaseSync } from "node:sqlite";
+import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await fn();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+Deno.test("the four default rules and runtime rules, end to end, with two processes ticking", async (t) => {
+  const db = await tempDb();
+  const fastTick = { TEAM_TABLE_TICK: "0.05" };
+  await runTeamTable(["members", "grant", "boss", "lead"], { TEAM_TABLE_DB: db.path });
+  const lead = await TestAgent.stdio(db.path, fastTick);
+  const worker = await TestAgent.stdio(db.path, fastTick);
+  try {
+    await lead.ok("register", { name: "boss" });
+    await worker.ok("register", { name: "bob", role: "coder" });
+
+    await t.step("list_rules shows the shipped defaults", async () => {
+      const rules = await worker.ok("list_rules");
+      assert.deepEqual(
+        (rules["rules"] as { name: string; source: string; enabled: boolean }[]).map((
+          r,
+        ) => [r.name, r.source, r.enabled]),
+        [
+          ["assign-idle", "shipped", true],
+          ["complete-parent", "shipped", true],
+          ["notify-blocked", "shipped", true],
+          ["request-review", "shipped", true],
+        ],
+      );
+    });
+
+    await t.step("complete-parent: finishing every subtask finishes the parent", async () => {
+      const epic = ((await lead.ok("create_task", { title: "epic" }))["task"] as { id: number }).id;
+      const ids: number[] = [];
+      for (const title of ["one", "two"]) {
+        const made = await lead.ok("create_task", { title, parent_id: epic, assignee: "bob" });
+        ids.push((made["task"] as { id: number }).id);
+      }
+      for (const id of ids) {
+        await worker.ok("claim_task", { task_id: id });
+        await worker.ok("update_task", { task_id: id, status: "done" });
+      }
+      const detail = await lead.ok("get_task_detail", { task_id: epic });
+      assert.equal((detail["task"] as { status: string }).status, "done");
+      assert.match(
+        String(detail["feed"]),
+        /rule:complete-parent fired on task.all_subtasks_complete/,
+      );
+      assert.deepEqual((detail["subtasks"] as { status: string }[]).map((s) => s.status), [
+        "done",
+        "done",
+      ]);
+    });
+
+    await t.step("notify-blocked and request-review reach the agent as mail", async () => {
+      const made = await lead.ok("create_task", {
+        title: "api",
+        assignee: "bob",
+        reviewer: "boss",
+      });
+      const id = (made["task"] as { id: number }).id;
+      await lead.ok("update_task", { task_id: id, status: "blocked" });
+      const beat = await worker.call("heartbeat");
+      assert.match(
+        beat.texts[1] ?? "",
+        /from rule:notify-blocked: "Rule notify-blocked: task #\d+ "api" is now blocked/,
+      );
+      await worker.ok("get_messages");
+      await worker.ok("update_task", { task_id: id, status: "awaiting_review" });
+      const inbox = await lead.ok("get_messages");
+      assert.ok(
+        (inbox["messages"] as { sender: string }[]).some((m) => m.sender === "rule:request-review"),
+      );
+    });
+
+    await t.step(
+      "runtime rules: manage_rules only, checked at once, applied by every process",
+      async () => {
+        const refused = await worker.call("create_rule", {
+          name: "x",
+          on: "task.created",
+          then: [{ comment: "x" }],
+        });
+        assert.match(
+          refused.text,
+          /'bob' may not create rules: role 'coder' lacks the privilege manage_rules/,
+        );
+        const bad = await lead.call("create_rule", {
+          name: "x",
+          on: "task.created",
+          if: "task.colour = red",
+          then: [{ comment: "x" }],
+        });
+        assert.match(bad.text, /if: the field task.colour is not available on task.created/);
+        const badAction = await lead.call("create_rule", {
+          name: "x",
+          on: "task.created",
+          then: [{ launch: "rocket" }],
+        });
+        assert.match(badAction.text, /is not a valid action: use one of/);
+        const made = await lead.ok("create_rule", {
+          name: "high-alert",
+          on: "task.created",
+          if: "task.priority = high",
+          then: [{ notify: { to: "role:lead", message: "urgent: {task.title}" } }],
+        });
+        assert.equal((made["rule"] as { source: string }).source, "runtime");
+        await worker.ok("create_task", { title: "prod down", priority: "high" });
+        const inbox = await lead.ok("get_messages");
+        assert.deepEqual((inbox["messages"] as { content: string }[]).map((m) => m.content), [
+          "urgent: prod down",
+        ]);
+        const off = await lead.ok("update_rule", { name: "high-alert", enabled: false });
+        assert.equal((off["rule"] as { enabled: boolean }).enabled, false);
+        await lead.ok("delete_rule", { name: "high-alert" });
+      },
+    );
+
+    await t.step(
+      "assign-idle: an idle agent gets work exactly once, though two processes tick",
+      async () => {
+        await worker.ok("register", { name: "sleepy", role: "tester" });
+        await worker.ok("register", { name: "bob" });
+        const made = await lead.ok("create_task", { title: "write tests", type: "test" });
+        const id = (made["task"] as { id: number }).id;
+        const raw = new DatabaseSync(db.path);
+        raw.exec("PRAGMA busy_timeout = 5000");
+        raw.prepare("UPDATE members SET last_seen = ? WHERE name = 'sleepy'").run(
+          Date.now() - 10 * 60_000,
+        );
+        raw.close();
+        const assigned = await until("the idle agent to get the task", async () => {
+          const task = (await lead.ok("get_task_detail", { task_id: id }))["task"] as {
+            assignee: string | null;
+          };
+          return task.assignee ?? undefined;
+        });
+        assert.equal(assigned, "sleepy");
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const log = await lead.ok("get_audit_log", {
+          action: "rule.fired",
+          agent_name: "rule:assign-idle",
+        });
+        const forSleepy = (log["entries"] as { target: string }[]).filter((e) =>
+          e.target === "agent:sleepy"
+        );
+        assert.equal(forSleepy.length, 1, "one firing, whichever process ticked first");
+      },
+    );
+  } finally {
+    await Promise.all([lead.close(), worker.close()]);
+    await db.cleanup();
+  }
+});

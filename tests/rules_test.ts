@@ -1,0 +1,391 @@
+import assert from "node:assert/strict";
+import { compileRule, type RuleDefinition } from "../src/core/rules/rule_definition.ts";
+import {
+  defaultRules,
+  loadRules,
+  parseRulesFile,
+  RuleFileError,
+} from "../src/rules_files/load_rules.ts";
+import { tempTable } from "./support/temp_table.ts";
+
+const minute = 60_000;
+
+function rule(definition: Omit<RuleDefinition, "enabled"> & { enabled?: boolean }) {
+  return compileRule({ enabled: true, ...definition }, "test");
+}
+
+function team(rules = defaultRules()) {
+  const t = tempTable({ rules });
+  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
+  return t;
+}
+
+function firings(t: ReturnType<typeof team>, name?: string) {
+  return t.table.audit.query({ action: "rule.fired" }).filter((e) =>
+    !name || e.details["rule"] === name
+  );
+}
+
+Deno.test("default: complete-parent — the parent is done when every subtask is", () => {
+  using t = team();
+  const parent = t.table.tasks.create({ title: "epic", creator: "alice" });
+  const a = t.table.tasks.create({ title: "a", creator: "alice", parentId: parent.id });
+  const b = t.table.tasks.create({ title: "b", creator: "alice", parentId: parent.id });
+  t.table.tasks.update({ taskId: a.id, agent: "alice", status: "done" });
+  assert.equal(t.table.tasks.get(parent.id).status, "pending");
+  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "done" });
+  assert.equal(t.table.tasks.get(parent.id).status, "done");
+  const feed = t.table.tasks.detail(parent.id).feed;
+  assert.match(feed, /\[status_change\] rule:complete-parent moved task from pending to done/);
+  assert.match(
+    feed,
+    /\[status_change\] rule:complete-parent fired on task.all_subtasks_complete: set_status: task #1 is done/,
+  );
+  assert.deepEqual(t.table.tasks.detail(parent.id).subtasks.map((s) => s.status), ["done", "done"]);
+});
+
+Deno.test("default: notify-blocked tells the assignee; request-review tells the reviewer", () => {
+  using t = team();
+  const task = t.table.tasks.create({
+    title: "T",
+    creator: "alice",
+    assignee: "bob",
+    reviewer: "carol",
+  });
+  t.table.tasks.update({ taskId: task.id, agent: "alice", status: "blocked" });
+  const bobs = t.table.messages.inbox({ agent: "bob" }).messages;
+  assert.deepEqual(bobs.map((m) => [m.sender, m.content, m.task_id]), [[
+    "rule:notify-blocked",
+    'Rule notify-blocked: task #1 "T" is now blocked (by alice).',
+    1,
+  ]]);
+  t.table.tasks.update({ taskId: task.id, agent: "alice", status: "awaiting_review" });
+  const carols = t.table.messages.inbox({ agent: "carol" }).messages;
+  assert.equal(carols[0]?.sender, "rule:request-review");
+  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "blocked" });
+  const skipped = firings(t, "notify-blocked")[0];
+  assert.deepEqual(skipped?.details["actions"], [{
+    action: "notify",
+    ok: true,
+    result: "skipped: task.assignee names nobody to tell (or only the actor)",
+  }]);
+});
+
+Deno.test("default: assign-idle gives an idle agent the next task for its role, once", () => {
+  using t = team();
+  t.table.members.register({ name: "tess", role: "tester" });
+  t.table.tasks.create({ title: "docs", creator: "alice" });
+  t.table.tasks.create({ title: "tests", creator: "alice", type: "test" });
+  t.clock.advance(4 * minute);
+  t.table.members.heartbeat("alice");
+  t.table.members.heartbeat("bob");
+  t.table.members.heartbeat("carol");
+  assert.equal(t.table.ruleEngine.tick(), 0, "nobody idle for 5 minutes yet");
+  t.clock.advance(2 * minute);
+  assert.equal(t.table.ruleEngine.tick(), 1, "tess is idle");
+  assert.equal(t.table.tasks.list({ assignee: "tess" })[0]?.title, "tests", "by role affinity");
+  assert.equal(t.table.ruleEngine.tick(), 0, "the same idle spell fires once");
+  t.clock.advance(4 * minute);
+  const fired = t.table.ruleEngine.tick();
+  assert.equal(fired, 3, "alice, bob and carol are idle now");
+  assert.equal(t.table.tasks.list({ assignee: "alice" }).length, 1);
+  const details = firings(t, "assign-idle").map((e) =>
+    String((e.details["actions"] as { result: string }[])[0]?.result)
+  );
+  assert.ok(details.some((r) => /no pending task for/.test(r)), details.join("; "));
+  t.table.members.heartbeat("tess");
+  t.clock.advance(6 * minute);
+  t.table.ruleEngine.tick();
+  assert.match(
+    String((firings(t, "assign-idle")[0]?.details["actions"] as { result: string }[])[0]?.result),
+    /skipped: tess already has task #2|already has/,
+  );
+});
+
+Deno.test("each trigger fires with its fields", () => {
+  const rules = [
+    rule({
+      name: "t1",
+      on: "task.created",
+      if: "task.priority = high",
+      then: [{ comment: "high: {task.title}" }],
+    }),
+    rule({
+      name: "t2",
+      on: "task.comment",
+      if: "comment.type = blocker",
+      then: [{ notify: "role:lead" }],
+    }),
+    rule({ name: "t3", on: "task.unblocked", then: [{ comment: "free now" }] }),
+    rule({
+      name: "t4",
+      on: "message.sent",
+      if: "message.broadcast = true",
+      then: [{ send_message: { to: "carol", content: "saw {message.sender}" } }],
+    }),
+    rule({
+      name: "t5",
+      on: "agent.registered",
+      if: "event.returning = false",
+      then: [{ send_message: { to: "alice", content: "welcome {agent.name} ({agent.role})" } }],
+    }),
+    rule({
+      name: "t6",
+      on: "context.changed",
+      if: "context.ns = specs",
+      then: [{ create_task: { title: "review {context.key} v{context.version}", type: "review" } }],
+    }),
+  ];
+  using t = team(rules);
+  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.register({ name: "boss" });
+  const high = t.table.tasks.create({ title: "hot", creator: "alice", priority: "high" });
+  t.table.tasks.create({ title: "cold", creator: "alice" });
+  assert.match(t.table.tasks.detail(high.id).feed, /\[comment\] rule:t1: high: hot/);
+  t.table.tasks.comment({ taskId: high.id, agent: "alice", content: "stuck", type: "blocker" });
+  assert.match(
+    t.table.messages.inbox({ agent: "boss" }).messages.at(-1)?.content ?? "",
+    /Rule t2: task #1 "hot" is now blocked/,
+  );
+  const first = t.table.tasks.create({ title: "first", creator: "alice" });
+  const second = t.table.tasks.create({ title: "second", creator: "alice", blockedBy: [first.id] });
+  t.table.tasks.update({ taskId: first.id, agent: "alice", status: "done" });
+  assert.match(t.table.tasks.detail(second.id).feed, /\[comment\] rule:t3: free now/);
+  t.table.messages.broadcast({ sender: "bob", content: "hello" });
+  assert.equal(t.table.messages.inbox({ agent: "carol" }).messages.at(-1)?.content, "saw bob");
+  t.table.members.register({ name: "dave", role: "coder" });
+  assert.equal(
+    t.table.messages.inbox({ agent: "alice" }).messages.at(-1)?.content,
+    "welcome dave (coder)",
+  );
+  t.table.context.share({ key: "api", value: "v", setBy: "bob", ns: "specs" });
+  t.table.context.share({ key: "api", value: "v", setBy: "bob", ns: "notes" });
+  assert.deepEqual(
+    t.table.tasks.list({}).filter((x) => x.type === "review").map((x) => [x.title, x.creator]),
+    [["review api v1", "rule:t6"]],
+  );
+});
+
+Deno.test("actions: set_status, assign, create_task as a subtask; a failure is recorded and undoes nothing else", () => {
+  const rules = [
+    rule({
+      name: "triage",
+      on: "task.created",
+      if: "task.type = bugfix",
+      then: [
+        { assign: "bob" },
+        {
+          create_task: {
+            title: "write a test for {task.title}",
+            subtask: true,
+            assignee: "task.creator",
+          },
+        },
+        { set_status: "in_progress" },
+        { notify: { to: "task.assignee", message: "you got {task.title}" } },
+      ],
+    }),
+  ];
+  using t = team(rules);
+  const blocker = t.table.tasks.create({ title: "infra", creator: "alice" });
+  const bug = t.table.tasks.create({
+    title: "crash",
+    creator: "alice",
+    type: "bugfix",
+    blockedBy: [blocker.id],
+  });
+  const stored = t.table.tasks.get(bug.id);
+  assert.equal(stored.assignee, "bob", "assign worked");
+  assert.equal(stored.status, "pending", "set_status failed: the task has an open blocker");
+  const kids = t.table.tasks.list({ parentId: bug.id });
+  assert.deepEqual(kids.map((k) => [k.title, k.assignee, k.creator]), [[
+    "write a test for crash",
+    "alice",
+    "rule:triage",
+  ]]);
+  const [fired] = firings(t, "triage");
+  const actions = fired?.details["actions"] as { action: string; ok: boolean; result: string }[];
+  assert.deepEqual(actions.map((a) => [a.action, a.ok]), [["assign", true], ["create_task", true], [
+    "set_status",
+    false,
+  ], ["notify", true]]);
+  assert.match(actions[2]!.result, /cannot start: it is blocked by #1 "infra" \(pending\)/);
+  assert.match(
+    t.table.tasks.detail(bug.id).feed,
+    /rule:triage fired on task.created: assign: task #2 assigned to bob; create_task: created task #3; set_status FAILED: /,
+  );
+});
+
+Deno.test("chains of rules stop at the depth limit, with an audit entry", () => {
+  const rules = [
+    rule({
+      name: "echo",
+      on: "message.sent",
+      then: [{ send_message: { to: "bob", content: "echo" } }],
+    }),
+  ];
+  using t = team(rules);
+  t.table.messages.send({ sender: "alice", recipient: "bob", content: "start" });
+  assert.equal(firings(t, "echo").length, 8);
+  const [limit] = t.table.audit.query({ action: "rule.chain_limit" });
+  assert.deepEqual([
+    limit?.details["depth"],
+    limit?.details["limit"],
+    limit?.details["rules_not_run"],
+  ], [8, 8, ["echo"]]);
+  assert.equal(
+    t.table.messages.inbox({ agent: "bob", limit: 500 }).messages.length,
+    9,
+    "the start and 8 echoes",
+  );
+});
+
+Deno.test("rule files: defaults, overrides, and file:line errors", () => {
+  assert.deepEqual(defaultRules().map((r) => [r.name, r.on, r.source]), [
+    ["complete-parent", "task.all_subtasks_complete", "shipped"],
+    ["notify-blocked", "task.status_changed", "shipped"],
+    ["assign-idle", "agent.idle", "shipped"],
+    ["request-review", "task.status_changed", "shipped"],
+  ]);
+  const dir = Deno.makeTempDirSync();
+  try {
+    const path = `${dir}/rules.yaml`;
+    Deno.writeTextFileSync(
+      path,
+      "rules:\n  - name: assign-idle\n    on: agent.idle\n    if: agent.idle > 1m\n    enabled: false\n    then:\n      - assign: next_pending_task\n  - name: mine\n    on: task.created\n    then:\n      - comment: hi\n",
+    );
+    const loaded = loadRules(path);
+    assert.deepEqual(loaded.map((r) => [r.name, r.enabled, r.source === path]), [
+      ["complete-parent", true, false],
+      ["notify-blocked", true, false],
+      ["assign-idle", false, true],
+      ["request-review", true, false],
+      ["mine", true, true],
+    ]);
+    assert.equal(loaded[2]?.idleMs, 60_000);
+    Deno.writeTextFileSync(
+      path,
+      [
+        "rules:",
+        "  - name: a",
+        "    on: task.created",
+        "    if: task.status ==",
+        "    then:",
+        "      - notify: task.assignee",
+        "  - name: b",
+        "    on: agent.idle",
+        "    then:",
+        "      - set_status: done",
+        "  - name: a",
+        "    on: task.created",
+        "    then: [{comment: x}]",
+        "  - name: d",
+        "    on: task.created",
+        "    then: [{comment: x}]",
+        "    colour: red",
+      ].join("\n"),
+    );
+    assert.throws(() => loadRules(path), (error: unknown) => {
+      assert.ok(error instanceof RuleFileError);
+      assert.deepEqual(error.problems, [
+        `${path}:4: condition 'task.status ==': expected a value but found the end of the condition`,
+        `${path}:7: an agent.idle rule needs a condition such as 'agent.idle > 5m' (how long is idle)`,
+        `${path}:11: the rule name "a" is used twice`,
+        `${path}:17: unknown key "colour"`,
+      ]);
+      return true;
+    });
+    assert.throws(
+      () => loadRules(`${dir}/missing.yaml`),
+      /missing\.yaml:1: cannot read the rules file/,
+    );
+    assert.throws(
+      () =>
+        parseRulesFile(
+          "rules:\n  - name: c\n    on: message.sent\n    then:\n      - set_status: done\n",
+          { label: "x.yaml", source: "x" },
+        ),
+      /x\.yaml:5: set_status acts on the event's task, and message.sent has none/,
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("runtime rules: create, update, disable file rules, delete — manage_rules only", () => {
+  using t = team();
+  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  assert.throws(
+    () =>
+      t.table.rules.create({
+        name: "x",
+        on: "task.created",
+        then: [{ comment: "x" }],
+        enabled: true,
+      }, "alice"),
+    /'alice' may not create rules: role 'agent' lacks the privilege manage_rules/,
+  );
+  const created = t.table.rules.create({
+    name: "x",
+    on: "task.created",
+    then: [{ comment: "new task" }],
+    enabled: true,
+  }, "boss");
+  assert.equal(created.source, "runtime");
+  const task = t.table.tasks.create({ title: "T", creator: "alice" });
+  assert.match(t.table.tasks.detail(task.id).feed, /rule:x: new task/);
+  assert.throws(
+    () =>
+      t.table.rules.create({
+        name: "x",
+        on: "task.created",
+        then: [{ comment: "y" }],
+        enabled: true,
+      }, "boss"),
+    /a rule named 'x' exists already/,
+  );
+  assert.throws(
+    () =>
+      t.table.rules.create({
+        name: "bad",
+        on: "task.created",
+        if: "nope",
+        then: [{ comment: "y" }],
+        enabled: true,
+      }, "boss"),
+    /if: condition 'nope': expected an operator/,
+  );
+  t.table.rules.update("x", { if: "task.priority = high" }, "boss");
+  const quiet = t.table.tasks.create({ title: "Q", creator: "alice" });
+  assert.doesNotMatch(t.table.tasks.detail(quiet.id).feed, /rule:x/);
+  assert.throws(
+    () => t.table.rules.update("notify-blocked", { on: "task.created" }, "boss"),
+    /only 'enabled' can be changed at run time/,
+  );
+  t.table.rules.update("notify-blocked", { enabled: false }, "boss");
+  assert.equal(t.table.rules.list().find((r) => r.name === "notify-blocked")?.enabled, false);
+  const b = t.table.tasks.create({ title: "B", creator: "alice", assignee: "bob" });
+  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "blocked" });
+  assert.equal(
+    t.table.messages.inbox({ agent: "bob" }).messages.length,
+    0,
+    "disabled rules do not fire",
+  );
+  assert.throws(
+    () => t.table.rules.delete("notify-blocked", "boss"),
+    /cannot be deleted at run time; disable it/,
+  );
+  t.table.rules.delete("x", "boss");
+  assert.throws(() => t.table.rules.delete("x", "boss"), /there is no rule 'x'/);
+  assert.deepEqual(
+    t.table.audit.query({ action: "rule.*" }).map((e) => e.action).filter((a) =>
+      a !== "rule.fired"
+    ),
+    [
+      "rule.deleted",
+      "rule.updated",
+      "rule.updated",
+      "rule.created",
+    ],
+  );
+});
