@@ -42,6 +42,8 @@ Options for every command:
                        (env TEAM_TABLE_ROLES_DIR)
   --rules FILE         workflow rules that replace or add to the shipped defaults
                        (env TEAM_TABLE_RULES)
+  --channel            stdio: push table events into the session as Claude Code channel
+                       notifications (env TEAM_TABLE_CHANNEL=1)
   TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the
                        expired-context sweep (default 15)
 
@@ -89,6 +91,7 @@ export interface ParsedArgs {
   once?: boolean;
   exec?: string;
   autoReply?: boolean;
+  channel?: boolean;
   maxReplies?: string;
 }
 
@@ -104,7 +107,7 @@ type _ValueFlag =
   | "interval"
   | "exec"
   | "maxReplies";
-type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply";
+type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
 
 const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
@@ -122,6 +125,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
+  "--channel": { key: "channel", commands: ["stdio"] },
   "--json": { key: "json", commands: ["poll"] },
   "--once": { key: "once", commands: ["poll"] },
   "--auto-reply": { key: "autoReply", commands: ["poll"] },

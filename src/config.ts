@@ -15,6 +15,8 @@ export interface Config {
   rulesFile: string | undefined;
   /** How often time-based rules run and expired context is swept. */
   tickMs: number;
+  /** stdio: push events into the session as Claude Code channel notifications. */
+  channel: boolean;
 }
 
 export interface ServeConfig extends Config {
@@ -53,6 +55,7 @@ export const ENV_VARS = [
   "TEAM_TABLE_ROLES_DIR",
   "TEAM_TABLE_RULES",
   "TEAM_TABLE_TICK",
+  "TEAM_TABLE_CHANNEL",
   "TEAM_TABLE_HOST",
   "TEAM_TABLE_PORT",
   "TEAM_TABLE_TOKEN",
@@ -84,6 +87,7 @@ export interface CommonFlags {
   logLevel?: string | undefined;
   rolesDir?: string | undefined;
   rules?: string | undefined;
+  channel?: boolean | undefined;
 }
 
 export function resolveConfig(flags: CommonFlags, env: Env): Config {
@@ -96,7 +100,12 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
   const rolesDir = flags.rolesDir ?? _nonEmpty(env["TEAM_TABLE_ROLES_DIR"]);
   const rulesFile = flags.rules ?? _nonEmpty(env["TEAM_TABLE_RULES"]);
   const tickMs = _seconds(_nonEmpty(env["TEAM_TABLE_TICK"]) ?? "15", "TEAM_TABLE_TICK");
-  return { dbPath, logLevel, rolesDir, rulesFile, tickMs };
+  const channelEnv = _nonEmpty(env["TEAM_TABLE_CHANNEL"]);
+  if (channelEnv !== undefined && !["0", "1", "true", "false"].includes(channelEnv)) {
+    throw new ConfigError(`TEAM_TABLE_CHANNEL must be 1 or 0 (got '${channelEnv}')`);
+  }
+  const channel = flags.channel === true || channelEnv === "1" || channelEnv === "true";
+  return { dbPath, logLevel, rolesDir, rulesFile, tickMs, channel };
 }
 
 export interface ServeFlags extends CommonFlags {

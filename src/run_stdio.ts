@@ -12,6 +12,7 @@ import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { createMcpServer } from "./mcp/create_mcp_server.ts";
 import { runMaintenance } from "./maintenance.ts";
+import { OutboxRelay } from "./notify/outbox_relay.ts";
 
 export async function runStdio(
   config: Config,
@@ -20,7 +21,11 @@ export async function runStdio(
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
   const table = createTable({ db, roles: deps.roles, rules: deps.rules });
-  const { server } = createMcpServer({ table, logger });
+  const { server, push } = createMcpServer({ table, logger, channel: config.channel });
+  // New events for this session's agent: from this process at once, from others through
+  // PRAGMA data_version (polled every 100 ms).
+  const relay = new OutboxRelay({ table, backend: () => push, pollMs: 100, logger });
+  relay.start();
   const transport = new StdioServerTransport();
   const closed = Promise.withResolvers<void>();
   transport.onclose = () => closed.resolve();
@@ -36,6 +41,7 @@ export async function runStdio(
   Deno.removeSignalListener("SIGINT", onSignal);
   Deno.removeSignalListener("SIGTERM", onSignal);
   clearInterval(sweep);
+  relay.stop();
   await server.close().catch(() => {});
   db.close();
 }

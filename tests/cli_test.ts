@@ -72,3 +72,17 @@ Deno.test("the default database lives at ~/.team-table/team_table.db", async () 
     await Deno.remove(home, { recursive: true });
   }
 });
+
+Deno.test("--channel (or TEAM_TABLE_CHANNEL=1) turns channels on for the stdio server only", async () => {
+  const { parseArgs } = await import("../src/cli.ts");
+  const { resolveConfig } = await import("../src/config.ts");
+  const env = { HOME: "/tmp" };
+  assert.equal(resolveConfig(parseArgs(["--channel"]), env).channel, true);
+  assert.equal(resolveConfig(parseArgs([]), { ...env, TEAM_TABLE_CHANNEL: "1" }).channel, true);
+  assert.equal(resolveConfig(parseArgs([]), env).channel, false);
+  assert.throws(
+    () => resolveConfig(parseArgs([]), { ...env, TEAM_TABLE_CHANNEL: "yes" }),
+    /must be 1 or 0/,
+  );
+  assert.throws(() => parseArgs(["serve", "--channel"]), /--channel is not an option of 'serve'/);
+});

@@ -262,6 +262,24 @@ export class MessageStore {
     });
   }
 
+  /**
+   * A read-only look at an agent's inbox (nothing is marked read): unread messages first, then
+   * the most recent read ones, at most `limit`.
+   */
+  peek(agent: string, limit = 20): InboxMessage[] {
+    const name = this.#members.require(agent, "agent").name;
+    return this.#sql.get(
+      `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at
+       FROM deliveries d JOIN messages m ON m.id = d.message_id
+       WHERE d.agent = ? AND d.archived_at IS NULL AND m.archived_at IS NULL
+       ORDER BY d.read_at IS NOT NULL, m.id DESC LIMIT ?`,
+    ).all(name, limit).map((row) => ({
+      ..._toMessage(row),
+      unread: intOrNull(row, "d_read_at") === null,
+      archived: false,
+    }));
+  }
+
   /** How many unread, unarchived messages wait for `agent`, and a preview of the newest. */
   unreadSummary(agent: string): UnreadSummary {
     const count = this.#unreadCount(agent);

@@ -7,6 +7,8 @@ import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { Session } from "./session.ts";
+import { registerAgentResources } from "./agent_resources.ts";
+import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 import { registerAuditTools } from "./tools/audit_tools.ts";
 import { registerContextTools } from "./tools/context_tools.ts";
 import { registerMessagingTools } from "./tools/messaging_tools.ts";
@@ -22,18 +24,36 @@ talk, get_messages to read your inbox (results show an unread badge when mail is
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
 get_shared_context for shared facts, get_audit_log to see what happened.`;
 
+const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks given to you,
+comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on
+them with the tools above (get_messages, get_task_detail...).`;
+
 export interface McpServerDeps {
   table: Table;
   logger: Logger;
+  /** Declare the experimental claude/channel capability and push events through it. */
+  channel?: boolean;
 }
 
-export function createMcpServer(deps: McpServerDeps): { server: McpServer; session: Session } {
+export function createMcpServer(
+  deps: McpServerDeps,
+): { server: McpServer; session: Session; push: SessionPush } {
+  const channel = deps.channel === true;
   const server = new McpServer(
     { name: "team-table", title: "Team Table", version: VERSION },
-    { instructions: _INSTRUCTIONS, capabilities: { logging: {} } },
+    {
+      instructions: channel ? `${_INSTRUCTIONS}\n${_CHANNEL_INSTRUCTIONS}` : _INSTRUCTIONS,
+      capabilities: {
+        logging: {},
+        resources: { subscribe: true, listChanged: true },
+        ...(channel ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
+      },
+    },
   );
   const session = new Session();
   const ctx = { table: deps.table, session, logger: deps.logger };
+  const subscriptions = new Set<string>();
+  registerAgentResources(server, ctx, subscriptions);
   registerRegistrationTools(server, ctx);
   registerMessagingTools(server, ctx);
   registerTaskTools(server, ctx);
@@ -41,5 +61,6 @@ export function createMcpServer(deps: McpServerDeps): { server: McpServer; sessi
   registerAuditTools(server, ctx);
   registerRoleTools(server, ctx);
   registerRuleTools(server, ctx);
-  return { server, session };
+  const push = new SessionPush({ server, session, channel, subscriptions });
+  return { server, session, push };
 }

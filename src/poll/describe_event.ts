@@ -1,5 +1,4 @@
 /** One readable line for an outbox event, as `team-table poll` prints it. */
-import type { TableEvent } from "../core/event_outbox.ts";
 import { payloadField } from "./payload_field.ts";
 
 function _oneLine(text: unknown, max = 200): string {
@@ -7,7 +6,8 @@ function _oneLine(text: unknown, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-export function describeEvent(event: TableEvent): string {
+/** `type` is an outbox event type; anything else is shown as its type. */
+export function describeEvent(event: { type: string; payload: Record<string, unknown> }): string {
   const message = event.payload["message"];
   const task = event.payload["task"];
   const by = String(event.payload["by"] ?? "?");
@@ -54,5 +54,7 @@ export function describeEvent(event: TableEvent): string {
       return `${taskRef} updated by ${by}: ${String(event.payload["from"])} → ${
         String(event.payload["to"])
       }`;
+    default:
+      return event.type;
   }
 }

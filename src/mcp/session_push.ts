@@ -1,0 +1,87 @@
+/**
+ * Push into one running MCP session (stdio): the notification backend of a single connection.
+ * For each new outbox event addressed to the session's agent it sends, at most once:
+ * - with channels on, a `notifications/claude/channel` notification (Claude Code shows it to
+ *   the model): `content` is one readable line, `meta` carries the ids;
+ * - `notifications/resources/updated` for a subscribed inbox or task-list resource.
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { NotificationBackend, PushEvent } from "../notify/notification_backend.ts";
+import { describeEvent } from "../poll/describe_event.ts";
+import { payloadField } from "../poll/payload_field.ts";
+import { inboxUri, tasksUri } from "./agent_resources.ts";
+import type { Session } from "./session.ts";
+
+export const CHANNEL_CAPABILITY = "claude/channel";
+export const CHANNEL_METHOD = "notifications/claude/channel";
+
+/** The events a channel forwards: what the agent should react to. */
+const _CHANNEL_TYPES = new Set([
+  "message",
+  "broadcast",
+  "task_created",
+  "task_reassigned",
+  "task_comment",
+  "review_requested",
+  "task_unblocked",
+]);
+
+export class SessionPush implements NotificationBackend {
+  readonly #server: McpServer;
+  readonly #session: Session;
+  readonly #channel: boolean;
+  readonly #subscriptions: ReadonlySet<string>;
+  #lastId = 0;
+
+  constructor(
+    deps: { server: McpServer; session: Session; channel: boolean; subscriptions: Set<string> },
+  ) {
+    this.#server = deps.server;
+    this.#session = deps.session;
+    this.#channel = deps.channel;
+    this.#subscriptions = deps.subscriptions;
+  }
+
+  connectedAgents(): string[] {
+    const agent = this.#session.agent;
+    return agent === undefined ? [] : [agent];
+  }
+
+  notify(agent: string, event: PushEvent): void {
+    const bound = this.#session.agent;
+    if (bound === undefined || bound.toLowerCase() !== agent.toLowerCase()) return;
+    if (event.id === undefined || event.id <= this.#lastId) return;
+    this.#lastId = event.id;
+    if (this.#channel && _CHANNEL_TYPES.has(event.type)) {
+      void this.#server.server.notification({
+        method: CHANNEL_METHOD,
+        params: {
+          content: describeEvent({ type: event.type, payload: event.data }),
+          meta: _meta(event),
+        },
+      }).catch(() => {});
+    }
+    const uri = event.type === "message" || event.type === "broadcast"
+      ? inboxUri(bound)
+      : event.type.startsWith("task_") || event.type === "review_requested"
+      ? tasksUri(bound)
+      : undefined;
+    if (uri !== undefined && this.#subscriptions.has(uri)) {
+      void this.#server.server.sendResourceUpdated({ uri }).catch(() => {});
+    }
+  }
+}
+
+/** String ids for the channel's meta: event, type, message, task, sender. */
+function _meta(event: PushEvent): Record<string, string> {
+  const message = event.data["message"];
+  const task = event.data["task"];
+  const meta: Record<string, string> = { event_id: String(event.id), type: event.type };
+  const messageId = payloadField(message, "id");
+  if (messageId !== undefined) meta["message_id"] = String(messageId);
+  const taskId = payloadField(task, "id") ?? payloadField(message, "task_id");
+  if (taskId !== undefined && taskId !== null) meta["task_id"] = String(taskId);
+  const sender = payloadField(message, "sender") ?? event.data["by"];
+  if (typeof sender === "string") meta["sender"] = sender;
+  return meta;
+}
