@@ -3,21 +3,12 @@ import { createTable, type Table } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { LineReader } from "./support/line_reader.ts";
 import { ROLES } from "./support/temp_table.ts";
-import { MAIN, runTeamTable, tempDb } from "./support/test_agent.ts";
+import { runTeamTable, teamTableCommand, tempDb } from "./support/test_agent.ts";
 
 function pollCommand(dbPath: string, args: string[]): Deno.Command {
-  return new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-run",
-      MAIN,
-      "poll",
-      ...args,
-    ],
+  const { command, args: full } = teamTableCommand(["poll", ...args]);
+  return new Deno.Command(command, {
+    args: full,
     env: { TEAM_TABLE_DB: dbPath },
     stdin: "null",
     stdout: "piped",

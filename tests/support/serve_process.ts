@@ -1,5 +1,5 @@
 /** Runs `team-table serve` as a real process on a free loopback port. */
-import { MAIN } from "./test_agent.ts";
+import { teamTableCommand } from "./test_agent.ts";
 
 export const TEST_TOKEN = "test-token-0123456789abcdef";
 
@@ -20,20 +20,9 @@ export async function startServe(
   const token = options.token === undefined ? TEST_TOKEN : options.token;
   const env: Record<string, string> = { TEAM_TABLE_DB: dbPath, ...options.env };
   if (token !== null) env["TEAM_TABLE_TOKEN"] = token;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      MAIN,
-      "serve",
-      "--port",
-      "0",
-      ...(options.args ?? []),
-    ],
+  const { command, args } = teamTableCommand(["serve", "--port", "0", ...(options.args ?? [])]);
+  const child = new Deno.Command(command, {
+    args,
     env,
     stdin: "null",
     stdout: "piped",

@@ -7,16 +7,23 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
 
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
-/** The command line that runs team-table from source with the permissions it needs. */
+/**
+ * The command line that runs team-table: the compiled binary when TEAM_TABLE_BIN names one (the
+ * release workflow tests it this way), else `deno run` from source with the same narrow
+ * permissions the binary gets, so every end-to-end test also proves those are enough.
+ */
 export function teamTableCommand(extraArgs: string[] = []): { command: string; args: string[] } {
+  const bin = Deno.env.get("TEAM_TABLE_BIN");
+  if (bin) return { command: bin, args: extraArgs };
   return {
     command: Deno.execPath(),
-    args: ["run", "--quiet", "--allow-env", "--allow-read", "--allow-write", MAIN, ...extraArgs],
+    args: ["run", "--quiet", ...PERMISSION_FLAGS, MAIN, ...extraArgs],
   };
 }
 
@@ -34,18 +41,9 @@ export async function runTeamTable(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<CommandResult> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-env",
-      "--allow-read",
-      "--allow-write",
-      "--allow-net",
-      "--allow-run",
-      MAIN,
-      ...args,
-    ],
+  const { command, args: full } = teamTableCommand(args);
+  const out = await new Deno.Command(command, {
+    args: full,
     env,
     stdin: "null",
     stdout: "piped",
