@@ -11,15 +11,13 @@ import {
 } from "./config.ts";
 import { DatabaseOpenError } from "./db/open_database.ts";
 import { createLogger } from "./log.ts";
-import { runMembersCommand } from "./members_command.ts";
 import { loadRoleCatalog } from "./roles/load_roles.ts";
 import { RoleFileError } from "./roles/parse_role_file.ts";
-import { runRolesCommand } from "./roles/roles_command.ts";
 import { loadRules, RuleFileError } from "./rules_files/load_rules.ts";
 import type { Config } from "./config.ts";
-import { runPoll } from "./poll/run_poll.ts";
-import { runServe } from "./serve.ts";
 import { runStdio } from "./run_stdio.ts";
+// serve, poll, roles and members load on demand: the stdio server (what MCP clients start, and
+// start often) does not pay for their modules. deno compile embeds them all the same.
 import { versionText } from "./version_text.ts";
 
 export const USAGE = `team-table — the coordination table for teams of AI agents (MCP server)
@@ -215,19 +213,23 @@ export async function runCli(args: readonly string[]): Promise<number> {
         return 0;
       case "serve": {
         const config = resolveServeConfig(parsed, readEnv());
+        const { runServe } = await import("./serve.ts");
         await runServe(config, _deps(config));
         return 0;
       }
       case "poll": {
         const config = resolvePollConfig(parsed, readEnv());
+        const { runPoll } = await import("./poll/run_poll.ts");
         return await runPoll(config, _deps(config));
       }
       case "roles": {
         const config = resolveConfig(parsed, readEnv());
+        const { runRolesCommand } = await import("./roles/roles_command.ts");
         return runRolesCommand(parsed.positionals ?? [], config.rolesDir);
       }
       case "members": {
         const config = resolveConfig(parsed, readEnv());
+        const { runMembersCommand } = await import("./members_command.ts");
         return runMembersCommand(parsed.positionals ?? [], { config, ..._deps(config) });
       }
       case "stdio": {

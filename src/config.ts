@@ -17,6 +17,8 @@ export interface Config {
   tickMs: number;
   /** stdio: push events into the session as Claude Code channel notifications. */
   channel: boolean;
+  /** Messages per sender per 60 s; 0 turns the limit off. */
+  rateLimit: number;
 }
 
 export interface ServeConfig extends Config {
@@ -56,6 +58,7 @@ export const ENV_VARS = [
   "TEAM_TABLE_RULES",
   "TEAM_TABLE_TICK",
   "TEAM_TABLE_CHANNEL",
+  "TEAM_TABLE_RATE_LIMIT",
   "TEAM_TABLE_HOST",
   "TEAM_TABLE_PORT",
   "TEAM_TABLE_TOKEN",
@@ -105,7 +108,13 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     throw new ConfigError(`TEAM_TABLE_CHANNEL must be 1 or 0 (got '${channelEnv}')`);
   }
   const channel = flags.channel === true || channelEnv === "1" || channelEnv === "true";
-  return { dbPath, logLevel, rolesDir, rulesFile, tickMs, channel };
+  const rateLimit = _integer(
+    _nonEmpty(env["TEAM_TABLE_RATE_LIMIT"]) ?? "30",
+    "TEAM_TABLE_RATE_LIMIT",
+    0,
+    1_000_000,
+  );
+  return { dbPath, logLevel, rolesDir, rulesFile, tickMs, channel, rateLimit };
 }
 
 export interface ServeFlags extends CommonFlags {

@@ -26,7 +26,12 @@ export function runMembersCommand(
   }
   const db = openDatabase(deps.config.dbPath);
   try {
-    const table = createTable({ db, roles: deps.roles, rules: deps.rules });
+    const table = createTable({
+      db,
+      roles: deps.roles,
+      rules: deps.rules,
+      messageRateLimit: deps.config.rateLimit,
+    });
     if (sub === "grant" && name && role) {
       try {
         const member = table.members.grant({ name, role, by: null });

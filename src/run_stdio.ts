@@ -20,7 +20,12 @@ export async function runStdio(
 ): Promise<void> {
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db, roles: deps.roles, rules: deps.rules });
+  const table = createTable({
+    db,
+    roles: deps.roles,
+    rules: deps.rules,
+    messageRateLimit: config.rateLimit,
+  });
   const { server, push } = createMcpServer({ table, logger, channel: config.channel });
   // New events for this session's agent: from this process at once, from others through
   // PRAGMA data_version (polled every 100 ms).

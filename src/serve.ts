@@ -27,7 +27,12 @@ export async function runServe(
 ): Promise<void> {
   const logger = deps.logger;
   const db = openDatabase(config.dbPath);
-  const table = createTable({ db, roles: deps.roles, rules: deps.rules });
+  const table = createTable({
+    db,
+    roles: deps.roles,
+    rules: deps.rules,
+    messageRateLimit: config.rateLimit,
+  });
   const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
   const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
   configureNotifications(backend);

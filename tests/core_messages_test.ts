@@ -191,3 +191,20 @@ Deno.test("a message may link to a task; an unknown task id is an error", () => 
     /task_id: no task with id 999/,
   );
 });
+
+Deno.test("the rate limit is configurable (TEAM_TABLE_RATE_LIMIT); 0 turns it off", () => {
+  using strict = tempTable({ rateLimit: 2 });
+  for (const name of ["alice", "bob"]) strict.table.members.register({ name });
+  strict.table.messages.send({ sender: "alice", recipient: "bob", content: "1" });
+  strict.table.messages.send({ sender: "alice", recipient: "bob", content: "2" });
+  assert.throws(
+    () => strict.table.messages.send({ sender: "alice", recipient: "bob", content: "3" }),
+    /has sent 2 messages/,
+  );
+  using open = tempTable({ rateLimit: 0 });
+  for (const name of ["alice", "bob"]) open.table.members.register({ name });
+  for (let i = 0; i < 100; i++) {
+    open.table.messages.send({ sender: "alice", recipient: "bob", content: `${i}` });
+  }
+  assert.equal(open.table.messages.unreadSummary("bob").count, 100);
+});

@@ -61,8 +61,10 @@ export class MessageStore {
   readonly #events: EventOutbox;
   readonly #tasks: TaskStore;
   readonly #triggers: TriggerSink;
+  readonly #rateLimit: number | undefined;
 
-  constructor(deps: StoreDeps & { tasks: TaskStore }) {
+  constructor(deps: StoreDeps & { tasks: TaskStore; rateLimit?: number | undefined }) {
+    this.#rateLimit = deps.rateLimit;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -80,7 +82,7 @@ export class MessageStore {
       const sender = this.#members.require(input.sender, "sender").name;
       const recipient = this.#members.require(input.recipient, "recipient").name;
       const taskId = this.#requireTask(input.taskId);
-      checkMessageRate(this.#sql, sender, now);
+      checkMessageRate(this.#sql, { sender, now, max: this.#rateLimit });
       const id = this.#insert({ sender, recipient, content: input.content, taskId, now });
       this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
       const message = this.#find(id);
@@ -127,7 +129,7 @@ export class MessageStore {
       const now = this.#clock.now();
       const sender = this.#members.require(input.sender, "sender").name;
       const taskId = this.#requireTask(input.taskId);
-      checkMessageRate(this.#sql, sender, now);
+      checkMessageRate(this.#sql, { sender, now, max: this.#rateLimit });
       const id = this.#insert({ sender, recipient: null, content: input.content, taskId, now });
       const delivered = this.#sql.get(
         "INSERT INTO deliveries (agent, message_id) SELECT name, ? FROM members WHERE name <> ?",

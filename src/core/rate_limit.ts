@@ -8,9 +8,17 @@ import { LIMITS } from "./limits.ts";
 import { int } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 
-/** Throws RateLimitError when `sender` already sent the maximum within the window. */
-export function checkMessageRate(sql: Statements, sender: string, now: number): void {
-  const max = LIMITS.messagesPerWindow;
+/**
+ * Throws RateLimitError when `sender` already sent `max` messages within the window
+ * (default 30 per 60 s; 0 turns the limit off).
+ */
+export function checkMessageRate(
+  sql: Statements,
+  input: { sender: string; now: number; max?: number | undefined },
+): void {
+  const { sender, now } = input;
+  const max = input.max ?? LIMITS.messagesPerWindow;
+  if (max === 0) return;
   const window = LIMITS.rateWindowMs;
   // The max-th newest message in the window: once it leaves the window, one more may be sent.
   const row = sql.get(

@@ -43,6 +43,8 @@ export function createTable(deps: {
   clock?: Clock;
   /** How deep rules may trigger rules (default 8). */
   ruleChainLimit?: number;
+  /** Messages per sender per 60 s (default 30; 0: no limit). */
+  messageRateLimit?: number;
 }): Table {
   const db = deps.db;
   const clock = deps.clock ?? systemClock;
@@ -65,7 +67,7 @@ export function createTable(deps: {
     audit,
     events,
     members,
-    messages: new MessageStore({ ...shared, tasks }),
+    messages: new MessageStore({ ...shared, tasks, rateLimit: deps.messageRateLimit }),
     tasks,
     context: new SharedContextStore(shared),
     pollCursors: new PollCursors({ tx, sql }),

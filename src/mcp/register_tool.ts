@@ -77,7 +77,7 @@ function _checkRole(ctx: ToolContext, tool: string): void {
   const agent = ctx.session.agent;
   if (agent === undefined || tool === "register") return;
   const role = ctx.table.members.require(agent).role;
-  ctx.table.members.touch(agent);
+  if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (ctx.table.roles.allowsTool(role, tool)) return;
   throw new ForbiddenError(
     `Role '${role}' may not call ${tool}. Its tools: ${

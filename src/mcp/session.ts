@@ -6,6 +6,7 @@ import { ForbiddenError } from "../core/errors.ts";
 
 export class Session {
   #agent: string | undefined;
+  #touchedAt = -Infinity;
 
   get agent(): string | undefined {
     return this.#agent;
@@ -17,6 +18,16 @@ export class Session {
 
   unbind(): void {
     this.#agent = undefined;
+  }
+
+  /**
+   * Whether to record a sign of life now (at most every 10 s per session; members.touch
+   * records it in the database for the idle rules).
+   */
+  shouldTouch(now: number): boolean {
+    if (now - this.#touchedAt < 10_000) return false;
+    this.#touchedAt = now;
+    return true;
   }
 
   /**

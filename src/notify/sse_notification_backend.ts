@@ -6,6 +6,17 @@
 import type { NotificationBackend, PushEvent } from "./notification_backend.ts";
 
 const _encoder = new TextEncoder();
+/** Each event is serialized once, however many connections it goes to. */
+const _frames = new WeakMap<PushEvent, Uint8Array>();
+
+function _encode(event: PushEvent): Uint8Array {
+  let frame = _frames.get(event);
+  if (!frame) {
+    frame = _encoder.encode(formatSseFrame(event));
+    _frames.set(event, frame);
+  }
+  return frame;
+}
 
 /** Renders one SSE frame. Events without an id leave the client's Last-Event-ID alone. */
 export function formatSseFrame(event: PushEvent): string {
@@ -60,7 +71,7 @@ export class EventConnection {
       this.close();
       return false;
     }
-    controller.enqueue(_encoder.encode(formatSseFrame(event)));
+    controller.enqueue(_encode(event));
     return true;
   }
 

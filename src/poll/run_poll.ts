@@ -51,7 +51,12 @@ export async function runPoll(
   const stopSignal = signal ?? interrupt!.signal;
   const db = openDatabase(config.dbPath);
   try {
-    const table = createTable({ db, roles: deps.roles, rules: deps.rules });
+    const table = createTable({
+      db,
+      roles: deps.roles,
+      rules: deps.rules,
+      messageRateLimit: config.rateLimit,
+    });
     let agent: string;
     try {
       agent = table.members.require(config.agent, "agent").name;

@@ -18,7 +18,7 @@ export interface TempTable {
 }
 
 export function tempTable(
-  options: { rules?: readonly CompiledRule[]; ruleChainLimit?: number } = {},
+  options: { rules?: readonly CompiledRule[]; ruleChainLimit?: number; rateLimit?: number } = {},
 ): TempTable {
   const dir = Deno.makeTempDirSync({ prefix: "team-table-core-" });
   const path = `${dir}/team_table.db`;
@@ -30,6 +30,7 @@ export function tempTable(
     roles: ROLES,
     rules: options.rules ?? [],
     ...(options.ruleChainLimit === undefined ? {} : { ruleChainLimit: options.ruleChainLimit }),
+    ...(options.rateLimit === undefined ? {} : { messageRateLimit: options.rateLimit }),
   });
   return {
     table,

@@ -36,6 +36,7 @@ export class RuleBook {
   readonly #audit: AuditLog;
   readonly #fileRules: Map<string, CompiledRule>;
   readonly #compiled = new Map<string, CompiledRule>();
+  #cache: { signature: string; rules: CompiledRule[] } | undefined;
   #members: MemberStore | undefined;
 
   constructor(
@@ -54,8 +55,20 @@ export class RuleBook {
     this.#members = members;
   }
 
-  /** Every rule, enabled or not, file rules first then runtime rules, by name. */
+  /** Every rule, enabled or not, by name. Cached until the rules table changes. */
   all(): CompiledRule[] {
+    const row = this.#sql.get(
+      `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS at, coalesce(sum(enabled), 0) AS on_,
+         coalesce(sum(length(definition)), 0) AS size FROM rules`,
+    ).get();
+    const signature = `${row?.["n"]}:${row?.["at"]}:${row?.["on_"]}:${row?.["size"]}`;
+    if (this.#cache?.signature === signature) return this.#cache.rules;
+    const rules = this.#load();
+    this.#cache = { signature, rules };
+    return rules;
+  }
+
+  #load(): CompiledRule[] {
     const rows = this.#sql.get("SELECT * FROM rules").all();
     const overrides = new Map<string, boolean>();
     const runtime: CompiledRule[] = [];

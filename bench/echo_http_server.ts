@@ -1,0 +1,36 @@
+/**
+ * The MCP floor over Streamable HTTP: a bare SDK server with one `echo` tool, one transport
+ * per session, on Deno.serve. Prints its port on stdout.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { z } from "zod";
+
+const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
+
+function newServer(): McpServer {
+  const server = new McpServer({ name: "echo", version: "1.0.0" });
+  server.registerTool("echo", {
+    description: "Echoes its text",
+    inputSchema: { text: z.string() },
+  }, ({ text }: { text: string }) => ({ content: [{ type: "text", text }] }));
+  return server;
+}
+
+Deno.serve({
+  hostname: "127.0.0.1",
+  port: 0,
+  onListen: ({ port }) => console.log(port),
+}, async (req) => {
+  const id = req.headers.get("mcp-session-id");
+  const existing = id === null ? undefined : sessions.get(id);
+  if (existing) return await existing.handleRequest(req);
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: () => crypto.randomUUID(),
+    onsessioninitialized: (sid: string) => {
+      sessions.set(sid, transport);
+    },
+  });
+  await newServer().connect(transport);
+  return await transport.handleRequest(req);
+});

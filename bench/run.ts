@@ -1,0 +1,638 @@
+/**
+ * `deno task bench`: how fast the table is, next to the limits of this machine measured in the
+ * same run. Self-contained (temporary databases, loopback only) and bounded in time.
+ *
+ *   deno task bench            the table
+ *   deno task bench --json     the same figures as JSON, to compare runs
+ *   deno task bench --quick    smaller samples (a smoke run)
+ */
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { DatabaseSync } from "node:sqlite";
+import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { shippedRoleCatalog } from "../src/roles/load_roles.ts";
+import { percentile, summarize, type Timing } from "./stats.ts";
+
+const QUICK = Deno.args.includes("--quick");
+const JSON_OUT = Deno.args.includes("--json");
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const BENCH = new URL("./", import.meta.url).pathname;
+const TOKEN = "bench-token-0123456789abcdef";
+const N = (full: number) => (QUICK ? Math.max(10, Math.round(full / 10)) : full);
+
+interface Row {
+  figure: string;
+  team_table: string;
+  limit: string;
+  target: string;
+  met: boolean | null;
+  data: Record<string, unknown>;
+}
+const rows: Row[] = [];
+const log = (line: string) => {
+  if (!JSON_OUT) console.error(`· ${line}`);
+};
+const f0 = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 0 });
+const f1 = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 1 });
+const ms = (n: number) => `${n < 10 ? f1(n) : f0(n)} ms`;
+
+function rate(t: Timing): string {
+  return `${f0(t.perSecond)}/s (p50 ${ms(t.p50)}, p99 ${ms(t.p99)})`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Processes and clients
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = Deno.makeTempDirSync({ prefix: "team-table-bench-" });
+  tempDirs.push(dir);
+  return dir;
+}
+
+function teamTableArgs(args: string[] = []): string[] {
+  return ["run", "--quiet", ...PERMISSION_FLAGS, MAIN, ...args];
+}
+
+async function stdioClient(args: string[], env: Record<string, string> = {}) {
+  const transport = new StdioClientTransport({
+    command: Deno.execPath(),
+    args,
+    env: { ...Deno.env.toObject(), ...env },
+    stderr: "pipe",
+  });
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  await client.connect(transport);
+  return { client, transport };
+}
+
+async function call(client: Client, name: string, args: Record<string, unknown>) {
+  const result = await client.callTool({ name, arguments: args });
+  if (result.isError) throw new Error(`${name}: ${JSON.stringify(result.content)}`);
+  return result;
+}
+
+/** Times `fn` `count` times in a row (or until `budgetMs`), returning latencies and wall time. */
+async function sequential(count: number, budgetMs: number, fn: (i: number) => Promise<unknown>) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < count && performance.now() - started < budgetMs; i++) {
+    const t = performance.now();
+    await fn(i);
+    latencies.push(performance.now() - t);
+  }
+  return summarize(latencies, performance.now() - started);
+}
+
+/** Runs `workers` loops of `fn` for `durationMs`, all at once. */
+async function concurrent(
+  workers: number,
+  durationMs: number,
+  fn: (worker: number, i: number) => Promise<unknown>,
+) {
+  const latencies: number[] = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: workers }, async (_, w) => {
+    for (let i = 0; performance.now() - started < durationMs; i++) {
+      const t = performance.now();
+      await fn(w, i);
+      latencies.push(performance.now() - t);
+    }
+  }));
+  return summarize(latencies, performance.now() - started);
+}
+
+/** Starts a helper server that prints its port, returns its base URL and the process. */
+async function portServer(args: string[], env: Record<string, string> = {}) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const { value } = await reader.read();
+  reader.releaseLock();
+  const port = Number(String(value).trim().split("\n")[0]);
+  void child.stdout.pipeTo(new WritableStream()).catch(() => {});
+  void child.stderr.pipeTo(new WritableStream()).catch(() => {});
+  return { url: `http://127.0.0.1:${port}`, child };
+}
+
+async function startServe(dbPath: string) {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: teamTableArgs(["serve", "--port", "0"]),
+    env: { TEAM_TABLE_DB: dbPath, TEAM_TABLE_TOKEN: TOKEN, TEAM_TABLE_RATE_LIMIT: "0" },
+    stdout: "null",
+    stderr: "piped",
+    stdin: "null",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) throw new Error(`serve did not start: ${text}`);
+    text += value;
+    const match = text.match(/listening on (http:\/\/\S+)/);
+    if (match?.[1]) {
+      void (async () => {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          if (Deno.env.get("BENCH_DEBUG")) console.error(`serve: ${value}`);
+        }
+      })();
+      return { url: match[1], child };
+    }
+  }
+}
+
+async function httpClient(url: string) {
+  const client = new Client({ name: "bench", version: "1.0.0" });
+  const transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: { headers: { authorization: `Bearer ${TOKEN}` } },
+  });
+  await client.connect(transport);
+  return client;
+}
+
+async function stop(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // already gone
+  }
+  await child.status;
+}
+
+/**
+ * Reads many SSE streams at once and resolves `arrival(stream, key)` when a frame whose key
+ * (the message id, or the floor's sequence number) arrives on that stream.
+ */
+class StreamWatcher {
+  readonly #waiting = new Map<string, (at: number) => void>();
+  readonly #arrived = new Map<string, number>();
+  readonly #aborts: AbortController[] = [];
+  readonly #readers: ReadableStreamDefaultReader<string>[] = [];
+
+  async open(url: string, name: string, headers: Record<string, string> = {}): Promise<void> {
+    const abort = new AbortController();
+    this.#aborts.push(abort);
+    const response = await fetch(url, { headers, signal: abort.signal });
+    if (!response.ok || !response.body) throw new Error(`stream ${url}: ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    this.#readers.push(reader);
+    const connected = Promise.withResolvers<void>();
+    void (async () => {
+      let buffer = "";
+      try {
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) return;
+          buffer += value;
+          let end;
+          while ((end = buffer.indexOf("\n\n")) >= 0) {
+            const frame = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            if (frame.includes("event: connected")) connected.resolve();
+            const data = frame.split("\n").find((l) => l.startsWith("data: "))?.slice(6);
+            if (!data || !/event: (message|broadcast)/.test(frame)) continue;
+            const parsed = JSON.parse(data);
+            const key = `${name}#${parsed.message?.id ?? parsed.n}`;
+            const at = performance.now();
+            const waiter = this.#waiting.get(key);
+            if (waiter) waiter(at);
+            else this.#arrived.set(key, at);
+          }
+        }
+      } catch {
+        // aborted
+      }
+    })();
+    await connected.promise;
+  }
+
+  arrival(name: string, id: number | string): Promise<number> {
+    const key = `${name}#${id}`;
+    const at = this.#arrived.get(key);
+    if (at !== undefined) {
+      this.#arrived.delete(key);
+      return Promise.resolve(at);
+    }
+    return new Promise((resolve) => this.#waiting.set(key, resolve));
+  }
+
+  /** Ends every stream (cancelling the readers: aborting alone leaves piped reads pending). */
+  async close(): Promise<void> {
+    await Promise.all(this.#readers.map((reader) => reader.cancel().catch(() => {})));
+    for (const abort of this.#aborts) abort.abort();
+  }
+}
+
+function structured(result: unknown): Record<string, unknown> {
+  const value = typeof result === "object" && result !== null && "structuredContent" in result
+    ? result.structuredContent
+    : undefined;
+  return typeof value === "object" && value !== null
+    ? Object.fromEntries(Object.entries(value))
+    : {};
+}
+
+function idOf(result: unknown): number {
+  const message = structured(result)["message"];
+  return typeof message === "object" && message !== null && "id" in message
+    ? Number(message.id)
+    : NaN;
+}
+
+/** Resident memory of a process, from `ps` (Deno only reads /proc with --allow-all). */
+async function rssMb(pid: number | null): Promise<number> {
+  if (pid === null) return NaN;
+  const out = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(pid)] }).output();
+  return Number(new TextDecoder().decode(out.stdout).trim()) / 1024;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The figures
+
+async function stdioFigures(): Promise<void> {
+  log("stdio: echo floor, send_message, get_messages");
+  const calls = N(2_000);
+  const echo = await stdioClient(["run", "--quiet", `${BENCH}echo_stdio_server.ts`]);
+  await call(echo.client, "echo", { text: "warm" });
+  const echoTiming = await sequential(
+    calls,
+    20_000,
+    () => call(echo.client, "echo", { text: "hello" }),
+  );
+  await echo.client.close();
+
+  const dir = tempDir();
+  const db = `${dir}/bench.db`;
+  const tt = await stdioClient(teamTableArgs(), { TEAM_TABLE_DB: db, TEAM_TABLE_RATE_LIMIT: "0" });
+  await call(tt.client, "register", { name: "b" });
+  await call(tt.client, "register", { name: "a" });
+  await call(tt.client, "send_message", { recipient: "b", content: "warm" });
+  const send = await sequential(
+    calls,
+    20_000,
+    (i) => call(tt.client, "send_message", { recipient: "b", content: `message ${i}` }),
+  );
+
+  const raw = new DatabaseSync(`${dir}/raw.db`);
+  raw.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
+  raw.exec("CREATE TABLE m (id INTEGER PRIMARY KEY, sender TEXT, content TEXT, at INTEGER)");
+  raw.exec("CREATE TABLE d (agent TEXT, id INTEGER, read_at INTEGER, PRIMARY KEY (agent, id))");
+  const insert = raw.prepare("INSERT INTO m (sender, content, at) VALUES (?, ?, ?)");
+  const inserts = N(20_000);
+  let started = performance.now();
+  for (let i = 0; i < inserts; i++) {
+    raw.exec("BEGIN IMMEDIATE");
+    insert.run("a", `message ${i}`, Date.now());
+    raw.exec("COMMIT");
+  }
+  const insertRate = inserts / ((performance.now() - started) / 1000);
+  rows.push({
+    figure: "stdio: sequential send_message, one SDK client",
+    team_table: rate(send),
+    limit: `echo floor ${rate(echoTiming)}; raw node:sqlite insert ${f0(insertRate)}/s`,
+    target: "≥ 75% of the echo floor",
+    met: send.perSecond >= 0.75 * echoTiming.perSecond,
+    data: { send, echo: echoTiming, raw_insert_per_s: insertRate },
+  });
+
+  // get_messages with 10 unread: b's session reads 10 unread per call.
+  await call(tt.client, "register", { name: "b" });
+  const writer = new DatabaseSync(db);
+  writer.exec("PRAGMA busy_timeout = 5000");
+  writer.exec("UPDATE deliveries SET read_at = NULL WHERE agent = 'b'");
+  const unread = Number(
+    writer.prepare("SELECT count(*) AS n FROM deliveries WHERE agent = 'b'").get()?.["n"],
+  );
+  writer.close();
+  const reads = Math.min(calls, Math.floor(unread / 10));
+  const get = await sequential(reads, 20_000, () => call(tt.client, "get_messages", { limit: 10 }));
+  for (let i = 0; i < 1_000; i++) raw.prepare("INSERT INTO d VALUES ('b', ?, NULL)").run(i);
+  const select = raw.prepare(
+    "SELECT * FROM d JOIN m ON m.id = d.id WHERE d.agent = ? AND d.read_at IS NULL LIMIT 10",
+  );
+  const selects = N(20_000);
+  started = performance.now();
+  for (let i = 0; i < selects; i++) select.all("b");
+  const selectRate = selects / ((performance.now() - started) / 1000);
+  raw.close();
+  rows.push({
+    figure: "stdio: get_messages returning 10 unread",
+    team_table: rate(get),
+    limit: `echo floor ${rate(echoTiming)}; raw indexed select ${f0(selectRate)}/s`,
+    target: "—",
+    met: null,
+    data: { get_messages: get, raw_select_per_s: selectRate },
+  });
+  await tt.client.close();
+}
+
+async function httpFigures(): Promise<void> {
+  log("HTTP: 50 sessions, echo floor, raw Deno.serve insert");
+  const sessions = 50;
+  const duration = QUICK ? 1_500 : 6_000;
+
+  const echo = await portServer(["run", "--quiet", "--allow-net", `${BENCH}echo_http_server.ts`]);
+  const echoClients = await Promise.all(Array.from({ length: sessions }, async () => {
+    const client = new Client({ name: "bench", version: "1.0.0" });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${echo.url}/mcp`)));
+    return client;
+  }));
+  const echoTiming = await concurrent(
+    sessions,
+    duration,
+    (w) => call(echoClients[w]!, "echo", { text: "hello" }),
+  );
+  await Promise.all(echoClients.map((c: Client) => c.close()));
+  await stop(echo.child);
+
+  const dir = tempDir();
+  const rawServer = await portServer([
+    "run",
+    "--quiet",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    `${BENCH}raw_insert_server.ts`,
+    `${dir}/raw.db`,
+  ]);
+  const rawTiming = await concurrent(sessions, duration, async (w, i) => {
+    const response = await fetch(rawServer.url, {
+      method: "POST",
+      body: JSON.stringify({ sender: `s${w}`, content: `message ${i}` }),
+    });
+    await response.body?.cancel();
+  });
+  await stop(rawServer.child);
+
+  const serve = await startServe(`${dir}/serve.db`);
+  const clients = await Promise.all(
+    Array.from({ length: sessions }, () => httpClient(`${serve.url}/mcp`)),
+  );
+  await Promise.all(clients.map((c: Client, i: number) => call(c, "register", { name: `s${i}` })));
+  const send = await concurrent(
+    sessions,
+    duration,
+    (w, i) =>
+      call(clients[w]!, "send_message", {
+        recipient: `s${(w + 1) % sessions}`,
+        content: `message ${i}`,
+      }),
+  );
+  await Promise.all(clients.map((c: Client) => c.close()));
+  await stop(serve.child);
+  rows.push({
+    figure: "HTTP: send_message, 50 concurrent MCP sessions",
+    team_table: rate(send),
+    limit: `echo floor ${rate(echoTiming)}; bare Deno.serve JSON insert ${rate(rawTiming)}`,
+    target: "≥ 75% of the echo floor",
+    met: send.perSecond >= 0.75 * echoTiming.perSecond,
+    data: { send, echo: echoTiming, raw_insert: rawTiming },
+  });
+}
+
+/**
+ * Push latency with `agents` streams open: team-table first, then the bare SSE floor, each
+ * measured alone (one client process holding both sets of streams skews both).
+ */
+async function pushFigures(): Promise<void> {
+  const dir = tempDir();
+  const dbPath = `${dir}/push.db`;
+  const seed = openDatabase(dbPath);
+  const now = Date.now();
+  const add = seed.prepare(
+    `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen)
+     VALUES (?, 'agent', '[]', 'active', ?, ?)`,
+  );
+  seed.exec("BEGIN");
+  for (let i = 0; i < 1_000; i++) add.run(`p${i}`, now, now);
+  seed.exec("COMMIT");
+  seed.close();
+  const samples = N(200);
+  const rounds = N(20);
+  const sizes = [100, 1_000];
+
+  // team-table
+  const serve = await startServe(dbPath);
+  const sender = await httpClient(`${serve.url}/mcp`);
+  await call(sender, "register", { name: "sender" });
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const watcher = new StreamWatcher();
+  const ours = new Map<number, number[]>();
+  let open = 0;
+  for (const agents of sizes) {
+    log(`push: ${agents} agents connected to team-table`);
+    for (; open < agents; open++) {
+      await watcher.open(`${serve.url}/events/p${open}`, `p${open}`, auth);
+    }
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const target = `p${(i * 7919) % agents}`;
+      const started = performance.now();
+      const result = await call(sender, "send_message", {
+        recipient: target,
+        content: `ping ${i}`,
+      });
+      latencies.push(await watcher.arrival(target, idOf(result)) - started);
+    }
+    ours.set(agents, latencies);
+  }
+  log("push: broadcast to 1,000 (team-table)");
+  const broadcast: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = performance.now();
+    const id = idOf(await call(sender, "broadcast", { content: `all hands ${r}` }));
+    const arrivals = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) => watcher.arrival(`p${i}`, id)),
+    );
+    broadcast.push(Math.max(...arrivals) - started);
+  }
+  await sender.close();
+  await watcher.close();
+  await stop(serve.child);
+
+  // the bare SSE floor
+  const floor = await portServer(["run", "--quiet", "--allow-net", `${BENCH}sse_floor_server.ts`]);
+  const floorWatcher = new StreamWatcher();
+  const theirs = new Map<number, number[]>();
+  open = 0;
+  for (const agents of sizes) {
+    log(`push: ${agents} streams on the bare SSE floor`);
+    for (; open < agents; open++) {
+      await floorWatcher.open(`${floor.url}/events/p${open}`, `p${open}`);
+    }
+    const latencies: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const target = `p${(i * 7919) % agents}`;
+      const started = performance.now();
+      const response = await fetch(`${floor.url}/fire?to=${target}`, { method: "POST" });
+      const seq = Number(await response.text());
+      latencies.push(await floorWatcher.arrival(target, seq) - started);
+    }
+    theirs.set(agents, latencies);
+  }
+  const floorBroadcast: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const started = performance.now();
+    const response = await fetch(`${floor.url}/fire?to=all`, { method: "POST" });
+    const seq = Number(await response.text());
+    const arrivals = await Promise.all(
+      Array.from({ length: 1_000 }, (_, i) => floorWatcher.arrival(`p${i}`, seq)),
+    );
+    floorBroadcast.push(Math.max(...arrivals) - started);
+  }
+  await floorWatcher.close();
+  await stop(floor.child);
+
+  for (const agents of sizes) {
+    const latencies = ours.get(agents) ?? [];
+    const floorLatencies = theirs.get(agents) ?? [];
+    const target = agents === 100 ? 10 : 50;
+    const p99 = percentile(latencies, 99);
+    rows.push({
+      figure: `push: send_message → SSE event at the recipient, ${agents} agents connected`,
+      team_table: `p50 ${ms(percentile(latencies, 50))}, p99 ${ms(p99)}`,
+      limit: `bare SSE: p50 ${ms(percentile(floorLatencies, 50))}, p99 ${
+        ms(percentile(floorLatencies, 99))
+      }`,
+      target: `p99 ≤ ${target} ms`,
+      met: p99 <= target,
+      data: {
+        agents,
+        latencies_ms: summarize(latencies, 1),
+        floor_ms: summarize(floorLatencies, 1),
+      },
+    });
+  }
+  const p99 = percentile(broadcast, 99);
+  rows.push({
+    figure: "broadcast to 1,000 connected agents: until the last has it",
+    team_table: `p50 ${ms(percentile(broadcast, 50))}, p99 ${ms(p99)}`,
+    limit: `bare SSE: p50 ${ms(percentile(floorBroadcast, 50))}, p99 ${
+      ms(percentile(floorBroadcast, 99))
+    }`,
+    target: "p99 ≤ 100 ms",
+    met: p99 <= 100,
+    data: { broadcast_ms: summarize(broadcast, 1), floor_ms: summarize(floorBroadcast, 1) },
+  });
+}
+
+async function startupFigures(): Promise<void> {
+  log("cold start and idle memory");
+  const runs = QUICK ? 3 : 10;
+  const dir = tempDir();
+  const measure = async (args: string[], env: Record<string, string>) => {
+    const times: number[] = [];
+    let rss = NaN;
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const { client, transport } = await stdioClient(args, env);
+      times.push(performance.now() - started);
+      if (i === runs - 1) {
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        rss = await rssMb(transport.pid);
+      }
+      await client.close();
+    }
+    return { p50: percentile(times, 50), rss };
+  };
+  const echo = await measure(["run", "--quiet", `${BENCH}echo_stdio_server.ts`], {});
+  const tt = await measure(teamTableArgs(), { TEAM_TABLE_DB: `${dir}/cold.db` });
+  rows.push({
+    figure: "cold start: spawn → MCP initialize answered (stdio, p50)",
+    team_table: ms(tt.p50),
+    limit: `bare SDK echo server ${ms(echo.p50)}`,
+    target: "≤ 1.2× the echo server and ≤ 200 ms",
+    met: tt.p50 <= 1.2 * echo.p50 && tt.p50 <= 200,
+    data: { team_table_ms: tt.p50, echo_ms: echo.p50 },
+  });
+  rows.push({
+    figure: "idle memory of a stdio process (RSS)",
+    team_table: `${f1(tt.rss)} MB`,
+    limit: `bare SDK echo server ${f1(echo.rss)} MB`,
+    target: "≤ 80 MB",
+    met: tt.rss <= 80,
+    data: { team_table_mb: tt.rss, echo_mb: echo.rss },
+  });
+}
+
+function growthFigure(): void {
+  log("database growth");
+  const dir = tempDir();
+  const db = openDatabase(`${dir}/growth.db`);
+  const table = createTable({ db, roles: shippedRoleCatalog(), messageRateLimit: 0 });
+  table.members.register({ name: "a" });
+  table.members.register({ name: "b" });
+  const size = () => {
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const pages = Number(db.prepare("PRAGMA page_count").get()?.["page_count"]);
+    const pageSize = Number(db.prepare("PRAGMA page_size").get()?.["page_size"]);
+    return pages * pageSize;
+  };
+  const before = size();
+  const count = N(5_000);
+  const content = "x".repeat(200);
+  for (let i = 0; i < count; i++) table.messages.send({ sender: "a", recipient: "b", content });
+  const perMessage = (size() - before) / count;
+  db.close();
+  rows.push({
+    figure: "database growth per direct message (200-character content)",
+    team_table: `${f0(perMessage)} bytes`,
+    limit: "content 200 bytes",
+    target: "—",
+    met: null,
+    data: { bytes_per_message: perMessage, content_bytes: 200, messages: count },
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const started = performance.now();
+try {
+  const only = Deno.args.find((a) => a.startsWith("--only="))?.slice(7);
+  if (!only || only === "stdio") await stdioFigures();
+  if (!only || only === "http") await httpFigures();
+  if (!only || only === "push") await pushFigures();
+  if (!only || only === "startup") await startupFigures();
+  if (!only || only === "growth") growthFigure();
+} finally {
+  for (const dir of tempDirs) Deno.removeSync(dir, { recursive: true });
+}
+const seconds = (performance.now() - started) / 1000;
+if (JSON_OUT) {
+  console.log(JSON.stringify(
+    {
+      at: new Date().toISOString(),
+      deno: Deno.version.deno,
+      cores: navigator.hardwareConcurrency,
+      quick: QUICK,
+      seconds,
+      rows,
+    },
+    null,
+    2,
+  ));
+} else {
+  const verdict = (row: Row) => (row.met === null ? "" : row.met ? " ✓" : " ✗");
+  console.log("| figure | team-table | limit measured in the same run | target |");
+  console.log("|---|---|---|---|");
+  for (const row of rows) {
+    console.log(
+      `| ${row.figure} | ${row.team_table} | ${row.limit} | ${row.target}${verdict(row)} |`,
+    );
+  }
+  console.log(
+    `\n${navigator.hardwareConcurrency} cores, deno ${Deno.version.deno}, ${f0(seconds)} s${
+      QUICK ? " (--quick: small samples)" : ""
+    }`,
+  );
+}
