@@ -6,9 +6,8 @@ import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
-import { createTable } from "./core/table.ts";
 import { TableError } from "./core/errors.ts";
-import { openDatabase } from "./db/open_database.ts";
+import { openTable } from "./open_table.ts";
 
 export function runMembersCommand(
   args: readonly string[],
@@ -24,14 +23,8 @@ export function runMembersCommand(
   if ((sub === undefined || sub === "list") && name) {
     throw new ConfigError("usage: team-table members list");
   }
-  const db = openDatabase(deps.config.dbPath);
+  const { db, table } = openTable(deps.config, deps);
   try {
-    const table = createTable({
-      db,
-      roles: deps.roles,
-      rules: deps.rules,
-      messageRateLimit: deps.config.rateLimit,
-    });
     if (sub === "grant" && name && role) {
       try {
         const member = table.members.grant({ name, role, by: null });

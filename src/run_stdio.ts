@@ -5,9 +5,8 @@
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import process from "node:process";
 import type { Config } from "./config.ts";
-import { createTable } from "./core/table.ts";
-import { openDatabase } from "./db/open_database.ts";
 import type { Logger } from "./log.ts";
+import { openTable } from "./open_table.ts";
 import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { createMcpServer } from "./mcp/create_mcp_server.ts";
@@ -19,13 +18,7 @@ export async function runStdio(
   deps: { logger: Logger; roles: RoleCatalog; rules: readonly CompiledRule[] },
 ): Promise<void> {
   const logger = deps.logger;
-  const db = openDatabase(config.dbPath);
-  const table = createTable({
-    db,
-    roles: deps.roles,
-    rules: deps.rules,
-    messageRateLimit: config.rateLimit,
-  });
+  const { db, table } = openTable(config, deps);
   const { server, push } = createMcpServer({ table, logger, channel: config.channel });
   // New events for this session's agent: from this process at once, from others through
   // PRAGMA data_version (polled every 100 ms).

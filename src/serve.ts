@@ -4,11 +4,10 @@
  * SIGINT/SIGTERM stop accepting, end the streams, checkpoint and close the database, exit 0.
  */
 import type { ServeConfig } from "./config.ts";
-import { createTable } from "./core/table.ts";
-import { openDatabase } from "./db/open_database.ts";
 import { loadOrCreateToken } from "./http/access_token.ts";
 import { createHandler } from "./http/create_handler.ts";
 import type { Logger } from "./log.ts";
+import { openTable } from "./open_table.ts";
 import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
 import { configureNotifications } from "./notify/notification_backend.ts";
@@ -26,13 +25,7 @@ export async function runServe(
   deps: { logger: Logger; roles: RoleCatalog; rules: readonly CompiledRule[] },
 ): Promise<void> {
   const logger = deps.logger;
-  const db = openDatabase(config.dbPath);
-  const table = createTable({
-    db,
-    roles: deps.roles,
-    rules: deps.rules,
-    messageRateLimit: config.rateLimit,
-  });
+  const { db, table } = openTable(config, deps);
   const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
   const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
   configureNotifications(backend);

@@ -105,3 +105,12 @@ export const auditEntrySchema = z.object({
   target: z.string().nullable(),
   details: z.record(z.string(), z.unknown()),
 });
+
+export const contextVersionSchema = z.object({
+  version: z.number().int(),
+  set_by: z.string(),
+  at: _time,
+  size: z.number().int(),
+  deleted: z.boolean(),
+  expires_at: _time.nullable(),
+});

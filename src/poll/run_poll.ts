@@ -7,8 +7,8 @@
 import type { PollConfig } from "../config.ts";
 import type { TableEvent } from "../core/event_outbox.ts";
 import { TableError } from "../core/errors.ts";
-import { createTable, type Table } from "../core/table.ts";
-import { openDatabase } from "../db/open_database.ts";
+import type { Table } from "../core/table.ts";
+import { openTable } from "../open_table.ts";
 import type { Logger } from "../log.ts";
 import type { CompiledRule } from "../core/rules/rule_definition.ts";
 import type { RoleCatalog } from "../core/role_catalog.ts";
@@ -49,14 +49,8 @@ export async function runPoll(
   const io = deps.io ?? systemPollIo;
   const interrupt = signal ? undefined : _interruptController();
   const stopSignal = signal ?? interrupt!.signal;
-  const db = openDatabase(config.dbPath);
+  const { db, table } = openTable(config, deps);
   try {
-    const table = createTable({
-      db,
-      roles: deps.roles,
-      rules: deps.rules,
-      messageRateLimit: config.rateLimit,
-    });
     let agent: string;
     try {
       agent = table.members.require(config.agent, "agent").name;

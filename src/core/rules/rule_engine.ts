@@ -20,6 +20,14 @@ import type { TriggerSink, TriggerSubject } from "./trigger_sink.ts";
 
 export const DEFAULT_CHAIN_LIMIT = 8;
 
+/** What an action runs with: the rule, its actor name, the event's fields and subject. */
+interface _ActionContext {
+  rule: CompiledRule;
+  actor: string;
+  fields: Record<string, unknown>;
+  subject: TriggerSubject;
+}
+
 export interface ActionOutcome {
   action: string;
   ok: boolean;
@@ -152,12 +160,7 @@ export class RuleEngine implements TriggerSink {
   /** Runs one action in a savepoint; a failure is rolled back alone and reported. */
   #attempt(
     action: RuleAction,
-    ctx: {
-      rule: CompiledRule;
-      actor: string;
-      fields: Record<string, unknown>;
-      subject: TriggerSubject;
-    },
+    ctx: _ActionContext,
   ): ActionOutcome {
     const name = Object.keys(action)[0] ?? "action";
     const savepoint = `rule_action_${++this.#savepoints}`;
@@ -179,12 +182,7 @@ export class RuleEngine implements TriggerSink {
 
   #run(
     action: RuleAction,
-    ctx: {
-      rule: CompiledRule;
-      actor: string;
-      fields: Record<string, unknown>;
-      subject: TriggerSubject;
-    },
+    ctx: _ActionContext,
   ): string {
     const table = this.#table!;
     const { actor, fields, subject } = ctx;

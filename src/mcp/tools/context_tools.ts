@@ -7,7 +7,7 @@ import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { DEFAULT_NAMESPACE, VERSIONS_KEPT } from "../../core/shared_context.ts";
 import { agentNameField, integerField, namespaceField, textField } from "../fields.ts";
-import { contextEntrySchema } from "../output_schemas.ts";
+import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
@@ -95,14 +95,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       "each and when; deletions show as tombstones. Needs no registration.",
     input: { key: _key(), ns: _ns() },
     output: {
-      versions: z.array(z.object({
-        version: z.number().int(),
-        set_by: z.string(),
-        at: _time,
-        size: z.number().int(),
-        deleted: z.boolean(),
-        expires_at: _time.nullable(),
-      })),
+      versions: z.array(contextVersionSchema),
       count: z.number().int(),
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -170,14 +163,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       ns: _ns(),
       agent_name: agentNameField("agent_name").optional().describe(_actorNote),
     },
-    output: {
-      version: z.number().int(),
-      set_by: z.string(),
-      at: _time,
-      size: z.number().int(),
-      deleted: z.boolean(),
-      expires_at: _time.nullable(),
-    },
+    output: contextVersionSchema.shape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {
       return table.context.delete({
