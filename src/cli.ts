@@ -30,6 +30,8 @@ Usage:
                                      the role templates: list, show one, validate a directory
   team-table members list | grant NAME ROLE
                                      who is registered; give a role (privileged ones too)
+  team-table status [--since 2h]     the table at a glance: members, board, blocked tasks,
+                                     unread mail, and what happened since (default 24h)
   team-table version | --version     print the versions
   team-table help | --help           print this help
 
@@ -67,7 +69,15 @@ poll <agent>:
 
 Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.`;
 
-type Command = "stdio" | "serve" | "poll" | "roles" | "members" | "help" | "version";
+type Command =
+  | "stdio"
+  | "serve"
+  | "poll"
+  | "roles"
+  | "members"
+  | "status"
+  | "help"
+  | "version";
 
 export interface ParsedArgs {
   command: Command;
@@ -91,6 +101,7 @@ export interface ParsedArgs {
   autoReply?: boolean;
   channel?: boolean;
   maxReplies?: string;
+  since?: string;
 }
 
 type _ValueFlag =
@@ -104,10 +115,11 @@ type _ValueFlag =
   | "sessionIdle"
   | "interval"
   | "exec"
-  | "maxReplies";
+  | "maxReplies"
+  | "since";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
 
-const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members"];
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -120,6 +132,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
+  "--since": { key: "since", commands: ["status"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
@@ -133,6 +146,7 @@ const _COMMANDS: Record<string, Command> = {
   poll: "poll",
   roles: "roles",
   members: "members",
+  status: "status",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -231,6 +245,11 @@ export async function runCli(args: readonly string[]): Promise<number> {
         const config = resolveConfig(parsed, readEnv());
         const { runMembersCommand } = await import("./members_command.ts");
         return runMembersCommand(parsed.positionals ?? [], { config, ..._deps(config) });
+      }
+      case "status": {
+        const config = resolveConfig(parsed, readEnv());
+        const { runStatusCommand } = await import("./status_command.ts");
+        return runStatusCommand(config, { ..._deps(config), since: parsed.since });
       }
       case "stdio": {
         const config = resolveConfig(parsed, readEnv());

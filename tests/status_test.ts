@@ -1,0 +1,81 @@
+import assert from "node:assert/strict";
+import { parseSince, renderStatus } from "../src/status_command.ts";
+import { runTeamTable, tempDb } from "./support/test_agent.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { ROLES, tempTable } from "./support/temp_table.ts";
+
+const minute = 60_000;
+
+Deno.test("status: members with presence, current task and unread; board; blocked; away summary", () => {
+  using t = tempTable();
+  const start = t.clock.now();
+  t.table.members.register({ name: "alice", role: "architect" });
+  t.table.members.register({ name: "bob", role: "coder" });
+  t.table.members.register({ name: "carol" });
+  t.table.members.deregister("carol");
+  const design = t.table.tasks.create({ title: "Design the API", creator: "alice" });
+  t.table.tasks.claim({ taskId: design.id, agent: "alice" });
+  const build = t.table.tasks.create({
+    title: "Build it",
+    creator: "alice",
+    assignee: "bob",
+    blockedBy: [design.id],
+  });
+  const docs = t.table.tasks.create({ title: "Docs", creator: "alice" });
+  t.table.tasks.update({ taskId: docs.id, agent: "alice", status: "blocked" });
+  t.table.messages.send({ sender: "alice", recipient: "bob", content: "ping" });
+  t.clock.advance(10 * minute);
+  t.table.members.heartbeat("alice");
+  t.clock.advance(minute);
+  const text = renderStatus(t.table, { since: start, dbPath: "/db" });
+  const lines = text.split("\n");
+  assert.match(lines[0] ?? "", /^team-table status — \/db — 2026-01-01T00:11:00\.000Z$/);
+  assert.match(text, /Members \(2 at the table\):/);
+  assert.match(text, /\n {2}alice +architect +online \(1m ago\) +#1 Design the API +0 unread/);
+  assert.match(text, /\n {2}bob +coder +idle \(11m ago\) +— +1 unread/);
+  assert.match(text, /\n {2}carol +agent +gone \(11m ago\)/);
+  assert.match(text, /Board: pending 1 · in_progress 1 · awaiting_review 0 · done 0 · blocked 1/);
+  assert.match(text, /#3 "Docs" \(unassigned\) — marked blocked/);
+  assert.match(
+    text,
+    new RegExp(
+      `#${build.id} "Build it" \\(bob\\) — waits for #1 "Design the API" \\(in_progress\\)`,
+    ),
+  );
+  assert.match(
+    text,
+    /: 0 tasks finished, 1 blocked, 3 created; 1 messages; 0 rule firings; 3 agents came, 1 left\./,
+  );
+});
+
+Deno.test("--since takes a duration or a date", () => {
+  const now = Date.parse("2026-11-26T12:00:00Z");
+  assert.equal(parseSince("2h", now), now - 7_200_000);
+  assert.equal(parseSince("2026-11-26", now), Date.parse("2026-11-26T00:00:00Z"));
+  assert.equal(parseSince(undefined, now), now - 86_400_000);
+  assert.throws(
+    () => parseSince("last week", now),
+    /neither a duration \(30m, 2h, 1d\) nor an ISO 8601 date/,
+  );
+});
+
+Deno.test("team-table status reads the database directly", async () => {
+  const db = await tempDb();
+  try {
+    const handle = openDatabase(db.path);
+    const table = createTable({ db: handle, roles: ROLES });
+    table.members.register({ name: "alice" });
+    table.tasks.create({ title: "T", creator: "alice" });
+    handle.close();
+    const result = await runTeamTable(["status", "--since", "1h"], { TEAM_TABLE_DB: db.path });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /alice +agent +online/);
+    assert.match(result.stdout, /Board: pending 1 /);
+    const bad = await runTeamTable(["status", "--since", "soon"], { TEAM_TABLE_DB: db.path });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--since 'soon' is neither a duration/);
+  } finally {
+    await db.cleanup();
+  }
+});
