@@ -54,6 +54,8 @@ serve:
   --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
   --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
   --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
+  --operator NAME      the name humans post under in the web view, shown as human:NAME
+                       (env TEAM_TABLE_OPERATOR; default human)
   The access token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
   'token' beside the database.
 
@@ -93,6 +95,7 @@ export interface ParsedArgs {
   allowOrigins?: string[];
   heartbeat?: string;
   sessionIdle?: string;
+  operator?: string;
   agent?: string;
   interval?: string;
   json?: boolean;
@@ -113,6 +116,7 @@ type _ValueFlag =
   | "port"
   | "heartbeat"
   | "sessionIdle"
+  | "operator"
   | "interval"
   | "exec"
   | "maxReplies"
@@ -129,6 +133,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
   "--session-idle": { key: "sessionIdle", commands: ["serve"] },
+  "--operator": { key: "operator", commands: ["serve"] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },

@@ -31,6 +31,8 @@ export interface ServeConfig extends Config {
   allowOrigins: string[];
   heartbeatMs: number;
   sessionIdleMs: number;
+  /** The name humans post under in the web view (shown as human:NAME). */
+  operator: string;
 }
 
 export interface PollConfig extends Config {
@@ -64,6 +66,7 @@ export const ENV_VARS = [
   "TEAM_TABLE_TOKEN",
   "TEAM_TABLE_HEARTBEAT",
   "TEAM_TABLE_SESSION_IDLE",
+  "TEAM_TABLE_OPERATOR",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -124,6 +127,7 @@ export interface ServeFlags extends CommonFlags {
   allowOrigins?: string[] | undefined;
   heartbeat?: string | undefined;
   sessionIdle?: string | undefined;
+  operator?: string | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -153,8 +157,15 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   if (token !== undefined && token.length < 16) {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
+  const operator = flags.operator ?? _nonEmpty(env["TEAM_TABLE_OPERATOR"]) ?? "human";
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/.test(operator)) {
+    throw new ConfigError(
+      `operator '${operator}' must be 1–32 letters, digits, '_', '.' or '-' (not first or last)`,
+    );
+  }
   return {
     ...base,
+    operator,
     host,
     port,
     token,

@@ -40,6 +40,7 @@ export async function runServe(
     allowOrigins: [...config.allowOrigins, ..._lanNames(config.host)],
     sessionIdleMs: config.sessionIdleMs,
     dbPath: config.dbPath,
+    operator: config.operator,
   });
 
   const stop = new AbortController();
@@ -116,6 +117,9 @@ function _banner(
     `  MCP, legacy SSE:       ${base}/sse`,
     `  push events:           ${base}/events/{agent}`,
     `  health:                ${base}/health`,
+    token
+      ? `  web view (signs in):   ${base}/login?token=${encodeURIComponent(token.token)}`
+      : `  web view:              ${base}/`,
     auth,
     "Add it to Claude Code:",
     `  claude mcp add --transport http team-table ${base}/mcp${header}`,

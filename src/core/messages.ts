@@ -118,18 +118,36 @@ export class MessageStore {
       this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
       const message = this.#find(id);
       this.#events.append({ recipient, type: "message", payload: { message } });
+      this.#audit.record({
+        agent: input.sender,
+        action: "message.sent",
+        target: id,
+        details: { recipient, task_id: taskId, length: input.content.length },
+      });
       this.#announce(message);
       return message;
     });
   }
 
-  /** Sends one message to every registered member but the sender (active or not). */
-  broadcast(input: { sender: string; content: string; taskId?: number | undefined }) {
+  /**
+   * Sends one message to every registered member but the sender (active or not). With
+   * `system`, the sender is a label such as "human:ops" (no member check, no rate limit).
+   */
+  broadcast(
+    input: {
+      sender: string;
+      content: string;
+      taskId?: number | undefined;
+      system?: boolean | undefined;
+    },
+  ) {
     return this.#tx.run(() => {
       const now = this.#clock.now();
-      const sender = this.#members.require(input.sender, "sender").name;
+      const sender = input.system
+        ? input.sender
+        : this.#members.require(input.sender, "sender").name;
       const taskId = this.#requireTask(input.taskId);
-      checkMessageRate(this.#sql, { sender, now, max: this.#rateLimit });
+      if (!input.system) checkMessageRate(this.#sql, { sender, now, max: this.#rateLimit });
       const id = this.#insert({ sender, recipient: null, content: input.content, taskId, now });
       const delivered = this.#sql.get(
         "INSERT INTO deliveries (agent, message_id) SELECT name, ? FROM members WHERE name <> ?",
@@ -262,6 +280,26 @@ export class MessageStore {
       });
       return purged;
     });
+  }
+
+  /**
+   * The message stream for humans: direct messages and broadcasts, newest first; optionally
+   * only those an agent sent or received (broadcasts included) and/or about a task.
+   */
+  stream(
+    filter: { agent?: string | undefined; taskId?: number | undefined; limit?: number | undefined },
+  ): Message[] {
+    return this.#sql.get(
+      `SELECT * FROM messages WHERE archived_at IS NULL
+         AND (:agent IS NULL OR sender = :agent COLLATE NOCASE OR recipient = :agent COLLATE NOCASE
+              OR recipient IS NULL)
+         AND (:task IS NULL OR task_id = :task)
+       ORDER BY id DESC LIMIT :limit`,
+    ).all({
+      agent: filter.agent ?? null,
+      task: filter.taskId ?? null,
+      limit: Math.min(filter.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax),
+    }).map(_toMessage);
   }
 
   /**

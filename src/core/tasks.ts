@@ -572,6 +572,12 @@ export class TaskStore {
       const task = this.get(taskId);
       const id = this.#activity.record(taskId, { agent: actor, type: "comment", content });
       this.touch(taskId);
+      this.#audit.record({
+        agent: actor,
+        action: "task.commented",
+        target: taskId,
+        details: { type: "comment", comment_id: id },
+      });
       const comment = {
         id,
         task_id: taskId,

@@ -13,6 +13,7 @@ import { openEventStream } from "./event_stream_endpoint.ts";
 import { allowedHostNames, checkHost } from "./host_guard.ts";
 import { LegacySseSessions } from "./legacy_sse_sessions.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
+import { apiRoute, pageRoute, webAuthorized } from "./web_routes.ts";
 import { StreamableHttpSessions } from "./streamable_http_sessions.ts";
 
 export interface HandlerDeps {
@@ -25,6 +26,8 @@ export interface HandlerDeps {
   allowOrigins: readonly string[];
   sessionIdleMs: number;
   dbPath: string;
+  /** The name humans post under in the web view (as human:NAME). */
+  operator?: string;
   now?: () => number;
 }
 
@@ -54,6 +57,12 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   });
   const sseSessions = new LegacySseSessions({ table: deps.table, logger: deps.logger });
   const refusals = new Map<string, { loggedAt: number; since: number }>();
+  const web = {
+    table: deps.table,
+    backend: deps.backend,
+    token: deps.token,
+    operator: deps.operator ?? "human",
+  };
 
   function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
     const address = info?.remoteAddr && "hostname" in info.remoteAddr
@@ -120,12 +129,19 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
         ? health()
         : _methodNotAllowed(path, "GET, HEAD");
     }
+    if (path === "/" || path === "/login" || path === "/logout") {
+      return req.method === "GET" ? pageRoute(req, url, web) : _methodNotAllowed(path, "GET");
+    }
+    if (path === "/observe" || path.startsWith("/api/")) {
+      if (!webAuthorized(req, deps.token)) return unauthorized(req, url, info);
+      return await apiRoute(req, url, web);
+    }
     const route = _protectedRoute(path);
     if (!route) {
       return jsonError(
         404,
         "not_found",
-        `Nothing at ${path}. Endpoints: /mcp, /sse, /messages, /events/{agent}, /health.`,
+        `Nothing at ${path}. Endpoints: /mcp, /sse, /messages, /events/{agent}, /health, / (web view).`,
       );
     }
     if (!route.methods.includes(req.method)) {

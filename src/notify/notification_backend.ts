@@ -18,6 +18,8 @@ export interface NotificationBackend {
   notify(agentName: string, event: PushEvent): void;
   /** The agents that currently have a connection (used to fan out events for everyone). */
   connectedAgents(): string[];
+  /** Every event, whoever it is for (observers such as the web view). */
+  observe?(event: PushEvent): void;
 }
 
 export class NoOpNotificationBackend implements NotificationBackend {

@@ -80,6 +80,7 @@ export class OutboxRelay {
   #dispatch(event: TableEvent): void {
     const backend = this.#backend();
     const push = toPushEvent(event);
+    backend.observe?.(push);
     if (event.recipient !== "*") {
       backend.notify(event.recipient, push);
       return;

@@ -103,6 +103,7 @@ export interface SseBackendOptions {
 
 export class SSENotificationBackend implements NotificationBackend {
   readonly #connections = new Map<string, Set<EventConnection>>();
+  readonly #observers = new Set<EventConnection>();
   readonly #queueLimit: number;
   readonly #heartbeatMs: number;
   readonly #now: () => number;
@@ -136,6 +137,32 @@ export class SSENotificationBackend implements NotificationBackend {
     return connection;
   }
 
+  /**
+   * Opens a stream that sees every event (the web view); the caller replays anything after
+   * `lastEventId` into it.
+   */
+  openObserver(lastEventId: number): EventConnection {
+    const connection = new EventConnection("*observer*", {
+      queueLimit: this.#queueLimit,
+      lastEventId,
+      onClose: (c) => {
+        this.#observers.delete(c);
+        if (this.size === 0) this.#stopHeartbeat();
+      },
+    });
+    this.#observers.add(connection);
+    this.#startHeartbeat();
+    connection.push({
+      type: "connected",
+      data: { observer: true, last_event_id: lastEventId, at: new Date(this.#now()).toISOString() },
+    });
+    return connection;
+  }
+
+  observe(event: PushEvent): void {
+    for (const connection of [...this.#observers]) connection.push(event);
+  }
+
   notify(agentName: string, event: PushEvent): void {
     const set = this.#connections.get(agentName.toLowerCase());
     if (!set) return;
@@ -151,7 +178,7 @@ export class SSENotificationBackend implements NotificationBackend {
 
   /** How many streams are open. */
   get size(): number {
-    let total = 0;
+    let total = this.#observers.size;
     for (const set of this.#connections.values()) total += set.size;
     return total;
   }
@@ -161,6 +188,7 @@ export class SSENotificationBackend implements NotificationBackend {
     for (const set of [...this.#connections.values()]) {
       for (const connection of [...set]) connection.close();
     }
+    for (const connection of [...this.#observers]) connection.close();
     this.#stopHeartbeat();
   }
 
@@ -168,16 +196,18 @@ export class SSENotificationBackend implements NotificationBackend {
     const set = this.#connections.get(key);
     set?.delete(connection);
     if (set && set.size === 0) this.#connections.delete(key);
-    if (this.#connections.size === 0) this.#stopHeartbeat();
+    if (this.size === 0) this.#stopHeartbeat();
   }
 
   #startHeartbeat(): void {
     if (this.#heartbeatTimer !== undefined) return;
     this.#heartbeatTimer = setInterval(() => {
       const at = new Date(this.#now()).toISOString();
+      const beat = { type: "heartbeat", data: { at } };
       for (const set of [...this.#connections.values()]) {
-        for (const connection of [...set]) connection.push({ type: "heartbeat", data: { at } });
+        for (const connection of [...set]) connection.push(beat);
       }
+      for (const connection of [...this.#observers]) connection.push(beat);
     }, this.#heartbeatMs);
   }
 

@@ -1,0 +1,115 @@
+/**
+ * The table at a glance, as data: each member's presence, current task and unread count; the
+ * board by status; what is blocked; and what happened since a time. `team-table status` and
+ * the web view both show it.
+ */
+import type { Table } from "./table.ts";
+import type { Task } from "./tasks.ts";
+import { TASK_STATUSES } from "./tasks.ts";
+import type { TaskRef } from "./task_structure.ts";
+
+export const ONLINE_MS = 2 * 60_000;
+export const IDLE_MS = 30 * 60_000;
+
+export type Presence = "online" | "idle" | "away" | "gone";
+
+export interface MemberGlance {
+  name: string;
+  role: string;
+  presence: Presence;
+  last_seen: string;
+  seen_ms_ago: number;
+  current_task: { id: number; title: string } | null;
+  unread: number;
+}
+
+export interface BlockedGlance {
+  task: Task;
+  waits_for: TaskRef[];
+}
+
+export interface AwaySummary {
+  since: string;
+  tasks_finished: number;
+  tasks_blocked: number;
+  tasks_created: number;
+  messages: number;
+  rules_fired: number;
+  agents_came: number;
+  agents_left: number;
+}
+
+export function membersAtAGlance(table: Table): MemberGlance[] {
+  const now = table.clock.now();
+  const working = table.tasks.list({ status: "in_progress" });
+  return table.members.list({ includeInactive: true }).map((member) => {
+    const seen = now - Date.parse(member.last_seen);
+    const presence: Presence = member.status === "inactive"
+      ? "gone"
+      : seen <= ONLINE_MS
+      ? "online"
+      : seen <= IDLE_MS
+      ? "idle"
+      : "away";
+    const task = working.find((t) => t.assignee?.toLowerCase() === member.name.toLowerCase());
+    return {
+      name: member.name,
+      role: member.role,
+      presence,
+      last_seen: member.last_seen,
+      seen_ms_ago: seen,
+      current_task: task ? { id: task.id, title: task.title } : null,
+      unread: table.messages.unreadSummary(member.name).count,
+    };
+  });
+}
+
+export function boardCounts(table: Table): Record<string, number> {
+  const rows = table.db.prepare("SELECT status, count(*) AS n FROM tasks GROUP BY status").all();
+  return Object.fromEntries(
+    TASK_STATUSES.map((s) => [s, Number(rows.find((r) => r["status"] === s)?.["n"] ?? 0)]),
+  );
+}
+
+/** Tasks marked blocked, and pending tasks that wait for open blockers. */
+export function blockedTasks(table: Table): BlockedGlance[] {
+  const blocked = table.tasks.list({ status: "blocked" });
+  const waiting = table.tasks.list({ status: "pending" }).filter((t) => t.blocked_by.length > 0);
+  return [...blocked, ...waiting]
+    .map((task) => ({
+      task,
+      waits_for: table.tasks.detail(task.id).blockers.filter((b) => b.status !== "done"),
+    }))
+    .filter((entry) => entry.task.status === "blocked" || entry.waits_for.length > 0);
+}
+
+/** What happened since `since` (ms), from the audit log. */
+export function awaySummary(table: Table, since: number): AwaySummary {
+  const summary: AwaySummary = {
+    since: new Date(since).toISOString(),
+    tasks_finished: 0,
+    tasks_blocked: 0,
+    tasks_created: 0,
+    messages: 0,
+    rules_fired: 0,
+    agents_came: 0,
+    agents_left: 0,
+  };
+  const rows = table.db.prepare("SELECT action, details FROM audit_log WHERE at >= ? ORDER BY id")
+    .all(since);
+  for (const row of rows) {
+    const action = String(row["action"]);
+    const details: unknown = JSON.parse(String(row["details"]));
+    const to = typeof details === "object" && details !== null ? Reflect.get(details, "to") : null;
+    if (action === "task.updated" && to === "done") summary.tasks_finished++;
+    if ((action === "task.updated" || action === "task.commented") && to === "blocked") {
+      summary.tasks_blocked++;
+    }
+    if (action === "task.created") summary.tasks_created++;
+    if (action === "message.sent" || action === "message.broadcast") summary.messages++;
+    if (action === "rule.fired") summary.rules_fired++;
+    if (action === "member.registered" || action === "member.returned") summary.agents_came++;
+    if (action === "member.deregistered") summary.agents_left++;
+  }
+  return summary;
+}

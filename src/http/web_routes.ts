@@ -1,0 +1,235 @@
+/**
+ * The web view of `serve`: the page at `/` (embedded, no external assets), a login that turns
+ * the access token into an HttpOnly cookie, the JSON the page reads (`/api/...`), the posts a
+ * human makes (under `human:<operator>`), and `/observe`, a stream of every event that keeps
+ * the page live.
+ */
+import { z } from "zod";
+import { TableError } from "../core/errors.ts";
+import type { Table } from "../core/table.ts";
+import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
+import { TASK_STATUSES } from "../core/tasks.ts";
+import { parseIsoDate } from "../mcp/fields.ts";
+import { toPushEvent } from "../notify/outbox_relay.ts";
+import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
+import { tokensMatch } from "./access_token.ts";
+import { readJsonBody } from "./json_body.ts";
+import { jsonError, jsonResponse } from "./responses.ts";
+import page from "./web/index.html" with { type: "text" };
+import login from "./web/login.html" with { type: "text" };
+
+export const SESSION_COOKIE = "team_table_token";
+
+export interface WebDeps {
+  table: Table;
+  backend: SSENotificationBackend;
+  token: string | undefined;
+  operator: string;
+}
+
+/** The token in the session cookie, if any. */
+export function cookieToken(req: Request): string | undefined {
+  const cookies = req.headers.get("cookie") ?? "";
+  for (const part of cookies.split(";")) {
+    const [name, ...rest] = part.trim().split("=");
+    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
+  }
+  return undefined;
+}
+
+function _html(body: string, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(body, {
+    status,
+    headers: {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      "content-security-policy":
+        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
+      ...headers,
+    },
+  });
+}
+
+/** True when the request may see the web view (cookie or bearer, or no auth configured). */
+export function webAuthorized(req: Request, token: string | undefined): boolean {
+  if (token === undefined) return true;
+  const given = cookieToken(req) ??
+    req.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  return given !== undefined && tokensMatch(given, token);
+}
+
+/** `/` and `/login`: the page, or the login form; `/login?token=` sets the cookie. */
+export function pageRoute(req: Request, url: URL, deps: WebDeps): Response {
+  if (url.pathname === "/login") {
+    const given = url.searchParams.get("token");
+    if (deps.token === undefined) return _redirect("/");
+    if (given === null || !tokensMatch(given, deps.token)) {
+      return _html(
+        login.replace("<!--error-->", given === null ? "" : "That token is not right."),
+        given === null ? 200 : 401,
+      );
+    }
+    return _redirect("/", {
+      "set-cookie": `${SESSION_COOKIE}=${
+        encodeURIComponent(given)
+      }; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`,
+    });
+  }
+  if (url.pathname === "/logout") {
+    return _redirect("/login", { "set-cookie": `${SESSION_COOKIE}=; HttpOnly; Path=/; Max-Age=0` });
+  }
+  if (!webAuthorized(req, deps.token)) return _html(login.replace("<!--error-->", ""), 401);
+  return _html(page.replace("__OPERATOR__", `human:${deps.operator}`));
+}
+
+function _redirect(location: string, headers: Record<string, string> = {}): Response {
+  return new Response(null, { status: 303, headers: { location, ...headers } });
+}
+
+function _limit(url: URL, fallback: number): number | Response {
+  const text = url.searchParams.get("limit");
+  if (text === null) return fallback;
+  const value = Number(text);
+  return /^\d+$/.test(text) && value >= 1 && value <= 500
+    ? value
+    : jsonError(400, "bad_request", `limit: '${text}' must be a whole number from 1 to 500`);
+}
+
+const _postMessage = z.strictObject({
+  to: z.string().min(1).max(64),
+  content: z.string().min(1).max(10_000),
+  task_id: z.number().int().positive().optional(),
+});
+const _postComment = z.strictObject({ content: z.string().min(1).max(10_000) });
+
+function _badRequest(issues: z.core.$ZodIssue[]): Response {
+  return jsonError(
+    400,
+    "bad_request",
+    issues.map((i) => `${i.path.join(".") || "body"}: ${i.message}`).join("; "),
+  );
+}
+
+function _time(url: URL, name: string, fallback: number): number | Response {
+  const text = url.searchParams.get(name);
+  if (text === null) return fallback;
+  const ms = parseIsoDate(text);
+  return ms === undefined
+    ? jsonError(400, "bad_request", `${name}: '${text}' is not an ISO 8601 date`)
+    : ms;
+}
+
+/** `/api/...` and `/observe`; the caller has checked authorization. */
+export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<Response> {
+  const { table } = deps;
+  const path = url.pathname;
+  const actor = `human:${deps.operator}`;
+  try {
+    if (path === "/observe" && req.method === "GET") return _observe(req, url, deps);
+    if (path === "/api/overview" && req.method === "GET") {
+      const since = _time(url, "since", table.clock.now() - 24 * 3_600_000);
+      if (since instanceof Response) return since;
+      const tasks = table.tasks.list({});
+      return jsonResponse(200, {
+        operator: actor,
+        now: new Date(table.clock.now()).toISOString(),
+        members: membersAtAGlance(table),
+        counts: boardCounts(table),
+        board: Object.fromEntries(
+          TASK_STATUSES.map((s) => [s, tasks.filter((t) => t.status === s)]),
+        ),
+        blocked: blockedTasks(table).map((b) => ({ task_id: b.task.id, waits_for: b.waits_for })),
+        away: awaySummary(table, since),
+        last_event_id: table.events.latestId(),
+      });
+    }
+    const task = path.match(/^\/api\/tasks\/(\d+)$/);
+    if (task?.[1] && req.method === "GET") {
+      return jsonResponse(200, table.tasks.detail(Number(task[1])));
+    }
+    const comments = path.match(/^\/api\/tasks\/(\d+)\/comments$/);
+    if (comments?.[1] && req.method === "POST") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _postComment.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      table.tasks.systemComment(Number(comments[1]), actor, parsed.data.content);
+      return jsonResponse(201, { ok: true });
+    }
+    if (path === "/api/messages" && req.method === "GET") {
+      const limit = _limit(url, 100);
+      if (limit instanceof Response) return limit;
+      const taskText = url.searchParams.get("task");
+      if (taskText !== null && !/^\d+$/.test(taskText)) {
+        return jsonError(400, "bad_request", `task: '${taskText}' is not a task id`);
+      }
+      const messages = table.messages.stream({
+        agent: url.searchParams.get("agent") || undefined,
+        taskId: taskText === null ? undefined : Number(taskText),
+        limit,
+      });
+      return jsonResponse(200, { messages });
+    }
+    if (path === "/api/messages" && req.method === "POST") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _postMessage.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      const { to, content, task_id } = parsed.data;
+      const message = to === "*"
+        ? table.messages.broadcast({ sender: actor, content, taskId: task_id, system: true })
+          .message
+        : table.messages.sendSystem({ sender: actor, recipient: to, content, taskId: task_id });
+      return jsonResponse(201, { message });
+    }
+    if (path === "/api/context" && req.method === "GET") {
+      return jsonResponse(200, {
+        namespaces: table.context.namespaces(),
+        keys: table.context.keys({ ns: url.searchParams.get("ns") || undefined }),
+      });
+    }
+    if (path === "/api/context/history" && req.method === "GET") {
+      const key = url.searchParams.get("key");
+      if (!key) return jsonError(400, "bad_request", "key: required");
+      return jsonResponse(200, {
+        versions: table.context.history({ key, ns: url.searchParams.get("ns") || undefined }),
+      });
+    }
+    if (path === "/api/audit" && req.method === "GET") {
+      const since = _time(url, "since", 0);
+      if (since instanceof Response) return since;
+      const limit = _limit(url, 200);
+      if (limit instanceof Response) return limit;
+      return jsonResponse(200, {
+        entries: table.audit.query({
+          agent: url.searchParams.get("agent") || undefined,
+          action: url.searchParams.get("action") || undefined,
+          since: since === 0 ? undefined : since,
+          limit,
+        }),
+      });
+    }
+    return jsonError(404, "not_found", `Nothing at ${req.method} ${path}.`);
+  } catch (error) {
+    if (error instanceof TableError) {
+      const status = error.kind === "not_found" ? 404 : error.kind === "forbidden" ? 403 : 400;
+      return jsonError(status, error.kind, error.message);
+    }
+    throw error;
+  }
+}
+
+/** Every event, live (Last-Event-ID resumes). */
+function _observe(req: Request, url: URL, deps: WebDeps): Response {
+  const resumeFrom = req.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");
+  const start = resumeFrom !== null && /^\d+$/.test(resumeFrom)
+    ? Number(resumeFrom)
+    : deps.table.events.latestId();
+  const connection = deps.backend.openObserver(start);
+  for (const event of deps.table.events.after(start, 1_000)) {
+    connection.push(toPushEvent(event));
+  }
+  return new Response(connection.stream, {
+    headers: { "content-type": "text/event-stream", "cache-control": "no-cache" },
+  });
+}

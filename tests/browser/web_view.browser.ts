@@ -1,0 +1,87 @@
+/**
+ * The web view in a real browser (headless Chromium from Debian's package, driven by
+ * playwright-core). Playwright probes the system in ways Deno only grants with --allow-all, so
+ * tests/web_view_browser_test.ts runs this file in its own `deno test -A` process; the rest of
+ * the suite keeps its narrow permissions.
+ */
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { startServe } from "../support/serve_process.ts";
+import { tempDb, TestAgent } from "../support/test_agent.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
+
+Deno.test({
+  name: "web view in a real browser: sign in, see the table, live updates, post as a human",
+  ignore: !hasChromium,
+  async fn() {
+    const db = await tempDb();
+    const server = await startServe(db.path);
+    const alice = await TestAgent.http(server.url, server.token);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+      ],
+    });
+    try {
+      await alice.ok("register", { name: "alice", role: "coder" });
+      const made = await alice.ok("create_task", { title: "Ship the web view", priority: "high" });
+      const taskId = (made["task"] as { id: number }).id;
+      await alice.ok("claim_task", { task_id: taskId });
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${server.url}/`);
+      assert.match(await page.textContent("body") ?? "", /Access token/, "no token, no data");
+      await page.goto(`${server.url}/login?token=${encodeURIComponent(server.token)}`);
+      await page.waitForSelector("#members tr");
+      assert.match(await page.textContent("#members") ?? "", /alice\s*coder\s*online/);
+      await page.waitForSelector(`[data-task="${taskId}"]`);
+      assert.match(
+        await page.textContent("#board") ?? "",
+        /in progress \(1\)#\d+ Ship the web view/,
+      );
+
+      await alice.ok("broadcast", { content: "hello humans" });
+      await page.locator("#messages").getByText("hello humans").waitFor({ timeout: 5_000 });
+
+      await page.click(`[data-task="${taskId}"]`);
+      await page.locator("#task-feed").getByText("claimed task").waitFor();
+      await page.keyboard.press("Escape");
+
+      await page.selectOption("#to", "alice");
+      await page.fill("#post-content", "from the human");
+      await page.click("#post button[type=submit]");
+      await page.locator("#post-result").getByText("sent").waitFor();
+      const inbox = await alice.ok("get_messages");
+      const messages = inbox["messages"] as { sender: string; content: string }[];
+      assert.deepEqual(messages.map((m) => [m.sender, m.content]), [[
+        "human:human",
+        "from the human",
+      ]]);
+
+      const shots = await Deno.makeTempDir({ prefix: "team-table-web-" });
+      try {
+        await page.screenshot({ path: `${shots}/web-view.png`, fullPage: true });
+        assert.ok(
+          (await Deno.stat(`${shots}/web-view.png`)).size > 10_000,
+          "a screenshot was saved",
+        );
+      } finally {
+        await Deno.remove(shots, { recursive: true });
+      }
+    } finally {
+      await browser.close();
+      await alice.close();
+      await server.stop();
+      await db.cleanup();
+    }
+  },
+});

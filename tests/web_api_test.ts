@@ -1,0 +1,184 @@
+import assert from "node:assert/strict";
+import { createHandler } from "../src/http/create_handler.ts";
+import { createLogger } from "../src/log.ts";
+import { SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
+import { tempTable } from "./support/temp_table.ts";
+
+const TOKEN = "web-api-test-token-0123456789";
+const BASE = "http://127.0.0.1:8741";
+const cookie = { cookie: `team_table_token=${TOKEN}` };
+
+function setup() {
+  const t = tempTable();
+  const backend = new SSENotificationBackend();
+  const handler = createHandler({
+    table: t.table,
+    logger: createLogger("error"),
+    backend,
+    token: TOKEN,
+    bindHost: "127.0.0.1",
+    allowOrigins: [],
+    sessionIdleMs: 60_000,
+    dbPath: t.path,
+    operator: "ops",
+  });
+  const get = (path: string, headers: Record<string, string> = cookie) =>
+    handler.fetch(new Request(`${BASE}${path}`, { headers }));
+  const post = (path: string, body: unknown, headers: Record<string, string> = cookie) =>
+    handler.fetch(
+      new Request(`${BASE}${path}`, {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+  return {
+    t,
+    handler,
+    backend,
+    get,
+    post,
+    async [Symbol.asyncDispose]() {
+      await handler.close();
+      t[Symbol.dispose]();
+    },
+  };
+}
+
+Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token is refused", async () => {
+  await using s = setup();
+  const page = await s.get("/", {});
+  assert.equal(page.status, 401);
+  assert.match(await page.text(), /Access token/);
+  const api = await s.get("/api/overview", {});
+  assert.equal(api.status, 401);
+  await api.body?.cancel();
+  const wrong = await s.get(`/login?token=nope`, {});
+  assert.equal(wrong.status, 401);
+  assert.match(await wrong.text(), /That token is not right/);
+  const login = await s.get(`/login?token=${TOKEN}`, {});
+  assert.equal(login.status, 303);
+  assert.equal(login.headers.get("location"), "/");
+  assert.match(
+    login.headers.get("set-cookie") ?? "",
+    /^team_table_token=.+; HttpOnly; SameSite=Strict; Path=\//,
+  );
+  const ok = await s.get("/");
+  assert.equal(ok.status, 200);
+  const html = await ok.text();
+  assert.match(html, /human:ops/);
+  assert.doesNotMatch(html, /<script src=|<link[^>]+href="http/, "no external assets");
+  assert.match(ok.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+  const bearer = await s.get("/api/overview", { authorization: `Bearer ${TOKEN}` });
+  assert.equal(bearer.status, 200);
+  await bearer.body?.cancel();
+});
+
+Deno.test("web: overview, task detail, messages with filters, context, audit", async () => {
+  await using s = setup();
+  const { table } = s.t;
+  table.members.register({ name: "alice" });
+  table.members.register({ name: "bob" });
+  const task = table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
+  table.messages.send({ sender: "alice", recipient: "bob", content: "about T", taskId: task.id });
+  table.messages.send({ sender: "bob", recipient: "alice", content: "other" });
+  table.messages.broadcast({ sender: "alice", content: "all" });
+  table.context.share({ key: "k", value: "v", setBy: "alice", ns: "p" });
+  const overview = await (await s.get("/api/overview")).json();
+  assert.deepEqual(overview.members.map((m: { name: string }) => m.name), ["alice", "bob"]);
+  assert.equal(overview.board.pending[0].title, "T");
+  assert.equal(overview.counts.pending, 1);
+  assert.equal(overview.away.messages, 3);
+  const detail = await (await s.get(`/api/tasks/${task.id}`)).json();
+  assert.match(detail.feed, /created task for bob/);
+  const missing = await s.get("/api/tasks/99");
+  assert.equal(missing.status, 404);
+  assert.match((await missing.json()).message, /no task with id 99/);
+  const byTask = await (await s.get(`/api/messages?task=${task.id}`)).json();
+  assert.deepEqual(byTask.messages.map((m: { content: string }) => m.content), ["about T"]);
+  const byAgent = await (await s.get("/api/messages?agent=alice&limit=2")).json();
+  assert.deepEqual(byAgent.messages.map((m: { content: string }) => m.content), ["all", "other"]);
+  const badLimit = await s.get("/api/messages?limit=0");
+  assert.equal(badLimit.status, 400);
+  assert.match((await badLimit.json()).message, /limit/);
+  const badTask = await s.get("/api/messages?task=x");
+  assert.equal(badTask.status, 400);
+  await badTask.body?.cancel();
+  const context = await (await s.get("/api/context")).json();
+  assert.deepEqual(context.keys.map((k: { ns: string; key: string }) => `${k.ns}/${k.key}`), [
+    "p/k",
+  ]);
+  const history = await (await s.get("/api/context/history?ns=p&key=k")).json();
+  assert.equal(history.versions[0].version, 1);
+  const audit = await (await s.get("/api/audit?agent=bob&action=member.*")).json();
+  assert.deepEqual(audit.entries.map((e: { action: string }) => e.action), ["member.registered"]);
+  const badSince = await s.get("/api/audit?since=yesterday");
+  assert.equal(badSince.status, 400);
+  assert.match((await badSince.json()).message, /since: 'yesterday' is not an ISO 8601 date/);
+});
+
+Deno.test("web: a human posts messages and comments, clearly marked and audited", async () => {
+  await using s = setup();
+  const { table } = s.t;
+  table.members.register({ name: "alice" });
+  const task = table.tasks.create({ title: "T", creator: "alice" });
+  const sent = await s.post("/api/messages", {
+    to: "alice",
+    content: "hi from ops",
+    task_id: task.id,
+  });
+  assert.equal(sent.status, 201);
+  assert.equal((await sent.json()).message.sender, "human:ops");
+  const everyone = await s.post("/api/messages", { to: "*", content: "all hands" });
+  assert.equal(everyone.status, 201);
+  await everyone.body?.cancel();
+  const inbox = table.messages.inbox({ agent: "alice" }).messages.map((m) => [m.sender, m.content]);
+  assert.deepEqual(inbox, [["human:ops", "hi from ops"], ["human:ops", "all hands"]]);
+  const comment = await s.post(`/api/tasks/${task.id}/comments`, { content: "looks good" });
+  assert.equal(comment.status, 201);
+  await comment.body?.cancel();
+  assert.match(table.tasks.detail(task.id).feed, /\[comment\] human:ops: looks good/);
+  assert.deepEqual(
+    table.audit.query({ agent: "human:ops" }).map((e) => e.action),
+    ["task.commented", "message.broadcast", "message.sent"],
+  );
+  for (
+    const [body, expected] of [
+      [{ to: "nobody", content: "x" }, /recipient: no agent named 'nobody'/],
+      [{ to: "alice", content: "" }, /content: Too small/],
+      [{ to: "alice" }, /content: Invalid input/],
+      [{ to: "alice", content: "x", extra: 1 }, /Unrecognized key/],
+    ] as const
+  ) {
+    const response = await s.post("/api/messages", body);
+    assert.ok(response.status === 400 || response.status === 404, String(response.status));
+    assert.match((await response.json()).message, expected);
+  }
+  const unauthorized = await s.post("/api/messages", { to: "alice", content: "x" }, {});
+  assert.equal(unauthorized.status, 401);
+  await unauthorized.body?.cancel();
+});
+
+Deno.test("web: /observe streams every event, whoever it is for", async () => {
+  await using s = setup();
+  const { table } = s.t;
+  table.members.register({ name: "alice" });
+  table.members.register({ name: "bob" });
+  const response = await s.get("/observe");
+  assert.equal(response.headers.get("content-type"), "text/event-stream");
+  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+  table.messages.send({ sender: "alice", recipient: "bob", content: "private" });
+  const { OutboxRelay } = await import("../src/notify/outbox_relay.ts");
+  let text = "";
+  const relay = new OutboxRelay({ table, backend: () => s.backend, logger: createLogger("error") });
+  relay.start();
+  try {
+    table.messages.send({ sender: "bob", recipient: "alice", content: "reply" });
+    while (!text.includes("reply")) text += (await reader.read()).value ?? "";
+    assert.match(text, /event: connected/);
+    assert.match(text, /event: message\ndata: .*"content":"reply"/);
+  } finally {
+    relay.stop();
+    await reader.cancel();
+  }
+});
