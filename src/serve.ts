@@ -43,6 +43,13 @@ export async function runServe(
     operator: config.operator,
   });
 
+  // Listen for signals before announcing the server: a SIGTERM right after the banner must
+  // still shut down cleanly.
+  const signalled = Promise.withResolvers<string>();
+  const onSigint = () => signalled.resolve("SIGINT");
+  const onSigterm = () => signalled.resolve("SIGTERM");
+  Deno.addSignalListener("SIGINT", onSigint);
+  Deno.addSignalListener("SIGTERM", onSigterm);
   const stop = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   const server = Deno.serve({
@@ -67,11 +74,6 @@ export async function runServe(
     }
   }, 3_600_000);
 
-  const signalled = Promise.withResolvers<string>();
-  const onSigint = () => signalled.resolve("SIGINT");
-  const onSigterm = () => signalled.resolve("SIGTERM");
-  Deno.addSignalListener("SIGINT", onSigint);
-  Deno.addSignalListener("SIGTERM", onSigterm);
   const reason = await Promise.race([signalled.promise, server.finished.then(() => "stopped")]);
   logger.info(`${reason}: shutting down`);
   Deno.removeSignalListener("SIGINT", onSigint);

@@ -67,6 +67,11 @@ Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token i
   assert.equal(ok.status, 200);
   const html = await ok.text();
   assert.match(html, /human:ops/);
+  assert.match(
+    html,
+    /for \(const type of \["message","broadcast",.*"task_unblocked"\]\)/,
+    "listens to every event type",
+  );
   assert.doesNotMatch(html, /<script src=|<link[^>]+href="http/, "no external assets");
   assert.match(ok.headers.get("content-security-policy") ?? "", /default-src 'self'/);
   const bearer = await s.get("/api/overview", { authorization: `Bearer ${TOKEN}` });

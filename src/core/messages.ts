@@ -80,53 +80,43 @@ export class MessageStore {
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const sender = this.#members.require(input.sender, "sender").name;
-      const recipient = this.#members.require(input.recipient, "recipient").name;
-      const taskId = this.#requireTask(input.taskId);
       checkMessageRate(this.#sql, { sender, now, max: this.#rateLimit });
-      const id = this.#insert({ sender, recipient, content: input.content, taskId, now });
-      this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
-      const message = this.#find(id);
-      this.#events.append({ recipient, type: "message", payload: { message } });
-      this.#audit.record({
-        agent: sender,
-        action: "message.sent",
-        target: id,
-        details: { recipient, task_id: taskId, length: input.content.length },
-      });
-      this.#announce(message);
-      return message;
+      return this.#direct({ ...input, sender, now });
     });
   }
 
   /**
-   * A message from the table itself (a rule: sender "rule:<name>"). No rate limit and no
-   * member check for the sender; the recipient must be a member.
+   * A message from the table itself (a rule: sender "rule:<name>"; a human: "human:<name>").
+   * No rate limit and no member check for the sender; the recipient must be a member.
    */
   sendSystem(
     input: { sender: string; recipient: string; content: string; taskId?: number | undefined },
   ): Message {
-    return this.#tx.run(() => {
-      const recipient = this.#members.require(input.recipient, "recipient").name;
-      const taskId = this.#requireTask(input.taskId);
-      const id = this.#insert({
-        sender: input.sender,
-        recipient,
-        content: input.content,
-        taskId,
-        now: this.#clock.now(),
-      });
-      this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
-      const message = this.#find(id);
-      this.#events.append({ recipient, type: "message", payload: { message } });
-      this.#audit.record({
-        agent: input.sender,
-        action: "message.sent",
-        target: id,
-        details: { recipient, task_id: taskId, length: input.content.length },
-      });
-      this.#announce(message);
-      return message;
+    return this.#tx.run(() => this.#direct({ ...input, now: this.#clock.now() }));
+  }
+
+  /** Stores a direct message, its delivery, event and audit row, and announces it. */
+  #direct(input: {
+    sender: string;
+    recipient: string;
+    content: string;
+    taskId?: number | undefined;
+    now: number;
+  }): Message {
+    const recipient = this.#members.require(input.recipient, "recipient").name;
+    const taskId = this.#requireTask(input.taskId);
+    const id = this.#insert({ ...input, recipient, taskId });
+    this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
+    const message = this.#find(id);
+    this.#events.append({ recipient, type: "message", payload: { message } });
+    this.#audit.record({
+      agent: input.sender,
+      action: "message.sent",
+      target: id,
+      details: { recipient, task_id: taskId, length: input.content.length },
     });
+    this.#announce(message);
+    return message;
   }
 
   /**

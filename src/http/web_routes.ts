@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { TableError } from "../core/errors.ts";
+import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
 import { TASK_STATUSES } from "../core/tasks.ts";
@@ -79,7 +80,10 @@ export function pageRoute(req: Request, url: URL, deps: WebDeps): Response {
     return _redirect("/login", { "set-cookie": `${SESSION_COOKIE}=; HttpOnly; Path=/; Max-Age=0` });
   }
   if (!webAuthorized(req, deps.token)) return _html(login.replace("<!--error-->", ""), 401);
-  return _html(page.replace("__OPERATOR__", `human:${deps.operator}`));
+  return _html(
+    page.replace("__OPERATOR__", `human:${deps.operator}`)
+      .replace("/*EVENT_TYPES*/ []", JSON.stringify(TABLE_EVENT_TYPES)),
+  );
 }
 
 function _redirect(location: string, headers: Record<string, string> = {}): Response {
