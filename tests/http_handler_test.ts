@@ -1,39 +1,12 @@
 import assert from "node:assert/strict";
-import { createHandler } from "../src/http/create_handler.ts";
 import { MAX_BODY_BYTES } from "../src/http/json_body.ts";
-import { createLogger } from "../src/log.ts";
-import { SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { tempHandler } from "./support/temp_handler.ts";
 
 const TOKEN = "handler-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
 
 function setup(options: { allowOrigins?: string[]; idleMs?: number } = {}) {
-  const t = tempTable();
-  let now = Date.parse("2026-01-01T00:00:00Z");
-  const backend = new SSENotificationBackend();
-  const handler = createHandler({
-    table: t.table,
-    logger: createLogger("error"),
-    backend,
-    token: TOKEN,
-    bindHost: "127.0.0.1",
-    allowOrigins: options.allowOrigins ?? [],
-    sessionIdleMs: options.idleMs ?? 60_000,
-    dbPath: t.path,
-    now: () => now,
-  });
-  return {
-    t,
-    handler,
-    advance: (ms: number) => {
-      now += ms;
-    },
-    async [Symbol.asyncDispose]() {
-      await handler.close();
-      t[Symbol.dispose]();
-    },
-  };
+  return tempHandler({ token: TOKEN, ...options });
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };

@@ -1,27 +1,14 @@
 import assert from "node:assert/strict";
-import { createHandler } from "../src/http/create_handler.ts";
 import { createLogger } from "../src/log.ts";
-import { SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { tempHandler } from "./support/temp_handler.ts";
 
 const TOKEN = "web-api-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
 const cookie = { cookie: `team_table_token=${TOKEN}` };
 
 function setup() {
-  const t = tempTable();
-  const backend = new SSENotificationBackend();
-  const handler = createHandler({
-    table: t.table,
-    logger: createLogger("error"),
-    backend,
-    token: TOKEN,
-    bindHost: "127.0.0.1",
-    allowOrigins: [],
-    sessionIdleMs: 60_000,
-    dbPath: t.path,
-    operator: "ops",
-  });
+  const base = tempHandler({ token: TOKEN, operator: "ops" });
+  const { handler } = base;
   const get = (path: string, headers: Record<string, string> = cookie) =>
     handler.fetch(new Request(`${BASE}${path}`, { headers }));
   const post = (path: string, body: unknown, headers: Record<string, string> = cookie) =>
@@ -32,17 +19,7 @@ function setup() {
         body: JSON.stringify(body),
       }),
     );
-  return {
-    t,
-    handler,
-    backend,
-    get,
-    post,
-    async [Symbol.asyncDispose]() {
-      await handler.close();
-      t[Symbol.dispose]();
-    },
-  };
+  return { ...base, get, post };
 }
 
 Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token is refused", async () => {

@@ -54,6 +54,16 @@ export function agentNameField(field: string) {
   });
 }
 
+/**
+ * The parameter that names the acting agent (sender, agent_name, creator, set_by): optional
+ * once the session is registered, and it must match when given.
+ */
+export function actorField(field: string) {
+  return agentNameField(field).optional().describe(
+    "Your agent name; optional once registered, and must match when given",
+  );
+}
+
 const _SLUG = /^[a-z][a-z0-9_-]*$/;
 
 /** A short lowercase word such as a role (`async-worker`) or a task type (`bugfix`). */

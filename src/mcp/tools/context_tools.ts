@@ -6,13 +6,12 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { DEFAULT_NAMESPACE, VERSIONS_KEPT } from "../../core/shared_context.ts";
-import { agentNameField, integerField, namespaceField, textField } from "../fields.ts";
+import { actorField, integerField, namespaceField, textField } from "../fields.ts";
 import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
 const _YEAR_S = 365 * 24 * 3600;
-const _actorNote = "Your agent name; optional once registered, and must match when given";
 const _ns = () =>
   namespaceField("ns").optional().describe(
     `The namespace, e.g. project-alpha (default '${DEFAULT_NAMESPACE}')`,
@@ -44,7 +43,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       ),
       expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
         .describe("Write only if the key is still at this version (0: only if it is new)"),
-      set_by: agentNameField("set_by").optional().describe(_actorNote),
+      set_by: actorField("set_by"),
     },
     output: { entry: contextEntrySchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -161,7 +160,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     input: {
       key: _key(),
       ns: _ns(),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: contextVersionSchema.shape,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },

@@ -6,6 +6,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import {
+  actorField,
   agentNameField,
   boolField,
   idField,
@@ -18,8 +19,6 @@ import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
-const _actorNote = "Your agent name; optional once registered, and must match when given";
-
 export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "send_message",
@@ -30,7 +29,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       `${LIMITS.messagesPerWindow} messages (direct + broadcast) per ` +
       `${LIMITS.rateWindowMs / 1000} s per sender. Returns the stored message with its id.`,
     input: {
-      sender: agentNameField("sender").optional().describe(_actorNote),
+      sender: actorField("sender"),
       recipient: agentNameField("recipient").describe("The agent to send to"),
       content: textField("content", 1, LIMITS.contentMax).describe(
         `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
@@ -59,7 +58,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "copy. Counts toward the same rate limit as send_message. Returns the message and how " +
       "many agents it reached.",
     input: {
-      sender: agentNameField("sender").optional().describe(_actorNote),
+      sender: actorField("sender"),
       content: textField("content", 1, LIMITS.contentMax).describe(
         `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
       ),
@@ -85,7 +84,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "whatever their state; include_archived=true also shows archived/deleted ones. Returns " +
       "the messages and how many unread remain beyond this page.",
     input: {
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
       include_read: boolField("include_read").optional().describe(
         "Also return messages you already read (default false)",
       ),
@@ -130,7 +129,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "Returns the scope of the deletion.",
     input: {
       message_id: idField("message_id").describe("The id of the message"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: removeOutput,
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
@@ -150,7 +149,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "messages are hidden from get_messages (unless include_archived) and never count as unread.",
     input: {
       message_id: idField("message_id").describe("The id of the message"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: removeOutput,
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -170,7 +169,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "erased). Optional filters: only those sent before before_date, only those from sender. " +
       "Returns how many were archived.",
     input: {
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
       before_date: isoDateField("before_date").optional().describe(
         "Only messages sent before this ISO 8601 date/time (a time without offset is UTC)",
       ),
@@ -197,7 +196,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "Permanently erase every message sent before before_date, for everyone. Only an agent " +
       "with role admin or lead may. The audit log keeps its record. Returns how many were erased.",
     input: {
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
       before_date: isoDateField("before_date").describe(
         "Erase messages sent before this ISO 8601 date/time (a time without offset is UTC)",
       ),

@@ -1,7 +1,7 @@
 /** list_roles, get_role, assign_role. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { agentNameField, roleField } from "../fields.ts";
+import { actorField, agentNameField, roleField } from "../fields.ts";
 import { memberSchema, roleSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import { roleView } from "../role_view.ts";
@@ -54,9 +54,7 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
     input: {
       name: agentNameField("name").describe("The agent to give the role to"),
       role: roleField("role").describe("The role to give"),
-      agent_name: agentNameField("agent_name").optional().describe(
-        "Your agent name; optional once registered, and must match when given",
-      ),
+      agent_name: actorField("agent_name"),
     },
     output: { member: memberSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },

@@ -2,11 +2,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { actionSchema, TRIGGERS } from "../../core/rules/rule_definition.ts";
-import { agentNameField, boolField, enumField, slugField, textField } from "../fields.ts";
+import { actorField, boolField, enumField, slugField, textField } from "../fields.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
-
-const _actorNote = "Your agent name; optional once registered, and must match when given";
 
 const _ruleSchema = z.object({
   name: z.string(),
@@ -68,7 +66,7 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       then: _then(),
       description: textField("description", 1, 500).optional().describe("What it is for"),
       enabled: boolField("enabled").optional().describe("Default true"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { rule: _ruleSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -99,7 +97,7 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       then: _then().optional(),
       description: textField("description", 1, 500).optional().describe("A new description"),
       enabled: boolField("enabled").optional().describe("Switch it on or off"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { rule: _ruleSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -119,7 +117,7 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       "update_rule). Needs the manage_rules privilege.",
     input: {
       name: slugField("name", "rule name").describe("The rule to delete"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { deleted: z.string() },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },

@@ -7,7 +7,15 @@ import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { COMMENT_TYPES } from "../../core/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks.ts";
-import { agentNameField, boolField, enumField, idField, slugField, textField } from "../fields.ts";
+import {
+  actorField,
+  agentNameField,
+  boolField,
+  enumField,
+  idField,
+  slugField,
+  textField,
+} from "../fields.ts";
 import {
   feedEntrySchema,
   taskCommentSchema,
@@ -24,8 +32,6 @@ function _ids(field: string) {
   }).max(50, { error: () => `${field} has more than 50 task ids` });
 }
 
-const _actorNote = "Your agent name; optional once registered, and must match when given";
-
 export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "create_task",
@@ -38,7 +44,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       title: textField("title", 1, LIMITS.titleMax).describe(
         `Short title, 1–${LIMITS.titleMax} characters`,
       ),
-      creator: agentNameField("creator").optional().describe(_actorNote),
+      creator: actorField("creator"),
       description: textField("description", 0, LIMITS.descriptionMax).optional().describe(
         `Details, at most ${LIMITS.descriptionMax.toLocaleString("en-US")} characters`,
       ),
@@ -123,7 +129,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       "Returns the task, or null when nothing is waiting.",
     input: {
       claim: boolField("claim").optional().describe("Also claim it (default false)"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema.nullable(), claimed: z.boolean() },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -145,7 +151,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       "review (you become its reviewer; not allowed on your own work). Returns the task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -186,7 +192,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       result: textField("result", 0, LIMITS.resultMax).optional().describe(
         `What came of it, at most ${LIMITS.resultMax.toLocaleString("en-US")} characters`,
       ),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -217,7 +223,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       new_assignee: agentNameField("new_assignee").describe(
         "The agent who takes the task over (must have registered)",
       ),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -248,7 +254,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       type: enumField("type", COMMENT_TYPES).optional().describe(
         "comment (default), blocker or resolution (status_change entries are automatic)",
       ),
-      agent_name: agentNameField("agent_name").optional().describe(_actorNote),
+      agent_name: actorField("agent_name"),
     },
     output: { comment: taskCommentSchema, task: taskSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
