@@ -6,6 +6,7 @@
  *   deno task bench --json     the same figures as JSON, to compare runs
  *   deno task bench --quick    smaller samples (a smoke run)
  */
+import { agentActor } from "../src/core/actor.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -581,7 +582,9 @@ function growthFigure(): void {
   const before = size();
   const count = N(5_000);
   const content = "x".repeat(200);
-  for (let i = 0; i < count; i++) table.messages.send({ sender: "a", recipient: "b", content });
+  for (let i = 0; i < count; i++) {
+    table.messages.send({ by: agentActor("a"), recipient: "b", content });
+  }
   const perMessage = (size() - before) / count;
   db.close();
   rows.push({

@@ -2,6 +2,7 @@
  * `team-table members list | grant NAME ROLE`: the operator's view of the members, working on
  * the database directly. Granting is how a privileged role (admin, lead) reaches an agent.
  */
+import { humanActor } from "./core/actor.ts";
 import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import type { CompiledRule } from "./core/rules/rule_definition.ts";
@@ -27,7 +28,7 @@ export function runMembersCommand(
   try {
     if (sub === "grant" && name && role) {
       try {
-        const member = table.members.grant({ name, role, by: null });
+        const member = table.members.grant({ name, role, by: humanActor("operator") });
         console.log(
           `${member.name} now has role '${member.role}'` +
             (member.status === "inactive"

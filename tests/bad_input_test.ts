@@ -96,7 +96,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "delete_message",
     { message_id: 1 },
-    /'alice' is neither the sender nor a recipient of message 1/,
+    /message_id: 'alice' may not delete message 1: only its sender \('bob'\) or its recipients may, and role 'agent' lacks the privilege delete_any_message \(roles with it: admin, lead\)/,
   ],
   ["archive_message", {}, /message_id is required: a positive integer id/],
   ["clear_inbox", { before_date: "yesterday" }, /before_date 'yesterday' is not an ISO 8601 date/],
@@ -134,7 +134,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "claim_task",
     { task_id: 1 },
-    /Task 1 is assigned to 'bob'; only 'bob' or an admin\/lead may claim it/,
+    /task_id: 'alice' may not claim task 1: only its assignee \('bob'\) may, and role 'agent' lacks the privilege claim_assigned \(roles with it: admin, lead\)/,
   ],
   ["update_task", { task_id: 1, status: "finished" }, /status must be one of/],
   [
@@ -196,7 +196,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "register",
     { name: "alice", role: "admin" },
-    /role: 'admin' is a privileged role and cannot be self-assigned\. A human operator grants it with: team-table members grant alice admin/,
+    /role: 'alice' may not take the role 'admin': 'admin' is a privileged role and cannot be self-assigned\. A human operator grants it with: team-table members grant alice admin/,
   ],
   [
     "register",

@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { tempTable } from "./support/temp_table.ts";
 
@@ -5,15 +6,15 @@ Deno.test("share_context versions each key and records who set it", () => {
   using t = tempTable();
   t.table.members.register({ name: "alice" });
   t.table.members.register({ name: "bob" });
-  assert.equal(t.table.context.share({ key: "k", value: "1", setBy: "alice" }).version, 1);
-  const second = t.table.context.share({ key: "k", value: "2", setBy: "bob" });
+  assert.equal(t.table.context.share({ key: "k", value: "1", by: agentActor("alice") }).version, 1);
+  const second = t.table.context.share({ key: "k", value: "2", by: agentActor("bob") });
   assert.deepEqual([second.value, second.version, second.set_by, second.ns], [
     "2",
     2,
     "bob",
     "default",
   ]);
-  t.table.context.share({ key: "a", value: "", setBy: "bob" });
+  t.table.context.share({ key: "a", value: "", by: agentActor("bob") });
   assert.deepEqual(t.table.context.list().map((e) => e.key), ["a", "k"]);
   assert.throws(() => t.table.context.get({ key: "nope" }), /key: nothing is shared under 'nope'/);
 });
@@ -22,16 +23,16 @@ Deno.test("every state change writes an audit row in its own transaction", () =>
   using t = tempTable();
   t.table.members.register({ name: "alice" });
   t.table.members.register({ name: "bob" });
-  const m = t.table.messages.send({ sender: "alice", recipient: "bob", content: "x" });
-  t.table.messages.inbox({ agent: "bob" });
-  t.table.messages.archive({ messageId: m.id, agent: "bob" });
-  t.table.messages.broadcast({ sender: "bob", content: "y" });
-  t.table.messages.clearInbox({ agent: "alice" });
-  const task = t.table.tasks.create({ title: "T", creator: "alice" });
-  t.table.tasks.claim({ taskId: task.id, agent: "bob" });
-  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "done" });
-  t.table.context.share({ key: "k", value: "v", setBy: "alice" });
-  t.table.members.deregister("bob");
+  const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "x" });
+  t.table.messages.inbox({ by: agentActor("bob") });
+  t.table.messages.archive({ messageId: m.id, by: agentActor("bob") });
+  t.table.messages.broadcast({ by: agentActor("bob"), content: "y" });
+  t.table.messages.clearInbox({ by: agentActor("alice") });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("bob"), status: "done" });
+  t.table.context.share({ key: "k", value: "v", by: agentActor("alice") });
+  t.table.members.deregister(agentActor("bob"));
   assert.deepEqual(t.table.audit.query().map((e) => e.action).reverse(), [
     "member.registered",
     "member.registered",
@@ -46,7 +47,7 @@ Deno.test("every state change writes an audit row in its own transaction", () =>
     "context.shared",
     "member.deregistered",
   ]);
-  const failed = () => t.table.tasks.claim({ taskId: task.id, agent: "alice" });
+  const failed = () => t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") });
   assert.throws(failed);
   assert.equal(t.table.audit.query({ action: "task.claimed" }).length, 1, "no row for a refusal");
 });
@@ -65,7 +66,7 @@ Deno.test("audit query filters by agent, action prefix, time and limit", () => {
   t.clock.advance(60_000);
   const since = t.clock.now();
   t.table.members.register({ name: "bob" });
-  t.table.context.share({ key: "k", value: "v", setBy: "bob" });
+  t.table.context.share({ key: "k", value: "v", by: agentActor("bob") });
   assert.deepEqual(t.table.audit.query({ agent: "BOB" }).map((e) => e.action), [
     "context.shared",
     "member.registered",

@@ -1,3 +1,4 @@
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { isEventFor } from "../src/core/event_outbox.ts";
 import { tempTable } from "./support/temp_table.ts";
@@ -14,13 +15,13 @@ function summary(events: { type: string; recipient: string; except: string | nul
 
 Deno.test("changes write events in the same transaction, addressed to who should hear", () => {
   using t = team();
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "hi" });
-  t.table.messages.broadcast({ sender: "bob", content: "all" });
-  const open = t.table.tasks.create({ title: "open", creator: "alice" });
-  const mine = t.table.tasks.create({ title: "mine", creator: "alice", assignee: "carol" });
-  t.table.tasks.claim({ taskId: open.id, agent: "bob" });
-  t.table.tasks.update({ taskId: open.id, agent: "bob", status: "done" });
-  t.table.tasks.update({ taskId: mine.id, agent: "alice", status: "blocked" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "hi" });
+  t.table.messages.broadcast({ by: agentActor("bob"), content: "all" });
+  const open = t.table.tasks.create({ title: "open", by: agentActor("alice") });
+  const mine = t.table.tasks.create({ title: "mine", by: agentActor("alice"), assignee: "carol" });
+  t.table.tasks.claim({ taskId: open.id, by: agentActor("bob") });
+  t.table.tasks.update({ taskId: open.id, by: agentActor("bob"), status: "done" });
+  t.table.tasks.update({ taskId: mine.id, by: agentActor("alice"), status: "blocked" });
   assert.deepEqual(summary(t.table.events.after(0)), [
     "message>bob",
     "broadcast>*-bob",
@@ -41,33 +42,33 @@ Deno.test("changes write events in the same transaction, addressed to who should
 
 Deno.test("a refused change writes no event", () => {
   using t = team();
-  const task = t.table.tasks.create({ title: "x", creator: "alice", assignee: "bob" });
+  const task = t.table.tasks.create({ title: "x", by: agentActor("alice"), assignee: "bob" });
   const before = t.table.events.latestId();
-  assert.throws(() => t.table.tasks.claim({ taskId: task.id, agent: "carol" }));
+  assert.throws(() => t.table.tasks.claim({ taskId: task.id, by: agentActor("carol") }));
   assert.throws(() =>
-    t.table.messages.send({ sender: "alice", recipient: "nobody", content: "x" })
+    t.table.messages.send({ by: agentActor("alice"), recipient: "nobody", content: "x" })
   );
   assert.equal(t.table.events.latestId(), before);
 });
 
 Deno.test("an admin claiming someone's task tells the named assignee", () => {
   using t = team();
-  t.table.members.grant({ name: "boss", role: "admin", by: null });
+  t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
-  const task = t.table.tasks.create({ title: "x", creator: "alice", assignee: "bob" });
-  t.table.tasks.claim({ taskId: task.id, agent: "boss" });
+  const task = t.table.tasks.create({ title: "x", by: agentActor("alice"), assignee: "bob" });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("boss") });
   assert.deepEqual(summary(t.table.events.after(1)), ["task_claimed>alice", "task_claimed>bob"]);
 });
 
 Deno.test("isEventFor and prune", () => {
   using t = team();
-  t.table.messages.broadcast({ sender: "alice", content: "x" });
+  t.table.messages.broadcast({ by: agentActor("alice"), content: "x" });
   const [event] = t.table.events.after(0);
   assert.ok(event);
   assert.equal(isEventFor(event, "Alice"), false);
   assert.equal(isEventFor(event, "bob"), true);
   t.clock.advance(1_000);
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "y" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "y" });
   assert.equal(t.table.events.prune(t.clock.now()), 1);
   assert.deepEqual(t.table.events.after(0).map((e) => e.type), ["message"]);
 });

@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { NotFoundError } from "../src/core/errors.ts";
 import { tempTable } from "./support/temp_table.ts";
@@ -25,14 +26,14 @@ Deno.test("deregister marks inactive; list hides inactive unless asked; heartbea
   using t = tempTable();
   t.table.members.register({ name: "a" });
   t.table.members.register({ name: "b" });
-  t.table.members.deregister("b");
+  t.table.members.deregister(agentActor("b"));
   assert.deepEqual(t.table.members.list().map((m) => m.name), ["a"]);
   assert.deepEqual(
     t.table.members.list({ includeInactive: true }).map((m) => [m.name, m.status]),
     [["a", "active"], ["b", "inactive"]],
   );
   t.clock.advance(5_000);
-  const back = t.table.members.heartbeat("b");
+  const back = t.table.members.heartbeat(agentActor("b"));
   assert.equal(back.status, "active");
   assert.equal(back.last_seen, new Date(t.clock.now()).toISOString());
   assert.deepEqual(

@@ -1,3 +1,4 @@
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ForbiddenError, RateLimitError } from "../src/core/errors.ts";
 import { LIMITS } from "../src/core/limits.ts";
@@ -11,23 +12,23 @@ function trio() {
 
 Deno.test("direct messages are read once: get_messages marks them read", () => {
   using t = trio();
-  const m = t.table.messages.send({ sender: "alice", recipient: "bob", content: "hello" });
+  const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "hello" });
   assert.equal(t.table.messages.unreadSummary("bob").count, 1);
-  const first = t.table.messages.inbox({ agent: "bob" });
+  const first = t.table.messages.inbox({ by: agentActor("bob") });
   assert.deepEqual(first.messages.map((x) => [x.id, x.unread]), [[m.id, true]]);
   assert.equal(first.unread_remaining, 0);
-  assert.equal(t.table.messages.inbox({ agent: "bob" }).messages.length, 0);
-  const history = t.table.messages.inbox({ agent: "bob", includeRead: true });
+  assert.equal(t.table.messages.inbox({ by: agentActor("bob") }).messages.length, 0);
+  const history = t.table.messages.inbox({ by: agentActor("bob"), includeRead: true });
   assert.deepEqual(history.messages.map((x) => [x.id, x.unread]), [[m.id, false]]);
-  assert.equal(t.table.messages.inbox({ agent: "alice" }).messages.length, 0);
+  assert.equal(t.table.messages.inbox({ by: agentActor("alice") }).messages.length, 0);
 });
 
 Deno.test("unread paging: the oldest come first and the rest stay unread", () => {
   using t = trio();
   for (let i = 0; i < 5; i++) {
-    t.table.messages.send({ sender: "alice", recipient: "bob", content: `m${i}` });
+    t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `m${i}` });
   }
-  const page = t.table.messages.inbox({ agent: "bob", limit: 2 });
+  const page = t.table.messages.inbox({ by: agentActor("bob"), limit: 2 });
   assert.deepEqual(page.messages.map((m) => m.content), ["m0", "m1"]);
   assert.equal(page.unread_remaining, 3);
   const summary = t.table.messages.unreadSummary("bob");
@@ -37,13 +38,13 @@ Deno.test("unread paging: the oldest come first and the rest stay unread", () =>
 
 Deno.test("an agent that deregistered still receives; its mail waits", () => {
   using t = trio();
-  t.table.members.deregister("carol");
-  t.table.messages.send({ sender: "alice", recipient: "carol", content: "for later" });
-  const b = t.table.messages.broadcast({ sender: "alice", content: "all hands" });
+  t.table.members.deregister(agentActor("carol"));
+  t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "for later" });
+  const b = t.table.messages.broadcast({ by: agentActor("alice"), content: "all hands" });
   assert.equal(b.recipients, 2, "bob and carol, not the sender");
   t.table.members.register({ name: "carol" });
   assert.deepEqual(
-    t.table.messages.inbox({ agent: "carol" }).messages.map((m) => m.content),
+    t.table.messages.inbox({ by: agentActor("carol") }).messages.map((m) => m.content),
     ["for later", "all hands"],
   );
 });
@@ -52,7 +53,7 @@ Deno.test("sending to a name that never registered is an error naming close name
   using t = trio();
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.messages.send({ sender: "alice", recipient: "bobb", content: "x" }),
+    () => t.table.messages.send({ by: agentActor("alice"), recipient: "bobb", content: "x" }),
     /recipient: no agent named 'bobb' has ever registered\. Did you mean 'bob'\?/,
   );
   assert.equal(snapshot(t.db), before);
@@ -60,19 +61,19 @@ Deno.test("sending to a name that never registered is an error naming close name
 
 Deno.test("broadcast state is per agent: read, archive, delete and clear touch one copy", () => {
   using t = trio();
-  const { message } = t.table.messages.broadcast({ sender: "alice", content: "news" });
-  t.table.messages.inbox({ agent: "bob" });
+  const { message } = t.table.messages.broadcast({ by: agentActor("alice"), content: "news" });
+  t.table.messages.inbox({ by: agentActor("bob") });
   assert.equal(t.table.messages.unreadSummary("bob").count, 0);
   assert.equal(t.table.messages.unreadSummary("carol").count, 1, "bob reading it is bob's");
-  const removed = t.table.messages.delete({ messageId: message.id, agent: "bob" });
+  const removed = t.table.messages.delete({ messageId: message.id, by: agentActor("bob") });
   assert.deepEqual(removed, { message_id: message.id, scope: "inbox", already: false });
   assert.equal(t.table.messages.unreadSummary("carol").count, 1, "bob deleting it is bob's");
-  assert.equal(t.table.messages.clearInbox({ agent: "carol" }), 1);
+  assert.equal(t.table.messages.clearInbox({ by: agentActor("carol") }), 1);
   assert.equal(t.table.messages.unreadSummary("carol").count, 0);
-  const bobAll = t.table.messages.inbox({ agent: "bob", includeRead: true });
+  const bobAll = t.table.messages.inbox({ by: agentActor("bob"), includeRead: true });
   assert.equal(bobAll.messages.length, 0, "archived copies are hidden");
   const bobArchived = t.table.messages.inbox({
-    agent: "bob",
+    by: agentActor("bob"),
     includeRead: true,
     includeArchived: true,
   });
@@ -81,73 +82,92 @@ Deno.test("broadcast state is per agent: read, archive, delete and clear touch o
 
 Deno.test("archive marks read; delete leaves read state alone; both hide from unread", () => {
   using t = trio();
-  const a = t.table.messages.send({ sender: "alice", recipient: "bob", content: "a" });
-  const d = t.table.messages.send({ sender: "alice", recipient: "bob", content: "d" });
-  t.table.messages.archive({ messageId: a.id, agent: "bob" });
-  t.table.messages.delete({ messageId: d.id, agent: "bob" });
+  const a = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "a" });
+  const d = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "d" });
+  t.table.messages.archive({ messageId: a.id, by: agentActor("bob") });
+  t.table.messages.delete({ messageId: d.id, by: agentActor("bob") });
   assert.equal(t.table.messages.unreadSummary("bob").count, 0, "archived never count as unread");
-  const all = t.table.messages.inbox({ agent: "bob", includeArchived: true });
+  const all = t.table.messages.inbox({ by: agentActor("bob"), includeArchived: true });
   assert.deepEqual(all.messages.map((m) => [m.content, m.unread, m.archived]), [["d", true, true]]);
-  const again = t.table.messages.archive({ messageId: a.id, agent: "bob" });
+  const again = t.table.messages.archive({ messageId: a.id, by: agentActor("bob") });
   assert.equal(again.already, true);
 });
 
 Deno.test("only the sender or a recipient may delete; the sender retracts for everyone", () => {
   using t = trio();
-  const m = t.table.messages.send({ sender: "alice", recipient: "bob", content: "oops" });
+  const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "oops" });
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.messages.delete({ messageId: m.id, agent: "carol" }),
+    () => t.table.messages.delete({ messageId: m.id, by: agentActor("carol") }),
     (e: unknown) =>
-      e instanceof ForbiddenError && /neither the sender nor a recipient/.test(e.message),
+      e instanceof ForbiddenError &&
+      /only its sender \('alice'\) or its recipients may/.test(e.message),
   );
   assert.equal(snapshot(t.db), before);
-  const retracted = t.table.messages.delete({ messageId: m.id, agent: "alice" });
+  const retracted = t.table.messages.delete({ messageId: m.id, by: agentActor("alice") });
   assert.equal(retracted.scope, "everyone");
   assert.equal(t.table.messages.unreadSummary("bob").count, 0);
 });
 
 Deno.test("an admin or lead may delete any message", () => {
   using t = trio();
-  t.table.members.grant({ name: "boss", role: "admin", by: null });
+  t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
-  const m = t.table.messages.send({ sender: "alice", recipient: "bob", content: "spam" });
-  assert.equal(t.table.messages.delete({ messageId: m.id, agent: "boss" }).scope, "everyone");
+  const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "spam" });
+  assert.equal(
+    t.table.messages.delete({ messageId: m.id, by: agentActor("boss") }).scope,
+    "everyone",
+  );
   assert.equal(t.table.messages.unreadSummary("bob").count, 0);
 });
 
 Deno.test("clear_inbox filters by date and sender and returns the count", () => {
   using t = trio();
-  t.table.messages.send({ sender: "alice", recipient: "carol", content: "old from alice" });
-  t.table.messages.send({ sender: "bob", recipient: "carol", content: "old from bob" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "old from alice" });
+  t.table.messages.send({ by: agentActor("bob"), recipient: "carol", content: "old from bob" });
   t.clock.advance(3_600_000);
   const cutoff = t.clock.now();
-  t.table.messages.send({ sender: "alice", recipient: "carol", content: "new from alice" });
-  assert.equal(t.table.messages.clearInbox({ agent: "carol", before: cutoff, sender: "alice" }), 1);
+  t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "new from alice" });
+  assert.equal(
+    t.table.messages.clearInbox({ by: agentActor("carol"), before: cutoff, sender: "alice" }),
+    1,
+  );
   assert.deepEqual(
-    t.table.messages.inbox({ agent: "carol" }).messages.map((m) => m.content),
+    t.table.messages.inbox({ by: agentActor("carol") }).messages.map((m) => m.content),
     ["old from bob", "new from alice"],
   );
-  assert.equal(t.table.messages.clearInbox({ agent: "carol" }), 2, "read ones are archived too");
-  assert.equal(t.table.messages.clearInbox({ agent: "carol" }), 0, "nothing left to clear");
+  assert.equal(
+    t.table.messages.clearInbox({ by: agentActor("carol") }),
+    2,
+    "read ones are archived too",
+  );
+  assert.equal(
+    t.table.messages.clearInbox({ by: agentActor("carol") }),
+    0,
+    "nothing left to clear",
+  );
 });
 
 Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit rows", () => {
   using t = trio();
-  t.table.members.grant({ name: "lead1", role: "lead", by: null });
+  t.table.members.grant({ name: "lead1", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "lead1" });
-  const old = t.table.messages.send({ sender: "alice", recipient: "bob", content: "old" });
+  const old = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "old" });
   t.clock.advance(10_000);
   const cutoff = t.clock.now();
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "new" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "new" });
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.messages.purge({ agent: "alice", before: cutoff }),
+    () => t.table.messages.purge({ by: agentActor("alice"), before: cutoff }),
     /'alice' may not purge messages: role 'agent' lacks the privilege purge_messages \(roles with it: admin, lead\)/,
   );
   assert.equal(snapshot(t.db), before);
-  assert.equal(t.table.messages.purge({ agent: "lead1", before: cutoff }), 1);
-  const left = t.table.messages.inbox({ agent: "bob", includeRead: true, includeArchived: true });
+  assert.equal(t.table.messages.purge({ by: agentActor("lead1"), before: cutoff }), 1);
+  const left = t.table.messages.inbox({
+    by: agentActor("bob"),
+    includeRead: true,
+    includeArchived: true,
+  });
   assert.deepEqual(left.messages.map((m) => m.content), ["new"]);
   const sentAudit = t.table.audit.query({ action: "message.sent" });
   assert.ok(sentAudit.some((e) => e.target === String(old.id)), "audit of a purged message stays");
@@ -157,37 +177,47 @@ Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit ro
 Deno.test("rate limit: 30 messages per sender per 60 s, counted in the database", () => {
   using t = trio();
   for (let i = 0; i < LIMITS.messagesPerWindow - 1; i++) {
-    t.table.messages.send({ sender: "alice", recipient: "bob", content: `${i}` });
+    t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `${i}` });
     t.clock.advance(100);
   }
-  t.table.messages.broadcast({ sender: "alice", content: "the 30th counts too" });
+  t.table.messages.broadcast({ by: agentActor("alice"), content: "the 30th counts too" });
   const first = t.clock.now() - 29 * 100;
   t.clock.advance(1_000);
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.messages.send({ sender: "alice", recipient: "bob", content: "31st" }),
+    () => t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "31st" }),
     (e: unknown) =>
       e instanceof RateLimitError && e.retryAt === first + 60_000 &&
       /has sent 30 messages .* in the last 60 s.*Try again in 57 s/.test(e.message),
   );
   assert.equal(snapshot(t.db), before, "a refused message is not stored");
-  t.table.messages.send({ sender: "bob", recipient: "alice", content: "others are not limited" });
+  t.table.messages.send({
+    by: agentActor("bob"),
+    recipient: "alice",
+    content: "others are not limited",
+  });
   t.clock.advance(first + 60_000 - t.clock.now());
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "allowed again" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "allowed again" });
 });
 
 Deno.test("a message may link to a task; an unknown task id is an error", () => {
   using t = trio();
-  const task = t.table.tasks.create({ title: "x", creator: "alice" });
+  const task = t.table.tasks.create({ title: "x", by: agentActor("alice") });
   const m = t.table.messages.send({
-    sender: "alice",
+    by: agentActor("alice"),
     recipient: "bob",
     content: "see task",
     taskId: task.id,
   });
   assert.equal(m.task_id, task.id);
   assert.throws(
-    () => t.table.messages.send({ sender: "alice", recipient: "bob", content: "x", taskId: 999 }),
+    () =>
+      t.table.messages.send({
+        by: agentActor("alice"),
+        recipient: "bob",
+        content: "x",
+        taskId: 999,
+      }),
     /task_id: no task with id 999/,
   );
 });
@@ -195,16 +225,16 @@ Deno.test("a message may link to a task; an unknown task id is an error", () => 
 Deno.test("the rate limit is configurable (TEAM_TABLE_RATE_LIMIT); 0 turns it off", () => {
   using strict = tempTable({ rateLimit: 2 });
   for (const name of ["alice", "bob"]) strict.table.members.register({ name });
-  strict.table.messages.send({ sender: "alice", recipient: "bob", content: "1" });
-  strict.table.messages.send({ sender: "alice", recipient: "bob", content: "2" });
+  strict.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "1" });
+  strict.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "2" });
   assert.throws(
-    () => strict.table.messages.send({ sender: "alice", recipient: "bob", content: "3" }),
+    () => strict.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "3" }),
     /has sent 2 messages/,
   );
   using open = tempTable({ rateLimit: 0 });
   for (const name of ["alice", "bob"]) open.table.members.register({ name });
   for (let i = 0; i < 100; i++) {
-    open.table.messages.send({ sender: "alice", recipient: "bob", content: `${i}` });
+    open.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `${i}` });
   }
   assert.equal(open.table.messages.unreadSummary("bob").count, 100);
 });

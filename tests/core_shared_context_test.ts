@@ -1,6 +1,7 @@
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError } from "../src/core/errors.ts";
-import { VERSIONS_KEPT } from "../src/core/shared_context.ts";
+import { VERSIONS_KEPT } from "../src/core/context/shared_context.ts";
 import { snapshot, tempTable } from "./support/temp_table.ts";
 
 function pair() {
@@ -12,9 +13,9 @@ function pair() {
 
 Deno.test("namespaces keep keys apart; versions count per key", () => {
   using t = pair();
-  t.table.context.share({ key: "api", value: "a1", setBy: "alice", ns: "alpha" });
-  t.table.context.share({ key: "api", value: "b1", setBy: "bob", ns: "beta" });
-  const v2 = t.table.context.share({ key: "api", value: "a2", setBy: "bob", ns: "alpha" });
+  t.table.context.share({ key: "api", value: "a1", by: agentActor("alice"), ns: "alpha" });
+  t.table.context.share({ key: "api", value: "b1", by: agentActor("bob"), ns: "beta" });
+  const v2 = t.table.context.share({ key: "api", value: "a2", by: agentActor("bob"), ns: "alpha" });
   assert.deepEqual([v2.ns, v2.version, v2.value, v2.set_by], ["alpha", 2, "a2", "bob"]);
   assert.equal(t.table.context.get({ key: "api", ns: "beta" }).value, "b1");
   assert.equal(t.table.context.get({ key: "api", ns: "alpha", version: 1 }).value, "a1");
@@ -35,39 +36,58 @@ Deno.test("namespaces keep keys apart; versions count per key", () => {
 Deno.test("expected_version: a stale writer gets a conflict naming the version and its author", () => {
   using t = pair();
   assert.equal(
-    t.table.context.share({ key: "spec", value: "v1", setBy: "alice", expectedVersion: 0 }).version,
+    t.table.context.share({ key: "spec", value: "v1", by: agentActor("alice"), expectedVersion: 0 })
+      .version,
     1,
   );
-  t.table.context.share({ key: "spec", value: "v2", setBy: "bob", expectedVersion: 1 });
+  t.table.context.share({ key: "spec", value: "v2", by: agentActor("bob"), expectedVersion: 1 });
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.context.share({ key: "spec", value: "mine", setBy: "alice", expectedVersion: 1 }),
+    () =>
+      t.table.context.share({
+        key: "spec",
+        value: "mine",
+        by: agentActor("alice"),
+        expectedVersion: 1,
+      }),
     (e: unknown) =>
       e instanceof ConflictError &&
       /'spec' in namespace 'default' is at version 2, written by 'bob' at .*, not 1\. Read it again, merge, and retry with expected_version 2\./
         .test(e.message),
   );
   assert.throws(
-    () => t.table.context.share({ key: "spec", value: "new?", setBy: "alice", expectedVersion: 0 }),
+    () =>
+      t.table.context.share({
+        key: "spec",
+        value: "new?",
+        by: agentActor("alice"),
+        expectedVersion: 0,
+      }),
     /is at version 2/,
   );
   assert.equal(snapshot(t.db), before, "a conflict writes nothing");
   assert.throws(
-    () => t.table.context.share({ key: "fresh", value: "x", setBy: "alice", expectedVersion: 3 }),
+    () =>
+      t.table.context.share({
+        key: "fresh",
+        value: "x",
+        by: agentActor("alice"),
+        expectedVersion: 3,
+      }),
     /'fresh' in namespace 'default' does not exist .*pass expected_version 0/,
   );
 });
 
 Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed by the sweep", () => {
   using t = pair();
-  t.table.context.share({ key: "lock", value: "alice has it", setBy: "alice", ttl: 60 });
-  t.table.context.share({ key: "keep", value: "forever", setBy: "alice" });
+  t.table.context.share({ key: "lock", value: "alice has it", by: agentActor("alice"), ttl: 60 });
+  t.table.context.share({ key: "keep", value: "forever", by: agentActor("alice") });
   assert.equal(
     t.table.context.get({ key: "lock" }).expires_at,
     new Date(t.clock.now() + 60_000).toISOString(),
   );
   t.clock.advance(59_000);
-  t.table.context.share({ key: "lock", value: "still alice", setBy: "alice", ttl: 60 });
+  t.table.context.share({ key: "lock", value: "still alice", by: agentActor("alice"), ttl: 60 });
   t.clock.advance(59_000);
   assert.equal(t.table.context.get({ key: "lock" }).value, "still alice", "refreshed");
   t.clock.advance(1_000);
@@ -78,12 +98,12 @@ Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed
   const expiredWrite = t.table.context.share({
     key: "lock",
     value: "bob now",
-    setBy: "bob",
+    by: agentActor("bob"),
     expectedVersion: 0,
   });
   assert.equal(expiredWrite.version, 3, "an expired key can be taken over with expected_version 0");
   t.clock.advance(1_000);
-  t.table.context.share({ key: "gone", value: "x", setBy: "bob", ttl: 1 });
+  t.table.context.share({ key: "gone", value: "x", by: agentActor("bob"), ttl: 1 });
   t.clock.advance(2_000);
   assert.equal(t.table.context.sweepExpired(), 1);
   const rows = t.db.prepare("SELECT DISTINCT key FROM context_entries ORDER BY key").all().map((
@@ -95,7 +115,11 @@ Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed
 Deno.test(`history keeps the last ${VERSIONS_KEPT} versions, newest first, with who and when`, () => {
   using t = pair();
   for (let i = 1; i <= VERSIONS_KEPT + 5; i++) {
-    t.table.context.share({ key: "doc", value: "x".repeat(i), setBy: i % 2 ? "alice" : "bob" });
+    t.table.context.share({
+      key: "doc",
+      value: "x".repeat(i),
+      by: agentActor(i % 2 ? "alice" : "bob"),
+    });
     t.clock.advance(1_000);
   }
   const history = t.table.context.history({ key: "doc" });
@@ -114,15 +138,15 @@ Deno.test(`history keeps the last ${VERSIONS_KEPT} versions, newest first, with 
 
 Deno.test("delete: the author or manage_context; a tombstone that keeps history; audited", () => {
   using t = pair();
-  t.table.members.grant({ name: "boss", role: "admin", by: null });
-  t.table.context.share({ key: "k", value: "v", setBy: "alice", ns: "p" });
+  t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
+  t.table.context.share({ key: "k", value: "v", by: agentActor("alice"), ns: "p" });
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.context.delete({ key: "k", ns: "p", agent: "bob" }),
+    () => t.table.context.delete({ key: "k", ns: "p", by: agentActor("bob") }),
     /'bob' may not delete 'k' \(its latest version is by 'alice'\): role 'agent' lacks the privilege manage_context/,
   );
   assert.equal(snapshot(t.db), before);
-  const tombstone = t.table.context.delete({ key: "k", ns: "p", agent: "alice" });
+  const tombstone = t.table.context.delete({ key: "k", ns: "p", by: agentActor("alice") });
   assert.deepEqual([tombstone.version, tombstone.deleted], [2, true]);
   assert.throws(() => t.table.context.get({ key: "k", ns: "p" }), /or it expired or was deleted/);
   assert.deepEqual(
@@ -130,12 +154,18 @@ Deno.test("delete: the author or manage_context; a tombstone that keeps history;
     [[2, true], [1, false]],
   );
   assert.equal(
-    t.table.context.share({ key: "k", value: "back", setBy: "bob", ns: "p", expectedVersion: 0 })
+    t.table.context.share({
+      key: "k",
+      value: "back",
+      by: agentActor("bob"),
+      ns: "p",
+      expectedVersion: 0,
+    })
       .version,
     3,
   );
   assert.equal(
-    t.table.context.delete({ key: "k", ns: "p", agent: "boss" }).version,
+    t.table.context.delete({ key: "k", ns: "p", by: agentActor("boss") }).version,
     4,
     "manage_context deletes anyone's",
   );
@@ -148,10 +178,10 @@ Deno.test("delete: the author or manage_context; a tombstone that keeps history;
 Deno.test("list_context filters by namespace and prefix; changes emit context_updated", () => {
   using t = pair();
   const mark = t.table.events.latestId();
-  t.table.context.share({ key: "api/users", value: "12345", setBy: "alice", ns: "alpha" });
-  t.table.context.share({ key: "api/tasks", value: "x", setBy: "alice", ns: "alpha" });
-  t.table.context.share({ key: "db", value: "x", setBy: "alice", ns: "alpha" });
-  t.table.context.share({ key: "api_x", value: "x", setBy: "alice", ns: "alpha" });
+  t.table.context.share({ key: "api/users", value: "12345", by: agentActor("alice"), ns: "alpha" });
+  t.table.context.share({ key: "api/tasks", value: "x", by: agentActor("alice"), ns: "alpha" });
+  t.table.context.share({ key: "db", value: "x", by: agentActor("alice"), ns: "alpha" });
+  t.table.context.share({ key: "api_x", value: "x", by: agentActor("alice"), ns: "alpha" });
   assert.deepEqual(
     t.table.context.keys({ ns: "alpha", prefix: "api/" }).map((k) => [k.key, k.size]),
     [["api/tasks", 1], ["api/users", 5]],

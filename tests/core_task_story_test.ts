@@ -1,12 +1,13 @@
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
-import { renderFeedLine } from "../src/core/task_activity.ts";
+import { renderFeedLine } from "../src/core/tasks/task_activity.ts";
 import { snapshot, tempTable } from "./support/temp_table.ts";
 
 function team() {
   const t = tempTable();
   for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
   return t;
 }
@@ -16,34 +17,43 @@ const minute = 60_000;
 Deno.test("the feed: automatic status changes, comments and linked messages, in order", () => {
   using t = team();
   t.clock.advance(19 * 60 * minute); // 19:00 UTC
-  const task = t.table.tasks.create({ title: "SSE endpoint", creator: "alice" });
-  t.table.tasks.claim({ taskId: task.id, agent: "bob" });
+  const task = t.table.tasks.create({ title: "SSE endpoint", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
   t.clock.advance(5 * minute);
-  t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "Starting on the SSE endpoint" });
+  t.table.tasks.comment({
+    taskId: task.id,
+    by: agentActor("bob"),
+    content: "Starting on the SSE endpoint",
+  });
   t.clock.advance(2 * minute);
   t.table.messages.send({
-    sender: "alice",
+    by: agentActor("alice"),
     recipient: "bob",
     content: "ping me\\nwhen done",
     taskId: task.id,
   });
-  t.table.messages.broadcast({ sender: "carol", content: "heads up", taskId: task.id });
+  t.table.messages.broadcast({ by: agentActor("carol"), content: "heads up", taskId: task.id });
   t.clock.advance(3 * minute);
   t.table.tasks.comment({
     taskId: task.id,
-    agent: "alice",
+    by: agentActor("alice"),
     content: "Need to decide on auth",
     type: "blocker",
   });
   t.clock.advance(5 * minute);
   t.table.tasks.comment({
     taskId: task.id,
-    agent: "bob",
+    by: agentActor("bob"),
     content: "Going with tokens",
     type: "resolution",
   });
   t.clock.advance(15 * minute);
-  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "done", result: "merged" });
+  t.table.tasks.update({
+    taskId: task.id,
+    by: agentActor("bob"),
+    status: "done",
+    result: "merged",
+  });
   const detail = t.table.tasks.detail(task.id);
   assert.deepEqual(detail.feed.split("\n"), [
     "[status_change] alice created task — 19:00",
@@ -77,22 +87,26 @@ Deno.test("feed lines are one line, shortened, and times are UTC", () => {
 
 Deno.test("comments and linked messages move updated_at; retracted messages leave the feed", () => {
   using t = team();
-  const task = t.table.tasks.create({ title: "T", creator: "alice" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   t.clock.advance(minute);
   assert.equal(
-    t.table.tasks.comment({ taskId: task.id, agent: "carol", content: "anyone may comment" }).task
+    t.table.tasks.comment({
+      taskId: task.id,
+      by: agentActor("carol"),
+      content: "anyone may comment",
+    }).task
       .updated_at,
     new Date(t.clock.now()).toISOString(),
   );
   t.clock.advance(minute);
   const m = t.table.messages.send({
-    sender: "bob",
+    by: agentActor("bob"),
     recipient: "alice",
     content: "re T",
     taskId: task.id,
   });
   assert.equal(t.table.tasks.get(task.id).updated_at, new Date(t.clock.now()).toISOString());
-  t.table.messages.delete({ messageId: m.id, agent: "bob" });
+  t.table.messages.delete({ messageId: m.id, by: agentActor("bob") });
   assert.equal(t.table.tasks.detail(task.id).message_count, 0);
 });
 
@@ -100,12 +114,12 @@ Deno.test("comments notify creator, assignee and reviewer, never the author", ()
   using t = team();
   const task = t.table.tasks.create({
     title: "T",
-    creator: "alice",
+    by: agentActor("alice"),
     assignee: "bob",
     reviewer: "carol",
   });
   const before = t.table.events.latestId();
-  t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "progress" });
+  t.table.tasks.comment({ taskId: task.id, by: agentActor("bob"), content: "progress" });
   const events = t.table.events.after(before);
   assert.deepEqual(events.map((e) => `${e.type}>${e.recipient}`), [
     "task_comment>alice",
@@ -116,37 +130,47 @@ Deno.test("comments notify creator, assignee and reviewer, never the author", ()
 
 Deno.test("blocker and resolution: only the task's people; blocker on done refused", () => {
   using t = team();
-  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   const before = snapshot(t.db);
   assert.throws(
     () =>
-      t.table.tasks.comment({ taskId: task.id, agent: "carol", content: "stop", type: "blocker" }),
+      t.table.tasks.comment({
+        taskId: task.id,
+        by: agentActor("carol"),
+        content: "stop",
+        type: "blocker",
+      }),
     (e: unknown) =>
       e instanceof ForbiddenError && /'carol' may not post a blocker on task 1/.test(e.message),
   );
   assert.throws(
     () =>
-      t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "x", type: "status_change" }),
+      t.table.tasks.comment({
+        taskId: task.id,
+        by: agentActor("bob"),
+        content: "x",
+        type: "status_change",
+      }),
     /written by the board itself/,
   );
   assert.equal(snapshot(t.db), before, "refusals write nothing");
   const blocked = t.table.tasks.comment({
     taskId: task.id,
-    agent: "boss",
+    by: agentActor("boss"),
     content: "hold",
     type: "blocker",
   });
   assert.equal(blocked.task.status, "blocked");
   const note = t.table.tasks.comment({
     taskId: task.id,
-    agent: "bob",
+    by: agentActor("bob"),
     content: "fyi",
     type: "resolution",
   });
   assert.equal(note.task.status, "in_progress", "a resolution unblocks");
   const again = t.table.tasks.comment({
     taskId: task.id,
-    agent: "bob",
+    by: agentActor("bob"),
     content: "again",
     type: "resolution",
   });
@@ -155,36 +179,41 @@ Deno.test("blocker and resolution: only the task's people; blocker on done refus
     "in_progress",
     "a resolution on an unblocked task changes nothing",
   );
-  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "done" });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("bob"), status: "done" });
   assert.throws(
     () =>
-      t.table.tasks.comment({ taskId: task.id, agent: "bob", content: "late", type: "blocker" }),
+      t.table.tasks.comment({
+        taskId: task.id,
+        by: agentActor("bob"),
+        content: "late",
+        type: "blocker",
+      }),
     (e: unknown) => e instanceof ConflictError && /is done; reopen it/.test(e.message),
   );
 });
 
 Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may finish", () => {
   using t = team();
-  const task = t.table.tasks.create({ title: "T", creator: "alice", reviewer: "carol" });
-  t.table.tasks.claim({ taskId: task.id, agent: "bob" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), reviewer: "carol" });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
   let mark = t.table.events.latestId();
-  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "awaiting_review" });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("bob"), status: "awaiting_review" });
   const asked = t.table.events.after(mark).filter((e) => e.type === "review_requested");
   assert.deepEqual(asked.map((e) => e.recipient), ["carol"]);
   t.table.members.register({ name: "dave" });
   assert.throws(
-    () => t.table.tasks.claim({ taskId: task.id, agent: "dave" }),
-    /waiting for review by 'carol'; only 'carol' or an admin\/lead may claim the review/,
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("dave") }),
+    /may not review task 1: only its reviewer \('carol'\) may, and role 'agent' lacks the privilege claim_assigned \(roles with it: admin, lead\)/,
   );
-  const claimed = t.table.tasks.claim({ taskId: task.id, agent: "carol" });
+  const claimed = t.table.tasks.claim({ taskId: task.id, by: agentActor("carol") });
   assert.deepEqual([claimed.status, claimed.reviewer], ["awaiting_review", "carol"]);
   assert.ok(claimed.review_claimed_at);
   assert.throws(
-    () => t.table.tasks.claim({ taskId: task.id, agent: "boss" }),
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("boss") }),
     (e: unknown) => e instanceof ConflictError && /already claimed by 'carol'/.test(e.message),
   );
   mark = t.table.events.latestId();
-  const done = t.table.tasks.update({ taskId: task.id, agent: "carol", status: "done" });
+  const done = t.table.tasks.update({ taskId: task.id, by: agentActor("carol"), status: "done" });
   assert.equal(done.status, "done");
   assert.deepEqual(
     t.table.events.after(mark).map((e) => `${e.type}>${e.recipient}`),
@@ -196,46 +225,51 @@ Deno.test("review requests without a reviewer go to the roles that review, else 
   const t = tempTable();
   using _cleanup = t;
   for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  const a = t.table.tasks.create({ title: "A", creator: "alice", assignee: "bob" });
+  const a = t.table.tasks.create({ title: "A", by: agentActor("alice"), assignee: "bob" });
   let mark = t.table.events.latestId();
-  t.table.tasks.update({ taskId: a.id, agent: "bob", status: "awaiting_review" });
+  t.table.tasks.update({ taskId: a.id, by: agentActor("bob"), status: "awaiting_review" });
   const everyone = t.table.events.after(mark).filter((e) => e.type === "review_requested");
   assert.deepEqual(everyone.map((e) => `${e.recipient}-${e.except}`), ["*-bob"]);
   assert.throws(
-    () => t.table.tasks.claim({ taskId: a.id, agent: "bob" }),
+    () => t.table.tasks.claim({ taskId: a.id, by: agentActor("bob") }),
     /awaiting review of 'bob's own work/,
   );
-  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "rita", role: "reviewer" });
   t.table.members.register({ name: "tess", role: "tester" });
-  const b = t.table.tasks.create({ title: "B", creator: "alice", assignee: "bob" });
+  const b = t.table.tasks.create({ title: "B", by: agentActor("alice"), assignee: "bob" });
   mark = t.table.events.latestId();
-  t.table.tasks.update({ taskId: b.id, agent: "bob", status: "awaiting_review" });
+  t.table.tasks.update({ taskId: b.id, by: agentActor("bob"), status: "awaiting_review" });
   assert.deepEqual(
     t.table.events.after(mark).filter((e) => e.type === "review_requested").map((e) => e.recipient),
     ["boss", "rita", "tess"],
     "the members whose role has review affinity (lead, reviewer, tester)",
   );
-  assert.equal(t.table.tasks.claim({ taskId: b.id, agent: "carol" }).reviewer, "carol");
-  t.table.tasks.update({ taskId: b.id, agent: "carol", status: "in_progress" });
+  assert.equal(t.table.tasks.claim({ taskId: b.id, by: agentActor("carol") }).reviewer, "carol");
+  t.table.tasks.update({ taskId: b.id, by: agentActor("carol"), status: "in_progress" });
   assert.equal(t.table.tasks.get(b.id).review_claimed_at, null, "leaving review clears the claim");
 });
 
 Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in the feed", () => {
   using t = team();
-  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.tasks.reassign({ taskId: task.id, agent: "carol", newAssignee: "carol" }),
-    /'carol' may not reassign task 1: only its creator \('alice'\), its assignee \('bob'\) or an admin\/lead may/,
+    () =>
+      t.table.tasks.reassign({ taskId: task.id, by: agentActor("carol"), newAssignee: "carol" }),
+    /'carol' may not reassign task 1: only its creator \('alice'\) or its assignee \('bob'\) may, and role 'agent' lacks the privilege update_any_task \(roles with it: admin, lead\)/,
   );
   assert.throws(
-    () => t.table.tasks.reassign({ taskId: task.id, agent: "bob", newAssignee: "BOB" }),
+    () => t.table.tasks.reassign({ taskId: task.id, by: agentActor("bob"), newAssignee: "BOB" }),
     /already assigned to 'bob'/,
   );
   assert.equal(snapshot(t.db), before);
   const mark = t.table.events.latestId();
-  const moved = t.table.tasks.reassign({ taskId: task.id, agent: "bob", newAssignee: "carol" });
+  const moved = t.table.tasks.reassign({
+    taskId: task.id,
+    by: agentActor("bob"),
+    newAssignee: "carol",
+  });
   assert.equal(moved.assignee, "carol");
   assert.deepEqual(
     t.table.events.after(mark).map((e) => `${e.type}>${e.recipient}`),
@@ -245,22 +279,22 @@ Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in 
     t.table.tasks.detail(task.id).feed,
     /\[status_change\] bob reassigned task from bob to carol/,
   );
-  t.table.tasks.update({ taskId: task.id, agent: "carol", status: "done" });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("carol"), status: "done" });
   assert.throws(
-    () => t.table.tasks.reassign({ taskId: task.id, agent: "boss", newAssignee: "bob" }),
+    () => t.table.tasks.reassign({ taskId: task.id, by: agentActor("boss"), newAssignee: "bob" }),
     /is done; reopen it/,
   );
 });
 
 Deno.test("a blocker escalates to whom the author's role names, once, besides the task's people", () => {
   using t = team();
-  t.table.members.grant({ name: "lead2", role: "lead", by: null });
+  t.table.members.grant({ name: "lead2", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "cody", role: "coder" });
-  const task = t.table.tasks.create({ title: "T", creator: "alice", assignee: "cody" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "cody" });
   const mark = t.table.events.latestId();
   t.table.tasks.comment({
     taskId: task.id,
-    agent: "cody",
+    by: agentActor("cody"),
     content: "stuck on auth",
     type: "blocker",
   });
@@ -270,7 +304,7 @@ Deno.test("a blocker escalates to whom the author's role names, once, besides th
     ["task_comment>alice", "task_comment>boss (escalation)", "task_comment>lead2 (escalation)"],
   );
   const plain = t.table.events.latestId();
-  t.table.tasks.comment({ taskId: task.id, agent: "cody", content: "just a note" });
+  t.table.tasks.comment({ taskId: task.id, by: agentActor("cody"), content: "just a note" });
   assert.deepEqual(
     t.table.events.after(plain).map((e) => e.recipient),
     ["alice"],

@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError } from "../src/core/errors.ts";
 import { snapshot, tempTable } from "./support/temp_table.ts";
@@ -10,11 +11,15 @@ function team() {
 
 Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cycle is refused", () => {
   using t = team();
-  const epic = t.table.tasks.create({ title: "epic", creator: "alice" });
-  const child = t.table.tasks.create({ title: "child", creator: "alice", parentId: epic.id });
+  const epic = t.table.tasks.create({ title: "epic", by: agentActor("alice") });
+  const child = t.table.tasks.create({
+    title: "child",
+    by: agentActor("alice"),
+    parentId: epic.id,
+  });
   const grandchild = t.table.tasks.create({
     title: "grandchild",
-    creator: "alice",
+    by: agentActor("alice"),
     parentId: child.id,
   });
   assert.deepEqual(t.table.tasks.list({ parentId: epic.id }).map((x) => x.title), ["child"]);
@@ -27,7 +32,7 @@ Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cyc
     () =>
       t.table.tasks.update({
         taskId: epic.id,
-        agent: "alice",
+        by: agentActor("alice"),
         status: "pending",
         parentId: grandchild.id,
       }),
@@ -39,14 +44,14 @@ Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cyc
     () =>
       t.table.tasks.update({
         taskId: epic.id,
-        agent: "alice",
+        by: agentActor("alice"),
         status: "pending",
         parentId: epic.id,
       }),
     /cannot be its own ancestor/,
   );
   assert.throws(
-    () => t.table.tasks.create({ title: "x", creator: "alice", parentId: 99 }),
+    () => t.table.tasks.create({ title: "x", by: agentActor("alice"), parentId: 99 }),
     /parent_id: no task with id 99/,
   );
   assert.equal(snapshot(t.db), before);
@@ -59,32 +64,32 @@ Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cyc
 
 Deno.test("dependencies: open blockers stop start and finish, named in the error; cycles refused", () => {
   using t = team();
-  const design = t.table.tasks.create({ title: "design", creator: "alice" });
+  const design = t.table.tasks.create({ title: "design", by: agentActor("alice") });
   const build = t.table.tasks.create({
     title: "build",
-    creator: "alice",
+    by: agentActor("alice"),
     assignee: "bob",
     blockedBy: [design.id],
   });
   assert.deepEqual(build.blocked_by, [design.id]);
   const before = snapshot(t.db);
   assert.throws(
-    () => t.table.tasks.claim({ taskId: build.id, agent: "bob" }),
+    () => t.table.tasks.claim({ taskId: build.id, by: agentActor("bob") }),
     /Task 2 cannot be claimed: it is blocked by #1 "design" \(pending\)\. Finish those first/,
   );
   assert.throws(
-    () => t.table.tasks.update({ taskId: build.id, agent: "bob", status: "in_progress" }),
+    () => t.table.tasks.update({ taskId: build.id, by: agentActor("bob"), status: "in_progress" }),
     /cannot start/,
   );
   assert.throws(
-    () => t.table.tasks.update({ taskId: build.id, agent: "bob", status: "done" }),
+    () => t.table.tasks.update({ taskId: build.id, by: agentActor("bob"), status: "done" }),
     /cannot be done/,
   );
   assert.throws(
     () =>
       t.table.tasks.update({
         taskId: design.id,
-        agent: "alice",
+        by: agentActor("alice"),
         status: "pending",
         addBlockedBy: [build.id],
       }),
@@ -94,7 +99,7 @@ Deno.test("dependencies: open blockers stop start and finish, named in the error
     () =>
       t.table.tasks.update({
         taskId: design.id,
-        agent: "alice",
+        by: agentActor("alice"),
         status: "pending",
         addBlockedBy: [design.id],
       }),
@@ -102,7 +107,7 @@ Deno.test("dependencies: open blockers stop start and finish, named in the error
   );
   assert.equal(snapshot(t.db), before, "refusals change nothing");
   assert.equal(
-    t.table.tasks.next({ agent: "bob", claim: false }).task?.id,
+    t.table.tasks.next({ by: agentActor("bob"), claim: false }).task?.id,
     design.id,
     "blocked tasks are not offered",
   );
@@ -110,22 +115,22 @@ Deno.test("dependencies: open blockers stop start and finish, named in the error
 
 Deno.test("when the last blocker is done the task is claimable and its assignee is told", () => {
   using t = team();
-  const a = t.table.tasks.create({ title: "a", creator: "alice" });
-  const b = t.table.tasks.create({ title: "b", creator: "alice" });
+  const a = t.table.tasks.create({ title: "a", by: agentActor("alice") });
+  const b = t.table.tasks.create({ title: "b", by: agentActor("alice") });
   const c = t.table.tasks.create({
     title: "c",
-    creator: "alice",
+    by: agentActor("alice"),
     assignee: "bob",
     blockedBy: [a.id, b.id],
   });
   const mark = t.table.events.latestId();
-  t.table.tasks.update({ taskId: a.id, agent: "alice", status: "done" });
+  t.table.tasks.update({ taskId: a.id, by: agentActor("alice"), status: "done" });
   assert.equal(
     t.table.events.after(mark).filter((e) => e.type === "task_unblocked").length,
     0,
     "b is still open",
   );
-  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "done" });
+  t.table.tasks.update({ taskId: b.id, by: agentActor("alice"), status: "done" });
   const unblocked = t.table.events.after(mark).filter((e) => e.type === "task_unblocked");
   assert.deepEqual(unblocked.map((e) => [e.recipient, e.payload["blocker"]]), [["bob", b.id]]);
   assert.match(
@@ -133,7 +138,12 @@ Deno.test("when the last blocker is done the task is claimable and its assignee 
     /alice unblocked task: its last blocker #2 is done/,
   );
   assert.deepEqual(t.table.tasks.detail(c.id).blockers.map((x) => x.status), ["done", "done"]);
-  assert.equal(t.table.tasks.claim({ taskId: c.id, agent: "bob" }).status, "in_progress");
-  t.table.tasks.update({ taskId: c.id, agent: "bob", status: "pending", removeBlockedBy: [a.id] });
+  assert.equal(t.table.tasks.claim({ taskId: c.id, by: agentActor("bob") }).status, "in_progress");
+  t.table.tasks.update({
+    taskId: c.id,
+    by: agentActor("bob"),
+    status: "pending",
+    removeBlockedBy: [a.id],
+  });
   assert.deepEqual(t.table.tasks.get(c.id).blocked_by, [b.id]);
 });

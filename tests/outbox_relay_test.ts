@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
@@ -20,7 +21,7 @@ class RecordingBackend implements NotificationBackend {
 Deno.test("the relay delivers this process's writes at once and fans broadcasts out", async () => {
   using t = tempTable();
   for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "before start" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "before start" });
   const backend = new RecordingBackend(["alice", "bob"]);
   const relay = new OutboxRelay({
     table: t.table,
@@ -29,8 +30,8 @@ Deno.test("the relay delivers this process's writes at once and fans broadcasts 
   });
   relay.start();
   try {
-    t.table.messages.send({ sender: "alice", recipient: "carol", content: "x" });
-    t.table.messages.broadcast({ sender: "alice", content: "y" });
+    t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "x" });
+    t.table.messages.broadcast({ by: agentActor("alice"), content: "y" });
     await Promise.resolve();
     assert.deepEqual(backend.seen, ["carol:message:2", "bob:broadcast:3"]);
   } finally {
@@ -52,7 +53,7 @@ Deno.test("the relay notices writes by another connection through data_version",
   const otherDb = openDatabase(t.path);
   try {
     const other = createTable({ db: otherDb, roles: ROLES });
-    other.messages.send({ sender: "alice", recipient: "bob", content: "from elsewhere" });
+    other.messages.send({ by: agentActor("alice"), recipient: "bob", content: "from elsewhere" });
     const deadline = Date.now() + 2_000;
     while (backend.seen.length === 0 && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createTable, type Table } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
@@ -47,9 +48,14 @@ Deno.test("poll: an unknown agent is a one-line error, exit 1", async () => {
 Deno.test("poll --once prints what arrived since the last poll, once", async () => {
   await withTable(async (table, db) => {
     assert.equal((await once(db.path, ["alice"])).stdout, "", "the first run only sets the cursor");
-    table.messages.send({ sender: "bob", recipient: "alice", content: "first\nline two" });
-    table.tasks.create({ title: "Ship it", creator: "bob", assignee: "alice", priority: "high" });
-    table.messages.send({ sender: "bob", recipient: "bob", content: "not for alice" });
+    table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "first\nline two" });
+    table.tasks.create({
+      title: "Ship it",
+      by: agentActor("bob"),
+      assignee: "alice",
+      priority: "high",
+    });
+    table.messages.send({ by: agentActor("bob"), recipient: "bob", content: "not for alice" });
     const result = await once(db.path, ["alice"]);
     assert.equal(result.code, 0);
     const lines = result.stdout.trim().split("\n");
@@ -57,7 +63,7 @@ Deno.test("poll --once prints what arrived since the last poll, once", async () 
     assert.match(lines[0] ?? "", /^\S+Z message #1 from bob: first line two$/);
     assert.match(lines[1] ?? "", /task #1 created by bob: "Ship it" \[high\] assigned to alice$/);
     assert.equal((await once(db.path, ["alice"])).stdout, "");
-    table.messages.broadcast({ sender: "bob", content: "json please" });
+    table.messages.broadcast({ by: agentActor("bob"), content: "json please" });
     const json = await once(db.path, ["alice", "--json"]);
     const event = JSON.parse(json.stdout.trim());
     assert.equal(event.type, "broadcast");
@@ -80,9 +86,9 @@ Deno.test("poll watches live, runs --exec per event, and stops cleanly on SIGTER
     try {
       // The watcher starts from the newest event: wait until it is watching.
       assert.match(await errors.next(10_000), /watching alice's events every 0\.05 s/);
-      table.messages.send({ sender: "bob", recipient: "alice", content: "live one" });
+      table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "live one" });
       assert.match(await lines.next(), /message #1 from bob: live one/);
-      table.messages.send({ sender: "bob", recipient: "alice", content: "live two" });
+      table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "live two" });
       assert.match(await lines.next(), /message #2 from bob: live two/);
     } finally {
       child.kill("SIGTERM");
@@ -100,13 +106,17 @@ Deno.test("poll --auto-reply: capped, never answers auto-replies, escalates ques
   await withTable(async (table, db) => {
     await once(db.path, ["alice"]);
     for (const content of ["status report attached", "deploy finished", "logs rotated"]) {
-      table.messages.send({ sender: "bob", recipient: "alice", content });
+      table.messages.send({ by: agentActor("bob"), recipient: "alice", content });
     }
-    table.messages.send({ sender: "bob", recipient: "alice", content: "[auto-reply] bob got it" });
+    table.messages.send({
+      by: agentActor("bob"),
+      recipient: "alice",
+      content: "[auto-reply] bob got it",
+    });
     const capped = await once(db.path, ["alice", "--auto-reply", "--max-replies", "2"]);
     assert.equal(capped.code, 0);
     assert.match(capped.stdout, /ESCALATE: the auto-reply cap \(2\) is reached/);
-    const replies = table.messages.inbox({ agent: "bob" }).messages;
+    const replies = table.messages.inbox({ by: agentActor("bob") }).messages;
     assert.deepEqual(
       replies.map((m) => m.content),
       [
@@ -116,18 +126,22 @@ Deno.test("poll --auto-reply: capped, never answers auto-replies, escalates ques
     );
 
     table.messages.send({
-      sender: "bob",
+      by: agentActor("bob"),
       recipient: "alice",
       content: "Should we migrate to Postgres?",
     });
-    table.messages.send({ sender: "bob", recipient: "alice", content: "fyi: build is green" });
+    table.messages.send({
+      by: agentActor("bob"),
+      recipient: "alice",
+      content: "fyi: build is green",
+    });
     const question = await once(db.path, ["alice", "--auto-reply"]);
     assert.match(
       question.stdout,
       /ESCALATE: message #\d+ from bob asks a question or for a decision; auto-replies are off/,
     );
     assert.equal(
-      table.messages.inbox({ agent: "bob" }).messages.length,
+      table.messages.inbox({ by: agentActor("bob") }).messages.length,
       0,
       "no reply after escalation",
     );

@@ -1,3 +1,4 @@
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { compileRule, type RuleDefinition } from "../src/core/rules/rule_definition.ts";
 import {
@@ -28,12 +29,12 @@ function firings(t: ReturnType<typeof team>, name?: string) {
 
 Deno.test("default: complete-parent — the parent is done when every subtask is", () => {
   using t = team();
-  const parent = t.table.tasks.create({ title: "epic", creator: "alice" });
-  const a = t.table.tasks.create({ title: "a", creator: "alice", parentId: parent.id });
-  const b = t.table.tasks.create({ title: "b", creator: "alice", parentId: parent.id });
-  t.table.tasks.update({ taskId: a.id, agent: "alice", status: "done" });
+  const parent = t.table.tasks.create({ title: "epic", by: agentActor("alice") });
+  const a = t.table.tasks.create({ title: "a", by: agentActor("alice"), parentId: parent.id });
+  const b = t.table.tasks.create({ title: "b", by: agentActor("alice"), parentId: parent.id });
+  t.table.tasks.update({ taskId: a.id, by: agentActor("alice"), status: "done" });
   assert.equal(t.table.tasks.get(parent.id).status, "pending");
-  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "done" });
+  t.table.tasks.update({ taskId: b.id, by: agentActor("alice"), status: "done" });
   assert.equal(t.table.tasks.get(parent.id).status, "done");
   const feed = t.table.tasks.detail(parent.id).feed;
   assert.match(feed, /\[status_change\] rule:complete-parent moved task from pending to done/);
@@ -48,21 +49,21 @@ Deno.test("default: notify-blocked tells the assignee; request-review tells the 
   using t = team();
   const task = t.table.tasks.create({
     title: "T",
-    creator: "alice",
+    by: agentActor("alice"),
     assignee: "bob",
     reviewer: "carol",
   });
-  t.table.tasks.update({ taskId: task.id, agent: "alice", status: "blocked" });
-  const bobs = t.table.messages.inbox({ agent: "bob" }).messages;
+  t.table.tasks.update({ taskId: task.id, by: agentActor("alice"), status: "blocked" });
+  const bobs = t.table.messages.inbox({ by: agentActor("bob") }).messages;
   assert.deepEqual(bobs.map((m) => [m.sender, m.content, m.task_id]), [[
     "rule:notify-blocked",
     'Rule notify-blocked: task #1 "T" is now blocked (by alice).',
     1,
   ]]);
-  t.table.tasks.update({ taskId: task.id, agent: "alice", status: "awaiting_review" });
-  const carols = t.table.messages.inbox({ agent: "carol" }).messages;
+  t.table.tasks.update({ taskId: task.id, by: agentActor("alice"), status: "awaiting_review" });
+  const carols = t.table.messages.inbox({ by: agentActor("carol") }).messages;
   assert.equal(carols[0]?.sender, "rule:request-review");
-  t.table.tasks.update({ taskId: task.id, agent: "bob", status: "blocked" });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("bob"), status: "blocked" });
   const skipped = firings(t, "notify-blocked")[0];
   assert.deepEqual(skipped?.details["actions"], [{
     action: "notify",
@@ -74,12 +75,12 @@ Deno.test("default: notify-blocked tells the assignee; request-review tells the 
 Deno.test("default: assign-idle gives an idle agent the next task for its role, once", () => {
   using t = team();
   t.table.members.register({ name: "tess", role: "tester" });
-  t.table.tasks.create({ title: "docs", creator: "alice" });
-  t.table.tasks.create({ title: "tests", creator: "alice", type: "test" });
+  t.table.tasks.create({ title: "docs", by: agentActor("alice") });
+  t.table.tasks.create({ title: "tests", by: agentActor("alice"), type: "test" });
   t.clock.advance(4 * minute);
-  t.table.members.heartbeat("alice");
-  t.table.members.heartbeat("bob");
-  t.table.members.heartbeat("carol");
+  t.table.members.heartbeat(agentActor("alice"));
+  t.table.members.heartbeat(agentActor("bob"));
+  t.table.members.heartbeat(agentActor("carol"));
   assert.equal(t.table.ruleEngine.tick(), 0, "nobody idle for 5 minutes yet");
   t.clock.advance(2 * minute);
   assert.equal(t.table.ruleEngine.tick(), 1, "tess is idle");
@@ -93,7 +94,7 @@ Deno.test("default: assign-idle gives an idle agent the next task for its role, 
     String((e.details["actions"] as { result: string }[])[0]?.result)
   );
   assert.ok(details.some((r) => /no pending task for/.test(r)), details.join("; "));
-  t.table.members.heartbeat("tess");
+  t.table.members.heartbeat(agentActor("tess"));
   t.clock.advance(6 * minute);
   t.table.ruleEngine.tick();
   assert.match(
@@ -137,29 +138,41 @@ Deno.test("each trigger fires with its fields", () => {
     }),
   ];
   using t = team(rules);
-  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
-  const high = t.table.tasks.create({ title: "hot", creator: "alice", priority: "high" });
-  t.table.tasks.create({ title: "cold", creator: "alice" });
+  const high = t.table.tasks.create({ title: "hot", by: agentActor("alice"), priority: "high" });
+  t.table.tasks.create({ title: "cold", by: agentActor("alice") });
   assert.match(t.table.tasks.detail(high.id).feed, /\[comment\] rule:t1: high: hot/);
-  t.table.tasks.comment({ taskId: high.id, agent: "alice", content: "stuck", type: "blocker" });
+  t.table.tasks.comment({
+    taskId: high.id,
+    by: agentActor("alice"),
+    content: "stuck",
+    type: "blocker",
+  });
   assert.match(
-    t.table.messages.inbox({ agent: "boss" }).messages.at(-1)?.content ?? "",
+    t.table.messages.inbox({ by: agentActor("boss") }).messages.at(-1)?.content ?? "",
     /Rule t2: task #1 "hot" is now blocked/,
   );
-  const first = t.table.tasks.create({ title: "first", creator: "alice" });
-  const second = t.table.tasks.create({ title: "second", creator: "alice", blockedBy: [first.id] });
-  t.table.tasks.update({ taskId: first.id, agent: "alice", status: "done" });
+  const first = t.table.tasks.create({ title: "first", by: agentActor("alice") });
+  const second = t.table.tasks.create({
+    title: "second",
+    by: agentActor("alice"),
+    blockedBy: [first.id],
+  });
+  t.table.tasks.update({ taskId: first.id, by: agentActor("alice"), status: "done" });
   assert.match(t.table.tasks.detail(second.id).feed, /\[comment\] rule:t3: free now/);
-  t.table.messages.broadcast({ sender: "bob", content: "hello" });
-  assert.equal(t.table.messages.inbox({ agent: "carol" }).messages.at(-1)?.content, "saw bob");
+  t.table.messages.broadcast({ by: agentActor("bob"), content: "hello" });
+  assert.equal(
+    t.table.messages.inbox({ by: agentActor("carol") }).messages.at(-1)?.content,
+    "saw bob",
+  );
   t.table.members.register({ name: "dave", role: "coder" });
   assert.equal(
-    t.table.messages.inbox({ agent: "alice" }).messages.at(-1)?.content,
+    t.table.messages.inbox({ by: agentActor("alice") }).messages.at(-1)?.content,
     "welcome dave (coder)",
   );
-  t.table.context.share({ key: "api", value: "v", setBy: "bob", ns: "specs" });
-  t.table.context.share({ key: "api", value: "v", setBy: "bob", ns: "notes" });
+  t.table.context.share({ key: "api", value: "v", by: agentActor("bob"), ns: "specs" });
+  t.table.context.share({ key: "api", value: "v", by: agentActor("bob"), ns: "notes" });
   assert.deepEqual(
     t.table.tasks.list({}).filter((x) => x.type === "review").map((x) => [x.title, x.creator]),
     [["review api v1", "rule:t6"]],
@@ -187,10 +200,10 @@ Deno.test("actions: set_status, assign, create_task as a subtask; a failure is r
     }),
   ];
   using t = team(rules);
-  const blocker = t.table.tasks.create({ title: "infra", creator: "alice" });
+  const blocker = t.table.tasks.create({ title: "infra", by: agentActor("alice") });
   const bug = t.table.tasks.create({
     title: "crash",
-    creator: "alice",
+    by: agentActor("alice"),
     type: "bugfix",
     blockedBy: [blocker.id],
   });
@@ -225,7 +238,7 @@ Deno.test("chains of rules stop at the depth limit, with an audit entry", () => 
     }),
   ];
   using t = team(rules);
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "start" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "start" });
   assert.equal(firings(t, "echo").length, 8);
   const [limit] = t.table.audit.query({ action: "rule.chain_limit" });
   assert.deepEqual([
@@ -234,7 +247,7 @@ Deno.test("chains of rules stop at the depth limit, with an audit entry", () => 
     limit?.details["rules_not_run"],
   ], [8, 8, ["echo"]]);
   assert.equal(
-    t.table.messages.inbox({ agent: "bob", limit: 500 }).messages.length,
+    t.table.messages.inbox({ by: agentActor("bob"), limit: 500 }).messages.length,
     9,
     "the start and 8 echoes",
   );
@@ -314,7 +327,7 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
 
 Deno.test("runtime rules: create, update, disable file rules, delete — manage_rules only", () => {
   using t = team();
-  t.table.members.grant({ name: "boss", role: "lead", by: null });
+  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
   assert.throws(
     () =>
       t.table.rules.create({
@@ -322,7 +335,7 @@ Deno.test("runtime rules: create, update, disable file rules, delete — manage_
         on: "task.created",
         then: [{ comment: "x" }],
         enabled: true,
-      }, "alice"),
+      }, agentActor("alice")),
     /'alice' may not create rules: role 'agent' lacks the privilege manage_rules/,
   );
   const created = t.table.rules.create({
@@ -330,9 +343,9 @@ Deno.test("runtime rules: create, update, disable file rules, delete — manage_
     on: "task.created",
     then: [{ comment: "new task" }],
     enabled: true,
-  }, "boss");
+  }, agentActor("boss"));
   assert.equal(created.source, "runtime");
-  const task = t.table.tasks.create({ title: "T", creator: "alice" });
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   assert.match(t.table.tasks.detail(task.id).feed, /rule:x: new task/);
   assert.throws(
     () =>
@@ -341,7 +354,7 @@ Deno.test("runtime rules: create, update, disable file rules, delete — manage_
         on: "task.created",
         then: [{ comment: "y" }],
         enabled: true,
-      }, "boss"),
+      }, agentActor("boss")),
     /a rule named 'x' exists already/,
   );
   assert.throws(
@@ -352,31 +365,31 @@ Deno.test("runtime rules: create, update, disable file rules, delete — manage_
         if: "nope",
         then: [{ comment: "y" }],
         enabled: true,
-      }, "boss"),
+      }, agentActor("boss")),
     /if: condition 'nope': expected an operator/,
   );
-  t.table.rules.update("x", { if: "task.priority = high" }, "boss");
-  const quiet = t.table.tasks.create({ title: "Q", creator: "alice" });
+  t.table.rules.update("x", { if: "task.priority = high" }, agentActor("boss"));
+  const quiet = t.table.tasks.create({ title: "Q", by: agentActor("alice") });
   assert.doesNotMatch(t.table.tasks.detail(quiet.id).feed, /rule:x/);
   assert.throws(
-    () => t.table.rules.update("notify-blocked", { on: "task.created" }, "boss"),
+    () => t.table.rules.update("notify-blocked", { on: "task.created" }, agentActor("boss")),
     /only 'enabled' can be changed at run time/,
   );
-  t.table.rules.update("notify-blocked", { enabled: false }, "boss");
+  t.table.rules.update("notify-blocked", { enabled: false }, agentActor("boss"));
   assert.equal(t.table.rules.list().find((r) => r.name === "notify-blocked")?.enabled, false);
-  const b = t.table.tasks.create({ title: "B", creator: "alice", assignee: "bob" });
-  t.table.tasks.update({ taskId: b.id, agent: "alice", status: "blocked" });
+  const b = t.table.tasks.create({ title: "B", by: agentActor("alice"), assignee: "bob" });
+  t.table.tasks.update({ taskId: b.id, by: agentActor("alice"), status: "blocked" });
   assert.equal(
-    t.table.messages.inbox({ agent: "bob" }).messages.length,
+    t.table.messages.inbox({ by: agentActor("bob") }).messages.length,
     0,
     "disabled rules do not fire",
   );
   assert.throws(
-    () => t.table.rules.delete("notify-blocked", "boss"),
+    () => t.table.rules.delete("notify-blocked", agentActor("boss")),
     /cannot be deleted at run time; disable it/,
   );
-  t.table.rules.delete("x", "boss");
-  assert.throws(() => t.table.rules.delete("x", "boss"), /there is no rule 'x'/);
+  t.table.rules.delete("x", agentActor("boss"));
+  assert.throws(() => t.table.rules.delete("x", agentActor("boss")), /there is no rule 'x'/);
   assert.deepEqual(
     t.table.audit.query({ action: "rule.*" }).map((e) => e.action).filter((a) =>
       a !== "rule.fired"

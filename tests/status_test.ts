@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { parseSince, renderStatus } from "../src/status_command.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
@@ -13,20 +14,20 @@ Deno.test("status: members with presence, current task and unread; board; blocke
   t.table.members.register({ name: "alice", role: "architect" });
   t.table.members.register({ name: "bob", role: "coder" });
   t.table.members.register({ name: "carol" });
-  t.table.members.deregister("carol");
-  const design = t.table.tasks.create({ title: "Design the API", creator: "alice" });
-  t.table.tasks.claim({ taskId: design.id, agent: "alice" });
+  t.table.members.deregister(agentActor("carol"));
+  const design = t.table.tasks.create({ title: "Design the API", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: design.id, by: agentActor("alice") });
   const build = t.table.tasks.create({
     title: "Build it",
-    creator: "alice",
+    by: agentActor("alice"),
     assignee: "bob",
     blockedBy: [design.id],
   });
-  const docs = t.table.tasks.create({ title: "Docs", creator: "alice" });
-  t.table.tasks.update({ taskId: docs.id, agent: "alice", status: "blocked" });
-  t.table.messages.send({ sender: "alice", recipient: "bob", content: "ping" });
+  const docs = t.table.tasks.create({ title: "Docs", by: agentActor("alice") });
+  t.table.tasks.update({ taskId: docs.id, by: agentActor("alice"), status: "blocked" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "ping" });
   t.clock.advance(10 * minute);
-  t.table.members.heartbeat("alice");
+  t.table.members.heartbeat(agentActor("alice"));
   t.clock.advance(minute);
   const text = renderStatus(t.table, { since: start, dbPath: "/db" });
   const lines = text.split("\n");
@@ -66,7 +67,7 @@ Deno.test("team-table status reads the database directly", async () => {
     const handle = openDatabase(db.path);
     const table = createTable({ db: handle, roles: ROLES });
     table.members.register({ name: "alice" });
-    table.tasks.create({ title: "T", creator: "alice" });
+    table.tasks.create({ title: "T", by: agentActor("alice") });
     handle.close();
     const result = await runTeamTable(["status", "--since", "1h"], { TEAM_TABLE_DB: db.path });
     assert.equal(result.code, 0, result.stderr);

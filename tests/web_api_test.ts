@@ -1,3 +1,4 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../src/log.ts";
 import { tempHandler } from "./support/temp_handler.ts";
@@ -61,11 +62,16 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
   const { table } = s.t;
   table.members.register({ name: "alice" });
   table.members.register({ name: "bob" });
-  const task = table.tasks.create({ title: "T", creator: "alice", assignee: "bob" });
-  table.messages.send({ sender: "alice", recipient: "bob", content: "about T", taskId: task.id });
-  table.messages.send({ sender: "bob", recipient: "alice", content: "other" });
-  table.messages.broadcast({ sender: "alice", content: "all" });
-  table.context.share({ key: "k", value: "v", setBy: "alice", ns: "p" });
+  const task = table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
+  table.messages.send({
+    by: agentActor("alice"),
+    recipient: "bob",
+    content: "about T",
+    taskId: task.id,
+  });
+  table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "other" });
+  table.messages.broadcast({ by: agentActor("alice"), content: "all" });
+  table.context.share({ key: "k", value: "v", by: agentActor("alice"), ns: "p" });
   const overview = await (await s.get("/api/overview")).json();
   assert.deepEqual(overview.members.map((m: { name: string }) => m.name), ["alice", "bob"]);
   assert.equal(overview.board.pending[0].title, "T");
@@ -103,7 +109,7 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
   await using s = setup();
   const { table } = s.t;
   table.members.register({ name: "alice" });
-  const task = table.tasks.create({ title: "T", creator: "alice" });
+  const task = table.tasks.create({ title: "T", by: agentActor("alice") });
   const sent = await s.post("/api/messages", {
     to: "alice",
     content: "hi from ops",
@@ -114,7 +120,9 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
   const everyone = await s.post("/api/messages", { to: "*", content: "all hands" });
   assert.equal(everyone.status, 201);
   await everyone.body?.cancel();
-  const inbox = table.messages.inbox({ agent: "alice" }).messages.map((m) => [m.sender, m.content]);
+  const inbox = table.messages.inbox({ by: agentActor("alice") }).messages.map((
+    m,
+  ) => [m.sender, m.content]);
   assert.deepEqual(inbox, [["human:ops", "hi from ops"], ["human:ops", "all hands"]]);
   const comment = await s.post(`/api/tasks/${task.id}/comments`, { content: "looks good" });
   assert.equal(comment.status, 201);
@@ -149,13 +157,13 @@ Deno.test("web: /observe streams every event, whoever it is for", async () => {
   const response = await s.get("/observe");
   assert.equal(response.headers.get("content-type"), "text/event-stream");
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  table.messages.send({ sender: "alice", recipient: "bob", content: "private" });
+  table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "private" });
   const { OutboxRelay } = await import("../src/notify/outbox_relay.ts");
   let text = "";
   const relay = new OutboxRelay({ table, backend: () => s.backend, logger: createLogger("error") });
   relay.start();
   try {
-    table.messages.send({ sender: "bob", recipient: "alice", content: "reply" });
+    table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "reply" });
     while (!text.includes("reply")) text += (await reader.read()).value ?? "";
     assert.match(text, /event: connected/);
     assert.match(text, /event: message\ndata: .*"content":"reply"/);

@@ -96,12 +96,16 @@ export class EventOutbox {
 }
 
 function _toEvent(row: Record<string, unknown>): TableEvent {
-  const type = text(row, "type");
+  const stored = text(row, "type");
+  const type = TABLE_EVENT_TYPES.find((t) => t === stored);
+  if (type === undefined) {
+    throw new TypeError(`event ${int(row, "id")} has the unknown type '${stored}'`);
+  }
   const payload: unknown = JSON.parse(text(row, "payload"));
   return {
     id: int(row, "id"),
     at: toIso(int(row, "at")),
-    type: TABLE_EVENT_TYPES.find((t) => t === type) ?? "message",
+    type,
     recipient: text(row, "recipient"),
     except: textOrNull(row, "except_agent"),
     payload: typeof payload === "object" && payload !== null && !Array.isArray(payload)

@@ -1,7 +1,8 @@
 /**
  * Roles as templates the server enforces: which tools a role may call, which privileges it
  * holds, how an agent in it should behave (guidelines), what work it prefers, and who hears
- * about its blockers. The catalog is built once at start-up (src/roles/load_roles.ts).
+ * about its blockers. The catalog is built once at start-up from the role files; permissions/permissions.ts decides
+ * from it.
  */
 
 export const PRIVILEGES = [
@@ -68,20 +69,18 @@ export class RoleCatalog {
     return this.list().map((role) => role.name);
   }
 
-  allowedTools(roleName: string): string[] {
-    const role = this.get(roleName);
-    if (role.tools === "*") return this.#allTools.filter((tool) => !role.exclude.includes(tool));
-    return this.#allTools.filter((tool) => role.tools.includes(tool));
-  }
-
-  allowsTool(roleName: string, tool: string): boolean {
-    const role = this.get(roleName);
-    if (role.tools === "*") return !role.exclude.includes(tool);
-    return role.tools.includes(tool);
+  /** Every tool name the server has (what a role's "*" means). */
+  get allTools(): readonly string[] {
+    return this.#allTools;
   }
 
   hasPrivilege(roleName: string, privilege: Privilege): boolean {
     return this.get(roleName).privileges.includes(privilege);
+  }
+
+  /** The names of the roles that hold `privilege`. */
+  withPrivilege(privilege: Privilege): string[] {
+    return this.list().filter((role) => role.privileges.includes(privilege)).map((r) => r.name);
   }
 
   /** Roles whose task affinity includes `type` (e.g. the roles that review). */

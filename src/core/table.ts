@@ -1,19 +1,31 @@
-/** The table: every store over one database connection and one clock. */
+/**
+ * The table: every store over one database connection and one clock, wired once. Read this
+ * file to see how the domain fits together: stores make changes and publish them through the
+ * Publisher, which feeds the audit log, task feeds, the event outbox and the rule engine; the
+ * rule engine acts back on the stores through RuleActions.
+ */
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog } from "./audit_log.ts";
-import { EventOutbox } from "./event_outbox.ts";
+import { Publisher } from "./changes/publisher.ts";
 import type { Clock } from "./clock.ts";
-import type { RoleCatalog } from "./role_catalog.ts";
-import type { CompiledRule } from "./rules/rule_definition.ts";
-import { RuleBook } from "./rules/rule_book.ts";
-import { RuleEngine } from "./rules/rule_engine.ts";
 import { systemClock } from "./clock.ts";
-import { MemberStore } from "./members.ts";
-import { MessageStore } from "./messages.ts";
+import { SharedContextStore } from "./context/shared_context.ts";
+import { EventOutbox } from "./event_outbox.ts";
+import { MemberDirectory } from "./members/member_directory.ts";
+import { MemberStore } from "./members/member_store.ts";
+import { MessageStore } from "./messages/message_store.ts";
+import { Principals } from "./permissions/principal.ts";
 import { PollCursors } from "./poll_cursors.ts";
-import { SharedContextStore } from "./shared_context.ts";
-import { TaskActivityLog } from "./task_activity.ts";
-import { TaskStore } from "./tasks.ts";
+import type { RoleCatalog } from "./role_catalog.ts";
+import type { RuleActions } from "./rules/rule_actions.ts";
+import { RuleBook } from "./rules/rule_book.ts";
+import type { CompiledRule } from "./rules/rule_definition.ts";
+import { RuleEngine } from "./rules/rule_engine.ts";
+import { RuleSet } from "./rules/rule_set.ts";
+import { TaskActivityLog } from "./tasks/task_activity.ts";
+import { TaskQueries } from "./tasks/task_queries.ts";
+import { TaskStore } from "./tasks/task_store.ts";
+import { TaskStructure } from "./tasks/task_structure.ts";
 import { Statements } from "../db/statements.ts";
 import { Transactor } from "../db/transaction.ts";
 
@@ -24,6 +36,10 @@ export interface Table {
   readonly tx: Transactor;
   readonly audit: AuditLog;
   readonly events: EventOutbox;
+  /** The one way to record a change (its audit row, feed lines, events, rule triggers). */
+  readonly publisher: Publisher;
+  /** Resolves an actor to what permissions decide from (its label, role, privileges). */
+  readonly principals: Principals;
   readonly members: MemberStore;
   readonly messages: MessageStore;
   readonly tasks: TaskStore;
@@ -46,35 +62,66 @@ export function createTable(deps: {
   /** Messages per sender per 60 s (default 30; 0: no limit). */
   messageRateLimit?: number;
 }): Table {
-  const db = deps.db;
+  const { db, roles } = deps;
   const clock = deps.clock ?? systemClock;
   const sql = new Statements(db);
   const tx = new Transactor(db);
   const audit = new AuditLog(sql, clock);
   const events = new EventOutbox(sql, clock);
-  const roles = deps.roles;
-  const rules = new RuleBook({ tx, sql, clock, audit }, deps.rules ?? []);
-  const ruleEngine = new RuleEngine({ tx, sql, clock, audit, book: rules }, deps.ruleChainLimit);
-  const triggers = ruleEngine;
-  const members = new MemberStore({ tx, sql, clock, audit, events, roles, triggers });
-  rules.attach(members);
-  const shared = { tx, sql, clock, audit, events, roles, triggers, members };
-  const tasks = new TaskStore({ ...shared, activity: new TaskActivityLog(sql, clock) });
-  const table: Table = {
+  const activity = new TaskActivityLog(sql, clock);
+  const directory = new MemberDirectory(sql);
+  const principals = new Principals({ members: directory, roles });
+  const structure = new TaskStructure(sql);
+  const queries = new TaskQueries({ sql, roles, activity, structure });
+  const ruleSet = new RuleSet(sql, deps.rules ?? []);
+  const ruleEngine = new RuleEngine({ db, tx, sql, clock, rules: ruleSet }, deps.ruleChainLimit);
+  const publisher = new Publisher({ audit, events, activity, triggers: ruleEngine });
+  const rules = new RuleBook({ tx, sql, clock, roles, principals, publisher, rules: ruleSet });
+  const base = { tx, sql, clock, roles, directory, principals, publisher };
+  const tasks = new TaskStore({ ...base, queries, structure, activity });
+  const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
+  ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));
+  return {
     db,
     clock,
     tx,
     audit,
     events,
-    members,
-    messages: new MessageStore({ ...shared, tasks, rateLimit: deps.messageRateLimit }),
+    publisher,
+    principals,
+    members: new MemberStore(base),
+    messages,
     tasks,
-    context: new SharedContextStore(shared),
+    context: new SharedContextStore(base),
     pollCursors: new PollCursors({ tx, sql }),
     roles,
     rules,
     ruleEngine,
   };
-  ruleEngine.attach(table);
-  return table;
+}
+
+/** The commands rule actions use, acting through the same stores as everyone else. */
+function _ruleActions(deps: {
+  tasks: TaskStore;
+  messages: MessageStore;
+  queries: TaskQueries;
+  directory: MemberDirectory;
+  publisher: Publisher;
+}): RuleActions {
+  const { tasks, messages, queries, directory, publisher } = deps;
+  return {
+    getTask: (id) => queries.get(id),
+    setStatus: ({ taskId, status, by }) => tasks.update({ taskId, status, by }),
+    comment: ({ taskId, content, by }) => void tasks.comment({ taskId, content, by }),
+    assign: ({ taskId, agent, by }) => tasks.reassign({ taskId, newAssignee: agent, by }),
+    sendMessage: (input) => void messages.send(input),
+    createTask: (input) => tasks.create(input),
+    nextTaskFor: (agent) => {
+      const member = directory.require(agent, "assign");
+      return queries.nextFor(member);
+    },
+    openTaskOf: (agent) => queries.openTaskOf(agent),
+    membersWithRole: (role) => directory.withRoles([role]),
+    record: (change) => publisher.publish(change),
+  };
 }

@@ -4,9 +4,9 @@
  * the web view both show it.
  */
 import type { Table } from "./table.ts";
-import type { Task } from "./tasks.ts";
-import { TASK_STATUSES } from "./tasks.ts";
-import type { TaskRef } from "./task_structure.ts";
+import type { Task } from "./tasks/task_model.ts";
+import { TASK_STATUSES } from "./tasks/task_model.ts";
+import type { TaskRef } from "./tasks/task_structure.ts";
 
 export const ONLINE_MS = 2 * 60_000;
 export const IDLE_MS = 30 * 60_000;

@@ -7,9 +7,10 @@
 import { z } from "zod";
 import { TableError } from "../core/errors.ts";
 import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
+import { actorLabel, humanActor } from "../core/actor.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
-import { TASK_STATUSES } from "../core/tasks.ts";
+import { TASK_STATUSES } from "../core/tasks/task_model.ts";
 import { parseIsoDate } from "../mcp/fields.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
@@ -127,7 +128,8 @@ function _time(url: URL, name: string, fallback: number): number | Response {
 export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<Response> {
   const { table } = deps;
   const path = url.pathname;
-  const actor = `human:${deps.operator}`;
+  const human = humanActor(deps.operator);
+  const actor = actorLabel(human);
   try {
     if (path === "/observe" && req.method === "GET") return _observe(req, url, deps);
     if (path === "/api/overview" && req.method === "GET") {
@@ -165,7 +167,7 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       if (!body.ok) return body.response;
       const parsed = _postComment.safeParse(body.value);
       if (!parsed.success) return _badRequest(parsed.error.issues);
-      table.tasks.systemComment(Number(comments[1]), actor, parsed.data.content);
+      table.tasks.comment({ taskId: Number(comments[1]), by: human, content: parsed.data.content });
       return jsonResponse(201, { ok: true });
     }
     if (path === "/api/messages" && req.method === "GET") {
@@ -189,9 +191,9 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       if (!parsed.success) return _badRequest(parsed.error.issues);
       const { to, content, task_id } = parsed.data;
       const message = to === "*"
-        ? table.messages.broadcast({ sender: actor, content, taskId: task_id, system: true })
+        ? table.messages.broadcast({ by: human, content, taskId: task_id })
           .message
-        : table.messages.sendSystem({ sender: actor, recipient: to, content, taskId: task_id });
+        : table.messages.send({ by: human, recipient: to, content, taskId: task_id });
       return jsonResponse(201, { message });
     }
     if (path === "/api/context" && req.method === "GET") {

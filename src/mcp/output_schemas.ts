@@ -1,7 +1,7 @@
 /** Output schemas of the records tools return; they mirror the core types. */
 import { z } from "zod";
-import { COMMENT_TYPES } from "../core/task_activity.ts";
-import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks.ts";
+import { COMMENT_TYPES } from "../core/tasks/task_activity.ts";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 
 const _time = z.string().describe("ISO 8601 time, UTC");
 

@@ -6,8 +6,9 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
-import { ForbiddenError } from "../core/errors.ts";
-import type { UnreadSummary } from "../core/messages.ts";
+import { mayCallTool } from "../core/permissions/permissions.ts";
+import { toolRefusal } from "../core/permissions/refusal.ts";
+import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 
@@ -78,12 +79,8 @@ function _checkRole(ctx: ToolContext, tool: string): void {
   if (agent === undefined || tool === "register") return;
   const role = ctx.table.members.require(agent).role;
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
-  if (ctx.table.roles.allowsTool(role, tool)) return;
-  throw new ForbiddenError(
-    `Role '${role}' may not call ${tool}. Its tools: ${
-      ctx.table.roles.allowedTools(role).join(", ")
-    }. An operator can change the role (team-table members grant ${agent} ROLE).`,
-  );
+  if (mayCallTool(ctx.table.roles.get(role), tool)) return;
+  throw toolRefusal({ agent, role, tool }, ctx.table.roles);
 }
 
 function _unread(ctx: ToolContext): UnreadSummary | undefined {

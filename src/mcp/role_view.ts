@@ -1,4 +1,5 @@
 /** A role as tools return it: the template plus the tools it resolves to. */
+import { toolsOf } from "../core/permissions/permissions.ts";
 import type { RoleCatalog } from "../core/role_catalog.ts";
 
 export function roleView(roles: RoleCatalog, name: string) {
@@ -8,7 +9,7 @@ export function roleView(roles: RoleCatalog, name: string) {
     description: role.description,
     guidelines: role.guidelines,
     capabilities: role.capabilities,
-    tools: roles.allowedTools(role.name),
+    tools: toolsOf(roles, role.name),
     privileges: [...role.privileges],
     privileged: role.privileged,
     task_affinity: role.task_affinity,

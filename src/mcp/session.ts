@@ -2,6 +2,7 @@
  * One MCP connection's identity. `register` binds the session to an agent; afterwards
  * parameters naming the acting agent may be omitted and, when given, must match.
  */
+import { type AgentActor, agentActor } from "../core/actor.ts";
 import { ForbiddenError } from "../core/errors.ts";
 
 export class Session {
@@ -34,7 +35,7 @@ export class Session {
    * The acting agent for a tool call: the bound agent. `given` is the value of the parameter
    * that names the actor (`field`), which must match when present.
    */
-  actor(given: string | undefined, field: string): string {
+  actor(given: string | undefined, field: string): AgentActor {
     const bound = this.#agent;
     if (bound === undefined) {
       throw new ForbiddenError(
@@ -48,6 +49,6 @@ export class Session {
           `Omit ${field}, or pass '${bound}'. To act as another agent, call register with that name.`,
       );
     }
-    return bound;
+    return agentActor(bound);
   }
 }

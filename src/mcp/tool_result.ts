@@ -5,7 +5,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { TableError } from "../core/errors.ts";
-import type { UnreadSummary } from "../core/messages.ts";
+import type { UnreadSummary } from "../core/messages/message.ts";
 import type { Logger } from "../log.ts";
 
 export function successResult(

@@ -7,6 +7,7 @@
 import type { PollConfig } from "../config.ts";
 import type { TableEvent } from "../core/event_outbox.ts";
 import { TableError } from "../core/errors.ts";
+import { agentActor } from "../core/actor.ts";
 import type { Table } from "../core/table.ts";
 import { openTable } from "../open_table.ts";
 import type { Logger } from "../log.ts";
@@ -105,7 +106,7 @@ async function _handle(ctx: {
   }
   try {
     ctx.table.messages.send({
-      sender: ctx.agent,
+      by: agentActor(ctx.agent),
       recipient: decision.recipient,
       content: decision.content,
     });

@@ -1,4 +1,5 @@
 /** `team-table roles list | show NAME | check DIR`: the role templates, for humans. */
+import { toolsOf } from "../core/permissions/permissions.ts";
 import { ConfigError } from "../config.ts";
 import type { Role } from "../core/role_catalog.ts";
 import { loadRoleCatalog } from "./load_roles.ts";
@@ -34,7 +35,7 @@ export function runRolesCommand(args: readonly string[], rolesDir: string | unde
     if (!catalog.has(name)) {
       throw new ConfigError(`there is no role '${name}'; roles: ${catalog.names().join(", ")}`);
     }
-    console.log(describeRole(catalog.get(name), catalog.allowedTools(name)));
+    console.log(describeRole(catalog.get(name), toolsOf(catalog, name)));
     return 0;
   }
   throw new ConfigError(`unknown roles subcommand '${sub}' (list, show NAME, check DIR)`);

@@ -1,14 +1,17 @@
 /**
- * The rules in force: the file rules this process was started with (shipped defaults and the
- * user's file), plus rules created at run time (kept in the database, so every process sees
- * them), with `enabled` switches for file rules kept in the database too. Changing rules needs
- * the manage_rules privilege.
+ * Changing the rules at run time: create, update (a file rule: only `enabled`) and delete.
+ * Every change needs the manage_rules privilege and is published like any other change. The
+ * rules in force are read from the RuleSet.
  */
-import type { AuditLog } from "../audit_log.ts";
+import type { Actor } from "../actor.ts";
+import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
-import type { MemberStore } from "../members.ts";
-import { int, text, textOrNull } from "../rows.ts";
+import { mayUsePrivilege } from "../permissions/permissions.ts";
+import type { Principal, Principals } from "../permissions/principal.ts";
+import { enforce } from "../permissions/refusal.ts";
+import type { RoleCatalog } from "../role_catalog.ts";
+import { text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
 import {
@@ -18,6 +21,7 @@ import {
   RuleDefinitionError,
   ruleDefinitionSchema,
 } from "./rule_definition.ts";
+import type { RuleSet } from "./rule_set.ts";
 
 export interface RuleView {
   name: string;
@@ -33,81 +37,48 @@ export class RuleBook {
   readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
-  readonly #audit: AuditLog;
-  readonly #fileRules: Map<string, CompiledRule>;
-  readonly #compiled = new Map<string, CompiledRule>();
-  #cache: { signature: string; rules: CompiledRule[] } | undefined;
-  #members: MemberStore | undefined;
+  readonly #roles: RoleCatalog;
+  readonly #principals: Principals;
+  readonly #publisher: Publisher;
+  readonly #rules: RuleSet;
 
-  constructor(
-    deps: { tx: Transactor; sql: Statements; clock: Clock; audit: AuditLog },
-    fileRules: readonly CompiledRule[],
-  ) {
+  constructor(deps: {
+    tx: Transactor;
+    sql: Statements;
+    clock: Clock;
+    roles: RoleCatalog;
+    principals: Principals;
+    publisher: Publisher;
+    rules: RuleSet;
+  }) {
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
-    this.#audit = deps.audit;
-    this.#fileRules = new Map(fileRules.map((rule) => [rule.name, rule]));
+    this.#roles = deps.roles;
+    this.#principals = deps.principals;
+    this.#publisher = deps.publisher;
+    this.#rules = deps.rules;
   }
 
-  /** Late binding: the member store is built after the rule book. */
-  attach(members: MemberStore): void {
-    this.#members = members;
-  }
-
-  /** Every rule, enabled or not, by name. Cached until the rules table changes. */
+  /** Every rule, enabled or not, by name. */
   all(): CompiledRule[] {
-    const row = this.#sql.get(
-      `SELECT count(*) AS n, coalesce(max(updated_at), 0) AS at, coalesce(sum(enabled), 0) AS on_,
-         coalesce(sum(length(definition)), 0) AS size FROM rules`,
-    ).get();
-    const signature = `${row?.["n"]}:${row?.["at"]}:${row?.["on_"]}:${row?.["size"]}`;
-    if (this.#cache?.signature === signature) return this.#cache.rules;
-    const rules = this.#load();
-    this.#cache = { signature, rules };
-    return rules;
-  }
-
-  #load(): CompiledRule[] {
-    const rows = this.#sql.get("SELECT * FROM rules").all();
-    const overrides = new Map<string, boolean>();
-    const runtime: CompiledRule[] = [];
-    for (const row of rows) {
-      const name = text(row, "name");
-      const enabled = int(row, "enabled") === 1;
-      const definition = textOrNull(row, "definition");
-      if (definition === null) {
-        overrides.set(name, enabled);
-        continue;
-      }
-      const key = `${name}\u0000${definition}`;
-      let rule = this.#compiled.get(key);
-      if (!rule) {
-        rule = compileRule(ruleDefinitionSchema.parse(JSON.parse(definition)), "runtime");
-        this.#compiled.set(key, rule);
-      }
-      runtime.push({ ...rule, enabled });
-    }
-    const files = [...this.#fileRules.values()]
-      .filter((rule) => !runtime.some((r) => r.name === rule.name))
-      .map((rule) => ({ ...rule, enabled: overrides.get(rule.name) ?? rule.enabled }));
-    return [...files, ...runtime].sort((a, b) => a.name.localeCompare(b.name));
+    return this.#rules.all();
   }
 
   /** The enabled rules. */
   active(): CompiledRule[] {
-    return this.all().filter((rule) => rule.enabled);
+    return this.#rules.active();
   }
 
   list(): RuleView[] {
     return this.all().map(ruleView);
   }
 
-  create(definition: RuleDefinition, by: string): RuleView {
+  create(definition: RuleDefinition, by: Actor): RuleView {
     return this.#tx.run(() => {
-      this.#members?.requirePrivilege(by, "manage_rules", "create rules");
+      const who = this.#manager(by, "create rules");
       const rule = _compile(definition);
-      if (this.#fileRules.has(rule.name) || this.#runtimeRow(rule.name)) {
+      if (this.#rules.fileRule(rule.name) || this.#runtimeRow(rule.name)) {
         throw new ConflictError(
           `name: a rule named '${rule.name}' exists already; update_rule changes it, or pick ` +
             `another name.`,
@@ -115,11 +86,17 @@ export class RuleBook {
       }
       this.#sql.get(
         "INSERT INTO rules (name, definition, enabled, created_by, updated_at) VALUES (?, ?, ?, ?, ?)",
-      ).run(rule.name, JSON.stringify(definition), rule.enabled ? 1 : 0, by, this.#clock.now());
-      this.#audit.record({
-        agent: by,
-        action: "rule.created",
-        target: rule.name,
+      ).run(
+        rule.name,
+        JSON.stringify(definition),
+        rule.enabled ? 1 : 0,
+        who.label,
+        this.#clock.now(),
+      );
+      this.#publisher.publish({
+        type: "rule.created",
+        by: who.actor,
+        name: rule.name,
         details: { definition },
       });
       return this.#view(rule.name);
@@ -133,12 +110,12 @@ export class RuleBook {
   update(
     name: string,
     patch: Partial<Omit<RuleDefinition, "name">>,
-    by: string,
+    by: Actor,
   ): RuleView {
     return this.#tx.run(() => {
-      this.#members?.requirePrivilege(by, "manage_rules", "change rules");
+      const who = this.#manager(by, "change rules");
       const row = this.#runtimeRow(name);
-      const file = this.#fileRules.get(name);
+      const file = this.#rules.fileRule(name);
       if (!row && !file) throw this.#unknown(name);
       const now = this.#clock.now();
       if (!row || textOrNull(row, "definition") === null) {
@@ -154,7 +131,7 @@ export class RuleBook {
            VALUES (?, NULL, ?, ?, ?)
            ON CONFLICT (name) DO UPDATE SET enabled = excluded.enabled,
              updated_at = excluded.updated_at`,
-        ).run(name, patch.enabled === false ? 0 : 1, by, now);
+        ).run(name, patch.enabled === false ? 0 : 1, who.label, now);
       } else {
         const current: unknown = JSON.parse(text(row, "definition"));
         const merged = ruleDefinitionSchema.parse({
@@ -166,17 +143,17 @@ export class RuleBook {
         this.#sql.get("UPDATE rules SET definition = ?, enabled = ?, updated_at = ? WHERE name = ?")
           .run(JSON.stringify(merged), merged.enabled ? 1 : 0, now, name);
       }
-      this.#audit.record({ agent: by, action: "rule.updated", target: name, details: { patch } });
+      this.#publisher.publish({ type: "rule.updated", by: who.actor, name, details: { patch } });
       return this.#view(name);
     });
   }
 
-  delete(name: string, by: string): void {
+  delete(name: string, by: Actor): void {
     this.#tx.run(() => {
-      this.#members?.requirePrivilege(by, "manage_rules", "delete rules");
+      const who = this.#manager(by, "delete rules");
       const row = this.#runtimeRow(name);
       if (!row || textOrNull(row, "definition") === null) {
-        const file = this.#fileRules.get(name);
+        const file = this.#rules.fileRule(name);
         if (file) {
           throw new ValidationError(
             `'${name}' is defined in ${file.source} and cannot be deleted at run time; disable ` +
@@ -186,8 +163,15 @@ export class RuleBook {
         throw this.#unknown(name);
       }
       this.#sql.get("DELETE FROM rules WHERE name = ?").run(name);
-      this.#audit.record({ agent: by, action: "rule.deleted", target: name });
+      this.#publisher.publish({ type: "rule.deleted", by: who.actor, name, details: {} });
     });
+  }
+
+  /** The actor, if it may manage rules (manage_rules). */
+  #manager(by: Actor, what: string): Principal {
+    const who = this.#principals.resolve(by);
+    enforce(mayUsePrivilege(who, "manage_rules"), { who, what }, this.#roles);
+    return who;
   }
 
   #view(name: string): RuleView {

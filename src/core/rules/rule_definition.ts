@@ -5,7 +5,7 @@
  * trigger provides, and an agent.idle rule says how long idle is.
  */
 import { z } from "zod";
-import { TASK_PRIORITIES, TASK_STATUSES } from "../tasks.ts";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../tasks/task_model.ts";
 import { type Condition, ConditionError, conditionFields, parseCondition } from "./condition.ts";
 
 const _TASK_FIELDS = [

@@ -6,16 +6,16 @@
  * row in rule_firings makes sure that two processes never both act on one occurrence.
  * Every firing is written to the audit log and, for a task, to its feed, as `rule:<name>`.
  */
-import type { AuditLog } from "../audit_log.ts";
+import { type Actor, ruleActor, SYSTEM_ACTOR } from "../actor.ts";
 import type { Clock } from "../clock.ts";
-import { TableError } from "../errors.ts";
 import { int, text } from "../rows.ts";
-import type { Table } from "../table.ts";
+import type { DatabaseSync } from "node:sqlite";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
 import { evaluateCondition } from "./condition.ts";
+import type { RuleActions } from "./rule_actions.ts";
 import type { CompiledRule, RuleAction, Trigger } from "./rule_definition.ts";
-import type { RuleBook } from "./rule_book.ts";
+import type { RuleSet } from "./rule_set.ts";
 import type { TriggerSink, TriggerSubject } from "./trigger_sink.ts";
 
 export const DEFAULT_CHAIN_LIMIT = 8;
@@ -23,7 +23,7 @@ export const DEFAULT_CHAIN_LIMIT = 8;
 /** What an action runs with: the rule, its actor name, the event's fields and subject. */
 interface _ActionContext {
   rule: CompiledRule;
-  actor: string;
+  actor: Actor;
   fields: Record<string, unknown>;
   subject: TriggerSubject;
 }
@@ -35,48 +35,51 @@ export interface ActionOutcome {
 }
 
 export class RuleEngine implements TriggerSink {
+  readonly #db: DatabaseSync;
   readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
-  readonly #audit: AuditLog;
-  readonly #book: RuleBook;
+  readonly #book: RuleSet;
   readonly #chainLimit: number;
-  #table: Table | undefined;
+  #actions: RuleActions | undefined;
   #depth = 0;
   #savepoints = 0;
 
   constructor(
-    deps: { tx: Transactor; sql: Statements; clock: Clock; audit: AuditLog; book: RuleBook },
+    deps: { db: DatabaseSync; tx: Transactor; sql: Statements; clock: Clock; rules: RuleSet },
     chainLimit = DEFAULT_CHAIN_LIMIT,
   ) {
+    this.#db = deps.db;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
-    this.#audit = deps.audit;
-    this.#book = deps.book;
+    this.#book = deps.rules;
     this.#chainLimit = chainLimit;
   }
 
-  /** Late binding: actions act through the table, which is built after the engine. */
-  attach(table: Table): void {
-    this.#table = table;
+  /**
+   * Gives the engine the commands its actions use. The stores that announce changes to the
+   * engine are those commands, so this is wired once after both exist (createTable); until
+   * then the engine refuses to run rather than drop a rule.
+   */
+  attach(actions: RuleActions): void {
+    this.#actions = actions;
   }
 
   emit(trigger: Trigger, fields: Record<string, unknown>, subject: TriggerSubject): void {
-    if (!this.#table) return;
+    const actions = this.#wired();
     const rules = this.#book.active().filter((rule) => rule.on === trigger);
     if (rules.length === 0) return;
     if (this.#depth >= this.#chainLimit) {
-      this.#audit.record({
-        agent: null,
-        action: "rule.chain_limit",
-        target: _subjectLabel(subject),
-        details: {
-          trigger,
-          depth: this.#depth,
-          limit: this.#chainLimit,
-          rules_not_run: rules.map((r) => r.name),
-        },
+      actions.record({
+        type: "rule.chain_limit",
+        by: SYSTEM_ACTOR,
+        trigger,
+        depth: this.#depth,
+        limit: this.#chainLimit,
+        rulesNotRun: rules.map((r) => r.name),
+        taskId: subject.taskId,
+        agent: subject.agent,
       });
       return;
     }
@@ -91,7 +94,7 @@ export class RuleEngine implements TriggerSink {
    * process may have taken some).
    */
   tick(): number {
-    if (!this.#table) return 0;
+    this.#wired();
     return this.#tx.run(() => {
       let fired = 0;
       const now = this.#clock.now();
@@ -128,7 +131,7 @@ export class RuleEngine implements TriggerSink {
     fields: Record<string, unknown>,
     subject: TriggerSubject,
   ): void {
-    const actor = `rule:${rule.name}`;
+    const actor = ruleActor(rule.name);
     const startedAt = this.#clock.now();
     const outcomes: ActionOutcome[] = [];
     this.#depth++;
@@ -139,22 +142,22 @@ export class RuleEngine implements TriggerSink {
     } finally {
       this.#depth--;
     }
-    this.#audit.record({
-      agent: actor,
-      action: "rule.fired",
-      target: _subjectLabel(subject),
-      details: { rule: rule.name, trigger, depth: this.#depth, actions: outcomes },
+    this.#wired().record({
+      type: "rule.fired",
+      by: actor,
+      rule: rule.name,
+      trigger,
+      depth: this.#depth,
+      outcomes,
+      taskId: subject.taskId,
+      agent: subject.agent,
+      at: startedAt,
     });
-    if (subject.taskId !== undefined && this.#table) {
-      const summary = outcomes.map((o) => `${o.action}${o.ok ? "" : " FAILED"}: ${o.result}`)
-        .join("; ");
-      this.#table.tasks.recordActivity(
-        subject.taskId,
-        actor,
-        `fired on ${trigger}: ${summary}`,
-        startedAt,
-      );
-    }
+  }
+
+  #wired(): RuleActions {
+    if (this.#actions) return this.#actions;
+    throw new Error("the rule engine has no actions attached; createTable wires them");
   }
 
   /** Runs one action in a savepoint; a failure is rolled back alone and reported. */
@@ -164,7 +167,7 @@ export class RuleEngine implements TriggerSink {
   ): ActionOutcome {
     const name = Object.keys(action)[0] ?? "action";
     const savepoint = `rule_action_${++this.#savepoints}`;
-    const db = this.#table!.db;
+    const db = this.#db;
     db.exec(`SAVEPOINT ${savepoint}`);
     try {
       const result = this.#run(action, ctx);
@@ -173,26 +176,25 @@ export class RuleEngine implements TriggerSink {
     } catch (error) {
       db.exec(`ROLLBACK TO ${savepoint}`);
       db.exec(`RELEASE ${savepoint}`);
-      const message = error instanceof TableError || error instanceof Error
-        ? error.message
-        : String(error);
+      const message = error instanceof Error ? error.message : String(error);
       return { action: name, ok: false, result: message };
     }
   }
 
-  #run(
-    action: RuleAction,
-    ctx: _ActionContext,
-  ): string {
-    const table = this.#table!;
+  #run(action: RuleAction, ctx: _ActionContext): string {
+    const table = this.#wired();
     const { actor, fields, subject } = ctx;
     const taskId = subject.taskId;
     if ("set_status" in action) {
-      const task = table.tasks.systemSetStatus(_need(taskId), action.set_status, actor);
+      const current = table.getTask(_need(taskId));
+      if (current.status === action.set_status) {
+        return `task #${current.id} is ${current.status}`;
+      }
+      const task = table.setStatus({ taskId: current.id, status: action.set_status, by: actor });
       return `task #${task.id} is ${task.status}`;
     }
     if ("comment" in action) {
-      table.tasks.systemComment(_need(taskId), actor, _fill(action.comment, fields));
+      table.comment({ taskId: _need(taskId), content: _fill(action.comment, fields), by: actor });
       return `commented on task #${taskId}`;
     }
     if ("notify" in action) {
@@ -209,34 +211,34 @@ export class RuleEngine implements TriggerSink {
       if (action.assign === "next_pending_task") {
         const agent = fields["agent.name"];
         if (typeof agent !== "string") throw new Error("next_pending_task needs an agent event");
-        const busy = this.#sql.get(
-          `SELECT id FROM tasks WHERE assignee = ? AND status IN ('pending', 'in_progress')
-           ORDER BY id LIMIT 1`,
-        ).get(agent);
-        if (busy) return `skipped: ${agent} already has task #${int(busy, "id")}`;
-        const next = table.tasks.next({ agent, claim: false }).task;
-        if (!next) return `no pending task for ${agent}`;
-        table.tasks.systemAssign(next.id, agent, actor);
-        return `task #${next.id} assigned to ${agent}`;
+        const busy = table.openTaskOf(agent);
+        if (busy !== null) return `skipped: ${agent} already has task #${busy}`;
+        const next = table.nextTaskFor(agent);
+        if (next === null) return `no pending task for ${agent}`;
+        table.assign({ taskId: next, agent, by: actor });
+        return `task #${next} assigned to ${agent}`;
       }
       const [target] = this.#targets(action.assign, fields);
       if (!target) return `skipped: ${action.assign} names nobody`;
-      const task = table.tasks.systemAssign(_need(taskId), target, actor);
+      const current = table.getTask(_need(taskId));
+      if (current.assignee?.toLowerCase() === target.toLowerCase()) {
+        return `task #${current.id} assigned to ${current.assignee}`;
+      }
+      const task = table.assign({ taskId: current.id, agent: target, by: actor });
       return `task #${task.id} assigned to ${task.assignee}`;
     }
     const spec = action.create_task;
     const assignee = spec.assignee === undefined
       ? undefined
       : this.#targets(spec.assignee, fields)[0];
-    const task = table.tasks.create({
+    const task = table.createTask({
       title: _fill(spec.title, fields),
       description: spec.description === undefined ? undefined : _fill(spec.description, fields),
       priority: spec.priority,
       type: spec.type,
       assignee,
-      creator: actor,
-      system: true,
       parentId: spec.subtask ? _need(taskId) : undefined,
+      by: actor,
     });
     return `created task #${task.id}`;
   }
@@ -244,7 +246,7 @@ export class RuleEngine implements TriggerSink {
   #message(
     to: string,
     content: string,
-    ctx: { actor: string; fields: Record<string, unknown>; subject: TriggerSubject },
+    ctx: { actor: Actor; fields: Record<string, unknown>; subject: TriggerSubject },
   ): string {
     const by = ctx.fields["event.by"];
     const targets = this.#targets(to, ctx.fields).filter((name) =>
@@ -252,11 +254,11 @@ export class RuleEngine implements TriggerSink {
     );
     if (targets.length === 0) return `skipped: ${to} names nobody to tell (or only the actor)`;
     for (const recipient of targets) {
-      this.#table!.messages.sendSystem({
-        sender: ctx.actor,
+      this.#wired().sendMessage({
         recipient,
         content,
         taskId: ctx.subject.taskId,
+        by: ctx.actor,
       });
     }
     return `told ${targets.join(", ")}`;
@@ -264,7 +266,7 @@ export class RuleEngine implements TriggerSink {
 
   /** Agent names for a target: a field (task.assignee...), role:NAME, agent:NAME or a name. */
   #targets(target: string, fields: Record<string, unknown>): string[] {
-    if (target.startsWith("role:")) return this.#table!.members.withRoles([target.slice(5)]);
+    if (target.startsWith("role:")) return this.#wired().membersWithRole(target.slice(5));
     if (target.startsWith("agent:")) return [target.slice(6)];
     if (/^[a-z_]+\.[a-z_]+$/.test(target)) {
       const value = fields[target];
@@ -295,10 +297,4 @@ function _describe(rule: CompiledRule, fields: Record<string, unknown>): string 
     }${fields["event.by"] ? ` (by ${String(fields["event.by"])})` : ""}.`;
   }
   return `Rule ${rule.name} fired on ${rule.on}.`;
-}
-
-function _subjectLabel(subject: TriggerSubject): string | null {
-  if (subject.taskId !== undefined) return `task:${subject.taskId}`;
-  if (subject.agent !== undefined) return `agent:${subject.agent}`;
-  return null;
 }

@@ -5,7 +5,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
-import { DEFAULT_NAMESPACE, VERSIONS_KEPT } from "../../core/shared_context.ts";
+import { DEFAULT_NAMESPACE, VERSIONS_KEPT } from "../../core/context/shared_context.ts";
 import { actorField, integerField, namespaceField, textField } from "../fields.ts";
 import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
@@ -54,7 +54,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         ns: args.ns,
         ttl: args.ttl,
         expectedVersion: args.expected_version,
-        setBy: session.actor(args.set_by, "set_by"),
+        by: session.actor(args.set_by, "set_by"),
       });
       return { entry };
     },
@@ -168,7 +168,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       return table.context.delete({
         key: args.key,
         ns: args.ns,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
     },
   });

@@ -40,7 +40,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const message = table.messages.send({
-        sender: session.actor(args.sender, "sender"),
+        by: session.actor(args.sender, "sender"),
         recipient: args.recipient,
         content: args.content,
         taskId: args.task_id,
@@ -68,7 +68,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.messages.broadcast({
-        sender: session.actor(args.sender, "sender"),
+        by: session.actor(args.sender, "sender"),
         content: args.content,
         taskId: args.task_id,
       });
@@ -103,7 +103,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const { messages, unread_remaining } = table.messages.inbox({
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
         includeRead: args.include_read,
         includeArchived: args.include_archived,
         limit: args.limit,
@@ -136,7 +136,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     run(args, { table, session }) {
       return table.messages.delete({
         messageId: args.message_id,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
     },
   });
@@ -156,7 +156,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     run(args, { table, session }) {
       return table.messages.archive({
         messageId: args.message_id,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
     },
   });
@@ -179,7 +179,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const cleared = table.messages.clearInbox({
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
         before: args.before_date === undefined
           ? undefined
           : isoDateToMs("before_date", args.before_date),
@@ -205,7 +205,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run(args, { table, session }) {
       const purged = table.messages.purge({
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
         before: isoDateToMs("before_date", args.before_date),
       });
       return { purged };

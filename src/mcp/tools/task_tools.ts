@@ -5,8 +5,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
-import { COMMENT_TYPES } from "../../core/task_activity.ts";
-import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks.ts";
+import { COMMENT_TYPES } from "../../core/tasks/task_activity.ts";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks/task_model.ts";
 import {
   actorField,
   agentNameField,
@@ -73,7 +73,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     run(args, { table, session }) {
       const task = table.tasks.create({
         title: args.title,
-        creator: session.actor(args.creator, "creator"),
+        by: session.actor(args.creator, "creator"),
         description: args.description,
         assignee: args.assignee,
         reviewer: args.reviewer,
@@ -113,7 +113,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         assignee: args.assignee,
         reviewer: args.reviewer,
         parentId: args.parent_id,
-        mineFirst: args.mine_first ? session.actor(undefined, "agent_name") : undefined,
+        mineFirst: args.mine_first ? session.actor(undefined, "agent_name").name : undefined,
       });
       return { tasks, count: tasks.length };
     },
@@ -135,7 +135,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.tasks.next({
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
         claim: args.claim === true,
       });
     },
@@ -158,7 +158,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     run(args, { table, session }) {
       const task = table.tasks.claim({
         taskId: args.task_id,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
       return { task };
     },
@@ -205,7 +205,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         parentId: args.parent_id,
         addBlockedBy: args.add_blocked_by,
         removeBlockedBy: args.remove_blocked_by,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
       return { task };
     },
@@ -231,7 +231,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       const task = table.tasks.reassign({
         taskId: args.task_id,
         newAssignee: args.new_assignee,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
       return { task };
     },
@@ -263,7 +263,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         taskId: args.task_id,
         content: args.content,
         type: args.type,
-        agent: session.actor(args.agent_name, "agent_name"),
+        by: session.actor(args.agent_name, "agent_name"),
       });
     },
   });

@@ -2,9 +2,9 @@
  * How tasks hang together: subtasks (parent_id) and dependencies (a task is blocked by other
  * tasks until they are done). Cycles are refused in both. Call inside a transaction.
  */
-import { ConflictError, NotFoundError, ValidationError } from "./errors.ts";
-import { int, text } from "./rows.ts";
-import type { Statements } from "../db/statements.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { int, text } from "../rows.ts";
+import type { Statements } from "../../db/statements.ts";
 
 export interface TaskRef {
   id: number;

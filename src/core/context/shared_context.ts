@@ -4,17 +4,18 @@
  * agents editing one spec cannot overwrite each other unknowingly; an entry may expire (it is
  * invisible at once, and the sweep removes it); a deletion is a tombstone version.
  */
-import type { AuditLog } from "./audit_log.ts";
-import type { Clock } from "./clock.ts";
-import { toIso } from "./clock.ts";
-import { ConflictError, NotFoundError } from "./errors.ts";
-import type { EventOutbox } from "./event_outbox.ts";
-import type { MemberStore } from "./members.ts";
-import { int, intOrNull, text, textOrNull } from "./rows.ts";
-import type { StoreDeps } from "./store_deps.ts";
-import type { TriggerSink } from "./rules/trigger_sink.ts";
-import type { Statements } from "../db/statements.ts";
-import type { Transactor } from "../db/transaction.ts";
+import type { Actor } from "../actor.ts";
+import type { Publisher } from "../changes/publisher.ts";
+import type { Clock } from "../clock.ts";
+import { toIso } from "../clock.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { mayDeleteContext } from "../permissions/permissions.ts";
+import type { Principals } from "../permissions/principal.ts";
+import { enforce } from "../permissions/refusal.ts";
+import type { RoleCatalog } from "../role_catalog.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import type { Statements } from "../../db/statements.ts";
+import type { Transactor } from "../../db/transaction.ts";
 
 export const DEFAULT_NAMESPACE = "default";
 export const VERSIONS_KEPT = 50;
@@ -51,7 +52,7 @@ export interface ContextKeySummary {
 export interface ShareInput {
   key: string;
   value: string;
-  setBy: string;
+  by: Actor;
   ns?: string | undefined;
   /** Seconds until the entry expires. */
   ttl?: number | undefined;
@@ -59,29 +60,37 @@ export interface ShareInput {
   expectedVersion?: number | undefined;
 }
 
+export interface SharedContextDeps {
+  tx: Transactor;
+  sql: Statements;
+  clock: Clock;
+  roles: RoleCatalog;
+  principals: Principals;
+  publisher: Publisher;
+}
+
 export class SharedContextStore {
   readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
-  readonly #audit: AuditLog;
-  readonly #members: MemberStore;
-  readonly #events: EventOutbox;
-  readonly #triggers: TriggerSink;
+  readonly #roles: RoleCatalog;
+  readonly #principals: Principals;
+  readonly #publisher: Publisher;
 
-  constructor(deps: StoreDeps) {
-    this.#triggers = deps.triggers;
+  constructor(deps: SharedContextDeps) {
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
-    this.#audit = deps.audit;
-    this.#members = deps.members;
-    this.#events = deps.events;
+    this.#roles = deps.roles;
+    this.#principals = deps.principals;
+    this.#publisher = deps.publisher;
   }
 
   /** Writes a new version of `key`; returns it. */
   share(input: ShareInput): ContextEntry {
     return this.#tx.run(() => {
-      const setBy = this.#members.require(input.setBy, "set_by").name;
+      const who = this.#principals.resolve(input.by, "set_by");
+      const setBy = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
       const now = this.#clock.now();
       const latest = this.#latestRow(ns, input.key);
@@ -105,19 +114,15 @@ export class SharedContextStore {
       ).run(ns, input.key, version, input.value, setBy, now, expiresAt);
       this.#sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ? AND version <= ?")
         .run(ns, input.key, version - VERSIONS_KEPT);
-      this.#audit.record({
-        agent: setBy,
-        action: "context.shared",
-        target: `${ns}/${input.key}`,
-        details: { version, length: input.value.length, ttl: input.ttl ?? null },
+      this.#publisher.publish({
+        type: "context.shared",
+        by: who.actor,
+        ns,
+        key: input.key,
+        version,
+        length: input.value.length,
+        ttl: input.ttl ?? null,
       });
-      this.#events.append({
-        recipient: "*",
-        except: setBy,
-        type: "context_updated",
-        payload: { ns, key: input.key, version, set_by: setBy, deleted: false },
-      });
-      this.#announce({ ns, key: input.key, version, setBy, deleted: false });
       return this.get({ key: input.key, ns });
     });
   }
@@ -200,41 +205,34 @@ export class SharedContextStore {
 
   /**
    * Deletes a key by writing a tombstone version (its history stays). Only the author of its
-   * latest version, or an agent with the manage_context privilege, may.
+   * latest version, or a holder of manage_context, may.
    */
-  delete(input: { key: string; ns?: string | undefined; agent: string }): ContextVersion {
+  delete(input: { key: string; ns?: string | undefined; by: Actor }): ContextVersion {
     return this.#tx.run(() => {
-      const agent = this.#members.require(input.agent, "agent_name").name;
+      const who = this.#principals.resolve(input.by);
+      const agent = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
       const now = this.#clock.now();
       const latest = this.#latestRow(ns, input.key);
       if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
       const author = text(latest, "set_by");
-      if (author.toLowerCase() !== agent.toLowerCase()) {
-        this.#members.requirePrivilege(
-          agent,
-          "manage_context",
-          `delete '${input.key}' (its latest version is by '${author}')`,
-        );
-      }
+      enforce(mayDeleteContext(who, { set_by: author }), {
+        who,
+        what: `delete '${input.key}' (its latest version is by '${author}')`,
+      }, this.#roles);
       const version = int(latest, "version") + 1;
       this.#sql.get(
         `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, deleted)
          VALUES (?, ?, ?, NULL, ?, ?, 1)`,
       ).run(ns, input.key, version, agent, now);
-      this.#audit.record({
-        agent,
-        action: "context.deleted",
-        target: `${ns}/${input.key}`,
-        details: { version, author },
+      this.#publisher.publish({
+        type: "context.deleted",
+        by: who.actor,
+        ns,
+        key: input.key,
+        version,
+        author,
       });
-      this.#events.append({
-        recipient: "*",
-        except: agent,
-        type: "context_updated",
-        payload: { ns, key: input.key, version, set_by: agent, deleted: true },
-      });
-      this.#announce({ ns, key: input.key, version, setBy: agent, deleted: true });
       return { version, set_by: agent, at: toIso(now), size: 0, deleted: true, expires_at: null };
     });
   }
@@ -252,18 +250,6 @@ export class SharedContextStore {
       for (const row of expired) remove.run(text(row, "ns"), text(row, "key"));
       return expired.length;
     });
-  }
-
-  #announce(
-    change: { ns: string; key: string; version: number; setBy: string; deleted: boolean },
-  ): void {
-    this.#triggers.emit("context.changed", {
-      "context.ns": change.ns,
-      "context.key": change.key,
-      "context.version": change.version,
-      "context.set_by": change.setBy,
-      "context.deleted": change.deleted,
-    }, {});
   }
 
   #latestRow(ns: string, key: string): Record<string, unknown> | undefined {

@@ -5,10 +5,10 @@
  *   [status_change] claude-code claimed task — 19:00
  *   [comment] claude-code: Starting on the SSE endpoint — 19:05
  */
-import type { Clock } from "./clock.ts";
-import { toIso } from "./clock.ts";
-import { int, intOrNull, text, textOrNull } from "./rows.ts";
-import type { Statements } from "../db/statements.ts";
+import type { Clock } from "../clock.ts";
+import { toIso } from "../clock.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import type { Statements } from "../../db/statements.ts";
 
 export const COMMENT_TYPES = ["comment", "status_change", "blocker", "resolution"] as const;
 export type CommentType = typeof COMMENT_TYPES[number];

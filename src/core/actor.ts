@@ -1,0 +1,47 @@
+/**
+ * Who acts on the table. An agent acts as itself (a member's name); a rule as `rule:NAME`; a
+ * human (the operator, from the web view or the CLI) as `human:NAME`; the table itself (its
+ * maintenance) as the system. Every command takes one of these; permissions decide from it.
+ */
+export type Actor =
+  | { readonly kind: "agent"; readonly name: string }
+  | { readonly kind: "rule"; readonly name: string }
+  | { readonly kind: "human"; readonly name: string }
+  | { readonly kind: "system" };
+
+export type AgentActor = Extract<Actor, { kind: "agent" }>;
+
+/** An agent acting under its member name. */
+export function agentActor(name: string): AgentActor {
+  return { kind: "agent", name };
+}
+
+/** A workflow rule acting on an event. */
+export function ruleActor(name: string): Actor {
+  return { kind: "rule", name };
+}
+
+/** A human operator (web view, CLI). */
+export function humanActor(name: string): Actor {
+  return { kind: "human", name };
+}
+
+/** The table itself (maintenance, refused requests). */
+export const SYSTEM_ACTOR: Actor = { kind: "system" };
+
+/**
+ * How the actor is written in the audit log, task feeds and message senders: the agent's
+ * name, `rule:NAME`, `human:NAME`, or null for the system.
+ */
+export function actorLabel(actor: Actor): string | null {
+  switch (actor.kind) {
+    case "agent":
+      return actor.name;
+    case "rule":
+      return `rule:${actor.name}`;
+    case "human":
+      return `human:${actor.name}`;
+    case "system":
+      return null;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Every change to the table, as one typed value. A command makes its change in the database
+ * and then publishes one of these (publisher.ts) in the same transaction; the audit row, the
+ * task feed lines, the outbox events (who is told) and the rule triggers are all derived from
+ * it, each in one place (change_audit.ts, change_feed.ts, change_outbox.ts,
+ * change_triggers.ts). Values here are what the derivations need, nothing more.
+ */
+import type { Actor } from "../actor.ts";
+import type { Member } from "../members/member.ts";
+import type { Message } from "../messages/message.ts";
+import type { Task, TaskComment } from "../tasks/task_model.ts";
+
+interface _By {
+  /** Who made the change (an agent's name in its registered spelling). */
+  readonly by: Actor;
+}
+
+export type MemberChange =
+  | _By & { readonly type: "member.registered"; member: Member; returning: boolean }
+  | _By & { readonly type: "member.came_back"; member: Member }
+  | _By & { readonly type: "member.role_granted"; member: Member; from: string | null }
+  | _By & { readonly type: "member.deregistered"; member: Member };
+
+export type MessageChange =
+  | _By & { readonly type: "message.sent"; message: Message }
+  | _By & { readonly type: "message.broadcast"; message: Message; recipients: number }
+  | _By & { readonly type: "messages.read"; agent: string; messageIds: number[] }
+  | _By & {
+    readonly type: "message.removed";
+    messageId: number;
+    scope: "inbox" | "everyone";
+    /** Archived (also marked read) rather than deleted. */
+    archived: boolean;
+  }
+  | _By & {
+    readonly type: "inbox.cleared";
+    agent: string;
+    count: number;
+    before: number | null;
+    sender: string | null;
+  }
+  | _By & { readonly type: "messages.purged"; before: number; count: number };
+
+export type TaskChange =
+  | _By & { readonly type: "task.created"; task: Task }
+  | _By & { readonly type: "task.claimed"; before: Task; task: Task }
+  | _By & { readonly type: "task.review_claimed"; task: Task }
+  | _By & {
+    readonly type: "task.updated";
+    before: Task;
+    task: Task;
+    result: string | undefined;
+    /** When the task now awaits review without a reviewer: the agents whose role reviews. */
+    reviewers: string[];
+  }
+  | _By & { readonly type: "task.reassigned"; before: Task; task: Task }
+  | _By & {
+    readonly type: "task.commented";
+    before: Task;
+    task: Task;
+    comment: TaskComment;
+    /** For a blocker: who the author's role escalates to. */
+    escalateTo: string[];
+  }
+  | _By & { readonly type: "task.unblocked"; task: Task; blocker: number }
+  | _By & { readonly type: "task.subtasks_complete"; task: Task; subtasks: number };
+
+export type ContextChange =
+  | _By & {
+    readonly type: "context.shared";
+    ns: string;
+    key: string;
+    version: number;
+    length: number;
+    ttl: number | null;
+  }
+  | _By & {
+    readonly type: "context.deleted";
+    ns: string;
+    key: string;
+    version: number;
+    author: string;
+  };
+
+export type RuleChange =
+  | _By & {
+    readonly type: "rule.created" | "rule.updated" | "rule.deleted";
+    name: string;
+    details: Record<string, unknown>;
+  }
+  | _By & {
+    readonly type: "rule.fired";
+    rule: string;
+    trigger: string;
+    depth: number;
+    outcomes: { action: string; ok: boolean; result: string }[];
+    taskId: number | undefined;
+    agent: string | undefined;
+    /** When the firing began (its feed line is dated then). */
+    at: number;
+  }
+  | _By & {
+    readonly type: "rule.chain_limit";
+    trigger: string;
+    depth: number;
+    limit: number;
+    rulesNotRun: string[];
+    taskId: number | undefined;
+    agent: string | undefined;
+  };
+
+/** A request refused for want of a valid token (written by the HTTP layer). */
+export type AccessChange = _By & {
+  readonly type: "auth.refused";
+  path: string;
+  details: Record<string, unknown>;
+};
+
+export type Change =
+  | MemberChange
+  | MessageChange
+  | TaskChange
+  | ContextChange
+  | RuleChange
+  | AccessChange;
+export type ChangeType = Change["type"];

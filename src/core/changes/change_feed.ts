@@ -1,0 +1,75 @@
+/**
+ * The lines a change writes into task feeds: what the board records by itself (created,
+ * claimed, moved, reassigned, unblocked, a rule fired). Comments are not derived: a comment
+ * is the change itself, stored by the command.
+ */
+import { actorLabel } from "../actor.ts";
+import type { Task } from "../tasks/task_model.ts";
+import type { Change } from "./change.ts";
+
+export interface FeedLine {
+  taskId: number;
+  agent: string;
+  content: string;
+  /** When it happened, if not now (a rule's line is dated when it began to fire). */
+  at?: number;
+}
+
+/** The status_change lines `change` adds to task feeds (none for most changes). */
+export function feedOf(change: Change): FeedLine[] {
+  const agent = actorLabel(change.by) ?? "system";
+  const line = (taskId: number, content: string): FeedLine[] => [{ taskId, agent, content }];
+  switch (change.type) {
+    case "task.created":
+      return line(
+        change.task.id,
+        change.task.assignee ? `created task for ${change.task.assignee}` : "created task",
+      );
+    case "task.claimed":
+      return line(change.task.id, "claimed task");
+    case "task.review_claimed":
+      return line(change.task.id, "claimed review");
+    case "task.updated":
+      return line(change.task.id, _updateLine(change.before, change.task, change.result));
+    case "task.reassigned":
+      return line(
+        change.task.id,
+        change.before.assignee
+          ? `reassigned task from ${change.before.assignee} to ${change.task.assignee}`
+          : `assigned task to ${change.task.assignee}`,
+      );
+    case "task.commented":
+      return change.task.status === change.before.status ? [] : line(
+        change.task.id,
+        `moved task from ${change.before.status} to ${change.task.status} (${change.comment.type})`,
+      );
+    case "task.unblocked":
+      return line(change.task.id, `unblocked task: its last blocker #${change.blocker} is done`);
+    case "rule.fired": {
+      if (change.taskId === undefined) return [];
+      const summary = change.outcomes
+        .map((o) => `${o.action}${o.ok ? "" : " FAILED"}: ${o.result}`).join("; ");
+      return [{
+        taskId: change.taskId,
+        agent,
+        content: `fired on ${change.trigger}: ${summary}`,
+        at: change.at,
+      }];
+    }
+    default:
+      return [];
+  }
+}
+
+function _updateLine(before: Task, task: Task, result: string | undefined): string {
+  const parts: string[] = [];
+  if (task.status !== before.status) {
+    parts.push(`moved task from ${before.status} to ${task.status}`);
+  }
+  if (task.reviewer !== before.reviewer && task.reviewer) {
+    parts.push(`set reviewer to ${task.reviewer}`);
+  }
+  if (result !== undefined) parts.push(`result: ${result}`);
+  if (parts.length === 0) parts.push(`updated task (status ${task.status})`);
+  return parts.join("; ");
+}

@@ -1,0 +1,118 @@
+/**
+ * The outbox events a change sends: whom it concerns and what they are shown. Push (SSE),
+ * the poll daemon, channel notifications and replays all read these.
+ */
+import { actorLabel } from "../actor.ts";
+import type { NewEvent, TableEventType } from "../event_outbox.ts";
+import {
+  escalationAudience,
+  partiesToTell,
+  reviewAudience,
+  unblockedAudience,
+} from "../tasks/task_audience.ts";
+import type { Task } from "../tasks/task_model.ts";
+import type { Change } from "./change.ts";
+
+/** The events `change` appends to the outbox, in order. */
+export function outboxOf(change: Change): NewEvent[] {
+  const by = actorLabel(change.by) ?? "system";
+  switch (change.type) {
+    case "message.sent":
+      return [{
+        recipient: change.message.recipient ?? "*",
+        type: "message",
+        payload: { message: change.message },
+      }];
+    case "message.broadcast":
+      return [{
+        recipient: "*",
+        except: by,
+        type: "broadcast",
+        payload: { message: change.message },
+      }];
+    case "context.shared":
+    case "context.deleted":
+      return [{
+        recipient: "*",
+        except: by,
+        type: "context_updated",
+        payload: {
+          ns: change.ns,
+          key: change.key,
+          version: change.version,
+          set_by: by,
+          deleted: change.type === "context.deleted",
+        },
+      }];
+    case "task.created": {
+      const payload = { task: change.task, by };
+      return [
+        change.task.assignee
+          ? { recipient: change.task.assignee, type: "task_created", payload }
+          : { recipient: "*", except: by, type: "task_created", payload },
+      ];
+    }
+    case "task.claimed":
+      return _tell(change.task, by, "task_claimed", {}, [change.before.assignee]);
+    case "task.review_claimed":
+      return _tell(change.task, by, "task_claimed", { review: true });
+    case "task.updated": {
+      const { before, task } = change;
+      const events = _tell(task, by, "task_updated", { from: before.status, to: task.status }, [
+        before.assignee,
+      ]);
+      if (task.status === "awaiting_review" && before.status !== "awaiting_review") {
+        const payload = { task, by };
+        for (const recipient of reviewAudience(task, by, change.reviewers)) {
+          events.push(
+            recipient === "*"
+              ? { recipient, except: by, type: "review_requested", payload }
+              : { recipient, type: "review_requested", payload },
+          );
+        }
+      }
+      return events;
+    }
+    case "task.reassigned":
+      return _tell(change.task, by, "task_reassigned", {
+        from: change.before.assignee,
+        to: change.task.assignee,
+      }, [change.before.assignee]);
+    case "task.commented": {
+      const { before, task, comment } = change;
+      const extra = { comment, from: before.status, to: task.status };
+      const events = _tell(task, by, "task_comment", extra, [before.assignee]);
+      for (const recipient of escalationAudience(task, by, change.escalateTo)) {
+        events.push({
+          recipient,
+          type: "task_comment",
+          payload: { task, by, escalation: true, ...extra },
+        });
+      }
+      return events;
+    }
+    case "task.unblocked":
+      return unblockedAudience(change.task).map((recipient) => ({
+        recipient,
+        type: "task_unblocked",
+        payload: { task: change.task, by, blocker: change.blocker },
+      }));
+    default:
+      return [];
+  }
+}
+
+/** One event per party of the task (and `others`), never to the actor. */
+function _tell(
+  task: Task,
+  by: string,
+  type: TableEventType,
+  extra: Record<string, unknown>,
+  others: readonly (string | null)[] = [],
+): NewEvent[] {
+  return partiesToTell(task, by, others).map((recipient) => ({
+    recipient,
+    type,
+    payload: { task, by, ...extra },
+  }));
+}

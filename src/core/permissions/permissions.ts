@@ -1,0 +1,132 @@
+/**
+ * Who may do what, as pure functions: each answers "may this principal do this to this thing"
+ * with a verdict, and never touches the database. Stores call them inside the write
+ * transaction (BEGIN IMMEDIATE), so the check and the change cannot interleave with another
+ * process; refusal.ts turns a "no" into the error the caller reads.
+ */
+import type { Privilege, Role, RoleCatalog } from "../role_catalog.ts";
+import type { Principal } from "./principal.ts";
+
+/** Yes; no unless one holds `privilege` (and is not one of `only`); or no, whoever asks. */
+export type Verdict =
+  | { readonly allowed: true }
+  | { readonly allowed: false; readonly privilege: Privilege; readonly only?: string }
+  | { readonly allowed: false; readonly reason: string };
+
+/** The people a task names. */
+export interface TaskParties {
+  readonly creator: string;
+  readonly assignee: string | null;
+  readonly reviewer: string | null;
+}
+
+const _YES: Verdict = { allowed: true };
+
+/** True when `who` holds `privilege`. */
+export function holds(who: Principal, privilege: Privilege): boolean {
+  return who.privileges.has(privilege);
+}
+
+/** True when `who` is `name` (names compare without regard to case). */
+export function isAgentNamed(who: Principal, name: string | null): boolean {
+  return who.agent !== null && name !== null && who.agent.toLowerCase() === name.toLowerCase();
+}
+
+/** A privilege-only action: purging messages, managing rules, granting roles. */
+export function mayUsePrivilege(who: Principal, privilege: Privilege): Verdict {
+  return holds(who, privilege) ? _YES : { allowed: false, privilege };
+}
+
+/** Status, result, reviewer, parent, dependencies, blockers and resolutions of a task. */
+export function mayUpdateTask(who: Principal, task: TaskParties): Verdict {
+  const party = [task.creator, task.assignee, task.reviewer].some((n) => isAgentNamed(who, n));
+  if (party || holds(who, "update_any_task")) return _YES;
+  return {
+    allowed: false,
+    privilege: "update_any_task",
+    only: `its creator (${_quote(task.creator)}), its assignee (${_quote(task.assignee)}) or ` +
+      `its reviewer (${_quote(task.reviewer)})`,
+  };
+}
+
+/** Handing a task to another agent. */
+export function mayReassignTask(who: Principal, task: TaskParties): Verdict {
+  const party = [task.creator, task.assignee].some((n) => isAgentNamed(who, n));
+  if (party || holds(who, "update_any_task")) return _YES;
+  return {
+    allowed: false,
+    privilege: "update_any_task",
+    only: `its creator (${_quote(task.creator)}) or its assignee (${_quote(task.assignee)})`,
+  };
+}
+
+/** Claiming a pending task: anyone, unless it names an assignee. */
+export function mayClaimTask(who: Principal, task: TaskParties): Verdict {
+  if (task.assignee === null || isAgentNamed(who, task.assignee)) return _YES;
+  if (holds(who, "claim_assigned")) return _YES;
+  return {
+    allowed: false,
+    privilege: "claim_assigned",
+    only: `its assignee (${_quote(task.assignee)})`,
+  };
+}
+
+/** Claiming the review of a task awaiting review: never one's own work. */
+export function mayClaimReview(who: Principal, task: TaskParties & { id: number }): Verdict {
+  if (isAgentNamed(who, task.assignee)) {
+    return {
+      allowed: false,
+      reason: `task ${task.id} is awaiting review of '${task.assignee}'s own work; another ` +
+        `agent must review it`,
+    };
+  }
+  if (task.reviewer === null || isAgentNamed(who, task.reviewer)) return _YES;
+  if (holds(who, "claim_assigned")) return _YES;
+  return {
+    allowed: false,
+    privilege: "claim_assigned",
+    only: `its reviewer (${_quote(task.reviewer)})`,
+  };
+}
+
+/** Retracting a message for every recipient (a recipient removes only its own copy). */
+export function mayRetractMessage(who: Principal, message: { sender: string }): Verdict {
+  if (isAgentNamed(who, message.sender) || holds(who, "delete_any_message")) return _YES;
+  return {
+    allowed: false,
+    privilege: "delete_any_message",
+    only: `its sender (${_quote(message.sender)}) or its recipients`,
+  };
+}
+
+/** Deleting a shared-context key: the author of its latest version, or manage_context. */
+export function mayDeleteContext(who: Principal, latest: { set_by: string }): Verdict {
+  if (isAgentNamed(who, latest.set_by) || holds(who, "manage_context")) return _YES;
+  return { allowed: false, privilege: "manage_context" };
+}
+
+/** Taking a role at register: a privileged role only when it was granted before. */
+export function maySelfAssignRole(role: Role, currentRole: string | undefined): Verdict {
+  if (!role.privileged || currentRole === role.name) return _YES;
+  return {
+    allowed: false,
+    reason: `'${role.name}' is a privileged role and cannot be self-assigned`,
+  };
+}
+
+/** Whether a role's tool list includes `tool` (register is always allowed). */
+export function mayCallTool(role: Role, tool: string): boolean {
+  if (tool === "register") return true;
+  if (role.tools === "*") return !role.exclude.includes(tool);
+  return role.tools.includes(tool);
+}
+
+/** The tools a role may call, in the server's order. */
+export function toolsOf(roles: RoleCatalog, roleName: string): string[] {
+  const role = roles.get(roleName);
+  return roles.allTools.filter((tool) => mayCallTool(role, tool));
+}
+
+function _quote(name: string | null): string {
+  return name ? `'${name}'` : "none";
+}

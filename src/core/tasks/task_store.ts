@@ -1,0 +1,419 @@
+/**
+ * Changing the task board. Every command runs in one transaction (BEGIN IMMEDIATE): it
+ * checks permissions (permissions.ts) and state, makes its change with a conditional UPDATE,
+ * and publishes one typed change, from which the audit row, feed lines, events and rule
+ * triggers follow. When processes race for a claim, exactly one wins and the others are told
+ * who did.
+ */
+import type { Actor } from "../actor.ts";
+import type { Publisher } from "../changes/publisher.ts";
+import type { Clock } from "../clock.ts";
+import { toIso } from "../clock.ts";
+import { ConflictError, ValidationError } from "../errors.ts";
+import type { MemberDirectory } from "../members/member_directory.ts";
+import {
+  mayClaimReview,
+  mayClaimTask,
+  mayReassignTask,
+  mayUpdateTask,
+} from "../permissions/permissions.ts";
+import type { Principal, Principals } from "../permissions/principal.ts";
+import { enforce } from "../permissions/refusal.ts";
+import type { RoleCatalog } from "../role_catalog.ts";
+import type { Statements } from "../../db/statements.ts";
+import type { Transactor } from "../../db/transaction.ts";
+import type { CommentType, TaskActivityLog } from "./task_activity.ts";
+import {
+  REVIEW_AFFINITY,
+  type Task,
+  type TaskComment,
+  type TaskDetail,
+  type TaskPriority,
+  type TaskStatus,
+} from "./task_model.ts";
+import type { TaskFilter, TaskQueries } from "./task_queries.ts";
+import type { TaskStructure } from "./task_structure.ts";
+
+export interface CreateTaskInput {
+  by: Actor;
+  title: string;
+  description?: string | undefined;
+  type?: string | undefined;
+  assignee?: string | undefined;
+  reviewer?: string | undefined;
+  priority?: TaskPriority | undefined;
+  parentId?: number | undefined;
+  blockedBy?: readonly number[] | undefined;
+}
+
+export interface UpdateTaskInput {
+  taskId: number;
+  by: Actor;
+  status: TaskStatus;
+  result?: string | undefined;
+  reviewer?: string | undefined;
+  parentId?: number | undefined;
+  addBlockedBy?: readonly number[] | undefined;
+  removeBlockedBy?: readonly number[] | undefined;
+}
+
+export interface TaskStoreDeps {
+  tx: Transactor;
+  sql: Statements;
+  clock: Clock;
+  roles: RoleCatalog;
+  directory: MemberDirectory;
+  principals: Principals;
+  publisher: Publisher;
+  queries: TaskQueries;
+  structure: TaskStructure;
+  activity: TaskActivityLog;
+}
+
+export class TaskStore {
+  readonly #tx: Transactor;
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+  readonly #roles: RoleCatalog;
+  readonly #directory: MemberDirectory;
+  readonly #principals: Principals;
+  readonly #publisher: Publisher;
+  readonly #queries: TaskQueries;
+  readonly #structure: TaskStructure;
+  readonly #activity: TaskActivityLog;
+
+  constructor(deps: TaskStoreDeps) {
+    this.#tx = deps.tx;
+    this.#sql = deps.sql;
+    this.#clock = deps.clock;
+    this.#roles = deps.roles;
+    this.#directory = deps.directory;
+    this.#principals = deps.principals;
+    this.#publisher = deps.publisher;
+    this.#queries = deps.queries;
+    this.#structure = deps.structure;
+    this.#activity = deps.activity;
+  }
+
+  create(input: CreateTaskInput): Task {
+    return this.#tx.run(() => {
+      const now = this.#clock.now();
+      const who = this.#principals.resolve(input.by, "creator");
+      const assignee = this.#optionalMember(input.assignee, "assignee");
+      if (input.parentId !== undefined) this.#structure.checkParent(null, input.parentId);
+      const reviewer = this.#optionalMember(input.reviewer, "reviewer");
+      const id = Number(
+        this.#sql.get(
+          `INSERT INTO tasks (title, description, type, status, priority, creator, assignee,
+             reviewer, parent_id, created_at, updated_at)
+           VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          input.title,
+          input.description ?? "",
+          input.type ?? null,
+          input.priority ?? "medium",
+          who.label,
+          assignee,
+          reviewer,
+          input.parentId ?? null,
+          now,
+          now,
+        ).lastInsertRowid,
+      );
+      this.#structure.addBlockers(id, input.blockedBy ?? []);
+      const task = this.get(id);
+      this.#publisher.publish({ type: "task.created", by: who.actor, task });
+      return task;
+    });
+  }
+
+  /** Tasks, highest priority first, then oldest first; optionally filtered. */
+  list(filter: Omit<TaskFilter, "mineFirst"> & { mineFirst?: string | undefined } = {}): Task[] {
+    const mineFirst = filter.mineFirst === undefined
+      ? undefined
+      : this.#directory.require(filter.mineFirst, "agent_name");
+    return this.#queries.list({ ...filter, mineFirst });
+  }
+
+  get(id: number): Task {
+    return this.#queries.get(id);
+  }
+
+  /** The task, its activity and linked messages in order, and the rendered feed. */
+  detail(taskId: number): TaskDetail {
+    return this.#queries.detail(taskId);
+  }
+
+  /**
+   * The pending task the agent should take next (TaskQueries.nextFor). With `claim`, it is
+   * claimed in the same transaction, so two agents asking at once never get the same task.
+   */
+  next(input: { by: Actor; claim: boolean }): { task: Task | null; claimed: boolean } {
+    return this.#tx.run(() => {
+      const who = this.#principals.resolve(input.by);
+      const id = who.agent === null || who.role === null
+        ? null
+        : this.#queries.nextFor({ name: who.agent, role: who.role });
+      if (id === null) return { task: null, claimed: false };
+      if (!input.claim) return { task: this.get(id), claimed: false };
+      return { task: this.claim({ taskId: id, by: who.actor }), claimed: true };
+    });
+  }
+
+  /**
+   * Claims a task. A pending task becomes in_progress with the claimer as assignee. A task
+   * awaiting review is claimed for review: the claimer becomes its reviewer (never the task's
+   * own assignee).
+   */
+  claim(input: { taskId: number; by: Actor }): Task {
+    return this.#tx.run(() => {
+      const who = this.#principals.resolve(input.by);
+      const before = this.get(input.taskId);
+      const attempt = { who, what: `claim task ${before.id}`, field: "task_id" };
+      const now = this.#clock.now();
+      if (before.status === "awaiting_review") {
+        if (before.review_claimed_at !== null) {
+          throw new ConflictError(
+            `The review of task ${before.id} is already claimed by '${before.reviewer}'.`,
+          );
+        }
+        enforce(
+          mayClaimReview(who, before),
+          { ...attempt, what: `review task ${before.id}` },
+          this.#roles,
+        );
+        const changed = this.#sql.get(
+          `UPDATE tasks SET reviewer = ?, review_claimed_at = ?, updated_at = ?
+           WHERE id = ? AND status = 'awaiting_review' AND review_claimed_at IS NULL`,
+        ).run(who.label, now, now, before.id).changes;
+        if (Number(changed) === 0) throw new ConflictError(`Task ${before.id} changed; try again.`);
+        const task = this.get(before.id);
+        this.#publisher.publish({ type: "task.review_claimed", by: who.actor, task });
+        return task;
+      }
+      if (before.status !== "pending") {
+        throw new ConflictError(
+          before.assignee
+            ? `Task ${before.id} is already claimed by '${before.assignee}' (status ${before.status}).`
+            : `Task ${before.id} cannot be claimed: its status is ${before.status}, not pending.`,
+        );
+      }
+      this.#structure.requireUnblocked(before.id, "be claimed");
+      enforce(mayClaimTask(who, before), attempt, this.#roles);
+      const changed = this.#sql.get(
+        `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'pending'`,
+      ).run(who.label, now, now, before.id).changes;
+      if (Number(changed) === 0) throw new ConflictError(`Task ${before.id} changed; try again.`);
+      const task = this.get(before.id);
+      this.#publisher.publish({ type: "task.claimed", by: who.actor, before, task });
+      this.#afterStatusChange(before, task, who);
+      return task;
+    });
+  }
+
+  /**
+   * Sets a task's status (and result, reviewer, parent, dependencies): its creator, assignee,
+   * reviewer or a holder of update_any_task. Moving a task to awaiting_review asks its reviewer
+   * (or the reviewers, or everyone) for a review.
+   */
+  update(input: UpdateTaskInput): Task {
+    return this.#tx.run(() => {
+      const who = this.#principals.resolve(input.by);
+      const before = this.get(input.taskId);
+      const reviewer = this.#optionalMember(input.reviewer, "reviewer");
+      enforce(
+        mayUpdateTask(who, before),
+        { who, what: `update task ${before.id}`, field: "task_id" },
+        this.#roles,
+      );
+      if (input.parentId !== undefined) {
+        this.#structure.checkParent(before.id, input.parentId);
+        this.#sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(input.parentId, before.id);
+      }
+      this.#structure.removeBlockers(before.id, input.removeBlockedBy ?? []);
+      this.#structure.addBlockers(before.id, input.addBlockedBy ?? []);
+      this.#guardStatus(before, input.status);
+      const now = this.#clock.now();
+      this.#sql.get(
+        `UPDATE tasks SET status = :status, result = coalesce(:result, result),
+           reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
+           assignee = CASE WHEN :status = 'in_progress' AND assignee IS NULL THEN :agent
+                      ELSE assignee END,
+           claimed_at = CASE WHEN :status = 'in_progress' AND claimed_at IS NULL
+                          AND :agent IS NOT NULL THEN :now ELSE claimed_at END,
+           review_claimed_at = CASE WHEN :status = 'awaiting_review' THEN review_claimed_at
+                               ELSE NULL END,
+           completed_at = CASE WHEN :status = 'done' THEN :now ELSE NULL END
+         WHERE id = :id`,
+      ).run({
+        status: input.status,
+        result: input.result ?? null,
+        reviewer,
+        now,
+        agent: who.agent,
+        id: before.id,
+      });
+      const task = this.get(before.id);
+      const asksReview = task.status === "awaiting_review" &&
+        before.status !== "awaiting_review" && task.reviewer === null;
+      this.#publisher.publish({
+        type: "task.updated",
+        by: who.actor,
+        before,
+        task,
+        result: input.result,
+        reviewers: asksReview
+          ? this.#directory.withRoles(this.#roles.rolesWithAffinity(REVIEW_AFFINITY))
+          : [],
+      });
+      this.#afterStatusChange(before, task, who);
+      return task;
+    });
+  }
+
+  /** Hands a task to another agent: its creator, its assignee or a holder of update_any_task. */
+  reassign(input: { taskId: number; by: Actor; newAssignee: string }): Task {
+    return this.#tx.run(() => {
+      const who = this.#principals.resolve(input.by);
+      const newAssignee = this.#directory.require(input.newAssignee, "new_assignee").name;
+      const before = this.get(input.taskId);
+      if (before.status === "done") {
+        throw new ConflictError(
+          `Task ${before.id} is done; reopen it with update_task before reassigning it.`,
+        );
+      }
+      if (before.assignee?.toLowerCase() === newAssignee.toLowerCase()) {
+        throw new ValidationError(
+          `new_assignee: task ${before.id} is already assigned to '${before.assignee}'.`,
+        );
+      }
+      enforce(
+        mayReassignTask(who, before),
+        { who, what: `reassign task ${before.id}`, field: "task_id" },
+        this.#roles,
+      );
+      this.#sql.get("UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?")
+        .run(newAssignee, this.#clock.now(), before.id);
+      const task = this.get(before.id);
+      this.#publisher.publish({ type: "task.reassigned", by: who.actor, before, task });
+      return task;
+    });
+  }
+
+  /**
+   * Adds a comment to a task. Anyone may comment. A `blocker` moves the task to blocked and a
+   * `resolution` on a blocked task moves it back to in_progress; those two change the task, so
+   * only those who may update it may post them.
+   */
+  comment(
+    input: { taskId: number; by: Actor; content: string; type?: CommentType | undefined },
+  ): { comment: TaskComment; task: Task } {
+    return this.#tx.run(() => {
+      const who = this.#principals.resolve(input.by);
+      const type = input.type ?? "comment";
+      const before = this.get(input.taskId);
+      if (type === "status_change") {
+        throw new ValidationError(
+          "type: status_change entries are written by the board itself when a task is claimed, " +
+            "moved or reassigned; use update_task, or post a comment, blocker or resolution.",
+        );
+      }
+      let status = before.status;
+      if (type === "blocker" || type === "resolution") {
+        enforce(
+          mayUpdateTask(who, before),
+          { who, what: `post a ${type} on task ${before.id}`, field: "task_id" },
+          this.#roles,
+        );
+        if (type === "blocker" && before.status === "done") {
+          throw new ConflictError(
+            `Task ${before.id} is done; reopen it with update_task before posting a blocker.`,
+          );
+        }
+        if (type === "blocker") status = "blocked";
+        if (type === "resolution" && before.status === "blocked") status = "in_progress";
+      }
+      const now = this.#clock.now();
+      const id = this.#activity.record(before.id, {
+        agent: who.label,
+        type,
+        content: input.content,
+      });
+      this.#sql.get(
+        `UPDATE tasks SET status = ?, updated_at = ?,
+           review_claimed_at = CASE WHEN ? = 'awaiting_review' THEN review_claimed_at ELSE NULL END
+         WHERE id = ?`,
+      ).run(status, now, status, before.id);
+      const task = this.get(before.id);
+      const comment: TaskComment = {
+        id,
+        task_id: before.id,
+        agent: who.label,
+        type,
+        content: input.content,
+        at: toIso(now),
+      };
+      this.#publisher.publish({
+        type: "task.commented",
+        by: who.actor,
+        before,
+        task,
+        comment,
+        escalateTo: type === "blocker" ? this.#escalationTargets(who) : [],
+      });
+      this.#afterStatusChange(before, task, who);
+      return { comment, task };
+    });
+  }
+
+  /** Marks a task as touched (a linked message arrived). Call inside a transaction. */
+  touch(taskId: number): void {
+    this.#sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(this.#clock.now(), taskId);
+  }
+
+  /** A task with open blockers cannot start or finish. */
+  #guardStatus(before: Task, status: TaskStatus): void {
+    if (status === before.status) return;
+    if (status === "in_progress") this.#structure.requireUnblocked(before.id, "start");
+    if (status === "done") this.#structure.requireUnblocked(before.id, "be done");
+  }
+
+  /**
+   * When a task is done, the tasks that waited only for it become claimable, and a parent
+   * whose subtasks are now all done is announced.
+   */
+  #afterStatusChange(before: Task, task: Task, who: Principal): void {
+    if (task.status === before.status || task.status !== "done") return;
+    for (const id of this.#structure.newlyUnblocked(task.id)) {
+      this.#publisher.publish({
+        type: "task.unblocked",
+        by: who.actor,
+        task: this.get(id),
+        blocker: task.id,
+      });
+    }
+    if (task.parent_id !== null && this.#structure.allChildrenDone(task.parent_id)) {
+      const parent = this.get(task.parent_id);
+      this.#publisher.publish({
+        type: "task.subtasks_complete",
+        by: who.actor,
+        task: parent,
+        subtasks: this.#structure.children(parent.id).length,
+      });
+    }
+  }
+
+  /** Who the author's role escalates blockers to (a role's members, or one agent). */
+  #escalationTargets(who: Principal): string[] {
+    if (who.role === null) return [];
+    const escalation = this.#roles.get(who.role).escalation;
+    if (!escalation) return [];
+    if (escalation.agent !== undefined) return [escalation.agent];
+    return this.#directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
+  }
+
+  #optionalMember(name: string | undefined, field: string): string | null {
+    return name === undefined ? null : this.#directory.require(name, field).name;
+  }
+}
