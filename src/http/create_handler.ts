@@ -1,7 +1,7 @@
 /**
  * The HTTP application of `team-table serve` as one `(Request) => Promise<Response>` function:
  * routing, host/origin checks, the access token, and the MCP, SSE and health endpoints.
- * Deno.serve lives in src/serve.ts; tests call this handler directly.
+ * Deno.serve lives in src/runtime/run_serve.ts; tests call this handler directly.
  */
 import type { Table } from "../core/table.ts";
 import { countTable } from "../core/table_counts.ts";

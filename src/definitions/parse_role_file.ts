@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { type Escalation, PRIVILEGES, type Role } from "../core/role_catalog.ts";
-import { parseYamlSource, YamlSyntaxError } from "../yaml_source.ts";
+import { parseYamlSource, YamlSyntaxError } from "./yaml_source.ts";
 
 const _NAME = /^[a-z][a-z0-9_-]*$/;
 const _name = z.string().regex(_NAME, "must be lowercase letters, digits, '_' or '-'").max(32);
