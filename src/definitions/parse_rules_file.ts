@@ -9,7 +9,7 @@ import {
   RuleDefinitionError,
   ruleDefinitionSchema,
 } from "../core/rules/rule_definition.ts";
-import { byFileAndLine, parseYamlSource, YamlSyntaxError } from "./yaml_source.ts";
+import { byFileAndLine, parseYamlSource } from "./yaml_source.ts";
 
 /** A rules file with problems; each is one `file:line: message`. */
 export class RuleFileError extends Error {
@@ -26,13 +26,10 @@ export function parseRulesFile(
   text: string,
   options: { label: string; source: string },
 ): CompiledRule[] {
-  let yaml;
-  try {
-    yaml = parseYamlSource(text, options.label);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) throw new RuleFileError(error.problems);
-    throw error;
-  }
+  const yaml = parseYamlSource(text, {
+    label: options.label,
+    invalid: (problems) => new RuleFileError(problems),
+  });
   const file = _fileSchema.safeParse(yaml.value);
   if (!file.success) {
     throw new RuleFileError([
