@@ -1,5 +1,5 @@
 /** team-table: the coordination table for teams of AI agents. See README.md. */
-import { runCli } from "./src/cli.ts";
+import { runCli } from "./src/cli/run_cli.ts";
 
 if (import.meta.main) {
   Deno.exitCode = await runCli(Deno.args);

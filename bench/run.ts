@@ -14,7 +14,7 @@ import { DatabaseSync } from "node:sqlite";
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
-import { shippedRoleCatalog } from "../src/roles/load_roles.ts";
+import { shippedRoleCatalog } from "../src/definitions/load_roles.ts";
 import { percentile, summarize, type Timing } from "./stats.ts";
 
 const QUICK = Deno.args.includes("--quick");

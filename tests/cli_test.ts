@@ -74,7 +74,7 @@ Deno.test("the default database lives at ~/.team-table/team_table.db", async () 
 });
 
 Deno.test("--channel (or TEAM_TABLE_CHANNEL=1) turns channels on for the stdio server only", async () => {
-  const { parseArgs } = await import("../src/cli.ts");
+  const { parseArgs } = await import("../src/cli/parse_args.ts");
   const { resolveConfig } = await import("../src/config.ts");
   const env = { HOME: "/tmp" };
   assert.equal(resolveConfig(parseArgs(["--channel"]), env).channel, true);

@@ -66,8 +66,8 @@ Deno.test("deno compile embeds every module, the role templates and the default 
 
 Deno.test("no code reads files relative to the source tree at run time", async () => {
   const allowedReads = new Set([
-    `${root}src/roles/load_roles.ts`, // --roles-dir, a path the user gives
-    `${root}src/rules_files/load_rules.ts`, // --rules, a path the user gives
+    `${root}src/definitions/load_roles.ts`, // --roles-dir, a path the user gives
+    `${root}src/definitions/load_rules.ts`, // --rules, a path the user gives
     `${root}src/http/access_token.ts`, // the token beside the database
     `${root}src/db/open_database.ts`, // the database itself
   ]);

@@ -2,9 +2,9 @@ import { mayCallTool, toolsOf } from "../src/core/permissions/permissions.ts";
 import assert from "node:assert/strict";
 import { PRIVILEGES } from "../src/core/role_catalog.ts";
 import { TOOL_NAMES } from "../src/mcp/tool_names.ts";
-import { loadRoleCatalog, shippedRoleCatalog } from "../src/roles/load_roles.ts";
-import { parseRoleFile, RoleFileError } from "../src/roles/parse_role_file.ts";
-import { SHIPPED_ROLE_FILES } from "../src/roles/shipped_roles.ts";
+import { loadRoleCatalog, shippedRoleCatalog } from "../src/definitions/load_roles.ts";
+import { parseRoleFile, RoleFileError } from "../src/definitions/parse_role_file.ts";
+import { SHIPPED_ROLE_FILES } from "../src/definitions/shipped_roles.ts";
 
 const testdata = new URL("./testdata/", import.meta.url).pathname;
 

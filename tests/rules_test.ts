@@ -1,12 +1,8 @@
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { compileRule, type RuleDefinition } from "../src/core/rules/rule_definition.ts";
-import {
-  defaultRules,
-  loadRules,
-  parseRulesFile,
-  RuleFileError,
-} from "../src/rules_files/load_rules.ts";
+import { defaultRules, loadRules } from "../src/definitions/load_rules.ts";
+import { parseRulesFile, RuleFileError } from "../src/definitions/parse_rules_file.ts";
 import { tempTable } from "./support/temp_table.ts";
 
 const minute = 60_000;

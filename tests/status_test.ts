@@ -1,6 +1,6 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
-import { parseSince, renderStatus } from "../src/status_command.ts";
+import { parseSince, renderStatus } from "../src/cli/status_command.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";

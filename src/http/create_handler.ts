@@ -1,7 +1,7 @@
 /**
  * The HTTP application of `team-table serve` as one `(Request) => Promise<Response>` function:
- * routing, host/origin checks, the access token, and the MCP, SSE and health endpoints.
- * Deno.serve lives in src/serve.ts; tests call this handler directly.
+ * the route table, host/origin checks, the access token, and the MCP, SSE and health endpoints.
+ * Deno.serve lives in src/runtime/run_serve.ts; tests call this handler directly.
  */
 import type { Table } from "../core/table.ts";
 import { countTable } from "../core/table_counts.ts";
@@ -13,6 +13,7 @@ import { openEventStream } from "./event_stream_endpoint.ts";
 import { allowedHostNames, checkHost } from "./host_guard.ts";
 import { LegacySseSessions } from "./legacy_sse_sessions.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
+import { methodNotAllowed, type Route, type RouteAuth, RouteTable } from "./route_table.ts";
 import { apiRoute, pageRoute, webAuthorized } from "./web_routes.ts";
 import { StreamableHttpSessions } from "./streamable_http_sessions.ts";
 
@@ -115,54 +116,74 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     });
   }
 
+  const routes = new RouteTable([
+    {
+      path: "/.well-known/*",
+      auth: "none",
+      handle: ({ url }) =>
+        jsonError(
+          404,
+          "not_found",
+          `Nothing at ${url.pathname}: team-table uses a bearer token, not OAuth.`,
+        ),
+    },
+    { path: "/health", methods: ["GET", "HEAD"], auth: "none", handle: health },
+    ...["/", "/login", "/logout"].map((path): Route => ({
+      path,
+      methods: ["GET"],
+      auth: "none",
+      handle: ({ req, url }) => pageRoute(req, url, web),
+    })),
+    ...["/observe", "/api/*"].map((path): Route => ({
+      path,
+      auth: "web",
+      handle: ({ req, url }) => apiRoute(req, url, web),
+    })),
+    {
+      path: "/mcp",
+      methods: ["GET", "POST", "DELETE"],
+      auth: "token",
+      handle: ({ req }) => mcpSessions.handle(req),
+    },
+    { path: "/sse", methods: ["GET"], auth: "token_or_query", handle: () => sseSessions.open() },
+    {
+      path: "/messages",
+      methods: ["POST"],
+      auth: "token_or_query",
+      handle: ({ req, url }) => sseSessions.post(req, url),
+    },
+    {
+      path: "/events/:agent",
+      methods: ["GET"],
+      auth: "token_or_query",
+      handle: ({ req, url, params }) => openEventStream(deps, params["agent"] ?? "", req, url),
+    },
+  ]);
+
+  function authorized(auth: RouteAuth, req: Request, url: URL): boolean {
+    if (auth === "none") return true;
+    if (auth === "web") return webAuthorized(req, deps.token);
+    if (deps.token === undefined) return true;
+    const given = requestToken(req, url, auth === "token_or_query");
+    return given !== undefined && tokensMatch(given, deps.token);
+  }
+
   async function route(req: Request, url: URL, info: RequestInfo | undefined): Promise<Response> {
     const path = url.pathname;
-    if (path.startsWith("/.well-known/")) {
-      return jsonError(
-        404,
-        "not_found",
-        `Nothing at ${path}: team-table uses a bearer token, not OAuth.`,
-      );
-    }
-    if (path === "/health") {
-      return req.method === "GET" || req.method === "HEAD"
-        ? health()
-        : _methodNotAllowed(path, "GET, HEAD");
-    }
-    if (path === "/" || path === "/login" || path === "/logout") {
-      return req.method === "GET" ? pageRoute(req, url, web) : _methodNotAllowed(path, "GET");
-    }
-    if (path === "/observe" || path.startsWith("/api/")) {
-      if (!webAuthorized(req, deps.token)) return unauthorized(req, url, info);
-      return await apiRoute(req, url, web);
-    }
-    const route = _protectedRoute(path);
-    if (!route) {
+    const found = routes.match(path);
+    if (!found) {
       return jsonError(
         404,
         "not_found",
         `Nothing at ${path}. Endpoints: /mcp, /sse, /messages, /events/{agent}, /health, / (web view).`,
       );
     }
-    if (!route.methods.includes(req.method)) {
-      return _methodNotAllowed(path, route.methods.join(", "));
+    const { route, params } = found;
+    if (route.methods && !route.methods.includes(req.method)) {
+      return methodNotAllowed(path, route.methods);
     }
-    if (deps.token !== undefined) {
-      const given = requestToken(req, url, route.queryToken);
-      if (given === undefined || !tokensMatch(given, deps.token)) {
-        return unauthorized(req, url, info);
-      }
-    }
-    switch (route.name) {
-      case "mcp":
-        return await mcpSessions.handle(req);
-      case "sse":
-        return await sseSessions.open();
-      case "messages":
-        return await sseSessions.post(req, url);
-      case "events":
-        return openEventStream(deps, route.agent ?? "", req, url);
-    }
+    if (!authorized(route.auth, req, url)) return unauthorized(req, url, info);
+    return await route.handle({ req, url, params });
   }
 
   return {
@@ -189,29 +210,4 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       await mcpSessions.closeAll();
     },
   };
-}
-
-interface _Route {
-  name: "mcp" | "sse" | "messages" | "events";
-  methods: string[];
-  /** Whether `?token=` is accepted (EventSource clients cannot set headers). */
-  queryToken: boolean;
-  agent?: string;
-}
-
-function _protectedRoute(path: string): _Route | undefined {
-  if (path === "/mcp") {
-    return { name: "mcp", methods: ["GET", "POST", "DELETE"], queryToken: false };
-  }
-  if (path === "/sse") return { name: "sse", methods: ["GET"], queryToken: true };
-  if (path === "/messages") return { name: "messages", methods: ["POST"], queryToken: true };
-  const events = path.match(/^\/events\/([^/]+)$/);
-  if (events?.[1]) {
-    return { name: "events", methods: ["GET"], queryToken: true, agent: events[1] };
-  }
-  return undefined;
-}
-
-function _methodNotAllowed(path: string, allow: string): Response {
-  return jsonError(405, "method_not_allowed", `${path} accepts ${allow}.`, { allow });
 }

@@ -7,8 +7,8 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { NotificationBackend, PushEvent } from "../notify/notification_backend.ts";
-import { describeEvent } from "../poll/describe_event.ts";
-import { payloadField } from "../poll/payload_field.ts";
+import { describeEvent } from "../format/describe_event.ts";
+import { payloadField } from "../format/payload_field.ts";
 import { inboxUri, tasksUri } from "./agent_resources.ts";
 import type { Session } from "./session.ts";
 

@@ -4,7 +4,7 @@ import { FakeClock } from "../../src/core/clock.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
 import type { CompiledRule } from "../../src/core/rules/rule_definition.ts";
-import { shippedRoleCatalog } from "../../src/roles/load_roles.ts";
+import { shippedRoleCatalog } from "../../src/definitions/load_roles.ts";
 
 /** The shipped role catalog, loaded once for all tests. */
 export const ROLES = shippedRoleCatalog();

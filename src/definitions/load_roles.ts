@@ -8,7 +8,7 @@ import { type Role, RoleCatalog } from "../core/role_catalog.ts";
 import { TOOL_NAMES } from "../mcp/tool_names.ts";
 import { parseRoleFile, RoleFileError } from "./parse_role_file.ts";
 import { SHIPPED_ROLE_FILES } from "./shipped_roles.ts";
-import { byFileAndLine } from "../yaml_source.ts";
+import { byFileAndLine } from "./yaml_source.ts";
 
 const _ROLE_FILE = /^([a-z][a-z0-9_-]*)\.ya?ml$/;
 

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { type Escalation, PRIVILEGES, type Role } from "../core/role_catalog.ts";
-import { parseYamlSource, YamlSyntaxError } from "../yaml_source.ts";
+import { parseYamlSource } from "./yaml_source.ts";
 
 const _NAME = /^[a-z][a-z0-9_-]*$/;
 const _name = z.string().regex(_NAME, "must be lowercase letters, digits, '_' or '-'").max(32);
@@ -50,13 +50,10 @@ export function parseRoleFile(
   text: string,
   options: { roleName: string; label: string; tools: readonly string[]; source: string },
 ): Role {
-  let yaml;
-  try {
-    yaml = parseYamlSource(text, options.label);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) throw new RoleFileError(error.problems);
-    throw error;
-  }
+  const yaml = parseYamlSource(text, {
+    label: options.label,
+    invalid: (problems) => new RoleFileError(problems),
+  });
   const parsed = _roleFileSchema.safeParse(yaml.value);
   if (!parsed.success) {
     throw new RoleFileError(parsed.error.issues.map((issue) => {

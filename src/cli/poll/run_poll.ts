@@ -4,18 +4,17 @@
  * command per event, and optionally acknowledges direct messages automatically (see
  * auto_reply.ts for the safety rules). `--once` prints what is new since the last poll and exits.
  */
-import type { PollConfig } from "../config.ts";
-import type { TableEvent } from "../core/event_outbox.ts";
-import { TableError } from "../core/errors.ts";
-import { agentActor } from "../core/actor.ts";
-import type { Table } from "../core/table.ts";
-import { openTable } from "../open_table.ts";
-import type { Logger } from "../log.ts";
-import type { CompiledRule } from "../core/rules/rule_definition.ts";
-import type { RoleCatalog } from "../core/role_catalog.ts";
-import { toPushEvent } from "../notify/outbox_relay.ts";
+import { agentActor } from "../../core/actor.ts";
+import type { PollConfig } from "../../config.ts";
+import type { TableEvent } from "../../core/event_outbox.ts";
+import { TableError } from "../../core/errors.ts";
+import type { Table } from "../../core/table.ts";
+import { describeEvent } from "../../format/describe_event.ts";
+import type { Logger } from "../../log.ts";
+import { toPushEvent } from "../../notify/outbox_relay.ts";
+import { runLifecycle } from "../../runtime/lifecycle.ts";
+import { openTable, type TableDeps } from "../../runtime/open_table.ts";
 import { AutoReplyPolicy } from "./auto_reply.ts";
-import { describeEvent } from "./describe_event.ts";
 
 export interface PollIo {
   /** Writes one line of output (stdout). */
@@ -36,22 +35,21 @@ export const systemPollIo: PollIo = {
     }),
 };
 
-export async function runPoll(
+/**
+ * Prints the agent's new events until stopped (deps.signal, else SIGINT/SIGTERM), or once
+ * with --once; returns the exit code. The poll cursor is kept in the database.
+ */
+export function runPoll(
   config: PollConfig,
-  deps: {
-    logger: Logger;
-    roles: RoleCatalog;
-    rules: readonly CompiledRule[];
-    io?: PollIo;
-    signal?: AbortSignal;
-  },
+  deps: TableDeps & { logger: Logger; io?: PollIo; signal?: AbortSignal },
 ): Promise<number> {
-  const { logger, signal } = deps;
+  const { logger } = deps;
   const io = deps.io ?? systemPollIo;
-  const interrupt = signal ? undefined : _interruptController();
-  const stopSignal = signal ?? interrupt!.signal;
-  const { db, table } = openTable(config, deps);
-  try {
+  return runLifecycle(logger, async (life) => {
+    if (!deps.signal) life.stopOnSignals();
+    const stopSignal = deps.signal ?? life.signal;
+    const { db, table } = openTable(config, deps);
+    life.defer("the database", () => db.close());
     let agent: string;
     try {
       agent = table.members.require(config.agent, "agent").name;
@@ -75,10 +73,7 @@ export async function runPoll(
       await io.sleep(config.intervalMs, stopSignal);
       if (stopSignal.aborted) return 0;
     }
-  } finally {
-    interrupt?.dispose();
-    db.close();
-  }
+  });
 }
 
 async function _handle(ctx: {
@@ -157,19 +152,4 @@ async function _exec(
   if (!status.success) {
     logger.warn(`--exec command exited with code ${status.code} for event ${event.id}`);
   }
-}
-
-/** An AbortSignal that SIGINT/SIGTERM abort; `dispose` removes the signal listeners. */
-function _interruptController(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-  return {
-    signal: controller.signal,
-    dispose() {
-      Deno.removeSignalListener("SIGINT", stop);
-      Deno.removeSignalListener("SIGTERM", stop);
-    },
-  };
 }

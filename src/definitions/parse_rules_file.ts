@@ -1,7 +1,6 @@
 /**
- * Reads rule files: the shipped defaults (embedded, rules/defaults.yaml) and the user's file
- * (--rules / TEAM_TABLE_RULES), where a rule with a default's name replaces it. Every problem
- * stops start-up as `file:line: message`.
+ * Parses one rules file (`rules:` then a list of rules) into compiled rules, reporting every
+ * problem as `file:line: message` from the YAML node it is about.
  */
 import { z } from "zod";
 import {
@@ -10,9 +9,9 @@ import {
   RuleDefinitionError,
   ruleDefinitionSchema,
 } from "../core/rules/rule_definition.ts";
-import { byFileAndLine, parseYamlSource, YamlSyntaxError } from "../yaml_source.ts";
-import defaults from "../../rules/defaults.yaml" with { type: "text" };
+import { byFileAndLine, parseYamlSource } from "./yaml_source.ts";
 
+/** A rules file with problems; each is one `file:line: message`. */
 export class RuleFileError extends Error {
   override name = "RuleFileError";
   constructor(readonly problems: string[]) {
@@ -22,44 +21,15 @@ export class RuleFileError extends Error {
 
 const _fileSchema = z.strictObject({ rules: z.array(z.unknown()) });
 
-/** The shipped default rules. */
-export function defaultRules(): CompiledRule[] {
-  return parseRulesFile(defaults, { label: "rules/defaults.yaml", source: "shipped" });
-}
-
-/** The defaults, with the user's file (if any) replacing and adding rules. */
-export function loadRules(path: string | undefined): CompiledRule[] {
-  const rules = new Map(defaultRules().map((rule) => [rule.name, rule]));
-  if (path !== undefined) {
-    let text: string;
-    try {
-      text = Deno.readTextFileSync(path);
-    } catch (error) {
-      throw new RuleFileError([
-        `${path}:1: cannot read the rules file: ${
-          error instanceof Error ? error.message.split("\n")[0] : String(error)
-        }`,
-      ]);
-    }
-    for (const rule of parseRulesFile(text, { label: path, source: path })) {
-      rules.set(rule.name, rule);
-    }
-  }
-  return [...rules.values()];
-}
-
 /** Parses and compiles one rules file (`rules:` then a list of rules). */
 export function parseRulesFile(
   text: string,
   options: { label: string; source: string },
 ): CompiledRule[] {
-  let yaml;
-  try {
-    yaml = parseYamlSource(text, options.label);
-  } catch (error) {
-    if (error instanceof YamlSyntaxError) throw new RuleFileError(error.problems);
-    throw error;
-  }
+  const yaml = parseYamlSource(text, {
+    label: options.label,
+    invalid: (problems) => new RuleFileError(problems),
+  });
   const file = _fileSchema.safeParse(yaml.value);
   if (!file.success) {
     throw new RuleFileError([

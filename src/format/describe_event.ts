@@ -1,4 +1,4 @@
-/** One readable line for an outbox event, as `team-table poll` prints it. */
+/** One readable line for an outbox event: what `team-table poll` prints and a session push shows. */
 import { payloadField } from "./payload_field.ts";
 
 function _oneLine(text: unknown, max = 200): string {

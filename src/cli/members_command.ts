@@ -2,19 +2,16 @@
  * `team-table members list | grant NAME ROLE`: the operator's view of the members, working on
  * the database directly. Granting is how a privileged role (admin, lead) reaches an agent.
  */
-import { humanActor } from "./core/actor.ts";
-import type { Config } from "./config.ts";
-import { ConfigError } from "./config.ts";
-import type { CompiledRule } from "./core/rules/rule_definition.ts";
-import type { RoleCatalog } from "./core/role_catalog.ts";
-import { TableError } from "./core/errors.ts";
-import { openTable } from "./open_table.ts";
+import { humanActor } from "../core/actor.ts";
+import { ConfigError, readEnv, resolveConfig } from "../config.ts";
+import { TableError } from "../core/errors.ts";
+import { loadTableDeps, openTable } from "../runtime/open_table.ts";
+import type { ParsedArgs } from "./parse_args.ts";
 
-export function runMembersCommand(
-  args: readonly string[],
-  deps: { config: Config; roles: RoleCatalog; rules: readonly CompiledRule[] },
-): number {
-  const [sub, name, role, extra] = args;
+/** Lists the members, or grants one a role, on the configured database. */
+export function membersCommand(parsed: ParsedArgs): number {
+  const config = resolveConfig(parsed, readEnv());
+  const [sub, name, role, extra] = parsed.positionals ?? [];
   if (sub !== undefined && sub !== "list" && sub !== "grant") {
     throw new ConfigError(`unknown members subcommand '${sub}' (list, grant NAME ROLE)`);
   }
@@ -24,7 +21,7 @@ export function runMembersCommand(
   if ((sub === undefined || sub === "list") && name) {
     throw new ConfigError("usage: team-table members list");
   }
-  const { db, table } = openTable(deps.config, deps);
+  const { db, table } = openTable(config, loadTableDeps(config));
   try {
     if (sub === "grant" && name && role) {
       try {

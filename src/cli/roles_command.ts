@@ -1,11 +1,14 @@
 /** `team-table roles list | show NAME | check DIR`: the role templates, for humans. */
 import { toolsOf } from "../core/permissions/permissions.ts";
-import { ConfigError } from "../config.ts";
+import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import type { Role } from "../core/role_catalog.ts";
-import { loadRoleCatalog } from "./load_roles.ts";
+import { loadRoleCatalog } from "../definitions/load_roles.ts";
+import type { ParsedArgs } from "./parse_args.ts";
 
-export function runRolesCommand(args: readonly string[], rolesDir: string | undefined): number {
-  const [sub, name, extra] = args;
+/** Lists, shows or checks role templates; reads no database. */
+export function rolesCommand(parsed: ParsedArgs): number {
+  const { rolesDir } = resolveConfig(parsed, readEnv());
+  const [sub, name, extra] = parsed.positionals ?? [];
   if (sub === "check") {
     if (!name || extra) throw new ConfigError("usage: team-table roles check DIR");
     const catalog = loadRoleCatalog(name);

@@ -4,9 +4,10 @@
  * so several doing it at once is safe. A failure (a busy database) is logged and retried.
  * How often: TEAM_TABLE_TICK seconds (default 15).
  */
-import type { Table } from "./core/table.ts";
-import type { Logger } from "./log.ts";
+import type { Table } from "../core/table.ts";
+import type { Logger } from "../log.ts";
 
+/** One round of the periodic work; errors are logged, never thrown. */
 export function runMaintenance(table: Table, logger: Logger): void {
   try {
     const fired = table.ruleEngine.tick();

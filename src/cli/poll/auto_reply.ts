@@ -4,8 +4,8 @@
  * and a message that asks a question or for a decision is escalated to the human, after which
  * no more automatic replies are sent at all.
  */
-import type { TableEvent } from "../core/event_outbox.ts";
-import { payloadField } from "./payload_field.ts";
+import type { TableEvent } from "../../core/event_outbox.ts";
+import { payloadField } from "../../format/payload_field.ts";
 
 export const AUTO_REPLY_PREFIX = "[auto-reply]";
 

@@ -4,13 +4,6 @@
  */
 import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 
-export class YamlSyntaxError extends Error {
-  override name = "YamlSyntaxError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
-}
-
 export interface YamlSource {
   /** The document as plain data (unknown until a schema says otherwise). */
   value: unknown;
@@ -22,13 +15,21 @@ export interface YamlSource {
   has(path: readonly PropertyKey[]): boolean;
 }
 
-export function parseYamlSource(text: string, label: string): YamlSource {
+/**
+ * Parses `text`, named `label` in messages. A syntax error throws `invalid(problems)`: the
+ * caller's own file error, each problem a `label:line: message`.
+ */
+export function parseYamlSource(
+  text: string,
+  options: { label: string; invalid: (problems: string[]) => Error },
+): YamlSource {
+  const label = options.label;
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const line = (offset: number | undefined) =>
     `${label}:${offset === undefined ? 1 : lines.linePos(offset).line}`;
   if (doc.errors.length > 0) {
-    throw new YamlSyntaxError(
+    throw options.invalid(
       doc.errors.map((e) => `${line(e.pos[0])}: ${e.message.split("\n")[0] ?? e.message}`),
     );
   }

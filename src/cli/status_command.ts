@@ -4,13 +4,13 @@
  * agent, and what happened since a time — read from the database directly, so it works with
  * or without `serve`.
  */
-import type { Config } from "./config.ts";
-import { ConfigError } from "./config.ts";
-import { openTable, type TableDeps } from "./open_table.ts";
-import { parseDuration } from "./core/rules/condition.ts";
-import type { Table } from "./core/table.ts";
-import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "./core/table_summary.ts";
-import { parseIsoDate } from "./mcp/fields.ts";
+import { ConfigError, readEnv, resolveConfig } from "../config.ts";
+import { parseDuration } from "../core/rules/condition.ts";
+import type { Table } from "../core/table.ts";
+import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
+import { parseIsoDate } from "../mcp/fields.ts";
+import { loadTableDeps, openTable } from "../runtime/open_table.ts";
+import type { ParsedArgs } from "./parse_args.ts";
 
 /** Milliseconds since the epoch for `--since` (a duration back from now, or an ISO date). */
 export function parseSince(text: string | undefined, now: number): number {
@@ -75,13 +75,11 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
 }
 
 /** Runs `team-table status` against the configured database. */
-export function runStatusCommand(
-  config: Config,
-  deps: TableDeps & { since: string | undefined },
-): number {
-  const { db, table } = openTable(config, deps);
+export function statusCommand(parsed: ParsedArgs): number {
+  const config = resolveConfig(parsed, readEnv());
+  const { db, table } = openTable(config, loadTableDeps(config));
   try {
-    const since = parseSince(deps.since, table.clock.now());
+    const since = parseSince(parsed.since, table.clock.now());
     console.log(renderStatus(table, { since, dbPath: config.dbPath }));
     return 0;
   } finally {

@@ -1,0 +1,59 @@
+/** `team-table help`: every command, flag and environment variable. */
+
+/** The help text. */
+export const USAGE = `team-table — the coordination table for teams of AI agents (MCP server)
+
+Usage:
+  team-table [options]               MCP server over stdio (what an MCP client starts)
+  team-table serve [options]         MCP over HTTP (/mcp, /sse) with push events (/events/{agent})
+  team-table poll <agent> [options]  print an agent's new messages and events (stdio fallback)
+  team-table roles list | show NAME | check DIR
+                                     the role templates: list, show one, validate a directory
+  team-table members list | grant NAME ROLE
+                                     who is registered; give a role (privileged ones too)
+  team-table status [--since 2h]     the table at a glance: members, board, blocked tasks,
+                                     unread mail, and what happened since (default 24h)
+  team-table version | --version     print the versions
+  team-table help | --help           print this help
+
+Options for every command:
+  --db PATH            the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
+  --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
+  --roles-dir DIR      role templates that replace or add to the shipped ones
+                       (env TEAM_TABLE_ROLES_DIR)
+  --rules FILE         workflow rules that replace or add to the shipped defaults
+                       (env TEAM_TABLE_RULES)
+  --channel            stdio: push table events into the session as Claude Code channel
+                       notifications (env TEAM_TABLE_CHANNEL=1)
+  TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the
+                       expired-context sweep (default 15)
+
+serve:
+  --host HOST          address to listen on (env TEAM_TABLE_HOST; default 127.0.0.1)
+  --port PORT          port, 0 picks a free one (env TEAM_TABLE_PORT; default 8741)
+  --no-auth            no access token (refused unless the host is loopback)
+  --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
+  --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
+  --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
+  --operator NAME      the name humans post under in the web view, shown as human:NAME
+                       (env TEAM_TABLE_OPERATOR; default human)
+  The access token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
+  'token' beside the database.
+
+poll <agent>:
+  --interval SECONDS   how often to look (default 30; fractions allowed)
+  --once               print what is new since the last poll, then exit
+  --json               one JSON object per line instead of text
+  --exec COMMAND       run COMMAND (via sh -c) for each event; the event JSON is on its stdin
+                       and in TEAM_TABLE_EVENT (also TEAM_TABLE_EVENT_ID, TEAM_TABLE_EVENT_TYPE)
+  --auto-reply         acknowledge direct messages automatically; a question or decision is
+                       escalated (ESCALATE line) and ends auto-replies for the run
+  --max-replies N      cap on automatic replies per run (default 13)
+
+Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.`;
+
+/** Prints the help text to stdout. */
+export function helpCommand(): number {
+  console.log(USAGE);
+  return 0;
+}

@@ -1,0 +1,145 @@
+/**
+ * Command-line words and flags into ParsedArgs: which command, and which flags apply to it.
+ * Unknown commands and flags, or flags of another command, are ConfigErrors (exit code 2).
+ */
+import { ConfigError } from "../config.ts";
+
+export type Command =
+  | "stdio"
+  | "serve"
+  | "poll"
+  | "roles"
+  | "members"
+  | "status"
+  | "help"
+  | "version";
+
+export interface ParsedArgs {
+  command: Command;
+  db?: string;
+  logLevel?: string;
+  rolesDir?: string;
+  rules?: string;
+  /** Words after the command (poll's agent, roles/members subcommands). */
+  positionals?: string[];
+  host?: string;
+  port?: string;
+  noAuth?: boolean;
+  allowOrigins?: string[];
+  heartbeat?: string;
+  sessionIdle?: string;
+  operator?: string;
+  agent?: string;
+  interval?: string;
+  json?: boolean;
+  once?: boolean;
+  exec?: string;
+  autoReply?: boolean;
+  channel?: boolean;
+  maxReplies?: string;
+  since?: string;
+}
+
+type _ValueFlag =
+  | "db"
+  | "logLevel"
+  | "rolesDir"
+  | "rules"
+  | "host"
+  | "port"
+  | "heartbeat"
+  | "sessionIdle"
+  | "operator"
+  | "interval"
+  | "exec"
+  | "maxReplies"
+  | "since";
+type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
+
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
+const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
+  "--db": { key: "db", commands: _ALL },
+  "--log-level": { key: "logLevel", commands: _ALL },
+  "--roles-dir": { key: "rolesDir", commands: _ALL },
+  "--rules": { key: "rules", commands: _ALL },
+  "--host": { key: "host", commands: ["serve"] },
+  "--port": { key: "port", commands: ["serve"] },
+  "--heartbeat": { key: "heartbeat", commands: ["serve"] },
+  "--session-idle": { key: "sessionIdle", commands: ["serve"] },
+  "--operator": { key: "operator", commands: ["serve"] },
+  "--interval": { key: "interval", commands: ["poll"] },
+  "--exec": { key: "exec", commands: ["poll"] },
+  "--max-replies": { key: "maxReplies", commands: ["poll"] },
+  "--since": { key: "since", commands: ["status"] },
+};
+const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
+  "--no-auth": { key: "noAuth", commands: ["serve"] },
+  "--channel": { key: "channel", commands: ["stdio"] },
+  "--json": { key: "json", commands: ["poll"] },
+  "--once": { key: "once", commands: ["poll"] },
+  "--auto-reply": { key: "autoReply", commands: ["poll"] },
+};
+const _COMMANDS: Record<string, Command> = {
+  serve: "serve",
+  poll: "poll",
+  roles: "roles",
+  members: "members",
+  status: "status",
+  help: "help",
+  "--help": "help",
+  "-h": "help",
+  version: "version",
+  "--version": "version",
+  "-V": "version",
+};
+
+/** Parses argv; throws ConfigError on an unknown command or flag. */
+export function parseArgs(args: readonly string[]): ParsedArgs {
+  const parsed: ParsedArgs = { command: "stdio" };
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
+    const command = _COMMANDS[flag];
+    if (command && (i === 0 || command === "help" || command === "version")) {
+      parsed.command = command;
+      continue;
+    }
+    const valueFlag = _VALUE_FLAGS[flag];
+    const switchFlag = _SWITCHES[flag];
+    if (valueFlag || switchFlag || flag === "--allow-origin") {
+      const commands = valueFlag?.commands ?? switchFlag?.commands ?? ["serve"];
+      if (!commands.includes(parsed.command)) {
+        throw new ConfigError(`${flag} is not an option of ${_name(parsed.command)}`);
+      }
+    }
+    if (valueFlag || flag === "--allow-origin") {
+      const value = inline ?? args[++i];
+      if (value === undefined || value === "") throw new ConfigError(`${flag} needs a value`);
+      if (valueFlag) parsed[valueFlag.key] = value;
+      else parsed.allowOrigins = [...(parsed.allowOrigins ?? []), value];
+      continue;
+    }
+    if (switchFlag) {
+      parsed[switchFlag.key] = true;
+      continue;
+    }
+    if (["poll", "roles", "members"].includes(parsed.command) && !flag.startsWith("-")) {
+      parsed.positionals = [...(parsed.positionals ?? []), arg];
+      if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
+      else if (parsed.command === "poll") {
+        throw new ConfigError(`poll takes one agent name; '${arg}' is one too many`);
+      }
+      continue;
+    }
+    throw new ConfigError(
+      `unknown ${flag.startsWith("-") ? "option" : "argument"} '${flag}' (see team-table --help)`,
+    );
+  }
+  return parsed;
+}
+
+function _name(command: Command): string {
+  return command === "stdio" ? "the stdio server" : `'${command}'`;
+}

@@ -1,0 +1,55 @@
+/**
+ * Routing by a table: each entry names a path pattern (URLPattern syntax: `/events/:agent`,
+ * `/api/*`), the methods it accepts, how a request must authenticate, and its handler. The
+ * first entry whose pattern matches wins.
+ */
+import { jsonError } from "./responses.ts";
+
+/**
+ * How a route's requests authenticate: not at all, the web view's cookie (or token), the
+ * bearer token, or the bearer token also as `?token=` (EventSource clients cannot set headers).
+ */
+export type RouteAuth = "none" | "web" | "token" | "token_or_query";
+
+/** What a route's handler gets: the request, its URL and the pattern's named parts. */
+export interface RouteRequest {
+  req: Request;
+  url: URL;
+  params: Readonly<Record<string, string | undefined>>;
+}
+
+/** One entry of the table. */
+export interface Route {
+  path: string;
+  /** The methods it accepts (others get 405 with Allow); absent: the handler decides. */
+  methods?: readonly string[];
+  auth: RouteAuth;
+  handle(request: RouteRequest): Response | Promise<Response>;
+}
+
+/** The routes of an app, matched in order. */
+export class RouteTable {
+  readonly #entries: { route: Route; pattern: URLPattern }[];
+
+  constructor(routes: readonly Route[]) {
+    this.#entries = routes.map((route) => ({
+      route,
+      pattern: new URLPattern({ pathname: route.path }),
+    }));
+  }
+
+  /** The first route whose pattern matches `path`, with the pattern's named parts. */
+  match(path: string): { route: Route; params: RouteRequest["params"] } | undefined {
+    for (const { route, pattern } of this.#entries) {
+      const found = pattern.exec({ pathname: path });
+      if (found) return { route, params: found.pathname.groups };
+    }
+    return undefined;
+  }
+}
+
+/** 405 for a method the route at `path` does not accept, with the Allow header. */
+export function methodNotAllowed(path: string, allowed: readonly string[]): Response {
+  const allow = allowed.join(", ");
+  return jsonError(405, "method_not_allowed", `${path} accepts ${allow}.`, { allow });
+}

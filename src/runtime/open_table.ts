@@ -1,0 +1,41 @@
+/** Opens the database and builds the table the way every command does. */
+import type { Config } from "../config.ts";
+import type { RoleCatalog } from "../core/role_catalog.ts";
+import type { CompiledRule } from "../core/rules/rule_definition.ts";
+import { createTable, type Table } from "../core/table.ts";
+import { openDatabase } from "../db/open_database.ts";
+import { loadRoleCatalog } from "../definitions/load_roles.ts";
+import { loadRules } from "../definitions/load_rules.ts";
+import { createLogger, type Logger } from "../log.ts";
+import type { DatabaseSync } from "node:sqlite";
+
+export interface TableDeps {
+  roles: RoleCatalog;
+  rules: readonly CompiledRule[];
+}
+
+/** What a command that opens the table needs, loaded once at start-up (a bad file stops it). */
+export function loadTableDeps(config: Config): TableDeps & { logger: Logger } {
+  return {
+    logger: createLogger(config.logLevel),
+    roles: loadRoleCatalog(config.rolesDir),
+    rules: loadRules(config.rulesFile),
+  };
+}
+
+/** Opens the configured database and builds the table on it; the caller closes `db`. */
+export function openTable(config: Config, deps: TableDeps): { db: DatabaseSync; table: Table } {
+  const db = openDatabase(config.dbPath);
+  try {
+    const table = createTable({
+      db,
+      roles: deps.roles,
+      rules: deps.rules,
+      messageRateLimit: config.rateLimit,
+    });
+    return { db, table };
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}

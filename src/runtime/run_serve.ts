@@ -1,0 +1,108 @@
+/**
+ * `team-table serve`: one Deno.serve process for agents on several machines. MCP over
+ * Streamable HTTP (/mcp) and legacy SSE (/sse), push events (/events/{agent}), /health.
+ * SIGINT/SIGTERM stop accepting, end the streams, checkpoint and close the database, exit 0.
+ * A port that is taken fails start-up at once, and what was started is torn down again.
+ */
+import type { ServeConfig } from "../config.ts";
+import { loadOrCreateToken } from "../http/access_token.ts";
+import { createHandler } from "../http/create_handler.ts";
+import type { Logger } from "../log.ts";
+import { configureNotifications, notificationBackend } from "../notify/notification_backend.ts";
+import { OutboxRelay } from "../notify/outbox_relay.ts";
+import { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
+import { type Lifecycle, runLifecycle } from "./lifecycle.ts";
+import { runMaintenance } from "./maintenance.ts";
+import { openTable, type TableDeps } from "./open_table.ts";
+import { lanNames, serveBanner } from "./serve_banner.ts";
+
+/** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
+export const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
+
+/** Serves the table over HTTP until a signal arrives; see runLifecycle for start and stop. */
+export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger }): Promise<void> {
+  const logger = deps.logger;
+  return runLifecycle(logger, async (life) => {
+    const { db, table } = openTable(config, deps);
+    life.defer("the database", () => {
+      db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      db.close();
+      if (life.signal.aborted) logger.info("stopped; database checkpointed and closed");
+    });
+    const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
+    const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
+    configureNotifications(backend);
+    const handler = createHandler({
+      table,
+      logger,
+      backend,
+      token: token?.token,
+      bindHost: config.host,
+      allowOrigins: [...config.allowOrigins, ...lanNames(config.host)],
+      sessionIdleMs: config.sessionIdleMs,
+      dbPath: config.dbPath,
+      operator: config.operator,
+    });
+    const server = _listen(config, { life, fetch: (req, info) => handler.fetch(req, info) });
+    const addr = await server.listening;
+    life.defer("the streams and sessions", async () => {
+      await handler.close();
+      // Let the server write the end of each closed stream before it stops accepting.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    });
+    // Only now that it listens: the relay, the signals (before the banner, so that a SIGTERM
+    // right after it still shuts down cleanly) and the periodic work.
+    const relay = new OutboxRelay({ table, backend: notificationBackend, logger });
+    relay.start();
+    life.defer("the outbox relay", () => relay.stop());
+    life.stopOnSignals();
+    logger.info(serveBanner(config, addr, token));
+    life.every(Math.min(config.heartbeatMs, 60_000), () => {
+      void handler.mcpSessions.sweepIdle();
+      handler.sseSessions.pingAll();
+    });
+    life.every(config.tickMs, () => runMaintenance(table, logger));
+    life.every(3_600_000, () => {
+      try {
+        table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));
+      } catch (error) {
+        logger.warn(`event pruning failed: ${error instanceof Error ? error.message : error}`);
+      }
+    });
+    const reason = await Promise.race([life.stopped(), server.finished.then(() => "stopped")]);
+    life.stop(reason);
+    logger.info(`${reason}: shutting down`);
+  });
+}
+
+/**
+ * Starts Deno.serve and registers its shutdown. A taken port throws AddrInUse with one line
+ * that says what to do.
+ */
+function _listen(
+  config: ServeConfig,
+  options: { life: Lifecycle; fetch: Deno.ServeHandler<Deno.NetAddr> },
+): { listening: Promise<Deno.NetAddr>; finished: Promise<void> } {
+  const abort = new AbortController();
+  const listening = Promise.withResolvers<Deno.NetAddr>();
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    server = Deno.serve({
+      hostname: config.host,
+      port: config.port,
+      signal: abort.signal,
+      onListen: (addr) => listening.resolve(addr),
+    }, options.fetch);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.AddrInUse)) throw error;
+    throw new Deno.errors.AddrInUse(
+      `cannot listen on ${config.host}:${config.port}: the address is already in use ` +
+        "(another team-table serve? choose another --port)",
+    );
+  }
+  options.life.defer("the HTTP server", async () => {
+    abort.abort();
+    await server.finished;
+  });
+  return { listening: listening.promise, finished: server.finished };
+}

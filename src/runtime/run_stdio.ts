@@ -1,0 +1,40 @@
+/**
+ * The default command: one MCP server over stdin/stdout for one agent. It runs until the
+ * client closes stdin (or a signal arrives), then closes the database cleanly.
+ */
+import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
+import process from "node:process";
+import type { Config } from "../config.ts";
+import type { Logger } from "../log.ts";
+import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import { OutboxRelay } from "../notify/outbox_relay.ts";
+import { runLifecycle } from "./lifecycle.ts";
+import { runMaintenance } from "./maintenance.ts";
+import { openTable, type TableDeps } from "./open_table.ts";
+
+/** Serves one agent over stdio until stdin ends or a signal arrives; see runLifecycle. */
+export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): Promise<void> {
+  const logger = deps.logger;
+  return runLifecycle(logger, async (life) => {
+    const { db, table } = openTable(config, deps);
+    life.defer("the database", () => db.close());
+    const { server, push } = createMcpServer({ table, logger, channel: config.channel });
+    life.defer("the MCP server", () => server.close());
+    // New events for this session's agent: from this process at once, from others through
+    // PRAGMA data_version (polled every 100 ms).
+    const relay = new OutboxRelay({ table, backend: () => push, pollMs: 100, logger });
+    relay.start();
+    life.defer("the outbox relay", () => relay.stop());
+    const transport = new StdioServerTransport();
+    transport.onclose = () => life.stop("stdin closed");
+    const onEnd = () => life.stop("stdin ended");
+    process.stdin.once("end", onEnd);
+    life.defer("the stdin listener", () => void process.stdin.off("end", onEnd));
+    life.stopOnSignals();
+    // Time-based rules (agent.idle) and the removal of expired shared context.
+    life.every(config.tickMs, () => runMaintenance(table, logger));
+    await server.connect(transport);
+    logger.debug(`stdio server ready on ${config.dbPath}`);
+    await life.stopped();
+  });
+}
