@@ -198,3 +198,57 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
     await db.cleanup();
   }
 });
+
+Deno.test("an event-triggered rule fires exactly once per change while two processes write at once", async () => {
+  const db = await tempDb();
+  const rulesFile = `${db.dir}/rules.yaml`;
+  await Deno.writeTextFile(
+    rulesFile,
+    `rules:
+  - name: note-blocked
+    on: task.status_changed
+    if: task.status = blocked
+    then:
+      - comment: "noted: {task.title} is blocked"
+`,
+  );
+  const env = { TEAM_TABLE_RULES: rulesFile };
+  const one = await TestAgent.stdio(db.path, env);
+  const two = await TestAgent.stdio(db.path, env);
+  try {
+    await one.ok("register", { name: "ann" });
+    await two.ok("register", { name: "ben" });
+    // Each task is ann's and ben's (creator and reviewer), so either process may move it.
+    const ids: number[] = [];
+    for (const [agent, reviewer] of [[one, "ben"], [two, "ann"]] as const) {
+      for (let i = 0; i < 4; i++) {
+        const made = await agent.ok("create_task", { title: `t${ids.length}`, reviewer });
+        ids.push((made["task"] as { id: number }).id);
+      }
+    }
+    const ROUNDS = 3;
+    // Every task in parallel; on each, rounds of blocked then pending, the two processes taking
+    // turns, so both write to the database at the same time throughout.
+    await Promise.all(ids.map(async (id, i) => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const [blocker, unblocker] = (i + round) % 2 === 0 ? [one, two] : [two, one];
+        await blocker.ok("update_task", { task_id: id, status: "blocked" });
+        await unblocker.ok("update_task", { task_id: id, status: "pending" });
+      }
+    }));
+    for (const id of ids) {
+      assert.equal(await _firings(one, "note-blocked", `task:${id}`), ROUNDS, `task ${id}`);
+      const feed = String((await two.ok("get_task_detail", { task_id: id }))["feed"]);
+      const fired = feed.split("\n").filter((line) =>
+        line.includes("rule:note-blocked fired on task.status_changed")
+      );
+      const comments = feed.split("\n").filter((line) =>
+        line.includes(`[comment] rule:note-blocked: noted: t${ids.indexOf(id)} is blocked`)
+      );
+      assert.deepEqual([fired.length, comments.length], [ROUNDS, ROUNDS], feed);
+    }
+  } finally {
+    await Promise.all([one.close(), two.close()]);
+    await db.cleanup();
+  }
+});
