@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, schemaVersion } from "../src/db/migrations.ts";
 import { DatabaseOpenError, openDatabase } from "../src/db/open_database.ts";
+import { snapshot } from "./support/temp_table.ts";
 
 function tempDir(): { dir: string; [Symbol.dispose](): void } {
   const dir = Deno.makeTempDirSync({ prefix: "team-table-db-" });
@@ -166,4 +167,44 @@ Deno.test("opening an up-to-date database again changes nothing", () => {
   const db = openDatabase(path);
   assert.equal(schemaVersion(db), LATEST_SCHEMA_VERSION);
   db.close();
+});
+
+Deno.test("a migration run that fails halfway rolls back: schema, version and data as before", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/half.db`;
+  const before = LATEST_SCHEMA_VERSION - 2;
+  for (let version = 0; version <= before; version++) {
+    const old = openDatabase(path, { migrateTo: version });
+    SEED[version]?.(old);
+    old.close();
+  }
+  // An object the last migration creates after its first statements already ran: that
+  // migration fails in its middle, after the one before it has applied in full.
+  const last = MIGRATIONS[LATEST_SCHEMA_VERSION - 1]!;
+  const conflict =
+    "CREATE TABLE rules (stray INTEGER, note TEXT); INSERT INTO rules VALUES (1, 'x');";
+  assert.match(last.sql, /ALTER TABLE tasks ADD COLUMN parent_id[^]*CREATE TABLE rules \(/);
+  const raw = new DatabaseSync(path);
+  raw.exec(conflict);
+  const schema = schemaOf(raw);
+  const rows = snapshot(raw);
+  raw.close();
+
+  assert.throws(() => openDatabase(path), /table rules already exists/);
+
+  const check = new DatabaseSync(path);
+  try {
+    assert.equal(schemaVersion(check), before);
+    assert.deepEqual(schemaOf(check), schema, "no table, column or index of either migration");
+    assert.equal(snapshot(check), rows, "every row as it was");
+  } finally {
+    check.close();
+  }
+  // Once the conflict is gone the same file upgrades.
+  const fix = new DatabaseSync(path);
+  fix.exec("DROP TABLE rules");
+  fix.close();
+  const upgraded = openDatabase(path);
+  assert.equal(schemaVersion(upgraded), LATEST_SCHEMA_VERSION);
+  upgraded.close();
 });

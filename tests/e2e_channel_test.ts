@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { z } from "zod";
 import { ResourceUpdatedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { tempDb, TestAgent } from "./support/test_agent.ts";
+import { waitFor } from "./support/wait_for.ts";
 
 const ChannelNotification = z.object({
   method: z.literal("notifications/claude/channel"),
@@ -15,15 +16,6 @@ function collect(agent: TestAgent): Channel[] {
     seen.push(ChannelNotification.parse(n).params);
   });
   return seen;
-}
-
-async function waitFor(what: string, test: () => boolean, ms = 1_000): Promise<number> {
-  const started = Date.now();
-  while (!test()) {
-    if (Date.now() - started > ms) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return Date.now() - started;
 }
 
 Deno.test("the claude/channel capability is declared only with --channel", async () => {
@@ -44,7 +36,7 @@ Deno.test("the claude/channel capability is declared only with --channel", async
   }
 });
 
-Deno.test("events for the bound agent arrive as channel notifications, once, within 1 s", async () => {
+Deno.test("events for the bound agent arrive as channel notifications, once, and no others", async () => {
   const db = await tempDb();
   const bob = await TestAgent.stdio(db.path, { TEAM_TABLE_CHANNEL: "1" });
   const alice = await TestAgent.stdio(db.path);
@@ -57,17 +49,17 @@ Deno.test("events for the bound agent arrive as channel notifications, once, wit
 
     const sent = await alice.ok("send_message", { recipient: "bob", content: "review my PR?" });
     const messageId = (sent["message"] as { id: number }).id;
-    const ms = await waitFor("the message notification", () => seen.length === 1);
-    assert.ok(ms < 1_000, `${ms} ms`);
+    await waitFor(() => seen.length >= 1, { what: "the message notification" });
     assert.equal(seen[0]?.content, `message #${messageId} from alice: review my PR?`);
     assert.deepEqual(
       { ...seen[0]?.meta, event_id: "x" },
       { event_id: "x", type: "message", message_id: String(messageId), sender: "alice" },
     );
 
+    // The broadcast is the marker: a notification for carol's message would come before it.
     await alice.ok("send_message", { recipient: "carol", content: "not for bob" });
     await alice.ok("broadcast", { content: "standup" });
-    await waitFor("the broadcast", () => seen.length === 2);
+    await waitFor(() => seen.length >= 2, { what: "the broadcast" });
     assert.match(seen[1]?.content ?? "", /^broadcast #\d+ from alice: standup$/);
 
     const task = await alice.ok("create_task", {
@@ -76,7 +68,7 @@ Deno.test("events for the bound agent arrive as channel notifications, once, wit
       priority: "high",
     });
     const taskId = (task["task"] as { id: number }).id;
-    await waitFor("the task", () => seen.length === 3);
+    await waitFor(() => seen.length >= 3, { what: "the task" });
     assert.equal(
       seen[2]?.content,
       `task #${taskId} created by alice: "Fix login" [high] assigned to bob`,
@@ -84,12 +76,19 @@ Deno.test("events for the bound agent arrive as channel notifications, once, wit
     assert.equal(seen[2]?.meta["task_id"], String(taskId));
 
     await alice.ok("task_comment", { task_id: taskId, content: "logs attached" });
-    await waitFor("the comment", () => seen.length === 4);
+    await waitFor(() => seen.length >= 4, { what: "the comment" });
     assert.match(seen[3]?.content ?? "", /\[comment\] alice: logs attached/);
 
+    // bob's own message is not for bob; alice's marker after it must be the next notification.
     await bob.ok("send_message", { recipient: "alice", content: "my own message" });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.equal(seen.length, 4, "nothing for events addressed to others or made by bob");
+    await alice.ok("send_message", { recipient: "bob", content: "marker" });
+    await waitFor(() => seen.length >= 5, { what: "the marker" });
+    assert.deepEqual(
+      seen.map((n) => n.meta["type"]),
+      ["message", "broadcast", "task_created", "task_comment", "message"],
+      "one notification per event for bob, none for events addressed to others or made by bob",
+    );
+    assert.match(seen[4]?.content ?? "", /^message #\d+ from alice: marker$/);
   } finally {
     await Promise.all([bob.close(), alice.close(), carol.close()]);
     await db.cleanup();
@@ -116,7 +115,7 @@ Deno.test("inbox and task resources: read, subscribe, and resources/updated", as
     await bob.client.subscribeResource({ uri: "team-table://tasks/bob" });
 
     await alice.ok("send_message", { recipient: "bob", content: "hello" });
-    await waitFor("inbox updated", () => updates.includes("team-table://inbox/bob"));
+    await waitFor(() => updates.includes("team-table://inbox/bob"), { what: "inbox updated" });
     const inbox = await bob.client.readResource({ uri: "team-table://inbox/bob" });
     const body = JSON.parse(String((inbox.contents[0] as { text: string }).text));
     assert.equal(body.unread, 1);
@@ -128,7 +127,7 @@ Deno.test("inbox and task resources: read, subscribe, and resources/updated", as
     );
 
     await alice.ok("create_task", { title: "T", assignee: "bob" });
-    await waitFor("tasks updated", () => updates.includes("team-table://tasks/bob"));
+    await waitFor(() => updates.includes("team-table://tasks/bob"), { what: "tasks updated" });
     const tasks = await bob.client.readResource({ uri: "team-table://tasks/bob" });
     assert.equal(
       JSON.parse(String((tasks.contents[0] as { text: string }).text)).assigned[0].title,
@@ -136,10 +135,16 @@ Deno.test("inbox and task resources: read, subscribe, and resources/updated", as
     );
 
     await bob.client.unsubscribeResource({ uri: "team-table://inbox/bob" });
+    // The task list is still subscribed: its update after the message is the marker.
     const before = updates.length;
     await alice.ok("send_message", { recipient: "bob", content: "again" });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    assert.equal(updates.length, before, "no updates after unsubscribing");
+    await alice.ok("create_task", { title: "marker", assignee: "bob" });
+    await waitFor(() => updates.length > before, { what: "the marker's tasks update" });
+    assert.deepEqual(
+      updates.slice(before),
+      ["team-table://tasks/bob"],
+      "no inbox update after unsubscribing",
+    );
 
     await assert.rejects(
       () => alice.client.readResource({ uri: "team-table://inbox/bob" }),

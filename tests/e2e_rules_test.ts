@@ -1,41 +1,67 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { waitFor } from "./support/wait_for.ts";
 
-async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 5_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await fn();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
+/** Rule entries of one agent.idle rule that fires once for sleepy's idle spell. */
+function _tickRule(name: string): string {
+  return `rules:
+  - name: ${name}
+    description: Shows that this process has ticked while sleepy was idle.
+    on: agent.idle
+    if: agent.idle > 5m and agent.name = sleepy
+    then:
+      - notify: agent.name
+`;
+}
+
+/** The rule.fired audit entries of `rule` for `target`, as `agent` reads them. */
+async function _firings(agent: TestAgent, rule: string, target: string): Promise<number> {
+  const log = await agent.ok("get_audit_log", {
+    action: "rule.fired",
+    agent_name: `rule:${rule}`,
+    limit: 1_000,
+  });
+  return (log["entries"] as { target: string | null }[]).filter((e) => e.target === target)
+    .length;
 }
 
 Deno.test("the four default rules and runtime rules, end to end, with two processes ticking", async (t) => {
   const db = await tempDb();
-  const fastTick = { TEAM_TABLE_TICK: "0.05" };
+  // Each process has one rule of its own: its firing shows that this process has ticked.
+  await Deno.writeTextFile(`${db.dir}/tick-lead.yaml`, _tickRule("tick-lead"));
+  await Deno.writeTextFile(`${db.dir}/tick-worker.yaml`, _tickRule("tick-worker"));
   await runTeamTable(["members", "grant", "boss", "lead"], { TEAM_TABLE_DB: db.path });
-  const lead = await TestAgent.stdio(db.path, fastTick);
-  const worker = await TestAgent.stdio(db.path, fastTick);
+  const lead = await TestAgent.stdio(db.path, {
+    TEAM_TABLE_TICK: "0.05",
+    TEAM_TABLE_RULES: `${db.dir}/tick-lead.yaml`,
+  });
+  const worker = await TestAgent.stdio(db.path, {
+    TEAM_TABLE_TICK: "0.05",
+    TEAM_TABLE_RULES: `${db.dir}/tick-worker.yaml`,
+  });
   try {
     await lead.ok("register", { name: "boss" });
     await worker.ok("register", { name: "bob", role: "coder" });
 
-    await t.step("list_rules shows the shipped defaults", async () => {
-      const rules = await worker.ok("list_rules");
-      assert.deepEqual(
-        (rules["rules"] as { name: string; source: string; enabled: boolean }[]).map((
-          r,
-        ) => [r.name, r.source, r.enabled]),
-        [
-          ["assign-idle", "shipped", true],
-          ["complete-parent", "shipped", true],
-          ["notify-blocked", "shipped", true],
-          ["request-review", "shipped", true],
-        ],
-      );
-    });
+    await t.step(
+      "list_rules shows the shipped defaults and this process's rules file",
+      async () => {
+        const rules = await worker.ok("list_rules");
+        assert.deepEqual(
+          (rules["rules"] as { name: string; source: string; enabled: boolean }[]).map((
+            r,
+          ) => [r.name, r.source, r.enabled]),
+          [
+            ["assign-idle", "shipped", true],
+            ["complete-parent", "shipped", true],
+            ["notify-blocked", "shipped", true],
+            ["request-review", "shipped", true],
+            ["tick-worker", `${db.dir}/tick-worker.yaml`, true],
+          ],
+        );
+      },
+    );
 
     await t.step("complete-parent: finishing every subtask finishes the parent", async () => {
       const epic = ((await lead.ok("create_task", { title: "epic" }))["task"] as { id: number }).id;
@@ -137,26 +163,92 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
           Date.now() - 10 * 60_000,
         );
         raw.close();
-        const assigned = await until("the idle agent to get the task", async () => {
+        const assigned = await waitFor(async () => {
           const task = (await lead.ok("get_task_detail", { task_id: id }))["task"] as {
             assignee: string | null;
           };
-          return task.assignee ?? undefined;
-        });
+          return task.assignee;
+        }, { what: "the idle agent to get the task" });
         assert.equal(assigned, "sleepy");
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        const log = await lead.ok("get_audit_log", {
-          action: "rule.fired",
-          agent_name: "rule:assign-idle",
-        });
-        const forSleepy = (log["entries"] as { target: string }[]).filter((e) =>
-          e.target === "agent:sleepy"
+        // Markers: each process's own rule fires in a tick that also evaluated assign-idle for
+        // sleepy's idle spell. Once both have fired, both processes have had their chance.
+        await waitFor(
+          async () =>
+            await _firings(lead, "tick-lead", "agent:sleepy") > 0 &&
+            await _firings(lead, "tick-worker", "agent:sleepy") > 0,
+          { what: "a tick of each process while sleepy is idle" },
         );
-        assert.equal(forSleepy.length, 1, "one firing, whichever process ticked first");
+        assert.equal(
+          await _firings(lead, "assign-idle", "agent:sleepy"),
+          1,
+          "one firing, whichever process ticked first",
+        );
+        assert.deepEqual(
+          [
+            await _firings(lead, "tick-lead", "agent:sleepy"),
+            await _firings(lead, "tick-worker", "agent:sleepy"),
+          ],
+          [1, 1],
+          "each marker rule fired once, too",
+        );
       },
     );
   } finally {
     await Promise.all([lead.close(), worker.close()]);
+    await db.cleanup();
+  }
+});
+
+Deno.test("an event-triggered rule fires exactly once per change while two processes write at once", async () => {
+  const db = await tempDb();
+  const rulesFile = `${db.dir}/rules.yaml`;
+  await Deno.writeTextFile(
+    rulesFile,
+    `rules:
+  - name: note-blocked
+    on: task.status_changed
+    if: task.status = blocked
+    then:
+      - comment: "noted: {task.title} is blocked"
+`,
+  );
+  const env = { TEAM_TABLE_RULES: rulesFile };
+  const one = await TestAgent.stdio(db.path, env);
+  const two = await TestAgent.stdio(db.path, env);
+  try {
+    await one.ok("register", { name: "ann" });
+    await two.ok("register", { name: "ben" });
+    // Each task is ann's and ben's (creator and reviewer), so either process may move it.
+    const ids: number[] = [];
+    for (const [agent, reviewer] of [[one, "ben"], [two, "ann"]] as const) {
+      for (let i = 0; i < 4; i++) {
+        const made = await agent.ok("create_task", { title: `t${ids.length}`, reviewer });
+        ids.push((made["task"] as { id: number }).id);
+      }
+    }
+    const ROUNDS = 3;
+    // Every task in parallel; on each, rounds of blocked then pending, the two processes taking
+    // turns, so both write to the database at the same time throughout.
+    await Promise.all(ids.map(async (id, i) => {
+      for (let round = 0; round < ROUNDS; round++) {
+        const [blocker, unblocker] = (i + round) % 2 === 0 ? [one, two] : [two, one];
+        await blocker.ok("update_task", { task_id: id, status: "blocked" });
+        await unblocker.ok("update_task", { task_id: id, status: "pending" });
+      }
+    }));
+    for (const id of ids) {
+      assert.equal(await _firings(one, "note-blocked", `task:${id}`), ROUNDS, `task ${id}`);
+      const feed = String((await two.ok("get_task_detail", { task_id: id }))["feed"]);
+      const fired = feed.split("\n").filter((line) =>
+        line.includes("rule:note-blocked fired on task.status_changed")
+      );
+      const comments = feed.split("\n").filter((line) =>
+        line.includes(`[comment] rule:note-blocked: noted: t${ids.indexOf(id)} is blocked`)
+      );
+      assert.deepEqual([fired.length, comments.length], [ROUNDS, ROUNDS], feed);
+    }
+  } finally {
+    await Promise.all([one.close(), two.close()]);
     await db.cleanup();
   }
 });

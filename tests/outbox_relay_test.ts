@@ -6,6 +6,7 @@ import { createLogger } from "../src/log.ts";
 import type { NotificationBackend, PushEvent } from "../src/notify/notification_backend.ts";
 import { OutboxRelay } from "../src/notify/outbox_relay.ts";
 import { ROLES, tempTable } from "./support/temp_table.ts";
+import { waitFor } from "./support/wait_for.ts";
 
 class RecordingBackend implements NotificationBackend {
   readonly seen: string[] = [];
@@ -54,10 +55,7 @@ Deno.test("the relay notices writes by another connection through data_version",
   try {
     const other = createTable({ db: otherDb, roles: ROLES });
     other.messages.send({ by: agentActor("alice"), recipient: "bob", content: "from elsewhere" });
-    const deadline = Date.now() + 2_000;
-    while (backend.seen.length === 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
+    await waitFor(() => backend.seen.length > 0, { what: "the relay to see the other write" });
     assert.deepEqual(backend.seen, ["bob:message:1"]);
   } finally {
     relay.stop();

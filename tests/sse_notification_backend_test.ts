@@ -1,20 +1,30 @@
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
+import { createLogger } from "../src/log.ts";
 import {
   configureNotifications,
   NoOpNotificationBackend,
   notificationBackend,
 } from "../src/notify/notification_backend.ts";
+import { OutboxRelay } from "../src/notify/outbox_relay.ts";
 import { formatSseFrame, SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
+import { SseReader } from "./support/sse_reader.ts";
+import { tempTable } from "./support/temp_table.ts";
+import { within } from "./support/wait_for.ts";
 
+/** The first `count` raw frames of `stream` (bounded: fails if they do not come). */
 async function readFrames(stream: ReadableStream<Uint8Array>, count: number): Promise<string[]> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  while (text.split("\n\n").length <= count) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    text += value;
+  try {
+    while (text.split("\n\n").length <= count) {
+      const { done, value } = await within(reader.read(), 10_000, `${count} SSE frame(s)`);
+      if (done) break;
+      text += value;
+    }
+  } finally {
+    await reader.cancel();
   }
-  await reader.cancel();
   return text.split("\n\n").slice(0, count);
 }
 
@@ -70,14 +80,45 @@ Deno.test("heartbeats go to every open stream and stop when none is left", async
   assert.equal(backend.size, 0);
 });
 
-Deno.test("closeAll ends every stream; configureNotifications swaps the process backend", async () => {
+Deno.test("closeAll ends every stream", async () => {
   const backend = new SSENotificationBackend();
-  const connection = backend.open("a", 0);
+  const one = backend.open("a", 0);
+  const two = backend.open("b", 0);
   backend.closeAll();
-  const text = await new Response(connection.stream).text();
-  assert.match(text, /^event: connected/);
-  assert.ok(notificationBackend() instanceof NoOpNotificationBackend);
+  for (const connection of [one, two]) {
+    const text = await within(new Response(connection.stream).text(), 10_000, "the stream's end");
+    assert.match(text, /^event: connected[^]*\n\n$/);
+    assert.doesNotMatch(text, /event: (?!connected)/, "nothing after connected");
+  }
+  assert.equal(backend.size, 0);
+});
+
+Deno.test("a relay on the process backend (as serve wires it) delivers to the configured backend", async () => {
+  using t = tempTable();
+  for (const name of ["alice", "bob"]) t.table.members.register({ name });
+  const backend = new SSENotificationBackend();
+  const relay = new OutboxRelay({
+    table: t.table,
+    backend: notificationBackend,
+    logger: createLogger("error"),
+  });
   configureNotifications(backend);
-  assert.equal(notificationBackend(), backend);
-  configureNotifications(new NoOpNotificationBackend());
+  relay.start();
+  const bob = SseReader.of(new Response(backend.open("bob", 0).stream));
+  try {
+    assert.equal((await bob.next()).event, "connected");
+    const sent = t.table.messages.send({
+      by: agentActor("alice"),
+      recipient: "bob",
+      content: "pushed",
+    });
+    const frame = await bob.nextOf(["message"]);
+    const data = JSON.parse(frame.data);
+    assert.deepEqual([data.message.id, data.message.content], [sent.id, "pushed"]);
+    assert.equal(frame.id, String(data.id));
+  } finally {
+    relay.stop();
+    await bob.close();
+    configureNotifications(new NoOpNotificationBackend());
+  }
 });

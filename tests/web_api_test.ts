@@ -1,6 +1,8 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../src/log.ts";
+import { OutboxRelay } from "../src/notify/outbox_relay.ts";
+import { SseReader } from "./support/sse_reader.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 
 const TOKEN = "web-api-test-token-0123456789";
@@ -154,21 +156,22 @@ Deno.test("web: /observe streams every event, whoever it is for", async () => {
   const { table } = s.t;
   table.members.register({ name: "alice" });
   table.members.register({ name: "bob" });
-  const response = await s.get("/observe");
-  assert.equal(response.headers.get("content-type"), "text/event-stream");
-  const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
-  table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "private" });
-  const { OutboxRelay } = await import("../src/notify/outbox_relay.ts");
-  let text = "";
+  const observer = SseReader.of(await s.get("/observe"));
+  assert.equal(observer.response.headers.get("content-type"), "text/event-stream");
   const relay = new OutboxRelay({ table, backend: () => s.backend, logger: createLogger("error") });
   relay.start();
   try {
-    table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "reply" });
-    while (!text.includes("reply")) text += (await reader.read()).value ?? "";
-    assert.match(text, /event: connected/);
-    assert.match(text, /event: message\ndata: .*"content":"reply"/);
+    assert.equal((await observer.next()).event, "connected");
+    table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "to bob" });
+    table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "to alice" });
+    const frames = [await observer.nextOf(["message"]), await observer.nextOf(["message"])];
+    assert.deepEqual(
+      frames.map((f) => JSON.parse(f.data).message.content),
+      ["to bob", "to alice"],
+      "the observer hears messages for either agent",
+    );
   } finally {
     relay.stop();
-    await reader.cancel();
+    await observer.close();
   }
 });

@@ -1,4 +1,6 @@
 /** Reads a process's output line by line, with a timeout per line. */
+import { within } from "./wait_for.ts";
+
 export class LineReader {
   readonly #reader: ReadableStreamDefaultReader<string>;
   #buffer = "";
@@ -7,7 +9,7 @@ export class LineReader {
     this.#reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   }
 
-  async next(timeoutMs = 5_000): Promise<string> {
+  async next(timeoutMs = 10_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const end = this.#buffer.indexOf("\n");
@@ -16,20 +18,13 @@ export class LineReader {
         this.#buffer = this.#buffer.slice(end + 1);
         return line;
       }
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`no line within ${timeoutMs} ms; have: ${this.#buffer}`)),
-          Math.max(1, deadline - Date.now()),
-        );
-      });
-      try {
-        const { done, value } = await Promise.race([this.#reader.read(), timeout]);
-        if (done) throw new Error(`output ended; have: ${this.#buffer}`);
-        this.#buffer += value;
-      } finally {
-        clearTimeout(timer);
-      }
+      const { done, value } = await within(
+        this.#reader.read(),
+        Math.max(1, deadline - Date.now()),
+        `a line; have: ${this.#buffer}`,
+      );
+      if (done) throw new Error(`output ended; have: ${this.#buffer}`);
+      this.#buffer += value;
     }
   }
 

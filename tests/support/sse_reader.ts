@@ -1,4 +1,5 @@
 /** Reads a Server-Sent Events response frame by frame, with a timeout per frame. */
+import { within } from "./wait_for.ts";
 
 export interface SseFrame {
   id: string | undefined;
@@ -6,33 +7,35 @@ export interface SseFrame {
   data: string;
 }
 
+const _ENDED = "the SSE stream ended";
+
 export class SseReader {
   readonly response: Response;
   readonly #reader: ReadableStreamDefaultReader<string>;
-  readonly #abort: AbortController;
+  readonly #abort: AbortController | undefined;
   #buffer = "";
   #closed = false;
 
-  private constructor(
-    response: Response,
-    reader: ReadableStreamDefaultReader<string>,
-    abort: AbortController,
-  ) {
+  private constructor(response: Response, abort: AbortController | undefined) {
+    if (!response.body) throw new Error("no body");
     this.response = response;
-    this.#reader = reader;
+    this.#reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
     this.#abort = abort;
   }
 
   static async open(url: string, headers: Record<string, string> = {}): Promise<SseReader> {
     const abort = new AbortController();
     const response = await fetch(url, { headers, signal: abort.signal });
-    if (!response.body) throw new Error("no body");
-    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-    return new SseReader(response, reader, abort);
+    return new SseReader(response, abort);
+  }
+
+  /** Reads a response already in hand (an in-process handler's, or a backend's stream). */
+  static of(response: Response): SseReader {
+    return new SseReader(response, undefined);
   }
 
   /** The next frame; throws after `timeoutMs` or when the stream ends. */
-  async next(timeoutMs = 5_000): Promise<SseFrame> {
+  async next(timeoutMs = 10_000): Promise<SseFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const end = this.#buffer.indexOf("\n\n");
@@ -43,23 +46,15 @@ export class SseReader {
         return _parse(raw);
       }
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error("timed out waiting for an SSE frame");
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error("timed out waiting for an SSE frame")), left);
-      });
-      try {
-        const { done, value } = await Promise.race([this.#reader.read(), timeout]);
-        if (done) throw new Error("the SSE stream ended");
-        this.#buffer += value;
-      } finally {
-        clearTimeout(timer);
-      }
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for an SSE frame`);
+      const { done, value } = await within(this.#reader.read(), left, "an SSE frame");
+      if (done) throw new Error(_ENDED);
+      this.#buffer += value;
     }
   }
 
   /** The next frame of one of `events`, skipping others (heartbeats...). */
-  async nextOf(events: string[], timeoutMs = 5_000): Promise<SseFrame> {
+  async nextOf(events: string[], timeoutMs = 10_000): Promise<SseFrame> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const frame = await this.next(Math.max(1, deadline - Date.now()));
@@ -68,18 +63,18 @@ export class SseReader {
   }
 
   /** True when the server ended the stream (read until the end, within `timeoutMs`). */
-  async ended(timeoutMs = 5_000): Promise<boolean> {
+  async ended(timeoutMs = 10_000): Promise<boolean> {
     try {
       for (;;) await this.next(timeoutMs);
     } catch (error) {
-      return error instanceof Error && error.message === "the SSE stream ended";
+      return error instanceof Error && error.message === _ENDED;
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    this.#abort.abort();
+    this.#abort?.abort();
     await this.#reader.cancel().catch(() => {});
   }
 }
