@@ -6,9 +6,11 @@ import type { Config } from "./config.ts";
 import { ConfigError } from "./config.ts";
 import type { CompiledRule } from "./core/rules/rule_definition.ts";
 import type { RoleCatalog } from "./core/role_catalog.ts";
-import { TableError } from "./core/errors.ts";
+import { TableError, ValidationError } from "./core/errors.ts";
+import { checkAgentName } from "./core/input_rules/agent_names.ts";
 import { openTable } from "./open_table.ts";
 
+/** Runs `members list | grant NAME ROLE` against the database; returns the exit code. */
 export function runMembersCommand(
   args: readonly string[],
   deps: { config: Config; roles: RoleCatalog; rules: readonly CompiledRule[] },
@@ -23,6 +25,7 @@ export function runMembersCommand(
   if ((sub === undefined || sub === "list") && name) {
     throw new ConfigError("usage: team-table members list");
   }
+  if (sub === "grant" && name) _checkGrantee(name);
   const { db, table } = openTable(deps.config, deps);
   try {
     if (sub === "grant" && name && role) {
@@ -51,5 +54,15 @@ export function runMembersCommand(
     return 0;
   } finally {
     db.close();
+  }
+}
+
+/** A name that can never be a member (`*`, `bad name!`, `rule:x`) is a usage error: exit 2. */
+function _checkGrantee(name: string): void {
+  try {
+    checkAgentName(name, "NAME");
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigError(error.message);
+    throw error;
   }
 }
