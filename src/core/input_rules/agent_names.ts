@@ -7,7 +7,7 @@ import { ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { textProblem } from "./text_rules.ts";
 
-/** 1–64 characters checked apart; letters or digits first and last, inner space _ . - allowed. */
+/** Letters or digits first and last, inner space _ . - allowed; the length is AGENT_NAME_RULE. */
 export const AGENT_NAME_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9 _.-]*[A-Za-z0-9])?$/;
 
 /** The length of an agent's name. */
