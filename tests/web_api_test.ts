@@ -104,7 +104,7 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
   assert.deepEqual(audit.entries.map((e: { action: string }) => e.action), ["member.registered"]);
   const badSince = await s.get("/api/audit?since=yesterday");
   assert.equal(badSince.status, 400);
-  assert.match((await badSince.json()).message, /since: 'yesterday' is not an ISO 8601 date/);
+  assert.match((await badSince.json()).message, /since 'yesterday' is not an ISO 8601 date/);
 });
 
 Deno.test("web: a human posts messages and comments, clearly marked and audited", async () => {
@@ -137,13 +137,36 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
   for (
     const [body, expected] of [
       [{ to: "nobody", content: "x" }, /recipient: no agent named 'nobody'/],
-      [{ to: "alice", content: "" }, /content: Too small/],
+      [{ to: "alice", content: "" }, /^content must not be empty \(a string of 1–10,000/],
+      [
+        { to: "alice", content: "x".repeat(10_001) },
+        /^content is too long: 10,001 characters; the limit is 10,000$/,
+      ],
+      [{ to: "bad name!", content: "x" }, /^to 'bad name!' is not a valid agent name/],
+      [{ to: "rule:x", content: "x" }, /^to 'rule:x' is not a valid agent name .* reserved/],
       [{ to: "alice" }, /content: Invalid input/],
       [{ to: "alice", content: "x", extra: 1 }, /Unrecognized key/],
     ] as const
   ) {
     const response = await s.post("/api/messages", body);
     assert.ok(response.status === 400 || response.status === 404, String(response.status));
+    assert.match((await response.json()).message, expected);
+  }
+  const longComment = await s.post(`/api/tasks/${task.id}/comments`, {
+    content: "x".repeat(10_001),
+  });
+  assert.equal(longComment.status, 400);
+  assert.match((await longComment.json()).message, /content is too long: 10,001 characters/);
+  for (
+    const [path, expected] of [
+      ["/api/messages?limit=501", /^limit must be an integer from 1 to 500 \(got the number 501\)/],
+      ["/api/messages?limit=x", /^limit must be an integer from 1 to 500/],
+      ["/api/context?ns=Team%20A", /^ns 'Team A' is not a valid namespace/],
+      [`/api/context/history?key=${"k".repeat(129)}`, /^key is too long: 129 characters/],
+    ] as const
+  ) {
+    const response = await s.get(path);
+    assert.equal(response.status, 400, path);
     assert.match((await response.json()).message, expected);
   }
   const unauthorized = await s.post("/api/messages", { to: "alice", content: "x" }, {});

@@ -4,7 +4,8 @@
  */
 import { humanActor } from "../core/actor.ts";
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
-import { TableError } from "../core/errors.ts";
+import { TableError, ValidationError } from "../core/errors.ts";
+import { checkAgentName } from "../core/input_rules/agent_names.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
@@ -21,6 +22,7 @@ export function membersCommand(parsed: ParsedArgs): number {
   if ((sub === undefined || sub === "list") && name) {
     throw new ConfigError("usage: team-table members list");
   }
+  if (sub === "grant" && name) _checkGrantee(name);
   const { db, table } = openTable(config, loadTableDeps(config));
   try {
     if (sub === "grant" && name && role) {
@@ -49,5 +51,15 @@ export function membersCommand(parsed: ParsedArgs): number {
     return 0;
   } finally {
     db.close();
+  }
+}
+
+/** A name that can never be a member (`*`, `bad name!`, `rule:x`) is a usage error: exit 2. */
+function _checkGrantee(name: string): void {
+  try {
+    checkAgentName(name, "NAME");
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ConfigError(error.message);
+    throw error;
   }
 }

@@ -9,6 +9,10 @@ export type Actor =
   | { readonly kind: "human"; readonly name: string }
   | { readonly kind: "system" };
 
+/** How a rule's and a human's labels begin; no member name may (input_rules/agent_names.ts). */
+export const RULE_PREFIX = "rule:";
+export const HUMAN_PREFIX = "human:";
+
 export type AgentActor = Extract<Actor, { kind: "agent" }>;
 
 /** An agent acting under its member name. */
@@ -38,9 +42,9 @@ export function actorLabel(actor: Actor): string | null {
     case "agent":
       return actor.name;
     case "rule":
-      return `rule:${actor.name}`;
+      return `${RULE_PREFIX}${actor.name}`;
     case "human":
-      return `human:${actor.name}`;
+      return `${HUMAN_PREFIX}${actor.name}`;
     case "system":
       return null;
   }

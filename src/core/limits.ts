@@ -1,7 +1,20 @@
-/** Every size and rate limit of the table, in one place; the README quotes these. */
+/**
+ * Every size and rate limit of the table, in one place; the README quotes these. Tools, CLI,
+ * web API, rules and role files all read them from here (see src/core/input_rules/).
+ */
 export const LIMITS = {
+  /** An agent's name (src/core/input_rules/agent_names.ts). */
   agentNameMax: 64,
+  /** An actor or target that is not necessarily an agent: "rule:NAME", "human:NAME", "role:X". */
+  actorNameMax: 80,
+  /** A role name such as `async-worker`. */
   roleMax: 32,
+  /** A task type such as `bugfix`. */
+  taskTypeMax: 32,
+  /** A workflow rule's name such as `notify-on-blocker`. */
+  ruleNameMax: 64,
+  /** A shared-context namespace. */
+  namespaceMax: 64,
   capabilitiesMax: 20,
   capabilityMax: 64,
   contentMax: 10_000,
@@ -10,6 +23,19 @@ export const LIMITS = {
   resultMax: 5_000,
   contextKeyMax: 128,
   contextValueMax: 50_000,
+  /** How long a shared value may live, in seconds (a year). */
+  contextTtlMaxS: 365 * 24 * 3_600,
+  /** A workflow rule's description, condition (`if`), action texts and number of actions. */
+  ruleDescriptionMax: 500,
+  ruleConditionMax: 1_000,
+  ruleTextMax: 2_000,
+  ruleActionsMax: 10,
+  /** A role file's description, guidelines and task-affinity list. */
+  roleDescriptionMax: 500,
+  roleGuidelinesMax: 5_000,
+  taskAffinityMax: 20,
+  /** An audit action filter such as `member.*`. */
+  auditActionMax: 64,
   messagesPerWindow: 30,
   rateWindowMs: 60_000,
   listLimitDefault: 50,

@@ -5,13 +5,18 @@
  * the page live.
  */
 import { z } from "zod";
-import { TableError } from "../core/errors.ts";
+import { TableError, ValidationError } from "../core/errors.ts";
 import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
 import { actorLabel, humanActor } from "../core/actor.ts";
+import { checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
+import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
+import { invalidIsoDateMessage, parseIsoDate } from "../core/input_rules/iso_dates.ts";
+import { checkPageSize } from "../core/input_rules/numbers.ts";
+import { checkContent } from "../core/input_rules/text_rules.ts";
+import { LIMITS } from "../core/limits.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
 import { TASK_STATUSES } from "../core/tasks/task_model.ts";
-import { parseIsoDate } from "../mcp/fields.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
 import { tokensMatch } from "./access_token.ts";
@@ -82,7 +87,7 @@ export function pageRoute(req: Request, url: URL, deps: WebDeps): Response {
   }
   if (!webAuthorized(req, deps.token)) return _html(login.replace("<!--error-->", ""), 401);
   return _html(
-    page.replace("__OPERATOR__", `human:${deps.operator}`)
+    page.replace("__OPERATOR__", actorLabel(humanActor(deps.operator)) ?? "")
       .replace("/*EVENT_TYPES*/ []", JSON.stringify(TABLE_EVENT_TYPES)),
   );
 }
@@ -91,21 +96,34 @@ function _redirect(location: string, headers: Record<string, string> = {}): Resp
   return new Response(null, { status: 303, headers: { location, ...headers } });
 }
 
+/**
+ * Runs the core's input rules over a request's values: their ValidationError becomes a 400
+ * bad_request with the rule's own message (field, problem, limit).
+ */
+function _checked<T>(check: () => T): T | Response {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof ValidationError) return jsonError(400, "bad_request", error.message);
+    throw error;
+  }
+}
+
 function _limit(url: URL, fallback: number): number | Response {
   const text = url.searchParams.get("limit");
   if (text === null) return fallback;
-  const value = Number(text);
-  return /^\d+$/.test(text) && value >= 1 && value <= 500
-    ? value
-    : jsonError(400, "bad_request", `limit: '${text}' must be a whole number from 1 to 500`);
+  return _checked(() =>
+    checkPageSize(/^\d+$/.test(text) ? Number(text) : text, LIMITS.listLimitMax)
+  );
 }
 
+/** The shape of a post; the core's rules check the values (see _checked). */
 const _postMessage = z.strictObject({
-  to: z.string().min(1).max(64),
-  content: z.string().min(1).max(10_000),
+  to: z.string(),
+  content: z.string(),
   task_id: z.number().int().positive().optional(),
 });
-const _postComment = z.strictObject({ content: z.string().min(1).max(10_000) });
+const _postComment = z.strictObject({ content: z.string() });
 
 function _badRequest(issues: z.core.$ZodIssue[]): Response {
   return jsonError(
@@ -115,13 +133,17 @@ function _badRequest(issues: z.core.$ZodIssue[]): Response {
   );
 }
 
+/** The `ns` query parameter, when given and valid. */
+function _namespace(url: URL): string | undefined | Response {
+  const ns = url.searchParams.get("ns");
+  return ns ? _checked(() => checkNamespace(ns)) : undefined;
+}
+
 function _time(url: URL, name: string, fallback: number): number | Response {
   const text = url.searchParams.get(name);
   if (text === null) return fallback;
   const ms = parseIsoDate(text);
-  return ms === undefined
-    ? jsonError(400, "bad_request", `${name}: '${text}' is not an ISO 8601 date`)
-    : ms;
+  return ms === undefined ? jsonError(400, "bad_request", invalidIsoDateMessage(name, text)) : ms;
 }
 
 /** `/api/...` and `/observe`; the caller has checked authorization. */
@@ -167,7 +189,9 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       if (!body.ok) return body.response;
       const parsed = _postComment.safeParse(body.value);
       if (!parsed.success) return _badRequest(parsed.error.issues);
-      table.tasks.comment({ taskId: Number(comments[1]), by: human, content: parsed.data.content });
+      const content = _checked(() => checkContent(parsed.data.content));
+      if (content instanceof Response) return content;
+      table.tasks.comment({ taskId: Number(comments[1]), by: human, content });
       return jsonResponse(201, { ok: true });
     }
     if (path === "/api/messages" && req.method === "GET") {
@@ -189,25 +213,35 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       if (!body.ok) return body.response;
       const parsed = _postMessage.safeParse(body.value);
       if (!parsed.success) return _badRequest(parsed.error.issues);
-      const { to, content, task_id } = parsed.data;
-      const message = to === "*"
+      const { task_id } = parsed.data;
+      const checked = _checked(() => ({
+        to: checkRecipient(parsed.data.to, "to"),
+        content: checkContent(parsed.data.content),
+      }));
+      if (checked instanceof Response) return checked;
+      const { to, content } = checked;
+      const message = to === EVERYONE
         ? table.messages.broadcast({ by: human, content, taskId: task_id })
           .message
         : table.messages.send({ by: human, recipient: to, content, taskId: task_id });
       return jsonResponse(201, { message });
     }
     if (path === "/api/context" && req.method === "GET") {
+      const ns = _namespace(url);
+      if (ns instanceof Response) return ns;
       return jsonResponse(200, {
         namespaces: table.context.namespaces(),
-        keys: table.context.keys({ ns: url.searchParams.get("ns") || undefined }),
+        keys: table.context.keys({ ns }),
       });
     }
     if (path === "/api/context/history" && req.method === "GET") {
       const key = url.searchParams.get("key");
       if (!key) return jsonError(400, "bad_request", "key: required");
-      return jsonResponse(200, {
-        versions: table.context.history({ key, ns: url.searchParams.get("ns") || undefined }),
-      });
+      const ns = _namespace(url);
+      if (ns instanceof Response) return ns;
+      const checkedKey = _checked(() => checkContextKey(key));
+      if (checkedKey instanceof Response) return checkedKey;
+      return jsonResponse(200, { versions: table.context.history({ key: checkedKey, ns }) });
     }
     if (path === "/api/audit" && req.method === "GET") {
       const since = _time(url, "since", 0);
