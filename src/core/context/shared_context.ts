@@ -4,11 +4,14 @@
  * agents editing one spec cannot overwrite each other unknowingly; an entry may expire (it is
  * invisible at once, and the sweep removes it); a deletion is a tombstone version.
  */
+import { checkContextKey, checkNamespace } from "../input_rules/context_names.ts";
+import { checkContextValue } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
 import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
 import { mayDeleteContext } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -88,6 +91,14 @@ export class SharedContextStore {
 
   /** Writes a new version of `key`; returns it. */
   share(input: ShareInput): ContextEntry {
+    checkContextKey(input.key);
+    checkContextValue(input.value);
+    if (input.ns !== undefined) checkNamespace(input.ns);
+    if (input.ttl !== undefined && !(input.ttl >= 1 && input.ttl <= LIMITS.contextTtlMaxS)) {
+      throw new ValidationError(
+        `ttl must be a number of seconds from 1 to ${LIMITS.contextTtlMaxS} (got ${input.ttl})`,
+      );
+    }
     return this.#tx.run(() => {
       const who = this.#principals.resolve(input.by, "set_by");
       const setBy = who.label;

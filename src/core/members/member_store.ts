@@ -4,6 +4,9 @@
  * or beats. Each member has a role from the role catalog; privileged roles are granted, never
  * taken.
  */
+import { checkAgentName } from "../input_rules/agent_names.ts";
+import { checkRoleName } from "../input_rules/slugs.ts";
+import { checkCapabilities } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
 import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
@@ -64,6 +67,9 @@ export class MemberStore {
    * privileged role is refused unless it was already granted to this member.
    */
   register(input: RegisterInput): RegisterResult {
+    checkAgentName(input.name);
+    if (input.role !== undefined) checkRoleName(input.role);
+    if (input.capabilities !== undefined) checkCapabilities(input.capabilities);
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const existing = this.#directory.find(input.name);
@@ -112,6 +118,8 @@ export class MemberStore {
    * inactive until the agent registers).
    */
   grant(input: { name: string; role: string; by: Actor }): Member {
+    checkAgentName(input.name);
+    checkRoleName(input.role);
     return this.#tx.run(() => {
       this.#requireRole(input.role, "role");
       const who = this.#principals.resolve(input.by);

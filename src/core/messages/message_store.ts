@@ -4,6 +4,7 @@
  * clearing a broadcast changes it for that agent only. `messages.archived_at` is set when the
  * sender (or an agent with delete_any_message) retracts the message for everyone.
  */
+import { checkContent } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
 import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
@@ -79,6 +80,7 @@ export class MessageStore {
   send(
     input: { by: Actor; recipient: string; content: string; taskId?: number | undefined },
   ): Message {
+    checkContent(input.content);
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const who = this.#sender(input.by, now);
@@ -102,6 +104,7 @@ export class MessageStore {
   broadcast(
     input: { by: Actor; content: string; taskId?: number | undefined },
   ): { message: Message; recipients: number } {
+    checkContent(input.content);
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const who = this.#sender(input.by, now);

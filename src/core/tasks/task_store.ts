@@ -5,6 +5,13 @@
  * triggers follow. When processes race for a claim, exactly one wins and the others are told
  * who did.
  */
+import { checkTaskType } from "../input_rules/slugs.ts";
+import {
+  checkContent,
+  checkDescription,
+  checkResult,
+  checkTitle,
+} from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
 import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
@@ -96,6 +103,9 @@ export class TaskStore {
   }
 
   create(input: CreateTaskInput): Task {
+    checkTitle(input.title);
+    if (input.description !== undefined) checkDescription(input.description);
+    if (input.type !== undefined) checkTaskType(input.type);
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const who = this.#principals.resolve(input.by, "creator");
@@ -218,6 +228,7 @@ export class TaskStore {
    * (or the reviewers, or everyone) for a review.
    */
   update(input: UpdateTaskInput): Task {
+    if (input.result !== undefined) checkResult(input.result);
     return this.#tx.run(() => {
       const who = this.#principals.resolve(input.by);
       const before = this.get(input.taskId);
@@ -309,6 +320,7 @@ export class TaskStore {
   comment(
     input: { taskId: number; by: Actor; content: string; type?: CommentType | undefined },
   ): { comment: TaskComment; task: Task } {
+    checkContent(input.content);
     return this.#tx.run(() => {
       const who = this.#principals.resolve(input.by);
       const type = input.type ?? "comment";
