@@ -19,6 +19,14 @@ export interface Config {
   channel: boolean;
   /** Messages per sender per 60 s; 0 turns the limit off. */
   rateLimit: number;
+  /** How long a session may go unseen before its name is free and its agent away. */
+  presenceMs: number;
+  /** How long an agent may be away before its open tasks go back to pending. */
+  awayReleaseMs: number;
+  /** stdio: the agent this session is (bound before the first tool call). */
+  agent: string | undefined;
+  /** stdio: the agent's credential (TEAM_TABLE_AGENT_KEY). */
+  agentKey: string | undefined;
 }
 
 export interface ServeConfig extends Config {
@@ -33,6 +41,8 @@ export interface ServeConfig extends Config {
   sessionIdleMs: number;
   /** The name humans post under in the web view (shown as human:NAME). */
   operator: string;
+  /** Accept a join token (new agents register new, unprivileged names). */
+  joinToken: boolean;
 }
 
 export interface PollConfig extends Config {
@@ -67,6 +77,11 @@ export const ENV_VARS = [
   "TEAM_TABLE_HEARTBEAT",
   "TEAM_TABLE_SESSION_IDLE",
   "TEAM_TABLE_OPERATOR",
+  "TEAM_TABLE_AGENT",
+  "TEAM_TABLE_AGENT_KEY",
+  "TEAM_TABLE_PRESENCE_TIMEOUT",
+  "TEAM_TABLE_AWAY_RELEASE",
+  "TEAM_TABLE_JOIN_TOKEN",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -94,6 +109,8 @@ export interface CommonFlags {
   rolesDir?: string | undefined;
   rules?: string | undefined;
   channel?: boolean | undefined;
+  /** stdio: --agent NAME. */
+  agent?: string | undefined;
 }
 
 export function resolveConfig(flags: CommonFlags, env: Env): Config {
@@ -117,7 +134,29 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     0,
     1_000_000,
   );
-  return { dbPath, logLevel, rolesDir, rulesFile, tickMs, channel, rateLimit };
+  const presenceMs = _seconds(
+    _nonEmpty(env["TEAM_TABLE_PRESENCE_TIMEOUT"]) ?? "60",
+    "TEAM_TABLE_PRESENCE_TIMEOUT",
+  );
+  const awayReleaseMs = _seconds(
+    _nonEmpty(env["TEAM_TABLE_AWAY_RELEASE"]) ?? "1800",
+    "TEAM_TABLE_AWAY_RELEASE",
+  );
+  const agent = flags.agent ?? _nonEmpty(env["TEAM_TABLE_AGENT"]);
+  const agentKey = _nonEmpty(env["TEAM_TABLE_AGENT_KEY"]);
+  return {
+    dbPath,
+    logLevel,
+    rolesDir,
+    rulesFile,
+    tickMs,
+    channel,
+    rateLimit,
+    presenceMs,
+    awayReleaseMs,
+    agent,
+    agentKey,
+  };
 }
 
 export interface ServeFlags extends CommonFlags {
@@ -128,6 +167,7 @@ export interface ServeFlags extends CommonFlags {
   heartbeat?: string | undefined;
   sessionIdle?: string | undefined;
   operator?: string | undefined;
+  joinToken?: boolean | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -166,6 +206,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   return {
     ...base,
     operator,
+    joinToken: flags.joinToken === true || _nonEmpty(env["TEAM_TABLE_JOIN_TOKEN"]) !== undefined,
     host,
     port,
     token,

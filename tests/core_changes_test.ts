@@ -6,12 +6,13 @@ import { feedOf } from "../src/core/changes/change_feed.ts";
 import { outboxOf } from "../src/core/changes/change_outbox.ts";
 import { triggersOf } from "../src/core/changes/change_triggers.ts";
 import { ValidationError } from "../src/core/errors.ts";
+import { MemberDirectory } from "../src/core/members/member_directory.ts";
 import { compileRule } from "../src/core/rules/rule_definition.ts";
 import { RuleEngine } from "../src/core/rules/rule_engine.ts";
 import { RuleSet } from "../src/core/rules/rule_set.ts";
 import { Statements } from "../src/db/statements.ts";
 import { Transactor } from "../src/db/transaction.ts";
-import { snapshot, tempTable, tempTeam } from "./support/temp_table.ts";
+import { snapshot, tempTable, tempTeam, testSession } from "./support/temp_table.ts";
 
 Deno.test("one change, four derivations: audit row, feed line, events, triggers", () => {
   using t = tempTeam(["alice", "bob"]);
@@ -53,7 +54,10 @@ Deno.test("the stores enforce limits and name rules whoever calls them", () => {
     () => t.table.members.grant({ name: "*", role: "lead", by: humanActor("operator") }),
     /name '\*' is not a valid agent name/,
   );
-  refuses(() => t.table.members.register({ name: "rule:x" }), /reserved for rules and humans/);
+  refuses(
+    () => t.table.members.register({ session: testSession("rule:x"), name: "rule:x" }),
+    /reserved for rules and humans/,
+  );
   refuses(
     () => t.table.tasks.create({ title: "x".repeat(201), by: humanActor("ops") }),
     /title is too long: 201 characters; the limit is 200/,
@@ -79,7 +83,7 @@ Deno.test("a rule's create_task over the title limit fails alone and is reported
       enabled: true,
     }, "test")],
   });
-  t.table.members.register({ name: "alice" });
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
   const seed = t.table.tasks.create({
     title: "x".repeat(195),
     priority: "high",
@@ -115,6 +119,7 @@ Deno.test("a rule engine without its actions refuses to run instead of dropping 
     sql,
     clock: t.clock,
     rules: new RuleSet(sql, []),
+    directory: new MemberDirectory({ sql, clock: t.clock, presenceMs: 60_000 }),
   });
   assert.throws(() => engine.emit("task.created", {}, {}), /no actions attached/);
   assert.throws(() => engine.tick(), /no actions attached/);

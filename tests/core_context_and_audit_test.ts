@@ -1,11 +1,11 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
-import { tempTable } from "./support/temp_table.ts";
+import { tempTable, testSession } from "./support/temp_table.ts";
 
 Deno.test("share_context versions each key and records who set it", () => {
   using t = tempTable();
-  t.table.members.register({ name: "alice" });
-  t.table.members.register({ name: "bob" });
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
+  t.table.members.register({ session: testSession("bob"), name: "bob" });
   assert.equal(t.table.context.share({ key: "k", value: "1", by: agentActor("alice") }).version, 1);
   const second = t.table.context.share({ key: "k", value: "2", by: agentActor("bob") });
   assert.deepEqual([second.value, second.version, second.set_by, second.ns], [
@@ -21,8 +21,8 @@ Deno.test("share_context versions each key and records who set it", () => {
 
 Deno.test("every state change writes an audit row in its own transaction", () => {
   using t = tempTable();
-  t.table.members.register({ name: "alice" });
-  t.table.members.register({ name: "bob" });
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
+  t.table.members.register({ session: testSession("bob"), name: "bob" });
   const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "x" });
   t.table.messages.inbox({ by: agentActor("bob") });
   t.table.messages.archive({ messageId: m.id, by: agentActor("bob") });
@@ -54,7 +54,7 @@ Deno.test("every state change writes an audit row in its own transaction", () =>
 
 Deno.test("the audit log is append-only: UPDATE and DELETE are refused by triggers", () => {
   using t = tempTable();
-  t.table.members.register({ name: "alice" });
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
   assert.throws(() => t.db.exec("UPDATE audit_log SET action = 'x'"), /append-only/);
   assert.throws(() => t.db.exec("DELETE FROM audit_log"), /append-only/);
   assert.equal(t.table.audit.query().length, 1);
@@ -62,10 +62,10 @@ Deno.test("the audit log is append-only: UPDATE and DELETE are refused by trigge
 
 Deno.test("audit query filters by agent, action prefix, time and limit", () => {
   using t = tempTable();
-  t.table.members.register({ name: "alice" });
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
   t.clock.advance(60_000);
   const since = t.clock.now();
-  t.table.members.register({ name: "bob" });
+  t.table.members.register({ session: testSession("bob"), name: "bob" });
   t.table.context.share({ key: "k", value: "v", by: agentActor("bob") });
   assert.deepEqual(t.table.audit.query({ agent: "BOB" }).map((e) => e.action), [
     "context.shared",

@@ -1,7 +1,7 @@
-import { agentActor, humanActor } from "../src/core/actor.ts";
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { isEventFor } from "../src/core/event_outbox.ts";
-import { tempTeam } from "./support/temp_table.ts";
+import { grantAndJoin, tempTeam } from "./support/temp_table.ts";
 
 function summary(events: { type: string; recipient: string; except: string | null }[]) {
   return events.map((e) => `${e.type}>${e.recipient}${e.except ? `-${e.except}` : ""}`);
@@ -47,8 +47,7 @@ Deno.test("a refused change writes no event", () => {
 
 Deno.test("an admin claiming someone's task tells the named assignee", () => {
   using t = tempTeam(["alice", "bob", "carol"]);
-  t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
-  t.table.members.register({ name: "boss" });
+  grantAndJoin(t, "boss", "admin");
   const task = t.table.tasks.create({ title: "x", by: agentActor("alice"), assignee: "bob" });
   t.table.tasks.claim({ taskId: task.id, by: agentActor("boss") });
   assert.deepEqual(summary(t.table.events.after(1)), ["task_claimed>alice", "task_claimed>bob"]);

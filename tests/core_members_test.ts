@@ -1,11 +1,16 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { NotFoundError } from "../src/core/errors.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { tempTable, testSession } from "./support/temp_table.ts";
 
 Deno.test("register creates a member, and registering again is a return", () => {
   using t = tempTable();
-  const first = t.table.members.register({ name: "Alice", role: "coder", capabilities: ["ts"] });
+  const first = t.table.members.register({
+    session: testSession("Alice"),
+    name: "Alice",
+    role: "coder",
+    capabilities: ["ts"],
+  });
   assert.equal(first.created, true);
   assert.deepEqual(
     [first.member.name, first.member.role, first.member.capabilities],
@@ -13,19 +18,24 @@ Deno.test("register creates a member, and registering again is a return", () => 
     "the role's capabilities are merged in",
   );
   t.clock.advance(1_000);
-  const again = t.table.members.register({ name: "alice" });
+  const again = t.table.members.register({ session: testSession("alice"), name: "alice" });
   assert.equal(again.created, false);
   assert.equal(again.member.name, "Alice", "the first spelling is kept");
   assert.equal(again.member.role, "coder", "role kept when omitted");
   assert.deepEqual(again.member.capabilities, ["ts", "coding"]);
-  const changed = t.table.members.register({ name: "Alice", role: "reviewer", capabilities: [] });
+  const changed = t.table.members.register({
+    session: testSession("Alice"),
+    name: "Alice",
+    role: "reviewer",
+    capabilities: [],
+  });
   assert.deepEqual([changed.member.role, changed.member.capabilities], ["reviewer", ["review"]]);
 });
 
 Deno.test("deregister marks inactive; list hides inactive unless asked; heartbeat returns", () => {
   using t = tempTable();
-  t.table.members.register({ name: "a" });
-  t.table.members.register({ name: "b" });
+  t.table.members.register({ session: testSession("a"), name: "a" });
+  t.table.members.register({ session: testSession("b"), name: "b" });
   t.table.members.deregister(agentActor("b"));
   assert.deepEqual(t.table.members.list().map((m) => m.name), ["a"]);
   assert.deepEqual(
@@ -44,8 +54,8 @@ Deno.test("deregister marks inactive; list hides inactive unless asked; heartbea
 
 Deno.test("an unknown name is a NotFoundError that suggests close names", () => {
   using t = tempTable();
-  t.table.members.register({ name: "claude-code" });
-  t.table.members.register({ name: "codex" });
+  t.table.members.register({ session: testSession("claude-code"), name: "claude-code" });
+  t.table.members.register({ session: testSession("codex"), name: "codex" });
   assert.throws(
     () => t.table.members.require("claude-cod", "recipient"),
     (error: unknown) =>

@@ -1,8 +1,8 @@
-import { agentActor, humanActor } from "../src/core/actor.ts";
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ForbiddenError, RateLimitError } from "../src/core/errors.ts";
 import { LIMITS } from "../src/core/limits.ts";
-import { snapshot, tempTable, tempTeam } from "./support/temp_table.ts";
+import { grantAndJoin, snapshot, tempTable, tempTeam, testSession } from "./support/temp_table.ts";
 
 Deno.test("direct messages are read once: get_messages marks them read", () => {
   using t = tempTeam(["alice", "bob", "carol"]);
@@ -36,7 +36,7 @@ Deno.test("an agent that deregistered still receives; its mail waits", () => {
   t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "for later" });
   const b = t.table.messages.broadcast({ by: agentActor("alice"), content: "all hands" });
   assert.equal(b.recipients, 2, "bob and carol, not the sender");
-  t.table.members.register({ name: "carol" });
+  t.table.members.register({ session: testSession("carol"), name: "carol" });
   assert.deepEqual(
     t.table.messages.inbox({ by: agentActor("carol") }).messages.map((m) => m.content),
     ["for later", "all hands"],
@@ -105,8 +105,7 @@ Deno.test("only the sender or a recipient may delete; the sender retracts for ev
 
 Deno.test("an admin or lead may delete any message", () => {
   using t = tempTeam(["alice", "bob", "carol"]);
-  t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
-  t.table.members.register({ name: "boss" });
+  grantAndJoin(t, "boss", "admin");
   const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "spam" });
   assert.equal(
     t.table.messages.delete({ messageId: m.id, by: agentActor("boss") }).scope,
@@ -144,8 +143,7 @@ Deno.test("clear_inbox filters by date and sender and returns the count", () => 
 
 Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit rows", () => {
   using t = tempTeam(["alice", "bob", "carol"]);
-  t.table.members.grant({ name: "lead1", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "lead1" });
+  grantAndJoin(t, "lead1", "lead");
   const old = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "old" });
   t.clock.advance(10_000);
   const cutoff = t.clock.now();
@@ -218,7 +216,9 @@ Deno.test("a message may link to a task; an unknown task id is an error", () => 
 
 Deno.test("the rate limit is configurable (TEAM_TABLE_RATE_LIMIT); 0 turns it off", () => {
   using strict = tempTable({ rateLimit: 2 });
-  for (const name of ["alice", "bob"]) strict.table.members.register({ name });
+  for (const name of ["alice", "bob"]) {
+    strict.table.members.register({ name, session: testSession(name) });
+  }
   strict.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "1" });
   strict.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "2" });
   assert.throws(
@@ -226,7 +226,9 @@ Deno.test("the rate limit is configurable (TEAM_TABLE_RATE_LIMIT); 0 turns it of
     /has sent 2 messages/,
   );
   using open = tempTable({ rateLimit: 0 });
-  for (const name of ["alice", "bob"]) open.table.members.register({ name });
+  for (const name of ["alice", "bob"]) {
+    open.table.members.register({ name, session: testSession(name) });
+  }
   for (let i = 0; i < 100; i++) {
     open.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `${i}` });
   }

@@ -2,7 +2,7 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
 import { renderFeedLine } from "../src/core/tasks/task_activity.ts";
-import { snapshot, tempTable, tempTeam } from "./support/temp_table.ts";
+import { snapshot, tempTable, tempTeam, testSession } from "./support/temp_table.ts";
 
 const minute = 60_000;
 
@@ -192,7 +192,7 @@ Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may fi
   t.table.tasks.update({ taskId: task.id, by: agentActor("bob"), status: "awaiting_review" });
   const asked = t.table.events.after(mark).filter((e) => e.type === "review_requested");
   assert.deepEqual(asked.map((e) => e.recipient), ["carol"]);
-  t.table.members.register({ name: "dave" });
+  t.table.members.register({ session: testSession("dave"), name: "dave" });
   assert.throws(
     () => t.table.tasks.claim({ taskId: task.id, by: agentActor("dave") }),
     /may not review task 1: only its reviewer \('carol'\) may, and role 'agent' lacks the privilege claim_assigned \(roles with it: admin, lead\)/,
@@ -216,7 +216,9 @@ Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may fi
 Deno.test("review requests without a reviewer go to the roles that review, else to everyone", () => {
   const t = tempTable();
   using _cleanup = t;
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
+  for (const name of ["alice", "bob", "carol"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
   const a = t.table.tasks.create({ title: "A", by: agentActor("alice"), assignee: "bob" });
   let mark = t.table.events.latestId();
   t.table.tasks.update({ taskId: a.id, by: agentActor("bob"), status: "awaiting_review" });
@@ -227,8 +229,8 @@ Deno.test("review requests without a reviewer go to the roles that review, else 
     /awaiting review of 'bob's own work/,
   );
   t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "rita", role: "reviewer" });
-  t.table.members.register({ name: "tess", role: "tester" });
+  t.table.members.register({ session: testSession("rita"), name: "rita", role: "reviewer" });
+  t.table.members.register({ session: testSession("tess"), name: "tess", role: "tester" });
   const b = t.table.tasks.create({ title: "B", by: agentActor("alice"), assignee: "bob" });
   mark = t.table.events.latestId();
   t.table.tasks.update({ taskId: b.id, by: agentActor("bob"), status: "awaiting_review" });
@@ -281,7 +283,7 @@ Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in 
 Deno.test("a blocker escalates to whom the author's role names, once, besides the task's people", () => {
   using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   t.table.members.grant({ name: "lead2", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "cody", role: "coder" });
+  t.table.members.register({ session: testSession("cody"), name: "cody", role: "coder" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "cody" });
   const mark = t.table.events.latestId();
   t.table.tasks.comment({

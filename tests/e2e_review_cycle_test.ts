@@ -1,19 +1,22 @@
 import assert from "node:assert/strict";
-import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { agentEnv, runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 
 Deno.test("a full review cycle through MCP clients, feed checked line by line", async () => {
   const db = await tempDb();
-  const lead = await TestAgent.stdio(db.path);
+  const newcomer = await TestAgent.stdio(db.path);
+  const selfLead = await newcomer.call("register", { name: "claude-opus", role: "lead" });
+  await newcomer.close();
+  assert.equal(selfLead.isError, true, "lead is privileged");
+  const granted = await runTeamTable(["members", "grant", "claude-opus", "lead"], {
+    TEAM_TABLE_DB: db.path,
+  });
+  assert.equal(granted.code, 0, granted.stderr);
+  assert.match(granted.stdout, /claude-opus now has role 'lead'/);
+  const credential = granted.stdout.match(/credential: (ttk_\S+)/)?.[1] ?? "";
+  const lead = await TestAgent.stdio(db.path, agentEnv("claude-opus", credential));
   const coder = await TestAgent.stdio(db.path);
   const reviewer = await TestAgent.stdio(db.path);
   try {
-    const selfLead = await lead.call("register", { name: "claude-opus", role: "lead" });
-    assert.equal(selfLead.isError, true, "lead is privileged");
-    const granted = await runTeamTable(["members", "grant", "claude-opus", "lead"], {
-      TEAM_TABLE_DB: db.path,
-    });
-    assert.equal(granted.code, 0, granted.stderr);
-    assert.match(granted.stdout, /claude-opus now has role 'lead'/);
     await lead.ok("register", { name: "claude-opus", role: "lead" });
     await coder.ok("register", { name: "claude-code", role: "coder" });
     await reviewer.ok("register", { name: "codex", role: "reviewer" });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { agentEnv, grantRole, tempDb, TestAgent } from "./support/test_agent.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 /** Rule entries of one agent.idle rule that fires once for sleepy's idle spell. */
@@ -31,8 +31,9 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
   // Each process has one rule of its own: its firing shows that this process has ticked.
   await Deno.writeTextFile(`${db.dir}/tick-lead.yaml`, _tickRule("tick-lead"));
   await Deno.writeTextFile(`${db.dir}/tick-worker.yaml`, _tickRule("tick-worker"));
-  await runTeamTable(["members", "grant", "boss", "lead"], { TEAM_TABLE_DB: db.path });
+  const credential = await grantRole(db.path, "boss", "lead");
   const lead = await TestAgent.stdio(db.path, {
+    ...agentEnv("boss", credential),
     TEAM_TABLE_TICK: "0.05",
     TEAM_TABLE_RULES: `${db.dir}/tick-lead.yaml`,
   });
@@ -153,8 +154,9 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
     await t.step(
       "assign-idle: an idle agent gets work exactly once, though two processes tick",
       async () => {
-        await worker.ok("register", { name: "sleepy", role: "tester" });
-        await worker.ok("register", { name: "bob" });
+        // sleepy's own process keeps it online (an away agent is never given work).
+        const sleeper = await TestAgent.stdio(db.path, { TEAM_TABLE_TICK: "0.05" });
+        await sleeper.ok("register", { name: "sleepy", role: "tester" });
         const made = await lead.ok("create_task", { title: "write tests", type: "test" });
         const id = (made["task"] as { id: number }).id;
         const raw = new DatabaseSync(db.path);
@@ -191,6 +193,7 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
           [1, 1],
           "each marker rule fired once, too",
         );
+        await sleeper.close();
       },
     );
   } finally {

@@ -1,3 +1,4 @@
+import { testSession } from "./support/temp_table.ts";
 import assert from "node:assert/strict";
 import { MAX_BODY_BYTES } from "../src/http/json_body.ts";
 import { tempHandler } from "./support/temp_handler.ts";
@@ -28,7 +29,7 @@ const mcpHeaders = {
 
 Deno.test("401 without or with a wrong token on every protected endpoint; audited, coalesced", async () => {
   await using s = setup();
-  s.t.table.members.register({ name: "bob" });
+  s.t.table.members.register({ session: testSession("bob"), name: "bob" });
   const endpoints: [string, string][] = [
     ["POST", "/mcp"],
     ["GET", "/sse"],
@@ -138,7 +139,7 @@ Deno.test("unknown paths 404, wrong methods 405, discovery probes 404, /health n
   const postEvents = await get("/events/bob", { method: "POST" });
   assert.equal(postEvents.status, 405);
   await postEvents.body?.cancel();
-  s.t.table.members.register({ name: "bob" });
+  s.t.table.members.register({ session: testSession("bob"), name: "bob" });
   const health = await get("/health");
   assert.equal(health.status, 200);
   const body = await health.json();

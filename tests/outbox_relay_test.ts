@@ -5,7 +5,7 @@ import { openDatabase } from "../src/db/open_database.ts";
 import { createLogger } from "../src/log.ts";
 import type { NotificationBackend, PushEvent } from "../src/notify/notification_backend.ts";
 import { OutboxRelay } from "../src/notify/outbox_relay.ts";
-import { ROLES, tempTable } from "./support/temp_table.ts";
+import { ROLES, tempTable, testSession } from "./support/temp_table.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 class RecordingBackend implements NotificationBackend {
@@ -21,7 +21,9 @@ class RecordingBackend implements NotificationBackend {
 
 Deno.test("the relay delivers this process's writes at once and fans broadcasts out", async () => {
   using t = tempTable();
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
+  for (const name of ["alice", "bob", "carol"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
   t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "before start" });
   const backend = new RecordingBackend(["alice", "bob"]);
   const relay = new OutboxRelay({
@@ -42,7 +44,9 @@ Deno.test("the relay delivers this process's writes at once and fans broadcasts 
 
 Deno.test("the relay notices writes by another connection through data_version", async () => {
   using t = tempTable();
-  for (const name of ["alice", "bob"]) t.table.members.register({ name });
+  for (const name of ["alice", "bob"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
   const backend = new RecordingBackend([]);
   const relay = new OutboxRelay({
     table: t.table,

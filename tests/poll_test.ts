@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createTable, type Table } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { LineReader } from "./support/line_reader.ts";
-import { ROLES } from "./support/temp_table.ts";
+import { ROLES, testSession } from "./support/temp_table.ts";
 import { runTeamTable, teamTableCommand, tempDb } from "./support/test_agent.ts";
 
 function pollCommand(dbPath: string, args: string[]): Deno.Command {
@@ -22,7 +22,9 @@ async function withTable(fn: (table: Table, db: { path: string; dir: string }) =
   const handle = openDatabase(db.path);
   try {
     const table = createTable({ db: handle, roles: ROLES });
-    for (const name of ["alice", "bob"]) table.members.register({ name });
+    for (const name of ["alice", "bob"]) {
+      table.members.register({ name, session: testSession(name) });
+    }
     await fn(table, db);
   } finally {
     handle.close();

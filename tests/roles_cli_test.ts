@@ -58,18 +58,18 @@ Deno.test("team-table members grant / list work on the database directly", async
     assert.equal(empty.stdout, "nobody has registered yet\n");
     const granted = await runTeamTable(["members", "grant", "boss", "admin"], env);
     assert.equal(granted.code, 0);
-    assert.equal(
+    assert.match(
       granted.stdout,
-      "boss now has role 'admin' (not at the table yet: it takes effect when it registers)\n",
+      /^boss now has role 'admin' \(not at the table yet: it takes effect when it registers\)\.\nThe role is privileged, so the name now has a credential\.\n {2}credential: ttk_/,
     );
     const listed = await runTeamTable(["members", "list"], env);
-    assert.match(listed.stdout, /^boss +admin +inactive +last seen /);
+    assert.match(listed.stdout, /^boss +admin +gone +since .*credential$/m);
     const unknown = await runTeamTable(["members", "grant", "boss", "wizard"], env);
     assert.equal(unknown.code, 1);
     assert.match(unknown.stderr, /role: there is no role 'wizard'/);
     const usage = await runTeamTable(["members", "grant", "boss"], env);
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr, /usage: team-table members grant NAME ROLE/);
+    assert.match(usage.stderr, /usage: team-table members .*grant NAME ROLE/);
   } finally {
     await db.cleanup();
   }

@@ -1,13 +1,13 @@
 import assert from "node:assert/strict";
-import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { agentEnv, grantRole, runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 
 const testdata = new URL("./testdata/", import.meta.url).pathname;
 
 Deno.test("roles through the MCP client: tools and privileges allowed and refused", async (t) => {
   const db = await tempDb();
   const env = { TEAM_TABLE_ROLES_DIR: `${testdata}roles-override` };
-  await runTeamTable(["members", "grant", "lead1", "lead"], { TEAM_TABLE_DB: db.path, ...env });
-  const lead = await TestAgent.stdio(db.path, env);
+  const credential = await grantRole(db.path, "lead1", "lead");
+  const lead = await TestAgent.stdio(db.path, { ...env, ...agentEnv("lead1", credential) });
   const coder = await TestAgent.stdio(db.path, env);
   const worker = await TestAgent.stdio(db.path, env);
   const auditor = await TestAgent.stdio(db.path, env);
@@ -104,6 +104,13 @@ Deno.test("roles through the MCP client: tools and privileges allowed and refuse
         /Role 'coder' may not call broadcast/,
         "the next call uses the new role",
       );
+      const noKey = await lead.call("assign_role", { name: "audi", role: "lead" });
+      assert.match(
+        noKey.text,
+        /'lead' is privileged and 'audi' has no credential; the operator issues one with: team-table members token audi/,
+      );
+      const issued = await runTeamTable(["members", "token", "audi"], { TEAM_TABLE_DB: db.path });
+      assert.match(issued.stdout, /credential: ttk_/, issued.stderr);
       const promoted = await lead.ok("assign_role", { name: "audi", role: "lead" });
       assert.equal((promoted["member"] as { role: string }).role, "lead");
       assert.equal(

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { compileRule, type RuleDefinition } from "../src/core/rules/rule_definition.ts";
 import { defaultRules, loadRules } from "../src/definitions/load_rules.ts";
 import { parseRulesFile, RuleFileError } from "../src/definitions/parse_rules_file.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { advanceLive, grantAndJoin, tempTable, testSession } from "./support/temp_table.ts";
 
 const minute = 60_000;
 
@@ -13,7 +13,9 @@ function rule(definition: Omit<RuleDefinition, "enabled"> & { enabled?: boolean 
 
 function team(rules = defaultRules()) {
   const t = tempTable({ rules });
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
+  for (const name of ["alice", "bob", "carol"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
   return t;
 }
 
@@ -70,19 +72,19 @@ Deno.test("default: notify-blocked tells the assignee; request-review tells the 
 
 Deno.test("default: assign-idle gives an idle agent the next task for its role, once", () => {
   using t = team();
-  t.table.members.register({ name: "tess", role: "tester" });
+  t.table.members.register({ session: testSession("tess"), name: "tess", role: "tester" });
   t.table.tasks.create({ title: "docs", by: agentActor("alice") });
   t.table.tasks.create({ title: "tests", by: agentActor("alice"), type: "test" });
-  t.clock.advance(4 * minute);
+  advanceLive(t, 4 * minute);
   t.table.members.heartbeat(agentActor("alice"));
   t.table.members.heartbeat(agentActor("bob"));
   t.table.members.heartbeat(agentActor("carol"));
   assert.equal(t.table.ruleEngine.tick(), 0, "nobody idle for 5 minutes yet");
-  t.clock.advance(2 * minute);
+  advanceLive(t, 2 * minute);
   assert.equal(t.table.ruleEngine.tick(), 1, "tess is idle");
   assert.equal(t.table.tasks.list({ assignee: "tess" })[0]?.title, "tests", "by role affinity");
   assert.equal(t.table.ruleEngine.tick(), 0, "the same idle spell fires once");
-  t.clock.advance(4 * minute);
+  advanceLive(t, 4 * minute);
   const fired = t.table.ruleEngine.tick();
   assert.equal(fired, 3, "alice, bob and carol are idle now");
   assert.equal(t.table.tasks.list({ assignee: "alice" }).length, 1);
@@ -91,7 +93,7 @@ Deno.test("default: assign-idle gives an idle agent the next task for its role, 
   );
   assert.ok(details.some((r) => /no pending task for/.test(r)), details.join("; "));
   t.table.members.heartbeat(agentActor("tess"));
-  t.clock.advance(6 * minute);
+  advanceLive(t, 6 * minute);
   t.table.ruleEngine.tick();
   assert.match(
     String((firings(t, "assign-idle")[0]?.details["actions"] as { result: string }[])[0]?.result),
@@ -134,8 +136,7 @@ Deno.test("each trigger fires with its fields", () => {
     }),
   ];
   using t = team(rules);
-  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "boss" });
+  grantAndJoin(t, "boss", "lead");
   const high = t.table.tasks.create({ title: "hot", by: agentActor("alice"), priority: "high" });
   t.table.tasks.create({ title: "cold", by: agentActor("alice") });
   assert.match(t.table.tasks.detail(high.id).feed, /\[comment\] rule:t1: high: hot/);
@@ -162,7 +163,7 @@ Deno.test("each trigger fires with its fields", () => {
     t.table.messages.inbox({ by: agentActor("carol") }).messages.at(-1)?.content,
     "saw bob",
   );
-  t.table.members.register({ name: "dave", role: "coder" });
+  t.table.members.register({ session: testSession("dave"), name: "dave", role: "coder" });
   assert.equal(
     t.table.messages.inbox({ by: agentActor("alice") }).messages.at(-1)?.content,
     "welcome dave (coder)",

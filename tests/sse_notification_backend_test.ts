@@ -9,7 +9,7 @@ import {
 import { OutboxRelay } from "../src/notify/outbox_relay.ts";
 import { formatSseFrame, SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
 import { SseReader } from "./support/sse_reader.ts";
-import { tempTable } from "./support/temp_table.ts";
+import { tempTable, testSession } from "./support/temp_table.ts";
 import { within } from "./support/wait_for.ts";
 
 /** The first `count` raw frames of `stream` (bounded: fails if they do not come). */
@@ -95,7 +95,9 @@ Deno.test("closeAll ends every stream", async () => {
 
 Deno.test("a relay on the process backend (as serve wires it) delivers to the configured backend", async () => {
   using t = tempTable();
-  for (const name of ["alice", "bob"]) t.table.members.register({ name });
+  for (const name of ["alice", "bob"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
   const backend = new SSENotificationBackend();
   const relay = new OutboxRelay({
     table: t.table,

@@ -4,16 +4,16 @@ import { parseSince, renderStatus } from "../src/cli/status_command.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
-import { ROLES, tempTable } from "./support/temp_table.ts";
+import { ROLES, tempTable, testSession } from "./support/temp_table.ts";
 
 const minute = 60_000;
 
 Deno.test("status: members with presence, current task and unread; board; blocked; away summary", () => {
   using t = tempTable();
   const start = t.clock.now();
-  t.table.members.register({ name: "alice", role: "architect" });
-  t.table.members.register({ name: "bob", role: "coder" });
-  t.table.members.register({ name: "carol" });
+  t.table.members.register({ session: testSession("alice"), name: "alice", role: "architect" });
+  t.table.members.register({ session: testSession("bob"), name: "bob", role: "coder" });
+  t.table.members.register({ session: testSession("carol"), name: "carol" });
   t.table.members.deregister(agentActor("carol"));
   const design = t.table.tasks.create({ title: "Design the API", by: agentActor("alice") });
   t.table.tasks.claim({ taskId: design.id, by: agentActor("alice") });
@@ -66,7 +66,7 @@ Deno.test("team-table status reads the database directly", async () => {
   try {
     const handle = openDatabase(db.path);
     const table = createTable({ db: handle, roles: ROLES });
-    table.members.register({ name: "alice" });
+    table.members.register({ session: testSession("alice"), name: "alice" });
     table.tasks.create({ title: "T", by: agentActor("alice") });
     handle.close();
     const result = await runTeamTable(["status", "--since", "1h"], { TEAM_TABLE_DB: db.path });

@@ -1,3 +1,4 @@
+import { testSession } from "./support/temp_table.ts";
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../src/log.ts";
@@ -62,8 +63,8 @@ Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token i
 Deno.test("web: overview, task detail, messages with filters, context, audit", async () => {
   await using s = setup();
   const { table } = s.t;
-  table.members.register({ name: "alice" });
-  table.members.register({ name: "bob" });
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  table.members.register({ session: testSession("bob"), name: "bob" });
   const task = table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   table.messages.send({
     by: agentActor("alice"),
@@ -110,7 +111,7 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
 Deno.test("web: a human posts messages and comments, clearly marked and audited", async () => {
   await using s = setup();
   const { table } = s.t;
-  table.members.register({ name: "alice" });
+  table.members.register({ session: testSession("alice"), name: "alice" });
   const task = table.tasks.create({ title: "T", by: agentActor("alice") });
   const sent = await s.post("/api/messages", {
     to: "alice",
@@ -177,8 +178,8 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
 Deno.test("web: /observe streams every event, whoever it is for", async () => {
   await using s = setup();
   const { table } = s.t;
-  table.members.register({ name: "alice" });
-  table.members.register({ name: "bob" });
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  table.members.register({ session: testSession("bob"), name: "bob" });
   const observer = SseReader.of(await s.get("/observe"));
   assert.equal(observer.response.headers.get("content-type"), "text/event-stream");
   const relay = new OutboxRelay({ table, backend: () => s.backend, logger: createLogger("error") });

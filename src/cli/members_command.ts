@@ -1,61 +1,129 @@
 /**
- * `team-table members list | grant NAME ROLE`: the operator's view of the members, working on
- * the database directly. Granting is how a privileged role (admin, lead) reaches an agent.
+ * `team-table members ...`: the operator's hand on the members, working on the database
+ * directly. Granting is how a privileged role reaches an agent; credentials are issued here
+ * and printed once (only their hash is stored).
  */
 import { humanActor } from "../core/actor.ts";
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
-import { TableError, ValidationError } from "../core/errors.ts";
+import { ValidationError } from "../core/errors.ts";
 import { checkAgentName } from "../core/input_rules/agent_names.ts";
+import type { Member } from "../core/members/member.ts";
+import type { Table } from "../core/table.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
-/** Lists the members, or grants one a role, on the configured database. */
+const _USAGE = "team-table members list | add NAME [--role ROLE] | token NAME | " +
+  "grant NAME ROLE | reset NAME";
+
+/** The subcommands, the positional words each takes after NAME, and what each does. */
+const _SUBCOMMANDS: Record<string, { words: number; run: (table: Table, args: _Args) => string }> =
+  {
+    add: { words: 0, run: _add },
+    token: { words: 0, run: _token },
+    grant: { words: 1, run: _grant },
+    reset: { words: 0, run: _reset },
+  };
+
+interface _Args {
+  name: string;
+  words: string[];
+  role: string | undefined;
+}
+
+/** Runs a members subcommand on the configured database; returns the exit code. */
 export function membersCommand(parsed: ParsedArgs): number {
   const config = resolveConfig(parsed, readEnv());
-  const [sub, name, role, extra] = parsed.positionals ?? [];
-  if (sub !== undefined && sub !== "list" && sub !== "grant") {
-    throw new ConfigError(`unknown members subcommand '${sub}' (list, grant NAME ROLE)`);
+  const [sub = "list", name, ...words] = parsed.positionals ?? [];
+  if (sub === "list") {
+    if (name !== undefined) throw new ConfigError(`usage: ${_USAGE}`);
+    return _withTable(config, (table) => _list(table.members.list({ includeInactive: true })));
   }
-  if (sub === "grant" && (!name || !role || extra)) {
-    throw new ConfigError("usage: team-table members grant NAME ROLE");
+  const spec = _SUBCOMMANDS[sub];
+  if (!spec) throw new ConfigError(`unknown members subcommand '${sub}' (${_USAGE})`);
+  if (name === undefined || words.length !== spec.words) {
+    throw new ConfigError(`usage: ${_USAGE}`);
   }
-  if ((sub === undefined || sub === "list") && name) {
-    throw new ConfigError("usage: team-table members list");
+  if (parsed.role !== undefined && sub !== "add") {
+    throw new ConfigError(`--role goes with 'members add' (usage: ${_USAGE})`);
   }
-  if (sub === "grant" && name) _checkGrantee(name);
+  _checkName(name);
+  return _withTable(config, (table) => {
+    console.log(spec.run(table, { name, words, role: parsed.role }));
+    return 0;
+  });
+}
+
+function _withTable(
+  config: ReturnType<typeof resolveConfig>,
+  fn: (table: Table) => number,
+): number {
   const { db, table } = openTable(config, loadTableDeps(config));
   try {
-    if (sub === "grant" && name && role) {
-      try {
-        const member = table.members.grant({ name, role, by: humanActor("operator") });
-        console.log(
-          `${member.name} now has role '${member.role}'` +
-            (member.status === "inactive"
-              ? " (not at the table yet: it takes effect when it registers)"
-              : ""),
-        );
-        return 0;
-      } catch (error) {
-        if (!(error instanceof TableError)) throw error;
-        console.error(`team-table: ${error.message}`);
-        return 1;
-      }
-    }
-    const members = table.members.list({ includeInactive: true });
-    if (members.length === 0) console.log("nobody has registered yet");
-    for (const m of members) {
-      console.log(
-        `${m.name.padEnd(24)} ${m.role.padEnd(14)} ${m.status.padEnd(8)} last seen ${m.last_seen}`,
-      );
-    }
-    return 0;
+    return fn(table);
   } finally {
     db.close();
   }
 }
 
+const _OPERATOR = humanActor("operator");
+
+function _add(table: Table, args: _Args): string {
+  const issued = table.members.issueCredential({ name: args.name, role: args.role, by: _OPERATOR });
+  return `${issued.member.name} (role '${issued.member.role}') can now join with its ` +
+    `credential.\n${_showOnce(issued.credential, issued.member.name)}`;
+}
+
+function _token(table: Table, args: _Args): string {
+  table.members.require(args.name, "NAME");
+  const issued = table.members.issueCredential({ name: args.name, by: _OPERATOR });
+  return `${issued.rotated ? "New credential" : "Credential"} for ${issued.member.name}` +
+    `${issued.rotated ? " (the old one no longer works)" : ""}.\n` +
+    _showOnce(issued.credential, issued.member.name);
+}
+
+function _grant(table: Table, args: _Args): string {
+  const role = args.words[0] ?? "";
+  const member = table.members.grant({ name: args.name, role, by: _OPERATOR });
+  const line = `${member.name} now has role '${member.role}'` +
+    (member.status === "inactive"
+      ? " (not at the table yet: it takes effect when it registers)"
+      : "");
+  return member.credential === undefined
+    ? line
+    : `${line}.\nThe role is privileged, so the name now has a credential.\n` +
+      _showOnce(member.credential, member.name);
+}
+
+function _reset(table: Table, args: _Args): string {
+  const member = table.members.reset({ name: args.name, by: _OPERATOR });
+  return `${member.name} is free: the session that held it no longer does (it is ${member.presence}).`;
+}
+
+function _list(members: Member[]): number {
+  if (members.length === 0) console.log("nobody has registered yet");
+  for (const m of members) {
+    console.log(
+      `${m.name.padEnd(24)} ${m.role.padEnd(14)} ${
+        m.presence.padEnd(7)
+      } since ${m.presence_since}` +
+        `${m.has_credential ? "  credential" : ""}`,
+    );
+  }
+  return 0;
+}
+
+/** The credential, once, with how to use it. */
+function _showOnce(credential: string, name: string): string {
+  return [
+    `  credential: ${credential}`,
+    "  (shown once: only its hash is kept; 'team-table members token NAME' issues a new one)",
+    `  stdio: team-table --agent ${name} with TEAM_TABLE_AGENT_KEY=<credential> in the environment`,
+    "  HTTP:  Authorization: Bearer <credential>",
+  ].join("\n");
+}
+
 /** A name that can never be a member (`*`, `bad name!`, `rule:x`) is a usage error: exit 2. */
-function _checkGrantee(name: string): void {
+function _checkName(name: string): void {
   try {
     checkAgentName(name, "NAME");
   } catch (error) {

@@ -36,6 +36,8 @@ export interface ParsedArgs {
   exec?: string;
   autoReply?: boolean;
   channel?: boolean;
+  joinToken?: boolean;
+  role?: string;
   maxReplies?: string;
   since?: string;
 }
@@ -53,8 +55,10 @@ type _ValueFlag =
   | "interval"
   | "exec"
   | "maxReplies"
-  | "since";
-type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
+  | "since"
+  | "agent"
+  | "role";
+type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel" | "joinToken";
 
 const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
@@ -71,9 +75,12 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
   "--since": { key: "since", commands: ["status"] },
+  "--agent": { key: "agent", commands: ["stdio"] },
+  "--role": { key: "role", commands: ["members"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
+  "--join-token": { key: "joinToken", commands: ["serve"] },
   "--channel": { key: "channel", commands: ["stdio"] },
   "--json": { key: "json", commands: ["poll"] },
   "--once": { key: "once", commands: ["poll"] },

@@ -2,6 +2,7 @@
  * The command line: parse arguments, run the command, turn what went wrong into an exit code.
  * Errors the user can fix are one line on stderr, never a stack trace.
  */
+import { TableError } from "../core/errors.ts";
 import { ConfigError } from "../config.ts";
 import { DatabaseOpenError } from "../db/open_database.ts";
 import { RoleFileError } from "../definitions/parse_role_file.ts";
@@ -42,6 +43,8 @@ export async function runCli(args: readonly string[]): Promise<number> {
 /** The exit code and one-line message for an error the user can act on. */
 function _exitFor(error: unknown): { code: number; message: string } | undefined {
   if (error instanceof ConfigError) return { code: 2, message: error.message };
+  // The table refused (e.g. --agent names a name another live session holds).
+  if (error instanceof TableError) return { code: 1, message: error.message };
   if (error instanceof RoleFileError) {
     return { code: 2, message: `bad role template:\n${error.message}` };
   }

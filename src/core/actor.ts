@@ -30,6 +30,9 @@ export function humanActor(name: string): Actor {
   return { kind: "human", name };
 }
 
+/** How the table itself signs what it does (messages it sends); no member may be called so. */
+export const TABLE_LABEL = "team-table";
+
 /** The table itself (maintenance, refused requests). */
 export const SYSTEM_ACTOR: Actor = { kind: "system" };
 

@@ -10,6 +10,7 @@ import { Publisher } from "./changes/publisher.ts";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
 import { SharedContextStore } from "./context/shared_context.ts";
+import { Departures } from "./departures.ts";
 import { EventOutbox } from "./event_outbox.ts";
 import { MemberDirectory } from "./members/member_directory.ts";
 import { MemberStore } from "./members/member_store.ts";
@@ -29,6 +30,11 @@ import { TaskStructure } from "./tasks/task_structure.ts";
 import { Statements } from "../db/statements.ts";
 import { Transactor } from "../db/transaction.ts";
 
+/** How long a session may go unseen before its name is free, by default. */
+export const DEFAULT_PRESENCE_MS = 60_000;
+/** How long an agent may be away before its open tasks go back to pending, by default. */
+export const DEFAULT_AWAY_RELEASE_MS = 30 * 60_000;
+
 export interface Table {
   readonly db: DatabaseSync;
   readonly clock: Clock;
@@ -41,6 +47,8 @@ export interface Table {
   /** Resolves an actor to what permissions decide from (its label, role, privileges). */
   readonly principals: Principals;
   readonly members: MemberStore;
+  /** Leaving the table, and open tasks of agents away too long going back to pending. */
+  readonly departures: Departures;
   readonly messages: MessageStore;
   readonly tasks: TaskStore;
   readonly context: SharedContextStore;
@@ -61,6 +69,10 @@ export function createTable(deps: {
   ruleChainLimit?: number;
   /** Messages per sender per 60 s (default 30; 0: no limit). */
   messageRateLimit?: number;
+  /** How long a session may go unseen before its name is free (default 60 s). */
+  presenceMs?: number;
+  /** How long an agent may be away before its open tasks go back to pending (default 30 min). */
+  awayReleaseMs?: number;
 }): Table {
   const { db, roles } = deps;
   const clock = deps.clock ?? systemClock;
@@ -69,18 +81,30 @@ export function createTable(deps: {
   const audit = new AuditLog(sql, clock);
   const events = new EventOutbox(sql, clock);
   const activity = new TaskActivityLog(sql, clock);
-  const directory = new MemberDirectory(sql);
+  const presenceMs = deps.presenceMs ?? DEFAULT_PRESENCE_MS;
+  const directory = new MemberDirectory({ sql, clock, presenceMs });
   const principals = new Principals({ members: directory, roles });
   const structure = new TaskStructure(sql);
   const queries = new TaskQueries({ sql, roles, activity, structure });
   const ruleSet = new RuleSet(sql, deps.rules ?? []);
-  const ruleEngine = new RuleEngine({ db, tx, sql, clock, rules: ruleSet }, deps.ruleChainLimit);
+  const ruleEngine = new RuleEngine(
+    { db, tx, sql, clock, rules: ruleSet, directory },
+    deps.ruleChainLimit,
+  );
   const publisher = new Publisher({ audit, events, activity, triggers: ruleEngine });
   const rules = new RuleBook({ tx, sql, clock, roles, principals, publisher, rules: ruleSet });
   const base = { tx, sql, clock, roles, directory, principals, publisher };
   const tasks = new TaskStore({ ...base, queries, structure, activity });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));
+  const members = new MemberStore(base);
+  const departures = new Departures({
+    ctx: base,
+    members,
+    tasks,
+    messages,
+    awayMs: deps.awayReleaseMs ?? DEFAULT_AWAY_RELEASE_MS,
+  });
   return {
     db,
     clock,
@@ -89,7 +113,8 @@ export function createTable(deps: {
     events,
     publisher,
     principals,
-    members: new MemberStore(base),
+    members,
+    departures,
     messages,
     tasks,
     context: new SharedContextStore(base),

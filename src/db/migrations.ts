@@ -204,6 +204,23 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 7,
+    description: "identity: agent credentials (hashed) and names held by live sessions",
+    sql: `
+      -- The SHA-256 (hex) of the agent's credential; NULL: the name has none.
+      ALTER TABLE members ADD COLUMN key_hash TEXT;
+      CREATE UNIQUE INDEX members_by_key ON members (key_hash) WHERE key_hash IS NOT NULL;
+      -- The live session holding the name (NULL: nobody), where it runs, since when; seen_at
+      -- is when a session last showed it was alive (or let the name go).
+      ALTER TABLE members ADD COLUMN session_id TEXT;
+      ALTER TABLE members ADD COLUMN session_where TEXT;
+      ALTER TABLE members ADD COLUMN session_since INTEGER;
+      ALTER TABLE members ADD COLUMN seen_at INTEGER NOT NULL DEFAULT 0;
+      UPDATE members SET seen_at = last_seen;
+      CREATE INDEX members_by_session ON members (session_id) WHERE session_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -6,7 +6,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
-import { Session } from "./session.ts";
+import { Session, type SessionOrigin } from "./session.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 import { registerAuditTools } from "./tools/audit_tools.ts";
@@ -33,6 +33,8 @@ export interface McpServerDeps {
   logger: Logger;
   /** Declare the experimental claude/channel capability and push events through it. */
   channel?: boolean;
+  /** Where the connection comes from and the credential it presented. */
+  origin?: SessionOrigin;
 }
 
 export function createMcpServer(
@@ -50,7 +52,7 @@ export function createMcpServer(
       },
     },
   );
-  const session = new Session();
+  const session = new Session(deps.origin);
   const ctx = { table: deps.table, session, logger: deps.logger };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, subscriptions);
@@ -63,4 +65,13 @@ export function createMcpServer(
   registerRuleTools(server, ctx);
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push };
+}
+
+/**
+ * Binds a new session to the agent its connection names (stdio --agent, an HTTP agent token)
+ * before the first tool call: the same checks as register (live name, credential, role).
+ */
+export function bindAtConnect(table: Table, session: Session, agent: string): void {
+  const { member } = table.members.register({ name: agent, session: session.ref });
+  session.bind(member.name, true);
 }

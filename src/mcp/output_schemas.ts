@@ -10,6 +10,11 @@ export const memberSchema = z.object({
   role: z.string(),
   capabilities: z.array(z.string()),
   status: z.enum(["active", "inactive"]),
+  presence: z.enum(["online", "away", "gone"]).describe(
+    "online: a live session holds the name; away: no live session; gone: left the table",
+  ),
+  presence_since: _time,
+  has_credential: z.boolean(),
   registered_at: _time,
   last_seen: _time,
 });

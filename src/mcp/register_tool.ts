@@ -73,10 +73,14 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   );
 }
 
-/** Refuses a tool the bound agent's role may not call (register is always allowed). */
+/**
+ * Refuses a call from a session that lost its name, and a tool the bound agent's role may not
+ * call (register is always allowed).
+ */
 function _checkRole(ctx: ToolContext, tool: string): void {
   const agent = ctx.session.agent;
   if (agent === undefined || tool === "register") return;
+  ctx.table.members.requireHeld(agent, ctx.session.id);
   const role = ctx.table.members.require(agent).role;
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.get(role), tool)) return;

@@ -1,29 +1,65 @@
 /**
- * One MCP connection's identity. `register` binds the session to an agent; afterwards
+ * One MCP connection's identity. The session is bound to an agent by `register`, or at
+ * connect time (stdio `--agent`, an HTTP agent token), and then fixed to it. Afterwards the
  * parameters naming the acting agent may be omitted and, when given, must match.
  */
 import { type AgentActor, agentActor } from "../core/actor.ts";
 import { ForbiddenError } from "../core/errors.ts";
+import type { SessionRef } from "../core/members/session_ref.ts";
+
+/** Where a connection comes from and what it presented. */
+export interface SessionOrigin {
+  /** Shown to whoever is refused a name this session holds: "stdio, pid 4711". */
+  where: string;
+  /** The agent credential the connection presented, if any. */
+  key?: string | undefined;
+  /** The connection came with a join token: it may register one new, unprivileged name. */
+  join?: boolean | undefined;
+}
 
 export class Session {
+  readonly id: string = crypto.randomUUID();
+  readonly #origin: SessionOrigin;
   #agent: string | undefined;
+  #fixed = false;
   #touchedAt = -Infinity;
+
+  constructor(origin: SessionOrigin = { where: "unknown" }) {
+    this.#origin = origin;
+  }
 
   get agent(): string | undefined {
     return this.#agent;
   }
 
-  bind(agent: string): void {
+  /** True when the connection itself named the agent (it cannot register as another). */
+  get fixed(): boolean {
+    return this.#fixed;
+  }
+
+  get join(): boolean {
+    return this.#origin.join === true;
+  }
+
+  /** What the core needs to know about this session to give it a name. */
+  get ref(): SessionRef {
+    return { id: this.id, where: this.#origin.where, key: this.#origin.key };
+  }
+
+  /** Binds the session to `agent`; `fixed` when the connection itself named it. */
+  bind(agent: string, fixed = false): void {
     this.#agent = agent;
+    this.#fixed = this.#fixed || fixed;
   }
 
   unbind(): void {
     this.#agent = undefined;
+    this.#fixed = false;
   }
 
   /**
    * Whether to record a sign of life now (at most every 10 s per session; members.touch
-   * records it in the database for the idle rules).
+   * records it in the database for the idle rules and presence).
    */
   shouldTouch(now: number): boolean {
     if (now - this.#touchedAt < 10_000) return false;
@@ -46,7 +82,7 @@ export class Session {
     if (given !== undefined && given.toLowerCase() !== bound.toLowerCase()) {
       throw new ForbiddenError(
         `${field} '${given}' does not match the agent registered in this session ('${bound}'). ` +
-          `Omit ${field}, or pass '${bound}'. To act as another agent, call register with that name.`,
+          `Omit ${field}, or pass '${bound}'.`,
       );
     }
     return agentActor(bound);

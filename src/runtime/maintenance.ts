@@ -1,6 +1,7 @@
 /**
- * The periodic work every long-running process does (stdio or serve): evaluate time-based
- * rules (agent.idle) and remove expired shared context. The database coordinates processes,
+ * The periodic work every long-running process does (stdio or serve): show that its sessions
+ * are alive (they keep their names), give the open tasks of agents away too long back to the
+ * board, evaluate time-based rules (agent.idle) and remove expired shared context. The database coordinates processes,
  * so several doing it at once is safe. A failure (a busy database) is logged and retried.
  * How often: TEAM_TABLE_TICK seconds (default 15).
  */
@@ -8,8 +9,15 @@ import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 
 /** One round of the periodic work; errors are logged, never thrown. */
-export function runMaintenance(table: Table, logger: Logger): void {
+export function runMaintenance(
+  table: Table,
+  logger: Logger,
+  liveSessions: () => readonly string[] = () => [],
+): void {
   try {
+    table.members.refresh(liveSessions());
+    const released = table.departures.releaseAbandoned();
+    if (released.length > 0) logger.info(`${released.length} abandoned task(s) back to pending`);
     const fired = table.ruleEngine.tick();
     if (fired > 0) logger.debug(`time-based rules fired ${fired} time(s)`);
     table.context.sweepExpired();

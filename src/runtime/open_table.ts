@@ -32,6 +32,8 @@ export function openTable(config: Config, deps: TableDeps): { db: DatabaseSync; 
       roles: deps.roles,
       rules: deps.rules,
       messageRateLimit: config.rateLimit,
+      presenceMs: config.presenceMs,
+      awayReleaseMs: config.awayReleaseMs,
     });
     return { db, table };
   } catch (error) {

@@ -6,7 +6,7 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import process from "node:process";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import { bindAtConnect, createMcpServer } from "../mcp/create_mcp_server.ts";
 import { OutboxRelay } from "../notify/outbox_relay.ts";
 import { runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
@@ -18,8 +18,15 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
   return runLifecycle(logger, async (life) => {
     const { db, table } = openTable(config, deps);
     life.defer("the database", () => db.close());
-    const { server, push } = createMcpServer({ table, logger, channel: config.channel });
+    const { server, session, push } = createMcpServer({
+      table,
+      logger,
+      channel: config.channel,
+      origin: { where: `stdio, pid ${Deno.pid}`, key: config.agentKey },
+    });
     life.defer("the MCP server", () => server.close());
+    life.defer("the agent's name", () => void table.members.release(session.id));
+    if (config.agent !== undefined) bindAtConnect(table, session, config.agent);
     // New events for this session's agent: from this process at once, from others through
     // PRAGMA data_version (polled every 100 ms).
     const relay = new OutboxRelay({ table, backend: () => push, pollMs: 100, logger });
@@ -32,7 +39,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     life.defer("the stdin listener", () => void process.stdin.off("end", onEnd));
     life.stopOnSignals();
     // Time-based rules (agent.idle) and the removal of expired shared context.
-    life.every(config.tickMs, () => runMaintenance(table, logger));
+    life.every(config.tickMs, () => runMaintenance(table, logger, () => [session.id]));
     await server.connect(transport);
     logger.debug(`stdio server ready on ${config.dbPath}`);
     await life.stopped();

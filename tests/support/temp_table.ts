@@ -2,6 +2,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { humanActor } from "../../src/core/actor.ts";
 import { FakeClock } from "../../src/core/clock.ts";
+import type { SessionRef } from "../../src/core/members/session_ref.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
 import type { CompiledRule } from "../../src/core/rules/rule_definition.ts";
@@ -45,18 +46,40 @@ export function tempTable(
   };
 }
 
+/** A session for `name` in core tests: one per agent, so each holds its own name. */
+export function testSession(name: string): SessionRef {
+  return { id: `test-session-${name.toLowerCase()}`, where: `test session of ${name}` };
+}
+
 /**
  * A temp table with `agents` registered, and optionally a `lead`: a name the operator granted
  * the lead role, registered too.
  */
 export function tempTeam(agents: readonly string[], options: { lead?: string } = {}): TempTable {
   const t = tempTable();
-  for (const name of agents) t.table.members.register({ name });
-  if (options.lead !== undefined) {
-    t.table.members.grant({ name: options.lead, role: "lead", by: humanActor("operator") });
-    t.table.members.register({ name: options.lead });
-  }
+  for (const name of agents) t.table.members.register({ name, session: testSession(name) });
+  if (options.lead !== undefined) grantAndJoin(t, options.lead, "lead");
   return t;
+}
+
+/**
+ * The operator grants `name` a role (a privileged one comes with a credential) and the agent
+ * joins with it, as it would through `team-table members grant` and `--agent`.
+ */
+export function grantAndJoin(t: TempTable, name: string, role: string): void {
+  const granted = t.table.members.grant({ name, role, by: humanActor("operator") });
+  const session = { ...testSession(name), key: granted.credential };
+  t.table.members.register({ session, name });
+}
+
+/**
+ * Time passes while every session stays connected: the clock moves and each session that holds
+ * a name shows it is alive, as its process's ticks would.
+ */
+export function advanceLive(t: TempTable, ms: number): void {
+  t.clock.advance(ms);
+  const held = t.db.prepare("SELECT session_id FROM members WHERE session_id IS NOT NULL").all();
+  t.table.members.refresh(held.map((row) => String(row["session_id"])));
 }
 
 /** Every row of every table, to prove that a refused call changed nothing. */

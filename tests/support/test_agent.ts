@@ -53,6 +53,24 @@ export async function runTeamTable(
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
 
+/**
+ * `team-table members grant NAME ROLE` on `dbPath`; returns the credential it printed (a
+ * privileged role comes with one), to start the agent with --agent and TEAM_TABLE_AGENT_KEY.
+ */
+export async function grantRole(dbPath: string, name: string, role: string): Promise<string> {
+  const out = await runTeamTable(["members", "grant", name, role], { TEAM_TABLE_DB: dbPath });
+  const credential = out.stdout.match(/credential: (ttk_\S+)/)?.[1];
+  if (out.code !== 0 || credential === undefined) {
+    throw new Error(`members grant ${name} ${role} gave no credential: ${out.stdout}${out.stderr}`);
+  }
+  return credential;
+}
+
+/** The environment that starts a stdio server as `name`, holding its credential. */
+export function agentEnv(name: string, credential: string): Record<string, string> {
+  return { TEAM_TABLE_AGENT: name, TEAM_TABLE_AGENT_KEY: credential };
+}
+
 export interface ToolOutcome {
   isError: boolean;
   /** The first text block (JSON for successes, the message for errors). */

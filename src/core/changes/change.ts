@@ -19,7 +19,22 @@ export type MemberChange =
   | _By & { readonly type: "member.registered"; member: Member; returning: boolean }
   | _By & { readonly type: "member.came_back"; member: Member }
   | _By & { readonly type: "member.role_granted"; member: Member; from: string | null }
-  | _By & { readonly type: "member.deregistered"; member: Member };
+  | _By & { readonly type: "member.deregistered"; member: Member }
+  | _By & {
+    readonly type: "member.released";
+    member: Member;
+    /** Where the session that held the name ran. */
+    where: string;
+    /** ended: the session closed or went away; reset: the operator freed the name. */
+    reason: "ended" | "deregistered" | "reset";
+  }
+  | _By & { readonly type: "credential.issued"; name: string; rotated: boolean }
+  | _By & {
+    readonly type: "credential.refused";
+    name: string;
+    reason: "no credential" | "wrong credential";
+    where: string;
+  };
 
 export type MessageChange =
   | _By & { readonly type: "message.sent"; message: Message }
@@ -63,6 +78,13 @@ export type TaskChange =
     escalateTo: string[];
   }
   | _By & { readonly type: "task.unblocked"; task: Task; blocker: number }
+  | _By & {
+    readonly type: "task.released";
+    before: Task;
+    task: Task;
+    /** Why the agent no longer holds it: away too long, or it left the table. */
+    reason: string;
+  }
   | _By & { readonly type: "task.subtasks_complete"; task: Task; subtasks: number };
 
 export type ContextChange =

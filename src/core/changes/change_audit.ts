@@ -29,6 +29,26 @@ export function auditOf(change: Change): AuditRecord | null {
       };
     case "member.deregistered":
       return { agent, action: "member.deregistered", target: change.member.name };
+    case "member.released":
+      return {
+        agent,
+        action: change.reason === "reset" ? "member.reset" : "member.released",
+        target: change.member.name,
+        details: { where: change.where, reason: change.reason },
+      };
+    case "credential.issued":
+      return {
+        agent,
+        action: change.rotated ? "credential.rotated" : "credential.issued",
+        target: change.name,
+      };
+    case "credential.refused":
+      return {
+        agent,
+        action: "credential.refused",
+        target: change.name,
+        details: { reason: change.reason, where: change.where },
+      };
     case "message.sent": {
       const { message } = change;
       return {
@@ -129,6 +149,17 @@ export function auditOf(change: Change): AuditRecord | null {
           comment_id: change.comment.id,
           from: change.before.status,
           to: change.task.status,
+        },
+      };
+    case "task.released":
+      return {
+        agent,
+        action: "task.released",
+        target: change.task.id,
+        details: {
+          from: change.before.status,
+          assignee: change.before.assignee,
+          reason: change.reason,
         },
       };
     case "task.unblocked":

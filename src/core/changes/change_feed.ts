@@ -43,6 +43,11 @@ export function feedOf(change: Change): FeedLine[] {
         change.task.id,
         `moved task from ${change.before.status} to ${change.task.status} (${change.comment.type})`,
       );
+    case "task.released":
+      return line(
+        change.task.id,
+        `returned task to pending from ${change.before.assignee}: ${change.reason}`,
+      );
     case "task.unblocked":
       return line(change.task.id, `unblocked task: its last blocker #${change.blocker} is done`);
     case "rule.fired": {

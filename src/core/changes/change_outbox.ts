@@ -91,6 +91,12 @@ export function outboxOf(change: Change): NewEvent[] {
       }
       return events;
     }
+    case "task.released":
+      return _tell(change.task, by, "task_updated", {
+        from: change.before.status,
+        to: change.task.status,
+        released: change.reason,
+      }, [change.before.assignee]);
     case "task.unblocked":
       return unblockedAudience(change.task).map((recipient) => ({
         recipient,

@@ -62,6 +62,7 @@ export function triggersOf(change: Change): RaisedTrigger[] {
       return [_task("task.created", change.task, by)];
     case "task.claimed":
     case "task.updated":
+    case "task.released":
       return _statusChanged(change.before, change.task, by);
     case "task.commented":
       return [

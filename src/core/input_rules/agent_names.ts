@@ -3,7 +3,7 @@
  * broadcast marker), and `rule:...` and `human:...` are actors of the table itself. The
  * pattern already keeps all three out (no `*`, no `:`); the reserved check says why.
  */
-import { HUMAN_PREFIX, RULE_PREFIX } from "../actor.ts";
+import { HUMAN_PREFIX, RULE_PREFIX, TABLE_LABEL } from "../actor.ts";
 import { ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { textProblem } from "./text_rules.ts";
@@ -23,12 +23,14 @@ export const ACTOR_PREFIXES = [RULE_PREFIX, HUMAN_PREFIX] as const;
 /** True for a name no member may have: `*`, or one starting with `rule:` or `human:`. */
 export function isReservedName(name: string): boolean {
   const lower = name.toLowerCase();
-  return name === EVERYONE || ACTOR_PREFIXES.some((prefix) => lower.startsWith(prefix));
+  return name === EVERYONE || lower === TABLE_LABEL ||
+    ACTOR_PREFIXES.some((prefix) => lower.startsWith(prefix));
 }
 
 function _reservedReason(value: string): string {
   if (value === EVERYONE) return `; '${EVERYONE}' is reserved: it addresses everyone`;
   if (!isReservedName(value)) return "";
+  if (value.toLowerCase() === TABLE_LABEL) return `; '${TABLE_LABEL}' is how the table signs`;
   const prefixes = ACTOR_PREFIXES.map((prefix) => `'${prefix}'`).join(" and ");
   return `; names starting with ${prefixes} are reserved for rules and humans`;
 }

@@ -1,24 +1,50 @@
 /**
  * Looking members up: by name (any case; the first spelling registered is kept), by role, or
- * all of them. Read-only, so every store can depend on it without depending on the commands.
+ * all of them, with their presence. Read-only, so every store can depend on it without
+ * depending on the commands.
  */
+import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
-import { text } from "../rows.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import { closeNames } from "../suggest.ts";
 import type { Statements } from "../../db/statements.ts";
 import { type Member, toMember } from "./member.ts";
 
+/** Who holds a name right now, from the members row. */
+export interface NameHold {
+  sessionId: string | null;
+  where: string | null;
+  since: number | null;
+  seenAt: number;
+  /** The session was seen within the presence timeout. */
+  live: boolean;
+}
+
 export class MemberDirectory {
   readonly #sql: Statements;
+  readonly #clock: Clock;
+  readonly #presenceMs: number;
 
-  constructor(sql: Statements) {
-    this.#sql = sql;
+  constructor(deps: { sql: Statements; clock: Clock; presenceMs: number }) {
+    this.#sql = deps.sql;
+    this.#clock = deps.clock;
+    this.#presenceMs = deps.presenceMs;
+  }
+
+  /** How long a session may go unseen before its name is free (and its agent away). */
+  get presenceMs(): number {
+    return this.#presenceMs;
+  }
+
+  /** Sessions seen before this time no longer hold their names. */
+  staleBefore(now = this.#clock.now()): number {
+    return now - this.#presenceMs;
   }
 
   /** The member with this name (any case), if there is one. */
   find(name: string): Member | undefined {
-    const row = this.#sql.get("SELECT * FROM members WHERE name = ?").get(name);
-    return row ? toMember(row) : undefined;
+    const row = this.#row(name);
+    return row ? toMember(row, this.staleBefore()) : undefined;
   }
 
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
@@ -33,11 +59,39 @@ export class MemberDirectory {
     throw new NotFoundError(`${field}: no agent named '${name}' has ever registered.${hint}`);
   }
 
+  /** The stored hash of the member's credential, null when it has none. */
+  keyHash(name: string): string | null {
+    const row = this.#row(name);
+    return row ? textOrNull(row, "key_hash") : null;
+  }
+
+  /** The member whose credential has this hash, if any. */
+  byKeyHash(hash: string): Member | undefined {
+    const row = this.#sql.get("SELECT * FROM members WHERE key_hash = ?").get(hash);
+    return row ? toMember(row, this.staleBefore()) : undefined;
+  }
+
+  /** Who holds the name, if it exists. */
+  hold(name: string): NameHold | undefined {
+    const row = this.#row(name);
+    if (!row) return undefined;
+    const sessionId = textOrNull(row, "session_id");
+    const seenAt = int(row, "seen_at");
+    return {
+      sessionId,
+      where: textOrNull(row, "session_where"),
+      since: intOrNull(row, "session_since"),
+      seenAt,
+      live: sessionId !== null && seenAt >= this.staleBefore(),
+    };
+  }
+
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
     const sql = options.includeInactive
       ? "SELECT * FROM members ORDER BY name"
       : "SELECT * FROM members WHERE status = 'active' ORDER BY name";
-    return this.#sql.get(sql).all().map(toMember);
+    const stale = this.staleBefore();
+    return this.#sql.get(sql).all().map((row) => toMember(row, stale));
   }
 
   /** Names of the members (active or not) whose role is one of `roles`. */
@@ -46,5 +100,9 @@ export class MemberDirectory {
     return this.#sql.get(
       `SELECT name FROM members WHERE role IN (SELECT value FROM json_each(?)) ORDER BY name`,
     ).all(JSON.stringify(roles)).map((row) => text(row, "name"));
+  }
+
+  #row(name: string): Record<string, unknown> | undefined {
+    return this.#sql.get("SELECT * FROM members WHERE name = ?").get(name);
   }
 }

@@ -1,30 +1,50 @@
 /**
- * Joining and leaving the table. A member is registered once and then active or inactive; an
- * inactive member keeps its name, role and mail, and becomes active again when it registers
- * or beats. Each member has a role from the role catalog; privileged roles are granted, never
- * taken.
+ * Joining and leaving the table. A name is held by at most one live session: registering a
+ * name another live session holds is refused, and a session that ends (or is not seen for the
+ * presence timeout) lets it go. A name with a credential can only be taken by a session that
+ * presents it; a privileged role can only be used by a name that has one. Privileged roles are
+ * granted, never taken. A member that leaves keeps its name, role and mail.
  */
-import type { StoreContext } from "../store_context.ts";
+import type { Actor } from "../actor.ts";
+import { toIso } from "../clock.ts";
+import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
 import { checkAgentName } from "../input_rules/agent_names.ts";
 import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
-import type { Actor } from "../actor.ts";
-import { ValidationError } from "../errors.ts";
 import { maySelfAssignRole, mayUsePrivilege } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
-import { DEFAULT_ROLE } from "../role_catalog.ts";
+import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
+import type { StoreContext } from "../store_context.ts";
+import { credentialMatches, newCredential } from "./credentials.ts";
 import type { Member } from "./member.ts";
+import type { SessionRef } from "./session_ref.ts";
 
 export interface RegisterInput {
   name: string;
   role?: string | undefined;
   capabilities?: readonly string[] | undefined;
+  /** The session taking the name. */
+  session: SessionRef;
+  /**
+   * The session came in with a join token: only a new name and an unprivileged role, and the
+   * name gets a credential (returned once).
+   */
+  join?: boolean | undefined;
 }
 
 export interface RegisterResult {
   member: Member;
   /** False when the name was already registered (a returning agent). */
   created: boolean;
+  /** A credential made for this name (join tokens only): shown once, never again. */
+  credential?: string;
+}
+
+/** What the operator gets from issuing a credential: the secret, shown once. */
+export interface IssuedCredential {
+  member: Member;
+  credential: string;
+  rotated: boolean;
 }
 
 export class MemberStore {
@@ -35,100 +55,296 @@ export class MemberStore {
   }
 
   /**
-   * Registers a new member or brings a returning one back: active again, role and capabilities
-   * replaced when given, kept when omitted. The role's default capabilities are merged in. A
-   * privileged role is refused unless it was already granted to this member.
+   * Takes a name for a session: a new member, or a returning one (active again, role and
+   * capabilities replaced when given, kept when omitted; the role's default capabilities are
+   * merged in). Refused when another live session holds the name, when the name has a
+   * credential the session did not present, or for a privileged role that was not granted or
+   * whose name has no credential. Refused attempts with a wrong or missing credential are
+   * audited.
    */
   register(input: RegisterInput): RegisterResult {
     checkAgentName(input.name);
     if (input.role !== undefined) checkRoleName(input.role);
     if (input.capabilities !== undefined) checkCapabilities(input.capabilities);
-    return this.#ctx.tx.run(() => {
+    const outcome = this.#ctx.tx.run((): RegisterResult | { refused: Error } => {
+      const { directory, roles, sql, publisher } = this.#ctx;
       const now = this.#ctx.clock.now();
-      const existing = this.#ctx.directory.find(input.name);
-      const kept = existing && this.#ctx.roles.has(existing.role) ? existing.role : DEFAULT_ROLE;
-      const roleName = input.role ?? kept;
-      this.#requireRole(roleName, "role");
-      const role = this.#ctx.roles.get(roleName);
-      const verdict = maySelfAssignRole(role, existing?.role);
-      if (!verdict.allowed) {
-        throw refusal(verdict, {
-          who: { label: input.name, role: existing?.role ?? null },
-          what: `take the role '${role.name}'`,
-          field: "role",
-          advice: `A human operator grants it with: team-table members grant ${input.name} ` +
-            `${role.name} (or an agent with the assign_roles privilege calls assign_role). ` +
-            `Register without it for now.`,
-        }, this.#ctx.roles);
+      const existing = directory.find(input.name);
+      const keyHash = existing ? directory.keyHash(existing.name) : null;
+      const name = existing?.name ?? input.name;
+      if (input.join && existing) {
+        throw new ConflictError(
+          `name: '${existing.name}' is taken; a join token registers new names only. Choose ` +
+            `another name, or ask the operator for this agent's token.`,
+        );
       }
+      if (
+        keyHash !== null && !(input.session.key && credentialMatches(input.session.key, keyHash))
+      ) {
+        const reason = input.session.key ? "wrong credential" : "no credential";
+        publisher.publish({
+          type: "credential.refused",
+          by: { kind: "system" },
+          name,
+          reason,
+          where: input.session.where,
+        });
+        return {
+          refused: new ForbiddenError(
+            `name: '${name}' has a credential${
+              input.session.key ? ", and the one this session presented is not it" : ""
+            }; only a session that presents it may take the name. Start the stdio server with ` +
+              `--agent ${name} and TEAM_TABLE_AGENT_KEY, or connect over HTTP with its agent ` +
+              `token; the operator issues one with: team-table members token ${name}.`,
+          ),
+        };
+      }
+      const kept = existing && roles.has(existing.role) ? existing.role : DEFAULT_ROLE;
+      const role = this.#role(input.role ?? kept, "role");
+      const verdict = maySelfAssignRole(role, existing?.role);
+      if (!verdict.allowed || (input.join && role.privileged)) {
+        throw refusal(
+          verdict.allowed
+            ? { allowed: false, reason: "a join token takes no privileged role" }
+            : verdict,
+          {
+            who: { label: name, role: existing?.role ?? null },
+            what: `take the role '${role.name}'`,
+            field: "role",
+            advice: `A human operator grants it with: team-table members grant ${name} ` +
+              `${role.name} (or an agent with the assign_roles privilege calls assign_role). ` +
+              `Register without it for now.`,
+          },
+          roles,
+        );
+      }
+      if (role.privileged && keyHash === null) {
+        throw new ForbiddenError(
+          `role: '${name}' has the privileged role '${role.name}', which only a name with a ` +
+            `credential may use; the operator issues one with: team-table members token ${name}.`,
+        );
+      }
+      this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
-      const capabilities = [...new Set([...given, ...role.capabilities])];
+      const capabilities = JSON.stringify([...new Set([...given, ...role.capabilities])]);
+      const issued = input.join ? newCredential() : undefined;
       if (existing) {
-        this.#ctx.sql.get(
+        sql.get(
           `UPDATE members SET status = 'active', last_seen = ?, role = ?, capabilities = ?
            WHERE name = ?`,
-        ).run(now, role.name, JSON.stringify(capabilities), existing.name);
+        ).run(now, role.name, capabilities, existing.name);
       } else {
-        this.#ctx.sql.get(
-          `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen)
-           VALUES (?, ?, ?, 'active', ?, ?)`,
-        ).run(input.name, role.name, JSON.stringify(capabilities), now, now);
+        sql.get(
+          `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
+             key_hash, session_id, session_where, session_since, seen_at)
+           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(
+          name,
+          role.name,
+          capabilities,
+          now,
+          now,
+          issued?.hash ?? null,
+          input.session.id,
+          input.session.where,
+          now,
+          now,
+        );
       }
-      const member = this.#ctx.directory.require(input.name);
-      this.#ctx.publisher.publish({
+      const member = directory.require(name);
+      const by: Actor = { kind: "agent", name: member.name };
+      publisher.publish({
         type: "member.registered",
-        by: { kind: "agent", name: member.name },
+        by,
         member,
         returning: existing !== undefined,
       });
-      return { member, created: !existing };
+      if (issued) publisher.publish({ type: "credential.issued", by, name, rotated: false });
+      return {
+        member,
+        created: !existing,
+        ...(issued ? { credential: issued.secret } : {}),
+      };
     });
+    if ("refused" in outcome) throw outcome.refused;
+    return outcome;
   }
 
   /**
-   * Gives `name` a role, privileged ones included. An agent needs the assign_roles privilege;
-   * a human operator (the CLI) may also pre-register a name that has not joined yet (it stays
-   * inactive until the agent registers).
+   * Gives `name` a role, privileged ones included. An agent needs assign_roles, and a
+   * privileged role only goes to a name that has a credential. The operator may also
+   * pre-register a name that has not joined yet; a privileged role granted by the operator to
+   * a name without a credential creates one, returned here once.
    */
-  grant(input: { name: string; role: string; by: Actor }): Member {
+  grant(input: { name: string; role: string; by: Actor }): Member & { credential?: string } {
     checkAgentName(input.name);
     checkRoleName(input.role);
     return this.#ctx.tx.run(() => {
-      this.#requireRole(input.role, "role");
-      const who = this.#ctx.principals.resolve(input.by);
-      enforce(mayUsePrivilege(who, "assign_roles"), { who, what: "assign roles" }, this.#ctx.roles);
-      const existing = this.#ctx.directory.find(input.name);
+      const { directory, sql, publisher, principals, roles } = this.#ctx;
+      const role = this.#role(input.role, "role");
+      const who = principals.resolve(input.by);
+      enforce(mayUsePrivilege(who, "assign_roles"), { who, what: "assign roles" }, roles);
+      const existing = directory.find(input.name);
       const now = this.#ctx.clock.now();
-      if (existing) {
-        this.#ctx.sql.get("UPDATE members SET role = ? WHERE name = ?").run(
-          input.role,
-          existing.name,
+      const operator = input.by.kind === "human";
+      if (!existing && !operator) directory.require(input.name);
+      const needsKey = role.privileged &&
+        (existing === undefined || directory.keyHash(existing.name) === null);
+      if (needsKey && !operator) {
+        throw new ForbiddenError(
+          `role: '${role.name}' is privileged and '${input.name}' has no credential; the ` +
+            `operator issues one with: team-table members token ${input.name}, or grants the ` +
+            `role from the command line.`,
         );
-      } else if (input.by.kind === "human") {
-        this.#ctx.sql.get(
-          `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen)
-           VALUES (?, ?, '[]', 'inactive', ?, ?)`,
-        ).run(input.name, input.role, now, now);
-      } else {
-        this.#ctx.directory.require(input.name);
       }
-      const member = this.#ctx.directory.require(input.name);
-      this.#ctx.publisher.publish({
+      const issued = needsKey ? newCredential() : undefined;
+      if (existing) {
+        sql.get("UPDATE members SET role = ?, key_hash = coalesce(?, key_hash) WHERE name = ?")
+          .run(role.name, issued?.hash ?? null, existing.name);
+      } else {
+        sql.get(
+          `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
+             key_hash, seen_at)
+           VALUES (?, ?, '[]', 'inactive', ?, ?, ?, ?)`,
+        ).run(input.name, role.name, now, now, issued?.hash ?? null, now);
+      }
+      const member = directory.require(input.name);
+      publisher.publish({
         type: "member.role_granted",
         by: who.actor,
         member,
         from: existing?.role ?? null,
       });
-      return member;
+      if (!issued) return member;
+      publisher.publish({
+        type: "credential.issued",
+        by: who.actor,
+        name: member.name,
+        rotated: false,
+      });
+      return { ...directory.require(member.name), credential: issued.secret };
     });
   }
 
-  /** Marks a member inactive. Its mail keeps arriving and waits for its return. */
+  /**
+   * Issues a credential for `name` (the operator), replacing any earlier one: from now on only
+   * a session presenting it may take the name. A name that does not exist yet is created
+   * (away, role `role` or the default), so an agent can be set up before it first connects.
+   */
+  issueCredential(input: { name: string; role?: string | undefined; by: Actor }): IssuedCredential {
+    checkAgentName(input.name);
+    if (input.role !== undefined) checkRoleName(input.role);
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      if (input.by.kind !== "human") {
+        throw new ForbiddenError(
+          "Only the operator issues credentials (team-table members token).",
+        );
+      }
+      const existing = directory.find(input.name);
+      const role = existing && input.role === undefined
+        ? undefined
+        : this.#role(input.role ?? DEFAULT_ROLE, "role");
+      const issued = newCredential();
+      const now = this.#ctx.clock.now();
+      if (existing) {
+        sql.get("UPDATE members SET key_hash = ?, role = coalesce(?, role) WHERE name = ?")
+          .run(issued.hash, role?.name ?? null, existing.name);
+      } else {
+        sql.get(
+          `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
+             key_hash, seen_at)
+           VALUES (?, ?, '[]', 'active', ?, ?, ?, ?)`,
+        ).run(input.name, role?.name ?? DEFAULT_ROLE, now, now, issued.hash, now);
+      }
+      const member = directory.require(input.name);
+      const rotated = existing !== undefined && existing.has_credential;
+      publisher.publish({ type: "credential.issued", by: input.by, name: member.name, rotated });
+      return { member, credential: issued.secret, rotated };
+    });
+  }
+
+  /**
+   * Lets go of every name `sessionId` holds (the session ended). The agents show as away from
+   * now. Returns the names released.
+   */
+  release(sessionId: string, reason: "ended" | "deregistered" = "ended"): string[] {
+    return this.#ctx.tx.run(() => {
+      const { sql, publisher, directory } = this.#ctx;
+      const held = sql.get("SELECT name, session_where FROM members WHERE session_id = ?")
+        .all(sessionId);
+      sql.get(
+        `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
+           seen_at = ? WHERE session_id = ?`,
+      ).run(this.#ctx.clock.now(), sessionId);
+      for (const row of held) {
+        const member = directory.require(String(row["name"]));
+        publisher.publish({
+          type: "member.released",
+          by: { kind: "agent", name: member.name },
+          member,
+          where: String(row["session_where"] ?? ""),
+          reason,
+        });
+      }
+      return held.map((row) => String(row["name"]));
+    });
+  }
+
+  /** The operator frees a name a session holds (a stuck or unwanted session). */
+  reset(input: { name: string; by: Actor }): Member {
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      if (input.by.kind !== "human") {
+        throw new ForbiddenError("Only the operator resets a name (team-table members reset).");
+      }
+      const member = directory.require(input.name);
+      const hold = directory.hold(member.name);
+      sql.get(
+        `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
+           seen_at = ? WHERE name = ?`,
+      ).run(this.#ctx.clock.now(), member.name);
+      publisher.publish({
+        type: "member.released",
+        by: input.by,
+        member: directory.require(member.name),
+        where: hold?.where ?? "",
+        reason: "reset",
+      });
+      return directory.require(member.name);
+    });
+  }
+
+  /** Records that these sessions are alive (their names stay held). One UPDATE. */
+  refresh(sessionIds: readonly string[]): void {
+    if (sessionIds.length === 0) return;
+    this.#ctx.sql.get(
+      "UPDATE members SET seen_at = ? WHERE session_id IN (SELECT value FROM json_each(?))",
+    ).run(this.#ctx.clock.now(), JSON.stringify(sessionIds));
+  }
+
+  /**
+   * Refuses unless `sessionId` still holds `name` (a session that was away too long may have
+   * lost it to another).
+   */
+  requireHeld(name: string, sessionId: string): void {
+    const hold = this.#ctx.directory.hold(name);
+    if (hold?.sessionId === sessionId) return;
+    throw new ConflictError(
+      `This session no longer holds the name '${name}'${
+        hold?.live && hold.where ? `: another session (${hold.where}) took it` : ""
+      }. Call register again.`,
+    );
+  }
+
+  /** Marks a member gone and lets its name go. Its mail keeps arriving and waits for it. */
   deregister(by: Actor): Member {
     return this.#ctx.tx.run(() => {
       const member = this.#self(by);
-      this.#ctx.sql.get("UPDATE members SET status = 'inactive', last_seen = ? WHERE name = ?")
-        .run(this.#ctx.clock.now(), member.name);
+      this.#ctx.sql.get(
+        `UPDATE members SET status = 'inactive', last_seen = ?, session_id = NULL,
+           session_where = NULL, session_since = NULL, seen_at = ? WHERE name = ?`,
+      ).run(this.#ctx.clock.now(), this.#ctx.clock.now(), member.name);
       this.#ctx.publisher.publish({ type: "member.deregistered", by, member });
       return this.#ctx.directory.require(member.name);
     });
@@ -141,8 +357,10 @@ export class MemberStore {
   heartbeat(by: Actor): Member {
     return this.#ctx.tx.run(() => {
       const member = this.#self(by);
-      this.#ctx.sql.get("UPDATE members SET status = 'active', last_seen = ? WHERE name = ?")
-        .run(this.#ctx.clock.now(), member.name);
+      const now = this.#ctx.clock.now();
+      this.#ctx.sql.get(
+        "UPDATE members SET status = 'active', last_seen = ?, seen_at = ? WHERE name = ?",
+      ).run(now, now, member.name);
       if (member.status === "inactive") {
         this.#ctx.publisher.publish({ type: "member.came_back", by, member });
       }
@@ -156,8 +374,9 @@ export class MemberStore {
    */
   touch(name: string, everyMs = 10_000): void {
     const now = this.#ctx.clock.now();
-    this.#ctx.sql.get("UPDATE members SET last_seen = ? WHERE name = ? AND last_seen < ?")
-      .run(now, name, now - everyMs);
+    this.#ctx.sql.get(
+      "UPDATE members SET last_seen = ?, seen_at = max(seen_at, ?) WHERE name = ? AND last_seen < ?",
+    ).run(now, now, name, now - everyMs);
   }
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
@@ -169,19 +388,41 @@ export class MemberStore {
     return this.#ctx.directory.require(name, field);
   }
 
+  /** Holds `name` for `session`, or refuses naming the live session that holds it. */
+  #takeName(name: string, session: SessionRef, now: number): void {
+    const { sql, directory } = this.#ctx;
+    sql.get(
+      `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
+         seen_at = ? WHERE session_id = ? AND name <> ?`,
+    ).run(now, session.id, name);
+    const changed = sql.get(
+      `UPDATE members SET session_id = :id, session_where = :where, seen_at = :now,
+         session_since = CASE WHEN session_id = :id THEN session_since ELSE :now END
+       WHERE name = :name AND (session_id IS NULL OR session_id = :id OR seen_at < :stale)`,
+    ).run({ id: session.id, where: session.where, now, name, stale: directory.staleBefore(now) })
+      .changes;
+    const hold = directory.hold(name);
+    if (Number(changed) > 0 || hold === undefined) return;
+    throw new ConflictError(
+      `name: '${name}' is in use by another session since ${
+        toIso(hold.since ?? hold.seenAt).slice(11, 16)
+      } UTC (${hold.where ?? "unknown"}); choose another name, or end that session.`,
+    );
+  }
+
+  #role(name: string, field: string): Role {
+    if (this.#ctx.roles.has(name)) return this.#ctx.roles.get(name);
+    throw new ValidationError(
+      `${field}: there is no role '${name}'. Roles: ${this.#ctx.roles.names().join(", ")} ` +
+        `(list_roles describes them).`,
+    );
+  }
+
   /** The acting agent's own member row (only an agent has one). */
-  #self(by: Actor): Member {
+  #self(by: Actor) {
     if (by.kind !== "agent") {
       throw new ValidationError("name: only an agent can deregister or beat for itself.");
     }
     return this.#ctx.directory.require(by.name);
-  }
-
-  #requireRole(role: string, field: string): void {
-    if (this.#ctx.roles.has(role)) return;
-    throw new ValidationError(
-      `${field}: there is no role '${role}'. Roles: ${this.#ctx.roles.names().join(", ")} ` +
-        `(list_roles describes them).`,
-    );
   }
 }

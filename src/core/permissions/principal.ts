@@ -4,7 +4,7 @@
  * and the system hold every privilege: rules are set up by agents with manage_rules, and the
  * operator owns the table.
  */
-import { type Actor, actorLabel } from "../actor.ts";
+import { type Actor, actorLabel, TABLE_LABEL } from "../actor.ts";
 import type { MemberDirectory } from "../members/member_directory.ts";
 import { type Privilege, PRIVILEGES, type RoleCatalog } from "../role_catalog.ts";
 
@@ -39,7 +39,7 @@ export class Principals {
     if (actor.kind !== "agent") {
       return {
         actor,
-        label: actorLabel(actor) ?? "system",
+        label: actorLabel(actor) ?? TABLE_LABEL,
         agent: null,
         role: null,
         privileges: _EVERY_PRIVILEGE,

@@ -16,6 +16,7 @@ import { evaluateCondition } from "./condition.ts";
 import type { RuleActions } from "./rule_actions.ts";
 import type { CompiledRule, RuleAction, Trigger } from "./rule_definition.ts";
 import type { RuleSet } from "./rule_set.ts";
+import type { MemberDirectory } from "../members/member_directory.ts";
 import type { TriggerSink, TriggerSubject } from "./trigger_sink.ts";
 
 export const DEFAULT_CHAIN_LIMIT = 8;
@@ -40,13 +41,22 @@ export class RuleEngine implements TriggerSink {
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #book: RuleSet;
+  readonly #directory: MemberDirectory;
   readonly #chainLimit: number;
   #actions: RuleActions | undefined;
   #depth = 0;
   #savepoints = 0;
 
   constructor(
-    deps: { db: DatabaseSync; tx: Transactor; sql: Statements; clock: Clock; rules: RuleSet },
+    deps: {
+      db: DatabaseSync;
+      tx: Transactor;
+      sql: Statements;
+      clock: Clock;
+      rules: RuleSet;
+      /** Who is online: only online agents count as idle (an away agent is not given work). */
+      directory: MemberDirectory;
+    },
     chainLimit = DEFAULT_CHAIN_LIMIT,
   ) {
     this.#db = deps.db;
@@ -54,6 +64,7 @@ export class RuleEngine implements TriggerSink {
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#book = deps.rules;
+    this.#directory = deps.directory;
     this.#chainLimit = chainLimit;
   }
 
@@ -102,8 +113,9 @@ export class RuleEngine implements TriggerSink {
         if (rule.on !== "agent.idle" || rule.idleMs === undefined) continue;
         const idle = this.#sql.get(
           `SELECT name, role, last_seen FROM members WHERE status = 'active' AND last_seen <= ?
+             AND session_id IS NOT NULL AND seen_at >= ?
            ORDER BY last_seen`,
-        ).all(now - rule.idleMs);
+        ).all(now - rule.idleMs, this.#directory.staleBefore(now));
         for (const row of idle) {
           const agent = text(row, "name");
           const lastSeen = int(row, "last_seen");

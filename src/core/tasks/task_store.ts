@@ -358,6 +358,32 @@ export class TaskStore {
     });
   }
 
+  /**
+   * Gives a task back to the board: pending, no assignee (its agent left or is away too
+   * long). Only for pending or in-progress tasks; the table does it (departures.ts).
+   */
+  release(input: { taskId: number; reason: string; by: Actor }): Task {
+    return this.#ctx.tx.run(() => {
+      const before = this.get(input.taskId);
+      const changed = this.#ctx.sql.get(
+        `UPDATE tasks SET status = 'pending', assignee = NULL, claimed_at = NULL, updated_at = ?
+         WHERE id = ? AND status IN ('pending', 'in_progress')`,
+      ).run(this.#ctx.clock.now(), before.id).changes;
+      if (Number(changed) === 0) {
+        throw new ConflictError(`Task ${before.id} is ${before.status}; only open tasks go back.`);
+      }
+      const task = this.get(before.id);
+      this.#ctx.publisher.publish({
+        type: "task.released",
+        by: input.by,
+        before,
+        task,
+        reason: input.reason,
+      });
+      return task;
+    });
+  }
+
   /** Marks a task as touched (a linked message arrived). Call inside a transaction. */
   touch(taskId: number): void {
     this.#ctx.sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(

@@ -1,6 +1,7 @@
 /** register, deregister, list_members, heartbeat. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { ForbiddenError } from "../../core/errors.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { agentNameField, boolField, roleField, stringListField } from "../fields.ts";
 import { memberSchema, roleSchema } from "../output_schemas.ts";
@@ -15,8 +16,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     description:
       "Join the team table as an agent, or come back under the same name. Call this first: " +
       "it binds this session to your name, so later calls may omit sender/agent_name/creator/" +
-      "set_by. Registering again updates role and capabilities when given. Privileged roles " +
-      "(admin, lead) cannot be self-assigned: an operator grants them. Returns your member " +
+      "set_by. A name another live session holds is refused. Registering again updates role " +
+      "and capabilities when given. Privileged roles cannot be self-assigned: an operator " +
+      "grants them. Returns your member " +
       "record, your role (its guidelines: follow them; its tools and privileges), whether you " +
       "are new, and how many unread messages wait for you.",
     input: {
@@ -39,16 +41,31 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       role: roleSchema,
       created: z.boolean().describe("false when you were registered before"),
       unread_count: z.number().int(),
+      credential: z.string().optional().describe(
+        "Your agent token (join token only): connect with it from now on; shown once",
+      ),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
-      const { member, created } = table.members.register(args);
-      session.bind(member.name);
+      if (session.fixed && session.agent?.toLowerCase() !== args.name.toLowerCase()) {
+        throw new ForbiddenError(
+          `name: this connection is bound to '${session.agent}' (by --agent or its agent ` +
+            `token); it cannot register as '${args.name}'. Omit register, or call it with ` +
+            `'${session.agent}' to update role or capabilities.`,
+        );
+      }
+      const { member, created, credential } = table.members.register({
+        ...args,
+        session: session.ref,
+        join: session.join && !session.fixed,
+      });
+      session.bind(member.name, credential !== undefined);
       return {
         member,
         role: roleView(table.roles, member.role),
         created,
         unread_count: table.messages.unreadSummary(member.name).count,
+        ...(credential === undefined ? {} : { credential }),
       };
     },
   });
@@ -57,9 +74,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     name: "deregister",
     title: "Leave the table",
     description:
-      "Leave the table: you are marked inactive and this session is unbound. Messages sent to " +
-      "you keep arriving and wait for your return (register again with the same name). " +
-      "Returns your member record.",
+      "Leave the table: you are marked gone, your name is free, and your open tasks go back to " +
+      "pending. Messages sent to you keep arriving and wait for your return (register again " +
+      "with the same name). Returns your member record.",
     input: {
       name: agentNameField("name").optional().describe(
         "Your agent name; optional, must match the registered session",
@@ -68,7 +85,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     output: { member: memberSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
-      const member = table.members.deregister(session.actor(args.name, "name"));
+      const { member } = table.departures.deregister(session.actor(args.name, "name"));
       session.unbind();
       return { member };
     },

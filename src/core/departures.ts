@@ -1,0 +1,91 @@
+/**
+ * Work does not stay with agents who left. A task claimed by or assigned to an agent that has
+ * been away longer than the limit, or that deregistered, goes back to pending without an
+ * assignee: a feed line, an audit entry, and a message to its creator say so.
+ */
+import type { Actor } from "./actor.ts";
+import { SYSTEM_ACTOR } from "./actor.ts";
+import { toIso } from "./clock.ts";
+import type { Member } from "./members/member.ts";
+import type { MemberStore } from "./members/member_store.ts";
+import type { MessageStore } from "./messages/message_store.ts";
+import { int, text } from "./rows.ts";
+import type { StoreContext } from "./store_context.ts";
+import type { Task } from "./tasks/task_model.ts";
+import type { TaskStore } from "./tasks/task_store.ts";
+
+export class Departures {
+  readonly #ctx: StoreContext;
+  readonly #members: MemberStore;
+  readonly #tasks: TaskStore;
+  readonly #messages: MessageStore;
+  readonly #awayMs: number;
+
+  constructor(
+    deps: {
+      ctx: StoreContext;
+      members: MemberStore;
+      tasks: TaskStore;
+      messages: MessageStore;
+      /** How long an agent may be away before its open tasks go back to pending. */
+      awayMs: number;
+    },
+  ) {
+    this.#ctx = deps.ctx;
+    this.#members = deps.members;
+    this.#tasks = deps.tasks;
+    this.#messages = deps.messages;
+    this.#awayMs = deps.awayMs;
+  }
+
+  /** The agent leaves: it is marked gone, its name is free, its open tasks go back. */
+  deregister(by: Actor): { member: Member; released: Task[] } {
+    return this.#ctx.tx.run(() => {
+      const member = this.#members.deregister(by);
+      const released = this.#openTasksOf(member.name).map((id) =>
+        this.#release(id, `${member.name} left the table`)
+      );
+      return { member, released };
+    });
+  }
+
+  /** Open tasks of agents away longer than the limit go back to pending. */
+  releaseAbandoned(): Task[] {
+    return this.#ctx.tx.run(() => {
+      const now = this.#ctx.clock.now();
+      const rows = this.#ctx.sql.get(
+        `SELECT t.id, m.name, m.seen_at FROM tasks t JOIN members m ON m.name = t.assignee
+         WHERE t.status IN ('pending', 'in_progress')
+           AND (m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :away
+         ORDER BY t.id`,
+      ).all({ stale: this.#ctx.directory.staleBefore(now), away: now - this.#awayMs });
+      return rows.map((row) => {
+        const since = toIso(int(row, "seen_at")).slice(11, 16);
+        const minutes = Math.round((now - int(row, "seen_at")) / 60_000);
+        return this.#release(
+          int(row, "id"),
+          `${text(row, "name")} has been away since ${since} UTC (${minutes} min)`,
+        );
+      });
+    });
+  }
+
+  #openTasksOf(agent: string): number[] {
+    return this.#ctx.sql.get(
+      "SELECT id FROM tasks WHERE assignee = ? AND status IN ('pending', 'in_progress') ORDER BY id",
+    ).all(agent).map((row) => int(row, "id"));
+  }
+
+  #release(taskId: number, reason: string): Task {
+    const task = this.#tasks.release({ taskId, reason, by: SYSTEM_ACTOR });
+    if (this.#ctx.directory.find(task.creator)) {
+      this.#messages.send({
+        by: SYSTEM_ACTOR,
+        recipient: task.creator,
+        content: `Task #${task.id} "${task.title}" is pending again: ${reason}.`,
+        taskId: task.id,
+      });
+    }
+    return task;
+  }
+}

@@ -1,0 +1,9 @@
+/** The session that holds (or asks for) a name: its id and where it runs, for refusals. */
+export interface SessionRef {
+  /** Random, unique per MCP connection. */
+  readonly id: string;
+  /** Where it runs, shown to whoever is refused the name: "stdio, pid 4711", "http 10.0.0.5". */
+  readonly where: string;
+  /** The credential the session presented (an env key on stdio, a bearer token on HTTP). */
+  readonly key?: string | undefined;
+}
