@@ -571,8 +571,8 @@ function growthFigure(): void {
   const dir = tempDir();
   const db = openDatabase(`${dir}/growth.db`);
   const table = createTable({ db, roles: shippedRoleCatalog(), messageRateLimit: 0 });
-  table.members.register({ name: "a" });
-  table.members.register({ name: "b" });
+  table.members.register({ name: "a", session: { id: "bench-a", where: "bench" } });
+  table.members.register({ name: "b", session: { id: "bench-b", where: "bench" } });
   const size = () => {
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
     const pages = Number(db.prepare("PRAGMA page_count").get()?.["page_count"]);
