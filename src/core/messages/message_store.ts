@@ -12,11 +12,7 @@ import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkSubject, checkText, TEXT_RULES } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
 import type { MemberDirectory } from "../members/member_directory.ts";
-import {
-  mayReadMessage,
-  mayRetractMessage,
-  mayUsePrivilege,
-} from "../permissions/permissions.ts";
+import { mayReadMessage, mayRetractMessage, mayUsePrivilege } from "../permissions/permissions.ts";
 import type { Principal, Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
