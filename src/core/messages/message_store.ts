@@ -17,7 +17,7 @@ import type { Principal, Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
-import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import { int, intOrNull, textOrNull } from "../rows.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
