@@ -11,6 +11,7 @@ export type Command =
   | "roles"
   | "members"
   | "status"
+  | "search"
   | "help"
   | "version";
 
@@ -38,6 +39,9 @@ export interface ParsedArgs {
   channel?: boolean;
   maxReplies?: string;
   since?: string;
+  /** search: the kinds to look through (comma-separated) and how many results. */
+  kinds?: string;
+  limit?: string;
 }
 
 type _ValueFlag =
@@ -53,10 +57,13 @@ type _ValueFlag =
   | "interval"
   | "exec"
   | "maxReplies"
-  | "since";
+  | "since"
+  | "kinds"
+  | "limit"
+  | "agent";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
 
-const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status", "search"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -70,12 +77,15 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
-  "--since": { key: "since", commands: ["status"] },
+  "--since": { key: "since", commands: ["status", "search"] },
+  "--kinds": { key: "kinds", commands: ["search"] },
+  "--limit": { key: "limit", commands: ["search"] },
+  "--agent": { key: "agent", commands: ["search"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
   "--channel": { key: "channel", commands: ["stdio"] },
-  "--json": { key: "json", commands: ["poll"] },
+  "--json": { key: "json", commands: ["poll", "search"] },
   "--once": { key: "once", commands: ["poll"] },
   "--auto-reply": { key: "autoReply", commands: ["poll"] },
 };
@@ -85,6 +95,7 @@ const _COMMANDS: Record<string, Command> = {
   roles: "roles",
   members: "members",
   status: "status",
+  search: "search",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -125,7 +136,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       parsed[switchFlag.key] = true;
       continue;
     }
-    if (["poll", "roles", "members"].includes(parsed.command) && !flag.startsWith("-")) {
+    if (["poll", "roles", "members", "search"].includes(parsed.command) && !flag.startsWith("-")) {
       parsed.positionals = [...(parsed.positionals ?? []), arg];
       if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
       else if (parsed.command === "poll") {
