@@ -11,7 +11,7 @@ import {
   isoDateField,
   isoDateToMs,
   limitField,
-  ruleTextField,
+  textFieldOf,
 } from "../fields.ts";
 import { searchHitSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
@@ -28,7 +28,7 @@ export function registerSearchTools(server: McpServer, ctx: ToolContext): void {
       "prefix; no other operators. Best matches first, with a snippet (matches in **) and " +
       "the call that opens each.",
     input: {
-      query: ruleTextField("query", TEXT_RULES.searchQuery).describe(
+      query: textFieldOf("query", TEXT_RULES.searchQuery).describe(
         `The words to find (max ${LIMITS.searchQueryMax} characters, ${LIMITS.searchTermsMax} terms)`,
       ),
       kinds: z.array(enumField("each entry of kinds", SEARCH_KINDS), {

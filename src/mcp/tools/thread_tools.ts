@@ -3,7 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
-import { actorField, idField, limitField, ruleTextField } from "../fields.ts";
+import { actorField, idField, limitField, textFieldOf } from "../fields.ts";
 import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -49,7 +49,7 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
       "told, with your note. Acknowledging again changes nothing (already=true).",
     input: {
       message_id: idField("message_id").describe("The message to acknowledge"),
-      note: ruleTextField("note", TEXT_RULES.ackNote).optional().describe(
+      note: textFieldOf("note", TEXT_RULES.ackNote).optional().describe(
         `A short note for the sender (max ${LIMITS.ackNoteMax} characters)`,
       ),
       agent_name: actorField("agent_name"),
