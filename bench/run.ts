@@ -6,7 +6,7 @@
  *   deno task bench --json     the same figures as JSON, to compare runs
  *   deno task bench --quick    smaller samples (a smoke run)
  */
-import { agentActor } from "../src/core/actor.ts";
+import { agentActor, humanActor } from "../src/core/actor.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -597,6 +597,130 @@ function growthFigure(): void {
   });
 }
 
+/** A vocabulary with a few common and many rare words, and a seeded random generator. */
+function _corpus(seed = 7) {
+  let state = seed;
+  const random = () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+  const syllables = ["ka", "lo", "mi", "ter", "van", "dos", "pri", "sen", "gul", "ox", "re", "ni"];
+  const words = Array.from({ length: 5_000 }, (_, i) => {
+    let word = "";
+    for (let n = i; word.length < 4 || n > 0; n = Math.floor(n / 12)) {
+      word += syllables[n % 12];
+    }
+    return word;
+  });
+  /** Zipf-like: low indexes are common. */
+  const word = () => words[Math.floor(words.length * random() ** 3)]!;
+  const sentence = (n: number) => Array.from({ length: n }, word).join(" ");
+  return { words, sentence, random };
+}
+
+function searchFigures(): void {
+  log("search: indexing cost per send_message, latency over a large message table");
+  const corpus = _corpus();
+  const sendCost = (indexed: boolean) => {
+    const dir = tempDir();
+    const db = openDatabase(`${dir}/send.db`);
+    if (!indexed) db.exec("DROP TRIGGER messages_search_insert");
+    const table = createTable({ db, roles: shippedRoleCatalog(), messageRateLimit: 0 });
+    table.members.register({ name: "a", session: { id: "bench-a", where: "bench" } });
+    table.members.register({ name: "b", session: { id: "bench-b", where: "bench" } });
+    const count = N(5_000);
+    const texts = Array.from({ length: count }, () => corpus.sentence(30));
+    const samples: number[] = [];
+    const start = performance.now();
+    for (const content of texts) {
+      const t0 = performance.now();
+      table.messages.send({ by: agentActor("a"), recipient: "b", content });
+      samples.push(performance.now() - t0);
+    }
+    const timing = summarize(samples, performance.now() - start);
+    db.close();
+    return timing;
+  };
+  const plain = sendCost(false);
+  const indexed = sendCost(true);
+  const extraUs = (indexed.p50 - plain.p50) * 1000;
+  rows.push({
+    figure: "send_message in the core, with the search index (30-word message)",
+    team_table: `p50 ${ms(indexed.p50)}, p99 ${ms(indexed.p99)} (index: ${f0(extraUs)} µs)`,
+    limit: `without the index trigger: p50 ${ms(plain.p50)}, p99 ${ms(plain.p99)}`,
+    target: "—",
+    met: null,
+    data: { indexed, plain, index_cost_us_p50: extraUs },
+  });
+
+  const messages = QUICK ? 10_000 : 100_000;
+  const dir = tempDir();
+  const db = openDatabase(`${dir}/search.db`);
+  const table = createTable({ db, roles: shippedRoleCatalog(), messageRateLimit: 0 });
+  const agents = ["a", "b", "c", "d", "e"];
+  for (const name of agents) {
+    table.members.register({ name, session: { id: `bench-${name}`, where: "bench" } });
+  }
+  const seedStart = performance.now();
+  db.exec("BEGIN");
+  const insert = db.prepare(
+    `INSERT INTO messages (sender, recipient, content, created_at, thread_id, subject)
+     VALUES (?, ?, ?, ?, NULL, ?)`,
+  );
+  const deliver = db.prepare("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)");
+  for (let i = 0; i < messages; i++) {
+    const sender = agents[i % 5]!;
+    const recipient = agents[(i + 1 + (i % 3)) % 5]!;
+    const id = Number(
+      insert.run(
+        sender,
+        recipient,
+        corpus.sentence(25),
+        i,
+        i % 10 === 0 ? corpus.sentence(3) : null,
+      )
+        .lastInsertRowid,
+    );
+    deliver.run(recipient, id);
+  }
+  db.exec("UPDATE messages SET thread_id = id; COMMIT");
+  const seedSeconds = (performance.now() - seedStart) / 1000;
+  const queries = [
+    corpus.words[0]!, // the most common word
+    corpus.words[40]!,
+    corpus.words[4_000]!, // a rare word
+    `${corpus.words[1]} ${corpus.words[30]}`,
+    `"${corpus.words[2]} ${corpus.words[3]}"`,
+    `${corpus.words[5]!.slice(0, 3)}*`,
+  ];
+  const latency = (by: ReturnType<typeof agentActor> | ReturnType<typeof humanActor>) => {
+    const samples: number[] = [];
+    const start = performance.now();
+    for (let round = 0; round < N(20); round++) {
+      for (const query of queries) {
+        const t0 = performance.now();
+        table.search.search({ by, query, limit: 20 });
+        samples.push(performance.now() - t0);
+      }
+    }
+    return summarize(samples, performance.now() - start);
+  };
+  const asAgent = latency(agentActor("b"));
+  const asOperator = latency(humanActor("ops"));
+  db.close();
+  rows.push({
+    figure: `search over ${f0(messages)} messages (6 queries: common, rare, two words, phrase, ` +
+      "prefix; top 20)",
+    team_table: `agent p50 ${ms(asAgent.p50)}, p99 ${ms(asAgent.p99)}`,
+    limit: `operator (no visibility filter) p50 ${ms(asOperator.p50)}, p99 ${
+      ms(asOperator.p99)
+    }; seeding ${f1(seedSeconds)} s`,
+    target: "—",
+    met: null,
+    data: { messages, agent: asAgent, operator: asOperator, seed_seconds: seedSeconds, queries },
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 
 const started = performance.now();
@@ -607,6 +731,7 @@ try {
   if (!only || only === "push") await pushFigures();
   if (!only || only === "startup") await startupFigures();
   if (!only || only === "growth") growthFigure();
+  if (!only || only === "search") searchFigures();
 } finally {
   for (const dir of tempDirs) Deno.removeSync(dir, { recursive: true });
 }

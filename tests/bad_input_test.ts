@@ -7,6 +7,43 @@ const long = (n: number) => "x".repeat(n);
 
 /** [tool, arguments, what the error must say]. Run as 'alice' (role agent). */
 const CASES: [string, Record<string, unknown>, RegExp][] = [
+  ["get_thread", {}, /message_id is required/],
+  [
+    "get_thread",
+    { message_id: 1 },
+    /message_id: 'alice' may not read the thread of message 1: message 1 is not one it sent or received/,
+  ],
+  ["get_thread", { message_id: 999 }, /message_id: no message with id 999/],
+  ["acknowledge_message", { message_id: 1 }, /message_id: message 1 was not sent to alice/],
+  [
+    "acknowledge_message",
+    { message_id: 1, note: long(501) },
+    /note is too long: 501 characters; the limit is 500/,
+  ],
+  ["list_pending_acks", { limit: 0 }, /limit must be an integer from 1 to 500/],
+  ["search", {}, /query is required/],
+  ["search", { query: long(501) }, /query is too long: 501 characters; the limit is 500/],
+  ["search", { query: '"open' }, /query: the double quote at character 1 is never closed/],
+  ["search", { query: "* - (" }, /query: '\* - \(' has no words to search for/],
+  ["search", { query: "x", kinds: ["mail"] }, /each entry of kinds must be one of 'message'/],
+  ["search", { query: "x", since: "yesterday" }, /since 'yesterday' is not/],
+  ["search", { query: "x", limit: 101 }, /limit must be an integer from 1 to 100/],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", reply_to: 1 },
+    /reply_to: 'alice' may not reply to message 1: message 1 is not one it sent or received/,
+  ],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", subject: long(121) },
+    /subject is too long: 121 characters; the limit is 120/,
+  ],
+  [
+    "send_message",
+    { recipient: "bob", content: "hi", ack_required: "yes" },
+    /ack_required must be true or false/,
+  ],
+  ["broadcast", { content: "hi", reply_to: 999 }, /reply_to: no message with id 999/],
   ["register", {}, /name is required: a string of 1–64 characters at name/],
   ["register", { name: 5 }, /name must be a string of 1–64 characters \(got the number 5\)/],
   ["register", { name: long(65) }, /name is too long: 65 characters; the limit is 64/],
@@ -317,6 +354,10 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["create_rule", { name: "r", on: "task.created", then: [{ comment: "x" }] }],
   ["delete_context", { key: "spec" }],
   ["next_task", {}],
+  ["get_thread", { message_id: 1 }],
+  ["acknowledge_message", { message_id: 1 }],
+  ["list_pending_acks", {}],
+  ["search", { query: "x" }],
 ];
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {

@@ -98,7 +98,23 @@ const SEED: Record<number, (db: DatabaseSync) => void> = {
         VALUES (1, 2, 'alice', 'comment', 'seeded comment');
     `);
   },
+  6: (db) => {
+    db.exec(`
+      INSERT INTO context_entries (ns, key, version, value, set_by, created_at)
+        VALUES ('specs', 'api_style', 1, 'old wording', 'alice', 3),
+               ('specs', 'api_style', 2, 'snake case everywhere', 'alice', 4),
+               ('specs', 'gone', 1, 'tombstoned words', 'alice', 3);
+      INSERT INTO context_entries (ns, key, version, value, set_by, created_at, deleted)
+        VALUES ('specs', 'gone', 2, NULL, 'alice', 4, 1);
+    `);
+  },
 };
+
+/** The index rowids matching `words` (rowid = id * 4 + kind). */
+function _indexed(db: DatabaseSync, words: string): number[] {
+  return db.prepare("SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid")
+    .all(words).map((row) => Number(row["rowid"]));
+}
 
 Deno.test("migrations: every earlier version upgrades to the same schema, keeping data", async (t) => {
   using tmp = tempDir();
@@ -144,6 +160,21 @@ Deno.test("migrations: every earlier version upgrades to the same schema, keepin
         if (from >= 2) {
           assert.equal(upgraded.prepare("SELECT count(*) AS n FROM events").get()?.["n"], 1);
         }
+        if (from >= 1) {
+          assert.deepEqual(_indexed(upgraded, "hello"), [4 * 1 + 0], "the message");
+          assert.ok(_indexed(upgraded, "seeded").includes(4 * 1 + 1), "the task");
+          assert.equal(
+            upgraded.prepare("SELECT thread_id FROM messages WHERE id = 1").get()?.["thread_id"],
+            1,
+            "an old message starts its own thread",
+          );
+        }
+        if (from >= 3) assert.deepEqual(_indexed(upgraded, "comment"), [4 * 2 + 2]);
+        if (from >= 6) {
+          assert.equal(_indexed(upgraded, '"snake case"').length, 1, "the latest version");
+          assert.deepEqual(_indexed(upgraded, "wording"), [], "not an older version");
+          assert.deepEqual(_indexed(upgraded, "tombstoned"), [], "not a deleted key");
+        }
         if (from >= 1 && from < 5) {
           const context = upgraded.prepare("SELECT ns, key, version, value FROM context_entries")
             .all();
@@ -172,16 +203,16 @@ Deno.test("opening an up-to-date database again changes nothing", () => {
 Deno.test("a migration run that fails halfway rolls back: schema, version and data as before", () => {
   using tmp = tempDir();
   const path = `${tmp.dir}/half.db`;
-  // The migration that adds subtasks and then creates the rules table.
-  const failing = MIGRATIONS.find((m) => m.sql.includes("CREATE TABLE rules ("))!;
+  // The migration that creates `rules` fails; the one before it applies in full first.
+  const failing = MIGRATIONS.find((m) => /CREATE TABLE rules \(/.test(m.sql))!;
   const before = failing.version - 2;
   for (let version = 0; version <= before; version++) {
     const old = openDatabase(path, { migrateTo: version });
     SEED[version]?.(old);
     old.close();
   }
-  // An object that migration creates after its first statements already ran: it fails in its
-  // middle, after the one before it has applied in full.
+  // An object that migration creates after its first statements already ran: it fails in
+  // its middle, after the one before it has applied in full.
   const conflict =
     "CREATE TABLE rules (stray INTEGER, note TEXT); INSERT INTO rules VALUES (1, 'x');";
   assert.match(failing.sql, /ALTER TABLE tasks ADD COLUMN parent_id[^]*CREATE TABLE rules \(/);

@@ -18,7 +18,7 @@ Deno.test("team-table roles list | show | check", async () => {
   assert.match(show.stdout, /^async-worker\n/);
   assert.match(show.stdout, /task affinity: implement, test, docs/);
   assert.match(show.stdout, /blockers escalate to: lead/);
-  assert.match(show.stdout, /tools \(22\): register, deregister/);
+  assert.match(show.stdout, /tools \(26\): register, deregister/);
   assert.match(show.stdout, /guidelines:\n {4}You are an asynchronous worker/);
 
   const good = await runTeamTable(["roles", "check", `${testdata}roles-override`]);

@@ -13,6 +13,10 @@ Usage:
                                      who is registered; give a role (privileged ones too)
   team-table status [--since 2h]     the table at a glance: members, board, blocked tasks,
                                      unread mail, and what happened since (default 24h)
+  team-table search WORDS [--kinds K,K] [--agent NAME] [--since 2h] [--limit N] [--json]
+                                     full-text search of messages, tasks, comments and shared
+                                     context (kinds: message, task, comment, context); every
+                                     word must match, "quoted words" are a phrase, word* a prefix
   team-table version | --version     print the versions
   team-table help | --help           print this help
 

@@ -11,6 +11,7 @@ export type Command =
   | "roles"
   | "members"
   | "status"
+  | "search"
   | "help"
   | "version";
 
@@ -40,6 +41,9 @@ export interface ParsedArgs {
   role?: string;
   maxReplies?: string;
   since?: string;
+  /** search: the kinds to look through (comma-separated) and how many results. */
+  kinds?: string;
+  limit?: string;
 }
 
 type _ValueFlag =
@@ -57,10 +61,12 @@ type _ValueFlag =
   | "maxReplies"
   | "since"
   | "agent"
-  | "role";
+  | "role"
+  | "kinds"
+  | "limit";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel" | "joinToken";
 
-const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status", "search"];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -74,15 +80,17 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
-  "--since": { key: "since", commands: ["status"] },
-  "--agent": { key: "agent", commands: ["stdio"] },
+  "--since": { key: "since", commands: ["status", "search"] },
+  "--agent": { key: "agent", commands: ["stdio", "search"] },
   "--role": { key: "role", commands: ["members"] },
+  "--kinds": { key: "kinds", commands: ["search"] },
+  "--limit": { key: "limit", commands: ["search"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
   "--join-token": { key: "joinToken", commands: ["serve"] },
   "--channel": { key: "channel", commands: ["stdio"] },
-  "--json": { key: "json", commands: ["poll"] },
+  "--json": { key: "json", commands: ["poll", "search"] },
   "--once": { key: "once", commands: ["poll"] },
   "--auto-reply": { key: "autoReply", commands: ["poll"] },
 };
@@ -92,6 +100,7 @@ const _COMMANDS: Record<string, Command> = {
   roles: "roles",
   members: "members",
   status: "status",
+  search: "search",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -132,7 +141,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       parsed[switchFlag.key] = true;
       continue;
     }
-    if (["poll", "roles", "members"].includes(parsed.command) && !flag.startsWith("-")) {
+    if (["poll", "roles", "members", "search"].includes(parsed.command) && !flag.startsWith("-")) {
       parsed.positionals = [...(parsed.positionals ?? []), arg];
       if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
       else if (parsed.command === "poll") {

@@ -23,6 +23,7 @@ const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number
   roles: async (parsed) => (await import("./roles_command.ts")).rolesCommand(parsed),
   members: async (parsed) => (await import("./members_command.ts")).membersCommand(parsed),
   status: async (parsed) => (await import("./status_command.ts")).statusCommand(parsed),
+  search: async (parsed) => (await import("./search_command.ts")).searchCommand(parsed),
   help: helpCommand,
   version: versionCommand,
 };

@@ -19,6 +19,7 @@ export const TABLE_EVENT_TYPES = [
   "review_requested",
   "context_updated",
   "task_unblocked",
+  "message_acknowledged",
 ] as const;
 export type TableEventType = typeof TABLE_EVENT_TYPES[number];
 

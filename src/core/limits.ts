@@ -18,6 +18,17 @@ export const LIMITS = {
   capabilitiesMax: 20,
   capabilityMax: 64,
   contentMax: 10_000,
+  /** A message's subject, shown in previews and the unread badge. */
+  subjectMax: 120,
+  /** The note an agent may add when it acknowledges a message. */
+  ackNoteMax: 500,
+  /** An acknowledgement still owed after this long is overdue (message.ack_overdue rules). */
+  ackOverdueDefaultMs: 15 * 60_000,
+  /** A search query: its length, and how many words or phrases it may hold. */
+  searchQueryMax: 500,
+  searchTermsMax: 16,
+  searchLimitDefault: 20,
+  searchLimitMax: 100,
   titleMax: 200,
   descriptionMax: 5_000,
   resultMax: 5_000,

@@ -15,6 +15,7 @@ import { EventOutbox } from "./event_outbox.ts";
 import { MemberDirectory } from "./members/member_directory.ts";
 import { MemberStore } from "./members/member_store.ts";
 import { MessageStore } from "./messages/message_store.ts";
+import { MessageThreads } from "./messages/message_threads.ts";
 import { Principals } from "./permissions/principal.ts";
 import { PollCursors } from "./poll_cursors.ts";
 import type { RoleCatalog } from "./role_catalog.ts";
@@ -23,6 +24,7 @@ import { RuleBook } from "./rules/rule_book.ts";
 import type { CompiledRule } from "./rules/rule_definition.ts";
 import { RuleEngine } from "./rules/rule_engine.ts";
 import { RuleSet } from "./rules/rule_set.ts";
+import { TableSearch } from "./search/table_search.ts";
 import { TaskActivityLog } from "./tasks/task_activity.ts";
 import { TaskQueries } from "./tasks/task_queries.ts";
 import { TaskStore } from "./tasks/task_store.ts";
@@ -50,6 +52,10 @@ export interface Table {
   /** Leaving the table, and open tasks of agents away too long going back to pending. */
   readonly departures: Departures;
   readonly messages: MessageStore;
+  /** Threads and acknowledgements owed, as one reader may see them. */
+  readonly threads: MessageThreads;
+  /** Full-text search over messages, tasks, comments and shared context. */
+  readonly search: TableSearch;
   readonly tasks: TaskStore;
   readonly context: SharedContextStore;
   readonly pollCursors: PollCursors;
@@ -116,6 +122,8 @@ export function createTable(deps: {
     members,
     departures,
     messages,
+    threads: new MessageThreads({ sql, clock, roles, principals, tasks: queries }),
+    search: new TableSearch({ sql, clock, principals }),
     tasks,
     context: new SharedContextStore(base),
     pollCursors: new PollCursors({ tx, sql }),

@@ -221,6 +221,124 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX members_by_session ON members (session_id) WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 8,
+    description: "threads, acknowledgements, and a full-text search index kept by triggers",
+    sql: `
+      -- Threads: thread_id is the id of the message that started the thread (its own id for
+      -- a message that replies to nothing). No foreign keys: a purge may remove the start.
+      ALTER TABLE messages ADD COLUMN thread_id INTEGER;
+      ALTER TABLE messages ADD COLUMN reply_to INTEGER;
+      ALTER TABLE messages ADD COLUMN subject TEXT;
+      ALTER TABLE messages ADD COLUMN ack_required INTEGER NOT NULL DEFAULT 0;
+      UPDATE messages SET thread_id = id;
+      CREATE INDEX messages_by_thread ON messages (thread_id, id);
+
+      -- Acknowledgements, per recipient: requested when the message asked for one.
+      ALTER TABLE deliveries ADD COLUMN ack_requested_at INTEGER;
+      ALTER TABLE deliveries ADD COLUMN acked_at INTEGER;
+      ALTER TABLE deliveries ADD COLUMN ack_note TEXT;
+      CREATE INDEX deliveries_awaiting_ack ON deliveries (ack_requested_at)
+        WHERE ack_requested_at IS NOT NULL AND acked_at IS NULL;
+
+      -- One full-text index over what agents wrote. rowid = source id * 4 + kind:
+      -- 0 a message (not retracted), 1 a task (title; description and result),
+      -- 2 a task comment, blocker or resolution, 3 a shared-context key (its latest version,
+      -- through search_context_keys). The triggers below keep it in step, in the writing
+      -- transaction.
+      CREATE VIRTUAL TABLE search_index USING fts5 (
+        title, body, tokenize = 'porter unicode61 remove_diacritics 2'
+      );
+      CREATE TABLE search_context_keys (
+        id INTEGER PRIMARY KEY,
+        ns TEXT NOT NULL,
+        key TEXT NOT NULL,
+        UNIQUE (ns, key)
+      );
+
+      CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO search_index (rowid, title, body)
+          SELECT new.id * 4, coalesce(new.subject, ''), new.content
+          WHERE new.archived_at IS NULL;
+      END;
+      CREATE TRIGGER messages_search_update AFTER UPDATE OF subject, content, archived_at
+        ON messages BEGIN
+        DELETE FROM search_index WHERE rowid = old.id * 4;
+        INSERT INTO search_index (rowid, title, body)
+          SELECT new.id * 4, coalesce(new.subject, ''), new.content
+          WHERE new.archived_at IS NULL;
+      END;
+      CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM search_index WHERE rowid = old.id * 4;
+      END;
+
+      CREATE TRIGGER tasks_search_insert AFTER INSERT ON tasks BEGIN
+        INSERT INTO search_index (rowid, title, body)
+          VALUES (new.id * 4 + 1, new.title,
+                  trim(new.description || char(10) || coalesce(new.result, '')));
+      END;
+      CREATE TRIGGER tasks_search_update AFTER UPDATE OF title, description, result ON tasks BEGIN
+        DELETE FROM search_index WHERE rowid = old.id * 4 + 1;
+        INSERT INTO search_index (rowid, title, body)
+          VALUES (new.id * 4 + 1, new.title,
+                  trim(new.description || char(10) || coalesce(new.result, '')));
+      END;
+      CREATE TRIGGER tasks_search_delete AFTER DELETE ON tasks BEGIN
+        DELETE FROM search_index WHERE rowid = old.id * 4 + 1;
+      END;
+
+      CREATE TRIGGER task_activity_search_insert AFTER INSERT ON task_activity
+        WHEN new.type <> 'status_change' BEGIN
+        INSERT INTO search_index (rowid, title, body) VALUES (new.id * 4 + 2, '', new.content);
+      END;
+      CREATE TRIGGER task_activity_search_delete AFTER DELETE ON task_activity
+        WHEN old.type <> 'status_change' BEGIN
+        DELETE FROM search_index WHERE rowid = old.id * 4 + 2;
+      END;
+
+      -- A new version is always the latest: it replaces what the key had in the index (a
+      -- tombstone removes it).
+      CREATE TRIGGER context_search_insert AFTER INSERT ON context_entries BEGIN
+        INSERT OR IGNORE INTO search_context_keys (ns, key) VALUES (new.ns, new.key);
+        DELETE FROM search_index
+          WHERE rowid = (SELECT id * 4 + 3 FROM search_context_keys
+                         WHERE ns = new.ns AND key = new.key);
+        INSERT INTO search_index (rowid, title, body)
+          SELECT id * 4 + 3, new.key, new.value FROM search_context_keys
+          WHERE ns = new.ns AND key = new.key AND new.deleted = 0;
+      END;
+      -- Removing the latest version (an expiry sweep) indexes what is now latest, if anything.
+      CREATE TRIGGER context_search_delete AFTER DELETE ON context_entries
+        WHEN NOT EXISTS (SELECT 1 FROM context_entries
+                         WHERE ns = old.ns AND key = old.key AND version > old.version) BEGIN
+        DELETE FROM search_index
+          WHERE rowid = (SELECT id * 4 + 3 FROM search_context_keys
+                         WHERE ns = old.ns AND key = old.key);
+        INSERT INTO search_index (rowid, title, body)
+          SELECT k.id * 4 + 3, e.key, e.value
+          FROM search_context_keys k JOIN context_entries e ON e.ns = k.ns AND e.key = k.key
+          WHERE k.ns = old.ns AND k.key = old.key AND e.deleted = 0
+            AND e.version = (SELECT max(version) FROM context_entries
+                             WHERE ns = old.ns AND key = old.key);
+      END;
+
+      -- What was written before the index existed.
+      INSERT INTO search_index (rowid, title, body)
+        SELECT id * 4, '', content FROM messages WHERE archived_at IS NULL;
+      INSERT INTO search_index (rowid, title, body)
+        SELECT id * 4 + 1, title, trim(description || char(10) || coalesce(result, ''))
+        FROM tasks;
+      INSERT INTO search_index (rowid, title, body)
+        SELECT id * 4 + 2, '', content FROM task_activity WHERE type <> 'status_change';
+      INSERT INTO search_context_keys (ns, key)
+        SELECT DISTINCT ns, key FROM context_entries ORDER BY ns, key;
+      INSERT INTO search_index (rowid, title, body)
+        SELECT k.id * 4 + 3, e.key, e.value
+        FROM search_context_keys k JOIN context_entries e ON e.ns = k.ns AND e.key = k.key
+        WHERE e.deleted = 0 AND e.version = (SELECT max(version) FROM context_entries
+                                             WHERE ns = k.ns AND key = k.key);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

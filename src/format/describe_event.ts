@@ -12,8 +12,11 @@ export function describeEvent(event: { type: string; payload: Record<string, unk
   const task = event.payload["task"];
   const by = String(event.payload["by"] ?? "?");
   const taskRef = `task #${String(payloadField(task, "id"))}`;
+  const subject = payloadField(message, "subject");
   const from = `#${String(payloadField(message, "id"))} from ${
     String(payloadField(message, "sender"))
+  }${typeof subject === "string" ? ` [${_oneLine(subject, 120)}]` : ""}${
+    payloadField(message, "ack_required") === true ? " (please acknowledge)" : ""
   }`;
   switch (event.type) {
     case "message":
@@ -39,6 +42,12 @@ export function describeEvent(event: { type: string; payload: Record<string, unk
       return `${taskRef} [${String(payloadField(comment, "type"))}] ${by}: ${
         _oneLine(payloadField(comment, "content"))
       }`;
+    }
+    case "message_acknowledged": {
+      const note = event.payload["note"];
+      return `message #${String(event.payload["message_id"])} acknowledged by ${
+        String(event.payload["agent"])
+      }${typeof note === "string" && note ? `: ${_oneLine(note)}` : ""}`;
     }
     case "task_unblocked":
       return `${taskRef} unblocked: its last blocker #${String(event.payload["blocker"])} is done`;

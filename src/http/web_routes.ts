@@ -14,6 +14,7 @@ import { invalidIsoDateMessage, parseIsoDate } from "../core/input_rules/iso_dat
 import { checkPageSize } from "../core/input_rules/numbers.ts";
 import { checkContent } from "../core/input_rules/text_rules.ts";
 import { LIMITS } from "../core/limits.ts";
+import { SEARCH_KINDS, type SearchKind } from "../core/search/search_query.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
 import { TASK_STATUSES } from "../core/tasks/task_model.ts";
@@ -226,6 +227,13 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
         : table.messages.send({ by: human, recipient: to, content, taskId: task_id });
       return jsonResponse(201, { message });
     }
+    if (path === "/api/search" && req.method === "GET") {
+      return _search(url, deps);
+    }
+    const thread = path.match(/^\/api\/threads\/(\d+)$/);
+    if (thread?.[1] && req.method === "GET") {
+      return jsonResponse(200, table.threads.thread({ by: human, messageId: Number(thread[1]) }));
+    }
     if (path === "/api/context" && req.method === "GET") {
       const ns = _namespace(url);
       if (ns instanceof Response) return ns;
@@ -265,6 +273,49 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
     }
     throw error;
   }
+}
+
+/**
+ * `/api/search?q=&kinds=message,task&agent=&since=&limit=`: everything matches for the
+ * operator; matches in snippets are marked with \u0001 and \u0002 (the page makes them <mark>).
+ */
+function _search(url: URL, deps: WebDeps): Response {
+  const query = url.searchParams.get("q");
+  if (!query) return jsonError(400, "bad_request", "q: required (the words to search for)");
+  const kindsText = url.searchParams.get("kinds");
+  const kinds: SearchKind[] = [];
+  for (const word of kindsText ? kindsText.split(",") : []) {
+    const kind = SEARCH_KINDS.find((k) => k === word);
+    if (kind === undefined) {
+      return jsonError(
+        400,
+        "bad_request",
+        `kinds: '${word}' is not one of ${SEARCH_KINDS.join(", ")}`,
+      );
+    }
+    kinds.push(kind);
+  }
+  const since = _time(url, "since", 0);
+  if (since instanceof Response) return since;
+  const limitText = url.searchParams.get("limit");
+  const limit = limitText === null
+    ? LIMITS.searchLimitDefault
+    : _checked(() =>
+      checkPageSize(/^\d+$/.test(limitText) ? Number(limitText) : limitText, LIMITS.searchLimitMax)
+    );
+  if (limit instanceof Response) return limit;
+  const found = _checked(() =>
+    deps.table.search.search({
+      by: humanActor(deps.operator),
+      query,
+      kinds,
+      agent: url.searchParams.get("agent") || undefined,
+      since: since === 0 ? undefined : since,
+      limit,
+      marks: { open: "\u0001", close: "\u0002" },
+    })
+  );
+  return found instanceof Response ? found : jsonResponse(200, found);
 }
 
 /** Every event, live (Last-Event-ID resumes). */

@@ -15,12 +15,15 @@ import { registerMessagingTools } from "./tools/messaging_tools.ts";
 import { registerRegistrationTools } from "./tools/registration_tools.ts";
 import { registerRoleTools } from "./tools/role_tools.ts";
 import { registerRuleTools } from "./tools/rule_tools.ts";
+import { registerSearchTools } from "./tools/search_tools.ts";
 import { registerTaskTools } from "./tools/task_tools.ts";
+import { registerThreadTools } from "./tools/thread_tools.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
 Start by calling register with your agent name (and role): it returns your role's guidelines,
 which you should follow, and the tools your role may call. Then: send_message / broadcast to
-talk, get_messages to read your inbox (results show an unread badge when mail is waiting),
+talk (reply_to threads a reply, ack_required asks for acknowledge_message), get_messages to
+read your inbox (results show an unread badge when mail is waiting), search to find what was said,
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
 get_shared_context for shared facts, get_audit_log to see what happened.`;
 
@@ -58,11 +61,13 @@ export function createMcpServer(
   registerAgentResources(server, ctx, subscriptions);
   registerRegistrationTools(server, ctx);
   registerMessagingTools(server, ctx);
+  registerThreadTools(server, ctx);
   registerTaskTools(server, ctx);
   registerContextTools(server, ctx);
   registerAuditTools(server, ctx);
   registerRoleTools(server, ctx);
   registerRuleTools(server, ctx);
+  registerSearchTools(server, ctx);
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push };
 }

@@ -1,5 +1,6 @@
 /** Output schemas of the records tools return; they mirror the core types. */
 import { z } from "zod";
+import { SEARCH_KINDS } from "../core/search/search_query.ts";
 import { COMMENT_TYPES } from "../core/tasks/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 
@@ -38,12 +39,53 @@ export const messageSchema = z.object({
   broadcast: z.boolean(),
   content: z.string(),
   task_id: z.number().int().nullable(),
+  thread_id: z.number().int().describe("the id of the message that started the thread"),
+  reply_to: z.number().int().nullable(),
+  subject: z.string().nullable(),
+  ack_required: z.boolean().describe("recipients must call acknowledge_message"),
   created_at: _time,
 });
 
 export const inboxMessageSchema = messageSchema.extend({
   unread: z.boolean().describe("true if you had not read it before this call"),
   archived: z.boolean(),
+  acknowledged_at: _time.nullable().describe("when you acknowledged it"),
+});
+
+export const threadMessageSchema = messageSchema.extend({
+  read_by: z.array(z.string()).describe("recipients who have read it"),
+  acks: z.object({
+    acknowledged: z.array(
+      z.object({ agent: z.string(), at: _time, note: z.string().nullable() }),
+    ),
+    pending: z.array(z.string()).describe("recipients who still owe an acknowledgement"),
+  }).nullable().describe("null unless the message asks for acknowledgement"),
+});
+
+export const pendingAckSchema = z.object({
+  message_id: z.number().int(),
+  thread_id: z.number().int(),
+  sender: z.string(),
+  recipient: z.string().describe("who owes the acknowledgement"),
+  subject: z.string().nullable(),
+  excerpt: z.string(),
+  requested_at: _time,
+  age_s: z.number().int(),
+  overdue: z.boolean(),
+});
+
+export const searchHitSchema = z.object({
+  kind: z.enum(SEARCH_KINDS),
+  id: z.number().int().nullable().describe("message, task or comment id"),
+  task_id: z.number().int().nullable(),
+  thread_id: z.number().int().nullable(),
+  ns: z.string().nullable(),
+  key: z.string().nullable(),
+  title: z.string(),
+  snippet: z.string().describe("the matches between ** marks"),
+  by: z.string(),
+  at: _time,
+  open: z.string().describe("the call that opens it"),
 });
 
 export const taskSchema = z.object({

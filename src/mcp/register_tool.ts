@@ -29,6 +29,9 @@ const _unreadSchema = z.object({
     id: z.number().int(),
     sender: z.string(),
     broadcast: z.boolean(),
+    subject: z.string().nullable(),
+    thread_id: z.number().int(),
+    ack_required: z.boolean(),
     excerpt: z.string(),
   })).describe("The newest unread messages, shortened"),
 }).describe("Present when you have unread mail: call get_messages to read it");

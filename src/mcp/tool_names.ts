@@ -11,6 +11,9 @@ export const TOOL_NAMES = [
   "archive_message",
   "clear_inbox",
   "purge_messages",
+  "get_thread",
+  "acknowledge_message",
+  "list_pending_acks",
   "create_task",
   "list_tasks",
   "next_task",
@@ -33,6 +36,7 @@ export const TOOL_NAMES = [
   "create_rule",
   "update_rule",
   "delete_rule",
+  "search",
 ] as const;
 
 /** Tools a session may call before `register` (they act as nobody). */

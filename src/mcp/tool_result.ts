@@ -33,7 +33,11 @@ export function errorResult(
 export function badgeText(unread: UnreadSummary): string {
   const noun = unread.count === 1 ? "message" : "messages";
   const newest = unread.preview
-    .map((p) => `#${p.id} from ${p.sender}${p.broadcast ? " (broadcast)" : ""}: "${p.excerpt}"`)
+    .map((p) =>
+      `#${p.id} from ${p.sender}${p.broadcast ? " (broadcast)" : ""}${
+        p.subject === null ? "" : ` [${p.subject}]`
+      }${p.ack_required ? " (acknowledge it)" : ""}: "${p.excerpt}"`
+    )
     .join("; ");
   return `📬 You have ${unread.count} unread ${noun}. Newest: ${newest}. ` +
     `Call get_messages to read them.`;

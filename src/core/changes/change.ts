@@ -41,6 +41,13 @@ export type MessageChange =
   | _By & { readonly type: "message.broadcast"; message: Message; recipients: number }
   | _By & { readonly type: "messages.read"; agent: string; messageIds: number[] }
   | _By & {
+    readonly type: "message.acknowledged";
+    message: Message;
+    /** The recipient who acknowledged it. */
+    agent: string;
+    note: string | null;
+  }
+  | _By & {
     readonly type: "message.removed";
     messageId: number;
     scope: "inbox" | "everyone";

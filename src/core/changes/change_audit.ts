@@ -2,6 +2,7 @@
 import { actorLabel } from "../actor.ts";
 import type { AuditRecord } from "../audit_log.ts";
 import { toIso } from "../clock.ts";
+import type { Message } from "../messages/message.ts";
 import type { Change } from "./change.ts";
 
 /**
@@ -59,6 +60,7 @@ export function auditOf(change: Change): AuditRecord | null {
           recipient: message.recipient,
           task_id: message.task_id,
           length: message.content.length,
+          ..._threadDetails(message),
         },
       };
     }
@@ -67,7 +69,22 @@ export function auditOf(change: Change): AuditRecord | null {
         agent,
         action: "message.broadcast",
         target: change.message.id,
-        details: { recipients: change.recipients, length: change.message.content.length },
+        details: {
+          recipients: change.recipients,
+          length: change.message.content.length,
+          ..._threadDetails(change.message),
+        },
+      };
+    case "message.acknowledged":
+      return {
+        agent,
+        action: "message.acknowledged",
+        target: change.message.id,
+        details: {
+          sender: change.message.sender,
+          task_id: change.message.task_id,
+          note: change.note === null ? null : change.note.slice(0, 200),
+        },
       };
     case "messages.read":
       return {
@@ -210,6 +227,17 @@ export function auditOf(change: Change): AuditRecord | null {
     case "auth.refused":
       return { agent, action: "auth.refused", target: change.path, details: change.details };
   }
+}
+
+/** What an audit row says of a message's thread: only what differs from a plain message. */
+function _threadDetails(message: Message): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (message.reply_to !== null) {
+    details["reply_to"] = message.reply_to;
+    details["thread_id"] = message.thread_id;
+  }
+  if (message.ack_required) details["ack_required"] = true;
+  return details;
 }
 
 function _subject(change: { taskId: number | undefined; agent: string | undefined }) {

@@ -50,6 +50,14 @@ export function feedOf(change: Change): FeedLine[] {
       );
     case "task.unblocked":
       return line(change.task.id, `unblocked task: its last blocker #${change.blocker} is done`);
+    case "message.acknowledged": {
+      const { message, note } = change;
+      if (message.task_id === null) return [];
+      return line(
+        message.task_id,
+        `acknowledged message #${message.id} from ${message.sender}${note ? `: ${note}` : ""}`,
+      );
+    }
     case "rule.fired": {
       if (change.taskId === undefined) return [];
       const summary = change.outcomes

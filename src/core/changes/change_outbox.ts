@@ -30,6 +30,22 @@ export function outboxOf(change: Change): NewEvent[] {
         type: "broadcast",
         payload: { message: change.message },
       }];
+    case "message.acknowledged": {
+      const { message } = change;
+      return [{
+        recipient: message.sender,
+        type: "message_acknowledged",
+        payload: {
+          message_id: message.id,
+          thread_id: message.thread_id,
+          subject: message.subject,
+          task_id: message.task_id,
+          agent: change.agent,
+          note: change.note,
+          by,
+        },
+      }];
+    }
     case "context.shared":
     case "context.deleted":
       return [{

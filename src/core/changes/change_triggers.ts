@@ -41,6 +41,10 @@ export function triggersOf(change: Change): RaisedTrigger[] {
           "message.broadcast": message.broadcast,
           "message.task_id": message.task_id,
           "message.content": message.content,
+          "message.subject": message.subject,
+          "message.thread_id": message.thread_id,
+          "message.reply_to": message.reply_to,
+          "message.ack_required": message.ack_required,
         },
         subject: { taskId: message.task_id ?? undefined },
       }];

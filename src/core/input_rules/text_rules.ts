@@ -18,6 +18,11 @@ export const TEXT_RULES = {
   /** A message or comment. */
   content: { min: 1, max: LIMITS.contentMax },
   title: { min: 1, max: LIMITS.titleMax },
+  /** A message's subject. */
+  subject: { min: 1, max: LIMITS.subjectMax },
+  /** The note with an acknowledgement. */
+  ackNote: { min: 1, max: LIMITS.ackNoteMax },
+  searchQuery: { min: 1, max: LIMITS.searchQueryMax },
   description: { min: 0, max: LIMITS.descriptionMax },
   result: { min: 0, max: LIMITS.resultMax },
   contextKey: { min: 1, max: LIMITS.contextKeyMax },
@@ -57,6 +62,11 @@ export function checkContent(value: string, field = "content"): string {
 /** A task title: 1–200 characters. */
 export function checkTitle(value: string, field = "title"): string {
   return checkText(field, value, TEXT_RULES.title);
+}
+
+/** A message's subject: 1–120 characters. */
+export function checkSubject(value: string, field = "subject"): string {
+  return checkText(field, value, TEXT_RULES.subject);
 }
 
 /** A task description: at most 5,000 characters. */

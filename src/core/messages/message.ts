@@ -10,6 +10,14 @@ export interface Message {
   broadcast: boolean;
   content: string;
   task_id: number | null;
+  /** The id of the message that started this thread (its own id when it replies to none). */
+  thread_id: number;
+  /** The message this one replies to; null when it starts a thread. */
+  reply_to: number | null;
+  /** A short subject; a reply without one takes its thread's. */
+  subject: string | null;
+  /** Each recipient must acknowledge it (acknowledge_message); reading is not enough. */
+  ack_required: boolean;
   created_at: string;
 }
 
@@ -18,11 +26,21 @@ export interface InboxMessage extends Message {
   /** True when the message had not been read before this fetch. */
   unread: boolean;
   archived: boolean;
+  /** When this recipient acknowledged it; null if not (yet), or if none was asked. */
+  acknowledged_at: string | null;
 }
 
 export interface UnreadSummary {
   count: number;
-  preview: { id: number; sender: string; broadcast: boolean; excerpt: string }[];
+  preview: {
+    id: number;
+    sender: string;
+    broadcast: boolean;
+    subject: string | null;
+    thread_id: number;
+    ack_required: boolean;
+    excerpt: string;
+  }[];
 }
 
 export interface RemoveResult {
@@ -32,16 +50,77 @@ export interface RemoveResult {
   already: boolean;
 }
 
+/** One recipient's acknowledgement of a message. */
+export interface Acknowledgement {
+  agent: string;
+  at: string;
+  note: string | null;
+}
+
+/** A message in a thread: what was said, who has read it, and who acknowledged it. */
+export interface ThreadMessage extends Message {
+  /** Recipients who have read it. */
+  read_by: string[];
+  /** For a message that asks for acknowledgement: who did, and who still owes it. */
+  acks: { acknowledged: Acknowledgement[]; pending: string[] } | null;
+}
+
+/** A whole thread as one reader may see it, oldest first. */
+export interface Thread {
+  thread_id: number;
+  subject: string | null;
+  messages: ThreadMessage[];
+  /** Messages of the thread the reader may see beyond this page (the oldest are left off). */
+  more: number;
+  /** The tasks the thread's messages are linked to. */
+  tasks: { id: number; title: string; status: string; assignee: string | null }[];
+}
+
+/** An acknowledgement owed: by the reader (owed_by_me) or to the reader (owed_to_me). */
+export interface PendingAck {
+  message_id: number;
+  thread_id: number;
+  sender: string;
+  /** Who owes the acknowledgement. */
+  recipient: string;
+  subject: string | null;
+  excerpt: string;
+  requested_at: string;
+  age_s: number;
+  overdue: boolean;
+}
+
+/** The result of acknowledge_message. */
+export interface AckResult {
+  message_id: number;
+  acknowledged_at: string;
+  note: string | null;
+  already: boolean;
+}
+
 /** A messages row as a Message. */
 export function toMessage(row: Record<string, unknown>): Message {
   const recipient = textOrNull(row, "recipient");
+  const id = int(row, "id");
   return {
-    id: int(row, "id"),
+    id,
     sender: text(row, "sender"),
     recipient,
     broadcast: recipient === null,
     content: text(row, "content"),
     task_id: intOrNull(row, "task_id"),
+    thread_id: intOrNull(row, "thread_id") ?? id,
+    reply_to: intOrNull(row, "reply_to"),
+    subject: textOrNull(row, "subject"),
+    ack_required: int(row, "ack_required") !== 0,
     created_at: toIso(int(row, "created_at")),
   };
+}
+
+const _EXCERPT_CHARS = 80;
+
+/** `content` on one line, at most 80 characters. */
+export function excerptOf(content: string, max = _EXCERPT_CHARS): string {
+  const flat = content.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

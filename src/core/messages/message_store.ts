@@ -5,23 +5,44 @@
  * sender (or an agent with delete_any_message) retracts the message for everyone.
  */
 import type { StoreContext } from "../store_context.ts";
-import { checkContent } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
+import { toIso } from "../clock.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
+import { checkContent, checkSubject, checkText, TEXT_RULES } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
-import { mayRetractMessage, mayUsePrivilege } from "../permissions/permissions.ts";
+import { mayReadMessage, mayRetractMessage, mayUsePrivilege } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
-import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import { int, intOrNull, textOrNull } from "../rows.ts";
 import type { Task } from "../tasks/task_model.ts";
 import {
+  type AckResult,
+  excerptOf,
   type InboxMessage,
   type Message,
   type RemoveResult,
   toMessage,
   type UnreadSummary,
 } from "./message.ts";
+
+/** What a new message may say beyond its text: its thread, subject, and an ack request. */
+export interface MessageOptions {
+  taskId?: number | undefined;
+  /** The message this one replies to (it joins that message's thread). */
+  replyTo?: number | undefined;
+  subject?: string | undefined;
+  /** Each recipient must acknowledge it. */
+  ackRequired?: boolean | undefined;
+}
+
+/** A thread in an inbox page: its subject and how many of the page's messages are in it. */
+export interface InboxThread {
+  thread_id: number;
+  subject: string | null;
+  count: number;
+  unread: number;
+}
 
 /** What messages need of the task board: a linked task exists, and is touched. */
 export interface LinkedTasks {
@@ -36,7 +57,6 @@ export interface MessageStoreDeps extends StoreContext {
 }
 
 const _PREVIEW_COUNT = 3;
-const _EXCERPT_CHARS = 80;
 
 export class MessageStore {
   readonly #ctx: StoreContext;
@@ -53,26 +73,16 @@ export class MessageStore {
    * Sends a direct message. The recipient must have registered at some time. Agents are rate
    * limited; rules and humans are not.
    */
-  send(
-    input: { by: Actor; recipient: string; content: string; taskId?: number | undefined },
-  ): Message {
+  send(input: MessageOptions & { by: Actor; recipient: string; content: string }): Message {
     checkContent(input.content);
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now);
       const recipient = this.#ctx.directory.require(input.recipient, "recipient").name;
-      const taskId = this.#linkTask(input.taskId);
-      const id = this.#insert({
-        sender: who.label,
-        recipient,
-        content: input.content,
-        taskId,
-        now,
-      });
-      this.#ctx.sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(
-        recipient,
-        id,
-      );
+      const id = this.#insert(who, { ...input, recipient, now });
+      this.#ctx.sql.get(
+        "INSERT INTO deliveries (agent, message_id, ack_requested_at) VALUES (?, ?, ?)",
+      ).run(recipient, id, input.ackRequired ? now : null);
       const message = this.#find(id);
       this.#ctx.publisher.publish({ type: "message.sent", by: who.actor, message });
       return message;
@@ -81,24 +91,18 @@ export class MessageStore {
 
   /** Sends one message to every registered member but the sender (active or not). */
   broadcast(
-    input: { by: Actor; content: string; taskId?: number | undefined },
+    input: MessageOptions & { by: Actor; content: string },
   ): { message: Message; recipients: number } {
     checkContent(input.content);
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now);
-      const taskId = this.#linkTask(input.taskId);
-      const id = this.#insert({
-        sender: who.label,
-        recipient: null,
-        content: input.content,
-        taskId,
-        now,
-      });
+      const id = this.#insert(who, { ...input, recipient: null, now });
       const recipients = Number(
         this.#ctx.sql.get(
-          "INSERT INTO deliveries (agent, message_id) SELECT name, ? FROM members WHERE name <> ?",
-        ).run(id, who.label).changes,
+          `INSERT INTO deliveries (agent, message_id, ack_requested_at)
+           SELECT name, ?, ? FROM members WHERE name <> ?`,
+        ).run(id, input.ackRequired ? now : null, who.label).changes,
       );
       const message = this.#find(id);
       this.#ctx.publisher.publish({
@@ -121,7 +125,9 @@ export class MessageStore {
     includeRead?: boolean | undefined;
     includeArchived?: boolean | undefined;
     limit?: number | undefined;
-  }): { messages: InboxMessage[]; unread_remaining: number } {
+    /** Order the page by thread (threads by their newest message) and list the threads. */
+    byThread?: boolean | undefined;
+  }): { messages: InboxMessage[]; unread_remaining: number; threads?: InboxThread[] } {
     return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
       const agent = who.label;
@@ -131,17 +137,13 @@ export class MessageStore {
       if (!input.includeArchived) filters.push("d.archived_at IS NULL AND m.archived_at IS NULL");
       const order = input.includeRead ? "DESC" : "ASC";
       const rows = this.#ctx.sql.get(
-        `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at
+        `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at,
+           d.acked_at AS d_acked_at
          FROM deliveries d JOIN messages m ON m.id = d.message_id
          WHERE ${filters.join(" AND ")} ORDER BY m.id ${order} LIMIT ?`,
       ).all(agent, limit);
       if (order === "DESC") rows.reverse();
-      const messages = rows.map((row): InboxMessage => ({
-        ...toMessage(row),
-        unread: intOrNull(row, "d_read_at") === null,
-        archived: intOrNull(row, "d_archived_at") !== null ||
-          intOrNull(row, "archived_at") !== null,
-      }));
+      let messages = rows.map(_inboxMessage);
       const newlyRead = messages.filter((m) => m.unread).map((m) => m.id);
       if (newlyRead.length) {
         const mark = this.#ctx.sql.get(
@@ -156,7 +158,65 @@ export class MessageStore {
           messageIds: newlyRead,
         });
       }
-      return { messages, unread_remaining: this.#unreadCount(agent) };
+      const unread_remaining = this.#unreadCount(agent);
+      if (!input.byThread) return { messages, unread_remaining };
+      const threads = _threadsOf(messages);
+      const rank = new Map(threads.map((t, i) => [t.thread_id, i]));
+      messages = [...messages].sort((a, b) =>
+        (rank.get(a.thread_id) ?? 0) - (rank.get(b.thread_id) ?? 0) || a.id - b.id
+      );
+      return { messages, unread_remaining, threads };
+    });
+  }
+
+  /**
+   * Acknowledges a message that asked for it (marking it read too). Reading is not
+   * acknowledging; acknowledging twice changes nothing and says so.
+   */
+  acknowledge(input: { by: Actor; messageId: number; note?: string | undefined }): AckResult {
+    return this.#ctx.tx.run(() => {
+      const who = this.#recipient(input.by);
+      const note = input.note === undefined
+        ? null
+        : checkText("note", input.note, TEXT_RULES.ackNote);
+      const message = this.#find(input.messageId);
+      const delivery = this.#ctx.sql.get(
+        "SELECT ack_requested_at, acked_at, ack_note FROM deliveries WHERE agent = ? AND message_id = ?",
+      ).get(who.label, message.id);
+      if (!delivery) {
+        throw new ValidationError(
+          `message_id: message ${message.id} was not sent to ${who.label}; only a recipient ` +
+            `acknowledges. Call list_pending_acks to see what you owe.`,
+        );
+      }
+      if (intOrNull(delivery, "ack_requested_at") === null) {
+        throw new ValidationError(
+          `message_id: message ${message.id} did not ask for an acknowledgement (nothing to ` +
+            `acknowledge); reply with send_message(reply_to=${message.id}) instead.`,
+        );
+      }
+      const acked = intOrNull(delivery, "acked_at");
+      if (acked !== null) {
+        return {
+          message_id: message.id,
+          acknowledged_at: toIso(acked),
+          note: textOrNull(delivery, "ack_note"),
+          already: true,
+        };
+      }
+      const now = this.#ctx.clock.now();
+      this.#ctx.sql.get(
+        `UPDATE deliveries SET acked_at = ?, ack_note = ?, read_at = coalesce(read_at, ?)
+         WHERE agent = ? AND message_id = ?`,
+      ).run(now, note, now, who.label, message.id);
+      this.#ctx.publisher.publish({
+        type: "message.acknowledged",
+        by: who.actor,
+        message,
+        agent: who.label,
+        note,
+      });
+      return { message_id: message.id, acknowledged_at: toIso(now), note, already: false };
     });
   }
 
@@ -247,15 +307,12 @@ export class MessageStore {
   peek(agent: string, limit = 20): InboxMessage[] {
     const name = this.#ctx.directory.require(agent, "agent").name;
     return this.#ctx.sql.get(
-      `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at
+      `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at,
+         d.acked_at AS d_acked_at
        FROM deliveries d JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.archived_at IS NULL AND m.archived_at IS NULL
        ORDER BY d.read_at IS NOT NULL, m.id DESC LIMIT ?`,
-    ).all(name, limit).map((row) => ({
-      ...toMessage(row),
-      unread: intOrNull(row, "d_read_at") === null,
-      archived: false,
-    }));
+    ).all(name, limit).map(_inboxMessage);
   }
 
   /** How many unread, unarchived messages wait for `agent`, and a preview of the newest. */
@@ -263,19 +320,20 @@ export class MessageStore {
     const count = this.#unreadCount(agent);
     if (count === 0) return { count, preview: [] };
     const preview = this.#ctx.sql.get(
-      `SELECT m.id, m.sender, m.recipient, m.content FROM deliveries d
+      `SELECT m.* FROM deliveries d
        JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL
        ORDER BY m.id DESC LIMIT ?`,
     ).all(agent, _PREVIEW_COUNT).map((row) => {
-      const content = text(row, "content");
+      const m = toMessage(row);
       return {
-        id: int(row, "id"),
-        sender: text(row, "sender"),
-        broadcast: textOrNull(row, "recipient") === null,
-        excerpt: content.length > _EXCERPT_CHARS
-          ? `${content.slice(0, _EXCERPT_CHARS - 1)}…`
-          : content,
+        id: m.id,
+        sender: m.sender,
+        broadcast: m.broadcast,
+        subject: m.subject,
+        thread_id: m.thread_id,
+        ack_required: m.ack_required,
+        excerpt: excerptOf(m.content),
       };
     });
     return { count, preview };
@@ -347,18 +405,55 @@ export class MessageStore {
     return who;
   }
 
-  #insert(input: {
-    sender: string;
-    recipient: string | null;
-    content: string;
-    taskId: number | null;
-    now: number;
-  }): number {
+  /**
+   * Stores a new message: links its task, joins the thread of the message it replies to
+   * (which the sender must have sent or received), and takes that thread's subject unless it
+   * names its own.
+   */
+  #insert(
+    who: Principal,
+    input: MessageOptions & { recipient: string | null; content: string; now: number },
+  ): number {
+    let subject = input.subject === undefined ? null : checkSubject(input.subject);
+    let threadId: number | null = null;
+    let replyTo: number | null = null;
+    if (input.replyTo !== undefined) {
+      const parent = this.#find(input.replyTo, "reply_to");
+      const received = this.#ctx.sql.get(
+        "SELECT 1 AS yes FROM deliveries WHERE agent = ? AND message_id = ?",
+      ).get(who.label, parent.id) !== undefined;
+      enforce(mayReadMessage(who, parent, received), {
+        who,
+        what: `reply to message ${parent.id}`,
+        field: "reply_to",
+        advice: "Reply to a message you sent or received (see get_messages).",
+      }, this.#ctx.roles);
+      threadId = parent.thread_id;
+      replyTo = parent.id;
+      subject ??= parent.subject;
+    }
+    const taskId = this.#linkTask(input.taskId);
     const result = this.#ctx.sql.get(
-      `INSERT INTO messages (sender, recipient, content, task_id, created_at)
-       VALUES (?, ?, ?, ?, ?)`,
-    ).run(input.sender, input.recipient, input.content, input.taskId, input.now);
-    return Number(result.lastInsertRowid);
+      `INSERT INTO messages
+         (sender, recipient, content, task_id, created_at, thread_id, reply_to, subject,
+          ack_required)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      who.label,
+      input.recipient,
+      input.content,
+      taskId,
+      input.now,
+      threadId,
+      replyTo,
+      subject,
+      input.ackRequired ? 1 : 0,
+    );
+    const id = Number(result.lastInsertRowid);
+    if (threadId === null) {
+      this.#ctx.sql.get("UPDATE messages SET thread_id = id WHERE id = ?").run(id);
+    }
+    return id;
   }
 
   /** Checks a linked task exists and marks it touched (its updated_at moves). */
@@ -369,13 +464,39 @@ export class MessageStore {
     return task.id;
   }
 
-  #find(id: number): Message {
+  #find(id: number, field = "message_id"): Message {
     const row = this.#ctx.sql.get("SELECT * FROM messages WHERE id = ?").get(id);
     if (!row) {
       throw new NotFoundError(
-        `message_id: no message with id ${id} (it may have been purged). Call get_messages.`,
+        `${field}: no message with id ${id} (it may have been purged). Call get_messages.`,
       );
     }
     return toMessage(row);
   }
+}
+
+function _inboxMessage(row: Record<string, unknown>): InboxMessage {
+  const acked = intOrNull(row, "d_acked_at");
+  return {
+    ...toMessage(row),
+    unread: intOrNull(row, "d_read_at") === null,
+    archived: intOrNull(row, "d_archived_at") !== null || intOrNull(row, "archived_at") !== null,
+    acknowledged_at: acked === null ? null : toIso(acked),
+  };
+}
+
+/** The threads of an inbox page, the one with the newest message first. */
+function _threadsOf(messages: readonly InboxMessage[]): InboxThread[] {
+  const threads = new Map<number, InboxThread & { newest: number }>();
+  for (const m of messages) {
+    const thread = threads.get(m.thread_id) ??
+      { thread_id: m.thread_id, subject: m.subject, count: 0, unread: 0, newest: 0 };
+    thread.count++;
+    if (m.unread) thread.unread++;
+    thread.newest = Math.max(thread.newest, m.id);
+    thread.subject ??= m.subject;
+    threads.set(m.thread_id, thread);
+  }
+  return [...threads.values()].sort((a, b) => b.newest - a.newest)
+    .map(({ newest: _newest, ...thread }) => thread);
 }

@@ -99,6 +99,30 @@ export function mayRetractMessage(who: Principal, message: { sender: string }): 
   };
 }
 
+/**
+ * Reading a message (its thread, replying to it): an agent sees what it sent or received;
+ * rules, humans (the operator) and the system see every message.
+ */
+export function mayReadMessage(
+  who: Principal,
+  message: { id: number; sender: string },
+  received: boolean,
+): Verdict {
+  if (who.agent === null || received || isAgentNamed(who, message.sender)) return _YES;
+  return {
+    allowed: false,
+    reason: `message ${message.id} is not one it sent or received`,
+  };
+}
+
+/**
+ * Whose messages a principal's search and thread views are limited to: an agent's own (sent
+ * or received); null (every message) for rules, humans and the system.
+ */
+export function messageReaderOf(who: Principal): string | null {
+  return who.agent;
+}
+
 /** Deleting a shared-context key: the author of its latest version, or manage_context. */
 export function mayDeleteContext(who: Principal, latest: { set_by: string }): Verdict {
   if (isAgentNamed(who, latest.set_by) || holds(who, "manage_context")) return _YES;

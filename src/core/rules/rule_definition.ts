@@ -33,6 +33,7 @@ export const TRIGGERS = [
   "agent.registered",
   "agent.idle",
   "context.changed",
+  "message.ack_overdue",
 ] as const;
 export type Trigger = typeof TRIGGERS[number];
 
@@ -50,6 +51,10 @@ export const TRIGGER_FIELDS: Record<Trigger, readonly string[]> = {
     "message.broadcast",
     "message.task_id",
     "message.content",
+    "message.subject",
+    "message.thread_id",
+    "message.reply_to",
+    "message.ack_required",
   ],
   "agent.registered": ["agent.name", "agent.role", "event.returning"],
   "agent.idle": ["agent.name", "agent.role", "agent.idle"],
@@ -59,6 +64,16 @@ export const TRIGGER_FIELDS: Record<Trigger, readonly string[]> = {
     "context.version",
     "context.set_by",
     "context.deleted",
+  ],
+  "message.ack_overdue": [
+    "message.id",
+    "message.sender",
+    "message.recipient",
+    "message.task_id",
+    "message.content",
+    "message.subject",
+    "message.thread_id",
+    "ack.age",
   ],
 };
 
@@ -111,6 +126,8 @@ export interface CompiledRule extends RuleDefinition {
   condition: Condition | undefined;
   /** For agent.idle rules: how long without a call counts as idle. */
   idleMs: number | undefined;
+  /** For message.ack_overdue rules: how long an acknowledgement may be owed (default 15 min). */
+  overdueMs: number | undefined;
   /** "shipped", a file path, or "runtime" (created with create_rule). */
   source: string;
 }
@@ -144,7 +161,7 @@ export function compileRule(definition: RuleDefinition, source: string): Compile
   }
   let idleMs: number | undefined;
   if (definition.on === "agent.idle") {
-    idleMs = condition ? _idleThreshold(condition) : undefined;
+    idleMs = condition ? _lowerBound(condition, "agent.idle") : undefined;
     if (idleMs === undefined) {
       throw new RuleDefinitionError(
         "if",
@@ -152,6 +169,9 @@ export function compileRule(definition: RuleDefinition, source: string): Compile
       );
     }
   }
+  const overdueMs = definition.on === "message.ack_overdue"
+    ? (condition ? _lowerBound(condition, "ack.age") : undefined) ?? LIMITS.ackOverdueDefaultMs
+    : undefined;
   for (const action of definition.then) {
     const needsTask = "set_status" in action || "comment" in action;
     if (needsTask && !definition.on.startsWith("task.")) {
@@ -161,21 +181,21 @@ export function compileRule(definition: RuleDefinition, source: string): Compile
       );
     }
   }
-  return { ...definition, condition, idleMs, source };
+  return { ...definition, condition, idleMs, overdueMs, source };
 }
 
-/** The smallest `agent.idle > D` (or >=) bound in a condition. */
-function _idleThreshold(condition: Condition): number | undefined {
+/** The smallest `FIELD > D` (or >=) bound in a condition (agent.idle, ack.age). */
+function _lowerBound(condition: Condition, field: string): number | undefined {
   switch (condition.kind) {
     case "compare":
-      return condition.field === "agent.idle" && (condition.op === ">" || condition.op === ">=") &&
+      return condition.field === field && (condition.op === ">" || condition.op === ">=") &&
           typeof condition.value === "number"
         ? condition.value
         : undefined;
     case "not":
       return undefined;
     default: {
-      const found = [_idleThreshold(condition.left), _idleThreshold(condition.right)]
+      const found = [_lowerBound(condition.left, field), _lowerBound(condition.right, field)]
         .filter((v): v is number => v !== undefined);
       return found.length ? Math.min(...found) : undefined;
     }

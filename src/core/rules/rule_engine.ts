@@ -8,7 +8,7 @@
  */
 import { type Actor, ruleActor, SYSTEM_ACTOR } from "../actor.ts";
 import type { Clock } from "../clock.ts";
-import { int, text } from "../rows.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { DatabaseSync } from "node:sqlite";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
@@ -101,8 +101,8 @@ export class RuleEngine implements TriggerSink {
   }
 
   /**
-   * Evaluates the time-based rules now. Returns how many firings happened here (another
-   * process may have taken some).
+   * Evaluates the time-based rules now (agent.idle, message.ack_overdue). Returns how many
+   * firings happened here (another process may have taken some).
    */
   tick(): number {
     this.#wired();
@@ -110,6 +110,10 @@ export class RuleEngine implements TriggerSink {
       let fired = 0;
       const now = this.#clock.now();
       for (const rule of this.#book.active()) {
+        if (rule.on === "message.ack_overdue" && rule.overdueMs !== undefined) {
+          fired += this.#ackOverdue(rule, rule.overdueMs, now);
+          continue;
+        }
         if (rule.on !== "agent.idle" || rule.idleMs === undefined) continue;
         const idle = this.#sql.get(
           `SELECT name, role, last_seen FROM members WHERE status = 'active' AND last_seen <= ?
@@ -135,6 +139,47 @@ export class RuleEngine implements TriggerSink {
       }
       return fired;
     });
+  }
+
+  /**
+   * Fires `rule` once per message and recipient whose acknowledgement is owed for longer than
+   * `afterMs` (rule_firings keeps it once across processes and ticks).
+   */
+  #ackOverdue(rule: CompiledRule, afterMs: number, now: number): number {
+    let fired = 0;
+    const owed = this.#sql.get(
+      `SELECT d.agent, d.ack_requested_at, m.id, m.sender, m.task_id, m.content, m.subject,
+         m.thread_id
+       FROM deliveries d JOIN messages m ON m.id = d.message_id
+       WHERE d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL AND d.ack_requested_at <= ?
+         AND m.archived_at IS NULL
+         AND NOT EXISTS (SELECT 1 FROM rule_firings f WHERE f.rule = ?
+                         AND f.subject = 'ack:' || m.id || ':' || lower(d.agent))
+       ORDER BY d.ack_requested_at LIMIT 500`,
+    ).all(now - afterMs, rule.name);
+    for (const row of owed) {
+      const agent = text(row, "agent");
+      const id = int(row, "id");
+      const taskId = intOrNull(row, "task_id");
+      const fields = {
+        "message.id": id,
+        "message.sender": text(row, "sender"),
+        "message.recipient": agent,
+        "message.task_id": taskId,
+        "message.content": text(row, "content"),
+        "message.subject": textOrNull(row, "subject"),
+        "message.thread_id": intOrNull(row, "thread_id") ?? id,
+        "ack.age": now - int(row, "ack_requested_at"),
+      };
+      if (rule.condition && !evaluateCondition(rule.condition, fields)) continue;
+      const claimed = this.#sql.get(
+        "INSERT OR IGNORE INTO rule_firings (rule, subject, fired_at) VALUES (?, ?, ?)",
+      ).run(rule.name, `ack:${id}:${agent.toLowerCase()}`, now).changes;
+      if (Number(claimed) === 0) continue;
+      this.#fire(rule, "message.ack_overdue", fields, { taskId: taskId ?? undefined, agent });
+      fired++;
+    }
+    return fired;
   }
 
   #fire(
@@ -307,6 +352,14 @@ function _describe(rule: CompiledRule, fields: Record<string, unknown>): string 
     return `Rule ${rule.name}: task #${String(task)} "${String(fields["task.title"])}" is now ${
       String(fields["task.status"])
     }${fields["event.by"] ? ` (by ${String(fields["event.by"])})` : ""}.`;
+  }
+  if (rule.on === "message.ack_overdue") {
+    const subject = fields["message.subject"];
+    return `Rule ${rule.name}: ${String(fields["message.recipient"])} has not acknowledged ` +
+      `message #${String(fields["message.id"])} from ${String(fields["message.sender"])}` +
+      `${typeof subject === "string" ? ` ("${subject}")` : ""} after ${
+        Math.round(Number(fields["ack.age"]) / 60_000)
+      } min.`;
   }
   return `Rule ${rule.name} fired on ${rule.on}.`;
 }

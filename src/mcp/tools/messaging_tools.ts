@@ -4,6 +4,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
+import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
 import {
   actorField,
@@ -14,10 +15,26 @@ import {
   isoDateToMs,
   limitField,
   textField,
+  textFieldOf,
 } from "../fields.ts";
 import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+
+/** The thread and acknowledgement parameters of send_message and broadcast. */
+function _threadFields() {
+  return {
+    reply_to: idField("reply_to").optional().describe(
+      "A message you sent or received: this one joins its thread",
+    ),
+    subject: textFieldOf("subject", TEXT_RULES.subject).optional().describe(
+      `A short subject (max ${LIMITS.subjectMax}); a reply without one keeps the thread's`,
+    ),
+    ack_required: boolField("ack_required").optional().describe(
+      "Each recipient must call acknowledge_message (reading is not enough)",
+    ),
+  };
+}
 
 export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
@@ -25,7 +42,8 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     title: "Send a direct message",
     description:
       "Send a direct message to one agent. The recipient must have registered at some time; if " +
-      "it is away, the message waits in its inbox. Optionally link it to a task. Limit: " +
+      "it is away, the message waits in its inbox. Optionally link it to a task, reply to a " +
+      "message (reply_to joins its thread), give a subject, or ask for an acknowledgement. Limit: " +
       `${LIMITS.messagesPerWindow} messages (direct + broadcast) per ` +
       `${LIMITS.rateWindowMs / 1000} s per sender. Returns the stored message with its id.`,
     input: {
@@ -35,6 +53,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
       ),
       task_id: idField("task_id").optional().describe("A task this message is about"),
+      ..._threadFields(),
     },
     output: { message: messageSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -44,6 +63,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         recipient: args.recipient,
         content: args.content,
         taskId: args.task_id,
+        replyTo: args.reply_to,
+        subject: args.subject,
+        ackRequired: args.ack_required,
       });
       return { message };
     },
@@ -55,14 +77,15 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     description:
       "Send one message to every registered agent except you (including agents currently " +
       "away, whose copy waits for them). Each recipient reads, archives or deletes its own " +
-      "copy. Counts toward the same rate limit as send_message. Returns the message and how " +
-      "many agents it reached.",
+      "copy. Takes reply_to, subject and ack_required like send_message, and counts toward its " +
+      "rate limit. Returns the message and how many agents it reached.",
     input: {
       sender: actorField("sender"),
       content: textField("content", 1, LIMITS.contentMax).describe(
         `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
       ),
       task_id: idField("task_id").optional().describe("A task this broadcast is about"),
+      ..._threadFields(),
     },
     output: { message: messageSchema, recipients: z.number().int() },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -71,6 +94,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         by: session.actor(args.sender, "sender"),
         content: args.content,
         taskId: args.task_id,
+        replyTo: args.reply_to,
+        subject: args.subject,
+        ackRequired: args.ack_required,
       });
     },
   });
@@ -81,8 +107,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     description:
       "Read your inbox: direct messages and broadcasts to you. By default only unread ones, " +
       "oldest first, and they become read. include_read=true lists your most recent messages " +
-      "whatever their state; include_archived=true also shows archived/deleted ones. Returns " +
-      "the messages and how many unread remain beyond this page.",
+      "whatever their state; include_archived=true also shows archived/deleted ones; " +
+      "by_thread=true orders them by thread and lists the threads. Returns the messages and " +
+      "how many unread remain beyond this page.",
     input: {
       agent_name: actorField("agent_name"),
       include_read: boolField("include_read").optional().describe(
@@ -94,21 +121,36 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
         `How many messages at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
       ),
+      by_thread: boolField("by_thread").optional().describe(
+        "Group the page by thread, newest thread first, and list the threads (default false)",
+      ),
     },
     output: {
       messages: z.array(inboxMessageSchema),
       count: z.number().int(),
       unread_remaining: z.number().int(),
+      threads: z.array(z.object({
+        thread_id: z.number().int(),
+        subject: z.string().nullable(),
+        count: z.number().int(),
+        unread: z.number().int(),
+      })).optional().describe("with by_thread: the threads of this page"),
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const { messages, unread_remaining } = table.messages.inbox({
+      const { messages, unread_remaining, threads } = table.messages.inbox({
         by: session.actor(args.agent_name, "agent_name"),
         includeRead: args.include_read,
         includeArchived: args.include_archived,
         limit: args.limit,
+        byThread: args.by_thread,
       });
-      return { messages, count: messages.length, unread_remaining };
+      return {
+        messages,
+        count: messages.length,
+        unread_remaining,
+        ...(threads ? { threads } : {}),
+      };
     },
   });
 

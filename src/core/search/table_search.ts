@@ -1,0 +1,209 @@
+/**
+ * Full-text search over what the table holds: message subjects and contents, task titles,
+ * descriptions and results, task comments, and shared-context keys and values (their latest
+ * version). The index (search_index, FTS5) is kept in step by triggers in the transaction that
+ * writes each row (see migration 7). An agent finds only what it may read: its own direct
+ * messages and the broadcasts it received, and every task, comment and live context entry; the
+ * operator (a human) finds everything. Results are ranked (bm25, titles weigh more) and carry a
+ * short snippet with the matches marked, and what to call to open them.
+ */
+import type { Actor } from "../actor.ts";
+import type { Clock } from "../clock.ts";
+import { toIso } from "../clock.ts";
+import { LIMITS } from "../limits.ts";
+import { messageReaderOf } from "../permissions/permissions.ts";
+import type { Principals } from "../permissions/principal.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import type { Statements } from "../../db/statements.ts";
+import { SEARCH_KINDS, type SearchKind, toFtsQuery } from "./search_query.ts";
+
+/** One thing found. Ids say what to open: `open` names the call. */
+export interface SearchHit {
+  kind: SearchKind;
+  /** The message, task or comment id; null for a context entry. */
+  id: number | null;
+  /** The task of a task or comment (or a message's linked task). */
+  task_id: number | null;
+  /** A message's thread. */
+  thread_id: number | null;
+  /** A context entry's namespace and key. */
+  ns: string | null;
+  key: string | null;
+  /** A message's subject, a task's title, a comment's task title, a context key. */
+  title: string;
+  /** A few words around the best match, the matches between the marks. */
+  snippet: string;
+  /** Who wrote it: sender, task creator, comment author, context writer. */
+  by: string;
+  at: string;
+  /** The call that opens it, e.g. get_thread(message_id=12). */
+  open: string;
+}
+
+export interface SearchInput {
+  by: Actor;
+  query: string;
+  kinds?: readonly SearchKind[] | undefined;
+  /** Only what this agent wrote (sent, created or is assigned, commented, set). */
+  agent?: string | undefined;
+  /** Only what was written (a task: last updated) at or after this time (ms). */
+  since?: number | undefined;
+  limit?: number | undefined;
+  /** How matches are marked in snippets (default ** and **). */
+  marks?: { open: string; close: string } | undefined;
+}
+
+/** The source kind of each index rowid (rowid = source id * 4 + kind). */
+const _KIND_OF: readonly SearchKind[] = ["message", "task", "comment", "context"];
+const _SNIPPET_TOKENS = 12;
+
+const _MATCH = `
+  SELECT s.rowid AS rid, bm25(search_index, 3.0, 1.0) AS score,
+    snippet(search_index, -1, :open, :close, '…', ${_SNIPPET_TOKENS}) AS snip
+  FROM search_index s
+  WHERE search_index MATCH :q AND (
+    (s.rowid % 4 = 0 AND :messages AND EXISTS (
+      SELECT 1 FROM messages m WHERE m.id = s.rowid / 4 AND m.archived_at IS NULL
+        AND (:reader IS NULL OR m.sender = :reader
+             OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent = :reader))
+        AND (:agent IS NULL OR m.sender = :agent COLLATE NOCASE)
+        AND (:since IS NULL OR m.created_at >= :since)))
+    OR (s.rowid % 4 = 1 AND :tasks AND EXISTS (
+      SELECT 1 FROM tasks t WHERE t.id = s.rowid / 4
+        AND (:agent IS NULL OR t.creator = :agent COLLATE NOCASE OR t.assignee = :agent)
+        AND (:since IS NULL OR t.updated_at >= :since)))
+    OR (s.rowid % 4 = 2 AND :comments AND EXISTS (
+      SELECT 1 FROM task_activity a WHERE a.id = s.rowid / 4
+        AND (:agent IS NULL OR a.agent = :agent COLLATE NOCASE)
+        AND (:since IS NULL OR a.at >= :since)))
+    OR (s.rowid % 4 = 3 AND :context AND EXISTS (
+      SELECT 1 FROM search_context_keys k JOIN context_entries e ON e.ns = k.ns AND e.key = k.key
+      WHERE k.id = s.rowid / 4 AND e.deleted = 0
+        AND e.version = (SELECT max(version) FROM context_entries WHERE ns = k.ns AND key = k.key)
+        AND (e.expires_at IS NULL OR e.expires_at > :now)
+        AND (:agent IS NULL OR e.set_by = :agent COLLATE NOCASE)
+        AND (:since IS NULL OR e.created_at >= :since))))
+  ORDER BY score, s.rowid DESC
+  LIMIT :limit`;
+
+export class TableSearch {
+  readonly #sql: Statements;
+  readonly #clock: Clock;
+  readonly #principals: Principals;
+
+  constructor(deps: { sql: Statements; clock: Clock; principals: Principals }) {
+    this.#sql = deps.sql;
+    this.#clock = deps.clock;
+    this.#principals = deps.principals;
+  }
+
+  /** The best matches for `query` that the searcher may read, best first. */
+  search(input: SearchInput): { results: SearchHit[]; more: boolean } {
+    const who = this.#principals.resolve(input.by);
+    const q = toFtsQuery(input.query);
+    const kinds = new Set(input.kinds?.length ? input.kinds : SEARCH_KINDS);
+    const limit = Math.min(input.limit ?? LIMITS.searchLimitDefault, LIMITS.searchLimitMax);
+    const marks = input.marks ?? { open: "**", close: "**" };
+    const rows = this.#sql.get(_MATCH).all({
+      q,
+      open: marks.open,
+      close: marks.close,
+      reader: messageReaderOf(who),
+      agent: input.agent ?? null,
+      since: input.since ?? null,
+      now: this.#clock.now(),
+      messages: kinds.has("message") ? 1 : 0,
+      tasks: kinds.has("task") ? 1 : 0,
+      comments: kinds.has("comment") ? 1 : 0,
+      context: kinds.has("context") ? 1 : 0,
+      limit: limit + 1,
+    });
+    const results = rows.slice(0, limit).flatMap((row) => {
+      const hit = this.#describe(int(row, "rid"), textOrNull(row, "snip") ?? "");
+      return hit ? [hit] : [];
+    });
+    return { results, more: rows.length > limit };
+  }
+
+  /** What an index row stands for, read from its source row. */
+  #describe(rowid: number, snippet: string): SearchHit | undefined {
+    const kind = _KIND_OF[rowid % 4] ?? "message";
+    const id = Math.floor(rowid / 4);
+    const none = { id: null, task_id: null, thread_id: null, ns: null, key: null };
+    switch (kind) {
+      case "message": {
+        const row = this.#sql.get("SELECT * FROM messages WHERE id = ?").get(id);
+        if (!row) return undefined;
+        const thread = intOrNull(row, "thread_id") ?? id;
+        return {
+          ...none,
+          kind,
+          id,
+          task_id: intOrNull(row, "task_id"),
+          thread_id: thread,
+          title: textOrNull(row, "subject") ?? "",
+          snippet,
+          by: text(row, "sender"),
+          at: toIso(int(row, "created_at")),
+          open: `get_thread(message_id=${id})`,
+        };
+      }
+      case "task": {
+        const row = this.#sql.get("SELECT title, creator, updated_at FROM tasks WHERE id = ?")
+          .get(id);
+        if (!row) return undefined;
+        return {
+          ...none,
+          kind,
+          id,
+          task_id: id,
+          title: text(row, "title"),
+          snippet,
+          by: text(row, "creator"),
+          at: toIso(int(row, "updated_at")),
+          open: `get_task_detail(task_id=${id})`,
+        };
+      }
+      case "comment": {
+        const row = this.#sql.get(
+          `SELECT a.task_id, a.agent, a.at, t.title FROM task_activity a
+           JOIN tasks t ON t.id = a.task_id WHERE a.id = ?`,
+        ).get(id);
+        if (!row) return undefined;
+        const taskId = int(row, "task_id");
+        return {
+          ...none,
+          kind,
+          id,
+          task_id: taskId,
+          title: text(row, "title"),
+          snippet,
+          by: text(row, "agent"),
+          at: toIso(int(row, "at")),
+          open: `get_task_detail(task_id=${taskId})`,
+        };
+      }
+      case "context": {
+        const row = this.#sql.get(
+          `SELECT e.ns, e.key, e.set_by, e.created_at FROM search_context_keys k
+           JOIN context_entries e ON e.ns = k.ns AND e.key = k.key
+           WHERE k.id = ? ORDER BY e.version DESC LIMIT 1`,
+        ).get(id);
+        if (!row) return undefined;
+        const ns = text(row, "ns");
+        const key = text(row, "key");
+        return {
+          ...none,
+          kind,
+          ns,
+          key,
+          title: key,
+          snippet,
+          by: text(row, "set_by"),
+          at: toIso(int(row, "created_at")),
+          open: `get_shared_context(ns=${JSON.stringify(ns)}, key=${JSON.stringify(key)})`,
+        };
+      }
+    }
+  }
+}

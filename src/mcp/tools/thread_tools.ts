@@ -1,0 +1,99 @@
+/** Conversations: get_thread, acknowledge_message, list_pending_acks. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
+import { LIMITS } from "../../core/limits.ts";
+import { actorField, idField, limitField, textFieldOf } from "../fields.ts";
+import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+/** Registers the thread and acknowledgement tools. */
+export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "get_thread",
+    title: "Read a conversation",
+    description:
+      "The thread of a message you sent or received, oldest first: the messages you may see, " +
+      "who has read each, acknowledgements where asked, and the linked tasks. Marks nothing " +
+      "read. Returns at most limit messages (the newest); more counts the older ones left off.",
+    input: {
+      message_id: idField("message_id").describe("Any message of the thread"),
+      agent_name: actorField("agent_name"),
+      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
+        `How many messages at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+      ),
+    },
+    output: {
+      thread_id: z.number().int(),
+      subject: z.string().nullable(),
+      messages: z.array(threadMessageSchema),
+      more: z.number().int().describe("older messages of the thread not returned"),
+      tasks: z.array(taskRefSchema),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      return table.threads.thread({
+        by: session.actor(args.agent_name, "agent_name"),
+        messageId: args.message_id,
+        limit: args.limit,
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "acknowledge_message",
+    title: "Acknowledge a message",
+    description:
+      "Confirm a message sent to you with ack_required (reading it does not). The sender is " +
+      "told, with your note. Acknowledging again changes nothing (already=true).",
+    input: {
+      message_id: idField("message_id").describe("The message to acknowledge"),
+      note: textFieldOf("note", TEXT_RULES.ackNote).optional().describe(
+        `A short note for the sender (max ${LIMITS.ackNoteMax} characters)`,
+      ),
+      agent_name: actorField("agent_name"),
+    },
+    output: {
+      message_id: z.number().int(),
+      acknowledged_at: z.string(),
+      note: z.string().nullable(),
+      already: z.boolean().describe("true if you had acknowledged it before"),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      return table.messages.acknowledge({
+        by: session.actor(args.agent_name, "agent_name"),
+        messageId: args.message_id,
+        note: args.note,
+      });
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "list_pending_acks",
+    title: "Acknowledgements owed",
+    description:
+      "Acknowledgements still owed, oldest first: owed_by_me (messages you must acknowledge) " +
+      `and owed_to_me (per recipient of your messages), with age; overdue after ${
+        LIMITS.ackOverdueDefaultMs / 60_000
+      } min.`,
+    input: {
+      agent_name: actorField("agent_name"),
+      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
+        `How many of each at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+      ),
+    },
+    output: {
+      owed_by_me: z.array(pendingAckSchema),
+      owed_to_me: z.array(pendingAckSchema),
+    },
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      return table.threads.pendingAcks({
+        by: session.actor(args.agent_name, "agent_name"),
+        limit: args.limit,
+      });
+    },
+  });
+}
