@@ -157,12 +157,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   if (token !== undefined && token.length < 16) {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
-  const operator = flags.operator ?? _nonEmpty(env["TEAM_TABLE_OPERATOR"]) ?? "human";
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/.test(operator)) {
-    throw new ConfigError(
-      `operator '${operator}' must be 1–32 letters, digits, '_', '.' or '-' (not first or last)`,
-    );
-  }
+  const operator = resolveOperator(flags, env);
   return {
     ...base,
     operator,
@@ -180,6 +175,20 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       "session idle time",
     ),
   };
+}
+
+/**
+ * The name a human acts under, as `human:NAME` (serve's web view, the CLI's send, task and
+ * context commands): --operator, else TEAM_TABLE_OPERATOR, else "human".
+ */
+export function resolveOperator(flags: { operator?: string | undefined }, env: Env): string {
+  const operator = flags.operator ?? _nonEmpty(env["TEAM_TABLE_OPERATOR"]) ?? "human";
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/.test(operator)) {
+    throw new ConfigError(
+      `operator '${operator}' must be 1–32 letters, digits, '_', '.' or '-' (not first or last)`,
+    );
+  }
+  return operator;
 }
 
 export interface PollFlags extends CommonFlags {

@@ -23,7 +23,8 @@ export function membersCommand(parsed: ParsedArgs): number {
     throw new ConfigError("usage: team-table members list");
   }
   if (sub === "grant" && name) _checkGrantee(name);
-  const { db, table } = openTable(config, loadTableDeps(config));
+  // Listing reads: a missing database is a mistake. Granting may come before anyone registers.
+  const { db, table } = openTable(config, loadTableDeps(config), { mustExist: sub !== "grant" });
   try {
     if (sub === "grant" && name && role) {
       try {

@@ -11,6 +11,10 @@ export type Command =
   | "roles"
   | "members"
   | "status"
+  | "send"
+  | "broadcast"
+  | "task"
+  | "context"
   | "help"
   | "version";
 
@@ -38,6 +42,14 @@ export interface ParsedArgs {
   channel?: boolean;
   maxReplies?: string;
   since?: string;
+  assignee?: string;
+  priority?: string;
+  description?: string;
+  status?: string;
+  result?: string;
+  ns?: string;
+  ttl?: string;
+  taskId?: string;
 }
 
 type _ValueFlag =
@@ -53,10 +65,22 @@ type _ValueFlag =
   | "interval"
   | "exec"
   | "maxReplies"
-  | "since";
+  | "since"
+  | "assignee"
+  | "priority"
+  | "description"
+  | "status"
+  | "result"
+  | "ns"
+  | "ttl"
+  | "taskId";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel";
 
-const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status"];
+/** The commands a human uses to act on the table, as `human:OPERATOR`. */
+const _HUMAN: Command[] = ["send", "broadcast", "task", "context"];
+const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status", ..._HUMAN];
+/** Commands that take words after them (poll's agent, subcommands, texts). */
+const _TAKES_WORDS: Command[] = ["poll", "roles", "members", ..._HUMAN];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -66,11 +90,19 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
   "--session-idle": { key: "sessionIdle", commands: ["serve"] },
-  "--operator": { key: "operator", commands: ["serve"] },
+  "--operator": { key: "operator", commands: ["serve", ..._HUMAN] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
   "--since": { key: "since", commands: ["status"] },
+  "--assignee": { key: "assignee", commands: ["task"] },
+  "--priority": { key: "priority", commands: ["task"] },
+  "--description": { key: "description", commands: ["task"] },
+  "--status": { key: "status", commands: ["task"] },
+  "--result": { key: "result", commands: ["task"] },
+  "--task": { key: "taskId", commands: ["send", "broadcast"] },
+  "--ns": { key: "ns", commands: ["context"] },
+  "--ttl": { key: "ttl", commands: ["context"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
@@ -85,6 +117,10 @@ const _COMMANDS: Record<string, Command> = {
   roles: "roles",
   members: "members",
   status: "status",
+  send: "send",
+  broadcast: "broadcast",
+  task: "task",
+  context: "context",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -93,16 +129,22 @@ const _COMMANDS: Record<string, Command> = {
   "-V": "version",
 };
 
-/** Parses argv; throws ConfigError on an unknown command or flag. */
+/**
+ * Parses argv; throws ConfigError on an unknown command or flag. The command is the first word
+ * that is not a flag or a flag's value, so options may come before or after it
+ * (`team-table --db X status` and `team-table status --db X` are the same).
+ */
 export function parseArgs(args: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: "stdio" };
+  const commandAt = _commandIndex(args);
+  const parsed: ParsedArgs = { command: commandAt === -1 ? "stdio" : _COMMANDS[args[commandAt]!]! };
   for (let i = 0; i < args.length; i++) {
+    if (i === commandAt) continue;
     const arg = args[i] ?? "";
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const command = _COMMANDS[flag];
-    if (command && (i === 0 || command === "help" || command === "version")) {
+    if (command === "help" || command === "version") {
       parsed.command = command;
       continue;
     }
@@ -125,7 +167,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       parsed[switchFlag.key] = true;
       continue;
     }
-    if (["poll", "roles", "members"].includes(parsed.command) && !flag.startsWith("-")) {
+    if (_TAKES_WORDS.includes(parsed.command) && (!flag.startsWith("-") || flag === "-")) {
       parsed.positionals = [...(parsed.positionals ?? []), arg];
       if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
       else if (parsed.command === "poll") {
@@ -138,6 +180,20 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
     );
   }
   return parsed;
+}
+
+/** Where the command word is: the first word that is not a flag or a flag's value; -1: none. */
+function _commandIndex(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("-")) {
+      if ((_VALUE_FLAGS[arg] || arg === "--allow-origin") && !arg.includes("=")) i++;
+      continue;
+    }
+    const command = _COMMANDS[arg];
+    return command && command !== "help" && command !== "version" ? i : -1;
+  }
+  return -1;
 }
 
 function _name(command: Command): string {

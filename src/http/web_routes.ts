@@ -10,7 +10,7 @@ import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
 import { actorLabel, humanActor } from "../core/actor.ts";
 import { checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
 import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
-import { invalidIsoDateMessage, parseIsoDate } from "../core/input_rules/iso_dates.ts";
+import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import { checkPageSize } from "../core/input_rules/numbers.ts";
 import { checkContent } from "../core/input_rules/text_rules.ts";
 import { LIMITS } from "../core/limits.ts";
@@ -139,11 +139,11 @@ function _namespace(url: URL): string | undefined | Response {
   return ns ? _checked(() => checkNamespace(ns)) : undefined;
 }
 
-function _time(url: URL, name: string, fallback: number): number | Response {
+function _time(url: URL, name: string, fallback: number, now: number): number | Response {
   const text = url.searchParams.get(name);
   if (text === null) return fallback;
-  const ms = parseIsoDate(text);
-  return ms === undefined ? jsonError(400, "bad_request", invalidIsoDateMessage(name, text)) : ms;
+  const ms = parseTime(text, now);
+  return ms === undefined ? jsonError(400, "bad_request", invalidTimeMessage(name, text)) : ms;
 }
 
 /** `/api/...` and `/observe`; the caller has checked authorization. */
@@ -155,7 +155,7 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
   try {
     if (path === "/observe" && req.method === "GET") return _observe(req, url, deps);
     if (path === "/api/overview" && req.method === "GET") {
-      const since = _time(url, "since", table.clock.now() - 24 * 3_600_000);
+      const since = _time(url, "since", table.clock.now() - 24 * 3_600_000, table.clock.now());
       if (since instanceof Response) return since;
       const tasks = table.tasks.list({});
       return jsonResponse(200, {
@@ -244,7 +244,7 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       return jsonResponse(200, { versions: table.context.history({ key: checkedKey, ns }) });
     }
     if (path === "/api/audit" && req.method === "GET") {
-      const since = _time(url, "since", 0);
+      const since = _time(url, "since", 0, table.clock.now());
       if (since instanceof Response) return since;
       const limit = _limit(url, 200);
       if (limit instanceof Response) return limit;

@@ -56,7 +56,8 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     relay.start();
     life.defer("the outbox relay", () => relay.stop());
     life.stopOnSignals();
-    logger.info(serveBanner(config, addr, token));
+    // Not a log line: the token and URLs are printed whatever the log level.
+    Deno.stderr.writeSync(new TextEncoder().encode(`${serveBanner(config, addr, token)}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();

@@ -2,7 +2,9 @@
  * The web view in a real browser (headless Chromium from Debian's package, driven by
  * playwright-core). Playwright probes the system in ways Deno only grants with --allow-all, so
  * tests/web_view_browser_test.ts runs this file in its own `deno test -A` process; the rest of
- * the suite keeps its narrow permissions.
+ * the suite keeps its narrow permissions. It has its own deno.json and deno.lock (beside this
+ * file): playwright-core stays out of the main lockfile, whose packages every first start of
+ * team-table downloads.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";

@@ -30,7 +30,7 @@ export function feedOf(change: Change): FeedLine[] {
     case "task.review_claimed":
       return line(change.task.id, "claimed review");
     case "task.updated":
-      return line(change.task.id, _updateLine(change.before, change.task, change.result));
+      return line(change.task.id, _updateLine(change));
     case "task.reassigned":
       return line(
         change.task.id,
@@ -61,7 +61,10 @@ export function feedOf(change: Change): FeedLine[] {
   }
 }
 
-function _updateLine(before: Task, task: Task, result: string | undefined): string {
+function _updateLine(
+  change: { before: Task; task: Task; result: string | undefined; reviewNote: string | undefined },
+): string {
+  const { before, task, result, reviewNote } = change;
   const parts: string[] = [];
   if (task.status !== before.status) {
     parts.push(`moved task from ${before.status} to ${task.status}`);
@@ -70,6 +73,7 @@ function _updateLine(before: Task, task: Task, result: string | undefined): stri
     parts.push(`set reviewer to ${task.reviewer}`);
   }
   if (result !== undefined) parts.push(`result: ${result}`);
+  if (reviewNote !== undefined) parts.push(`review note: ${reviewNote}`);
   if (parts.length === 0) parts.push(`updated task (status ${task.status})`);
   return parts.join("; ");
 }

@@ -67,8 +67,10 @@ export class MemberStore {
     return this.#tx.run(() => {
       const now = this.#clock.now();
       const existing = this.#directory.find(input.name);
-      const kept = existing && this.#roles.has(existing.role) ? existing.role : DEFAULT_ROLE;
-      const roleName = input.role ?? kept;
+      if (existing && input.role === undefined) {
+        this.#roles.requireKnown(existing.role, existing.name);
+      }
+      const roleName = input.role ?? existing?.role ?? DEFAULT_ROLE;
       this.#requireRole(roleName, "role");
       const role = this.#roles.get(roleName);
       const verdict = maySelfAssignRole(role, existing?.role);

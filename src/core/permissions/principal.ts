@@ -51,7 +51,7 @@ export class Principals {
       label: member.name,
       agent: member.name,
       role: member.role,
-      privileges: new Set(this.#roles.get(member.role).privileges),
+      privileges: new Set(this.#roles.requireKnown(member.role, member.name).privileges),
     };
   }
 }

@@ -12,6 +12,7 @@ import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import type { MemberDirectory } from "../members/member_directory.ts";
 import {
+  isAgentNamed,
   mayClaimReview,
   mayClaimTask,
   mayReassignTask,
@@ -49,7 +50,8 @@ export interface CreateTaskInput {
 export interface UpdateTaskInput {
   taskId: number;
   by: Actor;
-  status: TaskStatus;
+  /** The new status; omitted: the status stays. */
+  status?: TaskStatus | undefined;
   result?: string | undefined;
   reviewer?: string | undefined;
   parentId?: number | undefined;
@@ -233,10 +235,18 @@ export class TaskStore {
       }
       this.#structure.removeBlockers(before.id, input.removeBlockedBy ?? []);
       this.#structure.addBlockers(before.id, input.addBlockedBy ?? []);
-      this.#guardStatus(before, input.status);
+      const status = input.status ?? before.status;
+      // The reviewer's result on a task awaiting review is its review note: the author's
+      // result stays.
+      const reviewing = before.status === "awaiting_review" &&
+        isAgentNamed(who, before.reviewer) && !isAgentNamed(who, before.assignee);
+      const result = reviewing ? undefined : input.result;
+      const reviewNote = reviewing ? input.result : undefined;
+      this.#guardStatus(before, status);
       const now = this.#clock.now();
       this.#sql.get(
         `UPDATE tasks SET status = :status, result = coalesce(:result, result),
+           review_note = coalesce(:review_note, review_note),
            reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
            assignee = CASE WHEN :status = 'in_progress' AND assignee IS NULL THEN :agent
                       ELSE assignee END,
@@ -244,11 +254,13 @@ export class TaskStore {
                           AND :agent IS NOT NULL THEN :now ELSE claimed_at END,
            review_claimed_at = CASE WHEN :status = 'awaiting_review' THEN review_claimed_at
                                ELSE NULL END,
-           completed_at = CASE WHEN :status = 'done' THEN :now ELSE NULL END
+           completed_at = CASE WHEN :status <> 'done' THEN NULL
+                          WHEN status = 'done' THEN completed_at ELSE :now END
          WHERE id = :id`,
       ).run({
-        status: input.status,
-        result: input.result ?? null,
+        status,
+        result: result ?? null,
+        review_note: reviewNote ?? null,
         reviewer,
         now,
         agent: who.agent,
@@ -262,7 +274,8 @@ export class TaskStore {
         by: who.actor,
         before,
         task,
-        result: input.result,
+        result,
+        reviewNote,
         reviewers: asksReview
           ? this.#directory.withRoles(this.#roles.rolesWithAffinity(REVIEW_AFFINITY))
           : [],

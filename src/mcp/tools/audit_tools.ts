@@ -2,7 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
-import { isoDateField, isoDateToMs, limitField, textField } from "../fields.ts";
+import { limitField, textField, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -14,17 +14,17 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
     description:
       "Read the append-only audit log of every change at the table (registrations, messages " +
       "sent, read and deleted, tasks created/claimed/updated, context shared, purges), newest " +
-      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a prefix such as " +
+      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a family: 'task' or " +
       "'task.*') and time. Needs no registration.",
     input: {
       agent_name: textField("agent_name", 1, 80).optional().describe(
         "Only entries by this agent, or by a rule as rule:NAME (a filter, not your identity)",
       ),
       action: textField("action", 1, 64).optional().describe(
-        "Only this action, or a prefix ending in .* (e.g. message.*)",
+        "Only this action, or a family: message or message.*",
       ),
-      since: isoDateField("since").optional().describe(
-        "Only entries at or after this ISO 8601 date/time",
+      since: timeField("since").optional().describe(
+        "Only entries at or after this time: 2h, 1d, or an ISO 8601 date/time",
       ),
       limit: limitField("limit", LIMITS.auditLimitMax).optional().describe(
         `How many entries at most (default ${LIMITS.auditLimitDefault}, max ${LIMITS.auditLimitMax})`,
@@ -36,7 +36,9 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
       const entries = table.audit.query({
         agent: args.agent_name,
         action: args.action,
-        since: args.since === undefined ? undefined : isoDateToMs("since", args.since),
+        since: args.since === undefined
+          ? undefined
+          : timeToMs("since", args.since, table.clock.now()),
         limit: args.limit,
       });
       return { entries, count: entries.length };
