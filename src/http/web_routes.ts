@@ -8,15 +8,20 @@ import { z } from "zod";
 import { TableError, ValidationError } from "../core/errors.ts";
 import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
 import { actorLabel, humanActor } from "../core/actor.ts";
-import { checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
+import { checkAgentName, checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
 import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
 import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import { checkPageSize } from "../core/input_rules/numbers.ts";
-import { checkContent } from "../core/input_rules/text_rules.ts";
+import {
+  checkContent,
+  checkDescription,
+  checkResult,
+  checkTitle,
+} from "../core/input_rules/text_rules.ts";
 import { LIMITS } from "../core/limits.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
-import { TASK_STATUSES } from "../core/tasks/task_model.ts";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
 import { tokensMatch } from "./access_token.ts";
@@ -124,6 +129,17 @@ const _postMessage = z.strictObject({
   task_id: z.number().int().positive().optional(),
 });
 const _postComment = z.strictObject({ content: z.string() });
+const _postTask = z.strictObject({
+  title: z.string(),
+  description: z.string().optional(),
+  assignee: z.string().optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+});
+const _patchTask = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  result: z.string().optional(),
+  assignee: z.string().optional(),
+});
 
 function _badRequest(issues: z.core.$ZodIssue[]): Response {
   return jsonError(
@@ -182,6 +198,50 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
     const task = path.match(/^\/api\/tasks\/(\d+)$/);
     if (task?.[1] && req.method === "GET") {
       return jsonResponse(200, table.tasks.detail(Number(task[1])));
+    }
+    if (path === "/api/tasks" && req.method === "POST") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _postTask.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      const { title, description, assignee, priority } = parsed.data;
+      const input = _checked(() => ({
+        title: checkTitle(title),
+        description: description === undefined ? undefined : checkDescription(description),
+        assignee: assignee ? checkAgentName(assignee, "assignee") : undefined,
+        priority,
+      }));
+      if (input instanceof Response) return input;
+      return jsonResponse(201, { task: table.tasks.create({ by: human, ...input }) });
+    }
+    if (task?.[1] && req.method === "PATCH") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _patchTask.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      const { status, result, assignee } = parsed.data;
+      const input = _checked(() => ({
+        result: result ? checkResult(result) : undefined,
+        assignee: assignee ? checkAgentName(assignee, "assignee") : undefined,
+      }));
+      if (input instanceof Response) return input;
+      if (status === undefined && input.result === undefined && input.assignee === undefined) {
+        return jsonError(400, "bad_request", "body: give status, result or assignee");
+      }
+      const taskId = Number(task[1]);
+      // One transaction: a refused status change leaves the assignee as it was.
+      const updated = table.tx.run(() => {
+        if (input.assignee !== undefined) {
+          const current = table.tasks.get(taskId);
+          if (current.assignee?.toLowerCase() !== input.assignee.toLowerCase()) {
+            table.tasks.reassign({ taskId, by: human, newAssignee: input.assignee });
+          }
+        }
+        return status === undefined && input.result === undefined
+          ? table.tasks.get(taskId)
+          : table.tasks.update({ taskId, by: human, status, result: input.result });
+      });
+      return jsonResponse(200, { task: updated });
     }
     const comments = path.match(/^\/api\/tasks\/(\d+)\/comments$/);
     if (comments?.[1] && req.method === "POST") {

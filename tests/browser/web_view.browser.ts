@@ -69,6 +69,24 @@ Deno.test({
         "from the human",
       ]]);
 
+      await page.fill("#nt-title", "Made in the browser");
+      await page.selectOption("#nt-assignee", "alice");
+      await page.click("#new-task button[type=submit]");
+      await page.locator("#new-task-result").getByText(/created #\d+/).waitFor();
+      const listed = await alice.ok("list_tasks", { assignee: "alice", status: "pending" });
+      const madeTask = (listed["tasks"] as { id: number; title: string; creator: string }[])[0];
+      assert.deepEqual([madeTask?.title, madeTask?.creator], [
+        "Made in the browser",
+        "human:human",
+      ]);
+      await page.waitForSelector(`[data-task="${madeTask?.id}"]`);
+      await page.click(`[data-task="${madeTask?.id}"]`);
+      await page.fill("#te-result", "done by hand");
+      await page.click("#te-done");
+      await page.locator("#task-edit-result").getByText("saved").waitFor();
+      await page.locator("#task-feed").getByText(/result: done by hand/).waitFor();
+      await page.keyboard.press("Escape");
+
       const shots = await Deno.makeTempDir({ prefix: "team-table-web-" });
       try {
         await page.screenshot({ path: `${shots}/web-view.png`, fullPage: true });
