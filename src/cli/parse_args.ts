@@ -129,6 +129,16 @@ const _COMMANDS: Record<string, Command> = {
   "-V": "version",
 };
 
+/** Every option the command line knows. */
+export const FLAG_NAMES: readonly string[] = [
+  ...Object.keys(_VALUE_FLAGS),
+  ...Object.keys(_SWITCHES),
+  "--allow-origin",
+];
+
+/** Every command word (and its aliases: --help, -V...). */
+export const COMMAND_WORDS: readonly string[] = Object.keys(_COMMANDS);
+
 /**
  * Parses argv; throws ConfigError on an unknown command or flag. The command is the first word
  * that is not a flag or a flag's value, so options may come before or after it

@@ -40,6 +40,8 @@ export interface TeamTableHandler {
   fetch(req: Request, info?: RequestInfo): Promise<Response>;
   readonly mcpSessions: StreamableHttpSessions;
   readonly sseSessions: LegacySseSessions;
+  /** The route table's paths, in order (`/events/:agent`, `/api/*`...). */
+  readonly paths: readonly string[];
   /** Ends every stream and session (shutdown). */
   close(): Promise<void>;
 }
@@ -189,6 +191,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   return {
     mcpSessions,
     sseSessions,
+    paths: routes.paths(),
     async fetch(req, info) {
       const url = new URL(req.url);
       const refused = checkHost(req, allowed);

@@ -38,6 +38,11 @@ export class RouteTable {
     }));
   }
 
+  /** Every route's path pattern, in order. */
+  paths(): string[] {
+    return this.#entries.map(({ route }) => route.path);
+  }
+
   /** The first route whose pattern matches `path`, with the pattern's named parts. */
   match(path: string): { route: Route; params: RouteRequest["params"] } | undefined {
     for (const { route, pattern } of this.#entries) {

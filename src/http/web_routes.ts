@@ -32,6 +32,20 @@ import login from "./web/login.html" with { type: "text" };
 
 export const SESSION_COOKIE = "team_table_token";
 
+/** What `/api/*` answers (apiRoute), as the README lists it. */
+export const API_ENDPOINTS = [
+  "GET /api/overview",
+  "GET /api/tasks/{id}",
+  "POST /api/tasks",
+  "PATCH /api/tasks/{id}",
+  "POST /api/tasks/{id}/comments",
+  "GET /api/messages",
+  "POST /api/messages",
+  "GET /api/context",
+  "GET /api/context/history",
+  "GET /api/audit",
+] as const;
+
 export interface WebDeps {
   table: Table;
   backend: SSENotificationBackend;
