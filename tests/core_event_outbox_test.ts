@@ -1,20 +1,14 @@
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { isEventFor } from "../src/core/event_outbox.ts";
-import { tempTable } from "./support/temp_table.ts";
-
-function team() {
-  const t = tempTable();
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  return t;
-}
+import { tempTeam } from "./support/temp_table.ts";
 
 function summary(events: { type: string; recipient: string; except: string | null }[]) {
   return events.map((e) => `${e.type}>${e.recipient}${e.except ? `-${e.except}` : ""}`);
 }
 
 Deno.test("changes write events in the same transaction, addressed to who should hear", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "hi" });
   t.table.messages.broadcast({ by: agentActor("bob"), content: "all" });
   const open = t.table.tasks.create({ title: "open", by: agentActor("alice") });
@@ -41,7 +35,7 @@ Deno.test("changes write events in the same transaction, addressed to who should
 });
 
 Deno.test("a refused change writes no event", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const task = t.table.tasks.create({ title: "x", by: agentActor("alice"), assignee: "bob" });
   const before = t.table.events.latestId();
   assert.throws(() => t.table.tasks.claim({ taskId: task.id, by: agentActor("carol") }));
@@ -52,7 +46,7 @@ Deno.test("a refused change writes no event", () => {
 });
 
 Deno.test("an admin claiming someone's task tells the named assignee", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
   const task = t.table.tasks.create({ title: "x", by: agentActor("alice"), assignee: "bob" });
@@ -61,7 +55,7 @@ Deno.test("an admin claiming someone's task tells the named assignee", () => {
 });
 
 Deno.test("isEventFor and prune", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.messages.broadcast({ by: agentActor("alice"), content: "x" });
   const [event] = t.table.events.after(0);
   assert.ok(event);

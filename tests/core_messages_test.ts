@@ -2,16 +2,10 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ForbiddenError, RateLimitError } from "../src/core/errors.ts";
 import { LIMITS } from "../src/core/limits.ts";
-import { snapshot, tempTable } from "./support/temp_table.ts";
-
-function trio() {
-  const t = tempTable();
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  return t;
-}
+import { snapshot, tempTable, tempTeam } from "./support/temp_table.ts";
 
 Deno.test("direct messages are read once: get_messages marks them read", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "hello" });
   assert.equal(t.table.messages.unreadSummary("bob").count, 1);
   const first = t.table.messages.inbox({ by: agentActor("bob") });
@@ -24,7 +18,7 @@ Deno.test("direct messages are read once: get_messages marks them read", () => {
 });
 
 Deno.test("unread paging: the oldest come first and the rest stay unread", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   for (let i = 0; i < 5; i++) {
     t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `m${i}` });
   }
@@ -37,7 +31,7 @@ Deno.test("unread paging: the oldest come first and the rest stay unread", () =>
 });
 
 Deno.test("an agent that deregistered still receives; its mail waits", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.members.deregister(agentActor("carol"));
   t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "for later" });
   const b = t.table.messages.broadcast({ by: agentActor("alice"), content: "all hands" });
@@ -50,7 +44,7 @@ Deno.test("an agent that deregistered still receives; its mail waits", () => {
 });
 
 Deno.test("sending to a name that never registered is an error naming close names", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const before = snapshot(t.db);
   assert.throws(
     () => t.table.messages.send({ by: agentActor("alice"), recipient: "bobb", content: "x" }),
@@ -60,7 +54,7 @@ Deno.test("sending to a name that never registered is an error naming close name
 });
 
 Deno.test("broadcast state is per agent: read, archive, delete and clear touch one copy", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const { message } = t.table.messages.broadcast({ by: agentActor("alice"), content: "news" });
   t.table.messages.inbox({ by: agentActor("bob") });
   assert.equal(t.table.messages.unreadSummary("bob").count, 0);
@@ -81,7 +75,7 @@ Deno.test("broadcast state is per agent: read, archive, delete and clear touch o
 });
 
 Deno.test("archive marks read; delete leaves read state alone; both hide from unread", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const a = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "a" });
   const d = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "d" });
   t.table.messages.archive({ messageId: a.id, by: agentActor("bob") });
@@ -94,7 +88,7 @@ Deno.test("archive marks read; delete leaves read state alone; both hide from un
 });
 
 Deno.test("only the sender or a recipient may delete; the sender retracts for everyone", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "oops" });
   const before = snapshot(t.db);
   assert.throws(
@@ -110,7 +104,7 @@ Deno.test("only the sender or a recipient may delete; the sender retracts for ev
 });
 
 Deno.test("an admin or lead may delete any message", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
   t.table.members.register({ name: "boss" });
   const m = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "spam" });
@@ -122,7 +116,7 @@ Deno.test("an admin or lead may delete any message", () => {
 });
 
 Deno.test("clear_inbox filters by date and sender and returns the count", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "old from alice" });
   t.table.messages.send({ by: agentActor("bob"), recipient: "carol", content: "old from bob" });
   t.clock.advance(3_600_000);
@@ -149,7 +143,7 @@ Deno.test("clear_inbox filters by date and sender and returns the count", () => 
 });
 
 Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit rows", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   t.table.members.grant({ name: "lead1", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "lead1" });
   const old = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "old" });
@@ -175,7 +169,7 @@ Deno.test("purge hard-deletes before a date, admin/lead only, and keeps audit ro
 });
 
 Deno.test("rate limit: 30 messages per sender per 60 s, counted in the database", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   for (let i = 0; i < LIMITS.messagesPerWindow - 1; i++) {
     t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `${i}` });
     t.clock.advance(100);
@@ -201,7 +195,7 @@ Deno.test("rate limit: 30 messages per sender per 60 s, counted in the database"
 });
 
 Deno.test("a message may link to a task; an unknown task id is an error", () => {
-  using t = trio();
+  using t = tempTeam(["alice", "bob", "carol"]);
   const task = t.table.tasks.create({ title: "x", by: agentActor("alice") });
   const m = t.table.messages.send({
     by: agentActor("alice"),

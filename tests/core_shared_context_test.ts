@@ -2,17 +2,10 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError } from "../src/core/errors.ts";
 import { VERSIONS_KEPT } from "../src/core/context/shared_context.ts";
-import { snapshot, tempTable } from "./support/temp_table.ts";
-
-function pair() {
-  const t = tempTable();
-  t.table.members.register({ name: "alice" });
-  t.table.members.register({ name: "bob" });
-  return t;
-}
+import { snapshot, tempTeam } from "./support/temp_table.ts";
 
 Deno.test("namespaces keep keys apart; versions count per key", () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   t.table.context.share({ key: "api", value: "a1", by: agentActor("alice"), ns: "alpha" });
   t.table.context.share({ key: "api", value: "b1", by: agentActor("bob"), ns: "beta" });
   const v2 = t.table.context.share({ key: "api", value: "a2", by: agentActor("bob"), ns: "alpha" });
@@ -34,7 +27,7 @@ Deno.test("namespaces keep keys apart; versions count per key", () => {
 });
 
 Deno.test("expected_version: a stale writer gets a conflict naming the version and its author", () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   assert.equal(
     t.table.context.share({ key: "spec", value: "v1", by: agentActor("alice"), expectedVersion: 0 })
       .version,
@@ -79,7 +72,7 @@ Deno.test("expected_version: a stale writer gets a conflict naming the version a
 });
 
 Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed by the sweep", () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   t.table.context.share({ key: "lock", value: "alice has it", by: agentActor("alice"), ttl: 60 });
   t.table.context.share({ key: "keep", value: "forever", by: agentActor("alice") });
   assert.equal(
@@ -113,7 +106,7 @@ Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed
 });
 
 Deno.test(`history keeps the last ${VERSIONS_KEPT} versions, newest first, with who and when`, () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   for (let i = 1; i <= VERSIONS_KEPT + 5; i++) {
     t.table.context.share({
       key: "doc",
@@ -137,7 +130,7 @@ Deno.test(`history keeps the last ${VERSIONS_KEPT} versions, newest first, with 
 });
 
 Deno.test("delete: the author or manage_context; a tombstone that keeps history; audited", () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   t.table.members.grant({ name: "boss", role: "admin", by: humanActor("operator") });
   t.table.context.share({ key: "k", value: "v", by: agentActor("alice"), ns: "p" });
   const before = snapshot(t.db);
@@ -176,7 +169,7 @@ Deno.test("delete: the author or manage_context; a tombstone that keeps history;
 });
 
 Deno.test("list_context filters by namespace and prefix; changes emit context_updated", () => {
-  using t = pair();
+  using t = tempTeam(["alice", "bob"]);
   const mark = t.table.events.latestId();
   t.table.context.share({ key: "api/users", value: "12345", by: agentActor("alice"), ns: "alpha" });
   t.table.context.share({ key: "api/tasks", value: "x", by: agentActor("alice"), ns: "alpha" });

@@ -2,20 +2,12 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
 import { renderFeedLine } from "../src/core/tasks/task_activity.ts";
-import { snapshot, tempTable } from "./support/temp_table.ts";
-
-function team() {
-  const t = tempTable();
-  for (const name of ["alice", "bob", "carol"]) t.table.members.register({ name });
-  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "boss" });
-  return t;
-}
+import { snapshot, tempTable, tempTeam } from "./support/temp_table.ts";
 
 const minute = 60_000;
 
 Deno.test("the feed: automatic status changes, comments and linked messages, in order", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   t.clock.advance(19 * 60 * minute); // 19:00 UTC
   const task = t.table.tasks.create({ title: "SSE endpoint", by: agentActor("alice") });
   t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
@@ -86,7 +78,7 @@ Deno.test("feed lines are one line, shortened, and times are UTC", () => {
 });
 
 Deno.test("comments and linked messages move updated_at; retracted messages leave the feed", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   t.clock.advance(minute);
   assert.equal(
@@ -111,7 +103,7 @@ Deno.test("comments and linked messages move updated_at; retracted messages leav
 });
 
 Deno.test("comments notify creator, assignee and reviewer, never the author", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({
     title: "T",
     by: agentActor("alice"),
@@ -129,7 +121,7 @@ Deno.test("comments notify creator, assignee and reviewer, never the author", ()
 });
 
 Deno.test("blocker and resolution: only the task's people; blocker on done refused", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   const before = snapshot(t.db);
   assert.throws(
@@ -193,7 +185,7 @@ Deno.test("blocker and resolution: only the task's people; blocker on done refus
 });
 
 Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may finish", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), reviewer: "carol" });
   t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
   let mark = t.table.events.latestId();
@@ -251,7 +243,7 @@ Deno.test("review requests without a reviewer go to the roles that review, else 
 });
 
 Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in the feed", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   const before = snapshot(t.db);
   assert.throws(
@@ -287,7 +279,7 @@ Deno.test("reassign_task: creator, assignee or admin/lead; both agents told; in 
 });
 
 Deno.test("a blocker escalates to whom the author's role names, once, besides the task's people", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   t.table.members.grant({ name: "lead2", role: "lead", by: humanActor("operator") });
   t.table.members.register({ name: "cody", role: "coder" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "cody" });

@@ -1,16 +1,10 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError } from "../src/core/errors.ts";
-import { snapshot, tempTable } from "./support/temp_table.ts";
-
-function team() {
-  const t = tempTable();
-  for (const name of ["alice", "bob"]) t.table.members.register({ name });
-  return t;
-}
+import { snapshot, tempTeam } from "./support/temp_table.ts";
 
 Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cycle is refused", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob"]);
   const epic = t.table.tasks.create({ title: "epic", by: agentActor("alice") });
   const child = t.table.tasks.create({
     title: "child",
@@ -63,7 +57,7 @@ Deno.test("subtasks: list by parent, shown in the detail; reparenting into a cyc
 });
 
 Deno.test("dependencies: open blockers stop start and finish, named in the error; cycles refused", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob"]);
   const design = t.table.tasks.create({ title: "design", by: agentActor("alice") });
   const build = t.table.tasks.create({
     title: "build",
@@ -114,7 +108,7 @@ Deno.test("dependencies: open blockers stop start and finish, named in the error
 });
 
 Deno.test("when the last blocker is done the task is claimable and its assignee is told", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob"]);
   const a = t.table.tasks.create({ title: "a", by: agentActor("alice") });
   const b = t.table.tasks.create({ title: "b", by: agentActor("alice") });
   const c = t.table.tasks.create({

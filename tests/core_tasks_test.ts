@@ -1,20 +1,10 @@
-import { agentActor, humanActor } from "../src/core/actor.ts";
+import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
-import { snapshot, tempTable } from "./support/temp_table.ts";
-
-function team() {
-  const t = tempTable();
-  t.table.members.register({ name: "alice" });
-  t.table.members.register({ name: "bob" });
-  t.table.members.register({ name: "carol" });
-  t.table.members.grant({ name: "boss", role: "lead", by: humanActor("operator") });
-  t.table.members.register({ name: "boss" });
-  return t;
-}
+import { snapshot, tempTeam } from "./support/temp_table.ts";
 
 Deno.test("create_task defaults: pending, medium, no assignee; unknown assignee refused", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   assert.deepEqual(
     [task.status, task.priority, task.assignee, task.creator, task.description],
@@ -27,7 +17,7 @@ Deno.test("create_task defaults: pending, medium, no assignee; unknown assignee 
 });
 
 Deno.test("list_tasks orders by priority then age and filters", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   t.table.tasks.create({ title: "low", by: agentActor("alice"), priority: "low" });
   t.table.tasks.create({ title: "high", by: agentActor("alice"), priority: "high" });
   t.table.tasks.create({ title: "mid", by: agentActor("alice"), assignee: "bob" });
@@ -37,7 +27,7 @@ Deno.test("list_tasks orders by priority then age and filters", () => {
 });
 
 Deno.test("claiming: one winner; the loser is told who holds it", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   const won = t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
   assert.deepEqual([won.status, won.assignee], ["in_progress", "bob"]);
@@ -51,7 +41,7 @@ Deno.test("claiming: one winner; the loser is told who holds it", () => {
 });
 
 Deno.test("a task with a named assignee: only that agent or an admin/lead may claim", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice"), assignee: "bob" });
   const before = snapshot(t.db);
   assert.throws(
@@ -67,7 +57,7 @@ Deno.test("a task with a named assignee: only that agent or an admin/lead may cl
 });
 
 Deno.test("update_task: creator, assignee or admin/lead only, never anyone else", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
   const before = snapshot(t.db);
@@ -101,7 +91,7 @@ Deno.test("update_task: creator, assignee or admin/lead only, never anyone else"
 });
 
 Deno.test("moving an unassigned task to in_progress assigns it to the mover", () => {
-  using t = team();
+  using t = tempTeam(["alice", "bob", "carol"], { lead: "boss" });
   const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
   const moved = t.table.tasks.update({
     taskId: task.id,

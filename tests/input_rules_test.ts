@@ -29,7 +29,7 @@ import {
   TEXT_RULES,
 } from "../src/core/input_rules/text_rules.ts";
 import { LIMITS } from "../src/core/limits.ts";
-import { agentNameField, ruleTextField, slugField } from "../src/mcp/fields.ts";
+import { agentNameField, slugField, textFieldOf } from "../src/mcp/fields.ts";
 
 const x = (n: number) => "x".repeat(n);
 
@@ -207,7 +207,7 @@ Deno.test("the tools' zod fields speak the core's words", () => {
       messageOf(() => checkAgentName(name)),
     ]);
   }
-  const title = ruleTextField("title", TEXT_RULES.title).safeParse(x(201));
+  const title = textFieldOf("title", TEXT_RULES.title).safeParse(x(201));
   assert.ok(!title.success);
   assert.equal(title.error.issues[0]?.message, messageOf(() => checkTitle(x(201))));
   const ruleName = slugField("name", "rule name");

@@ -2,28 +2,30 @@
  * Reads one role template (YAML) and validates it with zod. Every problem is reported as
  * `file:line: what is wrong`, the line found from the YAML node the problem is about.
  */
+import { SLUG_PATTERN } from "../core/input_rules/slugs.ts";
+import { LIMITS } from "../core/limits.ts";
 import { z } from "zod";
 import { type Escalation, PRIVILEGES, type Role } from "../core/role_catalog.ts";
 import { parseYamlSource } from "./yaml_source.ts";
 
-const _NAME = /^[a-z][a-z0-9_-]*$/;
-const _name = z.string().regex(_NAME, "must be lowercase letters, digits, '_' or '-'").max(32);
-const _word = z.string().min(1).max(64);
+const _name = z.string().regex(SLUG_PATTERN, "must be lowercase letters, digits, '_' or '-'")
+  .max(LIMITS.roleMax);
+const _word = z.string().min(1).max(LIMITS.capabilityMax);
 
 const _roleFileSchema = z.strictObject({
   name: _name.optional(),
-  description: z.string().min(1).max(500),
-  guidelines: z.string().min(1).max(5_000),
-  capabilities: z.array(_word).max(20).default([]),
+  description: z.string().min(1).max(LIMITS.roleDescriptionMax),
+  guidelines: z.string().min(1).max(LIMITS.roleGuidelinesMax),
+  capabilities: z.array(_word).max(LIMITS.capabilitiesMax).default([]),
   tools: z.union([z.literal("*"), z.array(z.string().min(1))]),
   exclude: z.array(z.string().min(1)).default([]),
   privileges: z.array(z.enum(PRIVILEGES)).default([]),
   privileged: z.boolean().default(false),
-  task_affinity: z.array(_name).max(20).default([]),
+  task_affinity: z.array(_name).max(LIMITS.taskAffinityMax).default([]),
   escalation: z.union([
     _name,
     z.strictObject({ role: _name }),
-    z.strictObject({ agent: z.string().min(1).max(64) }),
+    z.strictObject({ agent: z.string().min(1).max(LIMITS.agentNameMax) }),
   ]).nullable().default(null),
 });
 

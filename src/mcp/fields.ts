@@ -64,13 +64,13 @@ export function textField(field: string, min: number, max: number) {
 }
 
 /** A string whose length follows one of the core's TEXT_RULES (title, content, ...). */
-export function ruleTextField(field: string, rule: TextRule) {
+export function textFieldOf(field: string, rule: TextRule) {
   return textField(field, rule.min, rule.max);
 }
 
 /** An agent name: 1–64 characters, letters or digits first and last, inner space _ . - allowed. */
 export function agentNameField(field: string) {
-  return ruleTextField(field, AGENT_NAME_RULE).regex(AGENT_NAME_PATTERN, {
+  return textFieldOf(field, AGENT_NAME_RULE).regex(AGENT_NAME_PATTERN, {
     error: (issue) => invalidAgentNameMessage(field, String(issue.input)),
   });
 }
@@ -108,7 +108,7 @@ export function roleField(field: string) {
 
 /** A shared-context namespace: 1–64 characters of a-z 0-9 . _ - */
 export function namespaceField(field: string) {
-  return ruleTextField(field, NAMESPACE_RULE).regex(NAMESPACE_PATTERN, {
+  return textFieldOf(field, NAMESPACE_RULE).regex(NAMESPACE_PATTERN, {
     error: (issue) => invalidNamespaceMessage(field, String(issue.input)),
   });
 }

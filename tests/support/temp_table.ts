@@ -1,5 +1,6 @@
 /** A table over a real SQLite file in a temp folder, with a fake clock. */
 import type { DatabaseSync } from "node:sqlite";
+import { humanActor } from "../../src/core/actor.ts";
 import { FakeClock } from "../../src/core/clock.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
@@ -42,6 +43,20 @@ export function tempTable(
       Deno.removeSync(dir, { recursive: true });
     },
   };
+}
+
+/**
+ * A temp table with `agents` registered, and optionally a `lead`: a name the operator granted
+ * the lead role, registered too.
+ */
+export function tempTeam(agents: readonly string[], options: { lead?: string } = {}): TempTable {
+  const t = tempTable();
+  for (const name of agents) t.table.members.register({ name });
+  if (options.lead !== undefined) {
+    t.table.members.grant({ name: options.lead, role: "lead", by: humanActor("operator") });
+    t.table.members.register({ name: options.lead });
+  }
+  return t;
 }
 
 /** Every row of every table, to prove that a refused call changed nothing. */

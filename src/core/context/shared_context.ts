@@ -4,18 +4,16 @@
  * agents editing one spec cannot overwrite each other unknowingly; an entry may expire (it is
  * invisible at once, and the sweep removes it); a deletion is a tombstone version.
  */
+import type { StoreContext } from "../store_context.ts";
+import { checkContextKey, checkNamespace } from "../input_rules/context_names.ts";
+import { checkContextValue } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
-import type { Publisher } from "../changes/publisher.ts";
-import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
 import { mayDeleteContext } from "../permissions/permissions.ts";
-import type { Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
-import type { RoleCatalog } from "../role_catalog.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
-import type { Statements } from "../../db/statements.ts";
-import type { Transactor } from "../../db/transaction.ts";
 
 export const DEFAULT_NAMESPACE = "default";
 export const VERSIONS_KEPT = 50;
@@ -60,39 +58,28 @@ export interface ShareInput {
   expectedVersion?: number | undefined;
 }
 
-export interface SharedContextDeps {
-  tx: Transactor;
-  sql: Statements;
-  clock: Clock;
-  roles: RoleCatalog;
-  principals: Principals;
-  publisher: Publisher;
-}
-
 export class SharedContextStore {
-  readonly #tx: Transactor;
-  readonly #sql: Statements;
-  readonly #clock: Clock;
-  readonly #roles: RoleCatalog;
-  readonly #principals: Principals;
-  readonly #publisher: Publisher;
+  readonly #ctx: StoreContext;
 
-  constructor(deps: SharedContextDeps) {
-    this.#tx = deps.tx;
-    this.#sql = deps.sql;
-    this.#clock = deps.clock;
-    this.#roles = deps.roles;
-    this.#principals = deps.principals;
-    this.#publisher = deps.publisher;
+  constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
   }
 
   /** Writes a new version of `key`; returns it. */
   share(input: ShareInput): ContextEntry {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by, "set_by");
+    checkContextKey(input.key);
+    checkContextValue(input.value);
+    if (input.ns !== undefined) checkNamespace(input.ns);
+    if (input.ttl !== undefined && !(input.ttl >= 1 && input.ttl <= LIMITS.contextTtlMaxS)) {
+      throw new ValidationError(
+        `ttl must be a number of seconds from 1 to ${LIMITS.contextTtlMaxS} (got ${input.ttl})`,
+      );
+    }
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by, "set_by");
       const setBy = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
-      const now = this.#clock.now();
+      const now = this.#ctx.clock.now();
       const latest = this.#latestRow(ns, input.key);
       const current = latest && this.#visible(latest, now) ? int(latest, "version") : 0;
       if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
@@ -108,13 +95,13 @@ export class SharedContextStore {
       }
       const version = (latest ? int(latest, "version") : 0) + 1;
       const expiresAt = input.ttl === undefined ? null : now + input.ttl * 1000;
-      this.#sql.get(
+      this.#ctx.sql.get(
         `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(ns, input.key, version, input.value, setBy, now, expiresAt);
-      this.#sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ? AND version <= ?")
+      this.#ctx.sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ? AND version <= ?")
         .run(ns, input.key, version - VERSIONS_KEPT);
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "context.shared",
         by: who.actor,
         ns,
@@ -130,11 +117,11 @@ export class SharedContextStore {
   /** The latest version of `key` (or the given `version`), if it is visible. */
   get(input: { key: string; ns?: string | undefined; version?: number | undefined }): ContextEntry {
     const ns = input.ns ?? DEFAULT_NAMESPACE;
-    const now = this.#clock.now();
+    const now = this.#ctx.clock.now();
     const latest = this.#latestRow(ns, input.key);
     if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
     if (input.version === undefined) return _toEntry(latest);
-    const row = this.#sql.get(
+    const row = this.#ctx.sql.get(
       "SELECT * FROM context_entries WHERE ns = ? AND key = ? AND version = ?",
     ).get(ns, input.key, input.version);
     if (!row || !this.#visible(row, now)) {
@@ -185,12 +172,12 @@ export class SharedContextStore {
   /** The stored versions of a key, newest first. */
   history(input: { key: string; ns?: string | undefined }): ContextVersion[] {
     const ns = input.ns ?? DEFAULT_NAMESPACE;
-    const now = this.#clock.now();
+    const now = this.#ctx.clock.now();
     const latest = this.#latestRow(ns, input.key);
     if (!latest || (!this.#visible(latest, now) && intOrNull(latest, "deleted") !== 1)) {
       throw this.#missing(ns, input.key);
     }
-    return this.#sql.get(
+    return this.#ctx.sql.get(
       "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC",
     ).all(ns, input.key).filter((row) => int(row, "deleted") === 1 || this.#visible(row, now))
       .map((row) => ({
@@ -208,24 +195,24 @@ export class SharedContextStore {
    * latest version, or a holder of manage_context, may.
    */
   delete(input: { key: string; ns?: string | undefined; by: Actor }): ContextVersion {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const agent = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
-      const now = this.#clock.now();
+      const now = this.#ctx.clock.now();
       const latest = this.#latestRow(ns, input.key);
       if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
       const author = text(latest, "set_by");
       enforce(mayDeleteContext(who, { set_by: author }), {
         who,
         what: `delete '${input.key}' (its latest version is by '${author}')`,
-      }, this.#roles);
+      }, this.#ctx.roles);
       const version = int(latest, "version") + 1;
-      this.#sql.get(
+      this.#ctx.sql.get(
         `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, deleted)
          VALUES (?, ?, ?, NULL, ?, ?, 1)`,
       ).run(ns, input.key, version, agent, now);
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "context.deleted",
         by: who.actor,
         ns,
@@ -239,21 +226,21 @@ export class SharedContextStore {
 
   /** Removes keys whose latest version has expired (all their versions). Returns how many. */
   sweepExpired(): number {
-    return this.#tx.run(() => {
-      const expired = this.#sql.get(
+    return this.#ctx.tx.run(() => {
+      const expired = this.#ctx.sql.get(
         `SELECT e.ns, e.key FROM context_entries e
          WHERE e.expires_at IS NOT NULL AND e.expires_at <= ?
            AND e.version = (SELECT max(version) FROM context_entries
                             WHERE ns = e.ns AND key = e.key)`,
-      ).all(this.#clock.now());
-      const remove = this.#sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ?");
+      ).all(this.#ctx.clock.now());
+      const remove = this.#ctx.sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ?");
       for (const row of expired) remove.run(text(row, "ns"), text(row, "key"));
       return expired.length;
     });
   }
 
   #latestRow(ns: string, key: string): Record<string, unknown> | undefined {
-    return this.#sql.get(
+    return this.#ctx.sql.get(
       "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC LIMIT 1",
     ).get(ns, key);
   }
@@ -262,13 +249,13 @@ export class SharedContextStore {
     const prefix = options.prefix === undefined
       ? null
       : `${options.prefix.replace(/[\\%_]/g, "\\$&")}%`;
-    return this.#sql.get(
+    return this.#ctx.sql.get(
       `SELECT e.* FROM context_entries e
        WHERE (:ns IS NULL OR e.ns = :ns) AND (:prefix IS NULL OR e.key LIKE :prefix ESCAPE '\\')
          AND e.version = (SELECT max(version) FROM context_entries WHERE ns = e.ns AND key = e.key)
          AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
        ORDER BY e.ns, e.key`,
-    ).all({ ns: options.ns ?? null, prefix, now: this.#clock.now() });
+    ).all({ ns: options.ns ?? null, prefix, now: this.#ctx.clock.now() });
   }
 
   #visible(row: Record<string, unknown>, now: number): boolean {

@@ -4,18 +4,16 @@
  * or beats. Each member has a role from the role catalog; privileged roles are granted, never
  * taken.
  */
+import type { StoreContext } from "../store_context.ts";
+import { checkAgentName } from "../input_rules/agent_names.ts";
+import { checkRoleName } from "../input_rules/slugs.ts";
+import { checkCapabilities } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
-import type { Publisher } from "../changes/publisher.ts";
-import type { Clock } from "../clock.ts";
 import { ValidationError } from "../errors.ts";
 import { maySelfAssignRole, mayUsePrivilege } from "../permissions/permissions.ts";
-import type { Principals } from "../permissions/principal.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
-import { DEFAULT_ROLE, type RoleCatalog } from "../role_catalog.ts";
-import type { Statements } from "../../db/statements.ts";
-import type { Transactor } from "../../db/transaction.ts";
+import { DEFAULT_ROLE } from "../role_catalog.ts";
 import type { Member } from "./member.ts";
-import type { MemberDirectory } from "./member_directory.ts";
 
 export interface RegisterInput {
   name: string;
@@ -29,33 +27,11 @@ export interface RegisterResult {
   created: boolean;
 }
 
-export interface MemberStoreDeps {
-  tx: Transactor;
-  sql: Statements;
-  clock: Clock;
-  roles: RoleCatalog;
-  directory: MemberDirectory;
-  principals: Principals;
-  publisher: Publisher;
-}
-
 export class MemberStore {
-  readonly #tx: Transactor;
-  readonly #sql: Statements;
-  readonly #clock: Clock;
-  readonly #roles: RoleCatalog;
-  readonly #directory: MemberDirectory;
-  readonly #principals: Principals;
-  readonly #publisher: Publisher;
+  readonly #ctx: StoreContext;
 
-  constructor(deps: MemberStoreDeps) {
-    this.#tx = deps.tx;
-    this.#sql = deps.sql;
-    this.#clock = deps.clock;
-    this.#roles = deps.roles;
-    this.#directory = deps.directory;
-    this.#principals = deps.principals;
-    this.#publisher = deps.publisher;
+  constructor(ctx: StoreContext) {
+    this.#ctx = ctx;
   }
 
   /**
@@ -64,15 +40,18 @@ export class MemberStore {
    * privileged role is refused unless it was already granted to this member.
    */
   register(input: RegisterInput): RegisterResult {
-    return this.#tx.run(() => {
-      const now = this.#clock.now();
-      const existing = this.#directory.find(input.name);
+    checkAgentName(input.name);
+    if (input.role !== undefined) checkRoleName(input.role);
+    if (input.capabilities !== undefined) checkCapabilities(input.capabilities);
+    return this.#ctx.tx.run(() => {
+      const now = this.#ctx.clock.now();
+      const existing = this.#ctx.directory.find(input.name);
       if (existing && input.role === undefined) {
-        this.#roles.requireKnown(existing.role, existing.name);
+        this.#ctx.roles.requireKnown(existing.role, existing.name);
       }
       const roleName = input.role ?? existing?.role ?? DEFAULT_ROLE;
       this.#requireRole(roleName, "role");
-      const role = this.#roles.get(roleName);
+      const role = this.#ctx.roles.get(roleName);
       const verdict = maySelfAssignRole(role, existing?.role);
       if (!verdict.allowed) {
         throw refusal(verdict, {
@@ -82,23 +61,23 @@ export class MemberStore {
           advice: `A human operator grants it with: team-table members grant ${input.name} ` +
             `${role.name} (or an agent with the assign_roles privilege calls assign_role). ` +
             `Register without it for now.`,
-        }, this.#roles);
+        }, this.#ctx.roles);
       }
       const given = input.capabilities ?? existing?.capabilities ?? [];
       const capabilities = [...new Set([...given, ...role.capabilities])];
       if (existing) {
-        this.#sql.get(
+        this.#ctx.sql.get(
           `UPDATE members SET status = 'active', last_seen = ?, role = ?, capabilities = ?
            WHERE name = ?`,
         ).run(now, role.name, JSON.stringify(capabilities), existing.name);
       } else {
-        this.#sql.get(
+        this.#ctx.sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen)
            VALUES (?, ?, ?, 'active', ?, ?)`,
         ).run(input.name, role.name, JSON.stringify(capabilities), now, now);
       }
-      const member = this.#directory.require(input.name);
-      this.#publisher.publish({
+      const member = this.#ctx.directory.require(input.name);
+      this.#ctx.publisher.publish({
         type: "member.registered",
         by: { kind: "agent", name: member.name },
         member,
@@ -114,24 +93,29 @@ export class MemberStore {
    * inactive until the agent registers).
    */
   grant(input: { name: string; role: string; by: Actor }): Member {
-    return this.#tx.run(() => {
+    checkAgentName(input.name);
+    checkRoleName(input.role);
+    return this.#ctx.tx.run(() => {
       this.#requireRole(input.role, "role");
-      const who = this.#principals.resolve(input.by);
-      enforce(mayUsePrivilege(who, "assign_roles"), { who, what: "assign roles" }, this.#roles);
-      const existing = this.#directory.find(input.name);
-      const now = this.#clock.now();
+      const who = this.#ctx.principals.resolve(input.by);
+      enforce(mayUsePrivilege(who, "assign_roles"), { who, what: "assign roles" }, this.#ctx.roles);
+      const existing = this.#ctx.directory.find(input.name);
+      const now = this.#ctx.clock.now();
       if (existing) {
-        this.#sql.get("UPDATE members SET role = ? WHERE name = ?").run(input.role, existing.name);
+        this.#ctx.sql.get("UPDATE members SET role = ? WHERE name = ?").run(
+          input.role,
+          existing.name,
+        );
       } else if (input.by.kind === "human") {
-        this.#sql.get(
+        this.#ctx.sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen)
            VALUES (?, ?, '[]', 'inactive', ?, ?)`,
         ).run(input.name, input.role, now, now);
       } else {
-        this.#directory.require(input.name);
+        this.#ctx.directory.require(input.name);
       }
-      const member = this.#directory.require(input.name);
-      this.#publisher.publish({
+      const member = this.#ctx.directory.require(input.name);
+      this.#ctx.publisher.publish({
         type: "member.role_granted",
         by: who.actor,
         member,
@@ -143,12 +127,12 @@ export class MemberStore {
 
   /** Marks a member inactive. Its mail keeps arriving and waits for its return. */
   deregister(by: Actor): Member {
-    return this.#tx.run(() => {
+    return this.#ctx.tx.run(() => {
       const member = this.#self(by);
-      this.#sql.get("UPDATE members SET status = 'inactive', last_seen = ? WHERE name = ?")
-        .run(this.#clock.now(), member.name);
-      this.#publisher.publish({ type: "member.deregistered", by, member });
-      return this.#directory.require(member.name);
+      this.#ctx.sql.get("UPDATE members SET status = 'inactive', last_seen = ? WHERE name = ?")
+        .run(this.#ctx.clock.now(), member.name);
+      this.#ctx.publisher.publish({ type: "member.deregistered", by, member });
+      return this.#ctx.directory.require(member.name);
     });
   }
 
@@ -157,14 +141,14 @@ export class MemberStore {
    * beats are liveness, not actions, and would flood the log.
    */
   heartbeat(by: Actor): Member {
-    return this.#tx.run(() => {
+    return this.#ctx.tx.run(() => {
       const member = this.#self(by);
-      this.#sql.get("UPDATE members SET status = 'active', last_seen = ? WHERE name = ?")
-        .run(this.#clock.now(), member.name);
+      this.#ctx.sql.get("UPDATE members SET status = 'active', last_seen = ? WHERE name = ?")
+        .run(this.#ctx.clock.now(), member.name);
       if (member.status === "inactive") {
-        this.#publisher.publish({ type: "member.came_back", by, member });
+        this.#ctx.publisher.publish({ type: "member.came_back", by, member });
       }
-      return this.#directory.require(member.name);
+      return this.#ctx.directory.require(member.name);
     });
   }
 
@@ -173,18 +157,18 @@ export class MemberStore {
    * it). One conditional UPDATE: nothing is written when the last one is recent.
    */
   touch(name: string, everyMs = 10_000): void {
-    const now = this.#clock.now();
-    this.#sql.get("UPDATE members SET last_seen = ? WHERE name = ? AND last_seen < ?")
+    const now = this.#ctx.clock.now();
+    this.#ctx.sql.get("UPDATE members SET last_seen = ? WHERE name = ? AND last_seen < ?")
       .run(now, name, now - everyMs);
   }
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
-    return this.#directory.list(options);
+    return this.#ctx.directory.list(options);
   }
 
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
-    return this.#directory.require(name, field);
+    return this.#ctx.directory.require(name, field);
   }
 
   /** The acting agent's own member row (only an agent has one). */
@@ -192,13 +176,13 @@ export class MemberStore {
     if (by.kind !== "agent") {
       throw new ValidationError("name: only an agent can deregister or beat for itself.");
     }
-    return this.#directory.require(by.name);
+    return this.#ctx.directory.require(by.name);
   }
 
   #requireRole(role: string, field: string): void {
-    if (this.#roles.has(role)) return;
+    if (this.#ctx.roles.has(role)) return;
     throw new ValidationError(
-      `${field}: there is no role '${role}'. Roles: ${this.#roles.names().join(", ")} ` +
+      `${field}: there is no role '${role}'. Roles: ${this.#ctx.roles.names().join(", ")} ` +
         `(list_roles describes them).`,
     );
   }

@@ -4,21 +4,17 @@
  * clearing a broadcast changes it for that agent only. `messages.archived_at` is set when the
  * sender (or an agent with delete_any_message) retracts the message for everyone.
  */
+import type { StoreContext } from "../store_context.ts";
+import { checkContent } from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
-import type { Publisher } from "../changes/publisher.ts";
-import type { Clock } from "../clock.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
-import type { MemberDirectory } from "../members/member_directory.ts";
 import { mayRetractMessage, mayUsePrivilege } from "../permissions/permissions.ts";
-import type { Principal, Principals } from "../permissions/principal.ts";
+import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
-import type { RoleCatalog } from "../role_catalog.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Task } from "../tasks/task_model.ts";
-import type { Statements } from "../../db/statements.ts";
-import type { Transactor } from "../../db/transaction.ts";
 import {
   type InboxMessage,
   type Message,
@@ -33,14 +29,7 @@ export interface LinkedTasks {
   touch(id: number): void;
 }
 
-export interface MessageStoreDeps {
-  tx: Transactor;
-  sql: Statements;
-  clock: Clock;
-  roles: RoleCatalog;
-  directory: MemberDirectory;
-  principals: Principals;
-  publisher: Publisher;
+export interface MessageStoreDeps extends StoreContext {
   tasks: LinkedTasks;
   /** Messages per agent per window (default LIMITS.messagesPerWindow; 0: no limit). */
   rateLimit?: number | undefined;
@@ -50,24 +39,12 @@ const _PREVIEW_COUNT = 3;
 const _EXCERPT_CHARS = 80;
 
 export class MessageStore {
-  readonly #tx: Transactor;
-  readonly #sql: Statements;
-  readonly #clock: Clock;
-  readonly #roles: RoleCatalog;
-  readonly #directory: MemberDirectory;
-  readonly #principals: Principals;
-  readonly #publisher: Publisher;
+  readonly #ctx: StoreContext;
   readonly #tasks: LinkedTasks;
   readonly #rateLimit: number | undefined;
 
   constructor(deps: MessageStoreDeps) {
-    this.#tx = deps.tx;
-    this.#sql = deps.sql;
-    this.#clock = deps.clock;
-    this.#roles = deps.roles;
-    this.#directory = deps.directory;
-    this.#principals = deps.principals;
-    this.#publisher = deps.publisher;
+    this.#ctx = deps;
     this.#tasks = deps.tasks;
     this.#rateLimit = deps.rateLimit;
   }
@@ -79,10 +56,11 @@ export class MessageStore {
   send(
     input: { by: Actor; recipient: string; content: string; taskId?: number | undefined },
   ): Message {
-    return this.#tx.run(() => {
-      const now = this.#clock.now();
+    checkContent(input.content);
+    return this.#ctx.tx.run(() => {
+      const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now);
-      const recipient = this.#directory.require(input.recipient, "recipient").name;
+      const recipient = this.#ctx.directory.require(input.recipient, "recipient").name;
       const taskId = this.#linkTask(input.taskId);
       const id = this.#insert({
         sender: who.label,
@@ -91,9 +69,12 @@ export class MessageStore {
         taskId,
         now,
       });
-      this.#sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(recipient, id);
+      this.#ctx.sql.get("INSERT INTO deliveries (agent, message_id) VALUES (?, ?)").run(
+        recipient,
+        id,
+      );
       const message = this.#find(id);
-      this.#publisher.publish({ type: "message.sent", by: who.actor, message });
+      this.#ctx.publisher.publish({ type: "message.sent", by: who.actor, message });
       return message;
     });
   }
@@ -102,8 +83,9 @@ export class MessageStore {
   broadcast(
     input: { by: Actor; content: string; taskId?: number | undefined },
   ): { message: Message; recipients: number } {
-    return this.#tx.run(() => {
-      const now = this.#clock.now();
+    checkContent(input.content);
+    return this.#ctx.tx.run(() => {
+      const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now);
       const taskId = this.#linkTask(input.taskId);
       const id = this.#insert({
@@ -114,12 +96,17 @@ export class MessageStore {
         now,
       });
       const recipients = Number(
-        this.#sql.get(
+        this.#ctx.sql.get(
           "INSERT INTO deliveries (agent, message_id) SELECT name, ? FROM members WHERE name <> ?",
         ).run(id, who.label).changes,
       );
       const message = this.#find(id);
-      this.#publisher.publish({ type: "message.broadcast", by: who.actor, message, recipients });
+      this.#ctx.publisher.publish({
+        type: "message.broadcast",
+        by: who.actor,
+        message,
+        recipients,
+      });
       return { message, recipients };
     });
   }
@@ -135,7 +122,7 @@ export class MessageStore {
     includeArchived?: boolean | undefined;
     limit?: number | undefined;
   }): { messages: InboxMessage[]; unread_remaining: number } {
-    return this.#tx.run(() => {
+    return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
       const agent = who.label;
       const limit = Math.min(input.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax);
@@ -143,7 +130,7 @@ export class MessageStore {
       if (!input.includeRead) filters.push("d.read_at IS NULL");
       if (!input.includeArchived) filters.push("d.archived_at IS NULL AND m.archived_at IS NULL");
       const order = input.includeRead ? "DESC" : "ASC";
-      const rows = this.#sql.get(
+      const rows = this.#ctx.sql.get(
         `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at
          FROM deliveries d JOIN messages m ON m.id = d.message_id
          WHERE ${filters.join(" AND ")} ORDER BY m.id ${order} LIMIT ?`,
@@ -157,12 +144,12 @@ export class MessageStore {
       }));
       const newlyRead = messages.filter((m) => m.unread).map((m) => m.id);
       if (newlyRead.length) {
-        const mark = this.#sql.get(
+        const mark = this.#ctx.sql.get(
           "UPDATE deliveries SET read_at = ? WHERE agent = ? AND message_id = ? AND read_at IS NULL",
         );
-        const now = this.#clock.now();
+        const now = this.#ctx.clock.now();
         for (const id of newlyRead) mark.run(now, agent, id);
-        this.#publisher.publish({
+        this.#ctx.publisher.publish({
           type: "messages.read",
           by: who.actor,
           agent,
@@ -185,21 +172,21 @@ export class MessageStore {
 
   /** Archives an agent's inbox in bulk; optional filters: created before a time, from a sender. */
   clearInbox(input: { by: Actor; before?: number | undefined; sender?: string | undefined }) {
-    return this.#tx.run(() => {
+    return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
       const sender = input.sender === undefined
         ? null
-        : this.#directory.require(input.sender, "sender").name;
-      const now = this.#clock.now();
+        : this.#ctx.directory.require(input.sender, "sender").name;
+      const now = this.#ctx.clock.now();
       const before = input.before ?? null;
       const count = Number(
-        this.#sql.get(
+        this.#ctx.sql.get(
           `UPDATE deliveries SET archived_at = ?, read_at = coalesce(read_at, ?)
            WHERE agent = ? AND archived_at IS NULL AND message_id IN (
              SELECT id FROM messages WHERE (? IS NULL OR created_at < ?) AND (? IS NULL OR sender = ?))`,
         ).run(now, now, who.label, before, before, sender, sender).changes,
       );
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "inbox.cleared",
         by: who.actor,
         agent: who.label,
@@ -213,13 +200,17 @@ export class MessageStore {
 
   /** Hard-deletes every message created before `before` (purge_messages); audit rows stay. */
   purge(input: { by: Actor; before: number }): number {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
-      enforce(mayUsePrivilege(who, "purge_messages"), { who, what: "purge messages" }, this.#roles);
-      const count = Number(
-        this.#sql.get("DELETE FROM messages WHERE created_at < ?").run(input.before).changes,
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
+      enforce(
+        mayUsePrivilege(who, "purge_messages"),
+        { who, what: "purge messages" },
+        this.#ctx.roles,
       );
-      this.#publisher.publish({
+      const count = Number(
+        this.#ctx.sql.get("DELETE FROM messages WHERE created_at < ?").run(input.before).changes,
+      );
+      this.#ctx.publisher.publish({
         type: "messages.purged",
         by: who.actor,
         before: input.before,
@@ -236,7 +227,7 @@ export class MessageStore {
   stream(
     filter: { agent?: string | undefined; taskId?: number | undefined; limit?: number | undefined },
   ): Message[] {
-    return this.#sql.get(
+    return this.#ctx.sql.get(
       `SELECT * FROM messages WHERE archived_at IS NULL
          AND (:agent IS NULL OR sender = :agent COLLATE NOCASE OR recipient = :agent COLLATE NOCASE
               OR recipient IS NULL)
@@ -254,8 +245,8 @@ export class MessageStore {
    * the most recent read ones, at most `limit`.
    */
   peek(agent: string, limit = 20): InboxMessage[] {
-    const name = this.#directory.require(agent, "agent").name;
-    return this.#sql.get(
+    const name = this.#ctx.directory.require(agent, "agent").name;
+    return this.#ctx.sql.get(
       `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at
        FROM deliveries d JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.archived_at IS NULL AND m.archived_at IS NULL
@@ -271,7 +262,7 @@ export class MessageStore {
   unreadSummary(agent: string): UnreadSummary {
     const count = this.#unreadCount(agent);
     if (count === 0) return { count, preview: [] };
-    const preview = this.#sql.get(
+    const preview = this.#ctx.sql.get(
       `SELECT m.id, m.sender, m.recipient, m.content FROM deliveries d
        JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL
@@ -292,7 +283,7 @@ export class MessageStore {
 
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
   oldestUnreadAt(agent: string): number | undefined {
-    const row = this.#sql.get(
+    const row = this.#ctx.sql.get(
       `SELECT min(m.created_at) AS at FROM deliveries d JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
     ).get(agent);
@@ -300,7 +291,7 @@ export class MessageStore {
   }
 
   #unreadCount(agent: string): number {
-    const row = this.#sql.get(
+    const row = this.#ctx.sql.get(
       `SELECT count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
     ).get(agent);
@@ -308,17 +299,17 @@ export class MessageStore {
   }
 
   #remove(input: { messageId: number; by: Actor; archive: boolean }): RemoveResult {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const message = this.#find(input.messageId);
-      const delivery = this.#sql.get(
+      const delivery = this.#ctx.sql.get(
         "SELECT archived_at FROM deliveries WHERE agent = ? AND message_id = ?",
       ).get(who.label, message.id);
-      const now = this.#clock.now();
+      const now = this.#ctx.clock.now();
       let result: RemoveResult;
       if (delivery) {
         const already = intOrNull(delivery, "archived_at") !== null;
-        this.#sql.get(
+        this.#ctx.sql.get(
           `UPDATE deliveries SET archived_at = coalesce(archived_at, ?),
              read_at = CASE WHEN ? THEN coalesce(read_at, ?) ELSE read_at END
            WHERE agent = ? AND message_id = ?`,
@@ -329,14 +320,14 @@ export class MessageStore {
           who,
           what: `${input.archive ? "archive" : "delete"} message ${message.id}`,
           field: "message_id",
-        }, this.#roles);
-        const already = this.#sql.get("SELECT archived_at FROM messages WHERE id = ?")
+        }, this.#ctx.roles);
+        const already = this.#ctx.sql.get("SELECT archived_at FROM messages WHERE id = ?")
           .get(message.id)?.["archived_at"] != null;
-        this.#sql.get("UPDATE messages SET archived_at = coalesce(archived_at, ?) WHERE id = ?")
+        this.#ctx.sql.get("UPDATE messages SET archived_at = coalesce(archived_at, ?) WHERE id = ?")
           .run(now, message.id);
         result = { message_id: message.id, scope: "everyone", already };
       }
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "message.removed",
         by: who.actor,
         messageId: message.id,
@@ -349,16 +340,16 @@ export class MessageStore {
 
   /** The sender, checked: an agent must be a member and within its rate limit. */
   #sender(by: Actor, now: number): Principal {
-    const who = this.#principals.resolve(by, "sender");
+    const who = this.#ctx.principals.resolve(by, "sender");
     if (who.agent !== null) {
-      checkMessageRate(this.#sql, { sender: who.agent, now, max: this.#rateLimit });
+      checkMessageRate(this.#ctx.sql, { sender: who.agent, now, max: this.#rateLimit });
     }
     return who;
   }
 
   /** The agent whose inbox this is (only agents have one). */
   #recipient(by: Actor): Principal {
-    const who = this.#principals.resolve(by);
+    const who = this.#ctx.principals.resolve(by);
     if (who.agent === null) {
       throw new ValidationError(`agent_name: ${who.label} has no inbox; only agents do.`);
     }
@@ -372,7 +363,7 @@ export class MessageStore {
     taskId: number | null;
     now: number;
   }): number {
-    const result = this.#sql.get(
+    const result = this.#ctx.sql.get(
       `INSERT INTO messages (sender, recipient, content, task_id, created_at)
        VALUES (?, ?, ?, ?, ?)`,
     ).run(input.sender, input.recipient, input.content, input.taskId, input.now);
@@ -388,7 +379,7 @@ export class MessageStore {
   }
 
   #find(id: number): Message {
-    const row = this.#sql.get("SELECT * FROM messages WHERE id = ?").get(id);
+    const row = this.#ctx.sql.get("SELECT * FROM messages WHERE id = ?").get(id);
     if (!row) {
       throw new NotFoundError(
         `message_id: no message with id ${id} (it may have been purged). Call get_messages.`,

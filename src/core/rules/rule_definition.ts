@@ -4,6 +4,8 @@
  * `compileRule` checks what a schema cannot: the condition parses, reads only fields the
  * trigger provides, and an agent.idle rule says how long idle is.
  */
+import { SLUG_PATTERN } from "../input_rules/slugs.ts";
+import { LIMITS } from "../limits.ts";
 import { z } from "zod";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../tasks/task_model.ts";
 import { type Condition, ConditionError, conditionFields, parseCondition } from "./condition.ts";
@@ -61,13 +63,13 @@ export const TRIGGER_FIELDS: Record<Trigger, readonly string[]> = {
 };
 
 const _slug = z.string().regex(
-  /^[a-z][a-z0-9_-]*$/,
+  SLUG_PATTERN,
   "must be lowercase letters, digits, '_' or '-'",
 )
-  .max(64);
-const _text = z.string().min(1).max(2_000);
+  .max(LIMITS.ruleNameMax);
+const _text = z.string().min(1).max(LIMITS.ruleTextMax);
 /** Who: task.assignee | task.creator | task.reviewer | event.by | agent.name | role:NAME | an agent. */
-const _target = z.string().min(1).max(80);
+const _target = z.string().min(1).max(LIMITS.actorNameMax);
 
 export const actionSchema = z.union([
   z.strictObject({ set_status: z.enum(TASK_STATUSES) }),
@@ -79,8 +81,8 @@ export const actionSchema = z.union([
   z.strictObject({ assign: _target }),
   z.strictObject({
     create_task: z.strictObject({
-      title: z.string().min(1).max(200),
-      description: z.string().max(5_000).optional(),
+      title: z.string().min(1).max(LIMITS.titleMax),
+      description: z.string().max(LIMITS.descriptionMax).optional(),
       priority: z.enum(TASK_PRIORITIES).optional(),
       type: _slug.optional(),
       assignee: _target.optional(),
@@ -97,10 +99,10 @@ export type RuleAction = z.infer<typeof actionSchema>;
 
 export const ruleDefinitionSchema = z.strictObject({
   name: _slug,
-  description: z.string().max(500).optional(),
+  description: z.string().max(LIMITS.ruleDescriptionMax).optional(),
   on: z.enum(TRIGGERS),
-  if: z.string().min(1).max(1_000).optional(),
-  then: z.array(actionSchema).min(1).max(10),
+  if: z.string().min(1).max(LIMITS.ruleConditionMax).optional(),
+  then: z.array(actionSchema).min(1).max(LIMITS.ruleActionsMax),
   enabled: z.boolean().default(true),
 });
 export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;

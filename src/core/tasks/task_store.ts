@@ -5,12 +5,17 @@
  * triggers follow. When processes race for a claim, exactly one wins and the others are told
  * who did.
  */
+import type { StoreContext } from "../store_context.ts";
+import { checkTaskType } from "../input_rules/slugs.ts";
+import {
+  checkContent,
+  checkDescription,
+  checkResult,
+  checkTitle,
+} from "../input_rules/text_rules.ts";
 import type { Actor } from "../actor.ts";
-import type { Publisher } from "../changes/publisher.ts";
-import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
-import type { MemberDirectory } from "../members/member_directory.ts";
 import {
   isAgentNamed,
   mayClaimReview,
@@ -18,11 +23,8 @@ import {
   mayReassignTask,
   mayUpdateTask,
 } from "../permissions/permissions.ts";
-import type { Principal, Principals } from "../permissions/principal.ts";
+import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
-import type { RoleCatalog } from "../role_catalog.ts";
-import type { Statements } from "../../db/statements.ts";
-import type { Transactor } from "../../db/transaction.ts";
 import type { CommentType, TaskActivityLog } from "./task_activity.ts";
 import {
   REVIEW_AFFINITY,
@@ -59,53 +61,37 @@ export interface UpdateTaskInput {
   removeBlockedBy?: readonly number[] | undefined;
 }
 
-export interface TaskStoreDeps {
-  tx: Transactor;
-  sql: Statements;
-  clock: Clock;
-  roles: RoleCatalog;
-  directory: MemberDirectory;
-  principals: Principals;
-  publisher: Publisher;
+export interface TaskStoreDeps extends StoreContext {
   queries: TaskQueries;
   structure: TaskStructure;
   activity: TaskActivityLog;
 }
 
 export class TaskStore {
-  readonly #tx: Transactor;
-  readonly #sql: Statements;
-  readonly #clock: Clock;
-  readonly #roles: RoleCatalog;
-  readonly #directory: MemberDirectory;
-  readonly #principals: Principals;
-  readonly #publisher: Publisher;
+  readonly #ctx: StoreContext;
   readonly #queries: TaskQueries;
   readonly #structure: TaskStructure;
   readonly #activity: TaskActivityLog;
 
   constructor(deps: TaskStoreDeps) {
-    this.#tx = deps.tx;
-    this.#sql = deps.sql;
-    this.#clock = deps.clock;
-    this.#roles = deps.roles;
-    this.#directory = deps.directory;
-    this.#principals = deps.principals;
-    this.#publisher = deps.publisher;
+    this.#ctx = deps;
     this.#queries = deps.queries;
     this.#structure = deps.structure;
     this.#activity = deps.activity;
   }
 
   create(input: CreateTaskInput): Task {
-    return this.#tx.run(() => {
-      const now = this.#clock.now();
-      const who = this.#principals.resolve(input.by, "creator");
+    checkTitle(input.title);
+    if (input.description !== undefined) checkDescription(input.description);
+    if (input.type !== undefined) checkTaskType(input.type);
+    return this.#ctx.tx.run(() => {
+      const now = this.#ctx.clock.now();
+      const who = this.#ctx.principals.resolve(input.by, "creator");
       const assignee = this.#optionalMember(input.assignee, "assignee");
       if (input.parentId !== undefined) this.#structure.checkParent(null, input.parentId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const id = Number(
-        this.#sql.get(
+        this.#ctx.sql.get(
           `INSERT INTO tasks (title, description, type, status, priority, creator, assignee,
              reviewer, parent_id, created_at, updated_at)
            VALUES (?, ?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?)`,
@@ -124,7 +110,7 @@ export class TaskStore {
       );
       this.#structure.addBlockers(id, input.blockedBy ?? []);
       const task = this.get(id);
-      this.#publisher.publish({ type: "task.created", by: who.actor, task });
+      this.#ctx.publisher.publish({ type: "task.created", by: who.actor, task });
       return task;
     });
   }
@@ -133,7 +119,7 @@ export class TaskStore {
   list(filter: Omit<TaskFilter, "mineFirst"> & { mineFirst?: string | undefined } = {}): Task[] {
     const mineFirst = filter.mineFirst === undefined
       ? undefined
-      : this.#directory.require(filter.mineFirst, "agent_name");
+      : this.#ctx.directory.require(filter.mineFirst, "agent_name");
     return this.#queries.list({ ...filter, mineFirst });
   }
 
@@ -151,8 +137,8 @@ export class TaskStore {
    * claimed in the same transaction, so two agents asking at once never get the same task.
    */
   next(input: { by: Actor; claim: boolean }): { task: Task | null; claimed: boolean } {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const id = who.agent === null || who.role === null
         ? null
         : this.#queries.nextFor({ name: who.agent, role: who.role });
@@ -168,11 +154,11 @@ export class TaskStore {
    * own assignee).
    */
   claim(input: { taskId: number; by: Actor }): Task {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const before = this.get(input.taskId);
       const attempt = { who, what: `claim task ${before.id}`, field: "task_id" };
-      const now = this.#clock.now();
+      const now = this.#ctx.clock.now();
       if (before.status === "awaiting_review") {
         if (before.review_claimed_at !== null) {
           throw new ConflictError(
@@ -182,15 +168,15 @@ export class TaskStore {
         enforce(
           mayClaimReview(who, before),
           { ...attempt, what: `review task ${before.id}` },
-          this.#roles,
+          this.#ctx.roles,
         );
-        const changed = this.#sql.get(
+        const changed = this.#ctx.sql.get(
           `UPDATE tasks SET reviewer = ?, review_claimed_at = ?, updated_at = ?
            WHERE id = ? AND status = 'awaiting_review' AND review_claimed_at IS NULL`,
         ).run(who.label, now, now, before.id).changes;
         if (Number(changed) === 0) throw new ConflictError(`Task ${before.id} changed; try again.`);
         const task = this.get(before.id);
-        this.#publisher.publish({ type: "task.review_claimed", by: who.actor, task });
+        this.#ctx.publisher.publish({ type: "task.review_claimed", by: who.actor, task });
         return task;
       }
       if (before.status !== "pending") {
@@ -201,14 +187,14 @@ export class TaskStore {
         );
       }
       this.#structure.requireUnblocked(before.id, "be claimed");
-      enforce(mayClaimTask(who, before), attempt, this.#roles);
-      const changed = this.#sql.get(
+      enforce(mayClaimTask(who, before), attempt, this.#ctx.roles);
+      const changed = this.#ctx.sql.get(
         `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
          WHERE id = ? AND status = 'pending'`,
       ).run(who.label, now, now, before.id).changes;
       if (Number(changed) === 0) throw new ConflictError(`Task ${before.id} changed; try again.`);
       const task = this.get(before.id);
-      this.#publisher.publish({ type: "task.claimed", by: who.actor, before, task });
+      this.#ctx.publisher.publish({ type: "task.claimed", by: who.actor, before, task });
       this.#afterStatusChange(before, task, who);
       return task;
     });
@@ -220,18 +206,22 @@ export class TaskStore {
    * (or the reviewers, or everyone) for a review.
    */
   update(input: UpdateTaskInput): Task {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    if (input.result !== undefined) checkResult(input.result);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const before = this.get(input.taskId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       enforce(
         mayUpdateTask(who, before),
         { who, what: `update task ${before.id}`, field: "task_id" },
-        this.#roles,
+        this.#ctx.roles,
       );
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
-        this.#sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(input.parentId, before.id);
+        this.#ctx.sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(
+          input.parentId,
+          before.id,
+        );
       }
       this.#structure.removeBlockers(before.id, input.removeBlockedBy ?? []);
       this.#structure.addBlockers(before.id, input.addBlockedBy ?? []);
@@ -243,8 +233,8 @@ export class TaskStore {
       const result = reviewing ? undefined : input.result;
       const reviewNote = reviewing ? input.result : undefined;
       this.#guardStatus(before, status);
-      const now = this.#clock.now();
-      this.#sql.get(
+      const now = this.#ctx.clock.now();
+      this.#ctx.sql.get(
         `UPDATE tasks SET status = :status, result = coalesce(:result, result),
            review_note = coalesce(:review_note, review_note),
            reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
@@ -269,7 +259,7 @@ export class TaskStore {
       const task = this.get(before.id);
       const asksReview = task.status === "awaiting_review" &&
         before.status !== "awaiting_review" && task.reviewer === null;
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "task.updated",
         by: who.actor,
         before,
@@ -277,7 +267,7 @@ export class TaskStore {
         result,
         reviewNote,
         reviewers: asksReview
-          ? this.#directory.withRoles(this.#roles.rolesWithAffinity(REVIEW_AFFINITY))
+          ? this.#ctx.directory.withRoles(this.#ctx.roles.rolesWithAffinity(REVIEW_AFFINITY))
           : [],
       });
       this.#afterStatusChange(before, task, who);
@@ -287,9 +277,9 @@ export class TaskStore {
 
   /** Hands a task to another agent: its creator, its assignee or a holder of update_any_task. */
   reassign(input: { taskId: number; by: Actor; newAssignee: string }): Task {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
-      const newAssignee = this.#directory.require(input.newAssignee, "new_assignee").name;
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
+      const newAssignee = this.#ctx.directory.require(input.newAssignee, "new_assignee").name;
       const before = this.get(input.taskId);
       if (before.status === "done") {
         throw new ConflictError(
@@ -304,12 +294,12 @@ export class TaskStore {
       enforce(
         mayReassignTask(who, before),
         { who, what: `reassign task ${before.id}`, field: "task_id" },
-        this.#roles,
+        this.#ctx.roles,
       );
-      this.#sql.get("UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?")
-        .run(newAssignee, this.#clock.now(), before.id);
+      this.#ctx.sql.get("UPDATE tasks SET assignee = ?, updated_at = ? WHERE id = ?")
+        .run(newAssignee, this.#ctx.clock.now(), before.id);
       const task = this.get(before.id);
-      this.#publisher.publish({ type: "task.reassigned", by: who.actor, before, task });
+      this.#ctx.publisher.publish({ type: "task.reassigned", by: who.actor, before, task });
       return task;
     });
   }
@@ -322,8 +312,9 @@ export class TaskStore {
   comment(
     input: { taskId: number; by: Actor; content: string; type?: CommentType | undefined },
   ): { comment: TaskComment; task: Task } {
-    return this.#tx.run(() => {
-      const who = this.#principals.resolve(input.by);
+    checkContent(input.content);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
       const type = input.type ?? "comment";
       const before = this.get(input.taskId);
       if (type === "status_change") {
@@ -337,7 +328,7 @@ export class TaskStore {
         enforce(
           mayUpdateTask(who, before),
           { who, what: `post a ${type} on task ${before.id}`, field: "task_id" },
-          this.#roles,
+          this.#ctx.roles,
         );
         if (type === "blocker" && before.status === "done") {
           throw new ConflictError(
@@ -347,13 +338,13 @@ export class TaskStore {
         if (type === "blocker") status = "blocked";
         if (type === "resolution" && before.status === "blocked") status = "in_progress";
       }
-      const now = this.#clock.now();
+      const now = this.#ctx.clock.now();
       const id = this.#activity.record(before.id, {
         agent: who.label,
         type,
         content: input.content,
       });
-      this.#sql.get(
+      this.#ctx.sql.get(
         `UPDATE tasks SET status = ?, updated_at = ?,
            review_claimed_at = CASE WHEN ? = 'awaiting_review' THEN review_claimed_at ELSE NULL END
          WHERE id = ?`,
@@ -367,7 +358,7 @@ export class TaskStore {
         content: input.content,
         at: toIso(now),
       };
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "task.commented",
         by: who.actor,
         before,
@@ -382,7 +373,10 @@ export class TaskStore {
 
   /** Marks a task as touched (a linked message arrived). Call inside a transaction. */
   touch(taskId: number): void {
-    this.#sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(this.#clock.now(), taskId);
+    this.#ctx.sql.get("UPDATE tasks SET updated_at = ? WHERE id = ?").run(
+      this.#ctx.clock.now(),
+      taskId,
+    );
   }
 
   /** A task with open blockers cannot start or finish. */
@@ -399,7 +393,7 @@ export class TaskStore {
   #afterStatusChange(before: Task, task: Task, who: Principal): void {
     if (task.status === before.status || task.status !== "done") return;
     for (const id of this.#structure.newlyUnblocked(task.id)) {
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "task.unblocked",
         by: who.actor,
         task: this.get(id),
@@ -408,7 +402,7 @@ export class TaskStore {
     }
     if (task.parent_id !== null && this.#structure.allChildrenDone(task.parent_id)) {
       const parent = this.get(task.parent_id);
-      this.#publisher.publish({
+      this.#ctx.publisher.publish({
         type: "task.subtasks_complete",
         by: who.actor,
         task: parent,
@@ -420,13 +414,13 @@ export class TaskStore {
   /** Who the author's role escalates blockers to (a role's members, or one agent). */
   #escalationTargets(who: Principal): string[] {
     if (who.role === null) return [];
-    const escalation = this.#roles.get(who.role).escalation;
+    const escalation = this.#ctx.roles.get(who.role).escalation;
     if (!escalation) return [];
     if (escalation.agent !== undefined) return [escalation.agent];
-    return this.#directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
+    return this.#ctx.directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {
-    return name === undefined ? null : this.#directory.require(name, field).name;
+    return name === undefined ? null : this.#ctx.directory.require(name, field).name;
   }
 }

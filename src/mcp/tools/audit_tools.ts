@@ -2,7 +2,8 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
-import { limitField, textField, timeField, timeToMs } from "../fields.ts";
+import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
+import { limitField, textFieldOf, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -17,10 +18,10 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
       "first. Filter by agent, action (exact, e.g. 'task.claimed', or a family: 'task' or " +
       "'task.*') and time. Needs no registration.",
     input: {
-      agent_name: textField("agent_name", 1, 80).optional().describe(
+      agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
         "Only entries by this agent, or by a rule as rule:NAME (a filter, not your identity)",
       ),
-      action: textField("action", 1, 64).optional().describe(
+      action: textFieldOf("action", TEXT_RULES.auditAction).optional().describe(
         "Only this action, or a family: message or message.*",
       ),
       since: timeField("since").optional().describe(

@@ -11,7 +11,6 @@ import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
-const _YEAR_S = 365 * 24 * 3600;
 const _ns = () =>
   namespaceField("ns").optional().describe(
     `The namespace, e.g. project-alpha (default '${DEFAULT_NAMESPACE}')`,
@@ -38,7 +37,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         `The value, at most ${LIMITS.contextValueMax.toLocaleString("en-US")} characters`,
       ),
       ns: _ns(),
-      ttl: integerField("ttl", 1, _YEAR_S).optional().describe(
+      ttl: integerField("ttl", 1, LIMITS.contextTtlMaxS).optional().describe(
         "Seconds until it expires (at most one year); omit to keep it",
       ),
       expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()

@@ -115,7 +115,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
   const removeOutput = {
     message_id: z.number().int(),
     scope: z.enum(["inbox", "everyone"]).describe(
-      "inbox: only your copy; everyone: retracted for all recipients (you sent it, or you are admin/lead)",
+      "inbox: only your copy; everyone: retracted for all recipients (you sent it, or you hold delete_any_message)",
     ),
     already: z.boolean().describe("true if it was already archived"),
   };
@@ -125,7 +125,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     title: "Delete a message",
     description:
       "Soft-delete a message (it is archived, not erased). As a recipient you remove your own " +
-      "copy; as the sender you retract it for everyone; an admin or lead may delete any message. " +
+      "copy; as the sender you retract it for everyone; the delete_any_message privilege deletes any message. " +
       "Returns the scope of the deletion.",
     input: {
       message_id: idField("message_id").describe("The id of the message"),
@@ -191,10 +191,10 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
 
   registerTool(server, ctx, {
     name: "purge_messages",
-    title: "Erase old messages (admin/lead)",
+    title: "Erase old messages (purge_messages)",
     description:
       "Permanently erase every message sent before before_date, for everyone. Only an agent " +
-      "with role admin or lead may. The audit log keeps its record. Returns how many were erased.",
+      "with the purge_messages privilege may. The audit log keeps its record. Returns how many were erased.",
     input: {
       agent_name: actorField("agent_name"),
       before_date: timeField("before_date").describe(

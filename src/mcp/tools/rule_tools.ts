@@ -2,7 +2,10 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { actionSchema, TRIGGERS } from "../../core/rules/rule_definition.ts";
-import { actorField, boolField, enumField, slugField, textField } from "../fields.ts";
+import { LIMITS } from "../../core/limits.ts";
+import { SLUG_KINDS } from "../../core/input_rules/slugs.ts";
+import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
+import { actorField, boolField, enumField, slugField, textFieldOf } from "../fields.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
@@ -19,7 +22,9 @@ const _ruleSchema = z.object({
 const _then = () =>
   z.array(actionSchema, { error: () => "then must be a list of actions" }).min(1, {
     error: () => "then needs at least one action",
-  }).max(10, { error: () => "then has at most 10 actions" }).describe(
+  }).max(LIMITS.ruleActionsMax, {
+    error: () => `then has at most ${LIMITS.ruleActionsMax} actions`,
+  }).describe(
     "Actions, each one object: {set_status: done}, {notify: task.assignee | task.creator | " +
       "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
       "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
@@ -28,7 +33,7 @@ const _then = () =>
   );
 
 const _condition = () =>
-  textField("if", 1, 1_000).describe(
+  textFieldOf("if", TEXT_RULES.ruleCondition).describe(
     "Condition over the event's fields: =, !=, <, <=, >, >=, in [..], not in [..], and, or, " +
       "not, parentheses; durations like 5m. E.g. 'task.status = blocked', " +
       "'task.priority in [high]', 'agent.idle > 5m'",
@@ -60,11 +65,15 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       "The rule is checked at once (the condition parses and uses fields the trigger has) and " +
       "applies to every process on this table. Returns the rule.",
     input: {
-      name: slugField("name", "rule name").describe("A unique name, e.g. notify-on-blocker"),
+      name: slugField("name", SLUG_KINDS.ruleName).describe(
+        "A unique name, e.g. notify-on-blocker",
+      ),
       on: enumField("on", TRIGGERS).describe("The trigger"),
       if: _condition().optional(),
       then: _then(),
-      description: textField("description", 1, 500).optional().describe("What it is for"),
+      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional().describe(
+        "What it is for",
+      ),
       enabled: boolField("enabled").optional().describe("Default true"),
       agent_name: actorField("agent_name"),
     },
@@ -91,11 +100,13 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       "Change a rule created at run time (any field), or switch a shipped or file rule on or " +
       "off (enabled only). Needs the manage_rules privilege. Returns the rule.",
     input: {
-      name: slugField("name", "rule name").describe("The rule to change"),
+      name: slugField("name", SLUG_KINDS.ruleName).describe("The rule to change"),
       on: enumField("on", TRIGGERS).optional().describe("A new trigger"),
       if: _condition().optional(),
       then: _then().optional(),
-      description: textField("description", 1, 500).optional().describe("A new description"),
+      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional().describe(
+        "A new description",
+      ),
       enabled: boolField("enabled").optional().describe("Switch it on or off"),
       agent_name: actorField("agent_name"),
     },
@@ -116,7 +127,7 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       "Delete a rule created at run time (shipped and file rules can only be disabled with " +
       "update_rule). Needs the manage_rules privilege.",
     input: {
-      name: slugField("name", "rule name").describe("The rule to delete"),
+      name: slugField("name", SLUG_KINDS.ruleName).describe("The rule to delete"),
       agent_name: actorField("agent_name"),
     },
     output: { deleted: z.string() },

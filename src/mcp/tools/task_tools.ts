@@ -38,7 +38,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     title: "Create a task",
     description:
       "Put a task on the shared board (status pending). With an assignee, only that agent (or " +
-      "an admin/lead) can claim it; without one, anyone can. A reviewer, if named, is asked " +
+      "claim_assigned) can claim it; without one, anyone can. A reviewer, if named, is asked " +
       "when the task moves to awaiting_review. Returns the task with its id.",
     input: {
       title: textField("title", 1, LIMITS.titleMax).describe(
@@ -147,7 +147,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     description:
       "Claim a pending task: it becomes in_progress and assigned to you. Atomic: if another " +
       "agent claims it first you get an error naming them. A task assigned to someone can only " +
-      "be claimed by that agent or an admin/lead. On a task awaiting_review this claims the " +
+      "be claimed by that agent (or claim_assigned). On a task awaiting_review this claims the " +
       "review (you become its reviewer; not allowed on your own work). Returns the task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
@@ -215,7 +215,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     title: "Hand a task over",
     description:
       "Hand a task over to another agent (its status stays as it is). Only the task's creator, " +
-      "its current assignee or an admin/lead may. Both agents are told, and the hand-over " +
+      "its current assignee or update_any_task may. Both agents are told, and the hand-over " +
       "appears in the task's feed. Returns the updated task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
@@ -242,7 +242,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     description:
       "Discuss a task where the work is. type: comment (default), blocker (moves the task to " +
       "blocked), resolution (moves a blocked task back to in_progress). Blockers and " +
-      "resolutions may be posted by the task's creator, assignee, reviewer or an admin/lead; " +
+      "resolutions may be posted by the task's creator, assignee, reviewer or update_any_task; " +
       "anyone may comment. The creator, assignee and reviewer are notified. Returns the " +
       "comment and the task.",
     input: {
