@@ -41,8 +41,11 @@ export interface ServeConfig extends Config {
   sessionIdleMs: number;
   /** The name humans post under in the web view (shown as human:NAME). */
   operator: string;
-  /** Accept a join token (new agents register new, unprivileged names). */
-  joinToken: boolean;
+  /**
+   * Accept a join token (new agents register new, unprivileged names): TEAM_TABLE_JOIN_TOKEN's
+   * value, or "file" for the one kept beside the database; undefined: off.
+   */
+  joinToken: string | undefined;
 }
 
 export interface PollConfig extends Config {
@@ -197,16 +200,11 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
   if (token !== undefined && token.length < 16) {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
-  const operator = flags.operator ?? _nonEmpty(env["TEAM_TABLE_OPERATOR"]) ?? "human";
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/.test(operator)) {
-    throw new ConfigError(
-      `operator '${operator}' must be 1–32 letters, digits, '_', '.' or '-' (not first or last)`,
-    );
-  }
+  const operator = resolveOperator(flags, env);
   return {
     ...base,
     operator,
-    joinToken: flags.joinToken === true || _nonEmpty(env["TEAM_TABLE_JOIN_TOKEN"]) !== undefined,
+    joinToken: _nonEmpty(env["TEAM_TABLE_JOIN_TOKEN"]) ?? (flags.joinToken ? "file" : undefined),
     host,
     port,
     token,
@@ -221,6 +219,20 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       "session idle time",
     ),
   };
+}
+
+/**
+ * The name a human acts under, as `human:NAME` (serve's web view, the CLI's send, task and
+ * context commands): --operator, else TEAM_TABLE_OPERATOR, else "human".
+ */
+export function resolveOperator(flags: { operator?: string | undefined }, env: Env): string {
+  const operator = flags.operator ?? _nonEmpty(env["TEAM_TABLE_OPERATOR"]) ?? "human";
+  if (!/^[A-Za-z0-9](?:[A-Za-z0-9_.-]{0,30}[A-Za-z0-9])?$/.test(operator)) {
+    throw new ConfigError(
+      `operator '${operator}' must be 1–32 letters, digits, '_', '.' or '-' (not first or last)`,
+    );
+  }
+  return operator;
 }
 
 export interface PollFlags extends CommonFlags {

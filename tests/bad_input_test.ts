@@ -136,11 +136,15 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
     /message_id: 'alice' may not delete message 1: only its sender \('bob'\) or its recipients may, and role 'agent' lacks the privilege delete_any_message \(roles with it: admin, lead\)/,
   ],
   ["archive_message", {}, /message_id is required: a positive integer id/],
-  ["clear_inbox", { before_date: "yesterday" }, /before_date 'yesterday' is not an ISO 8601 date/],
+  [
+    "clear_inbox",
+    { before_date: "yesterday" },
+    /before_date 'yesterday' is not a duration back from now \(30m, 2h, 1d\) or an ISO 8601 date/,
+  ],
   [
     "clear_inbox",
     { before_date: "2026-13-45" },
-    /before_date '2026-13-45' is not an ISO 8601 date/,
+    /before_date '2026-13-45' is not a duration back from now \(30m, 2h, 1d\) or an ISO 8601 date/,
   ],
   ["clear_inbox", { sender: "nobody" }, /sender: no agent named 'nobody'/],
   ["purge_messages", {}, /before_date is required/],
@@ -328,7 +332,11 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
     { key: "spec" },
     /'alice' may not delete 'spec' \(its latest version is by 'bob'\): role 'agent' lacks the privilege manage_context/,
   ],
-  ["get_audit_log", { since: "last tuesday" }, /since 'last tuesday' is not an ISO 8601 date/],
+  [
+    "get_audit_log",
+    { since: "last tuesday" },
+    /since 'last tuesday' is not a duration back from now \(30m, 2h, 1d\) or an ISO 8601 date/,
+  ],
   ["get_audit_log", { limit: 1_001 }, /limit must be an integer from 1 to 1,000/],
   ["get_audit_log", { action: "" }, /action must not be empty/],
 ];

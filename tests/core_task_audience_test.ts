@@ -21,6 +21,7 @@ function task(parties: Partial<Pick<Task, "creator" | "assignee" | "reviewer">>)
     parent_id: null,
     blocked_by: [],
     result: null,
+    review_note: null,
     created_at: "",
     updated_at: "",
     claimed_at: null,

@@ -76,7 +76,7 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
       "[status_change] claude-code moved task from in_progress to awaiting_review",
       "[status_change] codex claimed review",
       "[comment] codex: LGTM",
-      "[status_change] codex moved task from awaiting_review to done; result: merged",
+      "[status_change] codex moved task from awaiting_review to done; review note: merged",
     ]);
     for (const line of String(detail["feed"]).split("\n")) assert.match(line, / — \d\d:\d\d$/);
     assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 2]);

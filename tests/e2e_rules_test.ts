@@ -57,6 +57,7 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
             ["assign-idle", "shipped", true],
             ["complete-parent", "shipped", true],
             ["notify-blocked", "shipped", true],
+            ["notify-unblocked", "shipped", true],
             ["request-review", "shipped", true],
             ["tick-worker", `${db.dir}/tick-worker.yaml`, true],
           ],

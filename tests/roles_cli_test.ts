@@ -54,8 +54,9 @@ Deno.test("team-table members grant / list work on the database directly", async
   const db = await tempDb();
   const env = { TEAM_TABLE_DB: db.path };
   try {
-    const empty = await runTeamTable(["members"], env);
-    assert.equal(empty.stdout, "nobody has registered yet\n");
+    const missing = await runTeamTable(["members"], env);
+    assert.equal(missing.code, 1, "listing a database that does not exist is refused");
+    assert.match(missing.stderr, /no such file/);
     const granted = await runTeamTable(["members", "grant", "boss", "admin"], env);
     assert.equal(granted.code, 0);
     assert.match(
@@ -65,7 +66,7 @@ Deno.test("team-table members grant / list work on the database directly", async
     const listed = await runTeamTable(["members", "list"], env);
     assert.match(listed.stdout, /^boss +admin +gone +since .*credential$/m);
     const unknown = await runTeamTable(["members", "grant", "boss", "wizard"], env);
-    assert.equal(unknown.code, 1);
+    assert.equal(unknown.code, 2, "an unknown role is a usage error");
     assert.match(unknown.stderr, /role: there is no role 'wizard'/);
     const usage = await runTeamTable(["members", "grant", "boss"], env);
     assert.equal(usage.code, 2);

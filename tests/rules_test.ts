@@ -254,6 +254,7 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
   assert.deepEqual(defaultRules().map((r) => [r.name, r.on, r.source]), [
     ["complete-parent", "task.all_subtasks_complete", "shipped"],
     ["notify-blocked", "task.status_changed", "shipped"],
+    ["notify-unblocked", "task.unblocked", "shipped"],
     ["assign-idle", "agent.idle", "shipped"],
     ["request-review", "task.status_changed", "shipped"],
   ]);
@@ -268,11 +269,12 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
     assert.deepEqual(loaded.map((r) => [r.name, r.enabled, r.source === path]), [
       ["complete-parent", true, false],
       ["notify-blocked", true, false],
+      ["notify-unblocked", true, false],
       ["assign-idle", false, true],
       ["request-review", true, false],
       ["mine", true, true],
     ]);
-    assert.equal(loaded[2]?.idleMs, 60_000);
+    assert.equal(loaded[3]?.idleMs, 60_000);
     Deno.writeTextFileSync(
       path,
       [

@@ -49,17 +49,17 @@ Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and sh
     assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
     assert.match(
       first.stderr(),
-      new RegExp(`access token: +${token} \\(new, saved to ${tokenFile}\\)`),
+      new RegExp(`operator token: +${token} \\(new, saved to ${tokenFile}\\)`),
     );
     assert.match(
       first.stderr(),
       new RegExp(
-        `claude mcp add --transport http team-table ${first.url}/mcp --header "Authorization: Bearer ${token}"`,
+        `claude mcp add --transport http team-table ${first.url}/mcp --header "Authorization: Bearer <agent token>"`,
       ),
     );
     assert.match(
       first.stderr(),
-      /codex mcp add team-table --url .*--bearer-token-env-var TEAM_TABLE_TOKEN/,
+      /codex mcp add team-table --url .*--bearer-token-env-var TEAM_TABLE_AGENT_KEY/,
     );
     const unauthorized = await fetch(`${first.url}/mcp`, { method: "POST" });
     assert.equal(unauthorized.status, 401);
@@ -67,7 +67,7 @@ Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and sh
     assert.equal(await first.stop(), 0);
 
     const second = await startServe(db.path, { token: null });
-    assert.match(second.stderr(), new RegExp(`access token: +${token} \\(from ${tokenFile}\\)`));
+    assert.match(second.stderr(), new RegExp(`operator token: +${token} \\(from ${tokenFile}\\)`));
     assert.equal(await second.stop(), 0);
   } finally {
     await db.cleanup();

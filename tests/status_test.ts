@@ -32,7 +32,7 @@ Deno.test("status: members with presence, current task and unread; board; blocke
   const text = renderStatus(t.table, { since: start, dbPath: "/db" });
   const lines = text.split("\n");
   assert.match(lines[0] ?? "", /^team-table status — \/db — 2026-01-01T00:11:00\.000Z$/);
-  assert.match(text, /Members \(2 at the table\):/);
+  assert.match(text, /Members \(3: 1 online, 1 idle, 1 gone\):/);
   assert.match(text, /\n {2}alice +architect +online \(1m ago\) +#1 Design the API +0 unread/);
   assert.match(text, /\n {2}bob +coder +idle \(11m ago\) +— +1 unread/);
   assert.match(text, /\n {2}carol +agent +gone \(11m ago\)/);
@@ -57,7 +57,7 @@ Deno.test("--since takes a duration or a date", () => {
   assert.equal(parseSince(undefined, now), now - 86_400_000);
   assert.throws(
     () => parseSince("last week", now),
-    /neither a duration \(30m, 2h, 1d\) nor an ISO 8601 date/,
+    /--since 'last week' is not a duration back from now \(30m, 2h, 1d\) or an ISO 8601 date/,
   );
 });
 
@@ -75,7 +75,7 @@ Deno.test("team-table status reads the database directly", async () => {
     assert.match(result.stdout, /Board: pending 1 /);
     const bad = await runTeamTable(["status", "--since", "soon"], { TEAM_TABLE_DB: db.path });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--since 'soon' is neither a duration/);
+    assert.match(bad.stderr, /--since 'soon' is not a duration back from now/);
   } finally {
     await db.cleanup();
   }

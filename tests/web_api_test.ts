@@ -105,7 +105,10 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
   assert.deepEqual(audit.entries.map((e: { action: string }) => e.action), ["member.registered"]);
   const badSince = await s.get("/api/audit?since=yesterday");
   assert.equal(badSince.status, 400);
-  assert.match((await badSince.json()).message, /since 'yesterday' is not an ISO 8601 date/);
+  assert.match(
+    (await badSince.json()).message,
+    /since 'yesterday' is not a duration back from now \(30m, 2h, 1d\) or an ISO 8601 date/,
+  );
 });
 
 Deno.test("web: a human posts messages and comments, clearly marked and audited", async () => {
@@ -198,4 +201,59 @@ Deno.test("web: /observe streams every event, whoever it is for", async () => {
     relay.stop();
     await observer.close();
   }
+});
+
+Deno.test("web: a human creates, assigns, updates and closes tasks; audited; bad input changes nothing", async () => {
+  await using s = setup();
+  const { table } = s.t;
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  table.members.register({ session: testSession("bob"), name: "bob" });
+  const patch = (path: string, body: unknown) =>
+    s.handler.fetch(
+      new Request(`${BASE}${path}`, {
+        method: "PATCH",
+        headers: { ...cookie, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      }),
+    );
+  const created = await s.post("/api/tasks", { title: "Ship it", priority: "high" });
+  assert.equal(created.status, 201);
+  const { task } = await created.json();
+  assert.equal(task.creator, "human:ops");
+  const assigned = await patch(`/api/tasks/${task.id}`, { assignee: "alice" });
+  assert.equal((await assigned.json()).task.assignee, "alice");
+  const moved = await patch(`/api/tasks/${task.id}`, { assignee: "bob", status: "in_progress" });
+  const movedTask = (await moved.json()).task;
+  assert.deepEqual([movedTask.assignee, movedTask.status], ["bob", "in_progress"]);
+  const closed = await patch(`/api/tasks/${task.id}`, { status: "done", result: "shipped" });
+  const closedTask = (await closed.json()).task;
+  assert.deepEqual([closedTask.status, closedTask.result], ["done", "shipped"]);
+  assert.deepEqual(
+    table.audit.query({ agent: "human:ops", action: "task" }).map((e) => e.action),
+    ["task.updated", "task.updated", "task.reassigned", "task.reassigned", "task.created"],
+  );
+  const before = table.audit.query({}).length;
+  for (
+    const [method, path, body, status, expected] of [
+      ["POST", "/api/tasks", { title: "" }, 400, /^title must not be empty/],
+      ["POST", "/api/tasks", { title: "x", priority: "urgent" }, 400, /priority/],
+      ["POST", "/api/tasks", { title: "x", assignee: "nobody" }, 404, /no agent named 'nobody'/],
+      ["PATCH", `/api/tasks/${task.id}`, {}, 400, /give status, result or assignee/],
+      ["PATCH", `/api/tasks/${task.id}`, { status: "finished" }, 400, /status/],
+      ["PATCH", "/api/tasks/99", { status: "done" }, 404, /no task with id 99/],
+      [
+        "PATCH",
+        `/api/tasks/${task.id}`,
+        { assignee: "alice", result: "x".repeat(5_001) },
+        400,
+        /result is too long/,
+      ],
+    ] as const
+  ) {
+    const response = method === "POST" ? await s.post(path, body) : await patch(path, body);
+    assert.equal(response.status, status, `${method} ${path} ${JSON.stringify(body)}`);
+    assert.match((await response.json()).message, expected);
+  }
+  assert.equal(table.audit.query({}).length, before, "nothing changed");
+  assert.equal(table.tasks.get(task.id).assignee, "bob");
 });

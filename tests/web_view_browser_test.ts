@@ -8,8 +8,9 @@ Deno.test({
   ignore: !hasChromium,
   async fn() {
     const file = new URL("./browser/web_view.browser.ts", import.meta.url).pathname;
+    const config = new URL("./browser/deno.json", import.meta.url).pathname;
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["test", "--allow-all", "--quiet", file],
+      args: ["test", "--allow-all", "--quiet", "--config", config, file],
       env: { NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",

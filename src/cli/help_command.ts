@@ -17,10 +17,18 @@ Usage:
                                      full-text search of messages, tasks, comments and shared
                                      context (kinds: message, task, comment, context); every
                                      word must match, "quoted words" are a phrase, word* a prefix
+  team-table send TO TEXT [--task ID]        a message to an agent, as human:OPERATOR
+  team-table broadcast TEXT [--task ID]      a message to everyone, as human:OPERATOR
+  team-table task create TITLE [--assignee A] [--priority P] [--description D]
+  team-table task assign ID AGENT | update ID [--status S] [--result R] | close ID [--result R]
+  team-table task list [--status S] [--assignee A] | show ID
+                                     the task board, as human:OPERATOR
+  team-table context get KEY | set KEY VALUE [--ttl SECONDS] | list   [--ns NS]
+                                     shared context, as human:OPERATOR
   team-table version | --version     print the versions
   team-table help | --help           print this help
 
-Options for every command:
+Options for every command (before or after it):
   --db PATH            the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
   --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
   --roles-dir DIR      role templates that replace or add to the shipped ones
@@ -39,8 +47,8 @@ serve:
   --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
   --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
   --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
-  --operator NAME      the name humans post under in the web view, shown as human:NAME
-                       (env TEAM_TABLE_OPERATOR; default human)
+  --operator NAME      the name humans act under (web view; send, broadcast, task,
+                       context), shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
   The access token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
   'token' beside the database.
 

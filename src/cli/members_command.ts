@@ -36,7 +36,8 @@ export function membersCommand(parsed: ParsedArgs): number {
   const [sub = "list", name, ...words] = parsed.positionals ?? [];
   if (sub === "list") {
     if (name !== undefined) throw new ConfigError(`usage: ${_USAGE}`);
-    return _withTable(config, (table) => _list(table.members.list({ includeInactive: true })));
+    const list = (table: Table) => _list(table.members.list({ includeInactive: true }));
+    return _withTable(config, true, list);
   }
   const spec = _SUBCOMMANDS[sub];
   if (!spec) throw new ConfigError(`unknown members subcommand '${sub}' (${_USAGE})`);
@@ -47,7 +48,8 @@ export function membersCommand(parsed: ParsedArgs): number {
     throw new ConfigError(`--role goes with 'members add' (usage: ${_USAGE})`);
   }
   _checkName(name);
-  return _withTable(config, (table) => {
+  // Adding and granting may come before anyone registered; the rest need the database.
+  return _withTable(config, sub !== "add" && sub !== "grant", (table) => {
     console.log(spec.run(table, { name, words, role: parsed.role }));
     return 0;
   });
@@ -55,9 +57,10 @@ export function membersCommand(parsed: ParsedArgs): number {
 
 function _withTable(
   config: ReturnType<typeof resolveConfig>,
+  mustExist: boolean,
   fn: (table: Table) => number,
 ): number {
-  const { db, table } = openTable(config, loadTableDeps(config));
+  const { db, table } = openTable(config, loadTableDeps(config), { mustExist });
   try {
     return fn(table);
   } finally {

@@ -12,6 +12,10 @@ export type Command =
   | "members"
   | "status"
   | "search"
+  | "send"
+  | "broadcast"
+  | "task"
+  | "context"
   | "help"
   | "version";
 
@@ -44,6 +48,14 @@ export interface ParsedArgs {
   /** search: the kinds to look through (comma-separated) and how many results. */
   kinds?: string;
   limit?: string;
+  assignee?: string;
+  priority?: string;
+  description?: string;
+  status?: string;
+  result?: string;
+  ns?: string;
+  ttl?: string;
+  taskId?: string;
 }
 
 type _ValueFlag =
@@ -63,10 +75,31 @@ type _ValueFlag =
   | "agent"
   | "role"
   | "kinds"
-  | "limit";
+  | "limit"
+  | "assignee"
+  | "priority"
+  | "description"
+  | "status"
+  | "result"
+  | "ns"
+  | "ttl"
+  | "taskId";
 type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel" | "joinToken";
 
-const _ALL: Command[] = ["stdio", "serve", "poll", "roles", "members", "status", "search"];
+/** The commands a human uses to act on the table, as `human:OPERATOR`. */
+const _HUMAN: Command[] = ["send", "broadcast", "task", "context"];
+const _ALL: Command[] = [
+  "stdio",
+  "serve",
+  "poll",
+  "roles",
+  "members",
+  "status",
+  "search",
+  ..._HUMAN,
+];
+/** Commands that take words after them (poll's agent, subcommands, texts). */
+const _TAKES_WORDS: Command[] = ["poll", "roles", "members", "search", ..._HUMAN];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -76,7 +109,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
   "--session-idle": { key: "sessionIdle", commands: ["serve"] },
-  "--operator": { key: "operator", commands: ["serve"] },
+  "--operator": { key: "operator", commands: ["serve", ..._HUMAN] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
@@ -85,6 +118,14 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--role": { key: "role", commands: ["members"] },
   "--kinds": { key: "kinds", commands: ["search"] },
   "--limit": { key: "limit", commands: ["search"] },
+  "--assignee": { key: "assignee", commands: ["task"] },
+  "--priority": { key: "priority", commands: ["task"] },
+  "--description": { key: "description", commands: ["task"] },
+  "--status": { key: "status", commands: ["task"] },
+  "--result": { key: "result", commands: ["task"] },
+  "--task": { key: "taskId", commands: ["send", "broadcast"] },
+  "--ns": { key: "ns", commands: ["context"] },
+  "--ttl": { key: "ttl", commands: ["context"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
@@ -101,6 +142,10 @@ const _COMMANDS: Record<string, Command> = {
   members: "members",
   status: "status",
   search: "search",
+  send: "send",
+  broadcast: "broadcast",
+  task: "task",
+  context: "context",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -109,16 +154,32 @@ const _COMMANDS: Record<string, Command> = {
   "-V": "version",
 };
 
-/** Parses argv; throws ConfigError on an unknown command or flag. */
+/** Every option the command line knows. */
+export const FLAG_NAMES: readonly string[] = [
+  ...Object.keys(_VALUE_FLAGS),
+  ...Object.keys(_SWITCHES),
+  "--allow-origin",
+];
+
+/** Every command word (and its aliases: --help, -V...). */
+export const COMMAND_WORDS: readonly string[] = Object.keys(_COMMANDS);
+
+/**
+ * Parses argv; throws ConfigError on an unknown command or flag. The command is the first word
+ * that is not a flag or a flag's value, so options may come before or after it
+ * (`team-table --db X status` and `team-table status --db X` are the same).
+ */
 export function parseArgs(args: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: "stdio" };
+  const commandAt = _commandIndex(args);
+  const parsed: ParsedArgs = { command: commandAt === -1 ? "stdio" : _COMMANDS[args[commandAt]!]! };
   for (let i = 0; i < args.length; i++) {
+    if (i === commandAt) continue;
     const arg = args[i] ?? "";
     const eq = arg.startsWith("--") ? arg.indexOf("=") : -1;
     const flag = eq > 0 ? arg.slice(0, eq) : arg;
     const inline = eq > 0 ? arg.slice(eq + 1) : undefined;
     const command = _COMMANDS[flag];
-    if (command && (i === 0 || command === "help" || command === "version")) {
+    if (command === "help" || command === "version") {
       parsed.command = command;
       continue;
     }
@@ -141,7 +202,7 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
       parsed[switchFlag.key] = true;
       continue;
     }
-    if (["poll", "roles", "members", "search"].includes(parsed.command) && !flag.startsWith("-")) {
+    if (_TAKES_WORDS.includes(parsed.command) && (!flag.startsWith("-") || flag === "-")) {
       parsed.positionals = [...(parsed.positionals ?? []), arg];
       if (parsed.command === "poll" && parsed.agent === undefined) parsed.agent = arg;
       else if (parsed.command === "poll") {
@@ -154,6 +215,20 @@ export function parseArgs(args: readonly string[]): ParsedArgs {
     );
   }
   return parsed;
+}
+
+/** Where the command word is: the first word that is not a flag or a flag's value; -1: none. */
+function _commandIndex(args: readonly string[]): number {
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? "";
+    if (arg.startsWith("-")) {
+      if ((_VALUE_FLAGS[arg] || arg === "--allow-origin") && !arg.includes("=")) i++;
+      continue;
+    }
+    const command = _COMMANDS[arg];
+    return command && command !== "help" && command !== "version" ? i : -1;
+  }
+  return -1;
 }
 
 function _name(command: Command): string {

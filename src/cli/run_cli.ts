@@ -2,12 +2,14 @@
  * The command line: parse arguments, run the command, turn what went wrong into an exit code.
  * Errors the user can fix are one line on stderr, never a stack trace.
  */
-import { TableError } from "../core/errors.ts";
 import { ConfigError } from "../config.ts";
 import { DatabaseOpenError } from "../db/open_database.ts";
 import { RoleFileError } from "../definitions/parse_role_file.ts";
 import { RuleFileError } from "../definitions/parse_rules_file.ts";
+import { TableError, ValidationError } from "../core/errors.ts";
+import { cliWording } from "./cli_wording.ts";
 import { helpCommand } from "./help_command.ts";
+import { missingPermission } from "./missing_permission.ts";
 import { type Command, parseArgs, type ParsedArgs } from "./parse_args.ts";
 import { stdioCommand } from "./stdio_command.ts";
 import { versionCommand } from "./version_command.ts";
@@ -24,17 +26,23 @@ const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number
   members: async (parsed) => (await import("./members_command.ts")).membersCommand(parsed),
   status: async (parsed) => (await import("./status_command.ts")).statusCommand(parsed),
   search: async (parsed) => (await import("./search_command.ts")).searchCommand(parsed),
+  send: async (parsed) => (await import("./send_command.ts")).sendCommand(parsed),
+  broadcast: async (parsed) => (await import("./send_command.ts")).broadcastCommand(parsed),
+  task: async (parsed) => (await import("./task_command.ts")).taskCommand(parsed),
+  context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
   help: helpCommand,
   version: versionCommand,
 };
 
 /** Runs `team-table ARGS` and returns the process exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
+  let command: Command = "stdio";
   try {
     const parsed = parseArgs(args);
+    command = parsed.command;
     return await _COMMANDS[parsed.command](parsed);
   } catch (error) {
-    const exit = _exitFor(error);
+    const exit = _exitFor(error, command);
     if (exit === undefined) throw error;
     console.error(`team-table: ${exit.message}`);
     return exit.code;
@@ -42,10 +50,13 @@ export async function runCli(args: readonly string[]): Promise<number> {
 }
 
 /** The exit code and one-line message for an error the user can act on. */
-function _exitFor(error: unknown): { code: number; message: string } | undefined {
+function _exitFor(error: unknown, command: Command): { code: number; message: string } | undefined {
+  const permission = missingPermission(error, command);
+  if (permission !== undefined) return { code: 1, message: permission };
   if (error instanceof ConfigError) return { code: 2, message: error.message };
+  if (error instanceof ValidationError) return { code: 2, message: cliWording(error.message) };
   // The table refused (e.g. --agent names a name another live session holds).
-  if (error instanceof TableError) return { code: 1, message: error.message };
+  if (error instanceof TableError) return { code: 1, message: cliWording(error.message) };
   if (error instanceof RoleFileError) {
     return { code: 2, message: `bad role template:\n${error.message}` };
   }

@@ -5,23 +5,18 @@
  * or without `serve`.
  */
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
-import { parseDuration } from "../core/rules/condition.ts";
+import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
-import { parseIsoDate } from "../mcp/fields.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
 /** Milliseconds since the epoch for `--since` (a duration back from now, or an ISO date). */
 export function parseSince(text: string | undefined, now: number): number {
   if (text === undefined) return now - 24 * 3_600_000;
-  const duration = parseDuration(text);
-  if (duration !== undefined) return now - duration;
-  const date = parseIsoDate(text);
-  if (date !== undefined) return date;
-  throw new ConfigError(
-    `--since '${text}' is neither a duration (30m, 2h, 1d) nor an ISO 8601 date`,
-  );
+  const ms = parseTime(text, now);
+  if (ms === undefined) throw new ConfigError(invalidTimeMessage("--since", text));
+  return ms;
 }
 
 function _ago(ms: number): string {
@@ -41,7 +36,13 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
   const lines: string[] = [];
   lines.push(`team-table status — ${options.dbPath} — ${new Date(now).toISOString()}`);
   const members = membersAtAGlance(table);
-  lines.push("", `Members (${members.filter((m) => m.presence !== "gone").length} at the table):`);
+  const byPresence = (["online", "idle", "away", "gone"] as const)
+    .map((p) => [p, members.filter((m) => m.presence === p).length] as const)
+    .filter(([, n]) => n > 0).map(([p, n]) => `${n} ${p}`);
+  lines.push(
+    "",
+    `Members (${members.length}${byPresence.length ? `: ${byPresence.join(", ")}` : ""}):`,
+  );
   if (members.length === 0) lines.push("  nobody has registered yet");
   for (const m of members) {
     lines.push(
@@ -77,7 +78,7 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
 /** Runs `team-table status` against the configured database. */
 export function statusCommand(parsed: ParsedArgs): number {
   const config = resolveConfig(parsed, readEnv());
-  const { db, table } = openTable(config, loadTableDeps(config));
+  const { db, table } = openTable(config, loadTableDeps(config), { mustExist: true });
   try {
     const since = parseSince(parsed.since, table.clock.now());
     console.log(renderStatus(table, { since, dbPath: config.dbPath }));

@@ -54,7 +54,10 @@ export class AuditLog {
     );
   }
 
-  /** Newest first, filtered by agent (exact, case-insensitive), action (exact or `prefix.*`). */
+  /**
+   * Newest first, filtered by agent (exact, case-insensitive) and action: exact
+   * (`task.claimed`) or a family (`task.*`, or `task`, a word without a dot).
+   */
   query(query: AuditQuery = {}): AuditEntry[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
@@ -63,9 +66,15 @@ export class AuditLog {
       params.push(query.agent);
     }
     if (query.action !== undefined) {
-      if (query.action.endsWith(".*")) {
+      // A family: `task.*`, or a word without a dot (`task` means task.*).
+      const family = query.action.endsWith(".*")
+        ? query.action.slice(0, -1)
+        : query.action.includes(".")
+        ? undefined
+        : `${query.action}.`;
+      if (family !== undefined) {
         where.push("action LIKE ? ESCAPE '\\'");
-        params.push(query.action.slice(0, -1).replace(/[\\%_]/g, "\\$&") + "%");
+        params.push(family.replace(/[\\%_]/g, "\\$&") + "%");
       } else {
         where.push("action = ?");
         params.push(query.action);

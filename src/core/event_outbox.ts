@@ -5,7 +5,7 @@
  */
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
-import { int, text, textOrNull } from "./rows.ts";
+import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 
 export const TABLE_EVENT_TYPES = [
@@ -82,6 +82,19 @@ export class EventOutbox {
   after(afterId: number, limit = 1_000): TableEvent[] {
     return this.#sql.get("SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?")
       .all(afterId, limit).map(_toEvent);
+  }
+
+  /**
+   * The cursor just before `agent`'s first event at or after `sinceMs` (the newest id when
+   * there is none): reading on from it shows everything from that time.
+   */
+  cursorBefore(agent: string, sinceMs: number): number {
+    const row = this.#sql.get(
+      `SELECT min(id) AS id FROM events WHERE at >= ?
+         AND (recipient = ? OR (recipient = '*' AND (except_agent IS NULL OR except_agent <> ?)))`,
+    ).get(sinceMs, agent, agent);
+    const first = row ? intOrNull(row, "id") : null;
+    return first === null ? this.latestId() : first - 1;
   }
 
   /** The id of the newest event, 0 when there is none. */

@@ -4,6 +4,7 @@
  * about its blockers. The catalog is built once at start-up from the role files; permissions/permissions.ts decides
  * from it.
  */
+import { ForbiddenError } from "./errors.ts";
 
 export const PRIVILEGES = [
   "delete_any_message",
@@ -63,6 +64,21 @@ export class RoleCatalog {
   /** The role, or the default role for a name that is no longer in the catalog. */
   get(name: string): Role {
     return this.#roles.get(name) ?? this.#roles.get(DEFAULT_ROLE)!;
+  }
+
+  /**
+   * The role of member `agent`, refusing a role this process does not know (it may have been
+   * granted by a process started with another --roles-dir) rather than acting under the default.
+   */
+  requireKnown(name: string, agent: string): Role {
+    const role = this.#roles.get(name);
+    if (role) return role;
+    throw new ForbiddenError(
+      `'${agent}' has the role '${name}', which this team-table does not know (its roles: ` +
+        `${this.names().join(", ")}). It may come from a --roles-dir (TEAM_TABLE_ROLES_DIR) ` +
+        `another team-table was started with: start this one with the same folder, or give ` +
+        `'${agent}' a known role (team-table members grant ${agent} ROLE).`,
+    );
   }
 
   names(): string[] {

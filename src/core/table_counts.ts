@@ -5,6 +5,10 @@ import type { Table } from "./table.ts";
 export interface TableCounts {
   members: number;
   active_members: number;
+  /** Presence: a live session holds the name / registered without one / left the table. */
+  online: number;
+  away: number;
+  gone: number;
   messages: number;
   tasks: number;
   open_tasks: number;
@@ -20,9 +24,12 @@ export function countTable(table: Table): TableCounts {
        (SELECT count(*) FROM tasks) AS tasks,
        (SELECT count(*) FROM tasks WHERE status <> 'done') AS open_tasks`,
   ).get() ?? {};
+  const presence = { online: 0, away: 0, gone: 0 };
+  for (const member of table.members.list({ includeInactive: true })) presence[member.presence]++;
   return {
     members: int(row, "members"),
     active_members: int(row, "active_members"),
+    ...presence,
     messages: int(row, "messages"),
     tasks: int(row, "tasks"),
     open_tasks: int(row, "open_tasks"),

@@ -95,8 +95,12 @@ export function awaySummary(table: Table, since: number): AwaySummary {
     agents_came: 0,
     agents_left: 0,
   };
-  const rows = table.db.prepare("SELECT action, details FROM audit_log WHERE at >= ? ORDER BY id")
-    .all(since);
+  const rows = table.db.prepare(
+    "SELECT action, agent, details FROM audit_log WHERE at >= ? ORDER BY id",
+  ).all(since);
+  // Agents, not registrations: one agent coming back three times came once.
+  const came = new Set<string>();
+  const left = new Set<string>();
   for (const row of rows) {
     const action = String(row["action"]);
     const details: unknown = JSON.parse(String(row["details"]));
@@ -108,8 +112,11 @@ export function awaySummary(table: Table, since: number): AwaySummary {
     if (action === "task.created") summary.tasks_created++;
     if (action === "message.sent" || action === "message.broadcast") summary.messages++;
     if (action === "rule.fired") summary.rules_fired++;
-    if (action === "member.registered" || action === "member.returned") summary.agents_came++;
-    if (action === "member.deregistered") summary.agents_left++;
+    const agent = String(row["agent"]).toLowerCase();
+    if (action === "member.registered" || action === "member.returned") came.add(agent);
+    if (action === "member.deregistered") left.add(agent);
   }
+  summary.agents_came = came.size;
+  summary.agents_left = left.size;
   return summary;
 }

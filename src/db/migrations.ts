@@ -339,6 +339,13 @@ export const MIGRATIONS: readonly Migration[] = [
                                              WHERE ns = k.ns AND key = k.key);
     `,
   },
+  {
+    version: 9,
+    description: "a reviewer's note on a task, kept beside the implementer's result",
+    sql: `
+      ALTER TABLE tasks ADD COLUMN review_note TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

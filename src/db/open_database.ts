@@ -20,10 +20,13 @@ export class DatabaseOpenError extends Error {
 export interface OpenDatabaseOptions {
   /** Migrate up to this version instead of the latest (tests of migration paths). */
   migrateTo?: number;
+  /** Refuse a file that does not exist instead of creating it (read-only commands). */
+  mustExist?: boolean;
 }
 
 /** Opens the database at `path`; throws DatabaseOpenError with a one-line reason. */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): DatabaseSync {
+  if (options.mustExist) _requireFile(path);
   _ensureFile(path);
   let db: DatabaseSync;
   try {
@@ -43,6 +46,21 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     throw new DatabaseOpenError(path, _reason(error));
   }
   return db;
+}
+
+/** A missing file is refused with the reason, not created. */
+function _requireFile(path: string): void {
+  try {
+    if (Deno.statSync(path).isFile) return;
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw new DatabaseOpenError(path, _reason(error));
+    throw new DatabaseOpenError(
+      path,
+      "no such file (check --db or TEAM_TABLE_DB; the table is created when the first agent " +
+        "connects)",
+    );
+  }
+  throw new DatabaseOpenError(path, "not a file");
 }
 
 /** Creates the parent folder (0700) and an empty file (0600) when they are missing. */

@@ -11,13 +11,22 @@ export interface AccessToken {
   path: string | undefined;
 }
 
-export function tokenPath(dbPath: string): string {
-  return join(dirname(dbPath), "token");
+/** Where a token file lives: beside the database (`token`, or `join_token`). */
+export function tokenPath(dbPath: string, file = "token"): string {
+  return join(dirname(dbPath), file);
 }
 
-export function loadOrCreateToken(dbPath: string, fromEnv: string | undefined): AccessToken {
+/**
+ * The token from the environment, else the one kept in `file` beside the database, else a new
+ * one saved there (0600).
+ */
+export function loadOrCreateToken(
+  dbPath: string,
+  fromEnv: string | undefined,
+  file = "token",
+): AccessToken {
   if (fromEnv !== undefined) return { token: fromEnv, source: "env", path: undefined };
-  const path = tokenPath(dbPath);
+  const path = tokenPath(dbPath, file);
   try {
     const existing = Deno.readTextFileSync(path).trim();
     if (existing.length >= 16) return { token: existing, source: "file", path };

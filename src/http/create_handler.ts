@@ -8,7 +8,9 @@ import { countTable } from "../core/table_counts.ts";
 import type { Logger } from "../log.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
 import { VERSION } from "../version.ts";
-import { requestToken, tokensMatch } from "./access_token.ts";
+import { SYSTEM_ACTOR } from "../core/actor.ts";
+import { requestToken } from "./access_token.ts";
+import { type Caller, identifyCaller } from "./caller.ts";
 import { openEventStream } from "./event_stream_endpoint.ts";
 import { allowedHostNames, checkHost } from "./host_guard.ts";
 import { LegacySseSessions } from "./legacy_sse_sessions.ts";
@@ -29,6 +31,8 @@ export interface HandlerDeps {
   dbPath: string;
   /** The name humans post under in the web view (as human:NAME). */
   operator?: string;
+  /** The join token, when serve accepts one (new agents register new, unprivileged names). */
+  joinToken?: string | undefined;
   now?: () => number;
 }
 
@@ -40,6 +44,8 @@ export interface TeamTableHandler {
   fetch(req: Request, info?: RequestInfo): Promise<Response>;
   readonly mcpSessions: StreamableHttpSessions;
   readonly sseSessions: LegacySseSessions;
+  /** The route table's paths, in order (`/events/:agent`, `/api/*`...). */
+  readonly paths: readonly string[];
   /** Ends every stream and session (shutdown). */
   close(): Promise<void>;
 }
@@ -66,18 +72,16 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   };
 
   function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
-    const address = info?.remoteAddr && "hostname" in info.remoteAddr
-      ? String(info.remoteAddr.hostname)
-      : "unknown";
+    const address = _address(info);
     const key = `${address} ${url.pathname}`;
     const seen = refusals.get(key);
     const at = now();
     if (!seen || at - seen.loggedAt >= _AUTH_AUDIT_EVERY_MS) {
       deps.table.tx.run(() =>
-        deps.table.audit.record({
-          agent: null,
-          action: "auth.refused",
-          target: url.pathname,
+        deps.table.publisher.publish({
+          type: "auth.refused",
+          by: SYSTEM_ACTOR,
+          path: url.pathname,
           details: {
             address,
             method: req.method,
@@ -143,29 +147,35 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       path: "/mcp",
       methods: ["GET", "POST", "DELETE"],
       auth: "token",
-      handle: ({ req }) => mcpSessions.handle(req),
+      handle: ({ req, caller, where }) => mcpSessions.handle(req, _need(caller), where),
     },
-    { path: "/sse", methods: ["GET"], auth: "token_or_query", handle: () => sseSessions.open() },
+    {
+      path: "/sse",
+      methods: ["GET"],
+      auth: "token_or_query",
+      handle: ({ caller, where }) => sseSessions.open(_need(caller), where),
+    },
     {
       path: "/messages",
       methods: ["POST"],
       auth: "token_or_query",
-      handle: ({ req, url }) => sseSessions.post(req, url),
+      handle: ({ req, url, caller }) => sseSessions.post(req, url, _need(caller)),
     },
     {
       path: "/events/:agent",
       methods: ["GET"],
       auth: "token_or_query",
-      handle: ({ req, url, params }) => openEventStream(deps, params["agent"] ?? "", req, url),
+      handle: ({ req, url, params, caller }) =>
+        openEventStream(deps, { agent: params["agent"] ?? "", caller: _need(caller) }, req, url),
     },
   ]);
 
-  function authorized(auth: RouteAuth, req: Request, url: URL): boolean {
-    if (auth === "none") return true;
-    if (auth === "web") return webAuthorized(req, deps.token);
-    if (deps.token === undefined) return true;
+  /** The caller a request stands for (null: the route needs none; undefined: refused). */
+  function callerFor(auth: RouteAuth, req: Request, url: URL): Caller | null | undefined {
+    if (auth === "none") return null;
+    if (auth === "web") return webAuthorized(req, deps.token) ? { kind: "operator" } : undefined;
     const given = requestToken(req, url, auth === "token_or_query");
-    return given !== undefined && tokensMatch(given, deps.token);
+    return identifyCaller(given, { operator: deps.token, join: deps.joinToken }, deps.table);
   }
 
   async function route(req: Request, url: URL, info: RequestInfo | undefined): Promise<Response> {
@@ -182,13 +192,15 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     if (route.methods && !route.methods.includes(req.method)) {
       return methodNotAllowed(path, route.methods);
     }
-    if (!authorized(route.auth, req, url)) return unauthorized(req, url, info);
-    return await route.handle({ req, url, params });
+    const caller = callerFor(route.auth, req, url);
+    if (caller === undefined) return unauthorized(req, url, info);
+    return await route.handle({ req, url, params, caller, where: `http ${_address(info)}` });
   }
 
   return {
     mcpSessions,
     sseSessions,
+    paths: routes.paths(),
     async fetch(req, info) {
       const url = new URL(req.url);
       const refused = checkHost(req, allowed);
@@ -210,4 +222,17 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       await mcpSessions.closeAll();
     },
   };
+}
+
+/** Where a request comes from, as shown in name refusals and audit entries. */
+function _address(info: RequestInfo | undefined): string {
+  return info?.remoteAddr && "hostname" in info.remoteAddr
+    ? String(info.remoteAddr.hostname)
+    : "unknown";
+}
+
+/** The caller of a route that requires one (the route table checked it). */
+function _need(caller: Caller | null): Caller {
+  if (caller === null) throw new Error("this route needs an authenticated caller");
+  return caller;
 }

@@ -7,22 +7,32 @@ import { NotFoundError } from "../core/errors.ts";
 import type { Table } from "../core/table.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
+import { mayReadEvents } from "../core/permissions/permissions.ts";
+import { type Caller, callerActor } from "./caller.ts";
 import { jsonError } from "./responses.ts";
 
 export function openEventStream(
-  deps: { table: Table; backend: SSENotificationBackend },
-  agentParam: string,
+  deps: { table: Table; backend: SSENotificationBackend; operator?: string | undefined },
+  input: { agent: string; caller: Caller },
   req: Request,
   url: URL,
 ): Response {
   let name: string;
   try {
-    name = decodeURIComponent(agentParam);
+    name = decodeURIComponent(input.agent);
   } catch {
     return jsonError(
       400,
       "bad_agent_name",
       "The agent name in the path is not valid URL encoding.",
+    );
+  }
+  if (!mayReadEvents(callerActor(input.caller, deps.operator), name)) {
+    return jsonError(
+      403,
+      "forbidden",
+      `This credential may not read the events of '${name}': an agent token reads only its own ` +
+        `agent's stream, the operator token any.`,
     );
   }
   let member;

@@ -12,6 +12,9 @@ import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import type { Session } from "../mcp/session.ts";
+import { type Caller, callerKey } from "./caller.ts";
+import { bindOrRefuse, releaseName } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
 
@@ -86,6 +89,9 @@ export class LegacySseTransport implements Transport {
 interface _Session {
   transport: LegacySseTransport;
   server: McpServer;
+  session: Session;
+  /** Who opened it (callerKey): posts must come from the same caller. */
+  owner: string;
 }
 
 export class LegacySseSessions {
@@ -102,16 +108,34 @@ export class LegacySseSessions {
     return this.#sessions.size;
   }
 
-  /** GET /sse: a new session and its event stream. */
-  async open(): Promise<Response> {
+  /** The ids of the MCP sessions (they hold their agents' names while open). */
+  sessionIds(): string[] {
+    return [...this.#sessions.values()].map((s) => s.session.id);
+  }
+
+  /** GET /sse: a new session and its event stream; an agent token binds it at once. */
+  async open(caller: Caller, where: string): Promise<Response> {
     const id = crypto.randomUUID();
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`);
-    const { server } = createMcpServer({ table: this.#table, logger: this.#logger });
+    const { server, session } = createMcpServer({
+      table: this.#table,
+      logger: this.#logger,
+      origin: {
+        where,
+        key: caller.kind === "agent" ? caller.key : undefined,
+        join: caller.kind === "join",
+      },
+    });
+    if (caller.kind === "agent") {
+      const refused = bindOrRefuse(this.#table, session, caller.name);
+      if (refused) return refused;
+    }
     transport.onclose = () => {
       this.#sessions.delete(id);
       void server.close().catch(() => {});
+      releaseName(this.#table, session, this.#logger);
     };
-    this.#sessions.set(id, { transport, server });
+    this.#sessions.set(id, { transport, server, session, owner: callerKey(caller) });
     await server.connect(transport);
     return new Response(transport.stream, {
       headers: {
@@ -123,7 +147,7 @@ export class LegacySseSessions {
   }
 
   /** POST /messages?sessionId=…: one JSON-RPC message for that session. */
-  async post(req: Request, url: URL): Promise<Response> {
+  async post(req: Request, url: URL, caller: Caller): Promise<Response> {
     const id = url.searchParams.get("sessionId");
     const session = id === null ? undefined : this.#sessions.get(id);
     if (!session) {
@@ -131,6 +155,13 @@ export class LegacySseSessions {
         404,
         "session_not_found",
         "No open SSE session with that sessionId: open GET /sse first and use the endpoint it sends.",
+      );
+    }
+    if (session.owner !== callerKey(caller)) {
+      return jsonError(
+        403,
+        "forbidden",
+        "This session was opened with another credential; post with that one.",
       );
     }
     const body = await readJsonBody(req);

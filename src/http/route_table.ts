@@ -3,6 +3,7 @@
  * `/api/*`), the methods it accepts, how a request must authenticate, and its handler. The
  * first entry whose pattern matches wins.
  */
+import type { Caller } from "./caller.ts";
 import { jsonError } from "./responses.ts";
 
 /**
@@ -11,11 +12,17 @@ import { jsonError } from "./responses.ts";
  */
 export type RouteAuth = "none" | "web" | "token" | "token_or_query";
 
-/** What a route's handler gets: the request, its URL and the pattern's named parts. */
+/**
+ * What a route's handler gets: the request, its URL, the pattern's named parts, who is calling
+ * (null on routes without authentication) and where the request comes from.
+ */
 export interface RouteRequest {
   req: Request;
   url: URL;
   params: Readonly<Record<string, string | undefined>>;
+  caller: Caller | null;
+  /** "http 10.0.0.5": shown to whoever is refused a name this caller's session holds. */
+  where: string;
 }
 
 /** One entry of the table. */
@@ -36,6 +43,11 @@ export class RouteTable {
       route,
       pattern: new URLPattern({ pathname: route.path }),
     }));
+  }
+
+  /** Every route's path pattern, in order. */
+  paths(): string[] {
+    return this.#entries.map(({ route }) => route.path);
   }
 
   /** The first route whose pattern matches `path`, with the pattern's named parts. */

@@ -9,12 +9,19 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import type { Session } from "../mcp/session.ts";
+import { type Caller, callerKey } from "./caller.ts";
+import { bindOrRefuse, releaseName } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
 
 interface _Session {
   transport: WebStandardStreamableHTTPServerTransport;
   server: McpServer;
+  /** The MCP session's identity; its id is what holds the agent's name. */
+  session: Session;
+  /** Who began it (callerKey): later requests must come from the same caller. */
+  owner: string;
   lastActive: number;
 }
 
@@ -36,7 +43,12 @@ export class StreamableHttpSessions {
     return this.#sessions.size;
   }
 
-  async handle(req: Request): Promise<Response> {
+  /** The ids of the MCP sessions (they hold their agents' names while open). */
+  sessionIds(): string[] {
+    return [...this.#sessions.values()].map((s) => s.session.id);
+  }
+
+  async handle(req: Request, caller: Caller, where: string): Promise<Response> {
     const sessionId = req.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const session = this.#sessions.get(sessionId);
@@ -45,6 +57,14 @@ export class StreamableHttpSessions {
           404,
           -32001,
           "Session not found: it ended or expired. Start a new session with initialize.",
+        );
+      }
+      if (session.owner !== callerKey(caller)) {
+        return jsonRpcError(
+          403,
+          -32003,
+          "This session was started with another credential; use that one, or initialize a new " +
+            "session.",
         );
       }
       session.lastActive = this.#now();
@@ -65,7 +85,7 @@ export class StreamableHttpSessions {
         "Bad request: no mcp-session-id header, and the body is not an initialize request",
       );
     }
-    return await this.#start(req, body.value);
+    return await this.#start(req, body.value, caller, where);
   }
 
   /** Closes sessions that have been idle for longer than the idle limit. */
@@ -83,21 +103,46 @@ export class StreamableHttpSessions {
     for (const [id, session] of [...this.#sessions.entries()]) await this.#close(id, session);
   }
 
-  async #start(req: Request, initialize: unknown): Promise<Response> {
-    const { server } = createMcpServer({ table: this.#table, logger: this.#logger });
+  async #start(
+    req: Request,
+    initialize: unknown,
+    caller: Caller,
+    where: string,
+  ): Promise<Response> {
+    const { server, session } = createMcpServer({
+      table: this.#table,
+      logger: this.#logger,
+      origin: {
+        where,
+        key: caller.kind === "agent" ? caller.key : undefined,
+        join: caller.kind === "join",
+      },
+    });
+    if (caller.kind === "agent") {
+      const refused = bindOrRefuse(this.#table, session, caller.name);
+      if (refused) {
+        await server.close().catch(() => {});
+        return refused;
+      }
+    }
+    const ended = (id: string | undefined) => {
+      if (id !== undefined) this.#sessions.delete(id);
+      releaseName(this.#table, session, this.#logger);
+    };
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id: string) => {
-        this.#sessions.set(id, { transport, server, lastActive: this.#now() });
+        this.#sessions.set(id, {
+          transport,
+          server,
+          session,
+          owner: callerKey(caller),
+          lastActive: this.#now(),
+        });
       },
-      onsessionclosed: (id: string) => {
-        this.#sessions.delete(id);
-      },
+      onsessionclosed: ended,
     });
-    transport.onclose = () => {
-      const id = transport.sessionId;
-      if (id !== undefined) this.#sessions.delete(id);
-    };
+    transport.onclose = () => ended(transport.sessionId);
     await server.connect(transport);
     return await transport.handleRequest(req, { parsedBody: initialize });
   }
@@ -105,5 +150,6 @@ export class StreamableHttpSessions {
   async #close(id: string, session: _Session): Promise<void> {
     this.#sessions.delete(id);
     await session.server.close().catch(() => {});
+    releaseName(this.#table, session.session, this.#logger);
   }
 }

@@ -8,16 +8,21 @@ import { z } from "zod";
 import { TableError, ValidationError } from "../core/errors.ts";
 import { TABLE_EVENT_TYPES } from "../core/event_outbox.ts";
 import { actorLabel, humanActor } from "../core/actor.ts";
-import { checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
+import { checkAgentName, checkRecipient, EVERYONE } from "../core/input_rules/agent_names.ts";
 import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
-import { invalidIsoDateMessage, parseIsoDate } from "../core/input_rules/iso_dates.ts";
+import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import { checkPageSize } from "../core/input_rules/numbers.ts";
-import { checkContent } from "../core/input_rules/text_rules.ts";
+import {
+  checkContent,
+  checkDescription,
+  checkResult,
+  checkTitle,
+} from "../core/input_rules/text_rules.ts";
 import { LIMITS } from "../core/limits.ts";
 import { SEARCH_KINDS, type SearchKind } from "../core/search/search_query.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
-import { TASK_STATUSES } from "../core/tasks/task_model.ts";
+import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
 import { tokensMatch } from "./access_token.ts";
@@ -27,6 +32,20 @@ import page from "./web/index.html" with { type: "text" };
 import login from "./web/login.html" with { type: "text" };
 
 export const SESSION_COOKIE = "team_table_token";
+
+/** What `/api/*` answers (apiRoute), as the README lists it. */
+export const API_ENDPOINTS = [
+  "GET /api/overview",
+  "GET /api/tasks/{id}",
+  "POST /api/tasks",
+  "PATCH /api/tasks/{id}",
+  "POST /api/tasks/{id}/comments",
+  "GET /api/messages",
+  "POST /api/messages",
+  "GET /api/context",
+  "GET /api/context/history",
+  "GET /api/audit",
+] as const;
 
 export interface WebDeps {
   table: Table;
@@ -125,6 +144,17 @@ const _postMessage = z.strictObject({
   task_id: z.number().int().positive().optional(),
 });
 const _postComment = z.strictObject({ content: z.string() });
+const _postTask = z.strictObject({
+  title: z.string(),
+  description: z.string().optional(),
+  assignee: z.string().optional(),
+  priority: z.enum(TASK_PRIORITIES).optional(),
+});
+const _patchTask = z.strictObject({
+  status: z.enum(TASK_STATUSES).optional(),
+  result: z.string().optional(),
+  assignee: z.string().optional(),
+});
 
 function _badRequest(issues: z.core.$ZodIssue[]): Response {
   return jsonError(
@@ -140,11 +170,11 @@ function _namespace(url: URL): string | undefined | Response {
   return ns ? _checked(() => checkNamespace(ns)) : undefined;
 }
 
-function _time(url: URL, name: string, fallback: number): number | Response {
+function _time(url: URL, name: string, fallback: number, now: number): number | Response {
   const text = url.searchParams.get(name);
   if (text === null) return fallback;
-  const ms = parseIsoDate(text);
-  return ms === undefined ? jsonError(400, "bad_request", invalidIsoDateMessage(name, text)) : ms;
+  const ms = parseTime(text, now);
+  return ms === undefined ? jsonError(400, "bad_request", invalidTimeMessage(name, text)) : ms;
 }
 
 /** `/api/...` and `/observe`; the caller has checked authorization. */
@@ -156,7 +186,7 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
   try {
     if (path === "/observe" && req.method === "GET") return _observe(req, url, deps);
     if (path === "/api/overview" && req.method === "GET") {
-      const since = _time(url, "since", table.clock.now() - 24 * 3_600_000);
+      const since = _time(url, "since", table.clock.now() - 24 * 3_600_000, table.clock.now());
       if (since instanceof Response) return since;
       const tasks = table.tasks.list({});
       return jsonResponse(200, {
@@ -183,6 +213,50 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
     const task = path.match(/^\/api\/tasks\/(\d+)$/);
     if (task?.[1] && req.method === "GET") {
       return jsonResponse(200, table.tasks.detail(Number(task[1])));
+    }
+    if (path === "/api/tasks" && req.method === "POST") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _postTask.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      const { title, description, assignee, priority } = parsed.data;
+      const input = _checked(() => ({
+        title: checkTitle(title),
+        description: description === undefined ? undefined : checkDescription(description),
+        assignee: assignee ? checkAgentName(assignee, "assignee") : undefined,
+        priority,
+      }));
+      if (input instanceof Response) return input;
+      return jsonResponse(201, { task: table.tasks.create({ by: human, ...input }) });
+    }
+    if (task?.[1] && req.method === "PATCH") {
+      const body = await readJsonBody(req);
+      if (!body.ok) return body.response;
+      const parsed = _patchTask.safeParse(body.value);
+      if (!parsed.success) return _badRequest(parsed.error.issues);
+      const { status, result, assignee } = parsed.data;
+      const input = _checked(() => ({
+        result: result ? checkResult(result) : undefined,
+        assignee: assignee ? checkAgentName(assignee, "assignee") : undefined,
+      }));
+      if (input instanceof Response) return input;
+      if (status === undefined && input.result === undefined && input.assignee === undefined) {
+        return jsonError(400, "bad_request", "body: give status, result or assignee");
+      }
+      const taskId = Number(task[1]);
+      // One transaction: a refused status change leaves the assignee as it was.
+      const updated = table.tx.run(() => {
+        if (input.assignee !== undefined) {
+          const current = table.tasks.get(taskId);
+          if (current.assignee?.toLowerCase() !== input.assignee.toLowerCase()) {
+            table.tasks.reassign({ taskId, by: human, newAssignee: input.assignee });
+          }
+        }
+        return status === undefined && input.result === undefined
+          ? table.tasks.get(taskId)
+          : table.tasks.update({ taskId, by: human, status, result: input.result });
+      });
+      return jsonResponse(200, { task: updated });
     }
     const comments = path.match(/^\/api\/tasks\/(\d+)\/comments$/);
     if (comments?.[1] && req.method === "POST") {
@@ -252,7 +326,7 @@ export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<R
       return jsonResponse(200, { versions: table.context.history({ key: checkedKey, ns }) });
     }
     if (path === "/api/audit" && req.method === "GET") {
-      const since = _time(url, "since", 0);
+      const since = _time(url, "since", 0, table.clock.now());
       if (since instanceof Response) return since;
       const limit = _limit(url, 200);
       if (limit instanceof Response) return limit;
@@ -295,7 +369,7 @@ function _search(url: URL, deps: WebDeps): Response {
     }
     kinds.push(kind);
   }
-  const since = _time(url, "since", 0);
+  const since = _time(url, "since", 0, deps.table.clock.now());
   if (since instanceof Response) return since;
   const limitText = url.searchParams.get("limit");
   const limit = limitText === null

@@ -16,6 +16,7 @@ import {
   NAMESPACE_RULE,
 } from "../core/input_rules/context_names.ts";
 import { EXPECTED_ISO_DATE, parseIsoDate } from "../core/input_rules/iso_dates.ts";
+import { EXPECTED_TIME, invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import { EXPECTED_ID, expectedPageSize } from "../core/input_rules/numbers.ts";
 import {
   invalidSlugMessage,
@@ -35,6 +36,7 @@ import {
 } from "../core/input_rules/wording.ts";
 
 export { isoDateToMs, parseIsoDate } from "../core/input_rules/iso_dates.ts";
+export { timeToMs } from "../core/input_rules/times.ts";
 
 type Issue = { input?: unknown };
 
@@ -166,6 +168,17 @@ export function stringListField(field: string, maxItems: number, itemMax: number
     error: (issue) =>
       tooManyMessage(field, Array.isArray(issue.input) ? issue.input.length : undefined, maxItems),
   });
+}
+
+/**
+ * A time: a duration back from now (`2h`) or an ISO 8601 date. The tool converts it with
+ * timeToMs(field, value, table.clock.now()).
+ */
+export function timeField(field: string) {
+  return z.string({ error: _typeError(field, EXPECTED_TIME) }).refine(
+    (value) => parseTime(value, 0) !== undefined,
+    { error: (issue) => invalidTimeMessage(field, String(issue.input)) },
+  );
 }
 
 /**

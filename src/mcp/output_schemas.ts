@@ -101,6 +101,7 @@ export const taskSchema = z.object({
   parent_id: z.number().int().nullable().describe("the task this is a subtask of"),
   blocked_by: z.array(z.number().int()).describe("tasks this one waits for (done or not)"),
   result: z.string().nullable(),
+  review_note: z.string().nullable().describe("the reviewer's result; result stays the author's"),
   created_at: _time,
   updated_at: _time,
   claimed_at: _time.nullable(),

@@ -86,7 +86,7 @@ function _checkRole(ctx: ToolContext, tool: string): void {
   ctx.table.members.requireHeld(agent, ctx.session.id);
   const role = ctx.table.members.require(agent).role;
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
-  if (mayCallTool(ctx.table.roles.get(role), tool)) return;
+  if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;
   throw toolRefusal({ agent, role, tool }, ctx.table.roles);
 }
 

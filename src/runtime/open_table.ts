@@ -23,9 +23,16 @@ export function loadTableDeps(config: Config): TableDeps & { logger: Logger } {
   };
 }
 
-/** Opens the configured database and builds the table on it; the caller closes `db`. */
-export function openTable(config: Config, deps: TableDeps): { db: DatabaseSync; table: Table } {
-  const db = openDatabase(config.dbPath);
+/**
+ * Opens the configured database and builds the table on it; the caller closes `db`. With
+ * `mustExist`, a missing database file is an error rather than a new, empty table.
+ */
+export function openTable(
+  config: Config,
+  deps: TableDeps,
+  options: { mustExist?: boolean } = {},
+): { db: DatabaseSync; table: Table } {
+  const db = openDatabase(config.dbPath, { mustExist: options.mustExist === true });
   try {
     const table = createTable({
       db,

@@ -30,6 +30,11 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       if (life.signal.aborted) logger.info("stopped; database checkpointed and closed");
     });
     const token = config.noAuth ? undefined : loadOrCreateToken(config.dbPath, config.token);
+    const join = config.joinToken === undefined || config.noAuth ? undefined : loadOrCreateToken(
+      config.dbPath,
+      config.joinToken === "file" ? undefined : config.joinToken,
+      "join_token",
+    );
     const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
     configureNotifications(backend);
     const handler = createHandler({
@@ -42,6 +47,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       sessionIdleMs: config.sessionIdleMs,
       dbPath: config.dbPath,
       operator: config.operator,
+      joinToken: join?.token,
     });
     const server = _listen(config, { life, fetch: (req, info) => handler.fetch(req, info) });
     const addr = await server.listening;
@@ -56,12 +62,24 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     relay.start();
     life.defer("the outbox relay", () => relay.stop());
     life.stopOnSignals();
-    logger.info(serveBanner(config, addr, token));
+    // Not a log line: the token and URLs are printed whatever the log level.
+    const banner = serveBanner(config, addr, {
+      token,
+      join,
+      keyless: table.members.list({ includeInactive: true })
+        .filter((m) => table.roles.get(m.role).privileged && !m.has_credential)
+        .map((m) => m.name),
+    });
+    Deno.stderr.writeSync(new TextEncoder().encode(`${banner}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();
     });
-    life.every(config.tickMs, () => runMaintenance(table, logger));
+    life.every(config.tickMs, () =>
+      runMaintenance(table, logger, () => [
+        ...handler.mcpSessions.sessionIds(),
+        ...handler.sseSessions.sessionIds(),
+      ]));
     life.every(3_600_000, () => {
       try {
         table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));

@@ -12,6 +12,11 @@ import { runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
 
+/** What a person who starts the stdio server in a terminal reads (it is not hung). */
+export const STDIO_HINT = "team-table: the MCP server is waiting for an MCP client on stdin " +
+  "(add it to your agent's MCP config; to try it by hand: npx @modelcontextprotocol/inspector " +
+  "team-table). Ctrl-D or Ctrl-C stops it. Commands: team-table --help\n";
+
 /** Serves one agent over stdio until stdin ends or a signal arrives; see runLifecycle. */
 export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): Promise<void> {
   const logger = deps.logger;
@@ -41,6 +46,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     // Time-based rules (agent.idle) and the removal of expired shared context.
     life.every(config.tickMs, () => runMaintenance(table, logger, () => [session.id]));
     await server.connect(transport);
+    if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);
     await life.stopped();
   });

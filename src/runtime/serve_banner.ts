@@ -3,29 +3,28 @@ import type { ServeConfig } from "../config.ts";
 import type { AccessToken } from "../http/access_token.ts";
 import { VERSION } from "../version.ts";
 
-/** The start-up text of `serve`: where it listens, the token, and how to add it to a client. */
+/**
+ * The start-up text of `serve`: where it listens, each credential and what it is for, and how
+ * to add an agent to a client.
+ */
 export function serveBanner(
   config: ServeConfig,
   addr: Deno.NetAddr,
-  token: AccessToken | undefined,
+  credentials: {
+    token: AccessToken | undefined;
+    join: AccessToken | undefined;
+    /** Members with a privileged role and no credential: they cannot be bound until issued. */
+    keyless: readonly string[];
+  },
 ): string {
+  const { token, join } = credentials;
   const shownHost = addr.hostname === "0.0.0.0" || addr.hostname === "::"
     ? _lanName()
     : addr.hostname.includes(":")
     ? `[${addr.hostname}]`
     : addr.hostname;
   const base = `http://${shownHost}:${addr.port}`;
-  const auth = token
-    ? `  access token:          ${token.token} (${
-      token.source === "env"
-        ? "from TEAM_TABLE_TOKEN"
-        : token.source === "created"
-        ? `new, saved to ${token.path}`
-        : `from ${token.path}`
-    })`
-    : "  access token:          none (--no-auth, loopback only)";
-  const header = token ? ` --header "Authorization: Bearer ${token.token}"` : "";
-  return [
+  const lines = [
     `team-table ${VERSION} serve: listening on ${base} (database ${config.dbPath})`,
     `  MCP, Streamable HTTP:  ${base}/mcp`,
     `  MCP, legacy SSE:       ${base}/sse`,
@@ -34,15 +33,48 @@ export function serveBanner(
     token
       ? `  web view (signs in):   ${base}/login?token=${encodeURIComponent(token.token)}`
       : `  web view:              ${base}/`,
-    auth,
-    "Add it to Claude Code:",
-    `  claude mcp add --transport http team-table ${base}/mcp${header}`,
+  ];
+  if (!token) {
+    lines.push("  access token:          none (--no-auth, loopback only)");
+  } else {
+    lines.push(
+      `  operator token:        ${token.token} (${_source(token)})`,
+      "    for you: the web view, /api, any agent's /events; over MCP an unbound session",
+      "  agent tokens:          'team-table members add NAME' prints one; it binds the MCP",
+      "    session to NAME and reads only NAME's /events",
+    );
+  }
+  if (join) {
+    lines.push(
+      `  join token:            ${join.token} (${_source(join)})`,
+      "    lets a new agent register a new, unprivileged name; register returns its agent token",
+    );
+  }
+  if (credentials.keyless.length > 0) {
+    lines.push(
+      `  note: ${credentials.keyless.join(", ")} hold a privileged role without a credential ` +
+        "and cannot join until you run 'team-table members token NAME'",
+    );
+  }
+  const bearer = token ? ` --header "Authorization: Bearer <agent token>"` : "";
+  lines.push(
+    "Add an agent to Claude Code (its token from 'team-table members add NAME'):",
+    `  claude mcp add --transport http team-table ${base}/mcp${bearer}`,
     "Add it to Codex:",
     token
-      ? `  export TEAM_TABLE_TOKEN=${token.token}\n` +
-        `  codex mcp add team-table --url ${base}/mcp --bearer-token-env-var TEAM_TABLE_TOKEN`
+      ? "  export TEAM_TABLE_AGENT_KEY=<agent token>\n" +
+        `  codex mcp add team-table --url ${base}/mcp --bearer-token-env-var TEAM_TABLE_AGENT_KEY`
       : `  codex mcp add team-table --url ${base}/mcp`,
-  ].join("\n");
+  );
+  return lines.join("\n");
+}
+
+function _source(token: AccessToken): string {
+  return token.source === "env"
+    ? "from the environment"
+    : token.source === "created"
+    ? `new, saved to ${token.path}`
+    : `from ${token.path}`;
 }
 
 /** When bound to every interface, the machine's own names and addresses are allowed hosts. */

@@ -2,7 +2,9 @@
  * The web view in a real browser (headless Chromium from Debian's package, driven by
  * playwright-core). Playwright probes the system in ways Deno only grants with --allow-all, so
  * tests/web_view_browser_test.ts runs this file in its own `deno test -A` process; the rest of
- * the suite keeps its narrow permissions.
+ * the suite keeps its narrow permissions. It has its own deno.json and deno.lock (beside this
+ * file): playwright-core stays out of the main lockfile, whose packages every first start of
+ * team-table downloads.
  */
 import assert from "node:assert/strict";
 import { chromium } from "playwright-core";
@@ -66,6 +68,24 @@ Deno.test({
         "human:human",
         "from the human",
       ]]);
+
+      await page.fill("#nt-title", "Made in the browser");
+      await page.selectOption("#nt-assignee", "alice");
+      await page.click("#new-task button[type=submit]");
+      await page.locator("#new-task-result").getByText(/created #\d+/).waitFor();
+      const listed = await alice.ok("list_tasks", { assignee: "alice", status: "pending" });
+      const madeTask = (listed["tasks"] as { id: number; title: string; creator: string }[])[0];
+      assert.deepEqual([madeTask?.title, madeTask?.creator], [
+        "Made in the browser",
+        "human:human",
+      ]);
+      await page.waitForSelector(`[data-task="${madeTask?.id}"]`);
+      await page.click(`[data-task="${madeTask?.id}"]`);
+      await page.fill("#te-result", "done by hand");
+      await page.click("#te-done");
+      await page.locator("#task-edit-result").getByText("saved").waitFor();
+      await page.locator("#task-feed").getByText(/result: done by hand/).waitFor();
+      await page.keyboard.press("Escape");
 
       const shots = await Deno.makeTempDir({ prefix: "team-table-web-" });
       try {

@@ -166,6 +166,13 @@ export class TestAgent {
     return result.tools;
   }
 
+  /** The Streamable HTTP session id, once the session began (undefined on stdio and SSE). */
+  sessionId(): string | undefined {
+    return this.#transport instanceof StreamableHTTPClientTransport
+      ? this.#transport.sessionId
+      : undefined;
+  }
+
   /** Ends a Streamable HTTP session with DELETE, as a client that is done would. */
   async terminate(): Promise<void> {
     if (this.#transport instanceof StreamableHTTPClientTransport) {

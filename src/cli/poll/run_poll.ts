@@ -48,7 +48,7 @@ export function runPoll(
   return runLifecycle(logger, async (life) => {
     if (!deps.signal) life.stopOnSignals();
     const stopSignal = deps.signal ?? life.signal;
-    const { db, table } = openTable(config, deps);
+    const { db, table } = openTable(config, deps, { mustExist: true });
     life.defer("the database", () => db.close());
     let agent: string;
     try {
@@ -59,7 +59,7 @@ export function runPoll(
       return 1;
     }
     const policy = config.autoReply ? new AutoReplyPolicy(agent, config.maxReplies) : undefined;
-    let cursor = table.pollCursors.get(agent) ?? table.events.latestId();
+    let cursor = table.pollCursors.get(agent) ?? _firstCursor(table, agent);
     if (!config.once) {
       logger.info(`watching ${agent}'s events every ${config.intervalMs / 1000} s (Ctrl-C stops)`);
     }
@@ -74,6 +74,14 @@ export function runPoll(
       if (stopSignal.aborted) return 0;
     }
   });
+}
+
+/** A first poll starts at the agent's oldest unread message, so what is unread is shown. */
+function _firstCursor(table: Table, agent: string): number {
+  const oldestUnread = table.messages.oldestUnreadAt(agent);
+  return oldestUnread === undefined
+    ? table.events.latestId()
+    : table.events.cursorBefore(agent, oldestUnread);
 }
 
 async function _handle(ctx: {

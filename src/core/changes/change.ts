@@ -72,6 +72,8 @@ export type TaskChange =
     before: Task;
     task: Task;
     result: string | undefined;
+    /** The reviewer's result on a task awaiting review, kept apart from the result. */
+    reviewNote: string | undefined;
     /** When the task now awaits review without a reviewer: the agents whose role reviews. */
     reviewers: string[];
   }

@@ -147,6 +147,9 @@ export function auditOf(change: Change): AuditRecord | null {
           to: change.task.status,
           reviewer: change.task.reviewer,
           result: change.result === undefined ? undefined : change.result.slice(0, 200),
+          review_note: change.reviewNote === undefined
+            ? undefined
+            : change.reviewNote.slice(0, 200),
         },
       };
     case "task.reassigned":

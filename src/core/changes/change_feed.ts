@@ -3,7 +3,7 @@
  * claimed, moved, reassigned, unblocked, a rule fired). Comments are not derived: a comment
  * is the change itself, stored by the command.
  */
-import { actorLabel } from "../actor.ts";
+import { actorLabel, TABLE_LABEL } from "../actor.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { Change } from "./change.ts";
 
@@ -17,7 +17,7 @@ export interface FeedLine {
 
 /** The status_change lines `change` adds to task feeds (none for most changes). */
 export function feedOf(change: Change): FeedLine[] {
-  const agent = actorLabel(change.by) ?? "system";
+  const agent = actorLabel(change.by) ?? TABLE_LABEL;
   const line = (taskId: number, content: string): FeedLine[] => [{ taskId, agent, content }];
   switch (change.type) {
     case "task.created":
@@ -30,7 +30,7 @@ export function feedOf(change: Change): FeedLine[] {
     case "task.review_claimed":
       return line(change.task.id, "claimed review");
     case "task.updated":
-      return line(change.task.id, _updateLine(change.before, change.task, change.result));
+      return line(change.task.id, _updateLine(change));
     case "task.reassigned":
       return line(
         change.task.id,
@@ -74,7 +74,10 @@ export function feedOf(change: Change): FeedLine[] {
   }
 }
 
-function _updateLine(before: Task, task: Task, result: string | undefined): string {
+function _updateLine(
+  change: { before: Task; task: Task; result: string | undefined; reviewNote: string | undefined },
+): string {
+  const { before, task, result, reviewNote } = change;
   const parts: string[] = [];
   if (task.status !== before.status) {
     parts.push(`moved task from ${before.status} to ${task.status}`);
@@ -83,6 +86,7 @@ function _updateLine(before: Task, task: Task, result: string | undefined): stri
     parts.push(`set reviewer to ${task.reviewer}`);
   }
   if (result !== undefined) parts.push(`result: ${result}`);
+  if (reviewNote !== undefined) parts.push(`review note: ${reviewNote}`);
   if (parts.length === 0) parts.push(`updated task (status ${task.status})`);
   return parts.join("; ");
 }

@@ -2,7 +2,7 @@
  * The outbox events a change sends: whom it concerns and what they are shown. Push (SSE),
  * the poll daemon, channel notifications and replays all read these.
  */
-import { actorLabel } from "../actor.ts";
+import { actorLabel, TABLE_LABEL } from "../actor.ts";
 import type { NewEvent, TableEventType } from "../event_outbox.ts";
 import {
   escalationAudience,
@@ -15,7 +15,7 @@ import type { Change } from "./change.ts";
 
 /** The events `change` appends to the outbox, in order. */
 export function outboxOf(change: Change): NewEvent[] {
-  const by = actorLabel(change.by) ?? "system";
+  const by = actorLabel(change.by) ?? TABLE_LABEL;
   switch (change.type) {
     case "message.sent":
       return [{

@@ -3,7 +3,7 @@
  * runs them inside the transaction that made the change, so a rule fires exactly once per
  * event whichever process made it.
  */
-import { actorLabel } from "../actor.ts";
+import { actorLabel, TABLE_LABEL } from "../actor.ts";
 import type { Trigger } from "../rules/rule_definition.ts";
 import type { TriggerSubject } from "../rules/trigger_sink.ts";
 import { type Task, taskFields } from "../tasks/task_model.ts";
@@ -17,7 +17,7 @@ export interface RaisedTrigger {
 
 /** The triggers `change` raises, in the order rules should see them. */
 export function triggersOf(change: Change): RaisedTrigger[] {
-  const by = actorLabel(change.by) ?? "system";
+  const by = actorLabel(change.by) ?? TABLE_LABEL;
   switch (change.type) {
     case "member.registered":
       return [{

@@ -72,6 +72,7 @@ export class MemberStore {
       const existing = directory.find(input.name);
       const keyHash = existing ? directory.keyHash(existing.name) : null;
       const name = existing?.name ?? input.name;
+      if (existing && input.role === undefined) roles.requireKnown(existing.role, existing.name);
       if (input.join && existing) {
         throw new ConflictError(
           `name: '${existing.name}' is taken; a join token registers new names only. Choose ` +

@@ -339,6 +339,15 @@ export class MessageStore {
     return { count, preview };
   }
 
+  /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
+  oldestUnreadAt(agent: string): number | undefined {
+    const row = this.#ctx.sql.get(
+      `SELECT min(m.created_at) AS at FROM deliveries d JOIN messages m ON m.id = d.message_id
+       WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
+    ).get(agent);
+    return row ? intOrNull(row, "at") ?? undefined : undefined;
+  }
+
   #unreadCount(agent: string): number {
     const row = this.#ctx.sql.get(
       `SELECT count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id

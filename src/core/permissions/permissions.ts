@@ -4,6 +4,7 @@
  * transaction (BEGIN IMMEDIATE), so the check and the change cannot interleave with another
  * process; refusal.ts turns a "no" into the error the caller reads.
  */
+import type { Actor } from "../actor.ts";
 import type { Privilege, Role, RoleCatalog } from "../role_catalog.ts";
 import type { Principal } from "./principal.ts";
 
@@ -136,6 +137,13 @@ export function maySelfAssignRole(role: Role, currentRole: string | undefined): 
     allowed: false,
     reason: `'${role.name}' is a privileged role and cannot be self-assigned`,
   };
+}
+
+/** Reading an agent's event stream: the agent itself, or the operator (a human). */
+export function mayReadEvents(reader: Actor | null, agent: string): boolean {
+  if (reader === null) return false;
+  if (reader.kind === "human") return true;
+  return reader.kind === "agent" && reader.name.toLowerCase() === agent.toLowerCase();
 }
 
 /** Whether a role's tool list includes `tool` (register is always allowed). */

@@ -31,6 +31,11 @@ export class Principals {
     this.#roles = deps.roles;
   }
 
+  /** The name of the member whose credential has this hash, if any. */
+  byKeyHash(hash: string): string | undefined {
+    return this.#members.byKeyHash(hash)?.name;
+  }
+
   /**
    * The principal for `actor`. An agent must have registered: otherwise a NotFoundError names
    * `field` (the parameter that named the agent).
@@ -51,7 +56,7 @@ export class Principals {
       label: member.name,
       agent: member.name,
       role: member.role,
-      privileges: new Set(this.#roles.get(member.role).privileges),
+      privileges: new Set(this.#roles.requireKnown(member.role, member.name).privileges),
     };
   }
 }

@@ -11,6 +11,10 @@
  *
  * e.g. `task.status = blocked`, `task.priority in [high, medium]`, `agent.idle > 5m`.
  */
+import { parseDuration } from "../input_rules/times.ts";
+
+/** Durations are read by the one time parser (input_rules/times.ts). */
+export { parseDuration };
 
 export type Operator = "=" | "!=" | "<" | "<=" | ">" | ">=" | "in" | "not in";
 export type Literal = string | number;
@@ -22,23 +26,6 @@ export type Condition =
 
 export class ConditionError extends Error {
   override name = "ConditionError";
-}
-
-const _DURATION = /^(\d+(?:\.\d+)?)(ms|s|m|min|h|d)$/;
-const _UNITS: Record<string, number> = {
-  ms: 1,
-  s: 1_000,
-  m: 60_000,
-  min: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-};
-
-/** Milliseconds for a duration such as `5m`, or undefined when `text` is not one. */
-export function parseDuration(text: string): number | undefined {
-  const match = text.match(_DURATION);
-  if (!match?.[1] || !match[2]) return undefined;
-  return Number(match[1]) * (_UNITS[match[2]] ?? 1);
 }
 
 const _SYMBOLS: Record<string, Operator> = {

@@ -34,6 +34,8 @@ export interface Task {
   /** The tasks this one waits for (done or not); see get_task_detail for their status. */
   blocked_by: number[];
   result: string | null;
+  /** What the reviewer wrote when it finished the review (the result stays the implementer's). */
+  review_note: string | null;
   created_at: string;
   updated_at: string;
   claimed_at: string | null;
@@ -85,6 +87,7 @@ export function toTask(row: Record<string, unknown>): Task {
     parent_id: intOrNull(row, "parent_id"),
     blocked_by: _ids(text(row, "blocked_by")),
     result: textOrNull(row, "result"),
+    review_note: textOrNull(row, "review_note"),
     created_at: toIso(int(row, "created_at")),
     updated_at: toIso(int(row, "updated_at")),
     claimed_at: time("claimed_at"),

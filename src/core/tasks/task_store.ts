@@ -17,6 +17,7 @@ import type { Actor } from "../actor.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import {
+  isAgentNamed,
   mayClaimReview,
   mayClaimTask,
   mayReassignTask,
@@ -51,7 +52,8 @@ export interface CreateTaskInput {
 export interface UpdateTaskInput {
   taskId: number;
   by: Actor;
-  status: TaskStatus;
+  /** The new status; omitted: the status stays. */
+  status?: TaskStatus | undefined;
   result?: string | undefined;
   reviewer?: string | undefined;
   parentId?: number | undefined;
@@ -223,10 +225,18 @@ export class TaskStore {
       }
       this.#structure.removeBlockers(before.id, input.removeBlockedBy ?? []);
       this.#structure.addBlockers(before.id, input.addBlockedBy ?? []);
-      this.#guardStatus(before, input.status);
+      const status = input.status ?? before.status;
+      // The reviewer's result on a task awaiting review is its review note: the author's
+      // result stays.
+      const reviewing = before.status === "awaiting_review" &&
+        isAgentNamed(who, before.reviewer) && !isAgentNamed(who, before.assignee);
+      const result = reviewing ? undefined : input.result;
+      const reviewNote = reviewing ? input.result : undefined;
+      this.#guardStatus(before, status);
       const now = this.#ctx.clock.now();
       this.#ctx.sql.get(
         `UPDATE tasks SET status = :status, result = coalesce(:result, result),
+           review_note = coalesce(:review_note, review_note),
            reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
            assignee = CASE WHEN :status = 'in_progress' AND assignee IS NULL THEN :agent
                       ELSE assignee END,
@@ -234,11 +244,13 @@ export class TaskStore {
                           AND :agent IS NOT NULL THEN :now ELSE claimed_at END,
            review_claimed_at = CASE WHEN :status = 'awaiting_review' THEN review_claimed_at
                                ELSE NULL END,
-           completed_at = CASE WHEN :status = 'done' THEN :now ELSE NULL END
+           completed_at = CASE WHEN :status <> 'done' THEN NULL
+                          WHEN status = 'done' THEN completed_at ELSE :now END
          WHERE id = :id`,
       ).run({
-        status: input.status,
-        result: input.result ?? null,
+        status,
+        result: result ?? null,
+        review_note: reviewNote ?? null,
         reviewer,
         now,
         agent: who.agent,
@@ -252,7 +264,8 @@ export class TaskStore {
         by: who.actor,
         before,
         task,
-        result: input.result,
+        result,
+        reviewNote,
         reviewers: asksReview
           ? this.#ctx.directory.withRoles(this.#ctx.roles.rolesWithAffinity(REVIEW_AFFINITY))
           : [],

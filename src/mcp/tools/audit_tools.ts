@@ -3,7 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
-import { isoDateField, isoDateToMs, limitField, textFieldOf } from "../fields.ts";
+import { limitField, textFieldOf, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -15,17 +15,17 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
     description:
       "Read the append-only audit log of every change at the table (registrations, messages " +
       "sent, read and deleted, tasks created/claimed/updated, context shared, purges), newest " +
-      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a prefix such as " +
+      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a family: 'task' or " +
       "'task.*') and time. Needs no registration.",
     input: {
       agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
         "Only entries by this agent, or by a rule as rule:NAME (a filter, not your identity)",
       ),
       action: textFieldOf("action", TEXT_RULES.auditAction).optional().describe(
-        "Only this action, or a prefix ending in .* (e.g. message.*)",
+        "Only this action, or a family: message or message.*",
       ),
-      since: isoDateField("since").optional().describe(
-        "Only entries at or after this ISO 8601 date/time",
+      since: timeField("since").optional().describe(
+        "Only entries at or after this time: 2h, 1d, or an ISO 8601 date/time",
       ),
       limit: limitField("limit", LIMITS.auditLimitMax).optional().describe(
         `How many entries at most (default ${LIMITS.auditLimitDefault}, max ${LIMITS.auditLimitMax})`,
@@ -37,7 +37,9 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
       const entries = table.audit.query({
         agent: args.agent_name,
         action: args.action,
-        since: args.since === undefined ? undefined : isoDateToMs("since", args.since),
+        since: args.since === undefined
+          ? undefined
+          : timeToMs("since", args.since, table.clock.now()),
         limit: args.limit,
       });
       return { entries, count: entries.length };

@@ -11,11 +11,11 @@ import {
   agentNameField,
   boolField,
   idField,
-  isoDateField,
-  isoDateToMs,
   limitField,
   textField,
   textFieldOf,
+  timeField,
+  timeToMs,
 } from "../fields.ts";
 import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
@@ -212,8 +212,8 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "Returns how many were archived.",
     input: {
       agent_name: actorField("agent_name"),
-      before_date: isoDateField("before_date").optional().describe(
-        "Only messages sent before this ISO 8601 date/time (a time without offset is UTC)",
+      before_date: timeField("before_date").optional().describe(
+        "Only messages sent before this time: 2h, 1d (ago), or an ISO 8601 date/time",
       ),
       sender: agentNameField("sender").optional().describe("Only messages from this agent"),
     },
@@ -224,7 +224,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         by: session.actor(args.agent_name, "agent_name"),
         before: args.before_date === undefined
           ? undefined
-          : isoDateToMs("before_date", args.before_date),
+          : timeToMs("before_date", args.before_date, table.clock.now()),
         sender: args.sender,
       });
       return { cleared };
@@ -239,8 +239,8 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "with the purge_messages privilege may. The audit log keeps its record. Returns how many were erased.",
     input: {
       agent_name: actorField("agent_name"),
-      before_date: isoDateField("before_date").describe(
-        "Erase messages sent before this ISO 8601 date/time (a time without offset is UTC)",
+      before_date: timeField("before_date").describe(
+        "Erase messages sent before this time: 7d (ago), or an ISO 8601 date/time",
       ),
     },
     output: { purged: z.number().int() },
@@ -248,7 +248,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     run(args, { table, session }) {
       const purged = table.messages.purge({
         by: session.actor(args.agent_name, "agent_name"),
-        before: isoDateToMs("before_date", args.before_date),
+        before: timeToMs("before_date", args.before_date, table.clock.now()),
       });
       return { purged };
     },

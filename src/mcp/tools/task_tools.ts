@@ -167,14 +167,13 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "update_task",
     title: "Update a task",
-    description: "Set a task's status (pending, in_progress, awaiting_review, done, blocked) and " +
-      "optionally its result and reviewer. Only the task's creator, assignee, reviewer or " +
-      "update_any_task may. Moving to awaiting_review asks the reviewer (or the agents with role " +
-      "reviewer, or everyone) for a review. The change appears in the task's feed. Returns " +
-      "the updated task.",
+    description: "Change a task's status, result, reviewer, parent or dependencies; give only " +
+      "what changes. Creator, assignee, reviewer or privilege update_any_task. " +
+      "awaiting_review asks for a review. The reviewer's result is kept as review_note. " +
+      "Returns the task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
-      status: enumField("status", TASK_STATUSES).describe(
+      status: enumField("status", TASK_STATUSES).optional().describe(
         "The new status: pending, in_progress, awaiting_review, done or blocked",
       ),
       reviewer: agentNameField("reviewer").optional().describe(

@@ -1,0 +1,19 @@
+/**
+ * The core words its errors for agents ("Call list_members ..."). On the command line the same
+ * advice names the command to run instead.
+ */
+const _CLI_ADVICE: readonly [RegExp, string][] = [
+  [
+    /Call list_members with include_inactive=true to see who is registered\./,
+    "Run 'team-table members list' to see who is registered.",
+  ],
+  [/Call list_tasks\./, "Run 'team-table task list'."],
+  [/Call list_context to see the keys\./, "Run 'team-table context list' to see the keys."],
+  [/reopen it with update_task/, "reopen it with 'team-table task update ID --status pending'"],
+  [/ Call (context_history|get_messages)\./, ""],
+];
+
+/** A core error message with its tool advice replaced by the matching command. */
+export function cliWording(message: string): string {
+  return _CLI_ADVICE.reduce((text, [pattern, advice]) => text.replace(pattern, advice), message);
+}

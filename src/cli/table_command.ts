@@ -1,0 +1,57 @@
+/**
+ * What the one-shot commands share (status, members, send, broadcast, task, context): resolve
+ * the config, open the table, run, close. Humans act as `human:OPERATOR`.
+ */
+import { type Config, ConfigError, readEnv, resolveConfig, resolveOperator } from "../config.ts";
+import { type Actor, humanActor } from "../core/actor.ts";
+import type { Table } from "../core/table.ts";
+import { loadTableDeps, openTable } from "../runtime/open_table.ts";
+import type { ParsedArgs } from "./parse_args.ts";
+
+/** What a one-shot command runs with. */
+export interface TableCommandContext {
+  table: Table;
+  config: Config;
+  /** The human running the command: human:OPERATOR (--operator, TEAM_TABLE_OPERATOR). */
+  human: Actor;
+}
+
+/**
+ * Opens the table for one command and closes it afterwards. `mustExist`: a missing database is
+ * refused (commands that only read, or that need members) instead of created empty.
+ */
+export function withTable<T>(
+  parsed: ParsedArgs,
+  options: { mustExist: boolean },
+  run: (context: TableCommandContext) => T,
+): T {
+  const env = readEnv();
+  const config = resolveConfig(parsed, env);
+  const human = humanActor(resolveOperator(parsed, env));
+  const { db, table } = openTable(config, loadTableDeps(config), options);
+  try {
+    return run({ table, config, human });
+  } finally {
+    db.close();
+  }
+}
+
+/** Exactly `count` words after the subcommand, or a usage error. */
+export function words(parsed: ParsedArgs, from: number, count: number, usage: string): string[] {
+  const rest = (parsed.positionals ?? []).slice(from);
+  if (rest.length !== count) throw usageError(usage);
+  return rest;
+}
+
+/** A usage error (exit code 2). */
+export function usageError(usage: string): ConfigError {
+  return new ConfigError(`usage: team-table ${usage}`);
+}
+
+/** A positive whole number given on the command line (a task id, seconds). */
+export function wholeNumber(text: string, what: string): number {
+  if (!/^[1-9]\d{0,12}$/.test(text)) {
+    throw new ConfigError(`${what} must be a positive whole number (got '${text}')`);
+  }
+  return Number(text);
+}

@@ -1,0 +1,34 @@
+/**
+ * HTTP sessions and the names they hold: an agent token binds its session when it begins, and
+ * a session that ends (DELETE, idle expiry, a closed stream, shutdown) lets its name go.
+ */
+import { TableError } from "../core/errors.ts";
+import type { Table } from "../core/table.ts";
+import type { Logger } from "../log.ts";
+import { bindAtConnect } from "../mcp/create_mcp_server.ts";
+import type { Session } from "../mcp/session.ts";
+import { jsonRpcError } from "./responses.ts";
+
+/** Binds `session` to the token's agent; a refusal (name in use...) becomes a 409 answer. */
+export function bindOrRefuse(table: Table, session: Session, agent: string): Response | undefined {
+  try {
+    bindAtConnect(table, session, agent);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof TableError)) throw error;
+    return jsonRpcError(409, -32004, error.message);
+  }
+}
+
+/** Lets go of the session's name; a failure (a busy database) is logged, the name expires. */
+export function releaseName(table: Table, session: Session, logger: Logger): void {
+  try {
+    table.members.release(session.id);
+  } catch (error) {
+    logger.warn(
+      `could not release the name of session ${session.id} (it frees itself when unseen): ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+  }
+}

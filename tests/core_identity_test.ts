@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { agentActor, humanActor } from "../src/core/actor.ts";
+import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
+import { defaultRules } from "../src/definitions/load_rules.ts";
+import { advanceLive, snapshot, tempTable, tempTeam, testSession } from "./support/temp_table.ts";
+
+const minute = 60_000;
+
+Deno.test("a session not seen for the presence timeout loses its name to another", () => {
+  using t = tempTeam(["alice"]);
+  const other = { id: "other", where: "stdio, pid 2" };
+  assert.throws(
+    () => t.table.members.register({ name: "alice", session: other }),
+    (e: unknown) =>
+      e instanceof ConflictError && /'alice' is in use by another session/.test(e.message),
+  );
+  assert.equal(t.table.members.require("alice").presence, "online");
+  t.clock.advance(2 * minute);
+  assert.equal(t.table.members.require("alice").presence, "away", "not seen for 60 s");
+  t.table.members.register({ name: "alice", session: other });
+  assert.throws(
+    () => t.table.members.requireHeld("alice", testSession("alice").id),
+    (e: unknown) =>
+      e instanceof ConflictError && /no longer holds the name 'alice'/.test(e.message),
+  );
+  const released = t.table.members.release(other.id);
+  assert.deepEqual(released, ["alice"]);
+  assert.equal(t.table.members.require("alice").presence, "away");
+});
+
+Deno.test("assign-idle never gives work to an away agent", () => {
+  using t = tempTable({ rules: defaultRules() });
+  t.table.members.register({ name: "alice", session: testSession("alice") });
+  t.table.members.register({ name: "tess", session: testSession("tess"), role: "tester" });
+  t.table.tasks.create({ title: "tests", by: agentActor("alice"), type: "test" });
+  t.table.members.release(testSession("tess").id);
+  advanceLive(t, 10 * minute);
+  t.table.ruleEngine.tick();
+  assert.deepEqual(t.table.tasks.list({ assignee: "tess" }), [], "tess is away");
+  assert.equal(t.table.tasks.list({ assignee: "alice" }).length, 1, "alice is online and idle");
+});
+
+Deno.test("open tasks of an agent away too long go back to pending; its creator is told", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const claimed = t.table.tasks.create({ title: "claimed", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: claimed.id, by: agentActor("bob") });
+  const assigned = t.table.tasks.create({
+    title: "given",
+    by: agentActor("alice"),
+    assignee: "bob",
+  });
+  const done = t.table.tasks.create({ title: "done", by: agentActor("alice"), assignee: "bob" });
+  t.table.tasks.claim({ taskId: done.id, by: agentActor("bob") });
+  t.table.tasks.update({ taskId: done.id, by: agentActor("bob"), status: "done" });
+  t.table.members.release(testSession("bob").id);
+  advanceLive(t, 29 * minute);
+  assert.deepEqual(t.table.departures.releaseAbandoned(), [], "not yet 30 minutes");
+  advanceLive(t, 2 * minute);
+  const released = t.table.departures.releaseAbandoned().map((task) => [task.id, task.status]);
+  assert.deepEqual(released, [[claimed.id, "pending"], [assigned.id, "pending"]]);
+  assert.equal(t.table.tasks.get(claimed.id).assignee, null);
+  assert.equal(t.table.tasks.get(done.id).status, "done", "finished work stays");
+  assert.match(
+    t.table.tasks.detail(claimed.id).feed,
+    /\[status_change\] team-table returned task to pending from bob: bob has been away since \d\d:\d\d UTC \(31 min\)/,
+  );
+  const inbox = t.table.messages.inbox({ by: agentActor("alice") }).messages;
+  assert.deepEqual(inbox.map((m) => m.sender), ["team-table", "team-table"]);
+  assert.match(inbox[0]?.content ?? "", /Task #\d+ "claimed" is pending again: bob has been away/);
+  assert.equal(t.table.audit.query({ action: "task.released" }).length, 2);
+  assert.deepEqual(t.table.departures.releaseAbandoned(), [], "once");
+});
+
+Deno.test("deregister lets the name go and gives back the agent's open tasks", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
+  const { member, released } = t.table.departures.deregister(agentActor("bob"));
+  assert.equal(member.presence, "gone");
+  assert.deepEqual(released.map((r) => r.status), ["pending"]);
+  assert.match(t.table.tasks.detail(task.id).feed, /bob left the table/);
+  t.table.members.register({ name: "bob", session: { id: "new", where: "elsewhere" } });
+});
+
+Deno.test("credentials: only the holder takes the name; privileged roles need one", () => {
+  using t = tempTable();
+  const operator = humanActor("operator");
+  const { credential } = t.table.members.issueCredential({ name: "alice", by: operator });
+  assert.match(credential, /^ttk_[\w-]{43}$/);
+  const before = snapshot(t.db);
+  assert.throws(
+    () => t.table.members.register({ name: "alice", session: { id: "s1", where: "x" } }),
+    ForbiddenError,
+  );
+  const stored = t.db.prepare("SELECT key_hash FROM members WHERE name = 'alice'").get();
+  assert.notEqual(stored?.["key_hash"], credential, "only the hash is stored");
+  assert.notEqual(snapshot(t.db), before, "the refusal itself is audited");
+  t.table.members.register({ name: "alice", session: { id: "s1", where: "x", key: credential } });
+  const rotated = t.table.members.issueCredential({ name: "alice", by: operator });
+  assert.equal(rotated.rotated, true);
+  t.table.members.release("s1");
+  assert.throws(
+    () =>
+      t.table.members.register({
+        name: "alice",
+        session: { id: "s2", where: "x", key: credential },
+      }),
+    /the one this session presented is not it/,
+  );
+  assert.throws(
+    () => t.table.members.issueCredential({ name: "alice", by: agentActor("alice") }),
+    /Only the operator issues credentials/,
+  );
+  // A privileged member from before credentials existed keeps its role but cannot join.
+  t.db.prepare(
+    `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen, seen_at)
+     VALUES ('old-lead', 'lead', '[]', 'active', 0, 0, 0)`,
+  ).run();
+  assert.throws(
+    () => t.table.members.register({ name: "old-lead", session: { id: "s3", where: "x" } }),
+    /'old-lead' has the privileged role 'lead', which only a name with a credential may use; the operator issues one with: team-table members token old-lead/,
+  );
+  assert.equal(t.table.members.require("old-lead").role, "lead");
+});
