@@ -17,7 +17,7 @@ import { LegacySseSessions } from "./legacy_sse_sessions.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
 import { methodNotAllowed, type Route, type RouteAuth, RouteTable } from "./route_table.ts";
 import { SignInLimiter } from "./sign_in_limiter.ts";
-import { signInRoute } from "./sign_in_routes.ts";
+import { auditPendingSignInFailures, signInRoute } from "./sign_in_routes.ts";
 import { WebAuth } from "./web_access.ts";
 import { apiRoute, pageRoute } from "./web_routes.ts";
 import { WebSessions } from "./web_sessions.ts";
@@ -52,6 +52,8 @@ export interface TeamTableHandler {
   readonly paths: readonly string[];
   /** A new one-time code for a sign-in link (`/login?code=`); undefined without auth. */
   issueSignInCode(): string | undefined;
+  /** Audits failed sign-ins not yet written (serve calls it every minute). */
+  auditSignInFailures(): void;
   /** Ends every stream and session (shutdown). */
   close(): Promise<void>;
 }
@@ -245,6 +247,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       }
     },
     issueSignInCode: () => auth.sessions?.issueCode(),
+    auditSignInFailures: () => auditPendingSignInFailures(signIn),
     async close() {
       deps.backend.closeAll();
       await sseSessions.closeAll();

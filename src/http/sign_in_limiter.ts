@@ -2,7 +2,10 @@
  * Failed web sign-ins, per client address, in memory (bounded): after `max` failures within
  * the window an address is refused (429) until the oldest of them leaves the window. It also
  * decides when a failure is written to the audit log: a summary at most once per address per
- * window, and whenever an address becomes limited, with the count since its last entry.
+ * window, and whenever an address becomes limited, with the count since its last entry;
+ * counts still pending are written by `due` (serve calls it every minute) or at the address's
+ * next sign-in. Beyond SIGN_IN_ADDRESSES_MAX addresses the quietest are forgotten, pending
+ * counts included: memory stays bounded under a flood from many addresses.
  */
 
 /** Failed sign-ins an address may make within the window. */
@@ -66,9 +69,40 @@ export class SignInLimiter {
     return report;
   }
 
-  /** A successful sign-in clears the address's failures. */
-  succeeded(address: string): void {
+  /**
+   * A successful sign-in clears the address's failures; returns the summary of those not yet
+   * in the audit log, if any.
+   */
+  succeeded(address: string): SignInReport | undefined {
+    const entry = this.#addresses.get(address);
     this.#addresses.delete(address);
+    return entry && entry.unreported > 0
+      ? { failures: entry.unreported, limitedUntil: undefined }
+      : undefined;
+  }
+
+  /**
+   * The summaries now due for addresses whose last entry is a window old and that failed since
+   * (called periodically, so that no failure stays out of the audit log); quiet addresses are
+   * forgotten.
+   */
+  due(now: number): { address: string; report: SignInReport }[] {
+    const reports: { address: string; report: SignInReport }[] = [];
+    for (const [address, entry] of this.#addresses) {
+      const quiet = entry.reportedAt === undefined || now - entry.reportedAt >= this.#windowMs;
+      if (!quiet) continue;
+      if (entry.unreported > 0) {
+        reports.push({
+          address,
+          report: { failures: entry.unreported, limitedUntil: this.limitedUntil(address, now) },
+        });
+        entry.unreported = 0;
+        entry.reportedAt = now;
+      } else if (this.limitedUntil(address, now) === undefined && entry.failures.length === 0) {
+        this.#addresses.delete(address);
+      }
+    }
+    return reports;
   }
 
   #entry(address: string, now: number): _Address {

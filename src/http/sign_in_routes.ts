@@ -118,7 +118,7 @@ async function _signIn(request: SignInRequest, deps: SignInDeps): Promise<Respon
         : "That token is not right.",
     });
   }
-  deps.limiter.succeeded(address);
+  _auditFailure(deps, address, deps.limiter.succeeded(address));
   const session = sessions.create(address);
   deps.table.tx.run(() =>
     deps.table.publisher.publish({
@@ -157,6 +157,13 @@ async function _signOut(request: SignInRequest, deps: SignInDeps): Promise<Respo
     })
   );
   return seeOther("/login", clearSessionCookie(url));
+}
+
+/** Writes the failed sign-ins not yet in the audit log, for addresses quiet for a while. */
+export function auditPendingSignInFailures(deps: SignInDeps): void {
+  for (const { address, report } of deps.limiter.due(deps.now())) {
+    _auditFailure(deps, address, report);
+  }
 }
 
 function _auditFailure(

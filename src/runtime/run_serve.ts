@@ -76,6 +76,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();
     });
+    life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
         ...handler.mcpSessions.sessionIds(),
