@@ -12,7 +12,7 @@ import { htmlResponse, seeOther } from "./html_response.ts";
 import type { SignInLimiter } from "./sign_in_limiter.ts";
 import { foreignOrigin, type WebAuth } from "./web_access.ts";
 import { clearSessionCookie, sessionCookie, setSessionCookie } from "./web_session_cookie.ts";
-import { isWebSecret, WEB_SESSION_TTL_MS } from "./web_sessions.ts";
+import { isWebSecret, WEB_SESSION_TTL_MS, type WebSessions } from "./web_sessions.ts";
 import login from "./web/login.html" with { type: "text" };
 
 /** The largest sign-in or sign-out form read. */
@@ -62,7 +62,7 @@ export async function signInRoute(request: SignInRequest, deps: SignInDeps): Pro
   const sessions = deps.auth.sessions;
   if (sessions === undefined) return seeOther("/");
   if (url.pathname === "/logout") return await _signOut(request, deps);
-  if (req.method === "POST") return await _signIn(request, deps);
+  if (req.method === "POST") return await _signIn(request, deps, sessions);
   if (deps.auth.session(req)) return seeOther("/");
   const code = url.searchParams.get("code");
   if (code !== null) {
@@ -82,10 +82,12 @@ export async function signInRoute(request: SignInRequest, deps: SignInDeps): Pro
   return loginPage({ cookies });
 }
 
-async function _signIn(request: SignInRequest, deps: SignInDeps): Promise<Response> {
+async function _signIn(
+  request: SignInRequest,
+  deps: SignInDeps,
+  sessions: WebSessions,
+): Promise<Response> {
   const { req, url, address } = request;
-  const sessions = deps.auth.sessions;
-  if (sessions === undefined) return seeOther("/");
   const foreign = foreignOrigin(req, url, false);
   if (foreign !== undefined) return loginPage({ status: 403, error: foreign });
   const now = deps.now();
