@@ -237,11 +237,7 @@ export class MemberStore {
     if (input.role !== undefined) checkRoleName(input.role);
     return this.#ctx.tx.run(() => {
       const { directory, sql, publisher } = this.#ctx;
-      if (input.by.kind !== "human") {
-        throw new ForbiddenError(
-          "Only the operator issues credentials (team-table members token).",
-        );
-      }
+      this.#operatorOnly(input.by, "issues credentials (team-table members token)");
       const existing = directory.find(input.name);
       const role = existing && input.role === undefined
         ? undefined
@@ -296,9 +292,7 @@ export class MemberStore {
   reset(input: { name: string; by: Actor }): Member {
     return this.#ctx.tx.run(() => {
       const { directory, sql, publisher } = this.#ctx;
-      if (input.by.kind !== "human") {
-        throw new ForbiddenError("Only the operator resets a name (team-table members reset).");
-      }
+      this.#operatorOnly(input.by, "resets a name (team-table members reset)");
       const member = directory.require(input.name);
       const hold = directory.hold(member.name);
       sql.get(
@@ -313,6 +307,48 @@ export class MemberStore {
         reason: "reset",
       });
       return directory.require(member.name);
+    });
+  }
+
+  /**
+   * The operator takes back a granted role: the member has the default role again (its
+   * credential stays).
+   */
+  revoke(input: { name: string; by: Actor }): Member {
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      this.#operatorOnly(input.by, "revokes roles (team-table members revoke)");
+      const existing = directory.require(input.name);
+      sql.get("UPDATE members SET role = ? WHERE name = ?").run(DEFAULT_ROLE, existing.name);
+      const member = directory.require(existing.name);
+      publisher.publish({ type: "member.role_granted", by: input.by, member, from: existing.role });
+      return member;
+    });
+  }
+
+  /**
+   * The operator removes a member: it is gone, its name is free, its credential and granted
+   * role are dropped (its mail and history stay). Departures gives back its open tasks.
+   */
+  remove(input: { name: string; by: Actor }): Member {
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      this.#operatorOnly(input.by, "removes members (team-table members remove)");
+      const existing = directory.require(input.name);
+      const hold = directory.hold(existing.name);
+      sql.get(
+        `UPDATE members SET status = 'inactive', role = ?, key_hash = NULL, session_id = NULL,
+           session_where = NULL, session_since = NULL, seen_at = ? WHERE name = ?`,
+      ).run(DEFAULT_ROLE, this.#ctx.clock.now(), existing.name);
+      const member = directory.require(existing.name);
+      publisher.publish({
+        type: "member.released",
+        by: input.by,
+        member,
+        where: hold?.where ?? "",
+        reason: "removed",
+      });
+      return member;
     });
   }
 
@@ -392,6 +428,7 @@ export class MemberStore {
   /** Holds `name` for `session`, or refuses naming the live session that holds it. */
   #takeName(name: string, session: SessionRef, now: number): void {
     const { sql, directory } = this.#ctx;
+    const before = directory.hold(name);
     sql.get(
       `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
          seen_at = ? WHERE session_id = ? AND name <> ?`,
@@ -402,13 +439,29 @@ export class MemberStore {
        WHERE name = :name AND (session_id IS NULL OR session_id = :id OR seen_at < :stale)`,
     ).run({ id: session.id, where: session.where, now, name, stale: directory.staleBefore(now) })
       .changes;
+    if (Number(changed) > 0) {
+      if (before?.sessionId && before.sessionId !== session.id) {
+        this.#ctx.publisher.publish({
+          type: "member.released",
+          by: { kind: "system" },
+          member: directory.require(name),
+          where: before.where ?? "",
+          reason: "unseen",
+        });
+      }
+      return;
+    }
     const hold = directory.hold(name);
-    if (Number(changed) > 0 || hold === undefined) return;
+    if (hold === undefined) return;
     throw new ConflictError(
       `name: '${name}' is in use by another session since ${
         toIso(hold.since ?? hold.seenAt).slice(11, 16)
       } UTC (${hold.where ?? "unknown"}); choose another name, or end that session.`,
     );
+  }
+
+  #operatorOnly(by: Actor, what: string): void {
+    if (by.kind !== "human") throw new ForbiddenError(`Only the operator ${what}.`);
   }
 
   #role(name: string, field: string): Role {
