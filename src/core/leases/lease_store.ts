@@ -10,7 +10,7 @@
 import type { Actor } from "../actor.ts";
 import { SYSTEM_ACTOR } from "../actor.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
-import { checkLeasePaths } from "../input_rules/lease_paths.ts";
+import { checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
 import { mayReleaseLease } from "../permissions/permissions.ts";
@@ -230,7 +230,7 @@ export class LeaseStore {
     filter: { path?: string | undefined; agent?: string | undefined; taskId?: number | undefined } =
       {},
   ): Lease[] {
-    const path = filter.path === undefined ? undefined : checkLeasePaths([filter.path], "path")[0];
+    const path = filter.path === undefined ? undefined : checkLeasePath(filter.path, "path");
     const agent = filter.agent?.toLowerCase();
     return this.#live().filter((lease) =>
       (path === undefined || pathsOverlap(path, lease.path)) &&
