@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ForbiddenError, ValidationError } from "../src/core/errors.ts";
+import { renderStatus } from "../src/cli/status_command.ts";
 import { advanceLive, grantAndJoin, snapshot, tempTeam } from "./support/temp_table.ts";
 
 const alice = agentActor("alice");
@@ -74,6 +75,9 @@ Deno.test("leases: the time to live runs out (injected clock) and waiters are to
   t.table.leases.reserve({ by: alice, paths: ["src/**"], ttl: 600 });
   const refused = t.table.leases.reserve({ by: bob, paths: ["src/a.ts"], notifyWhenFree: true });
   assert.equal(refused.waiting, true);
+  const status = renderStatus(t.table, { since: 0, dbPath: "/db" });
+  assert.match(status, /Leases \(1\):\n {2}#1 src\/\*\* exclusive, alice, until /);
+  assert.match(status, /bob waits for src\/a\.ts/);
   advanceLive(t, 599_000);
   assert.equal(t.table.leases.list().length, 1);
   advanceLive(t, 2_000);

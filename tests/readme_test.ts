@@ -30,6 +30,8 @@ const OTHER_FLAGS = new Set([
   "--only",
   "--root",
   "--check",
+  "--no-verify",
+  "--show-toplevel",
 ]);
 /** Variables the program sets for --exec commands, or the test suite reads. */
 const OTHER_VARS = new Set([

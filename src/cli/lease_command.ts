@@ -6,8 +6,7 @@
  * pre-commit hook that `hook install` writes).
  */
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
-import { describeConflict } from "../core/leases/lease.ts";
-import type { Lease } from "../core/leases/lease.ts";
+import { describeConflict, describeLease } from "../core/leases/lease.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 import { installPreCommit, repositoryPath, repositoryRoot, stagedFiles } from "./lease_git.ts";
 import { usageError, wholeNumber, withTable } from "./table_command.ts";
@@ -127,14 +126,6 @@ function _list(parsed: ParsedArgs): number {
     }
     return 0;
   });
-}
-
-/** One line for a lease: `#3 src/** exclusive, bob, until ..., task #2: reason`. */
-export function describeLease(lease: Lease): string {
-  return `#${lease.id} ${lease.path} ${lease.exclusive ? "exclusive" : "shared"}, ` +
-    `${lease.agent}, until ${lease.until}${
-      lease.task_id === null ? "" : `, task #${lease.task_id}`
-    }${lease.reason ? `: ${lease.reason}` : ""}`;
 }
 
 function _release(parsed: ParsedArgs, words: string[]): number {

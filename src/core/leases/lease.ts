@@ -73,3 +73,11 @@ export function describeConflict(conflict: LeaseConflict): string {
     `${lease.task_id === null ? "" : ` for task #${lease.task_id}`}` +
     `${lease.reason ? `: ${lease.reason}` : ""}`;
 }
+
+/** One line for a lease: `#3 src/** exclusive, bob, until ..., task #2: reason`. */
+export function describeLease(lease: Lease): string {
+  return `#${lease.id} ${lease.path} ${lease.exclusive ? "exclusive" : "shared"}, ` +
+    `${lease.agent}, until ${lease.until}${
+      lease.task_id === null ? "" : `, task #${lease.task_id}`
+    }${lease.reason ? `: ${lease.reason}` : ""}`;
+}
