@@ -50,7 +50,7 @@ Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token i
   assert.match(html, /human:ops/);
   assert.match(
     html,
-    /for \(const type of \["message","broadcast",.*"task_unblocked","message_acknowledged"\]\)/,
+    /for \(const type of \["message","broadcast",.*"task_unblocked","message_acknowledged",.*"lease_freed"\]\)/,
     "listens to every event type",
   );
   assert.doesNotMatch(html, /<script src=|<link[^>]+href="http/, "no external assets");
