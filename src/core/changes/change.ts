@@ -26,8 +26,11 @@ export type MemberChange =
     member: Member;
     /** Where the session that held the name ran. */
     where: string;
-    /** ended: the session closed or went away; reset: the operator freed the name. */
-    reason: "ended" | "deregistered" | "reset";
+    /**
+     * ended: the session closed; unseen: another session took the name after its holder went
+     * unseen; reset: the operator freed it; removed: the operator removed the member.
+     */
+    reason: "ended" | "deregistered" | "unseen" | "reset" | "removed";
   }
   | _By & { readonly type: "credential.issued"; name: string; rotated: boolean }
   | _By & {

@@ -33,7 +33,7 @@ export function auditOf(change: Change): AuditRecord | null {
     case "member.released":
       return {
         agent,
-        action: change.reason === "reset" ? "member.reset" : "member.released",
+        action: _RELEASE_ACTIONS[change.reason],
         target: change.member.name,
         details: { where: change.where, reason: change.reason },
       };
@@ -292,6 +292,14 @@ function _threadDetails(message: Message): Record<string, unknown> {
   if (message.ack_required) details["ack_required"] = true;
   return details;
 }
+
+const _RELEASE_ACTIONS = {
+  ended: "member.released",
+  deregistered: "member.released",
+  unseen: "member.reclaimed",
+  reset: "member.reset",
+  removed: "member.removed",
+} as const;
 
 function _subject(change: { taskId: number | undefined; agent: string | undefined }) {
   if (change.taskId !== undefined) return `task:${change.taskId}`;
