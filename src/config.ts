@@ -3,6 +3,7 @@
  * the code reads Deno.env or Deno.args.
  */
 import { join } from "node:path";
+import { LIMITS } from "./core/limits.ts";
 import type { LogLevel } from "./log.ts";
 
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   presenceMs: number;
   /** How long an agent may be away before its open tasks go back to pending. */
   awayReleaseMs: number;
+  /** The longest time to live a file lease may ask for, in seconds. */
+  leaseMaxTtl: number;
   /** stdio: the agent this session is (bound before the first tool call). */
   agent: string | undefined;
   /** stdio: the agent's credential (TEAM_TABLE_AGENT_KEY). */
@@ -85,6 +88,7 @@ export const ENV_VARS = [
   "TEAM_TABLE_PRESENCE_TIMEOUT",
   "TEAM_TABLE_AWAY_RELEASE",
   "TEAM_TABLE_JOIN_TOKEN",
+  "TEAM_TABLE_LEASE_MAX_TTL",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -145,6 +149,12 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     _nonEmpty(env["TEAM_TABLE_AWAY_RELEASE"]) ?? "1800",
     "TEAM_TABLE_AWAY_RELEASE",
   );
+  const leaseMaxTtl = _integer(
+    _nonEmpty(env["TEAM_TABLE_LEASE_MAX_TTL"]) ?? String(LIMITS.leaseTtlMaxDefaultS),
+    "TEAM_TABLE_LEASE_MAX_TTL",
+    60,
+    30 * 86_400,
+  );
   const agent = flags.agent ?? _nonEmpty(env["TEAM_TABLE_AGENT"]);
   const agentKey = _nonEmpty(env["TEAM_TABLE_AGENT_KEY"]);
   return {
@@ -157,6 +167,7 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     rateLimit,
     presenceMs,
     awayReleaseMs,
+    leaseMaxTtl,
     agent,
     agentKey,
   };

@@ -53,4 +53,12 @@ export const LIMITS = {
   listLimitMax: 500,
   auditLimitDefault: 100,
   auditLimitMax: 1_000,
+  /** File leases: paths per call, one path's length, leases one agent may hold, the reason. */
+  leasePathsMax: 100,
+  leasePathMax: 512,
+  leasesPerAgentMax: 500,
+  leaseReasonMax: 500,
+  /** A lease's time to live when none is asked for (an hour), and the longest by default. */
+  leaseTtlDefaultS: 3_600,
+  leaseTtlMaxDefaultS: 24 * 3_600,
 } as const;

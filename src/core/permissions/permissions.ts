@@ -130,6 +130,16 @@ export function mayDeleteContext(who: Principal, latest: { set_by: string }): Ve
   return { allowed: false, privilege: "manage_context" };
 }
 
+/** Ending another agent's file lease: its holder, or manage_leases (with a reason). */
+export function mayReleaseLease(who: Principal, lease: { agent: string }): Verdict {
+  if (isAgentNamed(who, lease.agent) || holds(who, "manage_leases")) return _YES;
+  return {
+    allowed: false,
+    privilege: "manage_leases",
+    only: `its holder (${_quote(lease.agent)})`,
+  };
+}
+
 /** Taking a role at register: a privileged role only when it was granted before. */
 export function maySelfAssignRole(role: Role, currentRole: string | undefined): Verdict {
   if (!role.privileged || currentRole === role.name) return _YES;

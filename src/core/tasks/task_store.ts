@@ -65,6 +65,8 @@ export interface TaskStoreDeps extends StoreContext {
   queries: TaskQueries;
   structure: TaskStructure;
   activity: TaskActivityLog;
+  /** Whether the paths a task declares are leased by an agent other than `agent`. */
+  pathsBusy?: ((taskId: number, agent: string) => boolean) | undefined;
 }
 
 export class TaskStore {
@@ -72,12 +74,14 @@ export class TaskStore {
   readonly #queries: TaskQueries;
   readonly #structure: TaskStructure;
   readonly #activity: TaskActivityLog;
+  readonly #pathsBusy: (taskId: number, agent: string) => boolean;
 
   constructor(deps: TaskStoreDeps) {
     this.#ctx = deps;
     this.#queries = deps.queries;
     this.#structure = deps.structure;
     this.#activity = deps.activity;
+    this.#pathsBusy = deps.pathsBusy ?? (() => false);
   }
 
   create(input: CreateTaskInput): Task {
@@ -133,15 +137,17 @@ export class TaskStore {
   }
 
   /**
-   * The pending task the agent should take next (TaskQueries.nextFor). With `claim`, it is
-   * claimed in the same transaction, so two agents asking at once never get the same task.
+   * The pending task the agent should take next (TaskQueries.nextFor), skipping tasks whose
+   * declared paths another agent has leased. With `claim`, it is claimed in the same
+   * transaction, so two agents asking at once never get the same task.
    */
   next(input: { by: Actor; claim: boolean }): { task: Task | null; claimed: boolean } {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
-      const id = who.agent === null || who.role === null
-        ? null
-        : this.#queries.nextFor({ name: who.agent, role: who.role });
+      const id = who.agent === null || who.role === null ? null : this.#queries.nextFor(
+        { name: who.agent, role: who.role },
+        (id) => this.#pathsBusy(id, who.agent ?? ""),
+      );
       if (id === null) return { task: null, claimed: false };
       if (!input.claim) return { task: this.get(id), claimed: false };
       return { task: this.claim({ taskId: id, by: who.actor }), claimed: true };
