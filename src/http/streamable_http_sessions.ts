@@ -43,9 +43,16 @@ export class StreamableHttpSessions {
     return this.#sessions.size;
   }
 
-  /** The ids of the MCP sessions (they hold their agents' names while open). */
-  sessionIds(): string[] {
-    return [...this.#sessions.values()].map((s) => s.session.id);
+  /**
+   * The ids of the MCP sessions that made a request within `withinMs`: they keep their agents'
+   * names held. A session quiet for longer lets its name go (it takes it back on its next call
+   * if nobody else did), so a client that never ends its session does not hold a name for the
+   * whole idle time.
+   */
+  sessionIds(withinMs: number): string[] {
+    const since = this.#now() - withinMs;
+    return [...this.#sessions.values()].filter((s) => s.lastActive >= since)
+      .map((s) => s.session.id);
   }
 
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {

@@ -77,7 +77,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     });
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
-        ...handler.mcpSessions.sessionIds(),
+        ...handler.mcpSessions.sessionIds(config.presenceMs),
         ...handler.sseSessions.sessionIds(),
       ]));
     life.every(3_600_000, () => {

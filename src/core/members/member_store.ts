@@ -360,13 +360,18 @@ export class MemberStore {
     ).run(this.#ctx.clock.now(), JSON.stringify(sessionIds));
   }
 
+  /** True when `sessionId` holds `name` now. */
+  holds(name: string, sessionId: string): boolean {
+    return this.#ctx.directory.hold(name)?.sessionId === sessionId;
+  }
+
   /**
    * Refuses unless `sessionId` still holds `name` (a session that was away too long may have
    * lost it to another).
    */
   requireHeld(name: string, sessionId: string): void {
+    if (this.holds(name, sessionId)) return;
     const hold = this.#ctx.directory.hold(name);
-    if (hold?.sessionId === sessionId) return;
     throw new ConflictError(
       `This session no longer holds the name '${name}'${
         hold?.live && hold.where ? `: another session (${hold.where}) took it` : ""
