@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
+import type { RuleDefinition } from "../src/core/rules/rule_definition.ts";
 import { ForbiddenError } from "../src/core/errors.ts";
 import { defaultRules } from "../src/definitions/load_rules.ts";
 import { grantAndJoin, snapshot, tempTable, testSession } from "./support/temp_table.ts";
@@ -18,6 +19,13 @@ function team() {
     t.table.members.register({ name, session: testSession(name) });
   }
   return t;
+}
+
+/** Mallory, a lead for a moment, makes a rule and is then an agent again. */
+function ruleByFormerLead(t: ReturnType<typeof team>, rule: Omit<RuleDefinition, "enabled">): void {
+  grantAndJoin(t, "mallory", "lead");
+  t.table.rules.create({ ...rule, enabled: true }, mallory);
+  t.table.members.revoke({ name: "mallory", by: operator });
 }
 
 Deno.test("create_task under someone else's task is refused, and nothing is written", () => {
@@ -75,14 +83,11 @@ Deno.test("the parent's parties and update_any_task may add subtasks; complete-p
 
 Deno.test("a runtime rule by an agent without update_any_task cannot change others' tasks", () => {
   using t = team();
-  grantAndJoin(t, "mallory", "lead");
-  t.table.rules.create({
+  ruleByFormerLead(t, {
     name: "finish-everything",
     on: "task.comment",
     then: [{ set_status: "done" }, { comment: "noted by {task.title}" }],
-    enabled: true,
-  }, mallory);
-  t.table.members.revoke({ name: "mallory", by: operator });
+  });
   const task = t.table.tasks.create({ title: "alice's work", by: alice });
   t.table.tasks.claim({ taskId: task.id, by: alice });
   t.table.tasks.comment({ taskId: task.id, by: agentActor("bob"), content: "how is it going?" });
@@ -103,14 +108,11 @@ Deno.test("a runtime rule by an agent without update_any_task cannot change othe
 
 Deno.test("a runtime rule acts on its owner's own tasks, and with the operator's powers for the operator", () => {
   using t = team();
-  grantAndJoin(t, "mallory", "lead");
-  t.table.rules.create({
+  ruleByFormerLead(t, {
     name: "finish-mine",
     on: "task.comment",
     then: [{ set_status: "done" }],
-    enabled: true,
-  }, mallory);
-  t.table.members.revoke({ name: "mallory", by: operator });
+  });
   const own = t.table.tasks.create({ title: "mallory's", by: mallory });
   t.table.tasks.claim({ taskId: own.id, by: mallory });
   t.table.tasks.comment({ taskId: own.id, by: alice, content: "done?" });
@@ -130,15 +132,12 @@ Deno.test("a runtime rule acts on its owner's own tasks, and with the operator's
 
 Deno.test("a rule's create_task subtask needs its owner's say over the parent", () => {
   using t = team();
-  grantAndJoin(t, "mallory", "lead");
-  t.table.rules.create({
+  ruleByFormerLead(t, {
     name: "split",
     on: "task.created",
     if: "task.title != part",
     then: [{ create_task: { title: "part", subtask: true } }],
-    enabled: true,
-  }, mallory);
-  t.table.members.revoke({ name: "mallory", by: operator });
+  });
   const epic = t.table.tasks.create({ title: "alice's", by: alice });
   assert.deepEqual(t.table.tasks.detail(epic.id).subtasks, []);
   const [fired] = t.table.audit.query({ action: "rule.fired" });
