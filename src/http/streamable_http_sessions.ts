@@ -8,10 +8,9 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import type { Session } from "../mcp/session.ts";
 import { type Caller, callerKey } from "./caller.ts";
-import { bindOrRefuse, releaseName } from "./session_names.ts";
+import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
 
@@ -116,22 +115,9 @@ export class StreamableHttpSessions {
     caller: Caller,
     where: string,
   ): Promise<Response> {
-    const { server, session } = createMcpServer({
-      table: this.#table,
-      logger: this.#logger,
-      origin: {
-        where,
-        key: caller.kind === "agent" ? caller.key : undefined,
-        join: caller.kind === "join",
-      },
-    });
-    if (caller.kind === "agent") {
-      const refused = bindOrRefuse(this.#table, session, caller.name);
-      if (refused) {
-        await server.close().catch(() => {});
-        return refused;
-      }
-    }
+    const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
+    if ("refused" in made) return made.refused;
+    const { server, session } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) this.#sessions.delete(id);
       releaseName(this.#table, session, this.#logger);

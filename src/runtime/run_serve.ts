@@ -69,12 +69,14 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       keyless: table.members.list({ includeInactive: true })
         .filter((m) => table.roles.get(m.role).privileged && !m.has_credential)
         .map((m) => m.name),
+      signInCode: handler.issueSignInCode(),
     });
     Deno.stderr.writeSync(new TextEncoder().encode(`${banner}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();
     });
+    life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
         ...handler.mcpSessions.sessionIds(config.presenceMs),

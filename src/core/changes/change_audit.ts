@@ -229,6 +229,33 @@ export function auditOf(change: Change): AuditRecord | null {
       };
     case "auth.refused":
       return { agent, action: "auth.refused", target: change.path, details: change.details };
+    case "web.signed_in":
+      return {
+        agent,
+        action: "web.signed_in",
+        target: "/login",
+        details: { address: change.address, via: change.via },
+      };
+    case "web.signed_out":
+      return {
+        agent,
+        action: "web.signed_out",
+        target: "/logout",
+        details: { address: change.address },
+      };
+    case "web.sign_in_failed":
+      return {
+        agent,
+        action: "web.sign_in_failed",
+        target: "/login",
+        details: {
+          address: change.address,
+          failures_since_last_entry: change.failures,
+          ...(change.limitedUntil === undefined
+            ? {}
+            : { limited_until: toIso(change.limitedUntil) }),
+        },
+      };
   }
 }
 
