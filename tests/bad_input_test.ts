@@ -304,13 +304,13 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ["get_shared_context", { key: "spec", version: 0 }, /version must be a whole number from 1 to/],
   [
     "share_context",
-    { key: "k", value: "v", ttl: 0 },
-    /ttl must be a whole number from 1 to 31,536,000 \(got the number 0\)/,
+    { key: "k", value: "v", ttl: -1 },
+    /ttl must be a whole number from 0 to 31,536,000 \(got the number -1\)/,
   ],
   [
     "share_context",
     { key: "k", value: "v", ttl: 31_536_001 },
-    /ttl must be a whole number from 1 to 31,536,000/,
+    /ttl must be a whole number from 0 to 31,536,000/,
   ],
   [
     "share_context",

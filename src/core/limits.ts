@@ -47,8 +47,22 @@ export const LIMITS = {
   taskAffinityMax: 20,
   /** An audit action filter such as `member.*`. */
   auditActionMax: 64,
+  /**
+   * Messages per sender per window: per name, and per session over every name it used (so
+   * that switching names does not multiply it). TEAM_TABLE_RATE_LIMIT overrides the count.
+   */
   messagesPerWindow: 30,
   rateWindowMs: 60_000,
+  /** How many members the table holds at most (each broadcast is delivered to all of them). */
+  membersMax: 5_000,
+  /** New names one session (one MCP connection) may make. */
+  newNamesPerSession: 5,
+  /**
+   * New names one source may make per registration window: a stdio process, an HTTP client's
+   * address, or the join token (all its sessions together).
+   */
+  newNamesPerSource: 100,
+  registrationWindowMs: 10 * 60_000,
   listLimitDefault: 50,
   listLimitMax: 500,
   auditLimitDefault: 100,

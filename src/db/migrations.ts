@@ -404,6 +404,25 @@ export const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 12,
+    description: "where names and messages come from, so that registrations and message rates " +
+      "are limited per session and per source",
+    sql: `
+      -- The session that made a new name, and its source (a process, an address, the join
+      -- token); NULL for names made before, or by the operator.
+      ALTER TABLE members ADD COLUMN registered_session TEXT;
+      ALTER TABLE members ADD COLUMN registered_source TEXT;
+      CREATE INDEX members_by_registered_session ON members (registered_session)
+        WHERE registered_session IS NOT NULL;
+      CREATE INDEX members_by_registered_source ON members (registered_source, registered_at)
+        WHERE registered_source IS NOT NULL;
+      -- The MCP session a message was sent from (NULL: not from a session).
+      ALTER TABLE messages ADD COLUMN session_id TEXT;
+      CREATE INDEX messages_by_session ON messages (session_id, created_at)
+        WHERE session_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

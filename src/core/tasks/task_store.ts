@@ -18,6 +18,7 @@ import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import {
   isAgentNamed,
+  mayAttachSubtask,
   mayClaimReview,
   mayClaimTask,
   mayReassignTask,
@@ -92,7 +93,7 @@ export class TaskStore {
       const now = this.#ctx.clock.now();
       const who = this.#ctx.principals.resolve(input.by, "creator");
       const assignee = this.#optionalMember(input.assignee, "assignee");
-      if (input.parentId !== undefined) this.#structure.checkParent(null, input.parentId);
+      if (input.parentId !== undefined) this.#attachable(who, input.parentId, "add a subtask");
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const id = Number(
         this.#ctx.sql.get(
@@ -224,6 +225,7 @@ export class TaskStore {
       );
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
+        this.#attachable(who, input.parentId, `move task ${before.id}`);
         this.#ctx.sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(
           input.parentId,
           before.id,
@@ -450,6 +452,16 @@ export class TaskStore {
     if (!escalation) return [];
     if (escalation.agent !== undefined) return [escalation.agent];
     return this.#ctx.directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
+  }
+
+  /** Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks). */
+  #attachable(who: Principal, parentId: number, what: string): void {
+    this.#structure.checkParent(null, parentId);
+    enforce(
+      mayAttachSubtask(who, this.get(parentId)),
+      { who, what: `${what} under task ${parentId}`, field: "parent_id" },
+      this.#ctx.roles,
+    );
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {
