@@ -5,10 +5,12 @@
  *   deno task bench            the table
  *   deno task bench --json     the same figures as JSON, to compare runs
  *   deno task bench --quick    smaller samples (a smoke run)
+ *   deno task bench --only=X   one group: stdio, http, push, startup, growth, search, context
  */
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { DatabaseSync } from "node:sqlite";
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
@@ -722,6 +724,128 @@ function searchFigures(): void {
 }
 
 // ---------------------------------------------------------------------------------------------
+// What an agent pays in context: bytes of tools/list per role, and of everyday results
+
+const _bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** Characters of the text blocks of a tool result (what a model reads). */
+function textChars(result: unknown): number {
+  const content = typeof result === "object" && result !== null && "content" in result
+    ? result.content
+    : [];
+  if (!Array.isArray(content)) return 0;
+  let chars = 0;
+  for (const block of content) {
+    if (typeof block === "object" && block !== null && "text" in block) {
+      chars += String(block.text).length;
+    }
+  }
+  return chars;
+}
+
+/** `team-table members grant NAME ROLE` on `db`; returns the credential it printed. */
+async function grant(db: string, name: string, role: string): Promise<string> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: teamTableArgs(["members", "grant", name, role]),
+    env: { TEAM_TABLE_DB: db },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const credential = new TextDecoder().decode(out.stdout).match(/credential: (ttk_\S+)/)?.[1];
+  if (!credential) throw new Error(`members grant ${name} ${role} printed no credential`);
+  return credential;
+}
+
+async function contextFigures(): Promise<void> {
+  log("context: tools/list per role, everyday results");
+  const dir = tempDir();
+  const db = `${dir}/context.db`;
+  const env = { TEAM_TABLE_DB: db, TEAM_TABLE_RATE_LIMIT: "0" };
+  const listed = async (client: Client) => {
+    const { tools } = await client.listTools();
+    const lean = tools.map((t: Tool) => ({
+      name: t.name,
+      description: t.description,
+      inputSchema: t.inputSchema,
+    }));
+    return { tools: tools.length, bytes: _bytes({ tools }), lean: _bytes(lean) };
+  };
+  const unboundClient = await stdioClient(teamTableArgs(), env);
+  const unbound = await listed(unboundClient.client);
+  const register = await call(unboundClient.client, "register", { name: "reader" });
+  const agent = await listed(unboundClient.client);
+  const worker = await stdioClient(teamTableArgs(), env);
+  await call(worker.client, "register", { name: "worker", role: "async-worker" });
+  const asyncWorker = await listed(worker.client);
+  await worker.client.close();
+  const privileged: Record<string, Awaited<ReturnType<typeof listed>>> = {};
+  for (const role of ["lead", "admin"]) {
+    const key = await grant(db, role, role);
+    const session = await stdioClient(teamTableArgs(), {
+      ...env,
+      TEAM_TABLE_AGENT: role,
+      TEAM_TABLE_AGENT_KEY: key,
+    });
+    privileged[role] = await listed(session.client);
+    await session.client.close();
+  }
+  const perRole = { unbound, agent, "async-worker": asyncWorker, ...privileged };
+  const listBar = agent.bytes <= 40_000 && agent.lean <= 20_000;
+  rows.push({
+    figure: "context: tools/list bytes per session (tools; name+description+input schema)",
+    team_table: Object.entries(perRole)
+      .map(([role, m]) => `${role} ${f0(m.bytes)} (${m.tools}; ${f0(m.lean)})`)
+      .join(", "),
+    limit: "clients warn above ~25,000 tokens of MCP tools",
+    target: "agent ≤ 40,000, name+description+input ≤ 20,000",
+    met: listBar,
+    data: perRole,
+  });
+
+  // Everyday results, read by the registered agent "reader".
+  const client = unboundClient.client;
+  const sender = await stdioClient(teamTableArgs(), env);
+  await call(sender.client, "register", { name: "writer" });
+  for (let i = 0; i < 10; i++) {
+    await call(sender.client, "send_message", {
+      recipient: "reader",
+      content: `Status update ${i}: the parser handles nested lists now; tests pass.`,
+    });
+  }
+  let firstTask = 0;
+  for (let i = 0; i < 20; i++) {
+    const created = await call(sender.client, "create_task", {
+      title: `Task ${i}: fix the parser edge case`,
+      description: "Nested lists lose their indentation when a line starts with a tab.",
+      type: "bugfix",
+    });
+    if (i === 0) firstTask = Number(Object(structured(created)["task"])["id"]);
+  }
+  await call(sender.client, "claim_task", { task_id: firstTask });
+  await call(sender.client, "task_comment", { task_id: firstTask, content: "Started on it." });
+  await sender.client.close();
+  const messages = await call(client, "get_messages", { limit: 10 });
+  const tasks = await call(client, "list_tasks", {});
+  const detail = await call(client, "get_task_detail", { task_id: firstTask });
+  await client.close();
+  const results = {
+    register: textChars(register),
+    get_messages_10: textChars(messages),
+    list_tasks_20: textChars(tasks),
+    get_task_detail: textChars(detail),
+  };
+  rows.push({
+    figure: "context: characters of text per result (register, get_messages of 10, " +
+      "list_tasks of 20, get_task_detail)",
+    team_table: Object.entries(results).map(([name, n]) => `${name} ${f0(n)}`).join(", "),
+    limit: "—",
+    target: "list_tasks of 20 ≤ 5,000",
+    met: results.list_tasks_20 <= 5_000,
+    data: results,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
 
 const started = performance.now();
 try {
@@ -732,6 +856,7 @@ try {
   if (!only || only === "startup") await startupFigures();
   if (!only || only === "growth") growthFigure();
   if (!only || only === "search") searchFigures();
+  if (!only || only === "context") await contextFigures();
 } finally {
   for (const dir of tempDirs) Deno.removeSync(dir, { recursive: true });
 }
