@@ -246,6 +246,8 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ],
   ["next_task", { claim: "yes" }, /claim must be true or false/],
   ["list_tasks", { mine_first: 1 }, /mine_first must be true or false/],
+  ["list_tasks", { cursor: "x" }, /cursor 'x' is not a next_cursor from list_tasks/],
+  ["list_tasks", { limit: 0 }, /limit must be an integer from 1 to 500/],
   ["create_task", { title: "t", type: "Big Thing" }, /type 'Big Thing' is not a valid task type/],
   ["list_rules", { all: true }, /unknown parameter 'all'; list_rules takes no parameters/],
   [

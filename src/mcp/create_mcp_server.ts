@@ -7,6 +7,7 @@ import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { Session, type SessionOrigin } from "./session.ts";
+import { SessionToolList } from "./session_tool_list.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 import { registerAuditTools } from "./tools/audit_tools.ts";
@@ -22,11 +23,14 @@ import { registerThreadTools } from "./tools/thread_tools.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
 Start by calling register with your agent name (and role): it returns your role's guidelines,
-which you should follow, and the tools your role may call. Then: send_message / broadcast to
-talk (reply_to threads a reply, ack_required asks for acknowledge_message), get_messages to
-read your inbox (results show an unread badge when mail is waiting), search to find what was said,
+which you should follow, and the tools your role may call (the tool list follows your role).
+Then: send_message / broadcast to talk (reply_to threads a reply, ack_required asks for
+acknowledge_message), get_messages to read your inbox, search to find what was said,
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
-get_shared_context for shared facts, get_audit_log to see what happened.`;
+get_shared_context for shared facts, get_audit_log to see what happened.
+The unread badge: when mail is waiting, a result ends with a "📬 You have N unread" line, and
+its JSON has unread: {count, preview: [{id, sender, broadcast, subject, thread_id,
+ack_required, excerpt}]}; call get_messages to read it.`;
 
 const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks given to you,
 comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on
@@ -57,7 +61,8 @@ export function createMcpServer(
     },
   );
   const session = new Session(deps.origin);
-  const ctx = { table: deps.table, session, logger: deps.logger };
+  const toolList = new SessionToolList({ server, table: deps.table, session });
+  const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, subscriptions);
   registerRegistrationTools(server, ctx);
@@ -70,6 +75,7 @@ export function createMcpServer(
   registerRoleTools(server, ctx);
   registerRuleTools(server, ctx);
   registerSearchTools(server, ctx);
+  toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push };
 }

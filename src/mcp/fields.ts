@@ -77,12 +77,15 @@ export function agentNameField(field: string) {
 
 /**
  * The parameter that names the acting agent (sender, agent_name, creator, set_by): optional
- * once the session is registered, and it must match when given.
+ * once the session is registered, and it must match when given. Not advertised: the session
+ * acts as its registered agent.
  */
 export function actorField(field: string) {
-  return agentNameField(field).optional().describe(
-    "Your agent name; optional once registered, and must match when given",
-  );
+  // `actor` keeps it out of the advertised schema (advertised_schema.ts); it is still accepted.
+  return agentNameField(field).optional().meta({
+    description: "Your agent name; optional once registered, and must match when given",
+    actor: true,
+  });
 }
 
 /**

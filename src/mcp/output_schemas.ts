@@ -120,6 +120,21 @@ export const taskSchema = z.object({
   completed_at: _time.nullable(),
 });
 
+/** A task in a list: what a reader needs to choose; get_task_detail has the rest. */
+export const taskSummarySchema = taskSchema.pick({
+  id: true,
+  title: true,
+  type: true,
+  status: true,
+  priority: true,
+  creator: true,
+  assignee: true,
+  reviewer: true,
+  parent_id: true,
+  blocked_by: true,
+  updated_at: true,
+});
+
 export const taskRefSchema = z.object({
   id: z.number().int(),
   title: z.string(),

@@ -1,6 +1,7 @@
 /**
  * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are
- * refused by name), an output schema, and a handler wrapped so that every result is JSON text
+ * refused by name), an output schema, its lean advertised form in the process's ToolCatalog,
+ * and a handler wrapped so that every result is JSON text
  * plus structuredContent, carries the unread badge, and maps errors to `isError` results.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -12,6 +13,8 @@ import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
+import { advertisedInput, advertisedOutput } from "./advertised_schema.ts";
+import { ToolCatalog } from "./tool_catalog.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   name: string;
@@ -53,16 +56,20 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
         }`
         : undefined,
   });
+  // Checked here on every result, the badge included; advertised lean (tool_catalog.ts).
   const outputSchema = z.object({ ...def.output, unread: _unreadSchema.optional() });
+  const annotations = { ...def.annotations, openWorldHint: false };
+  ToolCatalog.of(ctx.table).add(def.name, () => ({
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    inputSchema: advertisedInput(inputSchema),
+    outputSchema: advertisedOutput(def.output),
+    annotations,
+  }));
   server.registerTool(
     def.name,
-    {
-      title: def.title,
-      description: def.description,
-      inputSchema,
-      outputSchema,
-      annotations: { ...def.annotations, title: def.title, openWorldHint: false },
-    },
+    { title: def.title, description: def.description, inputSchema, outputSchema, annotations },
     (rawArgs: unknown): CallToolResult => {
       try {
         // The SDK validated already; parsing again gives typed values without a cast.
@@ -73,6 +80,8 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
         return successResult(value, _unread(ctx));
       } catch (error) {
         return errorResult(error, { tool: def.name, logger: ctx.logger, unread: _unread(ctx) });
+      } finally {
+        ctx.toolList.announceChanges();
       }
     },
   );

@@ -13,9 +13,21 @@ export function successResult(
   unread: UnreadSummary | undefined,
 ): CallToolResult {
   const structured = unread && unread.count > 0 ? { ...value, unread } : value;
-  const content: CallToolResult["content"] = [{ type: "text", text: JSON.stringify(structured) }];
+  const content: CallToolResult["content"] = [{ type: "text", text: resultText(structured) }];
   if (unread && unread.count > 0) content.push({ type: "text", text: badgeText(unread) });
   return { content, structuredContent: structured };
+}
+
+/**
+ * The JSON text a model reads: nulls and empty lists are left out (structuredContent keeps
+ * every field).
+ */
+export function resultText(value: Record<string, unknown>): string {
+  return JSON.stringify(
+    value,
+    (_key, inner: unknown) =>
+      inner === null || (Array.isArray(inner) && inner.length === 0) ? undefined : inner,
+  );
 }
 
 export function errorResult(

@@ -431,6 +431,11 @@ export class MemberStore {
     return this.#ctx.directory.list(options);
   }
 
+  /** The member with this name (any case), if there is one. */
+  find(name: string): Member | undefined {
+    return this.#ctx.directory.find(name);
+  }
+
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
     return this.#ctx.directory.require(name, field);

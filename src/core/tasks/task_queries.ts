@@ -21,6 +21,9 @@ export interface TaskFilter {
    * first.
    */
   mineFirst?: { name: string; role: string } | undefined;
+  /** At most this many (default LIMITS.listLimitMax), after skipping `offset` (default 0). */
+  limit?: number | undefined;
+  offset?: number | undefined;
 }
 
 export class TaskQueries {
@@ -62,7 +65,7 @@ export class TaskQueries {
          CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
            AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
          CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
-       LIMIT :limit`,
+       LIMIT :limit OFFSET :offset`,
     ).all({
       status: filter.status ?? null,
       assignee: filter.assignee ?? null,
@@ -70,7 +73,8 @@ export class TaskQueries {
       parent: filter.parentId ?? null,
       me: me?.name ?? null,
       affinity,
-      limit: LIMITS.listLimitMax,
+      limit: filter.limit ?? LIMITS.listLimitMax,
+      offset: filter.offset ?? 0,
     }).map(toTask);
   }
 

@@ -3,7 +3,7 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { ForbiddenError } from "../../core/errors.ts";
 import { LIMITS } from "../../core/limits.ts";
-import { agentNameField, boolField, roleField, stringListField } from "../fields.ts";
+import { actorField, agentNameField, boolField, roleField, stringListField } from "../fields.ts";
 import { memberSchema, roleSchema } from "../output_schemas.ts";
 import { roleView } from "../role_view.ts";
 import { registerTool } from "../register_tool.ts";
@@ -81,9 +81,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       "pending. Messages sent to you keep arriving and wait for your return (register again " +
       "with the same name). Returns your member record.",
     input: {
-      name: agentNameField("name").optional().describe(
-        "Your agent name; optional, must match the registered session",
-      ),
+      name: actorField("name"),
     },
     output: { member: memberSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -120,9 +118,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       "Tell the table you are still working (updates last_seen, and marks you active again if " +
       "you had deregistered). Returns your member record; the unread badge rides along.",
     input: {
-      name: agentNameField("name").optional().describe(
-        "Your agent name; optional, must match the registered session",
-      ),
+      name: actorField("name"),
     },
     output: { member: memberSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },

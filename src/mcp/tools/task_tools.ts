@@ -13,6 +13,7 @@ import {
   boolField,
   enumField,
   idField,
+  limitField,
   slugField,
   textField,
 } from "../fields.ts";
@@ -22,10 +23,19 @@ import {
   taskCommentSchema,
   taskRefSchema,
   taskSchema,
+  taskSummarySchema,
 } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
 import type { ToolContext } from "../tool_context.ts";
+
+/** Where a page of list_tasks starts: the next_cursor of the page before. */
+function _cursorField() {
+  return textField("cursor", 1, 12).regex(/^[0-9]+$/, {
+    error: (issue) =>
+      `cursor '${String(issue.input)}' is not a next_cursor from list_tasks; omit it to start`,
+  });
+}
 
 /** A list of task ids (at most 50). */
 function _ids(field: string) {
@@ -94,33 +104,44 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "list_tasks",
     title: "List tasks",
-    description:
-      "List tasks on the board, highest priority first, then oldest first; optionally only one " +
-      `status and/or one assignee (at most ${LIMITS.listLimitMax}). Needs no registration.`,
+    description: "The board, highest priority first, then oldest: id, title, status, who, " +
+      "when (get_task_detail has the rest). Filter by status, assignee, reviewer or parent. " +
+      "Needs no registration.",
     input: {
-      status: enumField("status", TASK_STATUSES).optional().describe(
-        "Only tasks with this status: pending, in_progress, awaiting_review, done or blocked",
-      ),
-      assignee: agentNameField("assignee").optional().describe("Only tasks assigned to this agent"),
-      reviewer: agentNameField("reviewer").optional().describe(
-        "Only tasks this agent reviews",
-      ),
-      parent_id: idField("parent_id").optional().describe("Only the subtasks of this task"),
+      status: enumField("status", TASK_STATUSES).optional(),
+      assignee: agentNameField("assignee").optional(),
+      reviewer: agentNameField("reviewer").optional(),
+      parent_id: idField("parent_id").optional().describe("Only its subtasks"),
       mine_first: boolField("mine_first").optional().describe(
-        "Put first the pending tasks you can take whose type your role prefers (needs register)",
+        "First the pending tasks your role prefers",
       ),
+      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
+        `Default ${LIMITS.listLimitDefault}`,
+      ),
+      cursor: _cursorField().optional().describe("next_cursor of the previous page"),
     },
-    output: { tasks: z.array(taskSchema), count: z.number().int() },
+    output: {
+      tasks: z.array(taskSummarySchema),
+      count: z.number().int(),
+      next_cursor: z.string().optional().describe("More tasks: pass it as cursor"),
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table, session }) {
-      const tasks = table.tasks.list({
+      const limit = args.limit ?? LIMITS.listLimitDefault;
+      const offset = args.cursor === undefined ? 0 : Number(args.cursor);
+      const page = table.tasks.list({
         status: args.status,
         assignee: args.assignee,
         reviewer: args.reviewer,
         parentId: args.parent_id,
         mineFirst: args.mine_first ? session.actor(undefined, "agent_name").name : undefined,
+        limit: limit + 1,
+        offset,
       });
-      return { tasks, count: tasks.length };
+      const tasks = page.slice(0, limit).map((task) => taskSummarySchema.parse(task));
+      return page.length > limit
+        ? { tasks, count: tasks.length, next_cursor: String(offset + limit) }
+        : { tasks, count: tasks.length };
     },
   });
 

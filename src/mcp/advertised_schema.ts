@@ -1,0 +1,89 @@
+/**
+ * The JSON Schemas a tool is advertised with in tools/list, written for a model's context:
+ * what to send and what comes back, without the noise. The zod schemas stay the validators
+ * (every limit and pattern is still checked, with a message that names it); what is advertised
+ * is never stricter than what is checked:
+ *
+ * - input: no `$schema`, no `pattern` or `minLength` (a wrong value is refused with the rule in
+ *   words), no ±2^53 integer bounds, and not the parameters that name the acting agent (they may be
+ *   omitted once registered, and are still accepted);
+ * - output: the top-level fields with their types; nested records are `object` (the text
+ *   result shows them whole), and further fields are allowed (the unread badge, described once
+ *   in the server instructions).
+ */
+import { z } from "zod";
+
+/** A JSON Schema object as tools/list carries it. */
+export type JsonSchema = { [key: string]: unknown };
+
+const _SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
+
+/** The advertised input schema of a tool whose parameters are `schema` (a strict object). */
+export function advertisedInput(schema: z.ZodObject): JsonSchema & { type: "object" } {
+  const json = _withoutNoise(z.toJSONSchema(schema, { target: "draft-7", io: "input" }));
+  const properties = _record(json["properties"]);
+  const actors = Object.keys(properties).filter((key) => _record(properties[key])["actor"]);
+  for (const key of actors) delete properties[key];
+  const required = Array.isArray(json["required"])
+    ? json["required"].filter((key) => !actors.includes(String(key)))
+    : [];
+  const advertised: JsonSchema & { type: "object" } = { ...json, type: "object", properties };
+  if (required.length) advertised["required"] = required;
+  else delete advertised["required"];
+  return advertised;
+}
+
+/** The advertised output schema of a tool whose result has the fields `shape`. */
+export function advertisedOutput(shape: z.ZodRawShape): JsonSchema & { type: "object" } {
+  const json = _withoutNoise(z.toJSONSchema(z.object(shape), { target: "draft-7", io: "output" }));
+  const properties = Object.fromEntries(
+    Object.entries(_record(json["properties"])).map(([key, value]) => [key, _shallow(value)]),
+  );
+  const { additionalProperties: _closed, ...open } = json;
+  return { ...open, type: "object", properties };
+}
+
+/**
+ * Drops `$schema`, `pattern`, `minLength` and the ±2^53 bounds zod gives every integer, at every
+ * depth.
+ */
+function _withoutNoise(value: unknown): JsonSchema {
+  const out: JsonSchema = {};
+  for (const [key, inner] of Object.entries(_record(value))) {
+    if (key === "$schema" || key === "pattern" || key === "minLength") continue;
+    if (
+      (key === "maximum" && inner === _SAFE_INTEGER) ||
+      (key === "minimum" && inner === -_SAFE_INTEGER)
+    ) {
+      continue;
+    }
+    out[key] = Array.isArray(inner)
+      ? inner.map((item) => (_isObject(item) ? _withoutNoise(item) : item))
+      : _isObject(inner)
+      ? _withoutNoise(inner)
+      : inner;
+  }
+  return out;
+}
+
+/** A nested record becomes `object` (keeping its description); arrays and unions follow. */
+function _shallow(value: unknown): JsonSchema {
+  const schema = _record(value);
+  const description = typeof schema["description"] === "string"
+    ? { description: schema["description"] }
+    : {};
+  if (schema["type"] === "object") return { type: "object", ...description };
+  if (Array.isArray(schema["anyOf"])) {
+    return { ...description, anyOf: schema["anyOf"].map(_shallow) };
+  }
+  if (schema["type"] === "array") return { ...schema, items: _shallow(schema["items"]) };
+  return schema;
+}
+
+function _isObject(value: unknown): value is object {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function _record(value: unknown): JsonSchema {
+  return _isObject(value) ? Object.fromEntries(Object.entries(value)) : {};
+}

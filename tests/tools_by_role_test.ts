@@ -1,0 +1,119 @@
+import assert from "node:assert/strict";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { Tool } from "@modelcontextprotocol/sdk/types.js";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
+import { waitFor } from "./support/wait_for.ts";
+
+const _bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
+
+/** Bytes of name + description + input schema: what a model reads to choose a tool. */
+const _leanBytes = (tools: Tool[]) =>
+  _bytes(
+    tools.map((t) => ({ name: t.name, description: t.description, inputSchema: t.inputSchema })),
+  );
+
+Deno.test("tools/list follows the session's role, and a change is announced", async (t) => {
+  const db = await tempDb();
+  const worker = await TestAgent.stdio(db.path);
+  let changes = 0;
+  worker.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+    changes++;
+  });
+  try {
+    const unbound = await worker.tools();
+    const unboundNames = unbound.map((tool) => tool.name);
+
+    await t.step("unbound: every tool the default role (agent) may call", () => {
+      assert.equal(unboundNames.length, 39);
+      assert.ok(unboundNames.includes("broadcast"));
+      assert.ok(!unboundNames.includes("purge_messages"));
+      assert.ok(!unboundNames.includes("assign_role"));
+    });
+
+    await t.step("schemas without noise", () => {
+      const text = JSON.stringify(unbound);
+      assert.doesNotMatch(text, /\$schema|9007199254740991|"pattern"/);
+      const send = unbound.find((tool) => tool.name === "send_message");
+      assert.ok(send?.outputSchema);
+      assert.equal(
+        send.outputSchema.properties?.["unread"],
+        undefined,
+        "the badge is described once",
+      );
+      assert.notEqual(send.outputSchema["additionalProperties"], false, "the badge is allowed");
+      assert.equal(
+        send.inputSchema.properties?.["sender"],
+        undefined,
+        "the actor is not advertised",
+      );
+    });
+
+    await t.step("byte budgets of a default agent's list (sizes, not timings)", () => {
+      assert.ok(_bytes({ tools: unbound }) <= BUDGET.list, `${_bytes({ tools: unbound })} bytes`);
+      assert.ok(_leanBytes(unbound) <= BUDGET.lean, `${_leanBytes(unbound)} bytes`);
+    });
+
+    await t.step("register as async-worker: list_changed, and the list shrinks", async () => {
+      await worker.ok("register", { name: "bg", role: "async-worker" });
+      await waitFor(() => changes === 1, { what: "notifications/tools/list_changed" });
+      const names = (await worker.tools()).map((tool) => tool.name);
+      assert.equal(names.length, 26);
+      assert.ok(!names.includes("broadcast"));
+      assert.ok(names.includes("next_task"));
+    });
+
+    await t.step("an unlisted tool is still refused, naming the role's tools", async () => {
+      const refused = await worker.call("broadcast", { content: "hi all" });
+      assert.equal(refused.isError, true);
+      assert.match(
+        refused.text,
+        /^Role 'async-worker' may not call broadcast\. Its tools: register/,
+      );
+    });
+
+    await t.step("deregister: back to the default role's list, announced", async () => {
+      await worker.ok("deregister");
+      await waitFor(() => changes === 2, { what: "a second list_changed" });
+      assert.equal((await worker.tools()).length, 39);
+    });
+
+    await t.step("the same role again sends nothing more", async () => {
+      await worker.ok("list_roles");
+      await worker.ok("register", { name: "plain" });
+      await worker.ok("list_members");
+      assert.equal(changes, 2);
+    });
+  } finally {
+    await worker.close();
+    await db.cleanup();
+  }
+});
+
+/**
+ * A default agent's tools/list, in bytes: 43,1xx and 30,9xx now (135,018 and 42,653 before
+ * #20); the bars are 40,000 and 20,000 (docs/performance.md). Guards against growing back.
+ */
+const BUDGET = { list: 44_000, lean: 31_500 };
+
+Deno.test("list_tasks: summaries in pages with a cursor, text without nulls", async () => {
+  const db = await tempDb();
+  const agent = await TestAgent.stdio(db.path);
+  try {
+    await agent.ok("register", { name: "alice" });
+    for (let i = 0; i < 25; i++) {
+      await agent.ok("create_task", { title: `task ${i}`, description: "d".repeat(2_000) });
+    }
+    const first = await agent.call("list_tasks", { limit: 20 });
+    assert.ok(first.text.length <= 5_000, `${first.text.length} characters for 20 tasks`);
+    assert.doesNotMatch(first.text, /null|\[\]|ddddd/);
+    assert.equal(first.structured?.["count"], 20);
+    const cursor = first.structured?.["next_cursor"];
+    assert.equal(typeof cursor, "string");
+    const rest = await agent.ok("list_tasks", { limit: 20, cursor });
+    assert.equal(rest["count"], 5);
+    assert.equal(rest["next_cursor"], undefined);
+  } finally {
+    await agent.close();
+    await db.cleanup();
+  }
+});
