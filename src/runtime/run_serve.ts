@@ -45,6 +45,8 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       bindHost: config.host,
       allowOrigins: [...config.allowOrigins, ...lanNames(config.host)],
       sessionIdleMs: config.sessionIdleMs,
+      sessionCaps: { total: config.maxSessions, perCredential: config.maxSessionsPerCredential },
+      bodyTimeoutMs: config.bodyTimeoutMs,
       dbPath: config.dbPath,
       operator: config.operator,
       joinToken: join?.token,
@@ -74,6 +76,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();
+      handler.refusals.flush();
     });
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
