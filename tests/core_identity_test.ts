@@ -122,3 +122,32 @@ Deno.test("credentials: only the holder takes the name; privileged roles need on
   );
   assert.equal(t.table.members.require("old-lead").role, "lead");
 });
+
+Deno.test("the operator revokes a role, resets a name, removes a member; audited, others refused", () => {
+  using t = tempTeam(["alice", "bob"], { lead: "boss" });
+  const operator = humanActor("operator");
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
+  assert.throws(
+    () => t.table.members.revoke({ name: "boss", by: agentActor("boss") }),
+    ForbiddenError,
+  );
+  assert.equal(t.table.members.revoke({ name: "boss", by: operator }).role, "agent");
+  assert.equal(t.table.members.reset({ name: "alice", by: operator }).presence, "away");
+  const { member, released } = t.table.departures.remove({ name: "bob", by: operator });
+  assert.deepEqual([member.presence, member.has_credential], ["gone", false]);
+  assert.deepEqual(released.map((r) => r.id), [task.id]);
+  const actions = t.table.audit.query({ action: "member.*" }).map((e) => e.action);
+  for (const action of ["member.role_granted", "member.reset", "member.removed"]) {
+    assert.ok(actions.includes(action), action);
+  }
+});
+
+Deno.test("taking the name of a session gone unseen is audited as reclaimed", () => {
+  using t = tempTeam(["alice"]);
+  t.clock.advance(2 * minute);
+  t.table.members.register({ name: "alice", session: { id: "new", where: "http 10.0.0.5" } });
+  const [entry] = t.table.audit.query({ action: "member.reclaimed" });
+  assert.equal(entry?.target, "alice");
+  assert.equal(entry?.details["where"], "test session of alice");
+});

@@ -36,13 +36,25 @@ Deno.test("a live name cannot be taken: stdio and stdio, HTTP and HTTP, stdio an
       const read = await intruder.call("get_messages", { agent_name: "alice" });
       assert.match(read.text, /no agent yet: call register/, "nothing acts as alice");
     }
+    // A second server told it is alice (a second window; a client's health check) connects,
+    // and its tool calls say who holds the name until it is free.
+    const twin = await TestAgent.stdio(db.path, { TEAM_TABLE_AGENT: "alice" });
+    const waiting = await twin.call("get_messages");
+    assert.equal(waiting.isError, true);
+    assert.match(waiting.text, IN_USE);
+    const renamed = await twin.call("register", { name: "mallory" });
+    assert.match(renamed.text, /this connection is bound to 'alice'/);
     await http1.ok("register", { name: "hal" });
     const stolen = await second.call("register", { name: "hal" });
     assert.match(stolen.text, /'hal' is in use by another session since .* \(http /);
     const inbox = await first.ok("get_messages");
     assert.equal((inbox["messages"] as unknown[]).length, 1, "alice's mail stayed hers");
+    await first.close();
+    const freed = await twin.ok("get_messages");
+    assert.deepEqual(freed["messages"], [], "the twin takes alice once she left");
+    await twin.close();
   } finally {
-    await Promise.all([first.close(), second.close(), http1.close(), http2.close()]);
+    await Promise.all([second.close(), http1.close(), http2.close()]);
     await server.stop();
     await db.cleanup();
   }
@@ -241,6 +253,34 @@ Deno.test("an HTTP session begun with one credential cannot be driven with anoth
     assert.equal(ride.status, 403);
     await ride.body?.cancel();
     await agent.close();
+  } finally {
+    await server.stop();
+    await db.cleanup();
+  }
+});
+
+Deno.test("a quiet HTTP session lets its name go, and takes it back on its next call if free", async () => {
+  const db = await tempDb();
+  const fast = { TEAM_TABLE_PRESENCE_TIMEOUT: "0.3", TEAM_TABLE_TICK: "0.05" };
+  const server = await startServe(db.path, { env: fast });
+  try {
+    const token = await addMember(db.path, "alice");
+    const http = await TestAgent.http(server.url, token);
+    await http.ok("list_members");
+    // A client that never ends its session (a health check, a crashed window) stops calling.
+    const stdio = await waitFor(async () => {
+      const candidate = await TestAgent.stdio(db.path, { ...fast, ...agentEnv("alice", token) });
+      const outcome = await candidate.call("get_messages");
+      if (!outcome.isError) return candidate;
+      await candidate.close();
+      return undefined;
+    }, { what: "the quiet session's name to come free", intervalMs: 100 });
+    const refused = await http.call("get_messages");
+    assert.match(refused.text, /'alice' is in use by another session since .* \(stdio, pid \d+\)/);
+    await stdio.close();
+    const back = await http.ok("get_messages");
+    assert.deepEqual(back["messages"], [], "it takes alice back once she is free");
+    await http.close();
   } finally {
     await server.stop();
     await db.cleanup();

@@ -28,6 +28,10 @@ const OTHER_FLAGS = new Set([
   "--target",
   "--quick",
   "--only",
+  "--cli",
+  "--method",
+  "--tool-name",
+  "--tool-arg",
   "--root",
   "--check",
 ]);

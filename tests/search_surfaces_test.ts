@@ -5,15 +5,16 @@ import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { ROLES, testSession } from "./support/temp_table.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { signIn } from "./support/web_session.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
 
 const TOKEN = "search-test-token-0123456789";
-const cookie = { cookie: `team_table_token=${TOKEN}` };
 
 Deno.test("web: /api/search finds everything for the operator; /api/threads/{id} shows acks", async () => {
   await using s = tempHandler({ token: TOKEN, operator: "ops" });
+  const { read } = await signIn(s.handler, "http://127.0.0.1:8741", TOKEN);
   const get = (path: string) =>
-    s.handler.fetch(new Request(`http://127.0.0.1:8741${path}`, { headers: cookie }));
+    s.handler.fetch(new Request(`http://127.0.0.1:8741${path}`, { headers: read }));
   const { table } = s.t;
   for (const name of ["alice", "bob"]) table.members.register({ name, session: testSession(name) });
   const first = table.messages.send({

@@ -4,7 +4,7 @@ import { parseSince, renderStatus } from "../src/cli/status_command.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
-import { ROLES, tempTable, testSession } from "./support/temp_table.ts";
+import { advanceLive, ROLES, tempTable, testSession } from "./support/temp_table.ts";
 
 const minute = 60_000;
 
@@ -26,9 +26,9 @@ Deno.test("status: members with presence, current task and unread; board; blocke
   const docs = t.table.tasks.create({ title: "Docs", by: agentActor("alice") });
   t.table.tasks.update({ taskId: docs.id, by: agentActor("alice"), status: "blocked" });
   t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "ping" });
-  t.clock.advance(10 * minute);
+  advanceLive(t, 10 * minute);
   t.table.members.heartbeat(agentActor("alice"));
-  t.clock.advance(minute);
+  advanceLive(t, minute);
   const text = renderStatus(t.table, { since: start, dbPath: "/db" });
   const lines = text.split("\n");
   assert.match(lines[0] ?? "", /^team-table status — \/db — 2026-01-01T00:11:00\.000Z$/);

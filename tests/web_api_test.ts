@@ -5,45 +5,47 @@ import { createLogger } from "../src/log.ts";
 import { OutboxRelay } from "../src/notify/outbox_relay.ts";
 import { SseReader } from "./support/sse_reader.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { cookieOf, postSignIn, signIn } from "./support/web_session.ts";
 
 const TOKEN = "web-api-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
-const cookie = { cookie: `team_table_token=${TOKEN}` };
 
-function setup() {
+async function setup() {
   const base = tempHandler({ token: TOKEN, operator: "ops" });
   const { handler } = base;
-  const get = (path: string, headers: Record<string, string> = cookie) =>
+  const web = await signIn(handler, BASE, TOKEN);
+  const get = (path: string, headers: Record<string, string> = web.read) =>
     handler.fetch(new Request(`${BASE}${path}`, { headers }));
-  const post = (path: string, body: unknown, headers: Record<string, string> = cookie) =>
+  const send = (
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = web.write,
+  ) =>
     handler.fetch(
       new Request(`${BASE}${path}`, {
-        method: "POST",
-        headers: { ...headers, "content-type": "application/json" },
+        method,
+        headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify(body),
       }),
     );
-  return { ...base, get, post };
+  const post = (path: string, body: unknown, headers?: Record<string, string>) =>
+    send("POST", path, body, headers);
+  return { ...base, web, get, post, send };
 }
 
-Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token is refused", async () => {
-  await using s = setup();
+Deno.test("web: no session, no data; the form signs in; the token still works as a bearer", async () => {
+  await using s = await setup();
   const page = await s.get("/", {});
   assert.equal(page.status, 401);
   assert.match(await page.text(), /Access token/);
   const api = await s.get("/api/overview", {});
   assert.equal(api.status, 401);
   await api.body?.cancel();
-  const wrong = await s.get(`/login?token=nope`, {});
+  const wrong = await postSignIn(s.handler, BASE, { token: "nope" });
   assert.equal(wrong.status, 401);
   assert.match(await wrong.text(), /That token is not right/);
-  const login = await s.get(`/login?token=${TOKEN}`, {});
-  assert.equal(login.status, 303);
-  assert.equal(login.headers.get("location"), "/");
-  assert.match(
-    login.headers.get("set-cookie") ?? "",
-    /^team_table_token=.+; HttpOnly; SameSite=Strict; Path=\//,
-  );
+  assert.equal(cookieOf(wrong), undefined, "no session for a wrong token");
   const ok = await s.get("/");
   assert.equal(ok.status, 200);
   const html = await ok.text();
@@ -54,14 +56,24 @@ Deno.test("web: no token, no data; /login sets an HttpOnly cookie; a bad token i
     "listens to every event type",
   );
   assert.doesNotMatch(html, /<script src=|<link[^>]+href="http/, "no external assets");
-  assert.match(ok.headers.get("content-security-policy") ?? "", /default-src 'self'/);
+  const csp = ok.headers.get("content-security-policy") ?? "";
+  assert.match(csp, /default-src 'self'/);
+  assert.match(csp, /frame-ancestors 'none'/);
   const bearer = await s.get("/api/overview", { authorization: `Bearer ${TOKEN}` });
   assert.equal(bearer.status, 200);
   await bearer.body?.cancel();
+  const scripted = await s.post("/api/messages", { to: "*", content: "from a script" }, {
+    authorization: `Bearer ${TOKEN}`,
+  });
+  assert.equal(scripted.status, 201, "a bearer change needs no page token");
+  await scripted.body?.cancel();
+  const queryToken = await s.get(`/api/overview?token=${TOKEN}`, {});
+  assert.equal(queryToken.status, 401, "never the token as a query string on /api");
+  await queryToken.body?.cancel();
 });
 
 Deno.test("web: overview, task detail, messages with filters, context, audit", async () => {
-  await using s = setup();
+  await using s = await setup();
   const { table } = s.t;
   table.members.register({ session: testSession("alice"), name: "alice" });
   table.members.register({ session: testSession("bob"), name: "bob" });
@@ -112,7 +124,7 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
 });
 
 Deno.test("web: a human posts messages and comments, clearly marked and audited", async () => {
-  await using s = setup();
+  await using s = await setup();
   const { table } = s.t;
   table.members.register({ session: testSession("alice"), name: "alice" });
   const task = table.tasks.create({ title: "T", by: agentActor("alice") });
@@ -136,7 +148,7 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
   assert.match(table.tasks.detail(task.id).feed, /\[comment\] human:ops: looks good/);
   assert.deepEqual(
     table.audit.query({ agent: "human:ops" }).map((e) => e.action),
-    ["task.commented", "message.broadcast", "message.sent"],
+    ["task.commented", "message.broadcast", "message.sent", "web.signed_in"],
   );
   for (
     const [body, expected] of [
@@ -179,7 +191,7 @@ Deno.test("web: a human posts messages and comments, clearly marked and audited"
 });
 
 Deno.test("web: /observe streams every event, whoever it is for", async () => {
-  await using s = setup();
+  await using s = await setup();
   const { table } = s.t;
   table.members.register({ session: testSession("alice"), name: "alice" });
   table.members.register({ session: testSession("bob"), name: "bob" });
@@ -204,18 +216,11 @@ Deno.test("web: /observe streams every event, whoever it is for", async () => {
 });
 
 Deno.test("web: a human creates, assigns, updates and closes tasks; audited; bad input changes nothing", async () => {
-  await using s = setup();
+  await using s = await setup();
   const { table } = s.t;
   table.members.register({ session: testSession("alice"), name: "alice" });
   table.members.register({ session: testSession("bob"), name: "bob" });
-  const patch = (path: string, body: unknown) =>
-    s.handler.fetch(
-      new Request(`${BASE}${path}`, {
-        method: "PATCH",
-        headers: { ...cookie, "content-type": "application/json" },
-        body: JSON.stringify(body),
-      }),
-    );
+  const patch = (path: string, body: unknown) => s.send("PATCH", path, body);
   const created = await s.post("/api/tasks", { title: "Ship it", priority: "high" });
   assert.equal(created.status, 201);
   const { task } = await created.json();

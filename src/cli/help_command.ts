@@ -9,8 +9,10 @@ Usage:
   team-table poll <agent> [options]  print an agent's new messages and events (stdio fallback)
   team-table roles list | show NAME | check DIR
                                      the role templates: list, show one, validate a directory
-  team-table members list | grant NAME ROLE
-                                     who is registered; give a role (privileged ones too)
+  team-table members list | add NAME [--role R] | token NAME | grant NAME ROLE |
+                     revoke NAME | reset NAME | remove NAME
+                                     who is registered and present; credentials (printed
+                                     once), roles, freeing a held name, removing a member
   team-table status [--since 2h]     the table at a glance: members, board, blocked tasks,
                                      unread mail, and what happened since (default 24h)
   team-table search WORDS [--kinds K,K] [--agent NAME] [--since 2h] [--limit N] [--json]
@@ -37,6 +39,8 @@ Options for every command (before or after it):
                        (env TEAM_TABLE_RULES)
   --channel            stdio: push table events into the session as Claude Code channel
                        notifications (env TEAM_TABLE_CHANNEL=1)
+  --agent NAME         stdio: this server is agent NAME, bound before the first tool call
+                       (env TEAM_TABLE_AGENT; its credential in TEAM_TABLE_AGENT_KEY)
   TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the
                        expired-context sweep (default 15)
 
@@ -55,8 +59,10 @@ serve:
                        (env TEAM_TABLE_BODY_TIMEOUT; default 30)
   --operator NAME      the name humans act under (web view; send, broadcast, task,
                        context), shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
-  The access token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
-  'token' beside the database.
+  --join-token         accept a join token (new agents register new, unprivileged names;
+                       env TEAM_TABLE_JOIN_TOKEN), kept in 'join_token' beside the database
+  The operator token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
+  'token' beside the database; agent tokens come from 'team-table members add NAME'.
 
 poll <agent>:
   --interval SECONDS   how often to look (default 30; fractions allowed)

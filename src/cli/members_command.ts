@@ -13,7 +13,7 @@ import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
 const _USAGE = "team-table members list | add NAME [--role ROLE] | token NAME | " +
-  "grant NAME ROLE | reset NAME";
+  "grant NAME ROLE | revoke NAME | reset NAME | remove NAME";
 
 /** The subcommands, the positional words each takes after NAME, and what each does. */
 const _SUBCOMMANDS: Record<string, { words: number; run: (table: Table, args: _Args) => string }> =
@@ -100,6 +100,19 @@ function _grant(table: Table, args: _Args): string {
 function _reset(table: Table, args: _Args): string {
   const member = table.members.reset({ name: args.name, by: _OPERATOR });
   return `${member.name} is free: the session that held it no longer does (it is ${member.presence}).`;
+}
+
+function _revoke(table: Table, args: _Args): string {
+  const member = table.members.revoke({ name: args.name, by: _OPERATOR });
+  return `${member.name} has the default role '${member.role}' again.`;
+}
+
+function _remove(table: Table, args: _Args): string {
+  const { member, released } = table.departures.remove({ name: args.name, by: _OPERATOR });
+  return `${member.name} is removed: gone, its name free, its credential and role dropped` +
+    (released.length
+      ? `; tasks back to pending: ${released.map((t) => `#${t.id}`).join(", ")}.`
+      : ".");
 }
 
 function _list(members: Member[]): number {

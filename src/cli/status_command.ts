@@ -50,7 +50,9 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
         _pad(`${m.presence} (${_ago(m.seen_ms_ago)})`, 18)
       } ${
         _pad(m.current_task ? `#${m.current_task.id} ${m.current_task.title}` : "—", 32)
-      } ${m.unread} unread`,
+      } ${m.unread} unread${
+        m.needs_credential ? " — needs a credential: team-table members token " + m.name : ""
+      }`,
     );
   }
   const counts = boardCounts(table);

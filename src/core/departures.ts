@@ -49,6 +49,17 @@ export class Departures {
     });
   }
 
+  /** The operator removes a member (MemberStore.remove); its open tasks go back. */
+  remove(input: { name: string; by: Actor }): { member: Member; released: Task[] } {
+    return this.#ctx.tx.run(() => {
+      const member = this.#members.remove(input);
+      const released = this.#openTasksOf(member.name).map((id) =>
+        this.#release(id, `${member.name} was removed from the table`)
+      );
+      return { member, released };
+    });
+  }
+
   /** Open tasks of agents away longer than the limit go back to pending. */
   releaseAbandoned(): Task[] {
     return this.#ctx.tx.run(() => {

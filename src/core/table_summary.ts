@@ -8,15 +8,21 @@ import type { Task } from "./tasks/task_model.ts";
 import { TASK_STATUSES } from "./tasks/task_model.ts";
 import type { TaskRef } from "./tasks/task_structure.ts";
 
+/** An online agent without a tool call for this long shows as idle. */
 export const ONLINE_MS = 2 * 60_000;
-export const IDLE_MS = 30 * 60_000;
 
+/**
+ * online: a live session holds the name and called a tool lately; idle: a live session, no
+ * recent call; away: no live session; gone: deregistered.
+ */
 export type Presence = "online" | "idle" | "away" | "gone";
 
 export interface MemberGlance {
   name: string;
   role: string;
   presence: Presence;
+  /** A privileged role without a credential: it cannot join until the operator issues one. */
+  needs_credential: boolean;
   last_seen: string;
   seen_ms_ago: number;
   current_task: { id: number; title: string } | null;
@@ -44,18 +50,17 @@ export function membersAtAGlance(table: Table): MemberGlance[] {
   const working = table.tasks.list({ status: "in_progress" });
   return table.members.list({ includeInactive: true }).map((member) => {
     const seen = now - Date.parse(member.last_seen);
-    const presence: Presence = member.status === "inactive"
-      ? "gone"
+    const presence: Presence = member.presence !== "online"
+      ? member.presence
       : seen <= ONLINE_MS
       ? "online"
-      : seen <= IDLE_MS
-      ? "idle"
-      : "away";
+      : "idle";
     const task = working.find((t) => t.assignee?.toLowerCase() === member.name.toLowerCase());
     return {
       name: member.name,
       role: member.role,
       presence,
+      needs_credential: table.roles.get(member.role).privileged && !member.has_credential,
       last_seen: member.last_seen,
       seen_ms_ago: seen,
       current_task: task ? { id: task.id, title: task.title } : null,

@@ -346,6 +346,29 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN review_note TEXT;
     `,
   },
+  {
+    version: 10,
+    description: "web view sign-in: server-side sessions and one-time sign-in codes (hashed)",
+    sql: `
+      -- A signed-in browser. Only the SHA-256 of the session id (the cookie) is kept;
+      -- operator_hash is the operator token's, so a new token ends the old sessions.
+      CREATE TABLE web_sessions (
+        id_hash TEXT PRIMARY KEY,
+        csrf TEXT NOT NULL,
+        operator_hash TEXT NOT NULL,
+        address TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX web_sessions_by_expiry ON web_sessions (expires_at);
+      -- A sign-in link's code: single use (deleted when used), short-lived.
+      CREATE TABLE web_sign_in_codes (
+        code_hash TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -19,7 +19,11 @@ import { DEFAULT_SESSION_CAPS, type SessionCaps, SessionQuota } from "./session_
 import { withBodyDeadline } from "./body_deadline.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
 import { methodNotAllowed, type Route, type RouteAuth, RouteTable } from "./route_table.ts";
-import { apiRoute, pageRoute, webAuthorized } from "./web_routes.ts";
+import { SignInLimiter } from "./sign_in_limiter.ts";
+import { auditPendingSignInFailures, signInRoute } from "./sign_in_routes.ts";
+import { WebAuth } from "./web_access.ts";
+import { apiRoute, pageRoute } from "./web_routes.ts";
+import { WebSessions } from "./web_sessions.ts";
 import { StreamableHttpSessions } from "./streamable_http_sessions.ts";
 
 export interface HandlerDeps {
@@ -62,6 +66,10 @@ export interface TeamTableHandler {
   readonly refusals: RefusalAudit;
   /** The route table's paths, in order (`/events/:agent`, `/api/*`...). */
   readonly paths: readonly string[];
+  /** A new one-time code for a sign-in link (`/login?code=`); undefined without auth. */
+  issueSignInCode(): string | undefined;
+  /** Audits failed sign-ins not yet written (serve calls it every minute). */
+  auditSignInFailures(): void;
   /** Ends every stream and session (shutdown). */
   close(): Promise<void>;
 }
@@ -98,12 +106,15 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     now,
     ...(deps.refusalAudit === undefined ? {} : { options: deps.refusalAudit }),
   });
-  const web = {
-    table: deps.table,
-    backend: deps.backend,
+  const operator = deps.operator ?? "human";
+  const auth = new WebAuth({
     token: deps.token,
-    operator: deps.operator ?? "human",
-  };
+    sessions: deps.token === undefined
+      ? undefined
+      : new WebSessions({ table: deps.table, operatorToken: deps.token, now }),
+  });
+  const web = { table: deps.table, backend: deps.backend, auth, operator };
+  const signIn = { table: deps.table, operator, auth, limiter: new SignInLimiter(), now };
 
   function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
     refusals.refuse({
@@ -150,16 +161,34 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
         ),
     },
     { path: "/health", methods: ["GET", "HEAD"], auth: "none", handle: health },
-    ...["/", "/login", "/logout"].map((path): Route => ({
-      path,
+    {
+      path: "/",
       methods: ["GET"],
       auth: "none",
       handle: ({ req, url }) => pageRoute(req, url, web),
-    })),
+    },
+    {
+      path: "/login",
+      methods: ["GET", "POST"],
+      auth: "none",
+      handle: ({ req, url, address }) => signInRoute({ req, url, address }, signIn),
+    },
+    {
+      path: "/logout",
+      methods: ["POST"],
+      auth: "none",
+      handle: ({ req, url, address }) => signInRoute({ req, url, address }, signIn),
+    },
     ...["/observe", "/api/*"].map((path): Route => ({
       path,
       auth: "web",
-      handle: ({ req, url }) => apiRoute(req, url, web),
+      handle: ({ req, url }) => {
+        const access = auth.access(req, url);
+        if (access === undefined) {
+          throw new Error("the route table let in a web request without access");
+        }
+        return apiRoute(req, url, web, access);
+      },
     })),
     {
       path: "/mcp",
@@ -191,7 +220,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   /** The caller a request stands for (null: the route needs none; undefined: refused). */
   function callerFor(auth: RouteAuth, req: Request, url: URL): Caller | null | undefined {
     if (auth === "none") return null;
-    if (auth === "web") return webAuthorized(req, deps.token) ? { kind: "operator" } : undefined;
+    if (auth === "web") return web.auth.access(req, url) ? { kind: "operator" } : undefined;
     const given = requestToken(req, url, auth === "token_or_query");
     return identifyCaller(given, { operator: deps.token, join: deps.joinToken }, deps.table);
   }
@@ -212,7 +241,8 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     }
     const caller = callerFor(route.auth, req, url);
     if (caller === undefined) return unauthorized(req, url, info);
-    return await route.handle({ req, url, params, caller, where: `http ${_address(info)}` });
+    const address = _address(info);
+    return await route.handle({ req, url, params, caller, where: `http ${address}`, address });
   }
 
   return {
@@ -236,6 +266,8 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
         return jsonError(500, "internal_error", "Internal error; the server logged the details.");
       }
     },
+    issueSignInCode: () => auth.sessions?.issueCode(),
+    auditSignInFailures: () => auditPendingSignInFailures(signIn),
     async close() {
       refusals.flush(true);
       deps.backend.closeAll();

@@ -11,10 +11,9 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import type { Session } from "../mcp/session.ts";
 import { type Caller, callerKey } from "./caller.ts";
-import { bindOrRefuse, releaseName } from "./session_names.ts";
+import { releaseName, serverForCaller } from "./session_names.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
@@ -146,22 +145,9 @@ export class LegacySseSessions {
   async #open(caller: Caller, where: string, slot: QuotaSlot): Promise<Response> {
     const id = crypto.randomUUID();
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
-    const { server, session } = createMcpServer({
-      table: this.#table,
-      logger: this.#logger,
-      origin: {
-        where,
-        key: caller.kind === "agent" ? caller.key : undefined,
-        join: caller.kind === "join",
-      },
-    });
-    if (caller.kind === "agent") {
-      const refused = bindOrRefuse(this.#table, session, caller.name);
-      if (refused) {
-        await server.close().catch(() => {});
-        return refused;
-      }
-    }
+    const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
+    if ("refused" in made) return made.refused;
+    const { server, session } = made;
     const entry: _Session = {
       transport,
       server,

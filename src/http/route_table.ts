@@ -7,7 +7,8 @@ import type { Caller } from "./caller.ts";
 import { jsonError } from "./responses.ts";
 
 /**
- * How a route's requests authenticate: not at all, the web view's cookie (or token), the
+ * How a route's requests authenticate: not at all, the web view's session cookie (or the
+ * operator token as a bearer), the
  * bearer token, or the bearer token also as `?token=` (EventSource clients cannot set headers).
  */
 export type RouteAuth = "none" | "web" | "token" | "token_or_query";
@@ -23,6 +24,8 @@ export interface RouteRequest {
   caller: Caller | null;
   /** "http 10.0.0.5": shown to whoever is refused a name this caller's session holds. */
   where: string;
+  /** The client address ("10.0.0.5"; "unknown" when the server does not say). */
+  address: string;
 }
 
 /** One entry of the table. */

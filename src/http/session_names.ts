@@ -1,22 +1,54 @@
 /**
- * HTTP sessions and the names they hold: an agent token binds its session when it begins, and
+ * HTTP sessions and the names they hold: an agent token binds its session when it begins (or
+ * it waits for the name), and
  * a session that ends (DELETE, idle expiry, a closed stream, shutdown) lets its name go.
  */
 import { TableError } from "../core/errors.ts";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { bindAtConnect } from "../mcp/create_mcp_server.ts";
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { connectAs } from "../mcp/connect_binding.ts";
+import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import type { Caller } from "./caller.ts";
 import type { Session } from "../mcp/session.ts";
 import { jsonRpcError } from "./responses.ts";
 
-/** Binds `session` to the token's agent; a refusal (name in use...) becomes a 409 answer. */
+/**
+ * The MCP server and session for a new HTTP connection from `caller`: an agent token binds the
+ * session to its agent (or lets it wait for the name); a credential problem is a 403 answer.
+ */
+export function serverForCaller(
+  deps: { table: Table; logger: Logger },
+  caller: Caller,
+  where: string,
+): { server: McpServer; session: Session } | { refused: Response } {
+  const { server, session } = createMcpServer({
+    table: deps.table,
+    logger: deps.logger,
+    origin: {
+      where,
+      key: caller.kind === "agent" ? caller.key : undefined,
+      join: caller.kind === "join",
+    },
+  });
+  if (caller.kind !== "agent") return { server, session };
+  const refused = bindOrRefuse(deps.table, session, caller.name);
+  if (!refused) return { server, session };
+  void server.close().catch(() => {});
+  return { refused };
+}
+
+/**
+ * Binds `session` to the token's agent (or lets it wait while another live session holds the
+ * name); any other refusal becomes a 403 answer.
+ */
 export function bindOrRefuse(table: Table, session: Session, agent: string): Response | undefined {
   try {
-    bindAtConnect(table, session, agent);
+    connectAs(table, session, agent);
     return undefined;
   } catch (error) {
     if (!(error instanceof TableError)) throw error;
-    return jsonRpcError(409, -32004, error.message);
+    return jsonRpcError(403, -32004, error.message);
   }
 }
 

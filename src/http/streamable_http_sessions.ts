@@ -9,10 +9,9 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import type { Session } from "../mcp/session.ts";
 import { type Caller, callerKey } from "./caller.ts";
-import { bindOrRefuse, releaseName } from "./session_names.ts";
+import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
@@ -49,9 +48,16 @@ export class StreamableHttpSessions {
     return this.#sessions.size;
   }
 
-  /** The ids of the MCP sessions (they hold their agents' names while open). */
-  sessionIds(): string[] {
-    return [...this.#sessions.values()].map((s) => s.session.id);
+  /**
+   * The ids of the MCP sessions that made a request within `withinMs`: they keep their agents'
+   * names held. A session quiet for longer lets its name go (it takes it back on its next call
+   * if nobody else did), so a client that never ends its session does not hold a name for the
+   * whole idle time.
+   */
+  sessionIds(withinMs: number): string[] {
+    const since = this.#now() - withinMs;
+    return [...this.#sessions.values()].filter((s) => s.lastActive >= since)
+      .map((s) => s.session.id);
   }
 
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {
@@ -131,22 +137,9 @@ export class StreamableHttpSessions {
     where: string,
     slot: QuotaSlot,
   ): Promise<Response> {
-    const { server, session } = createMcpServer({
-      table: this.#table,
-      logger: this.#logger,
-      origin: {
-        where,
-        key: caller.kind === "agent" ? caller.key : undefined,
-        join: caller.kind === "join",
-      },
-    });
-    if (caller.kind === "agent") {
-      const refused = bindOrRefuse(this.#table, session, caller.name);
-      if (refused) {
-        await server.close().catch(() => {});
-        return refused;
-      }
-    }
+    const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
+    if ("refused" in made) return made.refused;
+    const { server, session } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) {
         this.#sessions.delete(id);

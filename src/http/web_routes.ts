@@ -1,8 +1,8 @@
 /**
- * The web view of `serve`: the page at `/` (embedded, no external assets), a login that turns
- * the access token into an HttpOnly cookie, the JSON the page reads (`/api/...`), the posts a
- * human makes (under `human:<operator>`), and `/observe`, a stream of every event that keeps
- * the page live.
+ * The web view of `serve`: the page at `/` (embedded, no external assets) for a signed-in
+ * browser (sign_in_routes.ts), the JSON the page reads (`/api/...`), the changes a human makes
+ * (under `human:<operator>`, guarded against forgery by web_access.ts), and `/observe`, a
+ * stream of every event that keeps the page live.
  */
 import { z } from "zod";
 import { TableError, ValidationError } from "../core/errors.ts";
@@ -25,13 +25,13 @@ import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../cor
 import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
-import { tokensMatch } from "./access_token.ts";
+import { htmlResponse } from "./html_response.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
+import { loginPage } from "./sign_in_routes.ts";
+import { refuseForgedChange, type WebAccess, type WebAuth } from "./web_access.ts";
+import { clearSessionCookie, sessionCookie } from "./web_session_cookie.ts";
 import page from "./web/index.html" with { type: "text" };
-import login from "./web/login.html" with { type: "text" };
-
-export const SESSION_COOKIE = "team_table_token";
 
 /** What `/api/*` answers (apiRoute), as the README lists it. */
 export const API_ENDPOINTS = [
@@ -50,70 +50,23 @@ export const API_ENDPOINTS = [
 export interface WebDeps {
   table: Table;
   backend: SSENotificationBackend;
-  token: string | undefined;
+  auth: WebAuth;
   operator: string;
 }
 
-/** The token in the session cookie, if any. */
-export function cookieToken(req: Request): string | undefined {
-  const cookies = req.headers.get("cookie") ?? "";
-  for (const part of cookies.split(";")) {
-    const [name, ...rest] = part.trim().split("=");
-    if (name === SESSION_COOKIE) return decodeURIComponent(rest.join("="));
-  }
-  return undefined;
-}
-
-function _html(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response(body, {
-    status,
-    headers: {
-      "content-type": "text/html; charset=utf-8",
-      "cache-control": "no-store",
-      "content-security-policy":
-        "default-src 'self'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src 'self' data:",
-      ...headers,
-    },
-  });
-}
-
-/** True when the request may see the web view (cookie or bearer, or no auth configured). */
-export function webAuthorized(req: Request, token: string | undefined): boolean {
-  if (token === undefined) return true;
-  const given = cookieToken(req) ??
-    req.headers.get("authorization")?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-  return given !== undefined && tokensMatch(given, token);
-}
-
-/** `/` and `/login`: the page, or the login form; `/login?token=` sets the cookie. */
+/** `/`: the page for a signed-in browser (with its session's CSRF token), else the sign-in form. */
 export function pageRoute(req: Request, url: URL, deps: WebDeps): Response {
-  if (url.pathname === "/login") {
-    const given = url.searchParams.get("token");
-    if (deps.token === undefined) return _redirect("/");
-    if (given === null || !tokensMatch(given, deps.token)) {
-      return _html(
-        login.replace("<!--error-->", given === null ? "" : "That token is not right."),
-        given === null ? 200 : 401,
-      );
-    }
-    return _redirect("/", {
-      "set-cookie": `${SESSION_COOKIE}=${
-        encodeURIComponent(given)
-      }; HttpOnly; SameSite=Strict; Path=/; Max-Age=2592000`,
-    });
+  const access = deps.auth.page(req);
+  if (!access) {
+    const cookies = sessionCookie(req) === undefined ? [] : clearSessionCookie(url);
+    return loginPage({ status: 401, cookies });
   }
-  if (url.pathname === "/logout") {
-    return _redirect("/login", { "set-cookie": `${SESSION_COOKIE}=; HttpOnly; Path=/; Max-Age=0` });
-  }
-  if (!webAuthorized(req, deps.token)) return _html(login.replace("<!--error-->", ""), 401);
-  return _html(
+  const csrf = access.via === "session" ? access.session.csrf : "";
+  return htmlResponse(
     page.replace("__OPERATOR__", actorLabel(humanActor(deps.operator)) ?? "")
+      .replaceAll("__CSRF__", csrf)
       .replace("/*EVENT_TYPES*/ []", JSON.stringify(TABLE_EVENT_TYPES)),
   );
-}
-
-function _redirect(location: string, headers: Record<string, string> = {}): Response {
-  return new Response(null, { status: 303, headers: { location, ...headers } });
 }
 
 /**
@@ -177,8 +130,18 @@ function _time(url: URL, name: string, fallback: number, now: number): number | 
   return ms === undefined ? jsonError(400, "bad_request", invalidTimeMessage(name, text)) : ms;
 }
 
-/** `/api/...` and `/observe`; the caller has checked authorization. */
-export async function apiRoute(req: Request, url: URL, deps: WebDeps): Promise<Response> {
+/**
+ * `/api/...` and `/observe`, for a request let in as `access` (the route table checked it);
+ * changes are refused first when they may be forged (see web_access.ts).
+ */
+export async function apiRoute(
+  req: Request,
+  url: URL,
+  deps: WebDeps,
+  access: WebAccess,
+): Promise<Response> {
+  const forged = refuseForgedChange(req, url, access);
+  if (forged) return forged;
   const { table } = deps;
   const path = url.pathname;
   const human = humanActor(deps.operator);

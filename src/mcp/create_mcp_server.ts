@@ -76,12 +76,3 @@ export function createMcpServer(
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push };
 }
-
-/**
- * Binds a new session to the agent its connection names (stdio --agent, an HTTP agent token)
- * before the first tool call: the same checks as register (live name, credential, role).
- */
-export function bindAtConnect(table: Table, session: Session, agent: string): void {
-  const { member } = table.members.register({ name: agent, session: session.ref });
-  session.bind(member.name, true);
-}

@@ -6,6 +6,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
+import { bindExpected } from "./connect_binding.ts";
 import { mayCallTool } from "../core/permissions/permissions.ts";
 import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
@@ -66,6 +67,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
       try {
         // The SDK validated already; parsing again gives typed values without a cast.
         const args = inputSchema.parse(rawArgs ?? {});
+        if (def.name !== "register") bindExpected(ctx.table, ctx.session);
         _checkRole(ctx, def.name);
         const value = def.run(args, ctx);
         return successResult(value, _unread(ctx));

@@ -21,6 +21,7 @@ export class Session {
   readonly id: string = crypto.randomUUID();
   readonly #origin: SessionOrigin;
   #agent: string | undefined;
+  #expected: string | undefined;
   #fixed = false;
   #touchedAt = -Infinity;
 
@@ -34,7 +35,17 @@ export class Session {
 
   /** True when the connection itself named the agent (it cannot register as another). */
   get fixed(): boolean {
-    return this.#fixed;
+    return this.#fixed || this.#expected !== undefined;
+  }
+
+  /** The agent the connection named (stdio --agent, an agent token), bound or not yet. */
+  get expected(): string | undefined {
+    return this.#expected;
+  }
+
+  /** Records the agent the connection names; connect_binding.ts binds it. */
+  expect(agent: string): void {
+    this.#expected = agent;
   }
 
   get join(): boolean {
@@ -54,6 +65,7 @@ export class Session {
 
   unbind(): void {
     this.#agent = undefined;
+    this.#expected = undefined;
     this.#fixed = false;
   }
 

@@ -71,6 +71,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       keyless: table.members.list({ includeInactive: true })
         .filter((m) => table.roles.get(m.role).privileged && !m.has_credential)
         .map((m) => m.name),
+      signInCode: handler.issueSignInCode(),
     });
     Deno.stderr.writeSync(new TextEncoder().encode(`${banner}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
@@ -78,9 +79,10 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       handler.sseSessions.pingAll();
       handler.refusals.flush();
     });
+    life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
-        ...handler.mcpSessions.sessionIds(),
+        ...handler.mcpSessions.sessionIds(config.presenceMs),
         ...handler.sseSessions.sessionIds(),
       ]));
     life.every(3_600_000, () => {

@@ -6,7 +6,8 @@ import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js"
 import process from "node:process";
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import { bindAtConnect, createMcpServer } from "../mcp/create_mcp_server.ts";
+import { connectAs } from "../mcp/connect_binding.ts";
+import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import { OutboxRelay } from "../notify/outbox_relay.ts";
 import { runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
@@ -32,7 +33,12 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     });
     life.defer("the MCP server", () => server.close());
     life.defer("the agent's name", () => void table.members.release(session.id));
-    if (config.agent !== undefined) bindAtConnect(table, session, config.agent);
+    if (config.agent !== undefined && connectAs(table, session, config.agent) === "waiting") {
+      logger.warn(
+        `'${config.agent}' is held by another live session; tool calls will say so until it ` +
+          `is free`,
+      );
+    }
     // New events for this session's agent: from this process at once, from others through
     // PRAGMA data_version (polled every 100 ms).
     const relay = new OutboxRelay({ table, backend: () => push, pollMs: 100, logger });

@@ -1,6 +1,7 @@
 /** What `serve` prints once it listens, and the names it answers to on a LAN. */
 import type { ServeConfig } from "../config.ts";
 import type { AccessToken } from "../http/access_token.ts";
+import { SIGN_IN_CODE_TTL_MS } from "../http/web_sessions.ts";
 import { VERSION } from "../version.ts";
 
 /**
@@ -15,6 +16,8 @@ export function serveBanner(
     join: AccessToken | undefined;
     /** Members with a privileged role and no credential: they cannot be bound until issued. */
     keyless: readonly string[];
+    /** A one-time code for the web view's sign-in link (with a token). */
+    signInCode?: string | undefined;
   },
 ): string {
   const { token, join } = credentials;
@@ -30,8 +33,10 @@ export function serveBanner(
     `  MCP, legacy SSE:       ${base}/sse`,
     `  push events:           ${base}/events/{agent}`,
     `  health:                ${base}/health`,
-    token
-      ? `  web view (signs in):   ${base}/login?token=${encodeURIComponent(token.token)}`
+    token && credentials.signInCode
+      ? `  web view (signs in):   ${base}/login?code=${credentials.signInCode}\n` +
+        `    one use, for ${SIGN_IN_CODE_TTL_MS / 60_000} minutes; then sign in at ${base}/ ` +
+        "with the operator token"
       : `  web view:              ${base}/`,
   ];
   if (!token) {

@@ -15,7 +15,7 @@ const CHROMIUM = "/usr/bin/chromium";
 const hasChromium = await Deno.stat(CHROMIUM).then(() => true, () => false);
 
 Deno.test({
-  name: "web view in a real browser: sign in, see the table, live updates, post as a human",
+  name: "web view in a real browser: sign in (link, form), out, see the table, live, post",
   ignore: !hasChromium,
   async fn() {
     const db = await tempDb();
@@ -39,10 +39,33 @@ Deno.test({
       const taskId = (made["task"] as { id: number }).id;
       await alice.ok("claim_task", { task_id: taskId });
 
+      const link = server.stderr().match(/web view \(signs in\): +(\S+)/)?.[1] ?? "";
+      assert.ok(link.includes("/login?code="), "the banner prints a one-time sign-in link");
+      assert.ok(!link.includes(server.token), "the link does not carry the token");
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${server.url}/`);
-      assert.match(await page.textContent("body") ?? "", /Access token/, "no token, no data");
-      await page.goto(`${server.url}/login?token=${encodeURIComponent(server.token)}`);
+      assert.match(await page.textContent("body") ?? "", /Access token/, "no session, no data");
+
+      // The one-time link signs in once; Sign out ends the session; the link is then spent.
+      await page.goto(link);
+      await page.waitForSelector("#members tr");
+      const [cookie] = await page.context().cookies();
+      assert.equal(cookie?.name, "team_table_session");
+      assert.notEqual(cookie?.value, server.token, "the cookie is not the token");
+      assert.deepEqual([cookie?.httpOnly, cookie?.sameSite], [true, "Strict"]);
+      await page.click("#sign-out button");
+      await page.waitForSelector("#token");
+      const stale = await fetch(`${server.url}/api/overview`, {
+        headers: { cookie: `${cookie?.name}=${cookie?.value}` },
+      });
+      assert.equal(stale.status, 401, "the session ended on the server");
+      await stale.body?.cancel();
+      await page.goto(link);
+      await page.getByText("expired or was already used").waitFor();
+
+      // The form takes the token.
+      await page.fill("#token", server.token);
+      await page.click("#sign-in button[type=submit]");
       await page.waitForSelector("#members tr");
       assert.match(await page.textContent("#members") ?? "", /alice\s*coder\s*online/);
       await page.waitForSelector(`[data-task="${taskId}"]`);

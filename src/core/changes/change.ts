@@ -25,8 +25,11 @@ export type MemberChange =
     member: Member;
     /** Where the session that held the name ran. */
     where: string;
-    /** ended: the session closed or went away; reset: the operator freed the name. */
-    reason: "ended" | "deregistered" | "reset";
+    /**
+     * ended: the session closed; unseen: another session took the name after its holder went
+     * unseen; reset: the operator freed it; removed: the operator removed the member.
+     */
+    reason: "ended" | "deregistered" | "unseen" | "reset" | "removed";
   }
   | _By & { readonly type: "credential.issued"; name: string; rotated: boolean }
   | _By & {
@@ -147,11 +150,31 @@ export type AccessChange = _By & {
   details: Record<string, unknown>;
 };
 
+/** Signing in to and out of the web view (written by the HTTP layer). */
+export type WebSignInChange =
+  | _By & {
+    readonly type: "web.signed_in";
+    /** The client address. */
+    address: string;
+    /** token: the operator token in the form; link: a one-time sign-in link. */
+    via: "token" | "link";
+  }
+  | _By & { readonly type: "web.signed_out"; address: string }
+  | _By & {
+    readonly type: "web.sign_in_failed";
+    address: string;
+    /** Failed attempts from the address since its last entry (this one included). */
+    failures: number;
+    /** When the address may try again, if it is now refused for a while (ms). */
+    limitedUntil: number | undefined;
+  };
+
 export type Change =
   | MemberChange
   | MessageChange
   | TaskChange
   | ContextChange
   | RuleChange
-  | AccessChange;
+  | AccessChange
+  | WebSignInChange;
 export type ChangeType = Change["type"];

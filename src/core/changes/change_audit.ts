@@ -33,7 +33,7 @@ export function auditOf(change: Change): AuditRecord | null {
     case "member.released":
       return {
         agent,
-        action: change.reason === "reset" ? "member.reset" : "member.released",
+        action: _RELEASE_ACTIONS[change.reason],
         target: change.member.name,
         details: { where: change.where, reason: change.reason },
       };
@@ -229,6 +229,33 @@ export function auditOf(change: Change): AuditRecord | null {
       };
     case "auth.refused":
       return { agent, action: "auth.refused", target: change.path, details: change.details };
+    case "web.signed_in":
+      return {
+        agent,
+        action: "web.signed_in",
+        target: "/login",
+        details: { address: change.address, via: change.via },
+      };
+    case "web.signed_out":
+      return {
+        agent,
+        action: "web.signed_out",
+        target: "/logout",
+        details: { address: change.address },
+      };
+    case "web.sign_in_failed":
+      return {
+        agent,
+        action: "web.sign_in_failed",
+        target: "/login",
+        details: {
+          address: change.address,
+          failures_since_last_entry: change.failures,
+          ...(change.limitedUntil === undefined
+            ? {}
+            : { limited_until: toIso(change.limitedUntil) }),
+        },
+      };
   }
 }
 
@@ -242,6 +269,14 @@ function _threadDetails(message: Message): Record<string, unknown> {
   if (message.ack_required) details["ack_required"] = true;
   return details;
 }
+
+const _RELEASE_ACTIONS = {
+  ended: "member.released",
+  deregistered: "member.released",
+  unseen: "member.reclaimed",
+  reset: "member.reset",
+  removed: "member.removed",
+} as const;
 
 function _subject(change: { taskId: number | undefined; agent: string | undefined }) {
   if (change.taskId !== undefined) return `task:${change.taskId}`;

@@ -237,11 +237,7 @@ export class MemberStore {
     if (input.role !== undefined) checkRoleName(input.role);
     return this.#ctx.tx.run(() => {
       const { directory, sql, publisher } = this.#ctx;
-      if (input.by.kind !== "human") {
-        throw new ForbiddenError(
-          "Only the operator issues credentials (team-table members token).",
-        );
-      }
+      this.#operatorOnly(input.by, "issues credentials (team-table members token)");
       const existing = directory.find(input.name);
       const role = existing && input.role === undefined
         ? undefined
@@ -296,9 +292,7 @@ export class MemberStore {
   reset(input: { name: string; by: Actor }): Member {
     return this.#ctx.tx.run(() => {
       const { directory, sql, publisher } = this.#ctx;
-      if (input.by.kind !== "human") {
-        throw new ForbiddenError("Only the operator resets a name (team-table members reset).");
-      }
+      this.#operatorOnly(input.by, "resets a name (team-table members reset)");
       const member = directory.require(input.name);
       const hold = directory.hold(member.name);
       sql.get(
@@ -316,6 +310,48 @@ export class MemberStore {
     });
   }
 
+  /**
+   * The operator takes back a granted role: the member has the default role again (its
+   * credential stays).
+   */
+  revoke(input: { name: string; by: Actor }): Member {
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      this.#operatorOnly(input.by, "revokes roles (team-table members revoke)");
+      const existing = directory.require(input.name);
+      sql.get("UPDATE members SET role = ? WHERE name = ?").run(DEFAULT_ROLE, existing.name);
+      const member = directory.require(existing.name);
+      publisher.publish({ type: "member.role_granted", by: input.by, member, from: existing.role });
+      return member;
+    });
+  }
+
+  /**
+   * The operator removes a member: it is gone, its name is free, its credential and granted
+   * role are dropped (its mail and history stay). Departures gives back its open tasks.
+   */
+  remove(input: { name: string; by: Actor }): Member {
+    return this.#ctx.tx.run(() => {
+      const { directory, sql, publisher } = this.#ctx;
+      this.#operatorOnly(input.by, "removes members (team-table members remove)");
+      const existing = directory.require(input.name);
+      const hold = directory.hold(existing.name);
+      sql.get(
+        `UPDATE members SET status = 'inactive', role = ?, key_hash = NULL, session_id = NULL,
+           session_where = NULL, session_since = NULL, seen_at = ? WHERE name = ?`,
+      ).run(DEFAULT_ROLE, this.#ctx.clock.now(), existing.name);
+      const member = directory.require(existing.name);
+      publisher.publish({
+        type: "member.released",
+        by: input.by,
+        member,
+        where: hold?.where ?? "",
+        reason: "removed",
+      });
+      return member;
+    });
+  }
+
   /** Records that these sessions are alive (their names stay held). One UPDATE. */
   refresh(sessionIds: readonly string[]): void {
     if (sessionIds.length === 0) return;
@@ -324,13 +360,18 @@ export class MemberStore {
     ).run(this.#ctx.clock.now(), JSON.stringify(sessionIds));
   }
 
+  /** True when `sessionId` holds `name` now. */
+  holds(name: string, sessionId: string): boolean {
+    return this.#ctx.directory.hold(name)?.sessionId === sessionId;
+  }
+
   /**
    * Refuses unless `sessionId` still holds `name` (a session that was away too long may have
    * lost it to another).
    */
   requireHeld(name: string, sessionId: string): void {
+    if (this.holds(name, sessionId)) return;
     const hold = this.#ctx.directory.hold(name);
-    if (hold?.sessionId === sessionId) return;
     throw new ConflictError(
       `This session no longer holds the name '${name}'${
         hold?.live && hold.where ? `: another session (${hold.where}) took it` : ""
@@ -392,6 +433,7 @@ export class MemberStore {
   /** Holds `name` for `session`, or refuses naming the live session that holds it. */
   #takeName(name: string, session: SessionRef, now: number): void {
     const { sql, directory } = this.#ctx;
+    const before = directory.hold(name);
     sql.get(
       `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
          seen_at = ? WHERE session_id = ? AND name <> ?`,
@@ -402,13 +444,29 @@ export class MemberStore {
        WHERE name = :name AND (session_id IS NULL OR session_id = :id OR seen_at < :stale)`,
     ).run({ id: session.id, where: session.where, now, name, stale: directory.staleBefore(now) })
       .changes;
+    if (Number(changed) > 0) {
+      if (before?.sessionId && before.sessionId !== session.id) {
+        this.#ctx.publisher.publish({
+          type: "member.released",
+          by: { kind: "system" },
+          member: directory.require(name),
+          where: before.where ?? "",
+          reason: "unseen",
+        });
+      }
+      return;
+    }
     const hold = directory.hold(name);
-    if (Number(changed) > 0 || hold === undefined) return;
+    if (hold === undefined) return;
     throw new ConflictError(
       `name: '${name}' is in use by another session since ${
         toIso(hold.since ?? hold.seenAt).slice(11, 16)
       } UTC (${hold.where ?? "unknown"}); choose another name, or end that session.`,
     );
+  }
+
+  #operatorOnly(by: Actor, what: string): void {
+    if (by.kind !== "human") throw new ForbiddenError(`Only the operator ${what}.`);
   }
 
   #role(name: string, field: string): Role {

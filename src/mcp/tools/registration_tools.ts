@@ -47,11 +47,12 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
-      if (session.fixed && session.agent?.toLowerCase() !== args.name.toLowerCase()) {
+      const own = session.agent ?? session.expected;
+      if (session.fixed && own?.toLowerCase() !== args.name.toLowerCase()) {
         throw new ForbiddenError(
-          `name: this connection is bound to '${session.agent}' (by --agent or its agent ` +
-            `token); it cannot register as '${args.name}'. Omit register, or call it with ` +
-            `'${session.agent}' to update role or capabilities.`,
+          `name: this connection is bound to '${own}' (by --agent or its agent token); it ` +
+            `cannot register as '${args.name}'. Omit register, or call it with '${own}' to ` +
+            `update role or capabilities.`,
         );
       }
       const { member, created, credential } = table.members.register({
