@@ -6,6 +6,7 @@
  *   deno run -A bench/bounds.ts
  */
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { INITIALIZE, mcpHeaders } from "../tests/support/mcp_requests.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const TOKEN = "bounds-token-0123456789abcdef";
@@ -70,21 +71,8 @@ const out: Record<string, string> = {};
 }
 
 // 2. Streamable HTTP sessions: 200 initialize + tools/list, kept open.
-const init = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "b", version: "1" },
-  },
-};
-const headers = {
-  authorization: `Bearer ${TOKEN}`,
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-};
+const init = INITIALIZE;
+const headers = mcpHeaders(TOKEN);
 {
   const rss0 = await rssMb();
   const n = 200;

@@ -2,6 +2,7 @@ import { testSession } from "./support/temp_table.ts";
 import assert from "node:assert/strict";
 import { MAX_BODY_BYTES } from "../src/http/json_body.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { INITIALIZE, mcpHeaders as mcpHeadersFor } from "./support/mcp_requests.ts";
 
 const TOKEN = "handler-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
@@ -11,21 +12,8 @@ function setup(options: { allowOrigins?: string[]; idleMs?: number } = {}) {
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
-const initialize = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-};
-const mcpHeaders = {
-  ...auth,
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-};
+const initialize = INITIALIZE;
+const mcpHeaders = mcpHeadersFor(TOKEN);
 
 Deno.test("401 without or with a wrong token on every protected endpoint; audited, coalesced", async () => {
   await using s = setup();

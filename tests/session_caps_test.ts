@@ -1,27 +1,12 @@
 import assert from "node:assert/strict";
 import { humanActor } from "../src/core/actor.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { INITIALIZE, mcpHeaders } from "./support/mcp_requests.ts";
 
 const TOKEN = "caps-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
-const initialize = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-};
-
-function headers(token: string): Record<string, string> {
-  return {
-    authorization: `Bearer ${token}`,
-    "content-type": "application/json",
-    accept: "application/json, text/event-stream",
-  };
-}
+const initialize = INITIALIZE;
+const headers = mcpHeaders;
 
 async function begin(
   s: { handler: { fetch(req: Request): Promise<Response> } },

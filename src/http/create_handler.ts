@@ -80,6 +80,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   const allowed = allowedHostNames(deps.bindHost, deps.allowOrigins);
   const quota = new SessionQuota(deps.sessionCaps ?? DEFAULT_SESSION_CAPS, {
     idleMs: deps.sessionIdleMs,
+    logger: deps.logger,
     now,
   });
   const mcpSessions = new StreamableHttpSessions({

@@ -163,15 +163,9 @@ export class LegacySseSessions {
     };
     this.#sessions.set(id, entry);
     slot.attach(id, {
-      owner: entry.owner,
       expires: false,
       lastActive: () => entry.lastActive,
-      close: () => {
-        this.#logger.info(
-          `sse session ${id} ended: its credential opened one more than it may hold`,
-        );
-        return transport.close();
-      },
+      close: () => transport.close(),
     });
     await server.connect(transport);
     return new Response(transport.stream, {

@@ -5,6 +5,7 @@
  * restarts without ending its session keeps working); a server at its total cap answers 503
  * with Retry-After (one credential cannot end the sessions of another).
  */
+import type { Logger } from "../log.ts";
 import { jsonRpcError } from "./responses.ts";
 
 /** The caps; see the README ("Security") for the defaults. */
@@ -17,8 +18,6 @@ export const DEFAULT_SESSION_CAPS: SessionCaps = { total: 100, perCredential: 20
 
 /** One open session as the quota sees it. */
 export interface QuotaEntry {
-  /** The callerKey of the credential that began it. */
-  readonly owner: string;
   /** When it was last used (ms). */
   lastActive(): number;
   /** Whether it ends by itself after `idleMs` unused (Streamable HTTP; legacy streams do not). */
@@ -36,16 +35,21 @@ export interface QuotaSlot {
 
 export class SessionQuota {
   readonly #caps: SessionCaps;
-  readonly #entries = new Map<string, QuotaEntry>();
+  readonly #entries = new Map<string, QuotaEntry & { owner: string }>();
   /** Places held by sessions still being set up, by owner. */
   readonly #pending = new Map<string, number>();
   readonly #idleMs: number;
   readonly #now: () => number;
+  readonly #logger: Logger;
 
   /** `idleMs`: when an idle session expires (Retry-After is counted from the oldest one). */
-  constructor(caps: SessionCaps, options: { idleMs: number; now?: () => number }) {
+  constructor(
+    caps: SessionCaps,
+    options: { idleMs: number; logger: Logger; now?: () => number },
+  ) {
     this.#caps = caps;
     this.#idleMs = options.idleMs;
+    this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
   }
 
@@ -64,6 +68,10 @@ export class SessionQuota {
       const oldest = own.sort((a, b) => a.lastActive() - b.lastActive())[0];
       if (!oldest) return { refused: this.#full("this credential") };
       const before = this.#entries.size;
+      this.#logger.info(
+        `an MCP session of ${owner} ended: that credential began one more than it may hold ` +
+          `(${this.#caps.perCredential})`,
+      );
       await oldest.close();
       if (this.#entries.size >= before) {
         // close() did not release it: take it out here, so the loop ends
@@ -86,7 +94,7 @@ export class SessionQuota {
       slot: {
         attach: (id, entry) => {
           release();
-          this.#entries.set(id, entry);
+          this.#entries.set(id, { ...entry, owner });
         },
         release,
       },

@@ -159,15 +159,9 @@ export class StreamableHttpSessions {
         };
         this.#sessions.set(id, entry);
         slot.attach(id, {
-          owner: entry.owner,
           expires: true,
           lastActive: () => entry.lastActive,
-          close: () => {
-            this.#logger.info(
-              `mcp session ${id} ended: its credential began one more than it may hold`,
-            );
-            return this.#close(id, entry);
-          },
+          close: () => this.#close(id, entry),
         });
       },
       onsessionclosed: ended,
