@@ -3,6 +3,7 @@
  * the code reads Deno.env or Deno.args.
  */
 import { join } from "node:path";
+import { LIMITS } from "./core/limits.ts";
 import type { LogLevel } from "./log.ts";
 
 export interface Config {
@@ -23,6 +24,8 @@ export interface Config {
   presenceMs: number;
   /** How long an agent may be away before its open tasks go back to pending. */
   awayReleaseMs: number;
+  /** The longest time to live a file lease may ask for, in seconds. */
+  leaseMaxTtl: number;
   /** stdio: the agent this session is (bound before the first tool call). */
   agent: string | undefined;
   /** stdio: the agent's credential (TEAM_TABLE_AGENT_KEY). */
@@ -91,6 +94,7 @@ export const ENV_VARS = [
   "TEAM_TABLE_PRESENCE_TIMEOUT",
   "TEAM_TABLE_AWAY_RELEASE",
   "TEAM_TABLE_JOIN_TOKEN",
+  "TEAM_TABLE_LEASE_MAX_TTL",
   "TEAM_TABLE_MAX_SESSIONS",
   "TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL",
   "TEAM_TABLE_BODY_TIMEOUT",
@@ -154,6 +158,12 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     _nonEmpty(env["TEAM_TABLE_AWAY_RELEASE"]) ?? "1800",
     "TEAM_TABLE_AWAY_RELEASE",
   );
+  const leaseMaxTtl = _integer(
+    _nonEmpty(env["TEAM_TABLE_LEASE_MAX_TTL"]) ?? String(LIMITS.leaseTtlMaxDefaultS),
+    "TEAM_TABLE_LEASE_MAX_TTL",
+    60,
+    30 * 86_400,
+  );
   const agent = flags.agent ?? _nonEmpty(env["TEAM_TABLE_AGENT"]);
   const agentKey = _nonEmpty(env["TEAM_TABLE_AGENT_KEY"]);
   return {
@@ -166,6 +176,7 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     rateLimit,
     presenceMs,
     awayReleaseMs,
+    leaseMaxTtl,
     agent,
     agentKey,
   };

@@ -304,13 +304,13 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ["get_shared_context", { key: "spec", version: 0 }, /version must be a whole number from 1 to/],
   [
     "share_context",
-    { key: "k", value: "v", ttl: 0 },
-    /ttl must be a whole number from 1 to 31,536,000 \(got the number 0\)/,
+    { key: "k", value: "v", ttl: -1 },
+    /ttl must be a whole number from 0 to 31,536,000 \(got the number -1\)/,
   ],
   [
     "share_context",
     { key: "k", value: "v", ttl: 31_536_001 },
-    /ttl must be a whole number from 1 to 31,536,000/,
+    /ttl must be a whole number from 0 to 31,536,000/,
   ],
   [
     "share_context",
@@ -339,6 +339,27 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ],
   ["get_audit_log", { limit: 1_001 }, /limit must be an integer from 1 to 1,000/],
   ["get_audit_log", { action: "" }, /action must not be empty/],
+  ["reserve_paths", { paths: ["../x"] }, /paths\[0\] '\.\.\/x' contains '\.\.'; it must stay/],
+  ["reserve_paths", { paths: ["/etc/passwd"] }, /paths\[0\] '\/etc\/passwd' is absolute/],
+  ["reserve_paths", { paths: [""] }, /each entry of paths must not be empty/],
+  ["reserve_paths", { paths: [] }, /paths must not be empty: give 1–100 paths/],
+  [
+    "reserve_paths",
+    { paths: Array.from({ length: 10_000 }, (_, i) => `f${i}.ts`) },
+    /paths has 10,000 entries; the limit is 100/,
+  ],
+  ["reserve_paths", { paths: ["a.ts"], ttl: 0 }, /ttl must be a whole number from 1 to 86,400/],
+  [
+    "reserve_paths",
+    { paths: ["a.ts"], task_id: 1 },
+    /task_id: task 1 is not an open task assigned to alice/,
+  ],
+  ["release_paths", { ids: [99] }, /ids: no live lease with id 99/],
+  ["release_paths", { paths: ["x.ts"] }, /paths: you hold no lease on 'x\.ts'/],
+  ["renew_paths", { ttl: 86_401 }, /ttl must be a whole number from 1 to 86,400/],
+  ["list_leases", { path: "../a" }, /path '\.\.\/a' contains '\.\.'/],
+  ["create_task", { title: "t", paths: ["src\\a.ts"] }, /paths\[0\] .* contains a backslash/],
+  ["claim_task", { task_id: 1, paths: ["/abs"] }, /paths\[0\] '\/abs' is absolute/],
 ];
 
 /** Tools that act as an agent, and must be refused before register. */
@@ -366,6 +387,9 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
   ["acknowledge_message", { message_id: 1 }],
   ["list_pending_acks", {}],
   ["search", { query: "x" }],
+  ["reserve_paths", { paths: ["a.ts"] }],
+  ["release_paths", {}],
+  ["renew_paths", {}],
 ];
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {

@@ -98,7 +98,7 @@ Deno.test("TTL: invisible the moment it expires, refreshed by rewriting, removed
   t.clock.advance(1_000);
   t.table.context.share({ key: "gone", value: "x", by: agentActor("bob"), ttl: 1 });
   t.clock.advance(2_000);
-  assert.equal(t.table.context.sweepExpired(), 1);
+  assert.equal(t.table.context.sweepExpired(), 3, "the expired versions: lock v1, v2 and gone v1");
   const rows = t.db.prepare("SELECT DISTINCT key FROM context_entries ORDER BY key").all().map((
     r,
   ) => r["key"]);
@@ -125,7 +125,7 @@ Deno.test(`history keeps the last ${VERSIONS_KEPT} versions, newest first, with 
   assert.equal(history.at(-1)?.version, 6);
   assert.throws(
     () => t.table.context.get({ key: "doc", version: 5 }),
-    /has no version 5 to read \(the latest is 55/,
+    /has no version 5 to read \(the current one is 55/,
   );
 });
 

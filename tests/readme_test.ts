@@ -34,6 +34,8 @@ const OTHER_FLAGS = new Set([
   "--tool-arg",
   "--root",
   "--check",
+  "--no-verify",
+  "--show-toplevel",
 ]);
 /** Variables the program sets for --exec commands, or the test suite reads. */
 const OTHER_VARS = new Set([

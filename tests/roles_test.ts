@@ -76,7 +76,7 @@ Deno.test("bad role files: every problem, as file:line: message", () => {
       `${dir}/renamed.yaml:1: name "other" does not match the file name (renamed.yaml)`,
       `${dir}/typo.yaml:1: missing key "tools" ("*" or a list of tool names)`,
       `${dir}/typo.yaml:5: unknown key "tool"`,
-      `${dir}/typo.yaml:6: "privileges.1" Invalid option: expected one of "delete_any_message"|"purge_messages"|"claim_assigned"|"update_any_task"|"manage_rules"|"assign_roles"|"manage_context"`,
+      `${dir}/typo.yaml:6: "privileges.1" Invalid option: expected one of "delete_any_message"|"purge_messages"|"claim_assigned"|"update_any_task"|"manage_rules"|"assign_roles"|"manage_context"|"manage_leases"`,
       `${dir}/typo.yaml:7: "task_affinity.0" must be lowercase letters, digits, '_' or '-'`,
       `${dir}/unknown-tool.yaml:5: unknown tool "teleport" in tools`,
     ]);

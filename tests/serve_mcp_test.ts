@@ -12,7 +12,7 @@ Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session"
     await t.step("every transport lists the same tools", async () => {
       const http = (await alice.tools()).map((tool) => tool.name);
       const sse = (await carol.tools()).map((tool) => tool.name);
-      assert.equal(http.length, 37);
+      assert.equal(http.length, 41);
       assert.deepEqual(sse, http);
     });
 

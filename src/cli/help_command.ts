@@ -27,6 +27,10 @@ Usage:
                                      the task board, as human:OPERATOR
   team-table context get KEY | set KEY VALUE [--ttl SECONDS] | list   [--ns NS]
                                      shared context, as human:OPERATOR
+  team-table lease check [--agent NAME] [--root DIR] (PATH... | --hook | --staged)
+                                     exit 2 when another agent leased a path exclusively
+  team-table lease hook install [--agent NAME] [--root DIR]   a git pre-commit hook
+  team-table lease list | release ID... --reason TEXT   leases; force-release as operator
   team-table version | --version     print the versions
   team-table help | --help           print this help
 

@@ -16,6 +16,7 @@ export type Command =
   | "broadcast"
   | "task"
   | "context"
+  | "lease"
   | "help"
   | "version";
 
@@ -59,6 +60,11 @@ export interface ParsedArgs {
   ns?: string;
   ttl?: string;
   taskId?: string;
+  /** lease: the repository root, a force-release reason, the hook's stdin, staged files. */
+  root?: string;
+  reason?: string;
+  hook?: boolean;
+  staged?: boolean;
 }
 
 type _ValueFlag =
@@ -89,8 +95,18 @@ type _ValueFlag =
   | "result"
   | "ns"
   | "ttl"
-  | "taskId";
-type _SwitchFlag = "noAuth" | "json" | "once" | "autoReply" | "channel" | "joinToken";
+  | "taskId"
+  | "root"
+  | "reason";
+type _SwitchFlag =
+  | "noAuth"
+  | "json"
+  | "once"
+  | "autoReply"
+  | "channel"
+  | "joinToken"
+  | "hook"
+  | "staged";
 
 /** The commands a human uses to act on the table, as `human:OPERATOR`. */
 const _HUMAN: Command[] = ["send", "broadcast", "task", "context"];
@@ -102,10 +118,11 @@ const _ALL: Command[] = [
   "members",
   "status",
   "search",
+  "lease",
   ..._HUMAN,
 ];
 /** Commands that take words after them (poll's agent, subcommands, texts). */
-const _TAKES_WORDS: Command[] = ["poll", "roles", "members", "search", ..._HUMAN];
+const _TAKES_WORDS: Command[] = ["poll", "roles", "members", "search", "lease", ..._HUMAN];
 const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--db": { key: "db", commands: _ALL },
   "--log-level": { key: "logLevel", commands: _ALL },
@@ -118,12 +135,12 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--max-sessions": { key: "maxSessions", commands: ["serve"] },
   "--max-sessions-per-credential": { key: "maxSessionsPerCredential", commands: ["serve"] },
   "--body-timeout": { key: "bodyTimeout", commands: ["serve"] },
-  "--operator": { key: "operator", commands: ["serve", ..._HUMAN] },
+  "--operator": { key: "operator", commands: ["serve", "lease", ..._HUMAN] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },
   "--max-replies": { key: "maxReplies", commands: ["poll"] },
   "--since": { key: "since", commands: ["status", "search"] },
-  "--agent": { key: "agent", commands: ["stdio", "search"] },
+  "--agent": { key: "agent", commands: ["stdio", "search", "lease"] },
   "--role": { key: "role", commands: ["members"] },
   "--kinds": { key: "kinds", commands: ["search"] },
   "--limit": { key: "limit", commands: ["search"] },
@@ -135,6 +152,8 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--task": { key: "taskId", commands: ["send", "broadcast"] },
   "--ns": { key: "ns", commands: ["context"] },
   "--ttl": { key: "ttl", commands: ["context"] },
+  "--root": { key: "root", commands: ["lease"] },
+  "--reason": { key: "reason", commands: ["lease"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
@@ -143,6 +162,8 @@ const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--json": { key: "json", commands: ["poll", "search"] },
   "--once": { key: "once", commands: ["poll"] },
   "--auto-reply": { key: "autoReply", commands: ["poll"] },
+  "--hook": { key: "hook", commands: ["lease"] },
+  "--staged": { key: "staged", commands: ["lease"] },
 };
 const _COMMANDS: Record<string, Command> = {
   serve: "serve",
@@ -155,6 +176,7 @@ const _COMMANDS: Record<string, Command> = {
   broadcast: "broadcast",
   task: "task",
   context: "context",
+  lease: "lease",
   help: "help",
   "--help": "help",
   "-h": "help",

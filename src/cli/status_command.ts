@@ -6,6 +6,7 @@
  */
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
+import { describeLease } from "../core/leases/lease.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
@@ -66,6 +67,13 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
         : "marked blocked";
       lines.push(`  #${task.id} "${task.title}" (${task.assignee ?? "unassigned"}) — ${why}`);
     }
+  }
+  const leases = table.leases.list();
+  const waiters = table.leases.waiters();
+  if (leases.length > 0 || waiters.length > 0) {
+    lines.push("", `Leases (${leases.length}):`);
+    for (const lease of leases) lines.push(`  ${describeLease(lease)}`);
+    for (const w of waiters) lines.push(`  ${w.agent} waits for ${w.paths.join(", ")}`);
   }
   const s = awaySummary(table, options.since);
   lines.push(

@@ -5,7 +5,16 @@
  */
 export type Actor =
   | { readonly kind: "agent"; readonly name: string }
-  | { readonly kind: "rule"; readonly name: string }
+  | {
+    readonly kind: "rule";
+    readonly name: string;
+    /**
+     * Whom a runtime rule acts for: the label of who created it (a member's name, or
+     * `human:NAME`); its actions have that one's powers. Absent for shipped and file rules,
+     * which act with the operator's.
+     */
+    readonly owner?: string | undefined;
+  }
   | { readonly kind: "human"; readonly name: string }
   | { readonly kind: "system" };
 
@@ -20,9 +29,9 @@ export function agentActor(name: string): AgentActor {
   return { kind: "agent", name };
 }
 
-/** A workflow rule acting on an event. */
-export function ruleActor(name: string): Actor {
-  return { kind: "rule", name };
+/** A workflow rule acting on an event, for its `owner` (a runtime rule's creator) if any. */
+export function ruleActor(name: string, owner?: string): Actor {
+  return owner === undefined ? { kind: "rule", name } : { kind: "rule", name, owner };
 }
 
 /** A human operator (web view, CLI). */

@@ -20,6 +20,10 @@ export const TABLE_EVENT_TYPES = [
   "context_updated",
   "task_unblocked",
   "message_acknowledged",
+  "lease_granted",
+  "lease_refused",
+  "lease_released",
+  "lease_freed",
 ] as const;
 export type TableEventType = typeof TABLE_EVENT_TYPES[number];
 

@@ -47,10 +47,32 @@ export const LIMITS = {
   taskAffinityMax: 20,
   /** An audit action filter such as `member.*`. */
   auditActionMax: 64,
+  /**
+   * Messages per sender per window: per name, and per session over every name it used (so
+   * that switching names does not multiply it). TEAM_TABLE_RATE_LIMIT overrides the count.
+   */
   messagesPerWindow: 30,
   rateWindowMs: 60_000,
+  /** How many members the table holds at most (each broadcast is delivered to all of them). */
+  membersMax: 5_000,
+  /** New names one session (one MCP connection) may make. */
+  newNamesPerSession: 5,
+  /**
+   * New names one source may make per registration window: a stdio process, an HTTP client's
+   * address, or the join token (all its sessions together).
+   */
+  newNamesPerSource: 100,
+  registrationWindowMs: 10 * 60_000,
   listLimitDefault: 50,
   listLimitMax: 500,
   auditLimitDefault: 100,
   auditLimitMax: 1_000,
+  /** File leases: paths per call, one path's length, leases one agent may hold, the reason. */
+  leasePathsMax: 100,
+  leasePathMax: 512,
+  leasesPerAgentMax: 500,
+  leaseReasonMax: 500,
+  /** A lease's time to live when none is asked for (an hour), and the longest by default. */
+  leaseTtlDefaultS: 3_600,
+  leaseTtlMaxDefaultS: 24 * 3_600,
 } as const;

@@ -14,6 +14,7 @@ export const PRIVILEGES = [
   "manage_rules",
   "assign_roles",
   "manage_context",
+  "manage_leases",
 ] as const;
 export type Privilege = typeof PRIVILEGES[number];
 

@@ -7,11 +7,14 @@
 import type { DatabaseSync } from "node:sqlite";
 import { AuditLog } from "./audit_log.ts";
 import { Publisher } from "./changes/publisher.ts";
+import { SYSTEM_ACTOR } from "./actor.ts";
 import type { Clock } from "./clock.ts";
 import { systemClock } from "./clock.ts";
 import { SharedContextStore } from "./context/shared_context.ts";
 import { Departures } from "./departures.ts";
 import { EventOutbox } from "./event_outbox.ts";
+import { LeaseStore } from "./leases/lease_store.ts";
+import { TaskLeases } from "./leases/task_leases.ts";
 import { MemberDirectory } from "./members/member_directory.ts";
 import { MemberStore } from "./members/member_store.ts";
 import { MessageStore } from "./messages/message_store.ts";
@@ -58,6 +61,10 @@ export interface Table {
   readonly search: TableSearch;
   readonly tasks: TaskStore;
   readonly context: SharedContextStore;
+  /** File leases: who is editing which paths. */
+  readonly leases: LeaseStore;
+  /** Tasks with the paths they touch: create with paths, claim with leases. */
+  readonly taskLeases: TaskLeases;
   readonly pollCursors: PollCursors;
   readonly roles: RoleCatalog;
   readonly rules: RuleBook;
@@ -79,6 +86,8 @@ export function createTable(deps: {
   presenceMs?: number;
   /** How long an agent may be away before its open tasks go back to pending (default 30 min). */
   awayReleaseMs?: number;
+  /** The longest time to live a file lease may ask for, in seconds (default a day). */
+  leaseMaxTtl?: number;
 }): Table {
   const { db, roles } = deps;
   const clock = deps.clock ?? systemClock;
@@ -100,7 +109,18 @@ export function createTable(deps: {
   const publisher = new Publisher({ audit, events, activity, triggers: ruleEngine });
   const rules = new RuleBook({ tx, sql, clock, roles, principals, publisher, rules: ruleSet });
   const base = { tx, sql, clock, roles, directory, principals, publisher };
-  const tasks = new TaskStore({ ...base, queries, structure, activity });
+  const leases = new LeaseStore({
+    ctx: base,
+    maxTtl: deps.leaseMaxTtl,
+    notify: (recipient, content) => void messages.send({ by: SYSTEM_ACTOR, recipient, content }),
+  });
+  const tasks = new TaskStore({
+    ...base,
+    queries,
+    structure,
+    activity,
+    pathsBusy: (taskId, agent) => leases.taskPathsBusy(taskId, agent),
+  });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));
   const members = new MemberStore(base);
@@ -126,6 +146,8 @@ export function createTable(deps: {
     search: new TableSearch({ sql, clock, principals }),
     tasks,
     context: new SharedContextStore(base),
+    leases,
+    taskLeases: new TaskLeases({ tx, tasks, leases }),
     pollCursors: new PollCursors({ tx, sql }),
     roles,
     rules,

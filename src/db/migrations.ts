@@ -369,6 +369,60 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 11,
+    description: "file leases: paths an agent is editing, waiters, and the paths a task declares",
+    sql: `
+      -- One row per reserved path or glob (repository-relative, POSIX). A lease ends by being
+      -- deleted; the audit log keeps its story.
+      CREATE TABLE leases (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL COLLATE NOCASE,
+        path TEXT NOT NULL,
+        exclusive INTEGER NOT NULL,
+        reason TEXT,
+        task_id INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX leases_by_agent ON leases (agent, id);
+      CREATE INDEX leases_by_task ON leases (task_id) WHERE task_id IS NOT NULL;
+      -- A refused reservation that asked to be told when its paths are free.
+      CREATE TABLE lease_waiters (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL COLLATE NOCASE,
+        paths TEXT NOT NULL,
+        exclusive INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      -- The paths a task says it will touch (create_task paths).
+      CREATE TABLE task_paths (
+        task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+        path TEXT NOT NULL,
+        PRIMARY KEY (task_id, path)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    version: 12,
+    description: "where names and messages come from, so that registrations and message rates " +
+      "are limited per session and per source",
+    sql: `
+      -- The session that made a new name, and its source (a process, an address, the join
+      -- token); NULL for names made before, or by the operator.
+      ALTER TABLE members ADD COLUMN registered_session TEXT;
+      ALTER TABLE members ADD COLUMN registered_source TEXT;
+      CREATE INDEX members_by_registered_session ON members (registered_session)
+        WHERE registered_session IS NOT NULL;
+      CREATE INDEX members_by_registered_source ON members (registered_source, registered_at)
+        WHERE registered_source IS NOT NULL;
+      -- The MCP session a message was sent from (NULL: not from a session).
+      ALTER TABLE messages ADD COLUMN session_id TEXT;
+      CREATE INDEX messages_by_session ON messages (session_id, created_at)
+        WHERE session_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -63,6 +63,11 @@ export function describeEvent(event: { type: string; payload: Record<string, unk
       return `${taskRef} updated by ${by}: ${String(event.payload["from"])} → ${
         String(event.payload["to"])
       }`;
+    case "lease_granted":
+    case "lease_refused":
+    case "lease_released":
+    case "lease_freed":
+      return `${event.type}: ${_oneLine(event.payload["summary"])}`;
     default:
       return event.type;
   }

@@ -11,6 +11,7 @@ import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 import { registerAuditTools } from "./tools/audit_tools.ts";
 import { registerContextTools } from "./tools/context_tools.ts";
+import { registerLeaseTools } from "./tools/lease_tools.ts";
 import { registerMessagingTools } from "./tools/messaging_tools.ts";
 import { registerRegistrationTools } from "./tools/registration_tools.ts";
 import { registerRoleTools } from "./tools/role_tools.ts";
@@ -69,6 +70,7 @@ export function createMcpServer(
   registerThreadTools(server, ctx);
   registerTaskTools(server, ctx);
   registerContextTools(server, ctx);
+  registerLeaseTools(server, ctx);
   registerAuditTools(server, ctx);
   registerRoleTools(server, ctx);
   registerRuleTools(server, ctx);

@@ -6,6 +6,17 @@ import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 
 const _time = z.string().describe("ISO 8601 time, UTC");
 
+export const leaseSchema = z.object({
+  id: z.number().int(),
+  agent: z.string().describe("The holder"),
+  path: z.string().describe("A file or glob, repository-relative"),
+  exclusive: z.boolean(),
+  reason: z.string().nullable(),
+  task_id: z.number().int().nullable(),
+  since: _time,
+  until: _time,
+});
+
 export const memberSchema = z.object({
   name: z.string(),
   role: z.string(),

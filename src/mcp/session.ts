@@ -54,7 +54,12 @@ export class Session {
 
   /** What the core needs to know about this session to give it a name. */
   get ref(): SessionRef {
-    return { id: this.id, where: this.#origin.where, key: this.#origin.key };
+    return {
+      id: this.id,
+      where: this.#origin.where,
+      key: this.#origin.key,
+      source: this.join ? "join token" : this.#origin.where,
+    };
   }
 
   /** Binds the session to `agent`; `fixed` when the connection itself named it. */

@@ -1,7 +1,8 @@
 /**
  * The periodic work every long-running process does (stdio or serve): show that its sessions
  * are alive (they keep their names), give the open tasks of agents away too long back to the
- * board, evaluate time-based rules (agent.idle) and remove expired shared context. The database coordinates processes,
+ * board, evaluate time-based rules (agent.idle), remove expired shared context and end file
+ * leases that ran out (or whose task or holder went). The database coordinates processes,
  * so several doing it at once is safe. A failure (a busy database) is logged and retried.
  * How often: TEAM_TABLE_TICK seconds (default 15).
  */
@@ -21,6 +22,8 @@ export function runMaintenance(
     const fired = table.ruleEngine.tick();
     if (fired > 0) logger.debug(`time-based rules fired ${fired} time(s)`);
     table.context.sweepExpired();
+    const ended = table.leases.endLapsed();
+    if (ended > 0) logger.debug(`${ended} file lease(s) ended`);
   } catch (error) {
     logger.warn(`maintenance failed: ${error instanceof Error ? error.message : String(error)}`);
   }

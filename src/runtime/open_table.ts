@@ -41,6 +41,7 @@ export function openTable(
       messageRateLimit: config.rateLimit,
       presenceMs: config.presenceMs,
       awayReleaseMs: config.awayReleaseMs,
+      leaseMaxTtl: config.leaseMaxTtl,
     });
     return { db, table };
   } catch (error) {

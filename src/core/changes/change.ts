@@ -6,6 +6,7 @@
  * change_triggers.ts). Values here are what the derivations need, nothing more.
  */
 import type { Actor } from "../actor.ts";
+import type { Lease, LeaseConflict, LeaseEnd } from "../leases/lease.ts";
 import type { Member } from "../members/member.ts";
 import type { Message } from "../messages/message.ts";
 import type { Task, TaskComment } from "../tasks/task_model.ts";
@@ -143,6 +144,35 @@ export type RuleChange =
     agent: string | undefined;
   };
 
+export type LeaseChange =
+  | _By & {
+    readonly type: "lease.granted";
+    agent: string;
+    leases: Lease[];
+    /** Holders of overlapping shared leases (they are told). */
+    sharers: string[];
+  }
+  | _By & {
+    readonly type: "lease.refused";
+    agent: string;
+    paths: string[];
+    exclusive: boolean;
+    conflicts: LeaseConflict[];
+    /** The agent asked to be told when the paths are free. */
+    waiting: boolean;
+  }
+  | _By & { readonly type: "lease.renewed"; agent: string; leases: Lease[] }
+  | _By & {
+    readonly type: "lease.released";
+    /** The holder. */
+    agent: string;
+    leases: Lease[];
+    cause: LeaseEnd;
+    /** Why, in words (the force-release reason, "task #3 is done"...). */
+    reason: string;
+  }
+  | _By & { readonly type: "lease.freed"; agent: string; paths: string[] };
+
 /** A request refused for want of a valid token (written by the HTTP layer). */
 export type AccessChange = _By & {
   readonly type: "auth.refused";
@@ -175,6 +205,7 @@ export type Change =
   | TaskChange
   | ContextChange
   | RuleChange
+  | LeaseChange
   | AccessChange
   | WebSignInChange;
 export type ChangeType = Change["type"];

@@ -256,8 +256,58 @@ export function auditOf(change: Change): AuditRecord | null {
             : { limited_until: toIso(change.limitedUntil) }),
         },
       };
+    case "lease.granted":
+    case "lease.renewed":
+      return {
+        agent,
+        action: change.type,
+        target: change.agent,
+        details: {
+          leases: change.leases.map((l) => ({ id: l.id, path: l.path, until: l.until })),
+          exclusive: change.leases[0]?.exclusive,
+          task_id: change.leases[0]?.task_id,
+        },
+      };
+    case "lease.refused":
+      return {
+        agent,
+        action: "lease.refused",
+        target: change.agent,
+        details: {
+          paths: change.paths,
+          exclusive: change.exclusive,
+          conflicts: change.conflicts.map((c) => ({
+            path: c.path,
+            lease_id: c.lease.id,
+            holder: c.lease.agent,
+          })),
+          waiting: change.waiting,
+        },
+      };
+    case "lease.released":
+      return {
+        agent,
+        action: _LEASE_END_ACTIONS[change.cause],
+        target: change.agent,
+        details: {
+          leases: change.leases.map((l) => ({ id: l.id, path: l.path })),
+          reason: change.reason,
+        },
+      };
+    case "lease.freed":
+      return null;
   }
 }
+
+/** The audit action for each way a lease ends. */
+const _LEASE_END_ACTIONS = {
+  released: "lease.released",
+  forced: "lease.force_released",
+  expired: "lease.expired",
+  task: "lease.ended",
+  left: "lease.ended",
+  away: "lease.ended",
+} as const;
 
 /** What an audit row says of a message's thread: only what differs from a plain message. */
 function _threadDetails(message: Message): Record<string, unknown> {

@@ -119,9 +119,67 @@ export function outboxOf(change: Change): NewEvent[] {
         type: "task_unblocked",
         payload: { task: change.task, by, blocker: change.blocker },
       }));
+    case "lease.granted":
+      return change.sharers.map((recipient) => ({
+        recipient,
+        type: "lease_granted",
+        payload: {
+          agent: change.agent,
+          leases: change.leases,
+          by,
+          summary: `${change.agent} shares ${_paths(change.leases.map((l) => l.path))}`,
+        },
+      }));
+    case "lease.refused":
+      return _distinctNames(change.conflicts.map((c) => c.lease.agent)).map((recipient) => ({
+        recipient,
+        type: "lease_refused",
+        payload: {
+          agent: change.agent,
+          paths: change.paths,
+          conflicts: change.conflicts.filter((c) =>
+            c.lease.agent.toLowerCase() === recipient.toLowerCase()
+          ),
+          waiting: change.waiting,
+          by,
+          summary: `${change.agent} wants ${_paths(change.paths)}, which you hold` +
+            (change.waiting ? " (waiting)" : ""),
+        },
+      }));
+    case "lease.released":
+      return change.agent.toLowerCase() === by.toLowerCase() ? [] : [{
+        recipient: change.agent,
+        type: "lease_released",
+        payload: {
+          leases: change.leases,
+          cause: change.cause,
+          reason: change.reason,
+          by,
+          summary: `your lease on ${_paths(change.leases.map((l) => l.path))} ended: ` +
+            change.reason,
+        },
+      }];
+    case "lease.freed":
+      return [{
+        recipient: change.agent,
+        type: "lease_freed",
+        payload: { paths: change.paths, by, summary: `${_paths(change.paths)} free now` },
+      }];
     default:
       return [];
   }
+}
+
+function _paths(paths: readonly string[]): string {
+  return paths.length > 3
+    ? `${paths.slice(0, 3).join(", ")} and ${paths.length - 3} more`
+    : paths.join(", ");
+}
+
+function _distinctNames(names: readonly string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const name of names) if (!seen.has(name.toLowerCase())) seen.set(name.toLowerCase(), name);
+  return [...seen.values()];
 }
 
 /** One event per party of the task (and `others`), never to the actor. */

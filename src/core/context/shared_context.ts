@@ -1,8 +1,10 @@
 /**
  * Shared context: facts agents set and read by key, in namespaces. Every write makes a new
- * version (the last 50 per key are kept); a write may name the version it expects, so two
- * agents editing one spec cannot overwrite each other unknowingly; an entry may expire (it is
- * invisible at once, and the sweep removes it); a deletion is a tombstone version.
+ * version; a write may name the version it expects, so two agents editing one spec cannot
+ * overwrite each other unknowingly; a deletion is a tombstone version. What one agent writes
+ * cannot erase another's: an expiry belongs to the version that set it (when it passes, readers
+ * see the newest version still live, and the sweep removes only expired versions), and the
+ * history keeps the last 50 versions plus each author's latest.
  */
 import type { StoreContext } from "../store_context.ts";
 import { checkContextKey, checkNamespace } from "../input_rules/context_names.ts";
@@ -52,7 +54,10 @@ export interface ShareInput {
   value: string;
   by: Actor;
   ns?: string | undefined;
-  /** Seconds until the entry expires. */
+  /**
+   * Seconds until this version expires; 0: it never does; omitted: it expires when the
+   * version it replaces would have (none when the key is new, deleted or expired).
+   */
   ttl?: number | undefined;
   /** The version the writer last read (0: the key must not exist yet). */
   expectedVersion?: number | undefined;
@@ -70,9 +75,13 @@ export class SharedContextStore {
     checkContextKey(input.key);
     checkContextValue(input.value);
     if (input.ns !== undefined) checkNamespace(input.ns);
-    if (input.ttl !== undefined && !(input.ttl >= 1 && input.ttl <= LIMITS.contextTtlMaxS)) {
+    if (
+      input.ttl !== undefined &&
+      !(Number.isInteger(input.ttl) && input.ttl >= 0 && input.ttl <= LIMITS.contextTtlMaxS)
+    ) {
       throw new ValidationError(
-        `ttl must be a number of seconds from 1 to ${LIMITS.contextTtlMaxS} (got ${input.ttl})`,
+        `ttl must be a whole number of seconds from 0 (never expires) to ` +
+          `${LIMITS.contextTtlMaxS} (got ${input.ttl})`,
       );
     }
     return this.#ctx.tx.run(() => {
@@ -80,27 +89,30 @@ export class SharedContextStore {
       const setBy = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
       const now = this.#ctx.clock.now();
-      const latest = this.#latestRow(ns, input.key);
-      const current = latest && this.#visible(latest, now) ? int(latest, "version") : 0;
+      const live = this.#liveRow(ns, input.key, now);
+      const current = live ? int(live, "version") : 0;
       if (input.expectedVersion !== undefined && input.expectedVersion !== current) {
         throw new ConflictError(
-          current === 0
+          live === undefined
             ? `expected_version: '${input.key}' in namespace '${ns}' does not exist (or expired ` +
               `or was deleted); pass expected_version 0 to create it.`
             : `expected_version: '${input.key}' in namespace '${ns}' is at version ${current}, ` +
-              `written by '${text(latest!, "set_by")}' at ${toIso(int(latest!, "created_at"))}, ` +
+              `written by '${text(live, "set_by")}' at ${toIso(int(live, "created_at"))}, ` +
               `not ${input.expectedVersion}. Read it again, merge, and retry with ` +
               `expected_version ${current}.`,
         );
       }
-      const version = (latest ? int(latest, "version") : 0) + 1;
-      const expiresAt = input.ttl === undefined ? null : now + input.ttl * 1000;
+      const version = this.#maxVersion(ns, input.key) + 1;
+      const expiresAt = input.ttl === undefined
+        ? (live ? intOrNull(live, "expires_at") : null)
+        : input.ttl === 0
+        ? null
+        : now + input.ttl * 1000;
       this.#ctx.sql.get(
         `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ).run(ns, input.key, version, input.value, setBy, now, expiresAt);
-      this.#ctx.sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ? AND version <= ?")
-        .run(ns, input.key, version - VERSIONS_KEPT);
+      this.#prune(ns, input.key, version);
       this.#ctx.publisher.publish({
         type: "context.shared",
         by: who.actor,
@@ -114,21 +126,27 @@ export class SharedContextStore {
     });
   }
 
-  /** The latest version of `key` (or the given `version`), if it is visible. */
+  /**
+   * The version readers see (the newest that has not expired), or the given `version` if it is
+   * kept and has not expired (also of a deleted key: its history can be written back).
+   */
   get(input: { key: string; ns?: string | undefined; version?: number | undefined }): ContextEntry {
     const ns = input.ns ?? DEFAULT_NAMESPACE;
     const now = this.#ctx.clock.now();
-    const latest = this.#latestRow(ns, input.key);
-    if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
-    if (input.version === undefined) return _toEntry(latest);
+    const live = this.#liveRow(ns, input.key, now);
+    if (input.version === undefined) {
+      if (!live) throw this.#missing(ns, input.key);
+      return _toEntry(live);
+    }
     const row = this.#ctx.sql.get(
       "SELECT * FROM context_entries WHERE ns = ? AND key = ? AND version = ?",
     ).get(ns, input.key, input.version);
     if (!row || !this.#visible(row, now)) {
+      const current = live ? `the current one is ${int(live, "version")}` : "none is live";
       throw new NotFoundError(
         `version: '${input.key}' in namespace '${ns}' has no version ${input.version} to read ` +
-          `(the latest is ${int(latest, "version")}; the last ${VERSIONS_KEPT} are kept). ` +
-          `Call context_history.`,
+          `(${current}; the last ${VERSIONS_KEPT} and each author's latest are kept, until ` +
+          `they expire). Call context_history.`,
       );
     }
     return _toEntry(row);
@@ -169,17 +187,15 @@ export class SharedContextStore {
       .map(([ns, { keys, updated }]) => ({ ns, keys, updated_at: toIso(updated) }));
   }
 
-  /** The stored versions of a key, newest first. */
+  /** The stored versions of a key that have not expired (deletions included), newest first. */
   history(input: { key: string; ns?: string | undefined }): ContextVersion[] {
     const ns = input.ns ?? DEFAULT_NAMESPACE;
     const now = this.#ctx.clock.now();
-    const latest = this.#latestRow(ns, input.key);
-    if (!latest || (!this.#visible(latest, now) && intOrNull(latest, "deleted") !== 1)) {
-      throw this.#missing(ns, input.key);
-    }
-    return this.#ctx.sql.get(
+    const rows = this.#ctx.sql.get(
       "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC",
-    ).all(ns, input.key).filter((row) => int(row, "deleted") === 1 || this.#visible(row, now))
+    ).all(ns, input.key).filter((row) => int(row, "deleted") === 1 || this.#visible(row, now));
+    if (rows.length === 0) throw this.#missing(ns, input.key);
+    return rows
       .map((row) => ({
         version: int(row, "version"),
         set_by: text(row, "set_by"),
@@ -191,8 +207,9 @@ export class SharedContextStore {
   }
 
   /**
-   * Deletes a key by writing a tombstone version (its history stays). Only the author of its
-   * latest version, or a holder of manage_context, may.
+   * Deletes a key by writing a tombstone version (its history stays: every author's latest
+   * version can still be read and written back). Only the author of the version readers see,
+   * or a holder of manage_context, may.
    */
   delete(input: { key: string; ns?: string | undefined; by: Actor }): ContextVersion {
     return this.#ctx.tx.run(() => {
@@ -200,18 +217,19 @@ export class SharedContextStore {
       const agent = who.label;
       const ns = input.ns ?? DEFAULT_NAMESPACE;
       const now = this.#ctx.clock.now();
-      const latest = this.#latestRow(ns, input.key);
-      if (!latest || !this.#visible(latest, now)) throw this.#missing(ns, input.key);
-      const author = text(latest, "set_by");
+      const live = this.#liveRow(ns, input.key, now);
+      if (!live) throw this.#missing(ns, input.key);
+      const author = text(live, "set_by");
       enforce(mayDeleteContext(who, { set_by: author }), {
         who,
         what: `delete '${input.key}' (its latest version is by '${author}')`,
       }, this.#ctx.roles);
-      const version = int(latest, "version") + 1;
+      const version = this.#maxVersion(ns, input.key) + 1;
       this.#ctx.sql.get(
         `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, deleted)
          VALUES (?, ?, ?, NULL, ?, ?, 1)`,
       ).run(ns, input.key, version, agent, now);
+      this.#prune(ns, input.key, version);
       this.#ctx.publisher.publish({
         type: "context.deleted",
         by: who.actor,
@@ -224,25 +242,58 @@ export class SharedContextStore {
     });
   }
 
-  /** Removes keys whose latest version has expired (all their versions). Returns how many. */
+  /**
+   * Removes the versions that have expired (only those: an earlier version still live is what
+   * readers see next). Oldest first, so that the search index moves to what is left. Returns
+   * how many versions were removed.
+   */
   sweepExpired(): number {
     return this.#ctx.tx.run(() => {
       const expired = this.#ctx.sql.get(
-        `SELECT e.ns, e.key FROM context_entries e
-         WHERE e.expires_at IS NOT NULL AND e.expires_at <= ?
-           AND e.version = (SELECT max(version) FROM context_entries
-                            WHERE ns = e.ns AND key = e.key)`,
+        `SELECT ns, key, version FROM context_entries
+         WHERE expires_at IS NOT NULL AND expires_at <= ? AND deleted = 0
+         ORDER BY ns, key, version`,
       ).all(this.#ctx.clock.now());
-      const remove = this.#ctx.sql.get("DELETE FROM context_entries WHERE ns = ? AND key = ?");
-      for (const row of expired) remove.run(text(row, "ns"), text(row, "key"));
+      const remove = this.#ctx.sql.get(
+        "DELETE FROM context_entries WHERE ns = ? AND key = ? AND version = ?",
+      );
+      for (const row of expired) {
+        remove.run(text(row, "ns"), text(row, "key"), int(row, "version"));
+      }
       return expired.length;
     });
   }
 
-  #latestRow(ns: string, key: string): Record<string, unknown> | undefined {
-    return this.#ctx.sql.get(
-      "SELECT * FROM context_entries WHERE ns = ? AND key = ? ORDER BY version DESC LIMIT 1",
+  /**
+   * The version readers see: the newest that is a deletion or has not expired; undefined when
+   * that is a deletion, or there is none.
+   */
+  #liveRow(ns: string, key: string, now: number): Record<string, unknown> | undefined {
+    const row = this.#ctx.sql.get(
+      `SELECT * FROM context_entries WHERE ns = ? AND key = ?
+         AND (deleted = 1 OR expires_at IS NULL OR expires_at > ?)
+       ORDER BY version DESC LIMIT 1`,
+    ).get(ns, key, now);
+    return row && int(row, "deleted") === 0 ? row : undefined;
+  }
+
+  #maxVersion(ns: string, key: string): number {
+    const row = this.#ctx.sql.get(
+      "SELECT coalesce(max(version), 0) AS v FROM context_entries WHERE ns = ? AND key = ?",
     ).get(ns, key);
+    return row ? int(row, "v") : 0;
+  }
+
+  /**
+   * Drops versions older than the last VERSIONS_KEPT, except each author's latest: writing
+   * many versions never pushes out what another agent wrote.
+   */
+  #prune(ns: string, key: string, version: number): void {
+    this.#ctx.sql.get(
+      `DELETE FROM context_entries WHERE ns = :ns AND key = :key AND version <= :oldest
+         AND version NOT IN (SELECT max(version) FROM context_entries
+                             WHERE ns = :ns AND key = :key GROUP BY set_by)`,
+    ).run({ ns, key, oldest: version - VERSIONS_KEPT });
   }
 
   #latestVisible(options: { ns?: string | undefined; prefix?: string | undefined }) {
@@ -252,7 +303,9 @@ export class SharedContextStore {
     return this.#ctx.sql.get(
       `SELECT e.* FROM context_entries e
        WHERE (:ns IS NULL OR e.ns = :ns) AND (:prefix IS NULL OR e.key LIKE :prefix ESCAPE '\\')
-         AND e.version = (SELECT max(version) FROM context_entries WHERE ns = e.ns AND key = e.key)
+         AND e.version = (SELECT max(version) FROM context_entries
+                          WHERE ns = e.ns AND key = e.key
+                            AND (deleted = 1 OR expires_at IS NULL OR expires_at > :now))
          AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
        ORDER BY e.ns, e.key`,
     ).all({ ns: options.ns ?? null, prefix, now: this.#ctx.clock.now() });

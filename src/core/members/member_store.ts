@@ -7,10 +7,12 @@
  */
 import type { Actor } from "../actor.ts";
 import { toIso } from "../clock.ts";
-import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, RateLimitError, ValidationError } from "../errors.ts";
 import { checkAgentName } from "../input_rules/agent_names.ts";
 import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
+import { LIMITS } from "../limits.ts";
+import { int } from "../rows.ts";
 import { maySelfAssignRole, mayUsePrivilege } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
@@ -125,6 +127,7 @@ export class MemberStore {
             `credential may use; the operator issues one with: team-table members token ${name}.`,
         );
       }
+      if (!existing) this.#checkNewName(input.session, now);
       this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
       const capabilities = JSON.stringify([...new Set([...given, ...role.capabilities])]);
@@ -137,8 +140,9 @@ export class MemberStore {
       } else {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
-             key_hash, session_id, session_where, session_since, seen_at)
-           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?)`,
+             key_hash, session_id, session_where, session_since, seen_at, registered_session,
+             registered_source)
+           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           name,
           role.name,
@@ -150,6 +154,8 @@ export class MemberStore {
           input.session.where,
           now,
           now,
+          input.session.id,
+          _source(input.session),
         );
       }
       const member = directory.require(name);
@@ -430,6 +436,45 @@ export class MemberStore {
     return this.#ctx.directory.require(name, field);
   }
 
+  /**
+   * Refuses a new name when the table is full, when this session has made its share of new
+   * names, or when its source has made its share in the registration window. Counted in the
+   * database, inside the registering transaction, so the limits hold across processes.
+   */
+  #checkNewName(session: SessionRef, now: number): void {
+    const { sql } = this.#ctx;
+    const total = int(sql.get("SELECT count(*) AS n FROM members").get() ?? {}, "n");
+    if (total >= LIMITS.membersMax) {
+      throw new ConflictError(
+        `name: the table has ${total} members, the most it holds (${LIMITS.membersMax}); no ` +
+          `new name can be registered. Register with a name that exists already and is free ` +
+          `(list_members), or ask the operator.`,
+      );
+    }
+    const mine = sql.get("SELECT name FROM members WHERE registered_session = ? ORDER BY name")
+      .all(session.id).map((row) => String(row["name"]));
+    if (mine.length >= LIMITS.newNamesPerSession) {
+      throw new ConflictError(
+        `name: this session has made ${mine.length} new names (${mine.join(", ")}), the most ` +
+          `one session may (${LIMITS.newNamesPerSession}). Register with one of them again.`,
+      );
+    }
+    const source = _source(session);
+    const window = LIMITS.registrationWindowMs;
+    const nth = sql.get(
+      `SELECT registered_at FROM members WHERE registered_source = ? AND registered_at > ?
+       ORDER BY registered_at DESC LIMIT 1 OFFSET ?`,
+    ).get(source, now - window, LIMITS.newNamesPerSource - 1);
+    if (nth === undefined) return;
+    const retryAt = int(nth, "registered_at") + window;
+    throw new RateLimitError(
+      `name: ${source} has made ${LIMITS.newNamesPerSource} new names in the last ` +
+        `${window / 60_000} minutes, the most allowed. Register with an existing name, or try ` +
+        `again in ${Math.max(1, Math.ceil((retryAt - now) / 1000))} s (at ${toIso(retryAt)}).`,
+      retryAt,
+    );
+  }
+
   /** Holds `name` for `session`, or refuses naming the live session that holds it. */
   #takeName(name: string, session: SessionRef, now: number): void {
     const { sql, directory } = this.#ctx;
@@ -484,4 +529,9 @@ export class MemberStore {
     }
     return this.#ctx.directory.require(by.name);
   }
+}
+
+/** Where new names are counted for a session: its source, or the session itself. */
+function _source(session: SessionRef): string {
+  return session.source ?? `session ${session.id}`;
 }

@@ -6,4 +6,9 @@ export interface SessionRef {
   readonly where: string;
   /** The credential the session presented (an env key on stdio, a bearer token on HTTP). */
   readonly key?: string | undefined;
+  /**
+   * Who stands behind the session, for the registration limits: "stdio, pid 4711",
+   * "http 10.0.0.5", "join token". Default: the session itself.
+   */
+  readonly source?: string | undefined;
 }

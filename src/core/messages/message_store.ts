@@ -34,6 +34,11 @@ export interface MessageOptions {
   subject?: string | undefined;
   /** Each recipient must acknowledge it. */
   ackRequired?: boolean | undefined;
+  /**
+   * The id of the MCP session sending it: the rate limit counts per session too, over every
+   * name the session used.
+   */
+  session?: string | undefined;
 }
 
 /** A thread in an inbox page: its subject and how many of the page's messages are in it. */
@@ -77,7 +82,7 @@ export class MessageStore {
     checkContent(input.content);
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
-      const who = this.#sender(input.by, now);
+      const who = this.#sender(input.by, now, input.session);
       const recipient = this.#ctx.directory.require(input.recipient, "recipient").name;
       const id = this.#insert(who, { ...input, recipient, now });
       this.#ctx.sql.get(
@@ -96,7 +101,7 @@ export class MessageStore {
     checkContent(input.content);
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
-      const who = this.#sender(input.by, now);
+      const who = this.#sender(input.by, now, input.session);
       const id = this.#insert(who, { ...input, recipient: null, now });
       const recipients = Number(
         this.#ctx.sql.get(
@@ -396,11 +401,14 @@ export class MessageStore {
     });
   }
 
-  /** The sender, checked: an agent must be a member and within its rate limit. */
-  #sender(by: Actor, now: number): Principal {
+  /**
+   * The sender, checked: an agent must be a member and within its rate limit (and its
+   * session within the same limit, whichever names it used).
+   */
+  #sender(by: Actor, now: number, session: string | undefined): Principal {
     const who = this.#ctx.principals.resolve(by, "sender");
     if (who.agent !== null) {
-      checkMessageRate(this.#ctx.sql, { sender: who.agent, now, max: this.#rateLimit });
+      checkMessageRate(this.#ctx.sql, { sender: who.agent, session, now, max: this.#rateLimit });
     }
     return who;
   }
@@ -445,8 +453,8 @@ export class MessageStore {
     const result = this.#ctx.sql.get(
       `INSERT INTO messages
          (sender, recipient, content, task_id, created_at, thread_id, reply_to, subject,
-          ack_required)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ack_required, session_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ).run(
       who.label,
       input.recipient,
@@ -457,6 +465,7 @@ export class MessageStore {
       replyTo,
       subject,
       input.ackRequired ? 1 : 0,
+      input.session ?? null,
     );
     const id = Number(result.lastInsertRowid);
     if (threadId === null) {

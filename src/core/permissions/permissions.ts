@@ -33,6 +33,15 @@ export function isAgentNamed(who: Principal, name: string | null): boolean {
   return who.agent !== null && name !== null && who.agent.toLowerCase() === name.toLowerCase();
 }
 
+/**
+ * True when `who` counts as `name` among a task's parties: the agent itself, or a runtime rule
+ * acting for that member.
+ */
+export function isPartyNamed(who: Principal, name: string | null): boolean {
+  const party = who.agent ?? who.owner ?? null;
+  return party !== null && name !== null && party.toLowerCase() === name.toLowerCase();
+}
+
 /** A privilege-only action: purging messages, managing rules, granting roles. */
 export function mayUsePrivilege(who: Principal, privilege: Privilege): Verdict {
   return holds(who, privilege) ? _YES : { allowed: false, privilege };
@@ -40,19 +49,20 @@ export function mayUsePrivilege(who: Principal, privilege: Privilege): Verdict {
 
 /** Status, result, reviewer, parent, dependencies, blockers and resolutions of a task. */
 export function mayUpdateTask(who: Principal, task: TaskParties): Verdict {
-  const party = [task.creator, task.assignee, task.reviewer].some((n) => isAgentNamed(who, n));
-  if (party || holds(who, "update_any_task")) return _YES;
-  return {
-    allowed: false,
-    privilege: "update_any_task",
-    only: `its creator (${_quote(task.creator)}), its assignee (${_quote(task.assignee)}) or ` +
-      `its reviewer (${_quote(task.reviewer)})`,
-  };
+  return _partyOrUpdateAny(who, task);
+}
+
+/**
+ * Adding a subtask under `parent` or moving a task under it (its subtasks decide when it is
+ * done): the parent's creator, assignee or reviewer, or update_any_task.
+ */
+export function mayAttachSubtask(who: Principal, parent: TaskParties): Verdict {
+  return _partyOrUpdateAny(who, parent);
 }
 
 /** Handing a task to another agent. */
 export function mayReassignTask(who: Principal, task: TaskParties): Verdict {
-  const party = [task.creator, task.assignee].some((n) => isAgentNamed(who, n));
+  const party = [task.creator, task.assignee].some((n) => isPartyNamed(who, n));
   if (party || holds(who, "update_any_task")) return _YES;
   return {
     allowed: false,
@@ -130,6 +140,16 @@ export function mayDeleteContext(who: Principal, latest: { set_by: string }): Ve
   return { allowed: false, privilege: "manage_context" };
 }
 
+/** Ending another agent's file lease: its holder, or manage_leases (with a reason). */
+export function mayReleaseLease(who: Principal, lease: { agent: string }): Verdict {
+  if (isAgentNamed(who, lease.agent) || holds(who, "manage_leases")) return _YES;
+  return {
+    allowed: false,
+    privilege: "manage_leases",
+    only: `its holder (${_quote(lease.agent)})`,
+  };
+}
+
 /** Taking a role at register: a privileged role only when it was granted before. */
 export function maySelfAssignRole(role: Role, currentRole: string | undefined): Verdict {
   if (!role.privileged || currentRole === role.name) return _YES;
@@ -157,6 +177,17 @@ export function mayCallTool(role: Role, tool: string): boolean {
 export function toolsOf(roles: RoleCatalog, roleName: string): string[] {
   const role = roles.get(roleName);
   return roles.allTools.filter((tool) => mayCallTool(role, tool));
+}
+
+function _partyOrUpdateAny(who: Principal, task: TaskParties): Verdict {
+  const party = [task.creator, task.assignee, task.reviewer].some((n) => isPartyNamed(who, n));
+  if (party || holds(who, "update_any_task")) return _YES;
+  return {
+    allowed: false,
+    privilege: "update_any_task",
+    only: `its creator (${_quote(task.creator)}), its assignee (${_quote(task.assignee)}) or ` +
+      `its reviewer (${_quote(task.reviewer)})`,
+  };
 }
 
 function _quote(name: string | null): string {

@@ -9,7 +9,7 @@ import { toolsOf, type Verdict } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
 
 export interface Attempt {
-  who: Pick<Principal, "label" | "role">;
+  who: Pick<Principal, "label" | "role" | "owner">;
   /** What was attempted, after "may not": "update task 3", "purge messages". */
   what: string;
   /** The parameter the refusal is about, when there is one ("task_id"). */
@@ -30,8 +30,9 @@ export function refusal(
   attempt: Attempt,
   roles: RoleCatalog,
 ): ForbiddenError {
-  const head = `${attempt.field ? `${attempt.field}: ` : ""}'${attempt.who.label}' may not ` +
-    attempt.what;
+  const owner = attempt.who.owner === undefined ? "" : ` (acting for '${attempt.who.owner}')`;
+  const head = `${attempt.field ? `${attempt.field}: ` : ""}'${attempt.who.label}'${owner} ` +
+    `may not ${attempt.what}`;
   const advice = attempt.advice ? ` ${attempt.advice}` : "";
   if ("reason" in verdict) return new ForbiddenError(`${head}: ${verdict.reason}.${advice}`);
   const holders = roles.withPrivilege(verdict.privilege);

@@ -130,6 +130,11 @@ export interface CompiledRule extends RuleDefinition {
   overdueMs: number | undefined;
   /** "shipped", a file path, or "runtime" (created with create_rule). */
   source: string;
+  /**
+   * A runtime rule's creator (a member's name or `human:NAME`): its actions have that one's
+   * powers. Absent for shipped and file rules (the operator's powers).
+   */
+  owner?: string | undefined;
 }
 
 export class RuleDefinitionError extends Error {

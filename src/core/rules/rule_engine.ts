@@ -188,7 +188,7 @@ export class RuleEngine implements TriggerSink {
     fields: Record<string, unknown>,
     subject: TriggerSubject,
   ): void {
-    const actor = ruleActor(rule.name);
+    const actor = ruleActor(rule.name, rule.owner);
     const startedAt = this.#clock.now();
     const outcomes: ActionOutcome[] = [];
     this.#depth++;

@@ -50,7 +50,7 @@ export class RuleSet {
         rule = compileRule(ruleDefinitionSchema.parse(JSON.parse(definition)), "runtime");
         this.#compiled.set(key, rule);
       }
-      runtime.push({ ...rule, enabled });
+      runtime.push({ ...rule, enabled, owner: text(row, "created_by") });
     }
     const files = [...this.#fileRules.values()]
       .filter((rule) => !runtime.some((r) => r.name === rule.name))

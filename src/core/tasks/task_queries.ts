@@ -76,22 +76,27 @@ export class TaskQueries {
 
   /**
    * The id of the pending, unblocked task `member` should take next: one assigned to it first,
-   * then one whose type its role prefers, then by priority and age.
+   * then one whose type its role prefers, then by priority and age; `skip` passes over some.
    */
-  nextFor(member: { name: string; role: string }): number | null {
-    const row = this.#sql.get(
+  nextFor(
+    member: { name: string; role: string },
+    skip: (taskId: number) => boolean = () => false,
+  ): number | null {
+    const rows = this.#sql.get(
       `SELECT id FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
          AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
                          WHERE d.task_id = tasks.id AND b.status <> 'done')
        ORDER BY CASE WHEN assignee = :me THEN 0 ELSE 1 END,
          CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
          CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
-       LIMIT 1`,
-    ).get({
+       LIMIT :limit`,
+    ).all({
       me: member.name,
       affinity: JSON.stringify(this.#roles.get(member.role).task_affinity),
+      limit: LIMITS.listLimitMax,
     });
-    return row ? int(row, "id") : null;
+    const ids = rows.map((row) => int(row, "id"));
+    return ids.find((id) => !skip(id)) ?? null;
   }
 
   /** The id of a pending or in-progress task assigned to `agent`, if it has one. */

@@ -18,6 +18,7 @@ import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import {
   isAgentNamed,
+  mayAttachSubtask,
   mayClaimReview,
   mayClaimTask,
   mayReassignTask,
@@ -65,6 +66,8 @@ export interface TaskStoreDeps extends StoreContext {
   queries: TaskQueries;
   structure: TaskStructure;
   activity: TaskActivityLog;
+  /** Whether the paths a task declares are leased by an agent other than `agent`. */
+  pathsBusy?: ((taskId: number, agent: string) => boolean) | undefined;
 }
 
 export class TaskStore {
@@ -72,12 +75,14 @@ export class TaskStore {
   readonly #queries: TaskQueries;
   readonly #structure: TaskStructure;
   readonly #activity: TaskActivityLog;
+  readonly #pathsBusy: (taskId: number, agent: string) => boolean;
 
   constructor(deps: TaskStoreDeps) {
     this.#ctx = deps;
     this.#queries = deps.queries;
     this.#structure = deps.structure;
     this.#activity = deps.activity;
+    this.#pathsBusy = deps.pathsBusy ?? (() => false);
   }
 
   create(input: CreateTaskInput): Task {
@@ -88,7 +93,7 @@ export class TaskStore {
       const now = this.#ctx.clock.now();
       const who = this.#ctx.principals.resolve(input.by, "creator");
       const assignee = this.#optionalMember(input.assignee, "assignee");
-      if (input.parentId !== undefined) this.#structure.checkParent(null, input.parentId);
+      if (input.parentId !== undefined) this.#attachable(who, input.parentId, "add a subtask");
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const id = Number(
         this.#ctx.sql.get(
@@ -133,15 +138,17 @@ export class TaskStore {
   }
 
   /**
-   * The pending task the agent should take next (TaskQueries.nextFor). With `claim`, it is
-   * claimed in the same transaction, so two agents asking at once never get the same task.
+   * The pending task the agent should take next (TaskQueries.nextFor), skipping tasks whose
+   * declared paths another agent has leased. With `claim`, it is claimed in the same
+   * transaction, so two agents asking at once never get the same task.
    */
   next(input: { by: Actor; claim: boolean }): { task: Task | null; claimed: boolean } {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
-      const id = who.agent === null || who.role === null
-        ? null
-        : this.#queries.nextFor({ name: who.agent, role: who.role });
+      const id = who.agent === null || who.role === null ? null : this.#queries.nextFor(
+        { name: who.agent, role: who.role },
+        (id) => this.#pathsBusy(id, who.agent ?? ""),
+      );
       if (id === null) return { task: null, claimed: false };
       if (!input.claim) return { task: this.get(id), claimed: false };
       return { task: this.claim({ taskId: id, by: who.actor }), claimed: true };
@@ -218,6 +225,7 @@ export class TaskStore {
       );
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
+        this.#attachable(who, input.parentId, `move task ${before.id}`);
         this.#ctx.sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(
           input.parentId,
           before.id,
@@ -444,6 +452,16 @@ export class TaskStore {
     if (!escalation) return [];
     if (escalation.agent !== undefined) return [escalation.agent];
     return this.#ctx.directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
+  }
+
+  /** Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks). */
+  #attachable(who: Principal, parentId: number, what: string): void {
+    this.#structure.checkParent(null, parentId);
+    enforce(
+      mayAttachSubtask(who, this.get(parentId)),
+      { who, what: `${what} under task ${parentId}`, field: "parent_id" },
+      this.#ctx.roles,
+    );
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {

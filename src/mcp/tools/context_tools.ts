@@ -28,17 +28,20 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     description:
       "Store a piece of shared context (a decision, an API spec, a path) under a key in a " +
       "namespace for every agent to read. Each write creates a new version (the last " +
-      `${VERSIONS_KEPT} are kept). Pass expected_version (the version you read; 0 for a new ` +
-      "key) to fail instead of overwriting someone else's change. ttl makes it expire; " +
-      "writing again refreshes it. Returns the stored entry with its new version.",
+      `${VERSIONS_KEPT} are kept, and each author's latest). Pass expected_version (the ` +
+      "version you read; 0 for a new key) to fail instead of overwriting someone else's " +
+      "change. ttl makes this version expire (when it does, readers see the version before " +
+      "it again); without ttl a rewrite keeps the current expiry, ttl 0 removes it. Returns " +
+      "the stored entry with its new version.",
     input: {
       key: _key(),
       value: textField("value", 0, LIMITS.contextValueMax).describe(
         `The value, at most ${LIMITS.contextValueMax.toLocaleString("en-US")} characters`,
       ),
       ns: _ns(),
-      ttl: integerField("ttl", 1, LIMITS.contextTtlMaxS).optional().describe(
-        "Seconds until it expires (at most one year); omit to keep it",
+      ttl: integerField("ttl", 0, LIMITS.contextTtlMaxS).optional().describe(
+        "Seconds until this version expires (at most one year); 0: never; omit to keep the " +
+          "current expiry",
       ),
       expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
         .describe("Write only if the key is still at this version (0: only if it is new)"),

@@ -45,7 +45,8 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       "it is away, the message waits in its inbox. Optionally link it to a task, reply to a " +
       "message (reply_to joins its thread), give a subject, or ask for an acknowledgement. Limit: " +
       `${LIMITS.messagesPerWindow} messages (direct + broadcast) per ` +
-      `${LIMITS.rateWindowMs / 1000} s per sender. Returns the stored message with its id.`,
+      `${LIMITS.rateWindowMs / 1000} s per sender, and per session whichever names it used. ` +
+      "Returns the stored message with its id.",
     input: {
       sender: actorField("sender"),
       recipient: agentNameField("recipient").describe("The agent to send to"),
@@ -66,6 +67,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         replyTo: args.reply_to,
         subject: args.subject,
         ackRequired: args.ack_required,
+        session: session.id,
       });
       return { message };
     },
@@ -97,6 +99,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         replyTo: args.reply_to,
         subject: args.subject,
         ackRequired: args.ack_required,
+        session: session.id,
       });
     },
   });

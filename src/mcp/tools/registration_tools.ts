@@ -18,7 +18,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       "it binds this session to your name, so later calls may omit sender/agent_name/creator/" +
       "set_by. A name another live session holds is refused. Registering again updates role " +
       "and capabilities when given. Privileged roles cannot be self-assigned: an operator " +
-      "grants them. Returns your member " +
+      "grants them. New names are limited: a session makes at most " +
+      `${LIMITS.newNamesPerSession}, and the table holds at most ${LIMITS.membersMax} members. ` +
+      "Returns your member " +
       "record, your role (its guidelines: follow them; its tools and privileges), whether you " +
       "are new, and how many unread messages wait for you.",
     input: {

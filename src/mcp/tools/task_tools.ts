@@ -18,11 +18,13 @@ import {
 } from "../fields.ts";
 import {
   feedEntrySchema,
+  leaseSchema,
   taskCommentSchema,
   taskRefSchema,
   taskSchema,
 } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
+import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
 import type { ToolContext } from "../tool_context.ts";
 
 /** A list of task ids (at most 50). */
@@ -67,11 +69,15 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         "Kind of work, matched against role affinity: implement, design, review, test, docs, " +
           "bugfix, plan...",
       ),
+      paths: leasePathsField("paths").optional().describe(
+        "Files or globs it will touch; next_task skips it while others lease them",
+      ),
     },
-    output: { task: taskSchema },
+    output: { task: taskSchema, paths: z.array(z.string()) },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const task = table.tasks.create({
+      return table.taskLeases.create({
+        paths: args.paths,
         title: args.title,
         by: session.actor(args.creator, "creator"),
         description: args.description,
@@ -82,7 +88,6 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         parentId: args.parent_id,
         blockedBy: args.blocked_by,
       });
-      return { task };
     },
   });
 
@@ -126,7 +131,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       "The pending task you should take next: one assigned to you first, then one whose type " +
       "your role prefers (its task_affinity), then by priority and age. With claim=true it is " +
       "claimed for you atomically (two agents asking at once never get the same task). " +
-      "Returns the task, or null when nothing is waiting.",
+      "Skips tasks whose paths others lease. Returns the task, or null when nothing is waiting.",
     input: {
       claim: boolField("claim").optional().describe("Also claim it (default false)"),
       agent_name: actorField("agent_name"),
@@ -148,19 +153,23 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       "Claim a pending task: it becomes in_progress and assigned to you. Atomic: if another " +
       "agent claims it first you get an error naming them. A task assigned to someone can only " +
       "be claimed by that agent (or claim_assigned). On a task awaiting_review this claims the " +
-      "review (you become its reviewer; not allowed on your own work). Returns the task.",
+      "review (you become its reviewer; not allowed on your own work). With paths, also " +
+      "leases them exclusively for the task: both or neither. Returns the task.",
     input: {
       task_id: idField("task_id").describe("The id of the task"),
+      paths: leasePathsField("paths").optional(),
+      ttl: leaseTtlField(ctx),
       agent_name: actorField("agent_name"),
     },
-    output: { task: taskSchema },
+    output: { task: taskSchema, leases: z.array(leaseSchema) },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const task = table.tasks.claim({
+      return table.taskLeases.claim({
         taskId: args.task_id,
         by: session.actor(args.agent_name, "agent_name"),
+        paths: args.paths,
+        ttl: args.ttl,
       });
-      return { task };
     },
   });
 

@@ -1,0 +1,140 @@
+/**
+ * `team-table lease check | hook install | list | release`: file leases where the edit
+ * happens. `check` exits 0 when the agent may edit every path and 2, with one line per path,
+ * when another agent holds an exclusive lease on it; `--hook` reads the path from a Claude
+ * Code PreToolUse hook's JSON on stdin, `--staged` takes the files a commit stages (the git
+ * pre-commit hook that `hook install` writes).
+ */
+import { ConfigError, readEnv, resolveConfig } from "../config.ts";
+import { describeConflict, describeLease } from "../core/leases/lease.ts";
+import type { ParsedArgs } from "./parse_args.ts";
+import { installPreCommit, repositoryPath, repositoryRoot, stagedFiles } from "./lease_git.ts";
+import { usageError, wholeNumber, withTable } from "./table_command.ts";
+
+const _USAGE = "lease check [--agent NAME] [--root DIR] [--hook | --staged | PATH...] | " +
+  "lease hook install [--agent NAME] [--root DIR] | lease list | " +
+  "lease release ID... --reason TEXT";
+
+/** Runs one lease subcommand. */
+export async function leaseCommand(parsed: ParsedArgs): Promise<number> {
+  const [sub, ...rest] = parsed.positionals ?? [];
+  if (sub === "check") return await _check(parsed, rest);
+  if (sub === "hook" && rest.length === 1 && rest[0] === "install") return await _install(parsed);
+  if (sub === "list" && rest.length === 0) return _list(parsed);
+  if (sub === "release" && rest.length > 0) return _release(parsed, rest);
+  throw usageError(_USAGE);
+}
+
+async function _check(parsed: ParsedArgs, words: string[]): Promise<number> {
+  const modes = [parsed.hook === true, parsed.staged === true, words.length > 0];
+  if (modes.filter(Boolean).length !== 1) {
+    throw usageError("lease check [--agent NAME] [--root DIR] (--hook | --staged | PATH...)");
+  }
+  let cwd = Deno.cwd();
+  let paths = words;
+  if (parsed.hook) {
+    const input = _hookInput(await new Response(Deno.stdin.readable).text());
+    cwd = input.cwd ?? cwd;
+    paths = input.paths;
+    if (paths.length === 0) return 0;
+  }
+  const root = await repositoryRoot(parsed.root, cwd);
+  const files = parsed.staged
+    ? await stagedFiles(root)
+    : paths.flatMap((p) => repositoryPath(root, cwd, p) ?? []);
+  if (files.length === 0) return 0;
+  const agent = resolveConfig(parsed, readEnv()).agent ?? null;
+  return withTable(parsed, { mustExist: true }, ({ table }) => {
+    const blocked = table.leases.check({ agent, files }).flatMap((c) =>
+      c.blockedBy ? [describeConflict({ path: c.file, lease: c.blockedBy })] : []
+    );
+    for (const line of blocked) {
+      console.error(`team-table: ${line}. Edit something else, or ask them to release it.`);
+    }
+    return blocked.length > 0 ? 2 : 0;
+  });
+}
+
+/** The paths a PreToolUse hook is about: tool_input.file_path or notebook_path, and its cwd. */
+function _hookInput(text: string): { paths: string[]; cwd: string | undefined } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new ConfigError("--hook: stdin is not JSON (a PreToolUse hook's input is)");
+  }
+  const field = (object: unknown, key: string): unknown =>
+    typeof object === "object" && object !== null && !Array.isArray(object)
+      ? Object.entries(object).find(([k]) => k === key)?.[1]
+      : undefined;
+  const toolInput = field(value, "tool_input");
+  const paths = ["file_path", "notebook_path", "path"].flatMap((key) => {
+    const path = field(toolInput, key);
+    return typeof path === "string" && path !== "" ? [path] : [];
+  });
+  const cwd = field(value, "cwd");
+  return { paths: [...new Set(paths)], cwd: typeof cwd === "string" ? cwd : undefined };
+}
+
+async function _install(parsed: ParsedArgs): Promise<number> {
+  const config = resolveConfig(parsed, readEnv());
+  const root = await repositoryRoot(parsed.root, Deno.cwd());
+  const command = [
+    ..._self(),
+    "lease",
+    "check",
+    "--staged",
+    "--db",
+    config.dbPath,
+    "--root",
+    root,
+    ...(config.agent === undefined ? [] : ["--agent", config.agent]),
+  ];
+  const path = await installPreCommit(root, command);
+  console.log(
+    `installed ${path}: commits touching files another agent leased exclusively ` +
+      "are refused (bypass: git commit --no-verify)",
+  );
+  return 0;
+}
+
+/** How to run this team-table again: the compiled binary, or deno with this main module. */
+function _self(): string[] {
+  const exec = Deno.execPath();
+  const name = exec.split(/[\\/]/).pop() ?? "";
+  if (!/^deno(\.exe)?$/.test(name)) return [exec];
+  const main = new URL(Deno.mainModule).pathname;
+  return [
+    exec,
+    "run",
+    "--quiet",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--allow-run",
+    main,
+  ];
+}
+
+function _list(parsed: ParsedArgs): number {
+  return withTable(parsed, { mustExist: true }, ({ table }) => {
+    const leases = table.leases.list();
+    if (leases.length === 0) console.log("no file is leased");
+    for (const lease of leases) console.log(describeLease(lease));
+    for (const w of table.leases.waiters()) {
+      console.log(`${w.agent} waits for ${w.paths.join(", ")} (until ${w.until})`);
+    }
+    return 0;
+  });
+}
+
+function _release(parsed: ParsedArgs, words: string[]): number {
+  const ids = words.map((w) => wholeNumber(w, "ID"));
+  if (parsed.reason === undefined) throw new ConfigError("lease release needs --reason TEXT");
+  const reason = parsed.reason;
+  return withTable(parsed, { mustExist: true }, ({ table, human }) => {
+    const released = table.leases.release({ by: human, ids, reason });
+    for (const lease of released) console.log(`released ${describeLease(lease)}`);
+    return 0;
+  });
+}

@@ -1,0 +1,520 @@
+/**
+ * File leases: agents say which files they are editing, and the table refuses overlapping
+ * exclusive claims. A reservation is granted whole or refused whole with every conflict; shared
+ * leases coexist, an exclusive one conflicts with any overlap (path_overlap.ts). A lease lives
+ * until it is released, its time runs out, its task is done or leaves the holder, or the holder
+ * deregisters or is away longer than the presence timeout: such a lease stops counting at once
+ * and is removed (audited, the holder told) by the next lease command or maintenance round,
+ * which also tells the agents waiting for the paths.
+ */
+import type { Actor } from "../actor.ts";
+import { SYSTEM_ACTOR } from "../actor.ts";
+import { ConflictError, ValidationError } from "../errors.ts";
+import { checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
+import { tooLongMessage } from "../input_rules/wording.ts";
+import { LIMITS } from "../limits.ts";
+import { mayReleaseLease } from "../permissions/permissions.ts";
+import type { Principal } from "../permissions/principal.ts";
+import { enforce } from "../permissions/refusal.ts";
+import { int, text } from "../rows.ts";
+import type { StoreContext } from "../store_context.ts";
+import {
+  describeConflict,
+  type Lease,
+  type LeaseConflict,
+  type LeaseEnd,
+  type LeaseWaiter,
+  toLease,
+  toLeaseWaiter,
+} from "./lease.ts";
+import { coversFile, pathsOverlap } from "./path_overlap.ts";
+
+export interface ReserveInput {
+  by: Actor;
+  paths: readonly string[];
+  /** Default true. */
+  exclusive?: boolean | undefined;
+  /** Seconds; default LIMITS.leaseTtlDefaultS. */
+  ttl?: number | undefined;
+  reason?: string | undefined;
+  /** The task the edit is for (the holder must be its assignee). */
+  taskId?: number | undefined;
+  /** When refused: be told when the paths are free. */
+  notifyWhenFree?: boolean | undefined;
+}
+
+export interface ReserveResult {
+  granted: boolean;
+  leases: Lease[];
+  conflicts: LeaseConflict[];
+  /** Refused, and the agent will be told when the paths are free. */
+  waiting: boolean;
+}
+
+/** Which leases a release or renewal is about: ids, paths, or (neither) all of the agent's. */
+export interface LeaseSelection {
+  by: Actor;
+  ids?: readonly number[] | undefined;
+  paths?: readonly string[] | undefined;
+}
+
+/** Why a file may not be edited: the other agent's exclusive lease that covers it. */
+export interface FileCheck {
+  file: string;
+  blockedBy: Lease | null;
+}
+
+/** How the lease store tells an agent something by message (the table signs it). */
+export type LeaseNotice = (recipient: string, content: string) => void;
+
+export interface LeaseStoreDeps {
+  ctx: StoreContext;
+  notify: LeaseNotice;
+  /** The longest time to live a lease may ask for, in seconds. */
+  maxTtl?: number | undefined;
+}
+
+export class LeaseStore {
+  readonly #ctx: StoreContext;
+  readonly #notify: LeaseNotice;
+  readonly #maxTtl: number;
+
+  constructor(deps: LeaseStoreDeps) {
+    this.#ctx = deps.ctx;
+    this.#notify = deps.notify;
+    this.#maxTtl = deps.maxTtl ?? LIMITS.leaseTtlMaxDefaultS;
+  }
+
+  /** The longest time to live, in seconds. */
+  get maxTtl(): number {
+    return this.#maxTtl;
+  }
+
+  /** Reserves every path or none; a refusal lists each conflict (and is audited). */
+  reserve(input: ReserveInput): ReserveResult {
+    const paths = checkLeasePaths(input.paths);
+    const ttl = this.#ttl(input.ttl);
+    if (input.reason !== undefined) _checkReason(input.reason);
+    const exclusive = input.exclusive ?? true;
+    return this.#ctx.tx.run(() => {
+      const who = this.#holder(input.by);
+      this.#endLapsed();
+      if (input.taskId !== undefined) this.#checkTask(input.taskId, who.agent);
+      const conflicts = this.#conflicts(who.agent, paths, exclusive);
+      if (conflicts.length > 0) {
+        const waiting = input.notifyWhenFree === true;
+        if (waiting) this.#wait(who.agent, paths, exclusive, ttl);
+        this.#ctx.publisher.publish({
+          type: "lease.refused",
+          by: who.actor,
+          agent: who.agent,
+          paths,
+          exclusive,
+          conflicts,
+          waiting,
+        });
+        return { granted: false, leases: [], conflicts, waiting };
+      }
+      const leases = this.#grant(who.agent, paths, {
+        exclusive,
+        ttl,
+        reason: input.reason ?? null,
+        taskId: input.taskId ?? null,
+      });
+      const sharers = exclusive ? [] : this.#sharers(who.agent, paths);
+      this.#ctx.publisher.publish({
+        type: "lease.granted",
+        by: who.actor,
+        agent: who.agent,
+        leases,
+        sharers,
+      });
+      return { granted: true, leases, conflicts: [], waiting: false };
+    });
+  }
+
+  /**
+   * Reserves for `taskId` and throws a ConflictError naming each conflict when refused (the
+   * refusal stays audited only when no outer transaction rolls back). For claim_task(paths).
+   */
+  reserveForTask(input: ReserveInput & { taskId: number }): Lease[] {
+    const result = this.reserve(input);
+    if (!result.granted) {
+      throw new ConflictError(
+        `paths: ${result.conflicts.length} conflict(s): ${
+          result.conflicts.map(describeConflict).join("; ")
+        }`,
+      );
+    }
+    return result.leases;
+  }
+
+  /**
+   * Ends leases: the caller's own (by ids or paths; all of them when neither is given), or,
+   * by id, another agent's, which needs manage_leases and a reason (the holder is told).
+   */
+  release(input: LeaseSelection & { reason?: string | undefined }): Lease[] {
+    if (input.reason !== undefined) _checkReason(input.reason);
+    const paths = input.paths === undefined ? undefined : checkLeasePaths(input.paths);
+    return this.#ctx.tx.run(() => {
+      const who = this.#ctx.principals.resolve(input.by);
+      this.#endLapsed();
+      const chosen = this.#select(who, input.ids, paths);
+      const byHolder = new Map<string, Lease[]>();
+      for (const lease of chosen) {
+        enforce(
+          mayReleaseLease(who, lease),
+          { who, what: `release lease ${lease.id} on ${lease.path}`, field: "ids" },
+          this.#ctx.roles,
+        );
+        const key = lease.agent.toLowerCase();
+        byHolder.set(key, [...(byHolder.get(key) ?? []), lease]);
+      }
+      for (const leases of byHolder.values()) {
+        const holder = leases[0]?.agent ?? "";
+        const forced = who.agent === null || who.agent.toLowerCase() !== holder.toLowerCase();
+        if (forced && input.reason === undefined) {
+          throw new ValidationError(
+            `reason is required to release another agent's lease (${holder} holds ` +
+              `${leases.map((l) => l.id).join(", ")}); say why, and ${holder} is told`,
+          );
+        }
+        const reason = forced ? `released by ${who.label}: ${input.reason}` : "released";
+        this.#end(leases, forced ? "forced" : "released", reason, who.actor);
+        if (forced) {
+          this.#notify(
+            holder,
+            `${who.label} released your lease on ${leases.map((l) => l.path).join(", ")}: ` +
+              `${input.reason}.`,
+          );
+        }
+      }
+      this.#tellWaiters();
+      return chosen;
+    });
+  }
+
+  /** Extends the caller's leases (by ids or paths; all when neither) to `ttl` seconds from now. */
+  renew(input: LeaseSelection & { ttl?: number | undefined }): Lease[] {
+    const ttl = this.#ttl(input.ttl);
+    const paths = input.paths === undefined ? undefined : checkLeasePaths(input.paths);
+    return this.#ctx.tx.run(() => {
+      const who = this.#holder(input.by);
+      this.#endLapsed();
+      const chosen = this.#select(who, input.ids, paths);
+      const foreign = chosen.find((l) => l.agent.toLowerCase() !== who.agent.toLowerCase());
+      if (foreign) {
+        throw new ValidationError(
+          `ids: lease ${foreign.id} is held by ${foreign.agent}; only its holder renews it`,
+        );
+      }
+      const until = this.#ctx.clock.now() + ttl * 1_000;
+      for (const lease of chosen) {
+        this.#ctx.sql.get("UPDATE leases SET expires_at = ? WHERE id = ?").run(until, lease.id);
+      }
+      const leases = chosen.map((l) => this.#get(l.id));
+      if (leases.length > 0) {
+        this.#ctx.publisher.publish({
+          type: "lease.renewed",
+          by: who.actor,
+          agent: who.agent,
+          leases,
+        });
+      }
+      return leases;
+    });
+  }
+
+  /** Live leases, oldest first: all, or those overlapping `path`, held by `agent`, for a task. */
+  list(
+    filter: { path?: string | undefined; agent?: string | undefined; taskId?: number | undefined } =
+      {},
+  ): Lease[] {
+    const path = filter.path === undefined ? undefined : checkLeasePath(filter.path, "path");
+    const agent = filter.agent?.toLowerCase();
+    return this.#live().filter((lease) =>
+      (path === undefined || pathsOverlap(path, lease.path)) &&
+      (agent === undefined || lease.agent.toLowerCase() === agent) &&
+      (filter.taskId === undefined || lease.task_id === filter.taskId)
+    );
+  }
+
+  /** Agents waiting for paths to free up, oldest first. */
+  waiters(): LeaseWaiter[] {
+    return this.#ctx.sql.get("SELECT * FROM lease_waiters WHERE expires_at > ? ORDER BY id")
+      .all(this.#ctx.clock.now()).map(toLeaseWaiter);
+  }
+
+  /**
+   * For each file (repository-relative), the exclusive lease of another agent that covers it,
+   * if any. `agent` null: every exclusive lease counts. Reads only.
+   */
+  check(input: { agent: string | null; files: readonly string[] }): FileCheck[] {
+    const files = checkLeasePaths(input.files, "PATH");
+    const me = input.agent?.toLowerCase();
+    const others = this.#live().filter((l) => l.exclusive && l.agent.toLowerCase() !== me);
+    return files.map((file) => ({
+      file,
+      blockedBy: others.find((lease) => coversFile(lease.path, file)) ?? null,
+    }));
+  }
+
+  /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
+  taskPathsBusy(taskId: number, agent: string): boolean {
+    const paths = this.taskPaths(taskId);
+    return paths.length > 0 && this.#conflicts(agent, paths, true).length > 0;
+  }
+
+  /** The paths a task declares it will touch. */
+  taskPaths(taskId: number): string[] {
+    return this.#ctx.sql.get("SELECT path FROM task_paths WHERE task_id = ? ORDER BY path")
+      .all(taskId).map((row) => text(row, "path"));
+  }
+
+  /** Records the paths a task will touch. Call inside the transaction that creates it. */
+  declareTaskPaths(taskId: number, paths: readonly string[]): string[] {
+    const checked = checkLeasePaths(paths);
+    for (const path of checked) {
+      this.#ctx.sql.get("INSERT OR IGNORE INTO task_paths (task_id, path) VALUES (?, ?)").run(
+        taskId,
+        path,
+      );
+    }
+    return checked;
+  }
+
+  /** Removes the leases that ended by themselves, tells their holders and the waiters. */
+  endLapsed(): number {
+    return this.#ctx.tx.run(() => {
+      const ended = this.#endLapsed();
+      this.#tellWaiters();
+      return ended;
+    });
+  }
+
+  #endLapsed(): number {
+    const lapsed = this.#rows().filter((row) => row.ended !== null);
+    const groups = new Map<string, { cause: LeaseEnd; reason: string; leases: Lease[] }>();
+    for (const { lease, ended } of lapsed) {
+      if (ended === null) continue;
+      const key = `${lease.agent.toLowerCase()}\u0000${ended.reason}`;
+      const group = groups.get(key) ?? { ...ended, leases: [] };
+      group.leases.push(lease);
+      groups.set(key, group);
+    }
+    for (const group of groups.values()) {
+      this.#end(group.leases, group.cause, group.reason, SYSTEM_ACTOR);
+    }
+    this.#ctx.sql.get("DELETE FROM lease_waiters WHERE expires_at <= ?").run(
+      this.#ctx.clock.now(),
+    );
+    return lapsed.length;
+  }
+
+  #end(leases: readonly Lease[], cause: LeaseEnd, reason: string, by: Actor): void {
+    const first = leases[0];
+    if (first === undefined) return;
+    for (const lease of leases) this.#ctx.sql.get("DELETE FROM leases WHERE id = ?").run(lease.id);
+    this.#ctx.publisher.publish({
+      type: "lease.released",
+      by,
+      agent: first.agent,
+      leases: [...leases],
+      cause,
+      reason,
+    });
+  }
+
+  /** Waiters whose paths are free now are told (a message and a lease_freed event). */
+  #tellWaiters(): void {
+    for (const waiter of this.waiters()) {
+      if (this.#conflicts(waiter.agent, waiter.paths, waiter.exclusive).length > 0) continue;
+      this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
+      this.#ctx.publisher.publish({
+        type: "lease.freed",
+        by: SYSTEM_ACTOR,
+        agent: waiter.agent,
+        paths: waiter.paths,
+      });
+      if (this.#ctx.directory.find(waiter.agent)) {
+        this.#notify(
+          waiter.agent,
+          `The paths you waited for are free: ${waiter.paths.join(", ")}. Reserve them with ` +
+            "reserve_paths.",
+        );
+      }
+    }
+  }
+
+  #wait(agent: string, paths: readonly string[], exclusive: boolean, ttl: number): void {
+    const now = this.#ctx.clock.now();
+    this.#ctx.sql.get(
+      `INSERT INTO lease_waiters (agent, paths, exclusive, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?)`,
+    ).run(agent, JSON.stringify(paths), exclusive ? 1 : 0, now, now + ttl * 1_000);
+  }
+
+  #grant(
+    agent: string,
+    paths: readonly string[],
+    terms: { exclusive: boolean; ttl: number; reason: string | null; taskId: number | null },
+  ): Lease[] {
+    const now = this.#ctx.clock.now();
+    const until = now + terms.ttl * 1_000;
+    const mine = this.#live().filter((l) => l.agent.toLowerCase() === agent.toLowerCase());
+    const added = paths.filter((p) => !mine.some((l) => l.path === p)).length;
+    if (mine.length + added > LIMITS.leasesPerAgentMax) {
+      throw new ValidationError(
+        `paths: ${agent} would hold ${mine.length + added} leases; the limit is ` +
+          `${LIMITS.leasesPerAgentMax}. Release some with release_paths, or lease a glob.`,
+      );
+    }
+    return paths.map((path) => {
+      const same = mine.find((l) => l.path === path);
+      const values = [terms.exclusive ? 1 : 0, terms.reason, terms.taskId, until];
+      if (same) {
+        this.#ctx.sql.get(
+          "UPDATE leases SET exclusive = ?, reason = ?, task_id = ?, expires_at = ? WHERE id = ?",
+        ).run(...values, same.id);
+        return this.#get(same.id);
+      }
+      const id = Number(
+        this.#ctx.sql.get(
+          `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)`,
+        ).run(...values, agent, path, now).lastInsertRowid,
+      );
+      return this.#get(id);
+    });
+  }
+
+  /** The live leases of other agents that stand in the way of `paths`. */
+  #conflicts(agent: string, paths: readonly string[], exclusive: boolean): LeaseConflict[] {
+    const others = this.#live().filter((l) => l.agent.toLowerCase() !== agent.toLowerCase());
+    return paths.flatMap((path) =>
+      others.filter((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
+        .map((lease) => ({ path, lease }))
+    );
+  }
+
+  /** Other agents holding shared leases that overlap `paths`. */
+  #sharers(agent: string, paths: readonly string[]): string[] {
+    const names = this.#conflicts(agent, paths, true).map((c) => c.lease.agent);
+    return [...new Set(names)];
+  }
+
+  #select(who: Principal, ids?: readonly number[], paths?: readonly string[]): Lease[] {
+    const live = this.#live();
+    if (ids !== undefined) {
+      return ids.map((id) => {
+        const lease = live.find((l) => l.id === id);
+        if (!lease) {
+          throw new ValidationError(
+            `ids: no live lease with id ${id}; list_leases shows the live ones`,
+          );
+        }
+        return lease;
+      });
+    }
+    const me = who.agent?.toLowerCase();
+    const mine = live.filter((l) => l.agent.toLowerCase() === me);
+    if (paths === undefined) return mine;
+    return paths.map((path) => {
+      const lease = mine.find((l) => l.path === path);
+      if (!lease) {
+        throw new ValidationError(
+          `paths: you hold no lease on '${path}'; list_leases shows yours`,
+        );
+      }
+      return lease;
+    });
+  }
+
+  #live(): Lease[] {
+    return this.#rows().filter((row) => row.ended === null).map((row) => row.lease);
+  }
+
+  /** Every lease with why it has ended (null: it has not). */
+  #rows(): { lease: Lease; ended: { cause: LeaseEnd; reason: string } | null }[] {
+    const now = this.#ctx.clock.now();
+    return this.#ctx.sql.get(
+      `SELECT l.*, m.name IS NULL OR m.status <> 'active' AS left_table,
+         m.seen_at < :stale AS away, t.status AS task_status,
+         t.id IS NOT NULL AND t.assignee = l.agent AS task_kept
+       FROM leases l LEFT JOIN members m ON m.name = l.agent
+         LEFT JOIN tasks t ON t.id = l.task_id
+       ORDER BY l.id`,
+    ).all({ stale: this.#ctx.directory.staleBefore(now) }).map((row) => {
+      const lease = toLease(row);
+      return { lease, ended: _ended(lease, row, now) };
+    });
+  }
+
+  #get(id: number): Lease {
+    const row = this.#ctx.sql.get("SELECT * FROM leases WHERE id = ?").get(id);
+    if (!row) throw new ValidationError(`ids: no lease with id ${id}`);
+    return toLease(row);
+  }
+
+  /** Only agents hold leases. */
+  #holder(actor: Actor): Principal & { agent: string } {
+    const who = this.#ctx.principals.resolve(actor);
+    if (who.agent === null) {
+      throw new ValidationError(`agent_name: only agents hold leases, not ${who.label}`);
+    }
+    return { ...who, agent: who.agent };
+  }
+
+  #checkTask(taskId: number, agent: string): void {
+    const row = this.#ctx.sql.get("SELECT status, assignee FROM tasks WHERE id = ?").get(taskId);
+    if (!row) throw new ValidationError(`task_id: no task with id ${taskId}. Call list_tasks.`);
+    const assignee = row["assignee"];
+    if (
+      text(row, "status") === "done" || typeof assignee !== "string" ||
+      assignee.toLowerCase() !== agent.toLowerCase()
+    ) {
+      throw new ValidationError(
+        `task_id: task ${taskId} is not an open task assigned to ${agent}; claim it first ` +
+          "(claim_task with paths takes the task and its leases together)",
+      );
+    }
+  }
+
+  #ttl(ttl: number | undefined): number {
+    if (ttl === undefined) return Math.min(LIMITS.leaseTtlDefaultS, this.#maxTtl);
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > this.#maxTtl) {
+      throw new ValidationError(
+        `ttl must be a whole number of seconds from 1 to ${this.#maxTtl} (got ${ttl})`,
+      );
+    }
+    return ttl;
+  }
+}
+
+function _checkReason(reason: string): void {
+  if (reason.length > LIMITS.leaseReasonMax) {
+    throw new ValidationError(tooLongMessage("reason", reason.length, LIMITS.leaseReasonMax));
+  }
+}
+
+/** Why a lease has ended by itself, from its row joined with its holder and its task. */
+function _ended(
+  lease: Lease,
+  row: Record<string, unknown>,
+  now: number,
+): { cause: LeaseEnd; reason: string } | null {
+  if (int(row, "left_table") === 1) {
+    return { cause: "left", reason: `${lease.agent} left the table` };
+  }
+  if (Date.parse(lease.until) <= now) return { cause: "expired", reason: "its time ran out" };
+  if (int(row, "away") === 1) {
+    return { cause: "away", reason: `${lease.agent} is away` };
+  }
+  if (lease.task_id === null) return null;
+  const status = row["task_status"];
+  if (status === "done") return { cause: "task", reason: `task #${lease.task_id} is done` };
+  if (row["task_kept"] !== 1) {
+    return { cause: "task", reason: `task #${lease.task_id} is no longer ${lease.agent}'s` };
+  }
+  return null;
+}

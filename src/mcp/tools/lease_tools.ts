@@ -1,0 +1,177 @@
+/** File leases: reserve_paths, release_paths, renew_paths, list_leases. */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { z } from "zod";
+import type { LeaseConflict } from "../../core/leases/lease.ts";
+import { LIMITS } from "../../core/limits.ts";
+import {
+  actorField,
+  agentNameField,
+  boolField,
+  idField,
+  integerField,
+  stringListField,
+  textField,
+} from "../fields.ts";
+import { leaseSchema } from "../output_schemas.ts";
+import { registerTool } from "../register_tool.ts";
+import type { ToolContext } from "../tool_context.ts";
+
+/** Repository-relative files or globs. */
+export function leasePathsField(field: string) {
+  return stringListField(field, LIMITS.leasePathsMax, LIMITS.leasePathMax).describe(
+    `Files or globs relative to the repository root (src/**/*.ts), 1–${LIMITS.leasePathsMax}`,
+  );
+}
+
+/** A lease's time to live in seconds. */
+export function leaseTtlField(ctx: ToolContext) {
+  return integerField("ttl", 1, ctx.table.leases.maxTtl).optional().describe(
+    `Seconds (default ${LIMITS.leaseTtlDefaultS})`,
+  );
+}
+
+const _ids = z.array(idField("each entry of ids")).max(LIMITS.leasePathsMax, {
+  error: () => `ids has more than ${LIMITS.leasePathsMax} lease ids`,
+});
+
+const _conflictSchema = z.object({
+  path: z.string().describe("Your requested path"),
+  lease_id: z.number().int(),
+  holder: z.string(),
+  held_path: z.string(),
+  exclusive: z.boolean(),
+  since: z.string(),
+  until: z.string(),
+  reason: z.string().nullable(),
+  task_id: z.number().int().nullable(),
+});
+
+function _conflict(c: LeaseConflict): z.input<typeof _conflictSchema> {
+  const { lease } = c;
+  return {
+    path: c.path,
+    lease_id: lease.id,
+    holder: lease.agent,
+    held_path: lease.path,
+    exclusive: lease.exclusive,
+    since: lease.since,
+    until: lease.until,
+    reason: lease.reason,
+    task_id: lease.task_id,
+  };
+}
+
+export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
+  registerTool(server, ctx, {
+    name: "reserve_paths",
+    title: "Reserve files",
+    description:
+      "Lease files you are about to edit, all or none. Exclusive (default) conflicts with " +
+      "any overlapping lease; shared only with exclusive ones. Refused: granted=false with " +
+      "each conflict; notify_when_free=true messages you when they free up. Ends on release, " +
+      "ttl, the task done or reassigned, or you leaving.",
+    input: {
+      paths: leasePathsField("paths"),
+      exclusive: boolField("exclusive").optional().describe("Default true"),
+      ttl: leaseTtlField(ctx),
+      reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
+        "What you are doing",
+      ),
+      task_id: idField("task_id").optional().describe("Your task it is for"),
+      notify_when_free: boolField("notify_when_free").optional().describe(
+        "If refused, tell me when free",
+      ),
+      agent_name: actorField("agent_name"),
+    },
+    output: {
+      granted: z.boolean(),
+      leases: z.array(leaseSchema),
+      conflicts: z.array(_conflictSchema),
+      waiting: z.boolean(),
+    },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
+    run(args, { table, session }) {
+      const result = table.leases.reserve({
+        by: session.actor(args.agent_name, "agent_name"),
+        paths: args.paths,
+        exclusive: args.exclusive,
+        ttl: args.ttl,
+        reason: args.reason,
+        taskId: args.task_id,
+        notifyWhenFree: args.notify_when_free,
+      });
+      return { ...result, conflicts: result.conflicts.map(_conflict) };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "release_paths",
+    title: "Release files",
+    description: "End your leases by ids or paths; neither: all of yours. Another agent's " +
+      "lease (by id) needs manage_leases and a reason; its holder is told.",
+    input: {
+      ids: _ids.optional().describe("Lease ids"),
+      paths: leasePathsField("paths").optional(),
+      reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
+        "Why (required for another agent's lease)",
+      ),
+      agent_name: actorField("agent_name"),
+    },
+    output: { released: z.array(leaseSchema), count: z.number().int() },
+    annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
+    run(args, { table, session }) {
+      const released = table.leases.release({
+        by: session.actor(args.agent_name, "agent_name"),
+        ids: args.ids,
+        paths: args.paths,
+        reason: args.reason,
+      });
+      return { released, count: released.length };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "renew_paths",
+    title: "Renew leases",
+    description: "Extend your leases (by ids or paths; neither: all of yours) to ttl from now.",
+    input: {
+      ids: _ids.optional().describe("Lease ids"),
+      paths: leasePathsField("paths").optional(),
+      ttl: leaseTtlField(ctx),
+      agent_name: actorField("agent_name"),
+    },
+    output: { leases: z.array(leaseSchema), count: z.number().int() },
+    annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
+    run(args, { table, session }) {
+      const leases = table.leases.renew({
+        by: session.actor(args.agent_name, "agent_name"),
+        ids: args.ids,
+        paths: args.paths,
+        ttl: args.ttl,
+      });
+      return { leases, count: leases.length };
+    },
+  });
+
+  registerTool(server, ctx, {
+    name: "list_leases",
+    title: "Who edits what",
+    description:
+      "Live file leases: all, or those overlapping a path, held by an agent, or for a task.",
+    input: {
+      path: textField("path", 1, LIMITS.leasePathMax).optional().describe("A file or glob"),
+      agent: agentNameField("agent").optional().describe("Holder"),
+      task_id: idField("task_id").optional().describe("Task"),
+    },
+    output: { leases: z.array(leaseSchema), count: z.number().int() },
+    annotations: { readOnlyHint: true, idempotentHint: true },
+    run(args, { table }) {
+      const leases = table.leases.list({
+        path: args.path,
+        agent: args.agent,
+        taskId: args.task_id,
+      });
+      return { leases, count: leases.length };
+    },
+  });
+}

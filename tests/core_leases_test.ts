@@ -1,0 +1,161 @@
+/** File leases in the core: grants, refusals, releases, and leases ending by themselves. */
+import assert from "node:assert/strict";
+import { agentActor, humanActor } from "../src/core/actor.ts";
+import { ForbiddenError, ValidationError } from "../src/core/errors.ts";
+import { renderStatus } from "../src/cli/status_command.ts";
+import { advanceLive, grantAndJoin, snapshot, tempTeam } from "./support/temp_table.ts";
+
+const alice = agentActor("alice");
+const bob = agentActor("bob");
+
+Deno.test("leases: exclusive conflicts with any overlap, all or none, each conflict named", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const first = t.table.leases.reserve({ by: alice, paths: ["src/**/*.ts"], reason: "refactor" });
+  assert.equal(first.granted, true);
+  const refused = t.table.leases.reserve({ by: bob, paths: ["README.md", "src/core/a.ts"] });
+  assert.equal(refused.granted, false);
+  assert.deepEqual(refused.conflicts.map((c) => [c.path, c.lease.agent, c.lease.path]), [
+    ["src/core/a.ts", "alice", "src/**/*.ts"],
+  ]);
+  assert.equal(refused.conflicts[0]?.lease.reason, "refactor");
+  assert.deepEqual(t.table.leases.list({ agent: "bob" }), [], "README.md was not granted alone");
+  assert.equal(t.table.audit.query({ action: "lease.refused" }).length, 1);
+  const told = t.table.events.forAgent("alice", 0).filter((e) => e.type === "lease_refused");
+  assert.equal(told.length, 1);
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["README.md", "src/a.md"] }).granted);
+});
+
+Deno.test("leases: shared leases coexist; an exclusive one on top is refused", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  assert.ok(t.table.leases.reserve({ by: alice, paths: ["docs/**"], exclusive: false }).granted);
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["docs/a.md"], exclusive: false }).granted);
+  assert.equal(
+    t.table.events.forAgent("alice", 0).filter((e) => e.type === "lease_granted").length,
+    1,
+    "the sharer is told",
+  );
+  const refused = t.table.leases.reserve({ by: agentActor("carol"), paths: ["docs/a.md"] });
+  assert.deepEqual(refused.conflicts.map((c) => c.lease.agent).sort(), ["alice", "bob"]);
+});
+
+Deno.test("leases: release by path and all of mine; renew extends; others need a reason", () => {
+  using t = tempTeam(["alice", "bob"], { lead: "lead" });
+  t.table.leases.reserve({ by: alice, paths: ["a.ts", "b.ts", "c.ts"] });
+  assert.deepEqual(t.table.leases.release({ by: alice, paths: ["a.ts"] }).map((l) => l.path), [
+    "a.ts",
+  ]);
+  const [b] = t.table.leases.list({ path: "b.ts" });
+  assert.ok(b);
+  t.clock.advance(1_000);
+  const [renewed] = t.table.leases.renew({ by: alice, ids: [b.id], ttl: 7_200 });
+  assert.equal(Date.parse(renewed?.until ?? "") - t.clock.now(), 7_200_000);
+  assert.throws(
+    () => t.table.leases.release({ by: bob, ids: [b.id], reason: "x" }),
+    ForbiddenError,
+  );
+  assert.throws(
+    () => t.table.leases.release({ by: agentActor("lead"), ids: [b.id] }),
+    /reason is required/,
+  );
+  t.table.leases.release({ by: agentActor("lead"), ids: [b.id], reason: "blocking the build" });
+  const told = t.table.events.forAgent("alice", 0).find((e) => e.type === "lease_released");
+  assert.match(String(told?.payload["summary"]), /blocking the build/);
+  assert.match(t.table.messages.peek("alice")[0]?.content ?? "", /blocking the build/);
+  assert.equal(t.table.audit.query({ action: "lease.force_released" }).length, 1);
+  t.table.leases.release({
+    by: humanActor("ops"),
+    ids: [t.table.leases.list()[0]?.id ?? 0],
+    reason: "r",
+  });
+  assert.deepEqual(t.table.leases.list(), []);
+});
+
+Deno.test("leases: the time to live runs out (injected clock) and waiters are told", () => {
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["src/**"], ttl: 600 });
+  const refused = t.table.leases.reserve({ by: bob, paths: ["src/a.ts"], notifyWhenFree: true });
+  assert.equal(refused.waiting, true);
+  const status = renderStatus(t.table, { since: 0, dbPath: "/db" });
+  assert.match(status, /Leases \(1\):\n {2}#1 src\/\*\* exclusive, alice, until /);
+  assert.match(status, /bob waits for src\/a\.ts/);
+  advanceLive(t, 599_000);
+  assert.equal(t.table.leases.list().length, 1);
+  advanceLive(t, 2_000);
+  assert.deepEqual(t.table.leases.list(), [], "hidden as soon as it expires");
+  assert.equal(t.table.leases.endLapsed(), 1);
+  assert.equal(t.table.audit.query({ action: "lease.expired" }).length, 1);
+  assert.ok(t.table.events.forAgent("bob", 0).some((e) => e.type === "lease_freed"));
+  assert.match(t.table.messages.peek("bob")[0]?.content ?? "", /free: src\/a\.ts/);
+  assert.deepEqual(t.table.leases.waiters(), []);
+});
+
+Deno.test("leases: end when the task is done or reassigned, and when the holder is away", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const task = t.table.tasks.create({ title: "edit", by: alice });
+  const { leases } = t.table.taskLeases.claim({ taskId: task.id, by: alice, paths: ["a.ts"] });
+  assert.equal(leases[0]?.task_id, task.id);
+  t.table.tasks.update({ taskId: task.id, by: alice, status: "done" });
+  assert.deepEqual(t.table.leases.list(), []);
+  t.table.leases.endLapsed();
+  assert.match(
+    String(t.table.audit.query({ action: "lease.ended" })[0]?.details["reason"]),
+    /task #1 is done/,
+  );
+
+  const other = t.table.tasks.create({ title: "other", by: alice });
+  t.table.taskLeases.claim({ taskId: other.id, by: alice, paths: ["b.ts"] });
+  t.table.tasks.reassign({ taskId: other.id, by: alice, newAssignee: "bob" });
+  assert.deepEqual(t.table.leases.list(), []);
+
+  t.table.leases.reserve({ by: alice, paths: ["c.ts"] });
+  t.clock.advance(61_000); // alice's session is not seen for longer than the presence timeout
+  assert.deepEqual(t.table.leases.list(), []);
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["c.ts"] }).granted);
+});
+
+Deno.test("leases: deregistering ends the holder's leases", () => {
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["a.ts"] });
+  t.table.departures.deregister(alice);
+  assert.deepEqual(t.table.leases.list(), []);
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["a.ts"] }).granted);
+});
+
+Deno.test("leases: claim with paths is all or none; next_task skips leased tasks", () => {
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: bob, paths: ["src/**"] });
+  const { task } = t.table.taskLeases.create({ title: "src work", by: alice, paths: ["src/x.ts"] });
+  const free = t.table.taskLeases.create({ title: "docs", by: alice, paths: ["docs/a.md"] }).task;
+  const before = snapshot(t.db);
+  assert.throws(
+    () => t.table.taskLeases.claim({ taskId: task.id, by: alice, paths: ["src/x.ts"] }),
+    /src\/x\.ts: held exclusively by bob/,
+  );
+  assert.equal(snapshot(t.db), before, "neither the task nor a lease was taken");
+  assert.equal(t.table.tasks.next({ by: alice, claim: false }).task?.id, free.id);
+  assert.equal(t.table.tasks.next({ by: bob, claim: false }).task?.id, task.id, "bob holds them");
+});
+
+Deno.test("leases: bad input names the field and changes nothing", () => {
+  using t = tempTeam(["alice"]);
+  grantAndJoin(t, "ops", "admin");
+  const before = snapshot(t.db);
+  const bad: [() => unknown, RegExp][] = [
+    [() => t.table.leases.reserve({ by: alice, paths: ["../x"] }), /paths\[0\] '\.\.\/x'/],
+    [() => t.table.leases.reserve({ by: alice, paths: ["/abs"] }), /is absolute/],
+    [() => t.table.leases.reserve({ by: alice, paths: [""] }), /must not be empty/],
+    [() => t.table.leases.reserve({ by: alice, paths: [] }), /paths must not be empty/],
+    [
+      () => t.table.leases.reserve({ by: alice, paths: Array.from({ length: 10_000 }, () => "a") }),
+      /10,000 entries; the limit is 100/,
+    ],
+    [() => t.table.leases.reserve({ by: alice, paths: ["a"], ttl: 0 }), /ttl must be/],
+    [() => t.table.leases.reserve({ by: alice, paths: ["a"], taskId: 99 }), /task_id/],
+    [() => t.table.leases.reserve({ by: humanActor("x"), paths: ["a"] }), /only agents/],
+    [() => t.table.leases.release({ by: alice, ids: [42] }), /no live lease with id 42/],
+  ];
+  for (const [call, message] of bad) {
+    assert.throws(call, (e: unknown) => e instanceof ValidationError && message.test(e.message));
+  }
+  assert.equal(snapshot(t.db), before);
+});

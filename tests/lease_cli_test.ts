@@ -1,0 +1,168 @@
+/**
+ * Leases where the edit happens: `lease check` with paths, with a Claude Code PreToolUse
+ * hook's real stdin, and the git pre-commit hook in a real temporary repository.
+ */
+import assert from "node:assert/strict";
+import { agentActor } from "../src/core/actor.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { ROLES, testSession } from "./support/temp_table.ts";
+import { teamTableCommand } from "./support/test_agent.ts";
+
+interface _Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function _run(
+  command: string,
+  args: string[],
+  options: { cwd: string; stdin?: string },
+): Promise<_Run> {
+  const child = new Deno.Command(command, {
+    args,
+    cwd: options.cwd,
+    stdin: options.stdin === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (options.stdin !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(new TextEncoder().encode(options.stdin));
+    await writer.close();
+  }
+  const out = await child.output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+function _teamTable(args: string[], options: { cwd: string; stdin?: string }): Promise<_Run> {
+  const { command, args: full } = teamTableCommand(args);
+  return _run(command, full, options);
+}
+
+async function _git(repo: string, ...args: string[]): Promise<_Run> {
+  return await _run("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], {
+    cwd: repo,
+  });
+}
+
+/** A git repository with src/a.ts and docs/b.md, and a table where alice leases src/**. */
+async function _setUp(): Promise<
+  { repo: string; db: string; [Symbol.asyncDispose](): Promise<void> }
+> {
+  const dir = await Deno.makeTempDir({ prefix: "team-table-lease-" });
+  const repo = `${dir}/repo`;
+  await Deno.mkdir(`${repo}/src`, { recursive: true });
+  await Deno.mkdir(`${repo}/docs`);
+  await Deno.writeTextFile(`${repo}/src/a.ts`, "export const a = 1;\n");
+  await Deno.writeTextFile(`${repo}/docs/b.md`, "# b\n");
+  assert.equal((await _git(repo, "init", "-q")).code, 0);
+  await _git(repo, "add", ".");
+  assert.equal((await _git(repo, "commit", "-q", "-m", "start")).code, 0);
+  const db = `${dir}/team_table.db`;
+  const sqlite = openDatabase(db);
+  const table = createTable({ db: sqlite, roles: ROLES });
+  for (const name of ["alice", "bob"]) table.members.register({ name, session: testSession(name) });
+  table.leases.reserve({ by: agentActor("alice"), paths: ["src/**"], reason: "refactor" });
+  sqlite.close();
+  return {
+    repo,
+    db,
+    async [Symbol.asyncDispose]() {
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+Deno.test("lease check: exit 2 with a reason per path leased by another agent, else 0", async () => {
+  await using s = await _setUp();
+  const blocked = await _teamTable(
+    [
+      "lease",
+      "check",
+      "--db",
+      s.db,
+      "--agent",
+      "bob",
+      "src/a.ts",
+      "docs/b.md",
+      `${s.repo}/src/c.ts`,
+    ],
+    { cwd: s.repo },
+  );
+  assert.equal(blocked.code, 2, blocked.stderr);
+  const lines = blocked.stderr.trim().split("\n");
+  assert.equal(lines.length, 2);
+  assert.match(lines[0] ?? "", /src\/a\.ts: held exclusively by alice \(src\/\*\*\).*: refactor/);
+  assert.match(lines[1] ?? "", /src\/c\.ts: held exclusively by alice/);
+  const mine = await _teamTable(["lease", "check", "--db", s.db, "--agent", "alice", "src/a.ts"], {
+    cwd: s.repo,
+  });
+  assert.equal(mine.code, 0, mine.stderr);
+  const outside = await _teamTable(
+    ["lease", "check", "--db", s.db, "--agent", "bob", "/tmp/x.ts"],
+    {
+      cwd: s.repo,
+    },
+  );
+  assert.equal(outside.code, 0, "a file outside the repository is never leased");
+});
+
+Deno.test("lease check --hook: a Claude Code PreToolUse input is blocked or allowed", async () => {
+  await using s = await _setUp();
+  const hookInput = (toolName: string, toolInput: Record<string, unknown>) =>
+    JSON.stringify({
+      session_id: "abc123",
+      transcript_path: "/tmp/transcript.jsonl",
+      cwd: s.repo,
+      permission_mode: "default",
+      hook_event_name: "PreToolUse",
+      tool_name: toolName,
+      tool_input: toolInput,
+    });
+  const check = (agent: string, stdin: string) =>
+    _teamTable(["lease", "check", "--hook", "--db", s.db, "--agent", agent], {
+      cwd: "/",
+      stdin,
+    });
+  const edit = hookInput("Edit", {
+    file_path: `${s.repo}/src/a.ts`,
+    old_string: "1",
+    new_string: "2",
+  });
+  const refused = await check("bob", edit);
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /^team-table: src\/a\.ts: held exclusively by alice/);
+  assert.equal((await check("alice", edit)).code, 0);
+  const write = hookInput("Write", { file_path: `${s.repo}/docs/b.md`, content: "x" });
+  assert.equal((await check("bob", write)).code, 0);
+  const notebook = hookInput("NotebookEdit", {
+    notebook_path: `${s.repo}/src/n.ipynb`,
+    new_source: "x",
+  });
+  assert.equal((await check("bob", notebook)).code, 2);
+});
+
+Deno.test("lease hook install: the pre-commit hook refuses a commit of a leased file", async () => {
+  await using s = await _setUp();
+  const installed = await _teamTable(["lease", "hook", "install", "--db", s.db, "--agent", "bob"], {
+    cwd: s.repo,
+  });
+  assert.equal(installed.code, 0, installed.stderr);
+  assert.match(installed.stdout, /installed .*pre-commit/);
+
+  await Deno.writeTextFile(`${s.repo}/docs/b.md`, "# b, edited\n");
+  await _git(s.repo, "add", "docs/b.md");
+  const allowed = await _git(s.repo, "commit", "-q", "-m", "docs");
+  assert.equal(allowed.code, 0, allowed.stderr);
+
+  await Deno.writeTextFile(`${s.repo}/src/a.ts`, "export const a = 2;\n");
+  await _git(s.repo, "add", "src/a.ts");
+  const refused = await _git(s.repo, "commit", "-q", "-m", "src");
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /src\/a\.ts: held exclusively by alice/);
+  const bypass = await _git(s.repo, "commit", "-q", "--no-verify", "-m", "src anyway");
+  assert.equal(bypass.code, 0, "git hooks can be bypassed");
+});
