@@ -49,6 +49,12 @@ export interface ServeConfig extends Config {
    * value, or "file" for the one kept beside the database; undefined: off.
    */
   joinToken: string | undefined;
+  /** MCP sessions open at once over both HTTP transports; a new one past it gets 503. */
+  maxSessions: number;
+  /** MCP sessions one credential may hold; past it, its least recently used one ends. */
+  maxSessionsPerCredential: number;
+  /** How long a request body may take to arrive after its headers (408 past it). */
+  bodyTimeoutMs: number;
 }
 
 export interface PollConfig extends Config {
@@ -89,6 +95,9 @@ export const ENV_VARS = [
   "TEAM_TABLE_AWAY_RELEASE",
   "TEAM_TABLE_JOIN_TOKEN",
   "TEAM_TABLE_LEASE_MAX_TTL",
+  "TEAM_TABLE_MAX_SESSIONS",
+  "TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL",
+  "TEAM_TABLE_BODY_TIMEOUT",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -182,6 +191,9 @@ export interface ServeFlags extends CommonFlags {
   sessionIdle?: string | undefined;
   operator?: string | undefined;
   joinToken?: boolean | undefined;
+  maxSessions?: string | undefined;
+  maxSessionsPerCredential?: string | undefined;
+  bodyTimeout?: string | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -212,6 +224,19 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
   const operator = resolveOperator(flags, env);
+  const maxSessions = _integer(
+    flags.maxSessions ?? _nonEmpty(env["TEAM_TABLE_MAX_SESSIONS"]) ?? "100",
+    "max-sessions",
+    1,
+    100_000,
+  );
+  const maxSessionsPerCredential = _integer(
+    flags.maxSessionsPerCredential ?? _nonEmpty(env["TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL"]) ??
+      String(Math.min(20, maxSessions)),
+    "max-sessions-per-credential",
+    1,
+    maxSessions,
+  );
   return {
     ...base,
     operator,
@@ -228,6 +253,12 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     sessionIdleMs: _seconds(
       flags.sessionIdle ?? _nonEmpty(env["TEAM_TABLE_SESSION_IDLE"]) ?? "1800",
       "session idle time",
+    ),
+    maxSessions,
+    maxSessionsPerCredential,
+    bodyTimeoutMs: _seconds(
+      flags.bodyTimeout ?? _nonEmpty(env["TEAM_TABLE_BODY_TIMEOUT"]) ?? "30",
+      "body timeout",
     ),
   };
 }

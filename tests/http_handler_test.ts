@@ -2,6 +2,7 @@ import { testSession } from "./support/temp_table.ts";
 import assert from "node:assert/strict";
 import { MAX_BODY_BYTES } from "../src/http/json_body.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { INITIALIZE, mcpHeaders as mcpHeadersFor } from "./support/mcp_requests.ts";
 
 const TOKEN = "handler-test-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
@@ -11,21 +12,8 @@ function setup(options: { allowOrigins?: string[]; idleMs?: number } = {}) {
 }
 
 const auth = { authorization: `Bearer ${TOKEN}` };
-const initialize = {
-  jsonrpc: "2.0",
-  id: 1,
-  method: "initialize",
-  params: {
-    protocolVersion: "2025-06-18",
-    capabilities: {},
-    clientInfo: { name: "t", version: "1" },
-  },
-};
-const mcpHeaders = {
-  ...auth,
-  "content-type": "application/json",
-  accept: "application/json, text/event-stream",
-};
+const initialize = INITIALIZE;
+const mcpHeaders = mcpHeadersFor(TOKEN);
 
 Deno.test("401 without or with a wrong token on every protected endpoint; audited, coalesced", async () => {
   await using s = setup();
@@ -45,18 +33,16 @@ Deno.test("401 without or with a wrong token on every protected endpoint; audite
     }
   }
   const refusals = s.t.table.audit.query({ action: "auth.refused" });
-  assert.equal(refusals.length, 4, "one entry per address and path within a minute");
-  assert.deepEqual(refusals.map((e) => e.target).sort(), [
-    "/events/bob",
-    "/mcp",
-    "/messages",
-    "/sse",
-  ]);
+  assert.equal(refusals.length, 1, "the first refusal of an address is written at once");
+  assert.equal(refusals[0]?.target, "/mcp");
+  assert.equal(refusals[0]?.details["count"], 1);
   s.advance(60_000);
   await s.handler.fetch(new Request(`${BASE}/mcp`, { method: "POST" }));
   const latest = s.t.table.audit.query({ action: "auth.refused", limit: 1 })[0];
-  assert.equal(latest?.details["refused_since_last_entry"], 2);
-  assert.equal(latest?.details["reason"], "no token");
+  assert.equal(latest?.details["count"], 8, "the rest of the minute in one row");
+  assert.equal(latest?.details["address"], "unknown");
+  assert.deepEqual(latest?.details["sample_paths"], ["/mcp", "/sse", "/messages"]);
+  assert.equal(latest?.details["reason"], "no token, wrong token");
 });
 
 Deno.test("the right token passes; ?token= only where EventSource needs it", async () => {
@@ -185,4 +171,19 @@ Deno.test("Streamable HTTP sessions: unknown ids 404, idle sessions expire", asy
   );
   assert.equal(gone.status, 404);
   assert.match((await gone.json()).error.message, /Session not found/);
+});
+
+Deno.test("HTTP sessions do not advertise resources/subscribe (they send no resources/updated)", async () => {
+  await using s = setup();
+  const started = await s.handler.fetch(
+    new Request(`${BASE}/mcp`, {
+      method: "POST",
+      headers: mcpHeaders,
+      body: JSON.stringify(initialize),
+    }),
+  );
+  const text = await started.text();
+  const json = JSON.parse(text.match(/^data: (.*)$/m)?.[1] ?? text);
+  assert.equal(json.result.capabilities.resources.subscribe, false);
+  assert.equal(json.result.capabilities.resources.listChanged, true);
 });

@@ -87,7 +87,19 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
   table.messages.send({ by: agentActor("bob"), recipient: "alice", content: "other" });
   table.messages.broadcast({ by: agentActor("alice"), content: "all" });
   table.context.share({ key: "k", value: "v", by: agentActor("alice"), ns: "p" });
+  table.leases.reserve({ by: agentActor("alice"), paths: ["src/**"], reason: "refactor" });
+  table.leases.reserve({ by: agentActor("bob"), paths: ["src/a.ts"], notifyWhenFree: true });
   const overview = await (await s.get("/api/overview")).json();
+  assert.deepEqual(
+    overview.leases.map((l: { agent: string; path: string; exclusive: boolean }) => [
+      l.agent,
+      l.path,
+      l.exclusive,
+    ]),
+    [["alice", "src/**", true]],
+    "who holds what",
+  );
+  assert.deepEqual(overview.lease_waiters.map((w: { agent: string }) => w.agent), ["bob"]);
   assert.deepEqual(overview.members.map((m: { name: string }) => m.name), ["alice", "bob"]);
   assert.equal(overview.board.pending[0].title, "T");
   assert.equal(overview.counts.pending, 1);

@@ -55,6 +55,12 @@ serve:
   --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
   --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
   --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
+  --max-sessions N     MCP sessions open at once; a new one past it gets 503
+                       (env TEAM_TABLE_MAX_SESSIONS; default 100)
+  --max-sessions-per-credential N  sessions one credential may hold; past it, its least
+                       recently used one ends (env TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL; default 20)
+  --body-timeout SECONDS  a request body must arrive this soon after its headers, else 408
+                       (env TEAM_TABLE_BODY_TIMEOUT; default 30)
   --operator NAME      the name humans act under (web view; send, broadcast, task,
                        context), shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
   --join-token         accept a join token (new agents register new, unprivileged names;

@@ -43,6 +43,9 @@ export interface ParsedArgs {
   autoReply?: boolean;
   channel?: boolean;
   joinToken?: boolean;
+  maxSessions?: string;
+  maxSessionsPerCredential?: string;
+  bodyTimeout?: string;
   role?: string;
   maxReplies?: string;
   since?: string;
@@ -73,6 +76,9 @@ type _ValueFlag =
   | "port"
   | "heartbeat"
   | "sessionIdle"
+  | "maxSessions"
+  | "maxSessionsPerCredential"
+  | "bodyTimeout"
   | "operator"
   | "interval"
   | "exec"
@@ -126,6 +132,9 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--port": { key: "port", commands: ["serve"] },
   "--heartbeat": { key: "heartbeat", commands: ["serve"] },
   "--session-idle": { key: "sessionIdle", commands: ["serve"] },
+  "--max-sessions": { key: "maxSessions", commands: ["serve"] },
+  "--max-sessions-per-credential": { key: "maxSessionsPerCredential", commands: ["serve"] },
+  "--body-timeout": { key: "bodyTimeout", commands: ["serve"] },
   "--operator": { key: "operator", commands: ["serve", "lease", ..._HUMAN] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },

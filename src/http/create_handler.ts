@@ -14,6 +14,9 @@ import { type Caller, identifyCaller } from "./caller.ts";
 import { openEventStream } from "./event_stream_endpoint.ts";
 import { allowedHostNames, checkHost } from "./host_guard.ts";
 import { LegacySseSessions } from "./legacy_sse_sessions.ts";
+import { RefusalAudit, type RefusalAuditOptions } from "./refusal_audit.ts";
+import { DEFAULT_SESSION_CAPS, type SessionCaps, SessionQuota } from "./session_quota.ts";
+import { withBodyDeadline } from "./body_deadline.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
 import { methodNotAllowed, type Route, type RouteAuth, RouteTable } from "./route_table.ts";
 import { SignInLimiter } from "./sign_in_limiter.ts";
@@ -37,8 +40,19 @@ export interface HandlerDeps {
   operator?: string;
   /** The join token, when serve accepts one (new agents register new, unprivileged names). */
   joinToken?: string | undefined;
+  /** MCP sessions open at once, in all and per credential (both transports together). */
+  sessionCaps?: SessionCaps;
+  /** How long a request body may take to arrive after the headers (default 30 s). */
+  bodyTimeoutMs?: number;
+  /** How far behind a legacy /sse reader may fall before it is dropped (bytes). */
+  legacyQueueBytes?: number;
+  /** The bounds of the audit of refused requests (tests shrink them). */
+  refusalAudit?: Partial<RefusalAuditOptions>;
   now?: () => number;
 }
+
+/** How long a request body may take to arrive after its headers, by default. */
+export const DEFAULT_BODY_TIMEOUT_MS = 30_000;
 
 export interface RequestInfo {
   remoteAddr?: { hostname?: string } | Deno.Addr;
@@ -48,6 +62,8 @@ export interface TeamTableHandler {
   fetch(req: Request, info?: RequestInfo): Promise<Response>;
   readonly mcpSessions: StreamableHttpSessions;
   readonly sseSessions: LegacySseSessions;
+  /** The audit of refused requests; `flush()` it periodically. */
+  readonly refusals: RefusalAudit;
   /** The route table's paths, in order (`/events/:agent`, `/api/*`...). */
   readonly paths: readonly string[];
   /** A new one-time code for a sign-in link (`/login?code=`); undefined without auth. */
@@ -58,20 +74,39 @@ export interface TeamTableHandler {
   close(): Promise<void>;
 }
 
-const _AUTH_AUDIT_EVERY_MS = 60_000;
-
 export function createHandler(deps: HandlerDeps): TeamTableHandler {
   const now = deps.now ?? Date.now;
   const startedAt = now();
   const allowed = allowedHostNames(deps.bindHost, deps.allowOrigins);
+  const quota = new SessionQuota(deps.sessionCaps ?? DEFAULT_SESSION_CAPS, {
+    idleMs: deps.sessionIdleMs,
+    logger: deps.logger,
+    now,
+  });
   const mcpSessions = new StreamableHttpSessions({
     table: deps.table,
     logger: deps.logger,
     idleMs: deps.sessionIdleMs,
+    quota,
     now,
   });
-  const sseSessions = new LegacySseSessions({ table: deps.table, logger: deps.logger });
-  const refusals = new Map<string, { loggedAt: number; since: number }>();
+  const sseSessions = new LegacySseSessions({
+    table: deps.table,
+    logger: deps.logger,
+    quota,
+    now,
+    ...(deps.legacyQueueBytes === undefined ? {} : { queueBytes: deps.legacyQueueBytes }),
+  });
+  const bodyTimeoutMs = deps.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  const refusals = new RefusalAudit({
+    write: ({ path, details }) =>
+      deps.table.tx.run(() =>
+        deps.table.publisher.publish({ type: "auth.refused", by: SYSTEM_ACTOR, path, details })
+      ),
+    logger: deps.logger,
+    now,
+    ...(deps.refusalAudit === undefined ? {} : { options: deps.refusalAudit }),
+  });
   const operator = deps.operator ?? "human";
   const auth = new WebAuth({
     token: deps.token,
@@ -83,30 +118,14 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   const signIn = { table: deps.table, operator, auth, limiter: new SignInLimiter(), now };
 
   function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
-    const address = _address(info);
-    const key = `${address} ${url.pathname}`;
-    const seen = refusals.get(key);
-    const at = now();
-    if (!seen || at - seen.loggedAt >= _AUTH_AUDIT_EVERY_MS) {
-      deps.table.tx.run(() =>
-        deps.table.publisher.publish({
-          type: "auth.refused",
-          by: SYSTEM_ACTOR,
-          path: url.pathname,
-          details: {
-            address,
-            method: req.method,
-            reason: req.headers.has("authorization") || url.searchParams.has("token")
-              ? "wrong token"
-              : "no token",
-            refused_since_last_entry: (seen?.since ?? 0) + 1,
-          },
-        })
-      );
-      refusals.set(key, { loggedAt: at, since: 0 });
-    } else {
-      seen.since++;
-    }
+    refusals.refuse({
+      address: _address(info),
+      method: req.method,
+      path: url.pathname,
+      reason: req.headers.has("authorization") || url.searchParams.has("token")
+        ? "wrong token"
+        : "no token",
+    });
     return jsonError(
       401,
       "unauthorized",
@@ -230,11 +249,13 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   return {
     mcpSessions,
     sseSessions,
+    refusals,
     paths: routes.paths(),
-    async fetch(req, info) {
-      const url = new URL(req.url);
-      const refused = checkHost(req, allowed);
+    async fetch(received, info) {
+      const url = new URL(received.url);
+      const refused = checkHost(received, allowed);
       if (refused) return refused;
+      const req = withBodyDeadline(received, bodyTimeoutMs);
       try {
         return await route(req, url, info);
       } catch (error) {
@@ -249,6 +270,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     issueSignInCode: () => auth.sessions?.issueCode(),
     auditSignInFailures: () => auditPendingSignInFailures(signIn),
     async close() {
+      refusals.flush(true);
       deps.backend.closeAll();
       await sseSessions.closeAll();
       await mcpSessions.closeAll();

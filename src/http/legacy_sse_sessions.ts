@@ -14,32 +14,43 @@ import type { Logger } from "../log.ts";
 import type { Session } from "../mcp/session.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
+import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
+import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
 
 const _encoder = new TextEncoder();
+
+/** Bytes a legacy stream may have waiting for its reader before it is dropped. */
+export const LEGACY_SSE_QUEUE_BYTES = 4 * 1024 * 1024;
 
 export class LegacySseTransport implements Transport {
   readonly sessionId: string;
   onclose?: () => void;
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  #closed = false;
+  readonly #sse: BoundedSseStream;
   readonly #endpoint: string;
+  #closed = false;
 
-  constructor(sessionId: string, endpoint: string) {
+  /** `queueBytes`: how far behind the reader may fall before it is dropped. */
+  constructor(sessionId: string, endpoint: string, queueBytes = LEGACY_SSE_QUEUE_BYTES) {
     this.sessionId = sessionId;
     this.#endpoint = endpoint;
-    this.stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      cancel: () => {
-        void this.close();
-      },
+    this.#sse = new BoundedSseStream({
+      limit: { bytes: queueBytes },
+      onClose: () => void this.close(),
     });
+  }
+
+  /** The response body. */
+  get stream(): ReadableStream<Uint8Array> {
+    return this.#sse.stream;
+  }
+
+  /** Bytes waiting for the client to read them. */
+  get queuedBytes(): number {
+    return this.#sse.queuedBytes;
   }
 
   start(): Promise<void> {
@@ -66,22 +77,15 @@ export class LegacySseTransport implements Transport {
   close(): Promise<void> {
     if (this.#closed) return Promise.resolve();
     this.#closed = true;
-    try {
-      this.#controller?.close();
-    } catch {
-      // the client already went away
-    }
+    this.#sse.close();
     this.onclose?.();
     return Promise.resolve();
   }
 
+  /** Queues a frame; a client that stopped reading is dropped (the stream and session end). */
   #write(text: string): void {
     if (this.#closed) return;
-    try {
-      this.#controller?.enqueue(_encoder.encode(text));
-    } catch {
-      void this.close();
-    }
+    this.#sse.write(_encoder.encode(text));
   }
 }
 
@@ -91,16 +95,30 @@ interface _Session {
   session: Session;
   /** Who opened it (callerKey): posts must come from the same caller. */
   owner: string;
+  lastActive: number;
 }
 
 export class LegacySseSessions {
   readonly #sessions = new Map<string, _Session>();
   readonly #table: Table;
   readonly #logger: Logger;
+  readonly #quota: SessionQuota;
+  readonly #queueBytes: number;
+  readonly #now: () => number;
 
-  constructor(deps: { table: Table; logger: Logger }) {
+  constructor(deps: {
+    table: Table;
+    logger: Logger;
+    quota: SessionQuota;
+    /** How far behind a stream's reader may fall (default LEGACY_SSE_QUEUE_BYTES). */
+    queueBytes?: number;
+    now?: () => number;
+  }) {
     this.#table = deps.table;
     this.#logger = deps.logger;
+    this.#quota = deps.quota;
+    this.#queueBytes = deps.queueBytes ?? LEGACY_SSE_QUEUE_BYTES;
+    this.#now = deps.now ?? Date.now;
   }
 
   get size(): number {
@@ -114,17 +132,41 @@ export class LegacySseSessions {
 
   /** GET /sse: a new session and its event stream; an agent token binds it at once. */
   async open(caller: Caller, where: string): Promise<Response> {
+    const owner = callerKey(caller);
+    const admitted = await this.#quota.admit(owner);
+    if ("refused" in admitted) return admitted.refused;
+    try {
+      return await this.#open(caller, where, admitted.slot);
+    } finally {
+      admitted.slot.release(); // no-op once the session attached to it
+    }
+  }
+
+  async #open(caller: Caller, where: string, slot: QuotaSlot): Promise<Response> {
     const id = crypto.randomUUID();
-    const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`);
+    const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
     const { server, session } = made;
+    const entry: _Session = {
+      transport,
+      server,
+      session,
+      owner: callerKey(caller),
+      lastActive: this.#now(),
+    };
     transport.onclose = () => {
       this.#sessions.delete(id);
+      this.#quota.release(id);
       void server.close().catch(() => {});
       releaseName(this.#table, session, this.#logger);
     };
-    this.#sessions.set(id, { transport, server, session, owner: callerKey(caller) });
+    this.#sessions.set(id, entry);
+    slot.attach(id, {
+      expires: false,
+      lastActive: () => entry.lastActive,
+      close: () => transport.close(),
+    });
     await server.connect(transport);
     return new Response(transport.stream, {
       headers: {
@@ -159,6 +201,7 @@ export class LegacySseSessions {
     if (!parsed.success) {
       return jsonRpcError(400, -32600, "Invalid request: the body is not a JSON-RPC message");
     }
+    session.lastActive = this.#now();
     session.transport.receive(parsed.data);
     return new Response("Accepted", { status: 202 });
   }

@@ -1,7 +1,8 @@
 /**
  * MCP over Streamable HTTP at /mcp. Each `initialize` creates a session: its own transport,
  * McpServer and bound agent. Later requests find it by `mcp-session-id`; DELETE ends it; a
- * session idle for longer than `idleMs` is closed by `sweepIdle`.
+ * session idle for longer than `idleMs` is closed by `sweepIdle`. How many may be open is the
+ * SessionQuota's to say (shared with the legacy transport).
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
@@ -13,6 +14,7 @@ import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
+import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
 
 interface _Session {
   transport: WebStandardStreamableHTTPServerTransport;
@@ -30,11 +32,15 @@ export class StreamableHttpSessions {
   readonly #logger: Logger;
   readonly #idleMs: number;
   readonly #now: () => number;
+  readonly #quota: SessionQuota;
 
-  constructor(deps: { table: Table; logger: Logger; idleMs: number; now?: () => number }) {
+  constructor(
+    deps: { table: Table; logger: Logger; idleMs: number; quota: SessionQuota; now?: () => number },
+  ) {
     this.#table = deps.table;
     this.#logger = deps.logger;
     this.#idleMs = deps.idleMs;
+    this.#quota = deps.quota;
     this.#now = deps.now ?? Date.now;
   }
 
@@ -115,22 +121,47 @@ export class StreamableHttpSessions {
     caller: Caller,
     where: string,
   ): Promise<Response> {
+    const admitted = await this.#quota.admit(callerKey(caller));
+    if ("refused" in admitted) return admitted.refused;
+    try {
+      return await this.#open(req, initialize, caller, where, admitted.slot);
+    } finally {
+      admitted.slot.release(); // no-op once the session attached to it
+    }
+  }
+
+  async #open(
+    req: Request,
+    initialize: unknown,
+    caller: Caller,
+    where: string,
+    slot: QuotaSlot,
+  ): Promise<Response> {
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
     const { server, session } = made;
     const ended = (id: string | undefined) => {
-      if (id !== undefined) this.#sessions.delete(id);
+      if (id !== undefined) {
+        this.#sessions.delete(id);
+        this.#quota.release(id);
+      }
       releaseName(this.#table, session, this.#logger);
     };
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       onsessioninitialized: (id: string) => {
-        this.#sessions.set(id, {
+        const entry: _Session = {
           transport,
           server,
           session,
           owner: callerKey(caller),
           lastActive: this.#now(),
+        };
+        this.#sessions.set(id, entry);
+        slot.attach(id, {
+          expires: true,
+          lastActive: () => entry.lastActive,
+          close: () => this.#close(id, entry),
         });
       },
       onsessionclosed: ended,
@@ -142,6 +173,7 @@ export class StreamableHttpSessions {
 
   async #close(id: string, session: _Session): Promise<void> {
     this.#sessions.delete(id);
+    this.#quota.release(id);
     await session.server.close().catch(() => {});
     releaseName(this.#table, session.session, this.#logger);
   }

@@ -170,6 +170,8 @@ export async function apiRoute(
           ) => [String(r["parent_id"]), { done: Number(r["done"]), total: Number(r["total"]) }]),
         ),
         away: awaySummary(table, since),
+        leases: table.leases.list(),
+        lease_waiters: table.leases.waiters(),
         last_event_id: table.events.latestId(),
       });
     }

@@ -1,7 +1,8 @@
 /**
  * An agent's inbox and task list as MCP resources, `team-table://inbox/{agent}` and
- * `team-table://tasks/{agent}`, with resources/subscribe: a subscribed client gets
- * notifications/resources/updated when they change (see session_push.ts). Reading the inbox
+ * `team-table://tasks/{agent}`. Where the session pushes (stdio), with resources/subscribe: a
+ * subscribed client gets notifications/resources/updated when they change (see
+ * session_push.ts); elsewhere subscribe is neither offered nor answered. Reading the inbox
  * resource marks nothing read. Only the agent registered in this session may read its inbox.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -26,10 +27,11 @@ export function tasksUri(agent: string): string {
   return `${TASKS_PREFIX}${encodeURIComponent(agent)}`;
 }
 
+/** `subscriptions`: where subscribed URIs go; undefined: this session offers no subscribe. */
 export function registerAgentResources(
   server: McpServer,
   ctx: ToolContext,
-  subscriptions: Set<string>,
+  subscriptions: Set<string> | undefined,
 ): void {
   /** Each template lists the bound agent's own resource of its kind. */
   const listOf = (kind: "inbox" | "tasks") => () => {
@@ -93,6 +95,7 @@ export function registerAgentResources(
     },
   );
 
+  if (subscriptions === undefined) return;
   server.server.setRequestHandler(SubscribeRequestSchema, (request: SubscribeRequest) => {
     subscriptions.add(request.params.uri);
     return {};

@@ -43,6 +43,11 @@ export interface McpServerDeps {
   channel?: boolean;
   /** Where the connection comes from and the credential it presented. */
   origin?: SessionOrigin;
+  /**
+   * The caller relays outbox events into `push` (stdio): offer resources/subscribe and send
+   * notifications/resources/updated. HTTP sessions do not, so they do not advertise it.
+   */
+  resourceUpdates?: boolean;
 }
 
 export function createMcpServer(
@@ -55,7 +60,7 @@ export function createMcpServer(
       instructions: channel ? `${_INSTRUCTIONS}\n${_CHANNEL_INSTRUCTIONS}` : _INSTRUCTIONS,
       capabilities: {
         logging: {},
-        resources: { subscribe: true, listChanged: true },
+        resources: { subscribe: deps.resourceUpdates === true, listChanged: true },
         ...(channel ? { experimental: { [CHANNEL_CAPABILITY]: {} } } : {}),
       },
     },
@@ -64,7 +69,7 @@ export function createMcpServer(
   const toolList = new SessionToolList({ server, table: deps.table, session });
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
-  registerAgentResources(server, ctx, subscriptions);
+  registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
   registerRegistrationTools(server, ctx);
   registerMessagingTools(server, ctx);
   registerThreadTools(server, ctx);

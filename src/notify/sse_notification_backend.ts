@@ -3,6 +3,7 @@
  * bounded queue; an agent may have several. A consumer that falls `queueLimit` events behind
  * is disconnected (never buffered without bound) and resumes with Last-Event-ID.
  */
+import { BoundedSseStream } from "./bounded_sse_stream.ts";
 import type { NotificationBackend, PushEvent } from "./notification_backend.ts";
 
 const _encoder = new TextEncoder();
@@ -26,11 +27,8 @@ export function formatSseFrame(event: PushEvent): string {
 
 export class EventConnection {
   readonly agent: string;
-  readonly stream: ReadableStream<Uint8Array>;
-  #controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  readonly #sse: BoundedSseStream;
   #lastSentId: number;
-  #closed = false;
-  readonly #onClose: (connection: EventConnection) => void;
 
   constructor(
     agent: string,
@@ -38,13 +36,14 @@ export class EventConnection {
   ) {
     this.agent = agent;
     this.#lastSentId = options.lastEventId;
-    this.#onClose = options.onClose;
-    this.stream = new ReadableStream<Uint8Array>({
-      start: (controller) => {
-        this.#controller = controller;
-      },
-      cancel: () => this.#finish(),
-    }, new CountQueuingStrategy({ highWaterMark: options.queueLimit }));
+    this.#sse = new BoundedSseStream({
+      limit: { frames: options.queueLimit },
+      onClose: () => options.onClose(this),
+    });
+  }
+
+  get stream(): ReadableStream<Uint8Array> {
+    return this.#sse.stream;
   }
 
   get lastSentId(): number {
@@ -52,44 +51,26 @@ export class EventConnection {
   }
 
   get closed(): boolean {
-    return this.#closed;
+    return this.#sse.closed;
   }
 
   /**
    * Queues an event. Outbox events at or below the last id sent are skipped (a replay and the
-   * live feed may overlap). Returns false when the connection is (now) closed.
+   * live feed may overlap). Returns false when the connection is (now) closed: a client that
+   * stopped reading is dropped rather than buffered without bound.
    */
   push(event: PushEvent): boolean {
-    const controller = this.#controller;
-    if (this.#closed || !controller) return false;
+    if (this.#sse.closed) return false;
     if (event.id !== undefined) {
       if (event.id <= this.#lastSentId) return true;
       this.#lastSentId = event.id;
     }
-    if ((controller.desiredSize ?? 1) <= 0) {
-      // The client stopped reading: drop it rather than buffer without bound.
-      this.close();
-      return false;
-    }
-    controller.enqueue(_encode(event));
-    return true;
+    return this.#sse.write(_encode(event));
   }
 
   /** Ends the stream cleanly (what is queued is still delivered). */
   close(): void {
-    if (this.#closed) return;
-    try {
-      this.#controller?.close();
-    } catch {
-      // already closed by the client
-    }
-    this.#finish();
-  }
-
-  #finish(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    this.#onClose(this);
+    this.#sse.close();
   }
 }
 

@@ -45,6 +45,8 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       bindHost: config.host,
       allowOrigins: [...config.allowOrigins, ...lanNames(config.host)],
       sessionIdleMs: config.sessionIdleMs,
+      sessionCaps: { total: config.maxSessions, perCredential: config.maxSessionsPerCredential },
+      bodyTimeoutMs: config.bodyTimeoutMs,
       dbPath: config.dbPath,
       operator: config.operator,
       joinToken: join?.token,
@@ -75,6 +77,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
       handler.sseSessions.pingAll();
+      handler.refusals.flush();
     });
     life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>

@@ -28,6 +28,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
       table,
       logger,
       channel: config.channel,
+      resourceUpdates: true,
       origin: { where: `stdio, pid ${Deno.pid}`, key: config.agentKey },
     });
     life.defer("the MCP server", () => server.close());

@@ -1,5 +1,9 @@
 /** The HTTP app of `serve` over a temp table, called in-process, with a clock tests move. */
-import { createHandler, type TeamTableHandler } from "../../src/http/create_handler.ts";
+import {
+  createHandler,
+  type HandlerDeps,
+  type TeamTableHandler,
+} from "../../src/http/create_handler.ts";
 import { createLogger } from "../../src/log.ts";
 import { SSENotificationBackend } from "../../src/notify/sse_notification_backend.ts";
 import { type TempTable, tempTable } from "./temp_table.ts";
@@ -14,7 +18,14 @@ export interface TempHandler {
 }
 
 export function tempHandler(
-  options: { token: string; allowOrigins?: string[]; idleMs?: number; operator?: string },
+  options: {
+    token: string;
+    allowOrigins?: string[];
+    idleMs?: number;
+    operator?: string;
+    /** Other handler options (caps, timeouts...). */
+    deps?: Partial<HandlerDeps>;
+  },
 ): TempHandler {
   const t = tempTable();
   let now = Date.parse("2026-01-01T00:00:00Z");
@@ -30,6 +41,7 @@ export function tempHandler(
     dbPath: t.path,
     now: () => now,
     ...(options.operator === undefined ? {} : { operator: options.operator }),
+    ...options.deps,
   });
   return {
     t,
