@@ -128,7 +128,16 @@ async function portServer(args: string[], env: Record<string, string> = {}) {
 
 async function startServe(dbPath: string) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: teamTableArgs(["serve", "--port", "0"]),
+    // The bench opens many sessions with one token (50 for throughput, 1,000 event streams).
+    args: teamTableArgs([
+      "serve",
+      "--port",
+      "0",
+      "--max-sessions",
+      "2000",
+      "--max-sessions-per-credential",
+      "2000",
+    ]),
     env: { TEAM_TABLE_DB: dbPath, TEAM_TABLE_TOKEN: TOKEN, TEAM_TABLE_RATE_LIMIT: "0" },
     stdout: "null",
     stderr: "piped",
