@@ -151,3 +151,39 @@ Deno.test("taking the name of a session gone unseen is audited as reclaimed", ()
   assert.equal(entry?.target, "alice");
   assert.equal(entry?.details["where"], "test session of alice");
 });
+
+Deno.test("assign_role: never one's own role, never a role with a privilege the giver lacks", () => {
+  using t = tempTeam(["alice"], { lead: "boss" });
+  t.table.members.issueCredential({ name: "alice", by: humanActor("operator") });
+  assert.throws(
+    () => t.table.members.grant({ name: "boss", role: "admin", by: agentActor("boss") }),
+    /'boss' may not give 'boss' the role 'admin': an agent cannot change its own role/,
+  );
+  const withPurge = t.table.roles.list().find((r) =>
+    r.privileges.some((p) => !t.table.roles.get("lead").privileges.includes(p))
+  );
+  if (withPurge) {
+    assert.throws(
+      () => t.table.members.grant({ name: "alice", role: withPurge.name, by: agentActor("boss") }),
+      ForbiddenError,
+    );
+  }
+  assert.equal(
+    t.table.members.grant({ name: "alice", role: "coder", by: agentActor("boss") }).role,
+    "coder",
+  );
+});
+
+Deno.test("a new credential frees the name from the session that held it with the old one", () => {
+  using t = tempTable();
+  const operator = humanActor("operator");
+  const first = t.table.members.issueCredential({ name: "boss", by: operator });
+  const session = { id: "old", where: "stdio, pid 1", key: first.credential };
+  t.table.members.register({ name: "boss", session });
+  t.table.members.issueCredential({ name: "boss", by: operator });
+  assert.equal(t.table.members.holds("boss", "old"), false);
+  assert.throws(
+    () => t.table.members.register({ name: "boss", session }),
+    /the one this session presented is not it/,
+  );
+});

@@ -48,7 +48,7 @@ Deno.test("a source makes at most newNamesPerSource new names per window, across
       e instanceof RateLimitError &&
       e.message.startsWith(
         `name: join token has made ${LIMITS.newNamesPerSource} new names in the last 10 ` +
-          `minutes, the most allowed. Register with an existing name, or try again in 600 s`,
+          `minutes, the most allowed. Try again in 600 s`,
       ),
   );
   assert.equal(snapshot(t.db), before);

@@ -75,3 +75,25 @@ Deno.test("team-table members grant / list work on the database directly", async
     await db.cleanup();
   }
 });
+
+Deno.test("team-table members revoke and remove act on the database, audited", async () => {
+  const db = await tempDb();
+  const env = { TEAM_TABLE_DB: db.path };
+  try {
+    assert.equal((await runTeamTable(["members", "grant", "boss", "lead"], env)).code, 0);
+    const revoked = await runTeamTable(["members", "revoke", "boss"], env);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.match(revoked.stdout, /boss has the default role 'agent' again/);
+    const removed = await runTeamTable(["members", "remove", "boss"], env);
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.match(
+      removed.stdout,
+      /boss is removed: gone, its name free, its credential and role dropped/,
+    );
+    const listed = await runTeamTable(["members", "list"], env);
+    assert.match(listed.stdout, /^boss +agent +gone /m);
+    assert.doesNotMatch(listed.stdout, /credential$/m);
+  } finally {
+    await db.cleanup();
+  }
+});

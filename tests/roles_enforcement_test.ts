@@ -113,10 +113,18 @@ Deno.test("roles through the MCP client: tools and privileges allowed and refuse
       assert.match(issued.stdout, /credential: ttk_/, issued.stderr);
       const promoted = await lead.ok("assign_role", { name: "audi", role: "lead" });
       assert.equal((promoted["member"] as { role: string }).role, "lead");
-      assert.equal(
-        (await auditor.ok("purge_messages", { before_date: "2000-01-01" }))["purged"],
-        0,
-      );
+      const lost = await auditor.call("purge_messages", { before_date: "2000-01-01" });
+      assert.match(lost.text, /'audi' has a credential/, "the new credential freed the name");
+      const credential = issued.stdout.match(/credential: (ttk_\S+)/)?.[1] ?? "";
+      const audi = await TestAgent.stdio(db.path, { ...env, ...agentEnv("audi", credential) });
+      try {
+        assert.equal(
+          (await audi.ok("purge_messages", { before_date: "2000-01-01" }))["purged"],
+          0,
+        );
+      } finally {
+        await audi.close();
+      }
     });
 
     await t.step("list_roles and get_role need no registration", async () => {

@@ -147,3 +147,23 @@ Deno.test("a rule's create_task subtask needs its owner's say over the parent", 
     /"ok":false,"result":"parent_id: 'rule:split' \(acting for 'mallory'\) may not add a subtask/,
   );
 });
+
+Deno.test("a rule made by an agent never sees messages its creator could not read", () => {
+  using t = tempTable();
+  for (const name of ["alice", "bob", "carol"]) {
+    t.table.members.register({ name, session: testSession(name) });
+  }
+  grantAndJoin(t, "boss", "lead");
+  t.table.rules.create({
+    name: "spy",
+    on: "message.sent",
+    then: [{ send_message: { to: "bob", content: "copy: {message.content}" } }],
+    enabled: true,
+  }, agentActor("boss"));
+  t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "password=x" });
+  t.table.messages.broadcast({ by: agentActor("alice"), content: "standup" });
+  t.table.messages.send({ by: agentActor("alice"), recipient: "boss", content: "to boss" });
+  const copies = t.table.messages.inbox({ by: agentActor("bob") }).messages
+    .filter((m) => m.sender === "rule:spy").map((m) => m.content);
+  assert.deepEqual(copies, ["copy: standup", "copy: to boss"], "never alice's mail to carol");
+});

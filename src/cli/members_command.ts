@@ -21,7 +21,9 @@ const _SUBCOMMANDS: Record<string, { words: number; run: (table: Table, args: _A
     add: { words: 0, run: _add },
     token: { words: 0, run: _token },
     grant: { words: 1, run: _grant },
+    revoke: { words: 0, run: _revoke },
     reset: { words: 0, run: _reset },
+    remove: { words: 0, run: _remove },
   };
 
 interface _Args {

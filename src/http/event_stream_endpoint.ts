@@ -46,7 +46,8 @@ export function openEventStream(
     return jsonError(
       403,
       "inactive",
-      `'${member.name}' has deregistered; call register again before subscribing to its events.`,
+      `'${member.name}' is not at the table (it left, or has not joined yet); it must register ` +
+        `before its events can be followed.`,
     );
   }
   const resumeFrom = req.headers.get("last-event-id") ?? url.searchParams.get("last_event_id");

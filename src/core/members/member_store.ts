@@ -13,7 +13,7 @@ import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
 import { int } from "../rows.ts";
-import { maySelfAssignRole, mayUsePrivilege } from "../permissions/permissions.ts";
+import { mayGrantRole, maySelfAssignRole } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
 import type { StoreContext } from "../store_context.ts";
@@ -190,7 +190,12 @@ export class MemberStore {
       const { directory, sql, publisher, principals, roles } = this.#ctx;
       const role = this.#role(input.role, "role");
       const who = principals.resolve(input.by);
-      enforce(mayUsePrivilege(who, "assign_roles"), { who, what: "assign roles" }, roles);
+      enforce(mayGrantRole(who, role, input.name), {
+        who,
+        what: who.privileges.has("assign_roles")
+          ? `give '${input.name}' the role '${role.name}'`
+          : "assign roles",
+      }, roles);
       const existing = directory.find(input.name);
       const now = this.#ctx.clock.now();
       const operator = input.by.kind === "human";
@@ -235,7 +240,7 @@ export class MemberStore {
 
   /**
    * Issues a credential for `name` (the operator), replacing any earlier one: from now on only
-   * a session presenting it may take the name. A name that does not exist yet is created
+   * a session presenting it may take the name, and a session holding the name lets it go. A name that does not exist yet is created
    * (away, role `role` or the default), so an agent can be set up before it first connects.
    */
   issueCredential(input: { name: string; role?: string | undefined; by: Actor }): IssuedCredential {
@@ -259,6 +264,21 @@ export class MemberStore {
              key_hash, seen_at)
            VALUES (?, ?, '[]', 'active', ?, ?, ?, ?)`,
         ).run(input.name, role?.name ?? DEFAULT_ROLE, now, now, issued.hash, now);
+      }
+      const hold = directory.hold(input.name);
+      if (hold?.sessionId) {
+        // The session that holds the name presented the old credential (or none): it lets go.
+        sql.get(
+          `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
+             seen_at = ? WHERE name = ?`,
+        ).run(now, input.name);
+        publisher.publish({
+          type: "member.released",
+          by: input.by,
+          member: directory.require(input.name),
+          where: hold.where ?? "",
+          reason: "reset",
+        });
       }
       const member = directory.require(input.name);
       const rotated = existing !== undefined && existing.has_credential;
@@ -474,7 +494,7 @@ export class MemberStore {
     const retryAt = int(nth, "registered_at") + window;
     throw new RateLimitError(
       `name: ${source} has made ${LIMITS.newNamesPerSource} new names in the last ` +
-        `${window / 60_000} minutes, the most allowed. Register with an existing name, or try ` +
+        `${window / 60_000} minutes, the most allowed. Try ` +
         `again in ${Math.max(1, Math.ceil((retryAt - now) / 1000))} s (at ${toIso(retryAt)}).`,
       retryAt,
     );

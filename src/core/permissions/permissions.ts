@@ -4,7 +4,7 @@
  * transaction (BEGIN IMMEDIATE), so the check and the change cannot interleave with another
  * process; refusal.ts turns a "no" into the error the caller reads.
  */
-import type { Actor } from "../actor.ts";
+import { type Actor, HUMAN_PREFIX } from "../actor.ts";
 import type { Privilege, Role, RoleCatalog } from "../role_catalog.ts";
 import type { Principal } from "./principal.ts";
 
@@ -150,6 +150,19 @@ export function mayReleaseLease(who: Principal, lease: { agent: string }): Verdi
   };
 }
 
+/**
+ * Giving `target` the role `role` (assign_roles): never one's own role, and never a role with a
+ * privilege the giver lacks (so a lead cannot make itself or anyone admin beyond its powers).
+ */
+export function mayGrantRole(who: Principal, role: Role, target: string): Verdict {
+  if (!holds(who, "assign_roles")) return { allowed: false, privilege: "assign_roles" };
+  if (isAgentNamed(who, target)) {
+    return { allowed: false, reason: "an agent cannot change its own role; the operator can" };
+  }
+  const missing = role.privileges.find((p) => !holds(who, p));
+  return missing === undefined ? _YES : { allowed: false, privilege: missing };
+}
+
 /** Taking a role at register: a privileged role only when it was granted before. */
 export function maySelfAssignRole(role: Role, currentRole: string | undefined): Verdict {
   if (!role.privileged || currentRole === role.name) return _YES;
@@ -157,6 +170,25 @@ export function maySelfAssignRole(role: Role, currentRole: string | undefined): 
     allowed: false,
     reason: `'${role.name}' is a privileged role and cannot be self-assigned`,
   };
+}
+
+/**
+ * What a rule may observe: a rule made by an agent sees a message only when its creator could
+ * read it (it sent or received it, or it went to everyone); shipped and file rules, and rules
+ * made by the operator, see every message. Events that are not messages are public to rules.
+ */
+export function mayRuleObserve(
+  owner: string | undefined,
+  fields: Record<string, unknown>,
+): boolean {
+  if (owner === undefined || owner.startsWith(HUMAN_PREFIX)) return true;
+  if (!("message.sender" in fields)) return true;
+  const recipient = fields["message.recipient"];
+  if (recipient === "*") return true;
+  const me = owner.toLowerCase();
+  return [fields["message.sender"], recipient].some((name) =>
+    typeof name === "string" && name.toLowerCase() === me
+  );
 }
 
 /** Reading an agent's event stream: the agent itself, or the operator (a human). */

@@ -13,6 +13,7 @@ import type { DatabaseSync } from "node:sqlite";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
 import { evaluateCondition } from "./condition.ts";
+import { mayRuleObserve } from "../permissions/permissions.ts";
 import type { RuleActions } from "./rule_actions.ts";
 import type { CompiledRule, RuleAction, Trigger } from "./rule_definition.ts";
 import type { RuleSet } from "./rule_set.ts";
@@ -95,6 +96,8 @@ export class RuleEngine implements TriggerSink {
       return;
     }
     for (const rule of rules) {
+      // A rule never sees (nor reacts to) a message its creator could not read.
+      if (!mayRuleObserve(rule.owner, fields)) continue;
       if (rule.condition && !evaluateCondition(rule.condition, fields)) continue;
       this.#fire(rule, trigger, fields, subject);
     }
@@ -171,6 +174,7 @@ export class RuleEngine implements TriggerSink {
         "message.thread_id": intOrNull(row, "thread_id") ?? id,
         "ack.age": now - int(row, "ack_requested_at"),
       };
+      if (!mayRuleObserve(rule.owner, fields)) continue;
       if (rule.condition && !evaluateCondition(rule.condition, fields)) continue;
       const claimed = this.#sql.get(
         "INSERT OR IGNORE INTO rule_firings (rule, subject, fired_at) VALUES (?, ?, ?)",
