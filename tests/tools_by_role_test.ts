@@ -33,6 +33,18 @@ Deno.test("tools/list follows the session's role, and a change is announced", as
     await t.step("schemas without noise", () => {
       const text = JSON.stringify(unbound);
       assert.doesNotMatch(text, /\$schema|9007199254740991|"pattern"/);
+      const inputs = JSON.stringify(unbound.map((tool) => tool.inputSchema));
+      assert.doesNotMatch(inputs, /"additionalProperties":false|"exclusiveMinimum":0/);
+      const rule = unbound.find((tool) => tool.name === "create_rule");
+      assert.deepEqual(
+        (rule?.inputSchema.properties?.["then"] as { items?: unknown } | undefined)?.items,
+        { type: "object" },
+        "a rule's actions are described in words",
+      );
+      assert.deepEqual(unbound.find((tool) => tool.name === "list_roles")?.annotations, {
+        readOnlyHint: true,
+        openWorldHint: false,
+      });
       const send = unbound.find((tool) => tool.name === "send_message");
       assert.ok(send?.outputSchema);
       assert.equal(
