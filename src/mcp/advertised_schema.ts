@@ -5,8 +5,11 @@
  * is never stricter than what is checked:
  *
  * - input: no `$schema`, no `pattern` or `minLength` (a wrong value is refused with the rule in
- *   words), no ±2^53 integer bounds, and not the parameters that name the acting agent (they may be
- *   omitted once registered, and are still accepted);
+ *   words), no ±2^53 integer bounds, no `exclusiveMinimum: 0` (ids are positive), no
+ *   `additionalProperties: false` (an unknown parameter is refused by name), and not the
+ *   parameters that name the acting agent (they may be omitted once registered, and are still
+ *   accepted); a parameter marked `shallow` (meta) lists its items as `object`, its description
+ *   giving their shapes (a rule's actions);
  * - output: the top-level fields with their types; nested records are `object` (the text
  *   result shows them whole), and further fields are allowed (the unread badge, described once
  *   in the server instructions).
@@ -24,6 +27,10 @@ export function advertisedInput(schema: z.ZodObject): JsonSchema & { type: "obje
   const properties = _record(json["properties"]);
   const actors = Object.keys(properties).filter((key) => _record(properties[key])["actor"]);
   for (const key of actors) delete properties[key];
+  for (const [key, value] of Object.entries(properties)) {
+    const { shallow, ...property } = _record(value);
+    if (shallow) properties[key] = { ...property, items: { type: "object" } };
+  }
   const required = Array.isArray(json["required"])
     ? json["required"].filter((key) => !actors.includes(String(key)))
     : [];
@@ -44,8 +51,8 @@ export function advertisedOutput(shape: z.ZodRawShape): JsonSchema & { type: "ob
 }
 
 /**
- * Drops `$schema`, `pattern`, `minLength` and the ±2^53 bounds zod gives every integer, at every
- * depth.
+ * Drops `$schema`, `pattern`, `minLength`, `additionalProperties: false`, `exclusiveMinimum: 0`
+ * and the ±2^53 bounds zod gives every integer, at every depth.
  */
 function _withoutNoise(value: unknown): JsonSchema {
   const out: JsonSchema = {};
@@ -53,7 +60,9 @@ function _withoutNoise(value: unknown): JsonSchema {
     if (key === "$schema" || key === "pattern" || key === "minLength") continue;
     if (
       (key === "maximum" && inner === _SAFE_INTEGER) ||
-      (key === "minimum" && inner === -_SAFE_INTEGER)
+      (key === "minimum" && inner === -_SAFE_INTEGER) ||
+      (key === "exclusiveMinimum" && inner === 0) ||
+      (key === "additionalProperties" && inner === false)
     ) {
       continue;
     }

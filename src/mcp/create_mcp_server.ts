@@ -28,6 +28,9 @@ Then: send_message / broadcast to talk (reply_to threads a reply, ack_required a
 acknowledge_message), get_messages to read your inbox, search to find what was said,
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
 get_shared_context for shared facts, get_audit_log to see what happened.
+Once registered, every call acts as you. Reading the board, shared context, members, roles,
+rules and the audit log works before register. A refused call says why and what is allowed;
+a privilege a tool names (update_any_task, manage_rules...) comes with a role (list_roles).
 The unread badge: when mail is waiting, a result ends with a "📬 You have N unread" line, and
 its JSON has unread: {count, preview: [{id, sender, broadcast, subject, thread_id,
 ack_required, excerpt}]}; call get_messages to read it.`;

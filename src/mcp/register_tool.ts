@@ -65,7 +65,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
     description: def.description,
     inputSchema: advertisedInput(inputSchema),
     outputSchema: advertisedOutput(def.output),
-    annotations,
+    annotations: _advertisedAnnotations(annotations),
   }));
   server.registerTool(
     def.name,
@@ -99,6 +99,22 @@ function _checkRole(ctx: ToolContext, tool: string): void {
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;
   throw toolRefusal({ agent, role, tool }, ctx.table.roles);
+}
+
+/**
+ * The hints that differ from MCP's defaults (readOnlyHint false, destructiveHint true,
+ * idempotentHint false, openWorldHint true); a read-only tool's destructive and idempotent
+ * hints mean nothing (the spec), so they are left out.
+ */
+function _advertisedAnnotations(hints: ToolAnnotations): ToolAnnotations {
+  const { readOnlyHint, destructiveHint, idempotentHint, openWorldHint, ...rest } = hints;
+  return {
+    ...rest,
+    ...(readOnlyHint ? { readOnlyHint } : {}),
+    ...(!readOnlyHint && destructiveHint === false ? { destructiveHint } : {}),
+    ...(!readOnlyHint && idempotentHint ? { idempotentHint } : {}),
+    ...(openWorldHint === false ? { openWorldHint } : {}),
+  };
 }
 
 function _unread(ctx: ToolContext): UnreadSummary | undefined {

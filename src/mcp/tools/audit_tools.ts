@@ -12,23 +12,19 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "get_audit_log",
     title: "Read the audit log",
-    description:
-      "Read the append-only audit log of every change at the table (registrations, messages " +
-      "sent, read and deleted, tasks created/claimed/updated, context shared, purges), newest " +
-      "first. Filter by agent, action (exact, e.g. 'task.claimed', or a family: 'task' or " +
-      "'task.*') and time. Needs no registration.",
+    description: "The append-only log of every change at the table, newest first.",
     input: {
       agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
-        "Only entries by this agent, or by a rule as rule:NAME (a filter, not your identity)",
+        "Only by this agent, or rule:NAME (a filter, not you)",
       ),
       action: textFieldOf("action", TEXT_RULES.auditAction).optional().describe(
-        "Only this action, or a family: message or message.*",
+        "e.g. task.claimed, or a family: task or task.*",
       ),
       since: timeField("since").optional().describe(
-        "Only entries at or after this time: 2h, 1d, or an ISO 8601 date/time",
+        "2h, 1d (ago) or ISO 8601",
       ),
       limit: limitField("limit", LIMITS.auditLimitMax).optional().describe(
-        `How many entries at most (default ${LIMITS.auditLimitDefault}, max ${LIMITS.auditLimitMax})`,
+        `Default ${LIMITS.auditLimitDefault}`,
       ),
     },
     output: { entries: z.array(auditEntrySchema), count: z.number().int() },

@@ -11,14 +11,8 @@ import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 
-const _ns = () =>
-  namespaceField("ns").optional().describe(
-    `The namespace, e.g. project-alpha (default '${DEFAULT_NAMESPACE}')`,
-  );
-const _key = () =>
-  textField("key", 1, LIMITS.contextKeyMax).describe(
-    `The key, 1–${LIMITS.contextKeyMax} characters`,
-  );
+const _ns = () => namespaceField("ns").optional().describe(`Default '${DEFAULT_NAMESPACE}'`);
+const _key = () => textField("key", 1, LIMITS.contextKeyMax);
 const _time = z.string().describe("ISO 8601 time, UTC");
 
 export function registerContextTools(server: McpServer, ctx: ToolContext): void {
@@ -26,25 +20,18 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     name: "share_context",
     title: "Share a fact",
     description:
-      "Store a piece of shared context (a decision, an API spec, a path) under a key in a " +
-      "namespace for every agent to read. Each write creates a new version (the last " +
-      `${VERSIONS_KEPT} are kept, and each author's latest). Pass expected_version (the ` +
-      "version you read; 0 for a new key) to fail instead of overwriting someone else's " +
-      "change. ttl makes this version expire (when it does, readers see the version before " +
-      "it again); without ttl a rewrite keeps the current expiry, ttl 0 removes it. Returns " +
-      "the stored entry with its new version.",
+      "Store a value under a key for every agent. Each write is a new version (the last " +
+      `${VERSIONS_KEPT} are kept). Returns the entry.`,
     input: {
       key: _key(),
-      value: textField("value", 0, LIMITS.contextValueMax).describe(
-        `The value, at most ${LIMITS.contextValueMax.toLocaleString("en-US")} characters`,
-      ),
+      value: textField("value", 0, LIMITS.contextValueMax),
       ns: _ns(),
       ttl: integerField("ttl", 0, LIMITS.contextTtlMaxS).optional().describe(
-        "Seconds until this version expires (at most one year); 0: never; omit to keep the " +
-          "current expiry",
+        "Seconds until this version expires (the one before shows again); 0: never; omit: " +
+          "keep the current expiry",
       ),
       expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
-        .describe("Write only if the key is still at this version (0: only if it is new)"),
+        .describe("Refused unless the key is at this version (0: new)"),
       set_by: actorField("set_by"),
     },
     output: { entry: contextEntrySchema },
@@ -66,16 +53,15 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     name: "get_shared_context",
     title: "Read shared context",
     description:
-      "Read shared context: one key (its latest version, or a given version), or with no key " +
-      "every live entry (of one namespace, or of all when ns is omitted). Expired and deleted " +
-      "entries are never returned. Needs no registration.",
+      "One key (latest or a given version), or without key every live entry (of ns, or of " +
+      "all).",
     input: {
       key: textField("key", 1, LIMITS.contextKeyMax).optional().describe(
-        "The key to read; omit to list entries",
+        "Omit to list",
       ),
       ns: _ns(),
       version: integerField("version", 1, Number.MAX_SAFE_INTEGER).optional().describe(
-        "A version to read instead of the latest (needs key)",
+        "Needs key",
       ),
     },
     output: { entries: z.array(contextEntrySchema), count: z.number().int() },
@@ -92,8 +78,8 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     name: "context_history",
     title: "Versions of a key",
     description:
-      `The stored versions of a key, newest first (the last ${VERSIONS_KEPT}), with who wrote ` +
-      "each and when; deletions show as tombstones. Needs no registration.",
+      `A key's versions, newest first (the last ${VERSIONS_KEPT}), with author and time; ` +
+      "deletions are tombstones.",
     input: { key: _key(), ns: _ns() },
     output: {
       versions: z.array(contextVersionSchema),
@@ -109,13 +95,11 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
   registerTool(server, ctx, {
     name: "list_context",
     title: "List shared keys",
-    description:
-      "List live keys (without their values) with latest version, author, size and expiry; " +
-      "optionally one namespace and/or a key prefix. Needs no registration.",
+    description: "Live keys without values: version, author, size, expiry.",
     input: {
-      ns: namespaceField("ns").optional().describe("Only this namespace (default: all)"),
+      ns: namespaceField("ns").optional().describe("Default: all"),
       prefix: textField("prefix", 1, LIMITS.contextKeyMax).optional().describe(
-        "Only keys starting with this",
+        "Key prefix",
       ),
     },
     output: {
@@ -140,7 +124,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
   registerTool(server, ctx, {
     name: "list_namespaces",
     title: "List namespaces",
-    description: "The namespaces that hold live keys, with key counts. Needs no registration.",
+    description: "Namespaces with live keys, and key counts.",
     input: {},
     output: {
       namespaces: z.array(z.object({ ns: z.string(), keys: z.number().int(), updated_at: _time })),
@@ -156,9 +140,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
   registerTool(server, ctx, {
     name: "delete_context",
     title: "Delete a shared key",
-    description: "Delete a key: a tombstone version is written (the history stays readable with " +
-      "context_history). Only the author of its latest version, or an agent with the " +
-      "manage_context privilege, may. Returns the tombstone version.",
+    description:
+      "Delete a key by writing a tombstone version (context_history keeps the rest): the " +
+      "latest version's author, or manage_context.",
     input: {
       key: _key(),
       ns: _ns(),

@@ -19,7 +19,7 @@ import type { ToolContext } from "../tool_context.ts";
 /** Repository-relative files or globs. */
 export function leasePathsField(field: string) {
   return stringListField(field, LIMITS.leasePathsMax, LIMITS.leasePathMax).describe(
-    `Files or globs relative to the repository root (src/**/*.ts), 1–${LIMITS.leasePathsMax}`,
+    "Repository-relative files or globs (src/**/*.ts)",
   );
 }
 
@@ -65,21 +65,19 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "reserve_paths",
     title: "Reserve files",
-    description:
-      "Lease files you are about to edit, all or none. Exclusive (default) conflicts with " +
-      "any overlapping lease; shared only with exclusive ones. Refused: granted=false with " +
-      "each conflict; notify_when_free=true messages you when they free up. Ends on release, " +
-      "ttl, the task done or reassigned, or you leaving.",
+    description: "Lease files you will edit, all or none. Exclusive (default) conflicts with any " +
+      "overlapping lease, shared only with exclusive ones; refused: granted=false and the " +
+      "conflicts. Ends on release, ttl, the task done or reassigned, or your leaving.",
     input: {
       paths: leasePathsField("paths"),
       exclusive: boolField("exclusive").optional().describe("Default true"),
       ttl: leaseTtlField(ctx),
       reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
-        "What you are doing",
+        "What for",
       ),
-      task_id: idField("task_id").optional().describe("Your task it is for"),
+      task_id: idField("task_id").optional().describe("The task it is for"),
       notify_when_free: boolField("notify_when_free").optional().describe(
-        "If refused, tell me when free",
+        "If refused, message me when free",
       ),
       agent_name: actorField("agent_name"),
     },
@@ -107,8 +105,8 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "release_paths",
     title: "Release files",
-    description: "End your leases by ids or paths; neither: all of yours. Another agent's " +
-      "lease (by id) needs manage_leases and a reason; its holder is told.",
+    description: "End your leases by ids or paths (neither: all). Another agent's (by id) needs " +
+      "manage_leases and a reason; its holder is told.",
     input: {
       ids: _ids.optional().describe("Lease ids"),
       paths: leasePathsField("paths").optional(),
@@ -133,7 +131,7 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "renew_paths",
     title: "Renew leases",
-    description: "Extend your leases (by ids or paths; neither: all of yours) to ttl from now.",
+    description: "Extend your leases (by ids or paths; neither: all) to ttl from now.",
     input: {
       ids: _ids.optional().describe("Lease ids"),
       paths: leasePathsField("paths").optional(),
@@ -161,7 +159,7 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
     input: {
       path: textField("path", 1, LIMITS.leasePathMax).optional().describe("A file or glob"),
       agent: agentNameField("agent").optional().describe("Holder"),
-      task_id: idField("task_id").optional().describe("Task"),
+      task_id: idField("task_id").optional(),
     },
     output: { leases: z.array(leaseSchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },

@@ -25,13 +25,13 @@ import type { ToolContext } from "../tool_context.ts";
 function _threadFields() {
   return {
     reply_to: idField("reply_to").optional().describe(
-      "A message you sent or received: this one joins its thread",
+      "A message you sent or received: join its thread",
     ),
     subject: textFieldOf("subject", TEXT_RULES.subject).optional().describe(
-      `A short subject (max ${LIMITS.subjectMax}); a reply without one keeps the thread's`,
+      "A reply without one keeps the thread's",
     ),
     ack_required: boolField("ack_required").optional().describe(
-      "Each recipient must call acknowledge_message (reading is not enough)",
+      "Recipients must call acknowledge_message",
     ),
   };
 }
@@ -40,20 +40,14 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
   registerTool(server, ctx, {
     name: "send_message",
     title: "Send a direct message",
-    description:
-      "Send a direct message to one agent. The recipient must have registered at some time; if " +
-      "it is away, the message waits in its inbox. Optionally link it to a task, reply to a " +
-      "message (reply_to joins its thread), give a subject, or ask for an acknowledgement. Limit: " +
-      `${LIMITS.messagesPerWindow} messages (direct + broadcast) per ` +
-      `${LIMITS.rateWindowMs / 1000} s per sender, and per session whichever names it used. ` +
-      "Returns the stored message with its id.",
+    description: "Message one registered agent (one away finds it in its inbox). Rate limit: " +
+      `${LIMITS.messagesPerWindow} messages with broadcasts per ${LIMITS.rateWindowMs / 1000} s. ` +
+      "Returns the message.",
     input: {
       sender: actorField("sender"),
-      recipient: agentNameField("recipient").describe("The agent to send to"),
-      content: textField("content", 1, LIMITS.contentMax).describe(
-        `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
-      ),
-      task_id: idField("task_id").optional().describe("A task this message is about"),
+      recipient: agentNameField("recipient"),
+      content: textField("content", 1, LIMITS.contentMax),
+      task_id: idField("task_id").optional().describe("The task it is about"),
       ..._threadFields(),
     },
     output: { message: messageSchema },
@@ -77,16 +71,12 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "broadcast",
     title: "Message everyone",
     description:
-      "Send one message to every registered agent except you (including agents currently " +
-      "away, whose copy waits for them). Each recipient reads, archives or deletes its own " +
-      "copy. Takes reply_to, subject and ack_required like send_message, and counts toward its " +
-      "rate limit. Returns the message and how many agents it reached.",
+      "Message every registered agent but you (away ones too); counts toward send_message's " +
+      "rate limit. Returns the message and recipients.",
     input: {
       sender: actorField("sender"),
-      content: textField("content", 1, LIMITS.contentMax).describe(
-        `The message text, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
-      ),
-      task_id: idField("task_id").optional().describe("A task this broadcast is about"),
+      content: textField("content", 1, LIMITS.contentMax),
+      task_id: idField("task_id").optional().describe("The task it is about"),
       ..._threadFields(),
     },
     output: { message: messageSchema, recipients: z.number().int() },
@@ -108,24 +98,21 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "get_messages",
     title: "Read your inbox",
     description:
-      "Read your inbox: direct messages and broadcasts to you. By default only unread ones, " +
-      "oldest first, and they become read. include_read=true lists your most recent messages " +
-      "whatever their state; include_archived=true also shows archived/deleted ones; " +
-      "by_thread=true orders them by thread and lists the threads. Returns the messages and " +
-      "how many unread remain beyond this page.",
+      "Your inbox, oldest first: by default the unread messages, which become read. Returns " +
+      "them and unread_remaining.",
     input: {
       agent_name: actorField("agent_name"),
       include_read: boolField("include_read").optional().describe(
-        "Also return messages you already read (default false)",
+        "Your latest messages, read or not",
       ),
       include_archived: boolField("include_archived").optional().describe(
-        "Also return messages you archived or deleted (default false)",
+        "Also archived and deleted ones",
       ),
       limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `How many messages at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+        `Default ${LIMITS.listLimitDefault}`,
       ),
       by_thread: boolField("by_thread").optional().describe(
-        "Group the page by thread, newest thread first, and list the threads (default false)",
+        "Group by thread, newest first, and list the threads",
       ),
     },
     output: {
@@ -169,11 +156,10 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "delete_message",
     title: "Delete a message",
     description:
-      "Soft-delete a message (it is archived, not erased). As a recipient you remove your own " +
-      "copy; as the sender you retract it for everyone; the delete_any_message privilege deletes any message. " +
-      "Returns the scope of the deletion.",
+      "Soft-delete a message: a recipient removes its copy; its sender (or delete_any_message) " +
+      "retracts it for everyone. Returns the scope.",
     input: {
-      message_id: idField("message_id").describe("The id of the message"),
+      message_id: idField("message_id"),
       agent_name: actorField("agent_name"),
     },
     output: removeOutput,
@@ -190,10 +176,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "archive_message",
     title: "Archive a message",
     description:
-      "Archive a message: the same as delete_message, and it is also marked read. Archived " +
-      "messages are hidden from get_messages (unless include_archived) and never count as unread.",
+      "Like delete_message, and marks it read; get_messages hides it unless include_archived.",
     input: {
-      message_id: idField("message_id").describe("The id of the message"),
+      message_id: idField("message_id"),
       agent_name: actorField("agent_name"),
     },
     output: removeOutput,
@@ -209,16 +194,13 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
   registerTool(server, ctx, {
     name: "clear_inbox",
     title: "Clear your inbox",
-    description:
-      "Archive the messages in your inbox in bulk (they are marked read and hidden, not " +
-      "erased). Optional filters: only those sent before before_date, only those from sender. " +
-      "Returns how many were archived.",
+    description: "Archive your inbox in bulk (read and hidden, not erased). Returns how many.",
     input: {
       agent_name: actorField("agent_name"),
       before_date: timeField("before_date").optional().describe(
-        "Only messages sent before this time: 2h, 1d (ago), or an ISO 8601 date/time",
+        "Only older ones: 2h, 1d (ago) or ISO 8601",
       ),
-      sender: agentNameField("sender").optional().describe("Only messages from this agent"),
+      sender: agentNameField("sender").optional().describe("Only from this agent"),
     },
     output: { cleared: z.number().int() },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -238,12 +220,12 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "purge_messages",
     title: "Erase old messages (purge_messages)",
     description:
-      "Permanently erase every message sent before before_date, for everyone. Only an agent " +
-      "with the purge_messages privilege may. The audit log keeps its record. Returns how many were erased.",
+      "Erase every message sent before before_date, for everyone (purge_messages privilege; " +
+      "the audit log keeps a record). Returns how many.",
     input: {
       agent_name: actorField("agent_name"),
       before_date: timeField("before_date").describe(
-        "Erase messages sent before this time: 7d (ago), or an ISO 8601 date/time",
+        "7d (ago) or ISO 8601",
       ),
     },
     output: { purged: z.number().int() },

@@ -14,29 +14,19 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     name: "register",
     title: "Join the table",
     description:
-      "Join the team table as an agent, or come back under the same name. Call this first: " +
-      "it binds this session to your name, so later calls may omit sender/agent_name/creator/" +
-      "set_by. A name another live session holds is refused. Registering again updates role " +
-      "and capabilities when given. Privileged roles cannot be self-assigned: an operator " +
-      "grants them. New names are limited: a session makes at most " +
-      `${LIMITS.newNamesPerSession}, and the table holds at most ${LIMITS.membersMax} members. ` +
-      "Returns your member " +
-      "record, your role (its guidelines: follow them; its tools and privileges), whether you " +
-      "are new, and how many unread messages wait for you.",
+      "Join the table, or come back under your name; call this first. Refused: a name another " +
+      "live session holds, a privileged role (an operator grants those), more than " +
+      `${LIMITS.newNamesPerSession} new names per session. Returns your member record, your ` +
+      "role (follow its guidelines), created, and unread_count.",
     input: {
       name: agentNameField("name").describe(
-        `Your agent name: 1–${LIMITS.agentNameMax} characters, letters/digits first and last, ` +
-          "inner space _ . - allowed; unique regardless of case",
+        "Unique regardless of case; letters or digits first and last, inner space _ . - allowed",
       ),
       role: roleField("role").optional().describe(
-        "Your role, e.g. coder, reviewer, architect (default 'agent'; kept when omitted on " +
-          "return). list_roles shows them all",
+        "e.g. coder, reviewer (default agent; kept on return); see list_roles",
       ),
       capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
-        .optional().describe(
-          `What you can do, e.g. ["typescript","review"]: at most ${LIMITS.capabilitiesMax} ` +
-            `entries of 1–${LIMITS.capabilityMax} characters (replaces the list when given)`,
-        ),
+        .optional().describe('e.g. ["typescript","review"]; replaces the list'),
     },
     output: {
       member: memberSchema,
@@ -77,9 +67,8 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     name: "deregister",
     title: "Leave the table",
     description:
-      "Leave the table: you are marked gone, your name is free, and your open tasks go back to " +
-      "pending. Messages sent to you keep arriving and wait for your return (register again " +
-      "with the same name). Returns your member record.",
+      "Leave: you are marked gone, your name is free and your open tasks go back to pending. " +
+      "Messages to you wait for your return.",
     input: {
       name: actorField("name"),
     },
@@ -95,12 +84,10 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
   registerTool(server, ctx, {
     name: "list_members",
     title: "Who is at the table",
-    description:
-      "List the agents at the table with role, capabilities, status and last_seen time. " +
-      "Active members only unless include_inactive is true. Needs no registration.",
+    description: "The agents at the table: role, capabilities, status, last_seen.",
     input: {
       include_inactive: boolField("include_inactive").optional().describe(
-        "Also list agents that deregistered (default false)",
+        "Also those who left",
       ),
     },
     output: { members: z.array(memberSchema), count: z.number().int() },
@@ -114,9 +101,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
   registerTool(server, ctx, {
     name: "heartbeat",
     title: "Say you are alive",
-    description:
-      "Tell the table you are still working (updates last_seen, and marks you active again if " +
-      "you had deregistered). Returns your member record; the unread badge rides along.",
+    description: "Update your last_seen (and come back if you had deregistered).",
     input: {
       name: actorField("name"),
     },

@@ -13,9 +13,8 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
     name: "list_roles",
     title: "List the roles",
     description:
-      "List the roles of this table: what each is for, its tools and privileges, the task " +
-      "types it prefers, and whether it is privileged (granted by an operator, never " +
-      "self-assigned). Needs no registration.",
+      "The roles: purpose, tools, privileges, preferred task types, and whether privileged " +
+      "(operator-granted only).",
     input: {},
     output: { roles: z.array(roleSchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -28,10 +27,8 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "get_role",
     title: "Read a role",
-    description:
-      "One role in full, including its guidelines (how an agent in that role behaves). Needs " +
-      "no registration.",
-    input: { name: roleField("name").describe("The role, e.g. coder") },
+    description: "One role in full, with its guidelines.",
+    input: { name: roleField("name") },
     output: { role: roleSchema },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -48,12 +45,11 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
     name: "assign_role",
     title: "Give an agent a role",
     description:
-      "Give a registered agent a role, privileged roles included. Needs the assign_roles " +
-      "privilege (admin, lead). The agent's next tool call runs under the new role. Returns " +
-      "the member.",
+      "Give a registered agent any role (assign_roles privilege); it applies from the agent's " +
+      "next call.",
     input: {
-      name: agentNameField("name").describe("The agent to give the role to"),
-      role: roleField("role").describe("The role to give"),
+      name: agentNameField("name").describe("The agent"),
+      role: roleField("role"),
       agent_name: actorField("agent_name"),
     },
     output: { member: memberSchema },

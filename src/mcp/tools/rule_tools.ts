@@ -19,34 +19,25 @@ const _ruleSchema = z.object({
   source: z.string().describe("shipped, the rules file's path, or runtime"),
 });
 
-const _then = () =>
+/** The actions; advertised `shallow` (items: object), their shapes in `description`. */
+const _then = (description: string) =>
   z.array(actionSchema, { error: () => "then must be a list of actions" }).min(1, {
     error: () => "then needs at least one action",
   }).max(LIMITS.ruleActionsMax, {
     error: () => `then has at most ${LIMITS.ruleActionsMax} actions`,
-  }).describe(
-    "Actions, each one object: {set_status: done}, {notify: task.assignee | task.creator | " +
-      "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
-      "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
-      "{create_task: {title, description?, priority?, type?, assignee?, subtask?}}. Texts may " +
-      "use {task.title}-style placeholders.",
-  );
+  }).meta({ description, shallow: true });
 
 const _condition = () =>
   textFieldOf("if", TEXT_RULES.ruleCondition).describe(
-    "Condition over the event's fields: =, !=, <, <=, >, >=, in [..], not in [..], and, or, " +
-      "not, parentheses; durations like 5m. E.g. 'task.status = blocked', " +
-      "'task.priority in [high]', 'agent.idle > 5m'",
+    "Over the event's fields: = != < <= > >= in [..] not in [..] and or not (); durations " +
+      "like 5m. E.g. task.priority in [high] and agent.idle > 5m",
   );
 
 export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "list_rules",
     title: "List workflow rules",
-    description:
-      "The workflow rules in force: trigger (on), condition (if), actions (then), whether " +
-      "enabled, and where each comes from (shipped defaults, the rules file, or created at run " +
-      "time). Needs no registration.",
+    description: "The workflow rules in force, each with on, if, then, enabled and source.",
     input: {},
     output: { rules: z.array(_ruleSchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -60,20 +51,22 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
     name: "create_rule",
     title: "Create a workflow rule",
     description:
-      "Automate a routine transition: when the trigger happens and the condition holds, run " +
-      `the actions. Triggers: ${TRIGGERS.join(", ")}. Needs the manage_rules privilege. ` +
-      "The rule is checked at once (the condition parses and uses fields the trigger has) and " +
-      "applies to every process on this table. Returns the rule.",
+      "When the trigger (on) fires and the condition (if) holds, run the actions (then), on " +
+      "the whole table. manage_rules privilege. Checked at once.",
     input: {
       name: slugField("name", SLUG_KINDS.ruleName).describe(
         "A unique name, e.g. notify-on-blocker",
       ),
-      on: enumField("on", TRIGGERS).describe("The trigger"),
+      on: enumField("on", TRIGGERS),
       if: _condition().optional(),
-      then: _then(),
-      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional().describe(
-        "What it is for",
+      then: _then(
+        "Actions, each one object: {set_status: STATUS}, {notify: task.assignee | task.creator | " +
+          "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
+          "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
+          "{create_task: {title, description?, priority?, type?, assignee?, subtask?}}. Texts " +
+          "may use {task.title}-style placeholders.",
       ),
+      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
       enabled: boolField("enabled").optional().describe("Default true"),
       agent_name: actorField("agent_name"),
     },
@@ -97,17 +90,15 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
     name: "update_rule",
     title: "Change a workflow rule",
     description:
-      "Change a rule created at run time (any field), or switch a shipped or file rule on or " +
-      "off (enabled only). Needs the manage_rules privilege. Returns the rule.",
+      "Change a run-time rule (any field), or switch a shipped or file rule on or off. " +
+      "manage_rules privilege.",
     input: {
-      name: slugField("name", SLUG_KINDS.ruleName).describe("The rule to change"),
-      on: enumField("on", TRIGGERS).optional().describe("A new trigger"),
+      name: slugField("name", SLUG_KINDS.ruleName),
+      on: enumField("on", TRIGGERS).optional(),
       if: _condition().optional(),
-      then: _then().optional(),
-      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional().describe(
-        "A new description",
-      ),
-      enabled: boolField("enabled").optional().describe("Switch it on or off"),
+      then: _then("New actions, as in create_rule").optional(),
+      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
+      enabled: boolField("enabled").optional(),
       agent_name: actorField("agent_name"),
     },
     output: { rule: _ruleSchema },
@@ -123,11 +114,9 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "delete_rule",
     title: "Delete a workflow rule",
-    description:
-      "Delete a rule created at run time (shipped and file rules can only be disabled with " +
-      "update_rule). Needs the manage_rules privilege.",
+    description: "Delete a run-time rule (others can only be disabled). manage_rules privilege.",
     input: {
-      name: slugField("name", SLUG_KINDS.ruleName).describe("The rule to delete"),
+      name: slugField("name", SLUG_KINDS.ruleName),
       agent_name: actorField("agent_name"),
     },
     output: { deleted: z.string() },

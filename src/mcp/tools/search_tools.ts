@@ -23,25 +23,24 @@ export function registerSearchTools(server: McpServer, ctx: ToolContext): void {
     name: "search",
     title: "Search the table",
     description:
-      "Find messages (yours and broadcasts to you), tasks, task comments and shared context " +
-      'by words. Every word must match; "quoted words" match as a phrase; word* matches a ' +
-      "prefix; no other operators. Best matches first, with a snippet (matches in **) and " +
-      "the call that opens each.",
+      "Full-text search of messages you may see, tasks, comments and shared context. Every " +
+      'word must match; "quoted words" are a phrase, word* a prefix. Best first, with a ' +
+      "snippet (matches in **) and the call that opens each.",
     input: {
       query: textFieldOf("query", TEXT_RULES.searchQuery).describe(
-        `The words to find (max ${LIMITS.searchQueryMax} characters, ${LIMITS.searchTermsMax} terms)`,
+        `At most ${LIMITS.searchTermsMax} terms`,
       ),
       kinds: z.array(enumField("each entry of kinds", SEARCH_KINDS), {
         error: () => `kinds must be a list of ${SEARCH_KINDS.map((k) => `'${k}'`).join(", ")}`,
-      }).optional().describe("Only these kinds (default all)"),
+      }).optional().describe("Default all"),
       agent: agentNameField("agent").optional().describe(
-        "Only what this agent wrote (sent, created or is assigned, commented, set)",
+        "Only what this agent sent, created, is assigned, commented or set",
       ),
       since: isoDateField("since").optional().describe(
-        "Only what was written at or after this ISO 8601 date/time",
+        "ISO 8601",
       ),
       limit: limitField("limit", LIMITS.searchLimitMax).optional().describe(
-        `How many results at most (default ${LIMITS.searchLimitDefault}, max ${LIMITS.searchLimitMax})`,
+        `Default ${LIMITS.searchLimitDefault}`,
       ),
       agent_name: actorField("agent_name"),
     },

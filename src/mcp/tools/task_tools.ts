@@ -49,35 +49,25 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     name: "create_task",
     title: "Create a task",
     description:
-      "Put a task on the shared board (status pending). With an assignee, only that agent (or " +
-      "claim_assigned) can claim it; without one, anyone can. A reviewer, if named, is asked " +
-      "when the task moves to awaiting_review. Returns the task with its id.",
+      "Add a pending task to the board. With an assignee, only that agent (or claim_assigned) " +
+      "may claim it. Returns the task.",
     input: {
-      title: textField("title", 1, LIMITS.titleMax).describe(
-        `Short title, 1–${LIMITS.titleMax} characters`,
-      ),
+      title: textField("title", 1, LIMITS.titleMax),
       creator: actorField("creator"),
-      description: textField("description", 0, LIMITS.descriptionMax).optional().describe(
-        `Details, at most ${LIMITS.descriptionMax.toLocaleString("en-US")} characters`,
-      ),
-      assignee: agentNameField("assignee").optional().describe(
-        "The agent who should do it (must have registered)",
-      ),
-      priority: enumField("priority", TASK_PRIORITIES).optional().describe(
-        "low, medium (default) or high",
-      ),
+      description: textField("description", 0, LIMITS.descriptionMax).optional(),
+      assignee: agentNameField("assignee").optional(),
+      priority: enumField("priority", TASK_PRIORITIES).optional().describe("Default medium"),
       reviewer: agentNameField("reviewer").optional().describe(
-        "The agent who should review the work (must have registered)",
+        "Asked when it reaches awaiting_review",
       ),
       parent_id: idField("parent_id").optional().describe(
-        "Make it a subtask of this task (when all subtasks are done, the parent is done)",
+        "Make it a subtask (the parent is done when all its subtasks are)",
       ),
       blocked_by: _ids("blocked_by").optional().describe(
-        "Tasks that must be done before this one can start or finish",
+        "Tasks to be done before it can start or finish",
       ),
       type: slugField("type", "task type").optional().describe(
-        "Kind of work, matched against role affinity: implement, design, review, test, docs, " +
-          "bugfix, plan...",
+        "Kind of work (implement, review, test, docs, bugfix...), matched to role affinity",
       ),
       paths: leasePathsField("paths").optional().describe(
         "Files or globs it will touch; next_task skips it while others lease them",
@@ -104,16 +94,16 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "list_tasks",
     title: "List tasks",
-    description: "The board, highest priority first, then oldest: id, title, status, who, " +
-      "when (get_task_detail has the rest). Filter by status, assignee, reviewer or parent. " +
-      "Needs no registration.",
+    description:
+      "The board, highest priority then oldest first, as summaries (get_task_detail has the " +
+      "rest).",
     input: {
       status: enumField("status", TASK_STATUSES).optional(),
       assignee: agentNameField("assignee").optional(),
       reviewer: agentNameField("reviewer").optional(),
       parent_id: idField("parent_id").optional().describe("Only its subtasks"),
       mine_first: boolField("mine_first").optional().describe(
-        "First the pending tasks your role prefers",
+        "Pending tasks your role prefers first",
       ),
       limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
         `Default ${LIMITS.listLimitDefault}`,
@@ -148,13 +138,11 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "next_task",
     title: "What should I do next?",
-    description:
-      "The pending task you should take next: one assigned to you first, then one whose type " +
-      "your role prefers (its task_affinity), then by priority and age. With claim=true it is " +
-      "claimed for you atomically (two agents asking at once never get the same task). " +
-      "Skips tasks whose paths others lease. Returns the task, or null when nothing is waiting.",
+    description: "The pending task to take next: assigned to you first, then of a type your role " +
+      "prefers, then by priority and age; skips tasks whose paths others lease. Returns it, " +
+      "or null.",
     input: {
-      claim: boolField("claim").optional().describe("Also claim it (default false)"),
+      claim: boolField("claim").optional().describe("Also claim it, atomically"),
       agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema.nullable(), claimed: z.boolean() },
@@ -171,13 +159,12 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     name: "claim_task",
     title: "Claim a task",
     description:
-      "Claim a pending task: it becomes in_progress and assigned to you. Atomic: if another " +
-      "agent claims it first you get an error naming them. A task assigned to someone can only " +
-      "be claimed by that agent (or claim_assigned). On a task awaiting_review this claims the " +
-      "review (you become its reviewer; not allowed on your own work). With paths, also " +
-      "leases them exclusively for the task: both or neither. Returns the task.",
+      "Claim a pending task: in_progress and yours. Refused if another got it first, or it is " +
+      "assigned to another (unless claim_assigned). On a task awaiting_review, claims the " +
+      "review (not of your own work). With paths, also leases them exclusively: both or " +
+      "neither.",
     input: {
-      task_id: idField("task_id").describe("The id of the task"),
+      task_id: idField("task_id"),
       paths: leasePathsField("paths").optional(),
       ttl: leaseTtlField(ctx),
       agent_name: actorField("agent_name"),
@@ -197,30 +184,17 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "update_task",
     title: "Update a task",
-    description: "Change a task's status, result, reviewer, parent or dependencies; give only " +
-      "what changes. Creator, assignee, reviewer or privilege update_any_task. " +
-      "awaiting_review asks for a review. The reviewer's result is kept as review_note. " +
-      "Returns the task.",
+    description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
+      "update_any_task. awaiting_review asks for the review; the reviewer's result is kept as " +
+      "review_note.",
     input: {
-      task_id: idField("task_id").describe("The id of the task"),
-      status: enumField("status", TASK_STATUSES).optional().describe(
-        "The new status: pending, in_progress, awaiting_review, done or blocked",
-      ),
-      reviewer: agentNameField("reviewer").optional().describe(
-        "Set the reviewer (must have registered)",
-      ),
-      parent_id: idField("parent_id").optional().describe(
-        "Make it a subtask of this task (cycles are refused)",
-      ),
-      add_blocked_by: _ids("add_blocked_by").optional().describe(
-        "Tasks it must wait for (cycles are refused)",
-      ),
-      remove_blocked_by: _ids("remove_blocked_by").optional().describe(
-        "Tasks it no longer waits for",
-      ),
-      result: textField("result", 0, LIMITS.resultMax).optional().describe(
-        `What came of it, at most ${LIMITS.resultMax.toLocaleString("en-US")} characters`,
-      ),
+      task_id: idField("task_id"),
+      status: enumField("status", TASK_STATUSES).optional(),
+      reviewer: agentNameField("reviewer").optional(),
+      parent_id: idField("parent_id").optional().describe("Make it a subtask of this task"),
+      add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
+      remove_blocked_by: _ids("remove_blocked_by").optional(),
+      result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
       agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema },
@@ -243,15 +217,11 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "reassign_task",
     title: "Hand a task over",
-    description:
-      "Hand a task over to another agent (its status stays as it is). Only the task's creator, " +
-      "its current assignee or update_any_task may. Both agents are told, and the hand-over " +
-      "appears in the task's feed. Returns the updated task.",
+    description: "Hand a task to another agent, status unchanged (its creator, assignee or " +
+      "update_any_task); both are told.",
     input: {
-      task_id: idField("task_id").describe("The id of the task"),
-      new_assignee: agentNameField("new_assignee").describe(
-        "The agent who takes the task over (must have registered)",
-      ),
+      task_id: idField("task_id"),
+      new_assignee: agentNameField("new_assignee"),
       agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema },
@@ -270,18 +240,14 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     name: "task_comment",
     title: "Comment on a task",
     description:
-      "Discuss a task where the work is. type: comment (default), blocker (moves the task to " +
-      "blocked), resolution (moves a blocked task back to in_progress). Blockers and " +
-      "resolutions may be posted by the task's creator, assignee, reviewer or update_any_task; " +
-      "anyone may comment. The creator, assignee and reviewer are notified. Returns the " +
-      "comment and the task.",
+      "Comment on a task; its creator, assignee and reviewer are told. A blocker moves it to " +
+      "blocked, a resolution back to in_progress (these two: creator, assignee, reviewer or " +
+      "update_any_task).",
     input: {
-      task_id: idField("task_id").describe("The id of the task"),
-      content: textField("content", 1, LIMITS.contentMax).describe(
-        `The comment, 1–${LIMITS.contentMax.toLocaleString("en-US")} characters`,
-      ),
+      task_id: idField("task_id"),
+      content: textField("content", 1, LIMITS.contentMax),
       type: enumField("type", COMMENT_TYPES).optional().describe(
-        "comment (default), blocker or resolution (status_change entries are automatic)",
+        "Default comment (status_change is automatic)",
       ),
       agent_name: actorField("agent_name"),
     },
@@ -301,12 +267,10 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "Everything about one task: the task, its comments, its automatic status changes " +
-      "(created, claimed, moved, reassigned, review claimed) and the messages linked to it, " +
-      "oldest first, plus the rendered activity feed, one line per entry, e.g. " +
-      "'[status_change] claude-code claimed task — 19:00' (times in UTC). Needs no registration.",
+      "One task in full: subtasks, blockers, comments, status changes and linked messages, " +
+      "oldest first, and the feed, one line each.",
     input: {
-      task_id: idField("task_id").describe("The id of the task"),
+      task_id: idField("task_id"),
     },
     output: {
       task: taskSchema,

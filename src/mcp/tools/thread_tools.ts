@@ -14,14 +14,14 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
     name: "get_thread",
     title: "Read a conversation",
     description:
-      "The thread of a message you sent or received, oldest first: the messages you may see, " +
-      "who has read each, acknowledgements where asked, and the linked tasks. Marks nothing " +
-      "read. Returns at most limit messages (the newest); more counts the older ones left off.",
+      "The thread of a message you sent or received, oldest first: messages you may see, who " +
+      "read each, acknowledgements, linked tasks. Marks nothing read. At most limit (the " +
+      "newest); more counts the rest.",
     input: {
       message_id: idField("message_id").describe("Any message of the thread"),
       agent_name: actorField("agent_name"),
       limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `How many messages at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+        `Default ${LIMITS.listLimitDefault}`,
       ),
     },
     output: {
@@ -45,12 +45,11 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
     name: "acknowledge_message",
     title: "Acknowledge a message",
     description:
-      "Confirm a message sent to you with ack_required (reading it does not). The sender is " +
-      "told, with your note. Acknowledging again changes nothing (already=true).",
+      "Confirm a message sent to you with ack_required (reading does not); its sender is told.",
     input: {
-      message_id: idField("message_id").describe("The message to acknowledge"),
+      message_id: idField("message_id"),
       note: textFieldOf("note", TEXT_RULES.ackNote).optional().describe(
-        `A short note for the sender (max ${LIMITS.ackNoteMax} characters)`,
+        "For the sender",
       ),
       agent_name: actorField("agent_name"),
     },
@@ -74,14 +73,12 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
-      "Acknowledgements still owed, oldest first: owed_by_me (messages you must acknowledge) " +
-      `and owed_to_me (per recipient of your messages), with age; overdue after ${
-        LIMITS.ackOverdueDefaultMs / 60_000
-      } min.`,
+      "Acknowledgements owed, oldest first: owed_by_me and owed_to_me (per recipient), with " +
+      `age; overdue after ${LIMITS.ackOverdueDefaultMs / 60_000} min.`,
     input: {
       agent_name: actorField("agent_name"),
       limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `How many of each at most (default ${LIMITS.listLimitDefault}, max ${LIMITS.listLimitMax})`,
+        `Of each (default ${LIMITS.listLimitDefault})`,
       ),
     },
     output: {
