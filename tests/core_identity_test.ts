@@ -187,3 +187,17 @@ Deno.test("a new credential frees the name from the session that held it with th
     /the one this session presented is not it/,
   );
 });
+
+Deno.test("a session seen last at a time keeps its name until the presence timeout from then", () => {
+  using t = tempTeam(["alice"]);
+  const lastRequest = t.clock.now();
+  t.clock.advance(50_000);
+  // serve's tick reports when the HTTP session last made a request, not that it ticked now.
+  t.table.members.refresh([{ id: testSession("alice").id, at: lastRequest }]);
+  assert.equal(t.table.members.require("alice").presence, "online");
+  t.clock.advance(11_000);
+  assert.equal(t.table.members.require("alice").presence, "away", "61 s after its last request");
+  t.table.members.register({ name: "alice", session: { id: "next", where: "http 10.0.0.9" } });
+  t.table.members.refresh([{ id: "next" }]);
+  assert.equal(t.table.members.require("alice").presence, "online", "seen now by default");
+});

@@ -49,15 +49,13 @@ export class StreamableHttpSessions {
   }
 
   /**
-   * The ids of the MCP sessions that made a request within `withinMs`: they keep their agents'
-   * names held. A session quiet for longer lets its name go (it takes it back on its next call
-   * if nobody else did), so a client that never ends its session does not hold a name for the
+   * Each MCP session with when it last made a request: a session holds its agent's name until
+   * it has been quiet for the presence timeout (it takes the name back on its next call if
+   * nobody else did), so a client that never ends its session does not hold a name for the
    * whole idle time.
    */
-  sessionIds(withinMs: number): string[] {
-    const since = this.#now() - withinMs;
-    return [...this.#sessions.values()].filter((s) => s.lastActive >= since)
-      .map((s) => s.session.id);
+  sessionsSeen(): { id: string; at: number }[] {
+    return [...this.#sessions.values()].map((s) => ({ id: s.session.id, at: s.lastActive }));
   }
 
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {

@@ -13,7 +13,7 @@ import type { Logger } from "../log.ts";
 export function runMaintenance(
   table: Table,
   logger: Logger,
-  liveSessions: () => readonly string[] = () => [],
+  liveSessions: () => readonly { id: string; at?: number }[] = () => [],
 ): void {
   try {
     table.members.refresh(liveSessions());

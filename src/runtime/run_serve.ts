@@ -82,8 +82,8 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>
       runMaintenance(table, logger, () => [
-        ...handler.mcpSessions.sessionIds(config.presenceMs),
-        ...handler.sseSessions.sessionIds(),
+        ...handler.mcpSessions.sessionsSeen(),
+        ...handler.sseSessions.sessionIds().map((id) => ({ id })),
       ]));
     life.every(3_600_000, () => {
       try {

@@ -51,7 +51,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     life.defer("the stdin listener", () => void process.stdin.off("end", onEnd));
     life.stopOnSignals();
     // Time-based rules (agent.idle) and the removal of expired shared context.
-    life.every(config.tickMs, () => runMaintenance(table, logger, () => [session.id]));
+    life.every(config.tickMs, () => runMaintenance(table, logger, () => [{ id: session.id }]));
     await server.connect(transport);
     if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);

@@ -79,7 +79,7 @@ export function grantAndJoin(t: TempTable, name: string, role: string): void {
 export function advanceLive(t: TempTable, ms: number): void {
   t.clock.advance(ms);
   const held = t.db.prepare("SELECT session_id FROM members WHERE session_id IS NOT NULL").all();
-  t.table.members.refresh(held.map((row) => String(row["session_id"])));
+  t.table.members.refresh(held.map((row) => ({ id: String(row["session_id"]) })));
 }
 
 /** Every row of every table, to prove that a refused call changed nothing. */

@@ -378,12 +378,19 @@ export class MemberStore {
     });
   }
 
-  /** Records that these sessions are alive (their names stay held). One UPDATE. */
-  refresh(sessionIds: readonly string[]): void {
-    if (sessionIds.length === 0) return;
+  /**
+   * Records when these sessions were last seen (their names stay held until they have not been
+   * seen for the presence timeout). `at` defaults to now: a stdio process or an open stream is
+   * seen while it lives; an HTTP session is seen when it last made a request. One UPDATE.
+   */
+  refresh(sessions: readonly { id: string; at?: number }[]): void {
+    if (sessions.length === 0) return;
+    const now = this.#ctx.clock.now();
     this.#ctx.sql.get(
-      "UPDATE members SET seen_at = ? WHERE session_id IN (SELECT value FROM json_each(?))",
-    ).run(this.#ctx.clock.now(), JSON.stringify(sessionIds));
+      `UPDATE members SET seen_at = max(seen_at, seen.at)
+       FROM (SELECT value ->> 'id' AS id, value ->> 'at' AS at FROM json_each(?)) AS seen
+       WHERE members.session_id = seen.id`,
+    ).run(JSON.stringify(sessions.map((s) => ({ id: s.id, at: Math.min(s.at ?? now, now) }))));
   }
 
   /** True when `sessionId` holds `name` now. */
