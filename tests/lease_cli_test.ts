@@ -143,6 +143,21 @@ Deno.test("lease check --hook: a Claude Code PreToolUse input is blocked or allo
     new_source: "x",
   });
   assert.equal((await check("bob", notebook)).code, 2);
+  const outside = await Deno.makeTempDir({ prefix: "team-table-no-repo-" });
+  try {
+    const elsewhere = JSON.stringify({
+      cwd: outside,
+      hook_event_name: "PreToolUse",
+      tool_name: "Write",
+      tool_input: { file_path: `${outside}/notes.md`, content: "x" },
+    });
+    assert.equal((await check("bob", elsewhere)).code, 0, "no repository: nothing leased");
+  } finally {
+    await Deno.remove(outside, { recursive: true });
+  }
+  const garbled = await check("bob", "not json");
+  assert.equal(garbled.code, 1, "an unreadable input does not block the edit");
+  assert.match(garbled.stderr, /stdin is not JSON .*; the edit is not checked/);
 });
 
 Deno.test("lease hook install: the pre-commit hook refuses a commit of a leased file", async () => {

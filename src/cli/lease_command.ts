@@ -33,12 +33,28 @@ async function _check(parsed: ParsedArgs, words: string[]): Promise<number> {
   let cwd = Deno.cwd();
   let paths = words;
   if (parsed.hook) {
-    const input = _hookInput(await new Response(Deno.stdin.readable).text());
+    // Exit 2 is the only answer that stops Claude Code's edit: a hook that cannot read its
+    // input says so and exits 1, which lets the edit through with the message shown.
+    let input;
+    try {
+      input = _hookInput(await new Response(Deno.stdin.readable).text());
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      console.error(`team-table: ${error.message}; the edit is not checked.`);
+      return 1;
+    }
     cwd = input.cwd ?? cwd;
     paths = input.paths;
     if (paths.length === 0) return 0;
   }
-  const root = await repositoryRoot(parsed.root, cwd);
+  let root: string;
+  try {
+    root = await repositoryRoot(parsed.root, cwd);
+  } catch (error) {
+    // Outside any repository no lease can cover the file: nothing to stop.
+    if (parsed.hook && error instanceof ConfigError && parsed.root === undefined) return 0;
+    throw error;
+  }
   const files = parsed.staged
     ? await stagedFiles(root)
     : paths.flatMap((p) => repositoryPath(root, cwd, p) ?? []);
