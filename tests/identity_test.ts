@@ -67,10 +67,15 @@ Deno.test("a name comes free when its stdio process exits or its HTTP session is
   try {
     await watcher.ok("register", { name: "watcher" });
     const stdio = await TestAgent.stdio(db.path, { TEAM_TABLE_AGENT: "alice" });
-    const online = await watcher.ok("list_members");
-    const alice = (online["members"] as { name: string; presence: string }[])
-      .find((m) => m.name === "alice");
-    assert.equal(alice?.presence, "online", "--agent binds before the first tool call");
+    const presence = async () =>
+      ((await watcher.ok("list_members", { include_inactive: true }))["members"] as {
+        name: string;
+        presence: string;
+      }[]).find((m) => m.name === "alice")?.presence;
+    await stdio.tools();
+    assert.equal(await presence(), undefined, "connecting and listing tools take no name");
+    await stdio.ok("heartbeat");
+    assert.equal(await presence(), "online", "--agent takes it on the first tool call");
     await stdio.close();
     const http = await TestAgent.http(server.url, TEST_TOKEN);
     await http.ok("register", { name: "alice" });

@@ -1,24 +1,20 @@
 /**
- * Binding a session to the agent its connection names (stdio --agent, an HTTP agent token),
- * before the first tool call. A wrong or missing credential stops the connection. A name that
- * another live session holds does not: the session waits for it, and each tool call tries
- * again and says who holds it — so a client's health check (`claude mcp list` starts a second
- * server) still connects, and a second session never shares the first one's inbox.
+ * Binding a session to the agent its connection names (stdio --agent, an HTTP agent token). A
+ * wrong or missing credential stops the connection at once. The name itself is taken on the
+ * first tool call, so a client's health check (`claude mcp list` starts a server, initializes
+ * and lists tools) never holds it; while another live session holds it, each tool call says
+ * who does, and a second session never shares the first one's inbox.
  */
-import { ConflictError } from "../core/errors.ts";
 import type { Table } from "../core/table.ts";
 import type { Session } from "./session.ts";
 
-/** Binds `session` to `agent` now, or marks it waiting when a live session holds the name. */
-export function connectAs(table: Table, session: Session, agent: string): "bound" | "waiting" {
+/**
+ * Names the session's agent: its credential and role are checked now (a refusal stops the
+ * connection), and the name is taken on the first tool call (bindExpected).
+ */
+export function connectAs(table: Table, session: Session, agent: string): void {
+  table.members.vouch({ name: agent, session: session.ref });
   session.expect(agent);
-  try {
-    bindExpected(table, session);
-    return "bound";
-  } catch (error) {
-    if (error instanceof ConflictError) return "waiting";
-    throw error;
-  }
 }
 
 /**

@@ -33,12 +33,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     });
     life.defer("the MCP server", () => server.close());
     life.defer("the agent's name", () => void table.members.release(session.id));
-    if (config.agent !== undefined && connectAs(table, session, config.agent) === "waiting") {
-      logger.warn(
-        `'${config.agent}' is held by another live session; tool calls will say so until it ` +
-          `is free`,
-      );
-    }
+    if (config.agent !== undefined) connectAs(table, session, config.agent);
     // New events for this session's agent: from this process at once, from others through
     // PRAGMA data_version (polled every 100 ms).
     const relay = new OutboxRelay({ table, backend: () => push, pollMs: 100, logger });

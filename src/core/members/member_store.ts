@@ -81,27 +81,8 @@ export class MemberStore {
             `another name, or ask the operator for this agent's token.`,
         );
       }
-      if (
-        keyHash !== null && !(input.session.key && credentialMatches(input.session.key, keyHash))
-      ) {
-        const reason = input.session.key ? "wrong credential" : "no credential";
-        publisher.publish({
-          type: "credential.refused",
-          by: { kind: "system" },
-          name,
-          reason,
-          where: input.session.where,
-        });
-        return {
-          refused: new ForbiddenError(
-            `name: '${name}' has a credential${
-              input.session.key ? ", and the one this session presented is not it" : ""
-            }; only a session that presents it may take the name. Start the stdio server with ` +
-              `--agent ${name} and TEAM_TABLE_AGENT_KEY, or connect over HTTP with its agent ` +
-              `token; the operator issues one with: team-table members token ${name}.`,
-          ),
-        };
-      }
+      const refused = this.#credentialRefusal(name, keyHash, input.session);
+      if (refused) return { refused };
       const kept = existing && roles.has(existing.role) ? existing.role : DEFAULT_ROLE;
       const role = this.#role(input.role ?? kept, "role");
       const verdict = maySelfAssignRole(role, existing?.role);
@@ -121,12 +102,7 @@ export class MemberStore {
           roles,
         );
       }
-      if (role.privileged && keyHash === null) {
-        throw new ForbiddenError(
-          `role: '${name}' has the privileged role '${role.name}', which only a name with a ` +
-            `credential may use; the operator issues one with: team-table members token ${name}.`,
-        );
-      }
+      if (role.privileged && keyHash === null) throw this.#keylessRefusal(name, role.name);
       if (!existing) this.#checkNewName(input.session, now);
       this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
@@ -175,6 +151,29 @@ export class MemberStore {
     });
     if ("refused" in outcome) throw outcome.refused;
     return outcome;
+  }
+
+  /**
+   * Checks, without taking the name, that `session` could take it: the credential it presented
+   * (a refusal is audited) and, for a privileged role, that the name has one. A connection that
+   * names its agent (stdio --agent, an agent token) is checked at once, and takes the name on
+   * its first tool call — so a client's health check never holds it.
+   */
+  vouch(input: { name: string; session: SessionRef }): void {
+    checkAgentName(input.name);
+    const refused = this.#ctx.tx.run(() => {
+      const { directory, roles } = this.#ctx;
+      const existing = directory.find(input.name);
+      if (!existing) return undefined;
+      const keyHash = directory.keyHash(existing.name);
+      const wrong = this.#credentialRefusal(existing.name, keyHash, input.session);
+      if (wrong) return wrong;
+      const role = roles.requireKnown(existing.role, existing.name);
+      return role.privileged && keyHash === null
+        ? this.#keylessRefusal(existing.name, role.name)
+        : undefined;
+    });
+    if (refused) throw refused;
   }
 
   /**
@@ -539,6 +538,38 @@ export class MemberStore {
       `name: '${name}' is in use by another session since ${
         toIso(hold.since ?? hold.seenAt).slice(11, 16)
       } UTC (${hold.where ?? "unknown"}); choose another name, or end that session.`,
+    );
+  }
+
+  /** The refusal (audited) of a session that does not present the name's credential. */
+  #credentialRefusal(
+    name: string,
+    keyHash: string | null,
+    session: SessionRef,
+  ): ForbiddenError | undefined {
+    if (keyHash === null || (session.key && credentialMatches(session.key, keyHash))) {
+      return undefined;
+    }
+    this.#ctx.publisher.publish({
+      type: "credential.refused",
+      by: { kind: "system" },
+      name,
+      reason: session.key ? "wrong credential" : "no credential",
+      where: session.where,
+    });
+    return new ForbiddenError(
+      `name: '${name}' has a credential${
+        session.key ? ", and the one this session presented is not it" : ""
+      }; only a session that presents it may take the name. Start the stdio server with ` +
+        `--agent ${name} and TEAM_TABLE_AGENT_KEY, or connect over HTTP with its agent ` +
+        `token; the operator issues one with: team-table members token ${name}.`,
+    );
+  }
+
+  #keylessRefusal(name: string, role: string): ForbiddenError {
+    return new ForbiddenError(
+      `role: '${name}' has the privileged role '${role}', which only a name with a ` +
+        `credential may use; the operator issues one with: team-table members token ${name}.`,
     );
   }
 
