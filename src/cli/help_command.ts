@@ -61,8 +61,8 @@ serve:
                        recently used one ends (env TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL; default 20)
   --body-timeout SECONDS  a request body must arrive this soon after its headers, else 408
                        (env TEAM_TABLE_BODY_TIMEOUT; default 30)
-  --operator NAME      the name humans act under (web view; send, broadcast, task,
-                       context), shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
+  --operator NAME      (also send, broadcast, task, context, lease) the name humans act
+                       under, shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
   --join-token         accept a join token (new agents register new, unprivileged names;
                        env TEAM_TABLE_JOIN_TOKEN), kept in 'join_token' beside the database
   The operator token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
