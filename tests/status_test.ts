@@ -46,7 +46,7 @@ Deno.test("status: members with presence, current task and unread; board; blocke
   );
   assert.match(
     text,
-    /: 0 tasks finished, 1 blocked, 3 created; 1 messages; 0 rule firings; 3 agents came, 1 left\./,
+    /: 0 tasks finished, 1 blocked, 3 created; 1 message; 0 rule firings; 3 agents came, 1 left\./,
   );
 });
 

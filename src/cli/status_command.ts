@@ -78,11 +78,17 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
   const s = awaySummary(table, options.since);
   lines.push(
     "",
-    `Since ${s.since}: ${s.tasks_finished} tasks finished, ${s.tasks_blocked} blocked, ` +
-      `${s.tasks_created} created; ${s.messages} messages; ${s.rules_fired} rule firings; ` +
-      `${s.agents_came} agents came, ${s.agents_left} left.`,
+    `Since ${s.since}: ${_count(s.tasks_finished, "task")} finished, ${s.tasks_blocked} ` +
+      `blocked, ${s.tasks_created} created; ${_count(s.messages, "message")}; ` +
+      `${_count(s.rules_fired, "rule firing")}; ${_count(s.agents_came, "agent")} came, ` +
+      `${s.agents_left} left.`,
   );
   return lines.join("\n");
+}
+
+/** "1 message", "3 messages". */
+function _count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 /** Runs `team-table status` against the configured database. */
