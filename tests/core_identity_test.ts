@@ -18,10 +18,13 @@ Deno.test("a session not seen for the presence timeout loses its name to another
   t.clock.advance(2 * minute);
   assert.equal(t.table.members.require("alice").presence, "away", "not seen for 60 s");
   t.table.members.register({ name: "alice", session: other });
+  assert.equal(t.table.members.holds("alice", testSession("alice").id), false);
   assert.throws(
-    () => t.table.members.requireHeld("alice", testSession("alice").id),
+    () => t.table.members.register({ name: "alice", session: testSession("alice") }),
     (e: unknown) =>
-      e instanceof ConflictError && /no longer holds the name 'alice'/.test(e.message),
+      e instanceof ConflictError &&
+      /'alice' is in use by another session since .* \(stdio, pid 2\)/.test(e.message),
+    "the session that went unseen cannot take it back while the other holds it",
   );
   const released = t.table.members.release(other.id);
   assert.deepEqual(released, ["alice"]);

@@ -74,6 +74,8 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
       try {
         // The SDK validated already; parsing again gives typed values without a cast.
         const args = inputSchema.parse(rawArgs ?? {});
+        // Takes the session's name back if it lost it (or refuses saying who holds it): after
+        // this a bound session holds its name, so the role check need not ask again.
         if (def.name !== "register") bindExpected(ctx.table, ctx.session);
         _checkRole(ctx, def.name);
         const value = def.run(args, ctx);
@@ -88,13 +90,12 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /**
- * Refuses a call from a session that lost its name, and a tool the bound agent's role may not
- * call (register is always allowed).
+ * Refuses a tool the bound agent's role may not call (register is always allowed), and records
+ * the call as a sign of life.
  */
 function _checkRole(ctx: ToolContext, tool: string): void {
   const agent = ctx.session.agent;
   if (agent === undefined || tool === "register") return;
-  ctx.table.members.requireHeld(agent, ctx.session.id);
   const role = ctx.table.members.require(agent).role;
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;

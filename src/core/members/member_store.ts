@@ -397,20 +397,6 @@ export class MemberStore {
     return this.#ctx.directory.hold(name)?.sessionId === sessionId;
   }
 
-  /**
-   * Refuses unless `sessionId` still holds `name` (a session that was away too long may have
-   * lost it to another).
-   */
-  requireHeld(name: string, sessionId: string): void {
-    if (this.holds(name, sessionId)) return;
-    const hold = this.#ctx.directory.hold(name);
-    throw new ConflictError(
-      `This session no longer holds the name '${name}'${
-        hold?.live && hold.where ? `: another session (${hold.where}) took it` : ""
-      }. Call register again.`,
-    );
-  }
-
   /** Marks a member gone and lets its name go. Its mail keeps arriving and waits for it. */
   deregister(by: Actor): Member {
     return this.#ctx.tx.run(() => {
