@@ -12,6 +12,8 @@ import { type Member, toMember } from "./member.ts";
 
 /** Who holds a name right now, from the members row. */
 export interface NameHold {
+  /** The member's role (read with the hold: a tool call needs both). */
+  role: string;
   sessionId: string | null;
   where: string | null;
   since: number | null;
@@ -59,6 +61,12 @@ export class MemberDirectory {
     throw new NotFoundError(`${field}: no agent named '${name}' has ever registered.${hint}`);
   }
 
+  /** The member's role, if there is such a member. */
+  roleOf(name: string): string | undefined {
+    const row = this.#sql.get("SELECT role FROM members WHERE name = ?").get(name);
+    return row ? text(row, "role") : undefined;
+  }
+
   /** The stored hash of the member's credential, null when it has none. */
   keyHash(name: string): string | null {
     const row = this.#row(name);
@@ -73,11 +81,15 @@ export class MemberDirectory {
 
   /** Who holds the name, if it exists. */
   hold(name: string): NameHold | undefined {
-    const row = this.#row(name);
+    const row = this.#sql.get(
+      `SELECT role, session_id, session_where, session_since, seen_at FROM members
+       WHERE name = ?`,
+    ).get(name);
     if (!row) return undefined;
     const sessionId = textOrNull(row, "session_id");
     const seenAt = int(row, "seen_at");
     return {
+      role: text(row, "role"),
       sessionId,
       where: textOrNull(row, "session_where"),
       since: intOrNull(row, "session_since"),

@@ -388,9 +388,15 @@ export class MemberStore {
     ).run(JSON.stringify(sessions.map((s) => ({ id: s.id, at: Math.min(s.at ?? now, now) }))));
   }
 
-  /** True when `sessionId` holds `name` now. */
-  holds(name: string, sessionId: string): boolean {
-    return this.#ctx.directory.hold(name)?.sessionId === sessionId;
+  /** The member's role when `sessionId` holds `name` now; undefined when it does not. */
+  heldRole(name: string, sessionId: string): string | undefined {
+    const hold = this.#ctx.directory.hold(name);
+    return hold?.sessionId === sessionId ? hold.role : undefined;
+  }
+
+  /** The member's role, if there is such a member. */
+  roleOf(name: string): string | undefined {
+    return this.#ctx.directory.roleOf(name);
   }
 
   /** Marks a member gone and lets its name go. Its mail keeps arriving and waits for it. */
