@@ -151,7 +151,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "purge_messages",
     { before_date: "2030-01-01" },
-    /Role 'agent' may not call purge_messages\. Its tools: register, deregister/,
+    /Role 'agent' may not call purge_messages: it lacks the privilege purge_messages \(roles with it: admin, lead\)\. An operator can change the role \(team-table members grant alice ROLE\)/,
   ],
   ["create_task", {}, /title is required: a string of 1–200 characters/],
   ["create_task", { title: long(201) }, /title is too long: 201 characters; the limit is 200/],
@@ -253,14 +253,14 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "create_rule",
     { name: "r", on: "task.created", then: [{ comment: "x" }] },
-    /'alice' may not create rules: role 'agent' lacks the privilege manage_rules/,
+    /Role 'agent' may not call create_rule: it lacks the privilege manage_rules/,
   ],
   [
     "update_rule",
     { name: "r", enabled: false },
-    /'alice' may not change rules: role 'agent' lacks the privilege manage_rules/,
+    /Role 'agent' may not call update_rule: it lacks the privilege manage_rules/,
   ],
-  ["delete_rule", { name: "r" }, /'alice' may not delete rules/],
+  ["delete_rule", { name: "r" }, /Role 'agent' may not call delete_rule: it lacks/],
   ["create_rule", { name: "r", on: "task.nope", then: [] }, /on must be one of 'task.created'/],
   ["create_rule", { name: "r", on: "task.created", then: [] }, /then needs at least one action/],
   [

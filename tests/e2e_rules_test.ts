@@ -119,7 +119,7 @@ Deno.test("the four default rules and runtime rules, end to end, with two proces
         });
         assert.match(
           refused.text,
-          /'bob' may not create rules: role 'coder' lacks the privilege manage_rules/,
+          /Role 'coder' may not call create_rule: it lacks the privilege manage_rules/,
         );
         const bad = await lead.call("create_rule", {
           name: "x",
