@@ -20,7 +20,7 @@ async function _firings(agent: TestAgent, rule: string, target: string): Promise
   const log = await agent.ok("get_audit_log", {
     action: "rule.fired",
     agent_name: `rule:${rule}`,
-    limit: 1_000,
+    limit: 200,
   });
   return (log["entries"] as { target: string | null }[]).filter((e) => e.target === target)
     .length;
