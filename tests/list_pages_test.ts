@@ -348,17 +348,36 @@ Deno.test("list limits: errors name the field, the problem and the limit; texts 
       assert.match(refused.text, /limit must be an integer from 1 to 100/);
     });
 
-    await t.step("get_messages cuts long content, pointing at get_thread", async () => {
-      const inbox = await alice.call("get_messages");
-      const message = (inbox.structured?.["messages"] as Row[])[0]!;
-      assert.match(
-        inbox.text,
-        new RegExp(`x… \\[cut: 5,000 characters; get_thread\\(message_id=${message["id"]}\\)\\]`),
-      );
-      assert.ok(inbox.text.length < 3_000, `${inbox.text.length} characters`);
-      const thread = await alice.ok("get_thread", { message_id: Number(message["id"]) });
-      assert.equal(((thread["messages"] as Row[])[0]!["content"] as string).length, 5_000);
-    });
+    await t.step(
+      "get_messages cuts long content, pointing at the get_thread page with it",
+      async () => {
+        const inbox = await alice.call("get_messages");
+        const message = (inbox.structured?.["messages"] as Row[])[0]!;
+        const pointer = inbox.text.match(
+          new RegExp(
+            `x… \\[cut: 5,000 characters; get_thread\\(message_id=${message["id"]}, ` +
+              `cursor=\\\\"([A-Za-z0-9_-]+)\\\\"\\)\\]`,
+          ),
+        );
+        assert.ok(pointer, inbox.text.slice(0, 1_200));
+        assert.ok(inbox.text.length < 3_000, `${inbox.text.length} characters`);
+        for (let i = 0; i < 3; i++) {
+          await alice.ok("send_message", {
+            recipient: "alice",
+            content: "later",
+            reply_to: message["id"],
+          });
+        }
+        const thread = await alice.ok("get_thread", {
+          message_id: Number(message["id"]),
+          limit: 1,
+          cursor: pointer[1],
+        });
+        const shown = (thread["messages"] as Row[]).at(-1)!;
+        assert.equal(shown["id"], message["id"], "the page ends with the message");
+        assert.equal((shown["content"] as string).length, 5_000);
+      },
+    );
 
     await t.step("list_roles: summaries; get_role has guidelines and tools", async () => {
       const roles = await alice.call("list_roles");

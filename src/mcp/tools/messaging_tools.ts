@@ -7,6 +7,7 @@ import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { formatCount } from "../../core/input_rules/wording.ts";
 import { LIMITS } from "../../core/limits.ts";
+import { cursorOf } from "../../core/pages.ts";
 import {
   actorField,
   agentNameField,
@@ -36,6 +37,11 @@ function _threadFields() {
       "Recipients must call acknowledge_message",
     ),
   };
+}
+
+/** The get_thread call whose page ends with message `id` (so it shows it whole). */
+function _threadUpTo(id: number): string {
+  return `get_thread(message_id=${id}, cursor="${cursorOf([id + 1])}")`;
 }
 
 export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
@@ -142,7 +148,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       return {
         messages: messages.map((m) => ({
           ...m,
-          content: cutText(m.content, LIMITS.inboxContentMax, `get_thread(message_id=${m.id})`),
+          content: cutText(m.content, LIMITS.inboxContentMax, _threadUpTo(m.id)),
         })),
         count: messages.length,
         ...(next_cursor === undefined ? {} : { next_cursor }),
