@@ -15,6 +15,7 @@ import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedInput, advertisedOutput } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
+import { LIMITS } from "../core/limits.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   name: string;
@@ -28,7 +29,9 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
 }
 
 const _unreadSchema = z.object({
-  count: z.number().int().describe("Unread, unarchived messages waiting for you"),
+  count: z.number().int().describe(
+    `Unread, unarchived messages waiting for you (counted up to ${LIMITS.unreadBadgeCount})`,
+  ),
   preview: z.array(z.object({
     id: z.number().int(),
     sender: z.string(),
