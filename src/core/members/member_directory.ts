@@ -5,6 +5,8 @@
  */
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import { closeNames } from "../suggest.ts";
 import type { Statements } from "../../db/statements.ts";
@@ -99,11 +101,33 @@ export class MemberDirectory {
   }
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
-    const sql = options.includeInactive
-      ? "SELECT * FROM members ORDER BY name"
-      : "SELECT * FROM members WHERE status = 'active' ORDER BY name";
+    return this.#select(options, null, -1);
+  }
+
+  /** A page of list(options), by name: `limit` (LIMITS.pages.members), after `cursor`. */
+  page(
+    options: { includeInactive?: boolean | undefined },
+    page: PageRequest = {},
+  ): Page<Member> {
+    const size = pageSize(page.limit, LIMITS.pages.members);
+    const after = page.cursor === undefined
+      ? null
+      : String(cursorKey(page.cursor, ["string"], "list_members")[0]);
+    return pageOf(this.#select(options, after, size + 1), size, (member) => [member.name]);
+  }
+
+  #select(
+    options: { includeInactive?: boolean | undefined },
+    after: string | null,
+    limit: number,
+  ): Member[] {
     const stale = this.staleBefore();
-    return this.#sql.get(sql).all().map((row) => toMember(row, stale));
+    return this.#sql.get(
+      `SELECT * FROM members WHERE (:all = 1 OR status = 'active')
+         AND (:after IS NULL OR name > :after)
+       ORDER BY name LIMIT :limit`,
+    ).all({ all: options.includeInactive ? 1 : 0, after, limit })
+      .map((row) => toMember(row, stale));
   }
 
   /** Names of the members (active or not) whose role is one of `roles`. */

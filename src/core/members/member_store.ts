@@ -12,6 +12,7 @@ import { checkAgentName } from "../input_rules/agent_names.ts";
 import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
+import type { Page, PageRequest } from "../pages.ts";
 import { int } from "../rows.ts";
 import { mayGrantRole, maySelfAssignRole } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
@@ -443,6 +444,11 @@ export class MemberStore {
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
     return this.#ctx.directory.list(options);
+  }
+
+  /** A page of list(options): see MemberDirectory.page. */
+  page(options: { includeInactive?: boolean | undefined }, page: PageRequest = {}): Page<Member> {
+    return this.#ctx.directory.page(options, page);
   }
 
   /** The member with this name (any case), if there is one. */
