@@ -5,7 +5,8 @@
  *   deno task bench            the table
  *   deno task bench --json     the same figures as JSON, to compare runs
  *   deno task bench --quick    smaller samples (a smoke run)
- *   deno task bench --only=X,Y groups: stdio, http, push, startup, growth, badge, search, context
+ *   deno task bench --only=X,Y groups: stdio, http, push, startup, growth, badge, session, search,
+ *                              context
  */
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -16,6 +17,8 @@ import { DatabaseSync } from "node:sqlite";
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
+import { createLogger } from "../src/log.ts";
+import { createMcpServer } from "../src/mcp/create_mcp_server.ts";
 import { shippedRoleCatalog } from "../src/definitions/load_roles.ts";
 import { percentile, summarize, type Timing } from "./stats.ts";
 
@@ -679,6 +682,35 @@ function badgeFigure(): void {
   });
 }
 
+/**
+ * What one more MCP session costs the process (each HTTP session and each stdio process has
+ * one): time to build its server, and heap kept, over 200 sessions.
+ */
+function sessionFigure(): void {
+  log("cost of a new MCP session");
+  const dir = tempDir();
+  const db = openDatabase(`${dir}/sessions.db`);
+  const table = createTable({ db, roles: shippedRoleCatalog() });
+  const logger = createLogger("error");
+  createMcpServer({ table, logger });
+  const count = N(200);
+  const kept: unknown[] = [];
+  const heapBefore = Deno.memoryUsage().heapUsed;
+  const started = performance.now();
+  for (let i = 0; i < count; i++) kept.push(createMcpServer({ table, logger }));
+  const msEach = (performance.now() - started) / count;
+  const kibEach = (Deno.memoryUsage().heapUsed - heapBefore) / count / 1024;
+  db.close();
+  rows.push({
+    figure: `a new MCP session (server and tools), over ${f0(count)} sessions`,
+    team_table: `${f1(msEach)} ms, ${f0(Math.max(0, kibEach))} KiB of heap each`,
+    limit: "—",
+    target: "—",
+    met: null,
+    data: { ms_each: msEach, heap_kib_each: kibEach, sessions: kept.length },
+  });
+}
+
 function growthFigure(): void {
   log("database growth");
   const dir = tempDir();
@@ -1013,6 +1045,7 @@ try {
   if (only("startup")) await startupFigures();
   if (only("growth")) growthFigure();
   if (only("badge")) badgeFigure();
+  if (only("session")) sessionFigure();
   if (only("search")) searchFigures();
   if (only("context")) await contextFigures();
 } finally {

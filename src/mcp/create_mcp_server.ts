@@ -8,18 +8,10 @@ import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { Session, type SessionOrigin } from "./session.ts";
 import { SessionToolList } from "./session_tool_list.ts";
+import { registerTool } from "./register_tool.ts";
+import { allTools } from "./tools/all_tools.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
-import { registerAuditTools } from "./tools/audit_tools.ts";
-import { registerContextTools } from "./tools/context_tools.ts";
-import { registerLeaseTools } from "./tools/lease_tools.ts";
-import { registerMessagingTools } from "./tools/messaging_tools.ts";
-import { registerRegistrationTools } from "./tools/registration_tools.ts";
-import { registerRoleTools } from "./tools/role_tools.ts";
-import { registerRuleTools } from "./tools/rule_tools.ts";
-import { registerSearchTools } from "./tools/search_tools.ts";
-import { registerTaskTools } from "./tools/task_tools.ts";
-import { registerThreadTools } from "./tools/thread_tools.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
 Start by calling register with your agent name (and role): it returns your role's guidelines,
@@ -73,16 +65,7 @@ export function createMcpServer(
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
-  registerRegistrationTools(server, ctx);
-  registerMessagingTools(server, ctx);
-  registerThreadTools(server, ctx);
-  registerTaskTools(server, ctx);
-  registerContextTools(server, ctx);
-  registerLeaseTools(server, ctx);
-  registerAuditTools(server, ctx);
-  registerRoleTools(server, ctx);
-  registerRuleTools(server, ctx);
-  registerSearchTools(server, ctx);
+  for (const tool of allTools(deps.table)) registerTool(server, ctx, tool);
   toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push };

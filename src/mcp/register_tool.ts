@@ -1,8 +1,9 @@
 /**
  * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are
  * refused by name), an output schema, its lean advertised form in the process's ToolCatalog,
- * and a handler wrapped so that every result is JSON text
- * plus structuredContent, carries the unread badge, and maps errors to `isError` results.
+ * and a handler wrapped so that every result is JSON text plus structuredContent, carries the
+ * unread badge, and maps errors to `isError` results. Definitions and their schemas are built
+ * once per process (tools/all_tools.ts) and shared by every session.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
@@ -43,11 +44,26 @@ const _unreadSchema = z.object({
   })).describe("The newest unread messages, shortened"),
 }).describe("Present when you have unread mail: call get_messages to read it");
 
-export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  server: McpServer,
-  ctx: ToolContext,
+/** A tool definition with its parameter types erased, as sessions register it. */
+export type AnyTool = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
+
+/** Checks a definition against its own parameter and result types, then erases them. */
+export function tool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   def: ToolDefinition<I, O>,
-): void {
+): AnyTool {
+  return def as unknown as AnyTool;
+}
+
+interface _Compiled {
+  inputSchema: z.ZodObject<z.ZodRawShape>;
+  outputSchema: z.ZodObject<z.ZodRawShape>;
+  annotations: ToolAnnotations;
+}
+
+/** A definition's schemas, built once: every session shares the same definitions. */
+const _compiled = new WeakMap<AnyTool, _Compiled>();
+
+function _compile(def: AnyTool): _Compiled {
   const allowed = Object.keys(def.input);
   const inputSchema = z.strictObject(def.input, {
     error: (issue) =>
@@ -61,7 +77,16 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   });
   // Checked here on every result, the badge included; advertised lean (tool_catalog.ts).
   const outputSchema = z.object({ ...def.output, unread: _unreadSchema.optional() });
-  const annotations = { ...def.annotations, openWorldHint: false };
+  return { inputSchema, outputSchema, annotations: { ...def.annotations, openWorldHint: false } };
+}
+
+export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool): void {
+  let compiled = _compiled.get(def);
+  if (compiled === undefined) {
+    compiled = _compile(def);
+    _compiled.set(def, compiled);
+  }
+  const { inputSchema, outputSchema, annotations } = compiled;
   ToolCatalog.of(ctx.table).add(def.name, () => ({
     name: def.name,
     title: def.title,
@@ -76,7 +101,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
     (rawArgs: unknown): CallToolResult => {
       try {
         // The SDK parsed the arguments with inputSchema already (a bad call never gets here).
-        const args = (rawArgs ?? {}) as z.output<z.ZodObject<I>>;
+        const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
         // One transaction per call: the name and role checks, the change, the badge and the
         // tool list agree with each other, and the statements share one lock and snapshot.
         return ctx.table.tx.run(() => _call(ctx, def, args));
@@ -88,11 +113,7 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
 }
 
 /** One tool call inside its transaction: everything it wrote is undone if it fails. */
-function _call<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  ctx: ToolContext,
-  def: ToolDefinition<I, O>,
-  args: z.output<z.ZodObject<I>>,
-): CallToolResult {
+function _call(ctx: ToolContext, def: AnyTool, args: z.output<z.ZodObject<z.ZodRawShape>>) {
   // Takes the session's name back if it lost it (or refuses saying who holds it), and reads
   // its role with it for the role check.
   if (def.name !== "register") _checkRole(ctx, def.name, bindExpected(ctx.table, ctx.session));

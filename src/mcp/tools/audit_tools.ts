@@ -1,16 +1,15 @@
 /** get_audit_log. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { textFieldOf, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
-export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function auditTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "get_audit_log",
     title: "Read the audit log",
     description: "The append-only log of every change at the table, newest first.",
@@ -44,5 +43,6 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
         }, args),
       );
     },
-  });
+  }));
+  return tools;
 }

@@ -2,14 +2,12 @@
  * Shared context: share_context, get_shared_context, context_history, list_context,
  * list_namespaces, delete_context.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { DEFAULT_NAMESPACE, VERSIONS_KEPT } from "../../core/context/shared_context.ts";
 import { actorField, integerField, namespaceField, textField } from "../fields.ts";
 import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { cutText } from "./cut_text.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
@@ -17,8 +15,9 @@ const _ns = () => namespaceField("ns").optional().describe(`Default '${DEFAULT_N
 const _key = () => textField("key", 1, LIMITS.contextKeyMax);
 const _time = z.string().describe("ISO 8601 time, UTC");
 
-export function registerContextTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function contextTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "share_context",
     title: "Share a fact",
     description:
@@ -49,9 +48,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       });
       return { entry };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "get_shared_context",
     title: "Read shared context",
     description:
@@ -92,9 +91,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         })),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "context_history",
     title: "Versions of a key",
     description:
@@ -113,9 +112,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         table.context.historyPage({ key: args.key, ns: args.ns }, args),
       );
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_context",
     title: "List shared keys",
     description: "Live keys without values: version, author, size, expiry.",
@@ -143,9 +142,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     run(args, { table }) {
       return pageResult("keys", table.context.keysPage({ ns: args.ns, prefix: args.prefix }, args));
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_namespaces",
     title: "List namespaces",
     description: "Namespaces with live keys, and key counts.",
@@ -159,9 +158,9 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     run(args, { table }) {
       return pageResult("namespaces", table.context.namespacesPage(args));
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "delete_context",
     title: "Delete a shared key",
     description:
@@ -181,5 +180,6 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         by: session.actor(args.agent_name, "agent_name"),
       });
     },
-  });
+  }));
+  return tools;
 }

@@ -1,5 +1,4 @@
 /** File leases: reserve_paths, release_paths, renew_paths, list_leases. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import type { LeaseConflict } from "../../core/leases/lease.ts";
 import { LIMITS } from "../../core/limits.ts";
@@ -13,8 +12,8 @@ import {
   textField,
 } from "../fields.ts";
 import { leaseSchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import type { Table } from "../../core/table.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 /** Repository-relative files or globs. */
@@ -25,8 +24,8 @@ export function leasePathsField(field: string) {
 }
 
 /** A lease's time to live in seconds. */
-export function leaseTtlField(ctx: ToolContext) {
-  return integerField("ttl", 1, ctx.table.leases.maxTtl).optional().describe(
+export function leaseTtlField(table: Table) {
+  return integerField("ttl", 1, table.leases.maxTtl).optional().describe(
     `Seconds (default ${LIMITS.leaseTtlDefaultS})`,
   );
 }
@@ -62,8 +61,9 @@ function _conflict(c: LeaseConflict): z.input<typeof _conflictSchema> {
   };
 }
 
-export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function leaseTools(table: Table): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "reserve_paths",
     title: "Reserve files",
     description: "Lease files you will edit, all or none. Exclusive (default) conflicts with any " +
@@ -72,7 +72,7 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
     input: {
       paths: leasePathsField("paths"),
       exclusive: boolField("exclusive").optional().describe("Default true"),
-      ttl: leaseTtlField(ctx),
+      ttl: leaseTtlField(table),
       reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
         "What for",
       ),
@@ -101,9 +101,9 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
       });
       return { ...result, conflicts: result.conflicts.map(_conflict) };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "release_paths",
     title: "Release files",
     description: "End your leases by ids or paths (neither: all). Another agent's (by id) needs " +
@@ -127,16 +127,16 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
       });
       return { released, count: released.length };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "renew_paths",
     title: "Renew leases",
     description: "Extend your leases (by ids or paths; neither: all) to ttl from now.",
     input: {
       ids: _ids.optional().describe("Lease ids"),
       paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(ctx),
+      ttl: leaseTtlField(table),
       agent_name: actorField("agent_name"),
     },
     output: { leases: z.array(leaseSchema), count: z.number().int() },
@@ -150,9 +150,9 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
       });
       return { leases, count: leases.length };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_leases",
     title: "Who edits what",
     description:
@@ -171,5 +171,6 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
         table.leases.page({ path: args.path, agent: args.agent, taskId: args.task_id }, args),
       );
     },
-  });
+  }));
+  return tools;
 }

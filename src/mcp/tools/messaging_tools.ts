@@ -2,7 +2,6 @@
  * send_message, broadcast, get_messages, and inbox management: delete_message,
  * archive_message, clear_inbox, purge_messages.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { formatCount } from "../../core/input_rules/wording.ts";
@@ -20,8 +19,7 @@ import {
   timeToMs,
 } from "../fields.ts";
 import { inboxMessageSchema, sentMessageSchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { cutText } from "./cut_text.ts";
 import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
@@ -51,8 +49,9 @@ function _threadUpTo(id: number): string {
   return `get_thread(message_id=${id}, cursor="${cursorOf([id + 1])}")`;
 }
 
-export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function messagingTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "send_message",
     title: "Send a direct message",
     description: "Message one registered agent (one away finds it in its inbox). Rate limit: " +
@@ -80,9 +79,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       });
       return { message: _sent(message) };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "broadcast",
     title: "Message everyone",
     description:
@@ -108,9 +107,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       });
       return { message: _sent(message), recipients };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "get_messages",
     title: "Read your inbox",
     description:
@@ -164,7 +163,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         ...(threads ? { threads } : {}),
       };
     },
-  });
+  }));
 
   const removeOutput = {
     message_id: z.number().int(),
@@ -174,7 +173,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     already: z.boolean().describe("true if it was already archived"),
   };
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "delete_message",
     title: "Delete a message",
     description:
@@ -192,9 +191,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         by: session.actor(args.agent_name, "agent_name"),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "archive_message",
     title: "Archive a message",
     description:
@@ -211,9 +210,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         by: session.actor(args.agent_name, "agent_name"),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "clear_inbox",
     title: "Clear your inbox",
     description: "Archive your inbox in bulk (read and hidden, not erased). Returns how many.",
@@ -236,9 +235,9 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       });
       return { cleared };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "purge_messages",
     title: "Erase old messages (purge_messages)",
     description:
@@ -259,5 +258,6 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       });
       return { purged };
     },
-  });
+  }));
+  return tools;
 }

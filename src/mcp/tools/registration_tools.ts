@@ -1,17 +1,16 @@
 /** register, deregister, list_members, heartbeat. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { ForbiddenError } from "../../core/errors.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { actorField, agentNameField, boolField, roleField, stringListField } from "../fields.ts";
 import { memberSchema, memberSummarySchema, roleSchema } from "../output_schemas.ts";
 import { roleView } from "../role_view.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
-export function registerRegistrationTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function registrationTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "register",
     title: "Join the table",
     description:
@@ -62,9 +61,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
         ...(credential === undefined ? {} : { credential }),
       };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "deregister",
     title: "Leave the table",
     description:
@@ -80,9 +79,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
       session.unbind();
       return { member };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_members",
     title: "Who is at the table",
     description: "The agents at the table by name: role, capabilities, presence, last_seen.",
@@ -105,9 +104,9 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
         items: page.items.map((member) => memberSummarySchema.parse(member)),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "heartbeat",
     title: "Say you are alive",
     description: "Update your last_seen (and come back if you had deregistered).",
@@ -119,5 +118,6 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
     run(args, { table, session }) {
       return { member: table.members.heartbeat(session.actor(args.name, "name")) };
     },
-  });
+  }));
+  return tools;
 }

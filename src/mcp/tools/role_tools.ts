@@ -1,15 +1,14 @@
 /** list_roles, get_role, assign_role. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { actorField, agentNameField, roleField } from "../fields.ts";
 import { memberSchema, roleSchema, roleSummarySchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { roleView } from "../role_view.ts";
-import type { ToolContext } from "../tool_context.ts";
 import { NotFoundError } from "../../core/errors.ts";
 
-export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function roleTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "list_roles",
     title: "List the roles",
     description: "The roles: purpose, privileges, preferred task types, and whether privileged " +
@@ -22,9 +21,9 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
         .map((name) => roleSummarySchema.parse(roleView(table.roles, name)));
       return { roles, count: roles.length };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "get_role",
     title: "Read a role",
     description: "One role in full, with its guidelines.",
@@ -39,9 +38,9 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
       }
       return { role: roleView(table.roles, args.name) };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "assign_role",
     title: "Give an agent a role",
     description:
@@ -58,5 +57,6 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
       const by = session.actor(args.agent_name, "agent_name");
       return { member: table.members.grant({ name: args.name, role: args.role, by }) };
     },
-  });
+  }));
+  return tools;
 }

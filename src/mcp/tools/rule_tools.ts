@@ -1,13 +1,11 @@
 /** create_rule, list_rules, update_rule, delete_rule. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { actionSchema, TRIGGERS } from "../../core/rules/rule_definition.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { SLUG_KINDS } from "../../core/input_rules/slugs.ts";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { actorField, boolField, enumField, slugField, textFieldOf } from "../fields.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 const _ruleSchema = z.object({
@@ -34,8 +32,9 @@ const _condition = () =>
       "like 5m. E.g. task.priority in [high] and agent.idle > 5m",
   );
 
-export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function ruleTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "list_rules",
     title: "List workflow rules",
     description: "The workflow rules by name, each with on, if, then, enabled and source.",
@@ -45,9 +44,9 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
     run(args, { table }) {
       return pageResult("rules", table.rules.page(args));
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "create_rule",
     title: "Create a workflow rule",
     description:
@@ -84,9 +83,9 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       }, by);
       return { rule };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "update_rule",
     title: "Change a workflow rule",
     description:
@@ -109,9 +108,9 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       const patch = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
       return { rule: table.rules.update(name, patch, by) };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "delete_rule",
     title: "Delete a workflow rule",
     description: "Delete a run-time rule (others can only be disabled). manage_rules privilege.",
@@ -125,5 +124,6 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
       table.rules.delete(args.name, session.actor(args.agent_name, "agent_name"));
       return { deleted: args.name };
     },
-  });
+  }));
+  return tools;
 }

@@ -1,5 +1,4 @@
 /** search: full-text search over messages, tasks, comments and shared context. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
@@ -14,12 +13,12 @@ import {
   textFieldOf,
 } from "../fields.ts";
 import { searchHitSchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 
 /** Registers the search tool. */
-export function registerSearchTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function searchTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "search",
     title: "Search the table",
     description:
@@ -59,5 +58,6 @@ export function registerSearchTools(server: McpServer, ctx: ToolContext): void {
         limit: args.limit,
       });
     },
-  });
+  }));
+  return tools;
 }

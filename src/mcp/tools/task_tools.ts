@@ -2,7 +2,6 @@
  * The task board: create_task, list_tasks, claim_task, update_task, reassign_task, and the
  * task's story: task_comment, get_task_detail.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { COMMENT_TYPES } from "../../core/tasks/task_activity.ts";
@@ -24,9 +23,9 @@ import {
   taskSchema,
   taskSummarySchema,
 } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
+import type { Table } from "../../core/table.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
-import type { ToolContext } from "../tool_context.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 /** A list of task ids (at most 50). */
@@ -36,8 +35,9 @@ function _ids(field: string) {
   }).max(50, { error: () => `${field} has more than 50 task ids` });
 }
 
-export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function taskTools(table: Table): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "create_task",
     title: "Create a task",
     description:
@@ -81,9 +81,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         blockedBy: args.blocked_by,
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_tasks",
     title: "List tasks",
     description:
@@ -118,9 +118,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         items: page.items.map((task) => taskSummarySchema.parse(task)),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "next_task",
     title: "What should I do next?",
     description: "The pending task to take next: assigned to you first, then of a type your role " +
@@ -138,9 +138,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         claim: args.claim === true,
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "claim_task",
     title: "Claim a task",
     description:
@@ -151,7 +151,7 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     input: {
       task_id: idField("task_id"),
       paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(ctx),
+      ttl: leaseTtlField(table),
       agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema, leases: z.array(leaseSchema) },
@@ -164,9 +164,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         ttl: args.ttl,
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "update_task",
     title: "Update a task",
     description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
@@ -197,9 +197,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       });
       return { task };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "reassign_task",
     title: "Hand a task over",
     description: "Hand a task to another agent, status unchanged (its creator, assignee or " +
@@ -219,9 +219,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       });
       return { task };
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "task_comment",
     title: "Comment on a task",
     description:
@@ -246,9 +246,9 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
         by: session.actor(args.agent_name, "agent_name"),
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "get_task_detail",
     title: "A task's whole story",
     description:
@@ -270,5 +270,6 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
     run(args, { table }) {
       return table.tasks.detail(args.task_id);
     },
-  });
+  }));
+  return tools;
 }

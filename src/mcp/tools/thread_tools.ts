@@ -1,17 +1,16 @@
 /** Conversations: get_thread, acknowledge_message, list_pending_acks. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { actorField, idField, textFieldOf } from "../fields.ts";
 import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
-import { registerTool } from "../register_tool.ts";
-import type { ToolContext } from "../tool_context.ts";
+import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
 /** Registers the thread and acknowledgement tools. */
-export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
-  registerTool(server, ctx, {
+export function threadTools(): AnyTool[] {
+  const tools: AnyTool[] = [];
+  tools.push(tool({
     name: "get_thread",
     title: "Read a conversation",
     description:
@@ -40,9 +39,9 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
         cursor: args.cursor,
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "acknowledge_message",
     title: "Acknowledge a message",
     description:
@@ -68,9 +67,9 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
         note: args.note,
       });
     },
-  });
+  }));
 
-  registerTool(server, ctx, {
+  tools.push(tool({
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
@@ -93,5 +92,6 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
         cursor: args.cursor,
       });
     },
-  });
+  }));
+  return tools;
 }
