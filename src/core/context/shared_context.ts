@@ -16,6 +16,7 @@ import { LIMITS } from "../limits.ts";
 import { mayDeleteContext } from "../permissions/permissions.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import { compareNames } from "../name_order.ts";
 
 export const DEFAULT_NAMESPACE = "default";
 export const VERSIONS_KEPT = 50;
@@ -183,7 +184,7 @@ export class SharedContextStore {
         updated: Math.max(seen.updated, int(row, "created_at")),
       });
     }
-    return [...counts.entries()].sort(([a], [b]) => a.localeCompare(b))
+    return [...counts.entries()].sort(([a], [b]) => compareNames(a, b))
       .map(([ns, { keys, updated }]) => ({ ns, keys, updated_at: toIso(updated) }));
   }
 
