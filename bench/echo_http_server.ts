@@ -1,11 +1,17 @@
 /**
  * The MCP floor over Streamable HTTP: a bare SDK server with one `echo` tool, one transport
  * per session, on Deno.serve. Prints its port on stdout.
+ *   --db PATH  `echo` also writes what a direct message writes, in one raw transaction
+ *   --json     answers each POST with JSON instead of an SSE stream
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { z } from "zod";
+import { floorWriter } from "./floor_transaction.ts";
 
+const dbAt = Deno.args.indexOf("--db");
+const write = dbAt >= 0 ? floorWriter(Deno.args[dbAt + 1]!) : undefined;
+const json = Deno.args.includes("--json");
 const sessions = new Map<string, WebStandardStreamableHTTPServerTransport>();
 
 function newServer(): McpServer {
@@ -13,7 +19,10 @@ function newServer(): McpServer {
   server.registerTool("echo", {
     description: "Echoes its text",
     inputSchema: { text: z.string() },
-  }, ({ text }: { text: string }) => ({ content: [{ type: "text", text }] }));
+  }, ({ text }: { text: string }) => {
+    write?.("a", "b", text);
+    return { content: [{ type: "text", text }] };
+  });
   return server;
 }
 
@@ -27,6 +36,7 @@ Deno.serve({
   if (existing) return await existing.handleRequest(req);
   const transport = new WebStandardStreamableHTTPServerTransport({
     sessionIdGenerator: () => crypto.randomUUID(),
+    enableJsonResponse: json,
     onsessioninitialized: (sid: string) => {
       sessions.set(sid, transport);
     },

@@ -1,11 +1,19 @@
-/** The MCP floor over stdio: a bare SDK McpServer with one `echo` tool. */
+/**
+ * The MCP floor over stdio: a bare SDK McpServer with one `echo` tool. Given a database path,
+ * `echo` also writes what a direct message writes, in one raw transaction (the composite floor).
+ */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StdioServerTransport } from "@modelcontextprotocol/sdk/server/stdio.js";
 import { z } from "zod";
+import { floorWriter } from "./floor_transaction.ts";
 
+const write = Deno.args[0] ? floorWriter(Deno.args[0]) : undefined;
 const server = new McpServer({ name: "echo", version: "1.0.0" });
 server.registerTool("echo", {
   description: "Echoes its text",
   inputSchema: { text: z.string() },
-}, ({ text }: { text: string }) => ({ content: [{ type: "text", text }] }));
+}, ({ text }: { text: string }) => {
+  write?.("a", "b", text);
+  return { content: [{ type: "text", text }] };
+});
 await server.connect(new StdioServerTransport());
