@@ -5,7 +5,7 @@
  *   deno task bench            the table
  *   deno task bench --json     the same figures as JSON, to compare runs
  *   deno task bench --quick    smaller samples (a smoke run)
- *   deno task bench --only=X,Y groups: stdio, http, push, startup, growth, search, context
+ *   deno task bench --only=X,Y groups: stdio, http, push, startup, growth, badge, search, context
  */
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -647,6 +647,54 @@ async function startupFigures(): Promise<void> {
   });
 }
 
+/**
+ * The unread badge every tool result carries, at growing backlogs (over 3,000 read messages):
+ * it counts up to 100 ("100+") from an index of unread mail only, so past that it costs the
+ * same at any backlog.
+ */
+function badgeFigure(): void {
+  log("unread badge vs backlog");
+  const dir = tempDir();
+  const db = openDatabase(`${dir}/badge.db`);
+  const table = createTable({ db, roles: shippedRoleCatalog(), messageRateLimit: 0 });
+  for (const name of ["a", "b"]) {
+    table.members.register({ name, session: { id: `bench-${name}`, where: "bench" } });
+  }
+  const send = (count: number) => {
+    for (let i = 0; i < count; i++) {
+      table.messages.send({ by: agentActor("a"), recipient: "b", content: `message ${i}` });
+    }
+  };
+  const perCall = () => {
+    const calls = N(20_000);
+    for (let i = 0; i < 1_000; i++) table.messages.unreadSummary("b");
+    const started = performance.now();
+    for (let i = 0; i < calls; i++) table.messages.unreadSummary("b");
+    return ((performance.now() - started) * 1000) / calls;
+  };
+  send(3_000);
+  db.exec("UPDATE deliveries SET read_at = 1");
+  const none = perCall();
+  send(1);
+  const one = perCall();
+  send(999);
+  const thousand = perCall();
+  send(N(9_000));
+  const tenThousand = perCall();
+  db.close();
+  const ratio = tenThousand / thousand;
+  rows.push({
+    figure: "unread badge (count + 3 newest) over 3,000 read: none, 1, 1,000, 10,000 unread",
+    team_table: `${f1(none)}, ${f1(one)}, ${f1(thousand)}, ${f1(tenThousand)} µs: 10,000 is ${
+      ratioText(ratio)
+    } 1,000`,
+    limit: "flat past the count's cap of 100",
+    target: "10,000 ≤ 1.2× 1,000",
+    met: ratio <= 1.2,
+    data: { none_us: none, one_us: one, thousand_us: thousand, ten_thousand_us: tenThousand },
+  });
+}
+
 function growthFigure(): void {
   log("database growth");
   const dir = tempDir();
@@ -935,6 +983,7 @@ try {
   if (only("push")) await pushFigures();
   if (only("startup")) await startupFigures();
   if (only("growth")) growthFigure();
+  if (only("badge")) badgeFigure();
   if (only("search")) searchFigures();
   if (only("context")) await contextFigures();
 } finally {

@@ -114,7 +114,6 @@ Deno.test("a rule engine without its actions refuses to run instead of dropping 
   using t = tempTable();
   const sql = new Statements(t.db);
   const engine = new RuleEngine({
-    db: t.db,
     tx: new Transactor(t.db),
     sql,
     clock: t.clock,

@@ -240,3 +240,25 @@ Deno.test("a migration run that fails halfway rolls back: schema, version and da
   assert.equal(schemaVersion(upgraded), LATEST_SCHEMA_VERSION);
   upgraded.close();
 });
+
+Deno.test("schema 13: mail retracted before the upgrade is archived in every inbox", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/retracted.db`;
+  const old = openDatabase(path, { migrateTo: 12 });
+  old.exec(`
+    INSERT INTO members (name, role, status, registered_at, last_seen) VALUES
+      ('alice', 'agent', 'active', 1, 1), ('bob', 'agent', 'active', 1, 1);
+    INSERT INTO messages (id, sender, recipient, content, created_at, thread_id, archived_at)
+      VALUES (1, 'alice', 'bob', 'retracted', 1, 1, 5), (2, 'alice', 'bob', 'kept', 2, 2, NULL);
+    INSERT INTO deliveries (agent, message_id) VALUES ('bob', 1), ('bob', 2);
+  `);
+  old.close();
+  const db = openDatabase(path);
+  try {
+    const rows = db.prepare("SELECT message_id, archived_at FROM deliveries ORDER BY message_id")
+      .all().map((r) => [r["message_id"], r["archived_at"]]);
+    assert.deepEqual(rows, [[1, 5], [2, null]]);
+  } finally {
+    db.close();
+  }
+});

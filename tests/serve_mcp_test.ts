@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
+import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import { startServe } from "./support/serve_process.ts";
+import { waitFor } from "./support/wait_for.ts";
 import { tempDb, TestAgent } from "./support/test_agent.ts";
 
 Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session", async (t) => {
@@ -64,6 +66,65 @@ Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session"
   } finally {
     await Promise.all([alice.close(), bob.close(), carol.close()]);
     assert.equal(await server.stop(), 0);
+    await db.cleanup();
+  }
+});
+
+Deno.test("serve: a tool call is answered with JSON, and a new tool list is announced on the session's stream", async () => {
+  const db = await tempDb();
+  const server = await startServe(db.path);
+  const worker = await TestAgent.http(server.url, server.token);
+  try {
+    let changes = 0;
+    worker.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changes++;
+    });
+    await worker.ok("register", { name: "bg", role: "async-worker" });
+    await waitFor(() => changes === 1, { what: "tools/list_changed over HTTP" });
+    assert.ok(!(await worker.tools()).some((tool) => tool.name === "broadcast"));
+
+    const headers = {
+      authorization: `Bearer ${server.token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    };
+    const init = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 1,
+        method: "initialize",
+        params: {
+          protocolVersion: "2025-06-18",
+          capabilities: {},
+          clientInfo: { name: "raw", version: "1" },
+        },
+      }),
+    });
+    await init.body?.cancel();
+    const session = init.headers.get("mcp-session-id") ?? "";
+    const call = await fetch(`${server.url}/mcp`, {
+      method: "POST",
+      headers: { ...headers, "mcp-session-id": session, "mcp-protocol-version": "2025-06-18" },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 2,
+        method: "tools/call",
+        params: { name: "list_members", arguments: {} },
+      }),
+    });
+    assert.equal(call.headers.get("content-type"), "application/json");
+    const reply = await call.json();
+    assert.equal(reply.id, 2);
+    assert.ok(reply.result.structuredContent.members);
+    await (await fetch(`${server.url}/mcp`, {
+      method: "DELETE",
+      headers: { ...headers, "mcp-session-id": session },
+    })).body?.cancel();
+  } finally {
+    await worker.terminate();
+    await server.stop();
     await db.cleanup();
   }
 });

@@ -7,6 +7,7 @@ import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
+import type { Transactor } from "../db/transaction.ts";
 
 export const TABLE_EVENT_TYPES = [
   "message",
@@ -54,23 +55,46 @@ export function isEventFor(event: TableEvent, agent: string): boolean {
 export class EventOutbox {
   readonly #sql: Statements;
   readonly #clock: Clock;
+  readonly #tx: Transactor;
+  readonly #committed = new Set<(event: TableEvent) => void>();
 
-  constructor(sql: Statements, clock: Clock) {
-    this.#sql = sql;
-    this.#clock = clock;
+  constructor(deps: { sql: Statements; clock: Clock; tx: Transactor }) {
+    this.#sql = deps.sql;
+    this.#clock = deps.clock;
+    this.#tx = deps.tx;
   }
 
   /** Appends an event. Call inside the transaction that makes the change. */
   append(event: NewEvent): void {
-    this.#sql.get(
-      "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, ?, ?, ?)",
-    ).run(
-      this.#clock.now(),
-      event.recipient,
-      event.except ?? null,
-      event.type,
-      JSON.stringify(event.payload),
+    const at = this.#clock.now();
+    const payload = JSON.stringify(event.payload);
+    const id = Number(
+      this.#sql.get(
+        "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, ?, ?, ?)",
+      ).run(at, event.recipient, event.except ?? null, event.type, payload).lastInsertRowid,
     );
+    if (this.#committed.size === 0) return;
+    const stored: TableEvent = {
+      id,
+      at: toIso(at),
+      type: event.type,
+      recipient: event.recipient,
+      except: event.except ?? null,
+      payload: JSON.parse(payload),
+    };
+    this.#tx.afterCommit(() => {
+      for (const listener of this.#committed) listener(stored);
+    });
+  }
+
+  /**
+   * Calls `listener` with each event this process appends, once its transaction commits, as it
+   * would read back (the push relay takes its own events without reading them again). Returns
+   * an unsubscribe.
+   */
+  onCommitted(listener: (event: TableEvent) => void): () => void {
+    this.#committed.add(listener);
+    return () => this.#committed.delete(listener);
   }
 
   /** Events for `agent` with id above `afterId`, oldest first. */

@@ -53,6 +53,8 @@ export const LIMITS = {
    */
   messagesPerWindow: 30,
   rateWindowMs: 60_000,
+  /** The unread badge on every result counts this many at most (then shows "100+"). */
+  unreadBadgeCount: 100,
   /** How many members the table holds at most (each broadcast is delivered to all of them). */
   membersMax: 5_000,
   /** New names one session (one MCP connection) may make. */

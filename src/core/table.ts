@@ -43,7 +43,7 @@ export const DEFAULT_AWAY_RELEASE_MS = 30 * 60_000;
 export interface Table {
   readonly db: DatabaseSync;
   readonly clock: Clock;
-  /** Every write goes through it; `tx.onCommit` tells listeners that something changed. */
+  /** Every write goes through it: one transaction per operation. */
   readonly tx: Transactor;
   readonly audit: AuditLog;
   readonly events: EventOutbox;
@@ -94,7 +94,7 @@ export function createTable(deps: {
   const sql = new Statements(db);
   const tx = new Transactor(db);
   const audit = new AuditLog(sql, clock);
-  const events = new EventOutbox(sql, clock);
+  const events = new EventOutbox({ sql, clock, tx });
   const activity = new TaskActivityLog(sql, clock);
   const presenceMs = deps.presenceMs ?? DEFAULT_PRESENCE_MS;
   const directory = new MemberDirectory({ sql, clock, presenceMs });
@@ -103,7 +103,7 @@ export function createTable(deps: {
   const queries = new TaskQueries({ sql, roles, activity, structure });
   const ruleSet = new RuleSet(sql, deps.rules ?? []);
   const ruleEngine = new RuleEngine(
-    { db, tx, sql, clock, rules: ruleSet, directory },
+    { tx, sql, clock, rules: ruleSet, directory },
     deps.ruleChainLimit,
   );
   const publisher = new Publisher({ audit, events, activity, triggers: ruleEngine });

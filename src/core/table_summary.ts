@@ -64,7 +64,7 @@ export function membersAtAGlance(table: Table): MemberGlance[] {
       last_seen: member.last_seen,
       seen_ms_ago: seen,
       current_task: task ? { id: task.id, title: task.title } : null,
-      unread: table.messages.unreadSummary(member.name).count,
+      unread: table.messages.unreadCount(member.name),
     };
   });
 }

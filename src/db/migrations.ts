@@ -423,6 +423,25 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE session_id IS NOT NULL;
     `,
   },
+  {
+    version: 13,
+    description: "the unread badge reads only unread deliveries; no time indexes on the hot path",
+    sql: `
+      -- Every tool result counts the caller's unread mail: this index holds only unread,
+      -- unarchived deliveries, so the count and the newest few cost the same at any backlog.
+      CREATE INDEX deliveries_unread ON deliveries (agent, message_id, read_at, archived_at)
+        WHERE read_at IS NULL AND archived_at IS NULL;
+      -- A message retracted for everyone has every delivery archived from now on, so the
+      -- count needs no join; the same for those retracted before.
+      UPDATE deliveries SET archived_at = (SELECT archived_at FROM messages WHERE id = message_id)
+        WHERE archived_at IS NULL
+          AND message_id IN (SELECT id FROM messages WHERE archived_at IS NOT NULL);
+      -- Read only by the operator's purge and the hourly prune, which can scan; every message
+      -- and event paid for them.
+      DROP INDEX messages_by_time;
+      DROP INDEX events_by_time;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

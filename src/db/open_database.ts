@@ -40,6 +40,7 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     if (mode !== "wal") throw new Error(`journal_mode is ${String(mode)}, WAL could not be set`);
     db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA foreign_keys = ON");
+    db.exec("PRAGMA temp_store = MEMORY");
     migrate(db, options.migrateTo);
   } catch (error) {
     db.close();

@@ -147,6 +147,9 @@ export class StreamableHttpSessions {
     };
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
+      // A tool call is answered with one JSON body, not an SSE stream per POST; what is not a
+      // reply (tools/list_changed) goes on the session's GET stream.
+      enableJsonResponse: true,
       onsessioninitialized: (id: string) => {
         const entry: _Session = {
           transport,

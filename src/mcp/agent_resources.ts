@@ -58,7 +58,7 @@ export function registerAgentResources(
         );
       }
       const messages = ctx.table.messages.peek(agent);
-      const unread = ctx.table.messages.unreadSummary(bound).count;
+      const unread = ctx.table.messages.unreadCount(bound);
       return {
         contents: [{
           uri: uri.href,

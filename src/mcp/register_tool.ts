@@ -15,6 +15,7 @@ import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedInput, advertisedOutput } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
+import { LIMITS } from "../core/limits.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   name: string;
@@ -28,7 +29,9 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
 }
 
 const _unreadSchema = z.object({
-  count: z.number().int().describe("Unread, unarchived messages waiting for you"),
+  count: z.number().int().describe(
+    `Unread, unarchived messages waiting for you (counted up to ${LIMITS.unreadBadgeCount})`,
+  ),
   preview: z.array(z.object({
     id: z.number().int(),
     sender: z.string(),
@@ -74,19 +77,46 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
       try {
         // The SDK validated already; parsing again gives typed values without a cast.
         const args = inputSchema.parse(rawArgs ?? {});
-        // Takes the session's name back if it lost it (or refuses saying who holds it): after
-        // this a bound session holds its name, so the role check need not ask again.
-        if (def.name !== "register") bindExpected(ctx.table, ctx.session);
-        _checkRole(ctx, def.name);
-        const value = def.run(args, ctx);
-        return successResult(value, _unread(ctx));
+        // One transaction per call: the name and role checks, the change, the badge and the
+        // tool list agree with each other, and the statements share one lock and snapshot.
+        return ctx.table.tx.run(() => _call(ctx, def, args));
       } catch (error) {
-        return errorResult(error, { tool: def.name, logger: ctx.logger, unread: _unread(ctx) });
-      } finally {
-        ctx.toolList.announceChanges();
+        return _failed(ctx, def.name, error);
       }
     },
   );
+}
+
+/** One tool call inside its transaction: everything it wrote is undone if it fails. */
+function _call<I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  ctx: ToolContext,
+  def: ToolDefinition<I, O>,
+  args: z.output<z.ZodObject<I>>,
+): CallToolResult {
+  // Takes the session's name back if it lost it (or refuses saying who holds it): after this
+  // a bound session holds its name, so the role check need not ask again.
+  if (def.name !== "register") bindExpected(ctx.table, ctx.session);
+  _checkRole(ctx, def.name);
+  const result = successResult(def.run(args, ctx), _unread(ctx));
+  ctx.toolList.announceChanges();
+  return result;
+}
+
+/**
+ * A failed call still takes the session's name (the failure undid it with the rest), unless
+ * taking it is what failed; its result carries the badge and any change of tool list.
+ */
+function _failed(ctx: ToolContext, tool: string, error: unknown): CallToolResult {
+  if (tool !== "register") {
+    try {
+      ctx.table.tx.run(() => bindExpected(ctx.table, ctx.session));
+    } catch {
+      // Held by another live session: the error being reported says so.
+    }
+  }
+  const result = errorResult(error, { tool, logger: ctx.logger, unread: _unread(ctx) });
+  ctx.toolList.announceChanges();
+  return result;
 }
 
 /**

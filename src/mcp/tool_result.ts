@@ -6,6 +6,7 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { TableError } from "../core/errors.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
+import { LIMITS } from "../core/limits.ts";
 import type { Logger } from "../log.ts";
 
 export function successResult(
@@ -51,7 +52,8 @@ export function badgeText(unread: UnreadSummary): string {
       }${p.ack_required ? " (acknowledge it)" : ""}: "${p.excerpt}"`
     )
     .join("; ");
-  return `📬 You have ${unread.count} unread ${noun}. Newest: ${newest}. ` +
+  const count = unread.count >= LIMITS.unreadBadgeCount ? `${unread.count}+` : unread.count;
+  return `📬 You have ${count} unread ${noun}. Newest: ${newest}. ` +
     `Call get_messages to read them.`;
 }
 

@@ -1,7 +1,8 @@
 /**
- * Tails the event outbox and hands each new event to the notification backend. It drains
- * right after this process commits (Transactor.onCommit) and, for writes by other processes
- * on the same file, whenever `PRAGMA data_version` changes (polled every `pollMs`).
+ * Tails the event outbox and hands each new event to the notification backend. This process's
+ * own events come straight from the outbox once their transaction commits (no read back) when
+ * they follow the last one relayed; otherwise, and for writes by other processes on the same
+ * file (noticed when `PRAGMA data_version` changes, polled every `pollMs`), it reads the outbox.
  */
 import type { TableEvent } from "../core/event_outbox.ts";
 import { isEventFor } from "../core/event_outbox.ts";
@@ -28,6 +29,8 @@ export class OutboxRelay {
   #timer: ReturnType<typeof setInterval> | undefined;
   #unsubscribe: (() => void) | undefined;
   #scheduled = false;
+  /** This process's events committed since the last relay, oldest first. */
+  #handedOver: TableEvent[] = [];
   readonly #dataVersionQuery;
 
   constructor(
@@ -44,7 +47,10 @@ export class OutboxRelay {
   start(): void {
     this.#lastId = this.#table.events.latestId();
     this.#dataVersion = this.#readDataVersion();
-    this.#unsubscribe = this.#table.tx.onCommit(() => this.#schedule());
+    this.#unsubscribe = this.#table.events.onCommitted((event) => {
+      this.#handedOver.push(event);
+      this.#schedule();
+    });
     this.#timer = setInterval(() => {
       const version = this.#readDataVersion();
       if (version !== this.#dataVersion) {
@@ -60,10 +66,23 @@ export class OutboxRelay {
     this.#timer = undefined;
   }
 
-  /** Delivers every event not yet relayed. */
-  drain(): void {
+  /**
+   * Delivers every event not yet relayed. `onlyOwn`: this process committed, and its events
+   * need no read back when they follow the last one relayed.
+   */
+  drain(onlyOwn = false): void {
     this.#scheduled = false;
+    const handedOver = this.#handedOver;
+    this.#handedOver = [];
     try {
+      const follows = handedOver.every((event, i) => event.id === this.#lastId + 1 + i);
+      if (follows) {
+        for (const event of handedOver) {
+          this.#dispatch(event);
+          this.#lastId = event.id;
+        }
+        if (onlyOwn) return;
+      }
       for (;;) {
         const batch = this.#table.events.after(this.#lastId, 500);
         if (batch.length === 0) return;
@@ -93,7 +112,7 @@ export class OutboxRelay {
   #schedule(): void {
     if (this.#scheduled) return;
     this.#scheduled = true;
-    queueMicrotask(() => this.drain());
+    queueMicrotask(() => this.drain(true));
   }
 
   #readDataVersion(): number {

@@ -20,6 +20,7 @@ import type { StoreContext } from "../store_context.ts";
 import { credentialMatches, newCredential } from "./credentials.ts";
 import type { Member } from "./member.ts";
 import type { SessionRef } from "./session_ref.ts";
+import { keepingWrites } from "../../db/transaction.ts";
 
 export interface RegisterInput {
   name: string;
@@ -68,7 +69,7 @@ export class MemberStore {
     checkAgentName(input.name);
     if (input.role !== undefined) checkRoleName(input.role);
     if (input.capabilities !== undefined) checkCapabilities(input.capabilities);
-    const outcome = this.#ctx.tx.run((): RegisterResult | { refused: Error } => {
+    return this.#ctx.tx.run((): RegisterResult => {
       const { directory, roles, sql, publisher } = this.#ctx;
       const now = this.#ctx.clock.now();
       const existing = directory.find(input.name);
@@ -82,7 +83,7 @@ export class MemberStore {
         );
       }
       const refused = this.#credentialRefusal(name, keyHash, input.session);
-      if (refused) return { refused };
+      if (refused) throw keepingWrites(refused);
       const kept = existing && roles.has(existing.role) ? existing.role : DEFAULT_ROLE;
       const role = this.#role(input.role ?? kept, "role");
       const verdict = maySelfAssignRole(role, existing?.role);
@@ -149,8 +150,6 @@ export class MemberStore {
         ...(issued ? { credential: issued.secret } : {}),
       };
     });
-    if ("refused" in outcome) throw outcome.refused;
-    return outcome;
   }
 
   /**
@@ -161,19 +160,16 @@ export class MemberStore {
    */
   vouch(input: { name: string; session: SessionRef }): void {
     checkAgentName(input.name);
-    const refused = this.#ctx.tx.run(() => {
+    this.#ctx.tx.run(() => {
       const { directory, roles } = this.#ctx;
       const existing = directory.find(input.name);
-      if (!existing) return undefined;
+      if (!existing) return;
       const keyHash = directory.keyHash(existing.name);
       const wrong = this.#credentialRefusal(existing.name, keyHash, input.session);
-      if (wrong) return wrong;
+      if (wrong) throw keepingWrites(wrong);
       const role = roles.requireKnown(existing.role, existing.name);
-      return role.privileged && keyHash === null
-        ? this.#keylessRefusal(existing.name, role.name)
-        : undefined;
+      if (role.privileged && keyHash === null) throw this.#keylessRefusal(existing.name, role.name);
     });
-    if (refused) throw refused;
   }
 
   /**

@@ -2,7 +2,8 @@
  * Direct messages and broadcasts. A message row holds what was said; each recipient gets a
  * delivery row with its own read and archived state, so one agent reading, archiving or
  * clearing a broadcast changes it for that agent only. `messages.archived_at` is set when the
- * sender (or an agent with delete_any_message) retracts the message for everyone.
+ * sender (or an agent with delete_any_message) retracts the message for everyone, and then
+ * every delivery of it is archived too.
  */
 import type { StoreContext } from "../store_context.ts";
 import type { Actor } from "../actor.ts";
@@ -141,11 +142,14 @@ export class MessageStore {
       if (!input.includeRead) filters.push("d.read_at IS NULL");
       if (!input.includeArchived) filters.push("d.archived_at IS NULL AND m.archived_at IS NULL");
       const order = input.includeRead ? "DESC" : "ASC";
+      // The usual page (unread, not archived) reads only the unread index, at any backlog.
+      const unreadOnly = !input.includeRead && !input.includeArchived;
       const rows = this.#ctx.sql.get(
         `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at,
            d.acked_at AS d_acked_at
-         FROM deliveries d JOIN messages m ON m.id = d.message_id
-         WHERE ${filters.join(" AND ")} ORDER BY m.id ${order} LIMIT ?`,
+         FROM deliveries d ${unreadOnly ? "INDEXED BY deliveries_unread " : ""}
+         JOIN messages m ON m.id = d.message_id
+         WHERE ${filters.join(" AND ")} ORDER BY d.message_id ${order} LIMIT ?`,
       ).all(agent, limit);
       if (order === "DESC") rows.reverse();
       let messages = rows.map(_inboxMessage);
@@ -320,16 +324,25 @@ export class MessageStore {
     ).all(name, limit).map(_inboxMessage);
   }
 
-  /** How many unread, unarchived messages wait for `agent`, and a preview of the newest. */
+  /**
+   * How many unread, unarchived messages wait for `agent` (counted up to
+   * LIMITS.unreadBadgeCount, so every tool result costs the same at any backlog), and a
+   * preview of the newest.
+   */
   unreadSummary(agent: string): UnreadSummary {
-    const count = this.#unreadCount(agent);
+    const counted = this.#ctx.sql.get(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_unread
+         WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL
+         LIMIT ${LIMITS.unreadBadgeCount})`,
+    ).get(agent);
+    const count = counted ? int(counted, "n") : 0;
     if (count === 0) return { count, preview: [] };
     const preview = this.#ctx.sql.get(
-      `SELECT m.* FROM deliveries d
+      `SELECT m.* FROM deliveries d INDEXED BY deliveries_unread
        JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL
-       ORDER BY m.id DESC LIMIT ?`,
-    ).all(agent, _PREVIEW_COUNT).map((row) => {
+       ORDER BY d.message_id DESC LIMIT ${_PREVIEW_COUNT}`,
+    ).all(agent).map((row) => {
       const m = toMessage(row);
       return {
         id: m.id,
@@ -344,10 +357,16 @@ export class MessageStore {
     return { count, preview };
   }
 
+  /** How many unread, unarchived messages wait for `agent`, all counted. */
+  unreadCount(agent: string): number {
+    return this.#unreadCount(agent);
+  }
+
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
   oldestUnreadAt(agent: string): number | undefined {
     const row = this.#ctx.sql.get(
-      `SELECT min(m.created_at) AS at FROM deliveries d JOIN messages m ON m.id = d.message_id
+      `SELECT min(m.created_at) AS at FROM deliveries d INDEXED BY deliveries_unread
+       JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
     ).get(agent);
     return row ? intOrNull(row, "at") ?? undefined : undefined;
@@ -355,8 +374,8 @@ export class MessageStore {
 
   #unreadCount(agent: string): number {
     const row = this.#ctx.sql.get(
-      `SELECT count(*) AS n FROM deliveries d JOIN messages m ON m.id = d.message_id
-       WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
+      `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_unread
+       WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL`,
     ).get(agent);
     return row ? int(row, "n") : 0;
   }
@@ -388,6 +407,10 @@ export class MessageStore {
           .get(message.id)?.["archived_at"] != null;
         this.#ctx.sql.get("UPDATE messages SET archived_at = coalesce(archived_at, ?) WHERE id = ?")
           .run(now, message.id);
+        // Every copy is archived too, so counting unread mail reads deliveries alone.
+        this.#ctx.sql.get(
+          "UPDATE deliveries SET archived_at = coalesce(archived_at, ?) WHERE message_id = ?",
+        ).run(now, message.id);
         result = { message_id: message.id, scope: "everyone", already };
       }
       this.#ctx.publisher.publish({

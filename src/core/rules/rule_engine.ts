@@ -9,7 +9,6 @@
 import { type Actor, ruleActor, SYSTEM_ACTOR } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
-import type { DatabaseSync } from "node:sqlite";
 import type { Statements } from "../../db/statements.ts";
 import type { Transactor } from "../../db/transaction.ts";
 import { evaluateCondition } from "./condition.ts";
@@ -37,7 +36,6 @@ export interface ActionOutcome {
 }
 
 export class RuleEngine implements TriggerSink {
-  readonly #db: DatabaseSync;
   readonly #tx: Transactor;
   readonly #sql: Statements;
   readonly #clock: Clock;
@@ -46,11 +44,9 @@ export class RuleEngine implements TriggerSink {
   readonly #chainLimit: number;
   #actions: RuleActions | undefined;
   #depth = 0;
-  #savepoints = 0;
 
   constructor(
     deps: {
-      db: DatabaseSync;
       tx: Transactor;
       sql: Statements;
       clock: Clock;
@@ -60,7 +56,6 @@ export class RuleEngine implements TriggerSink {
     },
     chainLimit = DEFAULT_CHAIN_LIMIT,
   ) {
-    this.#db = deps.db;
     this.#tx = deps.tx;
     this.#sql = deps.sql;
     this.#clock = deps.clock;
@@ -227,16 +222,10 @@ export class RuleEngine implements TriggerSink {
     ctx: _ActionContext,
   ): ActionOutcome {
     const name = Object.keys(action)[0] ?? "action";
-    const savepoint = `rule_action_${++this.#savepoints}`;
-    const db = this.#db;
-    db.exec(`SAVEPOINT ${savepoint}`);
     try {
-      const result = this.#run(action, ctx);
-      db.exec(`RELEASE ${savepoint}`);
+      const result = this.#tx.savepoint(() => this.#run(action, ctx));
       return { action: name, ok: true, result };
     } catch (error) {
-      db.exec(`ROLLBACK TO ${savepoint}`);
-      db.exec(`RELEASE ${savepoint}`);
       const message = error instanceof Error ? error.message : String(error);
       return { action: name, ok: false, result: message };
     }

@@ -57,7 +57,7 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
         member,
         role: roleView(table.roles, member.role),
         created,
-        unread_count: table.messages.unreadSummary(member.name).count,
+        unread_count: table.messages.unreadCount(member.name),
         ...(credential === undefined ? {} : { credential }),
       };
     },

@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { humanActor } from "../src/core/actor.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { ROLES } from "./support/temp_table.ts";
+import { tempDb, TestAgent } from "./support/test_agent.ts";
+
+Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and status count all", async () => {
+  const db = await tempDb();
+  const alice = await TestAgent.stdio(db.path);
+  try {
+    await alice.ok("register", { name: "alice" });
+    const writer = openDatabase(db.path);
+    try {
+      const table = createTable({ db: writer, roles: ROLES });
+      for (let i = 1; i <= 105; i++) {
+        table.messages.send({ by: humanActor("ops"), recipient: "alice", content: `note ${i}` });
+      }
+    } finally {
+      writer.close();
+    }
+    const beat = await alice.call("heartbeat");
+    assert.match(
+      beat.texts[1] ?? "",
+      /^📬 You have 100\+ unread messages\. Newest: #105 from human:ops/,
+    );
+    const badge = beat.structured?.["unread"] as { count: number; preview: { id: number }[] };
+    assert.equal(badge.count, 100);
+    assert.deepEqual(badge.preview.map((p) => p.id), [105, 104, 103]);
+
+    const page = await alice.ok("get_messages", { limit: 10 });
+    assert.deepEqual(
+      (page["messages"] as { id: number }[]).map((m) => m.id),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      "oldest unread first",
+    );
+    assert.equal(page["unread_remaining"], 95, "counted in full");
+    const after = await alice.call("heartbeat");
+    assert.match(after.texts[1] ?? "", /^📬 You have 95 unread messages/);
+  } finally {
+    await alice.close();
+    await db.cleanup();
+  }
+});
