@@ -18,7 +18,7 @@ Deno.test("a session not seen for the presence timeout loses its name to another
   t.clock.advance(2 * minute);
   assert.equal(t.table.members.require("alice").presence, "away", "not seen for 60 s");
   t.table.members.register({ name: "alice", session: other });
-  assert.equal(t.table.members.holds("alice", testSession("alice").id), false);
+  assert.equal(t.table.members.heldRole("alice", testSession("alice").id), undefined);
   assert.throws(
     () => t.table.members.register({ name: "alice", session: testSession("alice") }),
     (e: unknown) =>
@@ -184,7 +184,7 @@ Deno.test("a new credential frees the name from the session that held it with th
   const session = { id: "old", where: "stdio, pid 1", key: first.credential };
   t.table.members.register({ name: "boss", session });
   t.table.members.issueCredential({ name: "boss", by: operator });
-  assert.equal(t.table.members.holds("boss", "old"), false);
+  assert.equal(t.table.members.heldRole("boss", "old"), undefined);
   assert.throws(
     () => t.table.members.register({ name: "boss", session }),
     /the one this session presented is not it/,

@@ -90,6 +90,10 @@ Deno.test("tools: '*' minus exclude, or an explicit list; register always", () =
   const worker = ROLES.get("async-worker");
   assert.equal(mayCallTool(worker, "broadcast"), false);
   assert.equal(mayCallTool(worker, "register"), true);
+  const plain = ROLES.get("agent");
+  assert.equal(mayCallTool(plain, "create_rule"), false, "needs manage_rules, which it lacks");
+  assert.equal(mayCallTool(plain, "list_rules"), true);
+  assert.equal(mayCallTool(ROLES.get("lead"), "create_rule"), true);
   assert.deepEqual(toolsOf(ROLES, "admin"), [...ROLES.allTools]);
 });
 

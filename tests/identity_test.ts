@@ -211,10 +211,12 @@ Deno.test("HTTP credentials keep to their powers: agent tokens, the join token, 
     assert.equal(typeof token, "string");
     await newcomer.terminate();
     const rejoin = await TestAgent.http(server.url, String(token));
-    const list = await rejoin.ok("list_members");
-    const me = (list["members"] as { name: string; has_credential: boolean }[])
-      .find((m) => m.name === "newbie");
-    assert.equal(me?.has_credential, true, "the returned token binds newbie from now on");
+    const me = (await rejoin.ok("heartbeat"))["member"] as {
+      name: string;
+      has_credential: boolean;
+    };
+    assert.equal(me.name, "newbie", "the returned token binds newbie from now on");
+    assert.equal(me.has_credential, true);
     await rejoin.close();
 
     const hijack = await fetch(`${server.url}/mcp`, {

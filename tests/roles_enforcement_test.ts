@@ -94,7 +94,7 @@ Deno.test("roles through the MCP client: tools and privileges allowed and refuse
       const noPrivilege = await auditor.call("assign_role", { name: "bg", role: "reviewer" });
       assert.match(
         noPrivilege.text,
-        /'audi' may not assign roles: role 'auditor' lacks the privilege assign_roles \(roles with it: admin, lead\)/,
+        /Role 'auditor' may not call assign_role: it lacks the privilege assign_roles \(roles with it: admin, lead\)/,
       );
       const given = await lead.ok("assign_role", { name: "bg", role: "coder" });
       assert.equal((given["member"] as { role: string }).role, "coder");

@@ -245,7 +245,7 @@ Deno.test("chains of rules stop at the depth limit, with an audit entry", () => 
     limit?.details["rules_not_run"],
   ], [8, 8, ["echo"]]);
   assert.equal(
-    t.table.messages.inbox({ by: agentActor("bob"), limit: 500 }).messages.length,
+    t.table.messages.inbox({ by: agentActor("bob"), limit: 100 }).messages.length,
     9,
     "the start and 8 echoes",
   );

@@ -14,7 +14,7 @@ Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session"
     await t.step("every transport lists the same tools", async () => {
       const http = (await alice.tools()).map((tool) => tool.name);
       const sse = (await carol.tools()).map((tool) => tool.name);
-      assert.equal(http.length, 39, "an unbound session lists the default role's tools");
+      assert.equal(http.length, 36, "an unbound session lists the default role's tools");
       assert.deepEqual(sse, http);
     });
 

@@ -5,6 +5,7 @@
 import type { Clock } from "./clock.ts";
 import { toIso } from "./clock.ts";
 import { LIMITS } from "./limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "./pages.ts";
 import { int, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 
@@ -59,6 +60,23 @@ export class AuditLog {
    * (`task.claimed`) or a family (`task.*`, or `task`, a word without a dot).
    */
   query(query: AuditQuery = {}): AuditEntry[] {
+    const limit = Math.min(query.limit ?? LIMITS.auditLimitDefault, LIMITS.auditLimitMax);
+    return this.#select(query, null, limit);
+  }
+
+  /**
+   * A page of query(filter), newest first: `limit` (LIMITS.pages.audit), older than the last
+   * entry of the page `cursor` came from.
+   */
+  page(filter: Omit<AuditQuery, "limit">, page: PageRequest = {}): Page<AuditEntry> {
+    const size = pageSize(page.limit, LIMITS.pages.audit);
+    const before = page.cursor === undefined
+      ? null
+      : Number(cursorKey(page.cursor, ["number"], "get_audit_log")[0]);
+    return pageOf(this.#select(filter, before, size + 1), size, (entry) => [entry.id]);
+  }
+
+  #select(query: AuditQuery, before: number | null, limit: number): AuditEntry[] {
     const where: string[] = [];
     const params: (string | number)[] = [];
     if (query.agent !== undefined) {
@@ -84,7 +102,10 @@ export class AuditLog {
       where.push("at >= ?");
       params.push(query.since);
     }
-    const limit = Math.min(query.limit ?? LIMITS.auditLimitDefault, LIMITS.auditLimitMax);
+    if (before !== null) {
+      where.push("id < ?");
+      params.push(before);
+    }
     const sql = `SELECT id, at, agent, action, target, details FROM audit_log
       ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
     return this.#sql.get(sql).all(...params, limit).map((row) => ({

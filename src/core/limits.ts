@@ -65,10 +65,34 @@ export const LIMITS = {
    */
   newNamesPerSource: 100,
   registrationWindowMs: 10 * 60_000,
+  /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,
   auditLimitDefault: 100,
   auditLimitMax: 1_000,
+  /**
+   * Pages of the lists the tools return, sized for a model's context: items per call by
+   * default and at most (a cursor gives the next page).
+   */
+  pages: {
+    tasks: { default: 20, max: 200 },
+    inbox: { default: 20, max: 100 },
+    thread: { default: 20, max: 100 },
+    pendingAcks: { default: 20, max: 100 },
+    members: { default: 50, max: 500 },
+    audit: { default: 20, max: 200 },
+    contextEntries: { default: 20, max: 100 },
+    contextKeys: { default: 50, max: 500 },
+    namespaces: { default: 50, max: 500 },
+    contextHistory: { default: 20, max: 100 },
+    leases: { default: 50, max: 500 },
+    rules: { default: 50, max: 200 },
+  },
+  /** A cursor's length (it holds the sort key of a page's last item). */
+  cursorMax: 400,
+  /** Long texts in lists are cut (the detail tool has them): a message in the inbox, a value. */
+  inboxContentMax: 2_000,
+  listValueMax: 300,
   /** File leases: paths per call, one path's length, leases one agent may hold, the reason. */
   leasePathsMax: 100,
   leasePathMax: 512,

@@ -1,7 +1,8 @@
 /**
  * Routing by a table: each entry names a path pattern (URLPattern syntax: `/events/:agent`,
  * `/api/*`), the methods it accepts, how a request must authenticate, and its handler. The
- * first entry whose pattern matches wins.
+ * first entry whose pattern matches wins. A plain path (no pattern syntax) is found by lookup:
+ * every MCP call goes through here, and URLPattern is slow.
  */
 import type { Caller } from "./caller.ts";
 import { jsonError } from "./responses.ts";
@@ -39,13 +40,16 @@ export interface Route {
 
 /** The routes of an app, matched in order. */
 export class RouteTable {
-  readonly #entries: { route: Route; pattern: URLPattern }[];
+  readonly #entries: { route: Route; pattern: URLPattern | undefined }[];
+  /** Plain paths to their entry's index. */
+  readonly #plain = new Map<string, number>();
 
   constructor(routes: readonly Route[]) {
-    this.#entries = routes.map((route) => ({
-      route,
-      pattern: new URLPattern({ pathname: route.path }),
-    }));
+    this.#entries = routes.map((route, i) => {
+      const plain = !/[:*(){}?+\\]/.test(route.path);
+      if (plain && !this.#plain.has(route.path)) this.#plain.set(route.path, i);
+      return { route, pattern: plain ? undefined : new URLPattern({ pathname: route.path }) };
+    });
   }
 
   /** Every route's path pattern, in order. */
@@ -55,11 +59,14 @@ export class RouteTable {
 
   /** The first route whose pattern matches `path`, with the pattern's named parts. */
   match(path: string): { route: Route; params: RouteRequest["params"] } | undefined {
-    for (const { route, pattern } of this.#entries) {
-      const found = pattern.exec({ pathname: path });
+    const plain = this.#plain.get(path);
+    const before = plain ?? this.#entries.length;
+    for (let i = 0; i < before; i++) {
+      const { route, pattern } = this.#entries[i]!;
+      const found = pattern?.exec({ pathname: path });
       if (found) return { route, params: found.pathname.groups };
     }
-    return undefined;
+    return plain === undefined ? undefined : { route: this.#entries[plain]!.route, params: {} };
   }
 }
 

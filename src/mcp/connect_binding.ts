@@ -20,12 +20,17 @@ export function connectAs(table: Table, session: Session, agent: string): void {
 /**
  * Takes the session's name (the one its connection named, or the one it registered) if the
  * session does not hold it: it was waiting, or it went unseen and let it go (and nobody else
- * took it since). Refused with who holds it.
+ * took it since). Refused with who holds it. Returns the bound agent's role (undefined for a
+ * session with no name).
  */
-export function bindExpected(table: Table, session: Session): void {
+export function bindExpected(table: Table, session: Session): string | undefined {
   const agent = session.expected ?? session.agent;
-  if (agent === undefined) return;
-  if (session.agent !== undefined && table.members.holds(session.agent, session.id)) return;
+  if (agent === undefined) return undefined;
+  if (session.agent !== undefined) {
+    const role = table.members.heldRole(session.agent, session.id);
+    if (role !== undefined) return role;
+  }
   const { member } = table.members.register({ name: agent, session: session.ref });
   session.bind(member.name, session.expected !== undefined);
+  return member.role;
 }

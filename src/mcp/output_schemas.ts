@@ -31,6 +31,15 @@ export const memberSchema = z.object({
   last_seen: _time,
 });
 
+/** A member in a list: what a reader needs to choose whom to ask. */
+export const memberSummarySchema = memberSchema.pick({
+  name: true,
+  role: true,
+  capabilities: true,
+  presence: true,
+  last_seen: true,
+});
+
 export const roleSchema = z.object({
   name: z.string(),
   description: z.string(),
@@ -41,6 +50,15 @@ export const roleSchema = z.object({
   privileged: z.boolean().describe("Granted by an operator, never self-assigned"),
   task_affinity: z.array(z.string()).describe("Task types this role takes first"),
   escalation: z.string().nullable().describe("Who hears about this role's blockers"),
+});
+
+/** A role in a list: get_role has its guidelines and tools. */
+export const roleSummarySchema = roleSchema.pick({
+  name: true,
+  description: true,
+  privileges: true,
+  privileged: true,
+  task_affinity: true,
 });
 
 export const messageSchema = z.object({

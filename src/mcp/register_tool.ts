@@ -93,10 +93,9 @@ function _call<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   def: ToolDefinition<I, O>,
   args: z.output<z.ZodObject<I>>,
 ): CallToolResult {
-  // Takes the session's name back if it lost it (or refuses saying who holds it): after this
-  // a bound session holds its name, so the role check need not ask again.
-  if (def.name !== "register") bindExpected(ctx.table, ctx.session);
-  _checkRole(ctx, def.name);
+  // Takes the session's name back if it lost it (or refuses saying who holds it), and reads
+  // its role with it for the role check.
+  if (def.name !== "register") _checkRole(ctx, def.name, bindExpected(ctx.table, ctx.session));
   const result = successResult(def.run(args, ctx), _unread(ctx));
   ctx.toolList.announceChanges();
   return result;
@@ -123,10 +122,9 @@ function _failed(ctx: ToolContext, tool: string, error: unknown): CallToolResult
  * Refuses a tool the bound agent's role may not call (register is always allowed), and records
  * the call as a sign of life.
  */
-function _checkRole(ctx: ToolContext, tool: string): void {
+function _checkRole(ctx: ToolContext, tool: string, role: string | undefined): void {
   const agent = ctx.session.agent;
-  if (agent === undefined || tool === "register") return;
-  const role = ctx.table.members.require(agent).role;
+  if (agent === undefined || role === undefined) return;
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;
   throw toolRefusal({ agent, role, tool }, ctx.table.roles);

@@ -48,7 +48,7 @@ export class SessionToolList {
   /** The role of the session's agent (bound, or named by its connection), else the default. */
   #role(): Role {
     const name = this.#session.agent ?? this.#session.expected;
-    const member = name === undefined ? undefined : this.#table.members.find(name);
-    return this.#table.roles.get(member?.role ?? DEFAULT_ROLE);
+    const role = name === undefined ? undefined : this.#table.members.roleOf(name);
+    return this.#table.roles.get(role ?? DEFAULT_ROLE);
   }
 }

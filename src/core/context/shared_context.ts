@@ -13,10 +13,17 @@ import type { Actor } from "../actor.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
+import {
+  cursorKey,
+  type Page,
+  type PageLimits,
+  pageOf,
+  type PageRequest,
+  pageSize,
+} from "../pages.ts";
 import { mayDeleteContext } from "../permissions/permissions.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
-import { compareNames } from "../name_order.ts";
 
 export const DEFAULT_NAMESPACE = "default";
 export const VERSIONS_KEPT = 50;
@@ -48,6 +55,18 @@ export interface ContextKeySummary {
   size: number;
   updated_at: string;
   expires_at: string | null;
+}
+
+/** Which keys a listing shows: one namespace (default all), keys starting with a prefix. */
+export interface KeyFilter {
+  ns?: string | undefined;
+  prefix?: string | undefined;
+}
+
+export interface NamespaceSummary {
+  ns: string;
+  keys: number;
+  updated_at: string;
 }
 
 export interface ShareInput {
@@ -158,23 +177,32 @@ export class SharedContextStore {
     return this.#latestVisible(options).map(_toEntry);
   }
 
+  /**
+   * A page of list(options), by namespace and key: `limit` (LIMITS.pages.contextEntries),
+   * after `cursor`.
+   */
+  listPage(options: KeyFilter, page: PageRequest = {}): Page<ContextEntry> {
+    return this.#keyPage(
+      options,
+      page,
+      LIMITS.pages.contextEntries,
+      "get_shared_context",
+      _toEntry,
+    );
+  }
+
   /** Keys with their latest version, author, size and expiry (values left out). */
-  keys(
-    options: { ns?: string | undefined; prefix?: string | undefined } = {},
-  ): ContextKeySummary[] {
-    return this.#latestVisible(options).map((row) => ({
-      ns: text(row, "ns"),
-      key: text(row, "key"),
-      version: int(row, "version"),
-      set_by: text(row, "set_by"),
-      size: (textOrNull(row, "value") ?? "").length,
-      updated_at: toIso(int(row, "created_at")),
-      expires_at: _time(intOrNull(row, "expires_at")),
-    }));
+  keys(options: KeyFilter = {}): ContextKeySummary[] {
+    return this.#latestVisible(options).map(_toKeySummary);
+  }
+
+  /** A page of keys(options): `limit` (LIMITS.pages.contextKeys), after `cursor`. */
+  keysPage(options: KeyFilter, page: PageRequest = {}): Page<ContextKeySummary> {
+    return this.#keyPage(options, page, LIMITS.pages.contextKeys, "list_context", _toKeySummary);
   }
 
   /** Namespaces with live keys, with their key counts. */
-  namespaces(): { ns: string; keys: number; updated_at: string }[] {
+  namespaces(): NamespaceSummary[] {
     const counts = new Map<string, { keys: number; updated: number }>();
     for (const row of this.#latestVisible({})) {
       const ns = text(row, "ns");
@@ -184,8 +212,18 @@ export class SharedContextStore {
         updated: Math.max(seen.updated, int(row, "created_at")),
       });
     }
-    return [...counts.entries()].sort(([a], [b]) => compareNames(a, b))
+    return [...counts.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
       .map(([ns, { keys, updated }]) => ({ ns, keys, updated_at: toIso(updated) }));
+  }
+
+  /** A page of namespaces(): `limit` (LIMITS.pages.namespaces), after `cursor`. */
+  namespacesPage(page: PageRequest = {}): Page<NamespaceSummary> {
+    const size = pageSize(page.limit, LIMITS.pages.namespaces);
+    const after = page.cursor === undefined
+      ? ""
+      : String(cursorKey(page.cursor, ["string"], "list_namespaces")[0]);
+    const rows = this.namespaces().filter((n) => n.ns > after).slice(0, size + 1);
+    return pageOf(rows, size, (n) => [n.ns]);
   }
 
   /** The stored versions of a key that have not expired (deletions included), newest first. */
@@ -205,6 +243,22 @@ export class SharedContextStore {
         deleted: int(row, "deleted") === 1,
         expires_at: _time(intOrNull(row, "expires_at")),
       }));
+  }
+
+  /**
+   * A page of history(input), newest first: `limit` (LIMITS.pages.contextHistory), older than
+   * the version `cursor` names.
+   */
+  historyPage(
+    input: { key: string; ns?: string | undefined },
+    page: PageRequest = {},
+  ): Page<ContextVersion> {
+    const size = pageSize(page.limit, LIMITS.pages.contextHistory);
+    const before = page.cursor === undefined
+      ? Infinity
+      : Number(cursorKey(page.cursor, ["number"], "context_history")[0]);
+    const rows = this.history(input).filter((v) => v.version < before).slice(0, size + 1);
+    return pageOf(rows, size, (v) => [v.version]);
   }
 
   /**
@@ -297,19 +351,44 @@ export class SharedContextStore {
     ).run({ ns, key, oldest: version - VERSIONS_KEPT });
   }
 
-  #latestVisible(options: { ns?: string | undefined; prefix?: string | undefined }) {
+  /** A page of the latest visible entries by (ns, key), each as `map` makes it. */
+  #keyPage<T>(
+    options: KeyFilter,
+    page: PageRequest,
+    limits: PageLimits,
+    list: string,
+    map: (row: Record<string, unknown>) => T,
+  ): Page<T> {
+    const size = pageSize(page.limit, limits);
+    const after = page.cursor === undefined
+      ? undefined
+      : cursorKey(page.cursor, ["string", "string"], list).map(String) as [string, string];
+    const rows = this.#latestVisible(options, after, size + 1);
+    const { items, next_cursor } = pageOf(rows, size, (row) => [text(row, "ns"), text(row, "key")]);
+    return { items: items.map(map), ...(next_cursor === undefined ? {} : { next_cursor }) };
+  }
+
+  #latestVisible(options: KeyFilter, after?: [string, string], limit = -1) {
     const prefix = options.prefix === undefined
       ? null
       : `${options.prefix.replace(/[\\%_]/g, "\\$&")}%`;
     return this.#ctx.sql.get(
       `SELECT e.* FROM context_entries e
        WHERE (:ns IS NULL OR e.ns = :ns) AND (:prefix IS NULL OR e.key LIKE :prefix ESCAPE '\\')
+         AND (:after_ns IS NULL OR (e.ns, e.key) > (:after_ns, :after_key))
          AND e.version = (SELECT max(version) FROM context_entries
                           WHERE ns = e.ns AND key = e.key
                             AND (deleted = 1 OR expires_at IS NULL OR expires_at > :now))
          AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
-       ORDER BY e.ns, e.key`,
-    ).all({ ns: options.ns ?? null, prefix, now: this.#ctx.clock.now() });
+       ORDER BY e.ns, e.key LIMIT :limit`,
+    ).all({
+      ns: options.ns ?? null,
+      prefix,
+      now: this.#ctx.clock.now(),
+      after_ns: after?.[0] ?? null,
+      after_key: after?.[1] ?? null,
+      limit,
+    });
   }
 
   #visible(row: Record<string, unknown>, now: number): boolean {
@@ -323,6 +402,18 @@ export class SharedContextStore {
         `deleted). Call list_context to see the keys.`,
     );
   }
+}
+
+function _toKeySummary(row: Record<string, unknown>): ContextKeySummary {
+  return {
+    ns: text(row, "ns"),
+    key: text(row, "key"),
+    version: int(row, "version"),
+    set_by: text(row, "set_by"),
+    size: (textOrNull(row, "value") ?? "").length,
+    updated_at: toIso(int(row, "created_at")),
+    expires_at: _time(intOrNull(row, "expires_at")),
+  };
 }
 
 function _toEntry(row: Record<string, unknown>): ContextEntry {

@@ -13,6 +13,7 @@ import { ConflictError, ValidationError } from "../errors.ts";
 import { checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { mayReleaseLease } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -237,6 +238,19 @@ export class LeaseStore {
       (agent === undefined || lease.agent.toLowerCase() === agent) &&
       (filter.taskId === undefined || lease.task_id === filter.taskId)
     );
+  }
+
+  /** A page of list(filter), oldest first: `limit` (LIMITS.pages.leases), after `cursor`. */
+  page(
+    filter: { path?: string | undefined; agent?: string | undefined; taskId?: number | undefined },
+    page: PageRequest = {},
+  ): Page<Lease> {
+    const size = pageSize(page.limit, LIMITS.pages.leases);
+    const after = page.cursor === undefined
+      ? 0
+      : Number(cursorKey(page.cursor, ["number"], "list_leases")[0]);
+    const rows = this.list(filter).filter((lease) => lease.id > after).slice(0, size + 1);
+    return pageOf(rows, size, (lease) => [lease.id]);
   }
 
   /** Agents waiting for paths to free up, oldest first. */

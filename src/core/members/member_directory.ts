@@ -5,6 +5,8 @@
  */
 import type { Clock } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import { closeNames } from "../suggest.ts";
 import type { Statements } from "../../db/statements.ts";
@@ -12,6 +14,8 @@ import { type Member, toMember } from "./member.ts";
 
 /** Who holds a name right now, from the members row. */
 export interface NameHold {
+  /** The member's role (read with the hold: a tool call needs both). */
+  role: string;
   sessionId: string | null;
   where: string | null;
   since: number | null;
@@ -59,6 +63,12 @@ export class MemberDirectory {
     throw new NotFoundError(`${field}: no agent named '${name}' has ever registered.${hint}`);
   }
 
+  /** The member's role, if there is such a member. */
+  roleOf(name: string): string | undefined {
+    const row = this.#sql.get("SELECT role FROM members WHERE name = ?").get(name);
+    return row ? text(row, "role") : undefined;
+  }
+
   /** The stored hash of the member's credential, null when it has none. */
   keyHash(name: string): string | null {
     const row = this.#row(name);
@@ -73,11 +83,15 @@ export class MemberDirectory {
 
   /** Who holds the name, if it exists. */
   hold(name: string): NameHold | undefined {
-    const row = this.#row(name);
+    const row = this.#sql.get(
+      `SELECT role, session_id, session_where, session_since, seen_at FROM members
+       WHERE name = ?`,
+    ).get(name);
     if (!row) return undefined;
     const sessionId = textOrNull(row, "session_id");
     const seenAt = int(row, "seen_at");
     return {
+      role: text(row, "role"),
       sessionId,
       where: textOrNull(row, "session_where"),
       since: intOrNull(row, "session_since"),
@@ -87,11 +101,33 @@ export class MemberDirectory {
   }
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
-    const sql = options.includeInactive
-      ? "SELECT * FROM members ORDER BY name"
-      : "SELECT * FROM members WHERE status = 'active' ORDER BY name";
+    return this.#select(options, null, -1);
+  }
+
+  /** A page of list(options), by name: `limit` (LIMITS.pages.members), after `cursor`. */
+  page(
+    options: { includeInactive?: boolean | undefined },
+    page: PageRequest = {},
+  ): Page<Member> {
+    const size = pageSize(page.limit, LIMITS.pages.members);
+    const after = page.cursor === undefined
+      ? null
+      : String(cursorKey(page.cursor, ["string"], "list_members")[0]);
+    return pageOf(this.#select(options, after, size + 1), size, (member) => [member.name]);
+  }
+
+  #select(
+    options: { includeInactive?: boolean | undefined },
+    after: string | null,
+    limit: number,
+  ): Member[] {
     const stale = this.staleBefore();
-    return this.#sql.get(sql).all().map((row) => toMember(row, stale));
+    return this.#sql.get(
+      `SELECT * FROM members WHERE (:all = 1 OR status = 'active')
+         AND (:after IS NULL OR name > :after)
+       ORDER BY name LIMIT :limit`,
+    ).all({ all: options.includeInactive ? 1 : 0, after, limit })
+      .map((row) => toMember(row, stale));
   }
 
   /** Names of the members (active or not) whose role is one of `roles`. */

@@ -12,6 +12,7 @@ import { checkAgentName } from "../input_rules/agent_names.ts";
 import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
+import type { Page, PageRequest } from "../pages.ts";
 import { int } from "../rows.ts";
 import { mayGrantRole, maySelfAssignRole } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
@@ -388,9 +389,15 @@ export class MemberStore {
     ).run(JSON.stringify(sessions.map((s) => ({ id: s.id, at: Math.min(s.at ?? now, now) }))));
   }
 
-  /** True when `sessionId` holds `name` now. */
-  holds(name: string, sessionId: string): boolean {
-    return this.#ctx.directory.hold(name)?.sessionId === sessionId;
+  /** The member's role when `sessionId` holds `name` now; undefined when it does not. */
+  heldRole(name: string, sessionId: string): string | undefined {
+    const hold = this.#ctx.directory.hold(name);
+    return hold?.sessionId === sessionId ? hold.role : undefined;
+  }
+
+  /** The member's role, if there is such a member. */
+  roleOf(name: string): string | undefined {
+    return this.#ctx.directory.roleOf(name);
   }
 
   /** Marks a member gone and lets its name go. Its mail keeps arriving and waits for it. */
@@ -437,6 +444,11 @@ export class MemberStore {
 
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
     return this.#ctx.directory.list(options);
+  }
+
+  /** A page of list(options): see MemberDirectory.page. */
+  page(options: { includeInactive?: boolean | undefined }, page: PageRequest = {}): Page<Member> {
+    return this.#ctx.directory.page(options, page);
   }
 
   /** The member with this name (any case), if there is one. */

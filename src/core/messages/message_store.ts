@@ -11,6 +11,7 @@ import { toIso } from "../clock.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
 import { checkContent, checkSubject, checkText, TEXT_RULES } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
+import { cursorKey, pageOf, pageSize } from "../pages.ts";
 import { mayReadMessage, mayRetractMessage, mayUsePrivilege } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -123,34 +124,47 @@ export class MessageStore {
 
   /**
    * An agent's inbox, oldest first. Unread messages only by default (and those returned are
-   * marked read); with `includeRead`, the newest `limit` messages. Archived ones only with
-   * `includeArchived`.
+   * marked read: the next call gets the next ones); with `includeRead`, the newest `limit`
+   * messages, and `next_cursor` for older ones. `limit`: LIMITS.pages.inbox; `cursor`: only
+   * messages older than the page it came from. Archived ones only with `includeArchived`.
    */
   inbox(input: {
     by: Actor;
     includeRead?: boolean | undefined;
     includeArchived?: boolean | undefined;
     limit?: number | undefined;
+    cursor?: string | undefined;
     /** Order the page by thread (threads by their newest message) and list the threads. */
     byThread?: boolean | undefined;
-  }): { messages: InboxMessage[]; unread_remaining: number; threads?: InboxThread[] } {
+  }): {
+    messages: InboxMessage[];
+    unread_remaining: number;
+    threads?: InboxThread[];
+    next_cursor?: string;
+  } {
     return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
       const agent = who.label;
-      const limit = Math.min(input.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax);
+      const size = pageSize(input.limit, LIMITS.pages.inbox);
+      const before = input.cursor === undefined
+        ? null
+        : Number(cursorKey(input.cursor, ["number"], "get_messages")[0]);
       const filters = ["d.agent = ?"];
       if (!input.includeRead) filters.push("d.read_at IS NULL");
       if (!input.includeArchived) filters.push("d.archived_at IS NULL AND m.archived_at IS NULL");
+      if (before !== null) filters.push("d.message_id < ?");
       const order = input.includeRead ? "DESC" : "ASC";
       // The usual page (unread, not archived) reads only the unread index, at any backlog.
       const unreadOnly = !input.includeRead && !input.includeArchived;
-      const rows = this.#ctx.sql.get(
+      const found = this.#ctx.sql.get(
         `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at,
            d.acked_at AS d_acked_at
          FROM deliveries d ${unreadOnly ? "INDEXED BY deliveries_unread " : ""}
          JOIN messages m ON m.id = d.message_id
          WHERE ${filters.join(" AND ")} ORDER BY d.message_id ${order} LIMIT ?`,
-      ).all(agent, limit);
+      ).all(agent, ...(before === null ? [] : [before]), size + 1);
+      const { items: rows, next_cursor } = pageOf(found, size, (row) => [int(row, "id")]);
+      const more = input.includeRead && next_cursor !== undefined ? { next_cursor } : {};
       if (order === "DESC") rows.reverse();
       let messages = rows.map(_inboxMessage);
       const newlyRead = messages.filter((m) => m.unread).map((m) => m.id);
@@ -168,13 +182,13 @@ export class MessageStore {
         });
       }
       const unread_remaining = this.#unreadCount(agent);
-      if (!input.byThread) return { messages, unread_remaining };
+      if (!input.byThread) return { messages, unread_remaining, ...more };
       const threads = _threadsOf(messages);
       const rank = new Map(threads.map((t, i) => [t.thread_id, i]));
       messages = [...messages].sort((a, b) =>
         (rank.get(a.thread_id) ?? 0) - (rank.get(b.thread_id) ?? 0) || a.id - b.id
       );
-      return { messages, unread_remaining, threads };
+      return { messages, unread_remaining, threads, ...more };
     });
   }
 

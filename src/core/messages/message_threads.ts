@@ -8,6 +8,7 @@ import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
+import { cursorKey, cursorOf, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { mayReadMessage, messageReaderOf } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -51,9 +52,10 @@ export class MessageThreads {
 
   /**
    * The thread of message `messageId`, oldest first: the newest `limit` messages the reader
-   * may see, with who read each and, where asked, who acknowledged it.
+   * may see (LIMITS.pages.thread; with `cursor`, those older than the page it came from), with
+   * who read each and, where asked, who acknowledged it.
    */
-  thread(input: { by: Actor; messageId: number; limit?: number | undefined }): Thread {
+  thread(input: { by: Actor; messageId: number } & PageRequest): Thread & { next_cursor?: string } {
     const who = this.#principals.resolve(input.by);
     const row = this.#sql.get("SELECT * FROM messages WHERE id = ?").get(input.messageId);
     if (!row) {
@@ -72,16 +74,26 @@ export class MessageThreads {
       field: "message_id",
     }, this.#roles);
     const reader = messageReaderOf(who);
-    const limit = Math.min(input.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax);
-    const params = { thread: start.thread_id, reader, limit };
-    const messages = this.#sql.get(
-      `SELECT m.* FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}
-       ORDER BY m.id DESC LIMIT :limit`,
-    ).all(params).map(toMessage).reverse();
-    const total = int(
+    const size = pageSize(input.limit, LIMITS.pages.thread);
+    const before = input.cursor === undefined
+      ? null
+      : Number(cursorKey(input.cursor, ["number"], "get_thread")[0]);
+    const params = { thread: start.thread_id, reader, before, limit: size + 1 };
+    const page = pageOf(
       this.#sql.get(
-        `SELECT count(*) AS n FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}`,
-      ).get({ thread: start.thread_id, reader }) ?? { n: 0 },
+        `SELECT m.* FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}
+           AND (:before IS NULL OR m.id < :before)
+         ORDER BY m.id DESC LIMIT :limit`,
+      ).all(params).map(toMessage),
+      size,
+      (m) => [m.id],
+    );
+    const messages = page.items.reverse();
+    const older = int(
+      this.#sql.get(
+        `SELECT count(*) AS n FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}
+           AND m.id < :oldest`,
+      ).get({ thread: start.thread_id, reader, oldest: messages[0]?.id ?? 0 }) ?? { n: 0 },
       "n",
     );
     const deliveries = this.#deliveries(messages.map((m) => m.id));
@@ -104,11 +116,12 @@ export class MessageThreads {
             : null,
         };
       }),
-      more: Math.max(0, total - messages.length),
+      more: older,
       tasks: taskIds.map((id) => {
         const task = this.#tasks.get(id);
         return { id: task.id, title: task.title, status: task.status, assignee: task.assignee };
       }),
+      ...(page.next_cursor === undefined ? {} : { next_cursor: page.next_cursor }),
     };
   }
 
@@ -117,10 +130,17 @@ export class MessageThreads {
    * reader (its messages, per recipient), oldest first, with their age.
    */
   pendingAcks(
-    input: { by: Actor; limit?: number | undefined },
-  ): { owed_by_me: PendingAck[]; owed_to_me: PendingAck[] } {
+    input: { by: Actor } & PageRequest,
+  ): { owed_by_me: PendingAck[]; owed_to_me: PendingAck[]; next_cursor?: string } {
     const who = this.#principals.resolve(input.by);
-    const limit = Math.min(input.limit ?? LIMITS.listLimitDefault, LIMITS.listLimitMax);
+    const size = pageSize(input.limit, LIMITS.pages.pendingAcks);
+    // Where each list goes on: [requested, id] of owed_by_me, [requested, id, agent] of
+    // owed_to_me; a requested time of -1 marks a list that has ended.
+    const at = input.cursor === undefined ? [0, 0, 0, 0, ""] : cursorKey(
+      input.cursor,
+      ["number", "number", "number", "number", "string"],
+      "list_pending_acks",
+    );
     const now = this.#clock.now();
     const select = `SELECT m.*, d.agent AS d_agent, d.ack_requested_at AS d_requested
       FROM deliveries d JOIN messages m ON m.id = d.message_id
@@ -140,14 +160,28 @@ export class MessageThreads {
         overdue: now - requested >= LIMITS.ackOverdueDefaultMs,
       };
     };
-    const owedByMe = who.agent === null ? [] : this.#sql.get(
-      `${select} AND d.agent = ? ORDER BY d.ack_requested_at, m.id LIMIT ?`,
-    ).all(who.agent, limit).map(toPending);
-    const owedToMe = this.#sql.get(
+    const byMe = who.agent === null || at[0] === -1 ? [] : this.#sql.get(
+      `${select} AND d.agent = ? AND (d.ack_requested_at, m.id) > (?, ?)
+       ORDER BY d.ack_requested_at, m.id LIMIT ?`,
+    ).all(who.agent, at[0]!, at[1]!, size + 1);
+    const toMe = at[2] === -1 ? [] : this.#sql.get(
       `${select} AND m.sender = ? AND m.ack_required = 1
+         AND (d.ack_requested_at, m.id, d.agent) > (?, ?, ?)
        ORDER BY d.ack_requested_at, m.id, d.agent LIMIT ?`,
-    ).all(who.label, limit).map(toPending);
-    return { owed_by_me: owedByMe, owed_to_me: owedToMe };
+    ).all(who.label, at[2]!, at[3]!, at[4]!, size + 1);
+    const result = {
+      owed_by_me: byMe.slice(0, size).map(toPending),
+      owed_to_me: toMe.slice(0, size).map(toPending),
+    };
+    if (byMe.length <= size && toMe.length <= size) return result;
+    const last = (rows: Record<string, unknown>[]) => rows[size - 1]!;
+    const by = byMe.length > size
+      ? [int(last(byMe), "d_requested"), int(last(byMe), "id")]
+      : [-1, 0];
+    const to = toMe.length > size
+      ? [int(last(toMe), "d_requested"), int(last(toMe), "id"), text(last(toMe), "d_agent")]
+      : [-1, 0, ""];
+    return { ...result, next_cursor: cursorOf([...by, ...to]) };
   }
 
   #deliveries(ids: readonly number[]) {

@@ -198,9 +198,31 @@ export function mayReadEvents(reader: Actor | null, agent: string): boolean {
   return reader.kind === "agent" && reader.name.toLowerCase() === agent.toLowerCase();
 }
 
-/** Whether a role's tool list includes `tool` (register is always allowed). */
+/**
+ * Tools that can only succeed with a privilege: a role without it neither lists nor calls
+ * them (every call would be refused, and their schemas would cost every agent context).
+ */
+const _TOOL_PRIVILEGES: Readonly<Record<string, Privilege>> = {
+  purge_messages: "purge_messages",
+  assign_role: "assign_roles",
+  create_rule: "manage_rules",
+  update_rule: "manage_rules",
+  delete_rule: "manage_rules",
+};
+
+/** The privilege without which `tool` always fails, if there is one. */
+export function privilegeOfTool(tool: string): Privilege | undefined {
+  return Object.hasOwn(_TOOL_PRIVILEGES, tool) ? _TOOL_PRIVILEGES[tool] : undefined;
+}
+
+/**
+ * Whether a role may call `tool` (and so lists it): register always; otherwise the role's tool
+ * list includes it, and the role holds the privilege the tool needs, if any.
+ */
 export function mayCallTool(role: Role, tool: string): boolean {
   if (tool === "register") return true;
+  const needs = privilegeOfTool(tool);
+  if (needs !== undefined && !role.privileges.includes(needs)) return false;
   if (role.tools === "*") return !role.exclude.includes(tool);
   return role.tools.includes(tool);
 }

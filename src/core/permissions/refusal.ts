@@ -5,7 +5,7 @@
  */
 import { ForbiddenError } from "../errors.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
-import { toolsOf, type Verdict } from "./permissions.ts";
+import { privilegeOfTool, toolsOf, type Verdict } from "./permissions.ts";
 import type { Principal } from "./principal.ts";
 
 export interface Attempt {
@@ -46,14 +46,22 @@ export function refusal(
   );
 }
 
-/** The refusal of a tool the caller's role does not list. */
+/**
+ * The refusal of a tool the caller's role does not list: the privilege it lacks and the roles
+ * that hold it, or else the tools it has.
+ */
 export function toolRefusal(
   input: { agent: string; role: string; tool: string },
   roles: RoleCatalog,
 ): ForbiddenError {
+  const needs = privilegeOfTool(input.tool);
+  const why = needs !== undefined && !roles.hasPrivilege(input.role, needs)
+    ? `: it lacks the privilege ${needs} (roles with it: ${
+      roles.withPrivilege(needs).join(", ") || "none"
+    })`
+    : `. Its tools: ${toolsOf(roles, input.role).join(", ")}`;
   return new ForbiddenError(
-    `Role '${input.role}' may not call ${input.tool}. Its tools: ${
-      toolsOf(roles, input.role).join(", ")
-    }. An operator can change the role (team-table members grant ${input.agent} ROLE).`,
+    `Role '${input.role}' may not call ${input.tool}${why}. An operator can change the role ` +
+      `(team-table members grant ${input.agent} ROLE).`,
   );
 }

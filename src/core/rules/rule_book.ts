@@ -7,6 +7,8 @@ import type { Actor } from "../actor.ts";
 import type { Publisher } from "../changes/publisher.ts";
 import type { Clock } from "../clock.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { mayUsePrivilege } from "../permissions/permissions.ts";
 import type { Principal, Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -72,6 +74,17 @@ export class RuleBook {
 
   list(): RuleView[] {
     return this.all().map(ruleView);
+  }
+
+  /** A page of the rules by name: `limit` (LIMITS.pages.rules), after `cursor`. */
+  page(page: PageRequest = {}): Page<RuleView> {
+    const size = pageSize(page.limit, LIMITS.pages.rules);
+    const after = page.cursor === undefined
+      ? ""
+      : String(cursorKey(page.cursor, ["string"], "list_rules")[0]);
+    const rows = this.list().filter((rule) => rule.name > after)
+      .sort((a, b) => a.name < b.name ? -1 : a.name > b.name ? 1 : 0).slice(0, size + 1);
+    return pageOf(rows, size, (rule) => [rule.name]);
   }
 
   create(definition: RuleDefinition, by: Actor): RuleView {

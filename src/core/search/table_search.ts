@@ -11,6 +11,7 @@ import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
 import { LIMITS } from "../limits.ts";
+import { pageSize } from "../pages.ts";
 import { messageReaderOf } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
@@ -102,7 +103,10 @@ export class TableSearch {
     const who = this.#principals.resolve(input.by);
     const q = toFtsQuery(input.query);
     const kinds = new Set(input.kinds?.length ? input.kinds : SEARCH_KINDS);
-    const limit = Math.min(input.limit ?? LIMITS.searchLimitDefault, LIMITS.searchLimitMax);
+    const limit = pageSize(input.limit, {
+      default: LIMITS.searchLimitDefault,
+      max: LIMITS.searchLimitMax,
+    });
     const marks = input.marks ?? { open: "**", close: "**" };
     const rows = this.#sql.get(_MATCH).all({
       q,

@@ -4,6 +4,7 @@
  */
 import { NotFoundError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
 import { int } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
@@ -54,17 +55,52 @@ export class TaskQueries {
 
   /** Tasks, highest priority first, then oldest first; optionally filtered. */
   list(filter: TaskFilter = {}): Task[] {
+    return this.#select(filter, null, filter.limit ?? LIMITS.listLimitMax, filter.offset ?? 0)
+      .map(toTask);
+  }
+
+  /**
+   * A page of list(filter): `limit` (default and most: LIMITS.pages.tasks), starting after
+   * the task `cursor` names (a next_cursor of an earlier page).
+   */
+  page(
+    filter: Omit<TaskFilter, "limit" | "offset">,
+    page: PageRequest = {},
+  ): Page<Task> {
+    const size = pageSize(page.limit, LIMITS.pages.tasks);
+    const after = page.cursor === undefined
+      ? null
+      : cursorKey(page.cursor, ["number", "number", "number"], "list_tasks");
+    const rows = this.#select(filter, after, size + 1, 0);
+    const { items, next_cursor } = pageOf(
+      rows,
+      size,
+      (row) => [int(row, "k_mine"), int(row, "k_priority"), int(row, "id")],
+    );
+    return { items: items.map(toTask), ...(next_cursor === undefined ? {} : { next_cursor }) };
+  }
+
+  /** Rows of SELECT_TASKS in board order, with their sort key (k_mine, k_priority, id). */
+  #select(
+    filter: TaskFilter,
+    after: (string | number)[] | null,
+    limit: number,
+    offset: number,
+  ): Record<string, unknown>[] {
     const me = filter.mineFirst;
     const affinity = JSON.stringify(me ? this.#roles.get(me.role).task_affinity : []);
     return this.#sql.get(
-      `${SELECT_TASKS} WHERE (:status IS NULL OR status = :status)
-         AND (:assignee IS NULL OR assignee = :assignee)
-         AND (:reviewer IS NULL OR reviewer = :reviewer)
-         AND (:parent IS NULL OR parent_id = :parent)
-       ORDER BY
-         CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
-           AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
-         CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
+      `SELECT * FROM (SELECT t.*,
+           CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
+             AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END AS k_mine,
+           CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS k_priority
+         FROM (${SELECT_TASKS}) t
+         WHERE (:status IS NULL OR status = :status)
+           AND (:assignee IS NULL OR assignee = :assignee)
+           AND (:reviewer IS NULL OR reviewer = :reviewer)
+           AND (:parent IS NULL OR parent_id = :parent))
+       WHERE :after_id IS NULL OR (k_mine, k_priority, id) > (:after_mine, :after_priority, :after_id)
+       ORDER BY k_mine, k_priority, id
        LIMIT :limit OFFSET :offset`,
     ).all({
       status: filter.status ?? null,
@@ -73,9 +109,12 @@ export class TaskQueries {
       parent: filter.parentId ?? null,
       me: me?.name ?? null,
       affinity,
-      limit: filter.limit ?? LIMITS.listLimitMax,
-      offset: filter.offset ?? 0,
-    }).map(toTask);
+      after_mine: after?.[0] ?? null,
+      after_priority: after?.[1] ?? null,
+      after_id: after?.[2] ?? null,
+      limit,
+      offset,
+    });
   }
 
   /**

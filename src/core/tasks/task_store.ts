@@ -36,6 +36,7 @@ import {
   type TaskStatus,
 } from "./task_model.ts";
 import type { TaskFilter, TaskQueries } from "./task_queries.ts";
+import type { Page, PageRequest } from "../pages.ts";
 import type { TaskStructure } from "./task_structure.ts";
 
 export interface CreateTaskInput {
@@ -126,6 +127,19 @@ export class TaskStore {
       ? undefined
       : this.#ctx.directory.require(filter.mineFirst, "agent_name");
     return this.#queries.list({ ...filter, mineFirst });
+  }
+
+  /** A page of list(filter): see TaskQueries.page. */
+  page(
+    filter: Omit<TaskFilter, "mineFirst" | "limit" | "offset"> & {
+      mineFirst?: string | undefined;
+    },
+    page: PageRequest = {},
+  ): Page<Task> {
+    const mineFirst = filter.mineFirst === undefined
+      ? undefined
+      : this.#ctx.directory.require(filter.mineFirst, "agent_name");
+    return this.#queries.page({ ...filter, mineFirst }, page);
   }
 
   get(id: number): Task {

@@ -3,10 +3,11 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { LIMITS } from "../../core/limits.ts";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
-import { limitField, textFieldOf, timeField, timeToMs } from "../fields.ts";
+import { textFieldOf, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
@@ -23,22 +24,25 @@ export function registerAuditTools(server: McpServer, ctx: ToolContext): void {
       since: timeField("since").optional().describe(
         "2h, 1d (ago) or ISO 8601",
       ),
-      limit: limitField("limit", LIMITS.auditLimitMax).optional().describe(
-        `Default ${LIMITS.auditLimitDefault}`,
-      ),
+      ...pageInput(LIMITS.pages.audit),
     },
-    output: { entries: z.array(auditEntrySchema), count: z.number().int() },
+    output: {
+      entries: z.array(auditEntrySchema),
+      count: z.number().int(),
+      ...nextCursorOutput,
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const entries = table.audit.query({
-        agent: args.agent_name,
-        action: args.action,
-        since: args.since === undefined
-          ? undefined
-          : timeToMs("since", args.since, table.clock.now()),
-        limit: args.limit,
-      });
-      return { entries, count: entries.length };
+      return pageResult(
+        "entries",
+        table.audit.page({
+          agent: args.agent_name,
+          action: args.action,
+          since: args.since === undefined
+            ? undefined
+            : timeToMs("since", args.since, table.clock.now()),
+        }, args),
+      );
     },
   });
 }

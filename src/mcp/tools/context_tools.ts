@@ -10,6 +10,8 @@ import { actorField, integerField, namespaceField, textField } from "../fields.t
 import { contextEntrySchema, contextVersionSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { cutText } from "./cut_text.ts";
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 const _ns = () => namespaceField("ns").optional().describe(`Default '${DEFAULT_NAMESPACE}'`);
 const _key = () => textField("key", 1, LIMITS.contextKeyMax);
@@ -53,8 +55,8 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     name: "get_shared_context",
     title: "Read shared context",
     description:
-      "One key (latest or a given version), or without key every live entry (of ns, or of " +
-      "all).",
+      "One key (latest or a given version), or without key the live entries (of ns, or of " +
+      `all) with values cut at ${LIMITS.listValueMax} characters.`,
     input: {
       key: textField("key", 1, LIMITS.contextKeyMax).optional().describe(
         "Omit to list",
@@ -63,14 +65,32 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       version: integerField("version", 1, Number.MAX_SAFE_INTEGER).optional().describe(
         "Needs key",
       ),
+      ...pageInput(LIMITS.pages.contextEntries),
     },
-    output: { entries: z.array(contextEntrySchema), count: z.number().int() },
+    output: {
+      entries: z.array(contextEntrySchema),
+      count: z.number().int(),
+      ...nextCursorOutput,
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const entries = args.key === undefined
-        ? table.context.list({ ns: args.ns })
-        : [table.context.get({ key: args.key, ns: args.ns, version: args.version })];
-      return { entries, count: entries.length };
+      if (args.key !== undefined) {
+        return pageResult("entries", {
+          items: [table.context.get({ key: args.key, ns: args.ns, version: args.version })],
+        });
+      }
+      const page = table.context.listPage({ ns: args.ns }, args);
+      return pageResult("entries", {
+        ...page,
+        items: page.items.map((entry) => ({
+          ...entry,
+          value: cutText(
+            entry.value,
+            LIMITS.listValueMax,
+            `get_shared_context(key=${JSON.stringify(entry.key)}, ns=${JSON.stringify(entry.ns)})`,
+          ),
+        })),
+      });
     },
   });
 
@@ -80,15 +100,18 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     description:
       `A key's versions, newest first (the last ${VERSIONS_KEPT}), with author and time; ` +
       "deletions are tombstones.",
-    input: { key: _key(), ns: _ns() },
+    input: { key: _key(), ns: _ns(), ...pageInput(LIMITS.pages.contextHistory) },
     output: {
       versions: z.array(contextVersionSchema),
       count: z.number().int(),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const versions = table.context.history({ key: args.key, ns: args.ns });
-      return { versions, count: versions.length };
+      return pageResult(
+        "versions",
+        table.context.historyPage({ key: args.key, ns: args.ns }, args),
+      );
     },
   });
 
@@ -101,6 +124,7 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
       prefix: textField("prefix", 1, LIMITS.contextKeyMax).optional().describe(
         "Key prefix",
       ),
+      ...pageInput(LIMITS.pages.contextKeys),
     },
     output: {
       keys: z.array(z.object({
@@ -113,11 +137,11 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
         expires_at: _time.nullable(),
       })),
       count: z.number().int(),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const keys = table.context.keys({ ns: args.ns, prefix: args.prefix });
-      return { keys, count: keys.length };
+      return pageResult("keys", table.context.keysPage({ ns: args.ns, prefix: args.prefix }, args));
     },
   });
 
@@ -125,15 +149,15 @@ export function registerContextTools(server: McpServer, ctx: ToolContext): void 
     name: "list_namespaces",
     title: "List namespaces",
     description: "Namespaces with live keys, and key counts.",
-    input: {},
+    input: pageInput(LIMITS.pages.namespaces),
     output: {
       namespaces: z.array(z.object({ ns: z.string(), keys: z.number().int(), updated_at: _time })),
       count: z.number().int(),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run(_args, { table }) {
-      const namespaces = table.context.namespaces();
-      return { namespaces, count: namespaces.length };
+    run(args, { table }) {
+      return pageResult("namespaces", table.context.namespacesPage(args));
     },
   });
 

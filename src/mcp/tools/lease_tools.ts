@@ -15,6 +15,7 @@ import {
 import { leaseSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 /** Repository-relative files or globs. */
 export function leasePathsField(field: string) {
@@ -160,16 +161,15 @@ export function registerLeaseTools(server: McpServer, ctx: ToolContext): void {
       path: textField("path", 1, LIMITS.leasePathMax).optional().describe("A file or glob"),
       agent: agentNameField("agent").optional().describe("Holder"),
       task_id: idField("task_id").optional(),
+      ...pageInput(LIMITS.pages.leases),
     },
-    output: { leases: z.array(leaseSchema), count: z.number().int() },
+    output: { leases: z.array(leaseSchema), count: z.number().int(), ...nextCursorOutput },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const leases = table.leases.list({
-        path: args.path,
-        agent: args.agent,
-        taskId: args.task_id,
-      });
-      return { leases, count: leases.length };
+      return pageResult(
+        "leases",
+        table.leases.page({ path: args.path, agent: args.agent, taskId: args.task_id }, args),
+      );
     },
   });
 }

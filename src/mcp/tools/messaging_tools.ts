@@ -5,13 +5,14 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
+import { formatCount } from "../../core/input_rules/wording.ts";
 import { LIMITS } from "../../core/limits.ts";
+import { cursorOf } from "../../core/pages.ts";
 import {
   actorField,
   agentNameField,
   boolField,
   idField,
-  limitField,
   textField,
   textFieldOf,
   timeField,
@@ -20,6 +21,8 @@ import {
 import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { cutText } from "./cut_text.ts";
+import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
 /** The thread and acknowledgement parameters of send_message and broadcast. */
 function _threadFields() {
@@ -34,6 +37,11 @@ function _threadFields() {
       "Recipients must call acknowledge_message",
     ),
   };
+}
+
+/** The get_thread call whose page ends with message `id` (so it shows it whole). */
+function _threadUpTo(id: number): string {
+  return `get_thread(message_id=${id}, cursor="${cursorOf([id + 1])}")`;
 }
 
 export function registerMessagingTools(server: McpServer, ctx: ToolContext): void {
@@ -98,19 +106,19 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     name: "get_messages",
     title: "Read your inbox",
     description:
-      "Your inbox, oldest first: by default the unread messages, which become read. Returns " +
-      "them and unread_remaining.",
+      "Your inbox, oldest first: by default the unread messages, which become read (call " +
+      `again while unread_remaining > 0). Content over ${
+        formatCount(LIMITS.inboxContentMax)
+      } characters is cut; get_thread has it.`,
     input: {
       agent_name: actorField("agent_name"),
       include_read: boolField("include_read").optional().describe(
-        "Your latest messages, read or not",
+        "Your latest messages, read or not; next_cursor pages back",
       ),
       include_archived: boolField("include_archived").optional().describe(
         "Also archived and deleted ones",
       ),
-      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `Default ${LIMITS.listLimitDefault}`,
-      ),
+      ...pageInput(LIMITS.pages.inbox),
       by_thread: boolField("by_thread").optional().describe(
         "Group by thread, newest first, and list the threads",
       ),
@@ -118,6 +126,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     output: {
       messages: z.array(inboxMessageSchema),
       count: z.number().int(),
+      ...nextCursorOutput,
       unread_remaining: z.number().int(),
       threads: z.array(z.object({
         thread_id: z.number().int(),
@@ -128,16 +137,21 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const { messages, unread_remaining, threads } = table.messages.inbox({
+      const { messages, unread_remaining, threads, next_cursor } = table.messages.inbox({
         by: session.actor(args.agent_name, "agent_name"),
         includeRead: args.include_read,
         includeArchived: args.include_archived,
         limit: args.limit,
+        cursor: args.cursor,
         byThread: args.by_thread,
       });
       return {
-        messages,
+        messages: messages.map((m) => ({
+          ...m,
+          content: cutText(m.content, LIMITS.inboxContentMax, _threadUpTo(m.id)),
+        })),
         count: messages.length,
+        ...(next_cursor === undefined ? {} : { next_cursor }),
         unread_remaining,
         ...(threads ? { threads } : {}),
       };

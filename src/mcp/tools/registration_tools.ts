@@ -4,10 +4,11 @@ import { z } from "zod";
 import { ForbiddenError } from "../../core/errors.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { actorField, agentNameField, boolField, roleField, stringListField } from "../fields.ts";
-import { memberSchema, roleSchema } from "../output_schemas.ts";
+import { memberSchema, memberSummarySchema, roleSchema } from "../output_schemas.ts";
 import { roleView } from "../role_view.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 export function registerRegistrationTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
@@ -84,17 +85,25 @@ export function registerRegistrationTools(server: McpServer, ctx: ToolContext): 
   registerTool(server, ctx, {
     name: "list_members",
     title: "Who is at the table",
-    description: "The agents at the table: role, capabilities, status, last_seen.",
+    description: "The agents at the table by name: role, capabilities, presence, last_seen.",
     input: {
       include_inactive: boolField("include_inactive").optional().describe(
         "Also those who left",
       ),
+      ...pageInput(LIMITS.pages.members),
     },
-    output: { members: z.array(memberSchema), count: z.number().int() },
+    output: {
+      members: z.array(memberSummarySchema),
+      count: z.number().int(),
+      ...nextCursorOutput,
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      const members = table.members.list({ includeInactive: args.include_inactive });
-      return { members, count: members.length };
+      const page = table.members.page({ includeInactive: args.include_inactive }, args);
+      return pageResult("members", {
+        ...page,
+        items: page.items.map((member) => memberSummarySchema.parse(member)),
+      });
     },
   });
 

@@ -2,7 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { actorField, agentNameField, roleField } from "../fields.ts";
-import { memberSchema, roleSchema } from "../output_schemas.ts";
+import { memberSchema, roleSchema, roleSummarySchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import { roleView } from "../role_view.ts";
 import type { ToolContext } from "../tool_context.ts";
@@ -12,14 +12,14 @@ export function registerRoleTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "list_roles",
     title: "List the roles",
-    description:
-      "The roles: purpose, tools, privileges, preferred task types, and whether privileged " +
-      "(operator-granted only).",
+    description: "The roles: purpose, privileges, preferred task types, and whether privileged " +
+      "(operator-granted only); get_role has guidelines and tools.",
     input: {},
-    output: { roles: z.array(roleSchema), count: z.number().int() },
+    output: { roles: z.array(roleSummarySchema), count: z.number().int() },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(_args, { table }) {
-      const roles = table.roles.names().map((name) => roleView(table.roles, name));
+      const roles = table.roles.names()
+        .map((name) => roleSummarySchema.parse(roleView(table.roles, name)));
       return { roles, count: roles.length };
     },
   });

@@ -8,6 +8,7 @@ import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { actorField, boolField, enumField, slugField, textFieldOf } from "../fields.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 const _ruleSchema = z.object({
   name: z.string(),
@@ -37,13 +38,12 @@ export function registerRuleTools(server: McpServer, ctx: ToolContext): void {
   registerTool(server, ctx, {
     name: "list_rules",
     title: "List workflow rules",
-    description: "The workflow rules in force, each with on, if, then, enabled and source.",
-    input: {},
-    output: { rules: z.array(_ruleSchema), count: z.number().int() },
+    description: "The workflow rules by name, each with on, if, then, enabled and source.",
+    input: pageInput(LIMITS.pages.rules),
+    output: { rules: z.array(_ruleSchema), count: z.number().int(), ...nextCursorOutput },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run(_args, { table }) {
-      const rules = table.rules.list();
-      return { rules, count: rules.length };
+    run(args, { table }) {
+      return pageResult("rules", table.rules.page(args));
     },
   });
 

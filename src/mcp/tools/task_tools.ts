@@ -13,7 +13,6 @@ import {
   boolField,
   enumField,
   idField,
-  limitField,
   slugField,
   textField,
 } from "../fields.ts";
@@ -28,14 +27,7 @@ import {
 import { registerTool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
 import type { ToolContext } from "../tool_context.ts";
-
-/** Where a page of list_tasks starts: the next_cursor of the page before. */
-function _cursorField() {
-  return textField("cursor", 1, 12).regex(/^[0-9]+$/, {
-    error: (issue) =>
-      `cursor '${String(issue.input)}' is not a next_cursor from list_tasks; omit it to start`,
-  });
-}
+import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
 /** A list of task ids (at most 50). */
 function _ids(field: string) {
@@ -105,33 +97,26 @@ export function registerTaskTools(server: McpServer, ctx: ToolContext): void {
       mine_first: boolField("mine_first").optional().describe(
         "Pending tasks your role prefers first",
       ),
-      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `Default ${LIMITS.listLimitDefault}`,
-      ),
-      cursor: _cursorField().optional().describe("next_cursor of the previous page"),
+      ...pageInput(LIMITS.pages.tasks),
     },
     output: {
       tasks: z.array(taskSummarySchema),
       count: z.number().int(),
-      next_cursor: z.string().optional().describe("More tasks: pass it as cursor"),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table, session }) {
-      const limit = args.limit ?? LIMITS.listLimitDefault;
-      const offset = args.cursor === undefined ? 0 : Number(args.cursor);
-      const page = table.tasks.list({
+      const page = table.tasks.page({
         status: args.status,
         assignee: args.assignee,
         reviewer: args.reviewer,
         parentId: args.parent_id,
         mineFirst: args.mine_first ? session.actor(undefined, "agent_name").name : undefined,
-        limit: limit + 1,
-        offset,
+      }, args);
+      return pageResult("tasks", {
+        ...page,
+        items: page.items.map((task) => taskSummarySchema.parse(task)),
       });
-      const tasks = page.slice(0, limit).map((task) => taskSummarySchema.parse(task));
-      return page.length > limit
-        ? { tasks, count: tasks.length, next_cursor: String(offset + limit) }
-        : { tasks, count: tasks.length };
     },
   });
 

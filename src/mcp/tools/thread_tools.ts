@@ -3,10 +3,11 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
-import { actorField, idField, limitField, textFieldOf } from "../fields.ts";
+import { actorField, idField, textFieldOf } from "../fields.ts";
 import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
+import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
 /** Registers the thread and acknowledgement tools. */
 export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
@@ -15,20 +16,19 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
     title: "Read a conversation",
     description:
       "The thread of a message you sent or received, oldest first: messages you may see, who " +
-      "read each, acknowledgements, linked tasks. Marks nothing read. At most limit (the " +
-      "newest); more counts the rest.",
+      "read each, acknowledgements, linked tasks. Marks nothing read. The newest limit; " +
+      "next_cursor pages back.",
     input: {
       message_id: idField("message_id").describe("Any message of the thread"),
       agent_name: actorField("agent_name"),
-      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `Default ${LIMITS.listLimitDefault}`,
-      ),
+      ...pageInput(LIMITS.pages.thread),
     },
     output: {
       thread_id: z.number().int(),
       subject: z.string().nullable(),
       messages: z.array(threadMessageSchema),
       more: z.number().int().describe("older messages of the thread not returned"),
+      ...nextCursorOutput,
       tasks: z.array(taskRefSchema),
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
@@ -37,6 +37,7 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
         by: session.actor(args.agent_name, "agent_name"),
         messageId: args.message_id,
         limit: args.limit,
+        cursor: args.cursor,
       });
     },
   });
@@ -77,19 +78,19 @@ export function registerThreadTools(server: McpServer, ctx: ToolContext): void {
       `age; overdue after ${LIMITS.ackOverdueDefaultMs / 60_000} min.`,
     input: {
       agent_name: actorField("agent_name"),
-      limit: limitField("limit", LIMITS.listLimitMax).optional().describe(
-        `Of each (default ${LIMITS.listLimitDefault})`,
-      ),
+      ...pageInput(LIMITS.pages.pendingAcks),
     },
     output: {
       owed_by_me: z.array(pendingAckSchema),
       owed_to_me: z.array(pendingAckSchema),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       return table.threads.pendingAcks({
         by: session.actor(args.agent_name, "agent_name"),
         limit: args.limit,
+        cursor: args.cursor,
       });
     },
   });
