@@ -4,7 +4,7 @@ import { formatCount } from "../src/core/input_rules/wording.ts";
 
 const _sign = (n: number) => Math.sign(n);
 
-Deno.test("names sort as localeCompare sorts them (roles, rules, namespaces)", () => {
+Deno.test("names sort as localeCompare sorts them (roles, rules, role files)", () => {
   const alphabet = "abcz019_-.";
   let seed = 11;
   const random = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;

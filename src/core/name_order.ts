@@ -1,5 +1,5 @@
 /**
- * The order names are listed in (roles, rules, namespaces): the order `localeCompare` gives
+ * The order names are listed in (roles, rules, role files): the order `localeCompare` gives
  * them, computed without it, so listing names does not load ICU (tens of milliseconds at the
  * first call, on the start path of every process).
  *
