@@ -1,4 +1,5 @@
 import { agentActor } from "../src/core/actor.ts";
+import { toMessage } from "../src/core/messages/message.ts";
 import assert from "node:assert/strict";
 import { ForbiddenError, RateLimitError } from "../src/core/errors.ts";
 import { LIMITS } from "../src/core/limits.ts";
@@ -233,4 +234,25 @@ Deno.test("the rate limit is configurable (TEAM_TABLE_RATE_LIMIT); 0 turns it of
     open.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `${i}` });
   }
   assert.equal(open.table.messages.unreadSummary("bob").count, 100);
+});
+
+Deno.test("a sent message is what reading it back gives, thread and reply included", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const first = t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "a" });
+  const reply = t.table.messages.send({
+    by: agentActor("bob"),
+    recipient: "alice",
+    content: "b",
+    replyTo: first.id,
+    ackRequired: true,
+  });
+  const stored = (id: number) =>
+    toMessage(t.db.prepare("SELECT * FROM messages WHERE id = ?").get(id)!);
+  assert.deepEqual(first, stored(first.id));
+  assert.deepEqual(reply, stored(reply.id));
+  assert.equal(reply.thread_id, first.id);
+  assert.equal(
+    t.db.prepare("SELECT thread_id FROM messages WHERE id = ?").get(first.id)?.["thread_id"],
+    first.id,
+  );
 });

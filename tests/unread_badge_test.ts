@@ -37,6 +37,13 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     assert.equal(page["unread_remaining"], 95, "counted in full");
     const after = await alice.call("heartbeat");
     assert.match(after.texts[1] ?? "", /^📬 You have 95 unread messages/);
+    assert.doesNotMatch(after.text, /unread/, "the badge is said once, on its own line");
+
+    const sent = await alice.call("send_message", { recipient: "alice", content: "to myself" });
+    const message = sent.structured?.["message"] as Record<string, unknown>;
+    assert.equal(typeof message["id"], "number");
+    assert.equal("content" in message, false, "the sender is not sent its words back");
+    assert.doesNotMatch(sent.text, /to myself/);
   } finally {
     await alice.close();
     await db.cleanup();

@@ -75,6 +75,9 @@ export const messageSchema = z.object({
   created_at: _time,
 });
 
+/** A message just sent, as its sender gets it back: everything but the content it wrote. */
+export const sentMessageSchema = messageSchema.omit({ content: true });
+
 export const inboxMessageSchema = messageSchema.extend({
   unread: z.boolean().describe("true if you had not read it before this call"),
   archived: z.boolean(),

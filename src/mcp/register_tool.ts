@@ -75,8 +75,8 @@ export function registerTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
     { title: def.title, description: def.description, inputSchema, outputSchema, annotations },
     (rawArgs: unknown): CallToolResult => {
       try {
-        // The SDK validated already; parsing again gives typed values without a cast.
-        const args = inputSchema.parse(rawArgs ?? {});
+        // The SDK parsed the arguments with inputSchema already (a bad call never gets here).
+        const args = (rawArgs ?? {}) as z.output<z.ZodObject<I>>;
         // One transaction per call: the name and role checks, the change, the badge and the
         // tool list agree with each other, and the statements share one lock and snapshot.
         return ctx.table.tx.run(() => _call(ctx, def, args));

@@ -13,10 +13,11 @@ export function successResult(
   value: Record<string, unknown>,
   unread: UnreadSummary | undefined,
 ): CallToolResult {
-  const structured = unread && unread.count > 0 ? { ...value, unread } : value;
-  const content: CallToolResult["content"] = [{ type: "text", text: resultText(structured) }];
-  if (unread && unread.count > 0) content.push({ type: "text", text: badgeText(unread) });
-  return { content, structuredContent: structured };
+  // The badge is said once in the text (its own line), and kept as data in structuredContent.
+  const content: CallToolResult["content"] = [{ type: "text", text: resultText(value) }];
+  if (!unread || unread.count === 0) return { content, structuredContent: value };
+  content.push({ type: "text", text: badgeText(unread) });
+  return { content, structuredContent: { ...value, unread } };
 }
 
 /**

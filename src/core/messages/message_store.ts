@@ -86,11 +86,10 @@ export class MessageStore {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now, input.session);
       const recipient = this.#ctx.directory.require(input.recipient, "recipient").name;
-      const id = this.#insert(who, { ...input, recipient, now });
+      const message = this.#insert(who, { ...input, recipient, now });
       this.#ctx.sql.get(
         "INSERT INTO deliveries (agent, message_id, ack_requested_at) VALUES (?, ?, ?)",
-      ).run(recipient, id, input.ackRequired ? now : null);
-      const message = this.#find(id);
+      ).run(recipient, message.id, input.ackRequired ? now : null);
       this.#ctx.publisher.publish({ type: "message.sent", by: who.actor, message });
       return message;
     });
@@ -104,14 +103,13 @@ export class MessageStore {
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now, input.session);
-      const id = this.#insert(who, { ...input, recipient: null, now });
+      const message = this.#insert(who, { ...input, recipient: null, now });
       const recipients = Number(
         this.#ctx.sql.get(
           `INSERT INTO deliveries (agent, message_id, ack_requested_at)
            SELECT name, ?, ? FROM members WHERE name <> ?`,
-        ).run(id, input.ackRequired ? now : null, who.label).changes,
+        ).run(message.id, input.ackRequired ? now : null, who.label).changes,
       );
-      const message = this.#find(id);
       this.#ctx.publisher.publish({
         type: "message.broadcast",
         by: who.actor,
@@ -467,7 +465,7 @@ export class MessageStore {
   #insert(
     who: Principal,
     input: MessageOptions & { recipient: string | null; content: string; now: number },
-  ): number {
+  ): Message {
     let subject = input.subject === undefined ? null : checkSubject(input.subject);
     let threadId: number | null = null;
     let replyTo: number | null = null;
@@ -487,28 +485,40 @@ export class MessageStore {
       subject ??= parent.subject;
     }
     const taskId = this.#linkTask(input.taskId);
-    const result = this.#ctx.sql.get(
-      `INSERT INTO messages
-         (sender, recipient, content, task_id, created_at, thread_id, reply_to, subject,
-          ack_required, session_id)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(
-      who.label,
-      input.recipient,
-      input.content,
-      taskId,
-      input.now,
-      threadId,
-      replyTo,
+    // The id is chosen here (the write lock is held) so a new thread's id is written with it.
+    const next = this.#ctx.sql.get("SELECT coalesce(max(id), 0) + 1 AS id FROM messages").get();
+    const row = {
+      id: next ? int(next, "id") : 1,
+      sender: who.label,
+      recipient: input.recipient,
+      content: input.content,
+      task_id: taskId,
+      created_at: input.now,
+      thread_id: threadId,
+      reply_to: replyTo,
       subject,
-      input.ackRequired ? 1 : 0,
+      ack_required: input.ackRequired ? 1 : 0,
+    };
+    row.thread_id ??= row.id;
+    this.#ctx.sql.get(
+      `INSERT INTO messages
+         (id, sender, recipient, content, task_id, created_at, thread_id, reply_to, subject,
+          ack_required, session_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ).run(
+      row.id,
+      row.sender,
+      row.recipient,
+      row.content,
+      row.task_id,
+      row.created_at,
+      row.thread_id,
+      row.reply_to,
+      row.subject,
+      row.ack_required,
       input.session ?? null,
     );
-    const id = Number(result.lastInsertRowid);
-    if (threadId === null) {
-      this.#ctx.sql.get("UPDATE messages SET thread_id = id WHERE id = ?").run(id);
-    }
-    return id;
+    return toMessage(row);
   }
 
   /** Checks a linked task exists and marks it touched (its updated_at moves). */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { formatCount } from "../../core/input_rules/wording.ts";
 import { LIMITS } from "../../core/limits.ts";
+import type { Message } from "../../core/messages/message.ts";
 import { cursorOf } from "../../core/pages.ts";
 import {
   actorField,
@@ -18,7 +19,7 @@ import {
   timeField,
   timeToMs,
 } from "../fields.ts";
-import { inboxMessageSchema, messageSchema } from "../output_schemas.ts";
+import { inboxMessageSchema, sentMessageSchema } from "../output_schemas.ts";
 import { registerTool } from "../register_tool.ts";
 import type { ToolContext } from "../tool_context.ts";
 import { cutText } from "./cut_text.ts";
@@ -39,6 +40,12 @@ function _threadFields() {
   };
 }
 
+/** A message as its sender gets it back: the content it just wrote is not repeated. */
+function _sent(message: Message): Omit<Message, "content"> {
+  const { content: _content, ...rest } = message;
+  return rest;
+}
+
 /** The get_thread call whose page ends with message `id` (so it shows it whole). */
 function _threadUpTo(id: number): string {
   return `get_thread(message_id=${id}, cursor="${cursorOf([id + 1])}")`;
@@ -50,7 +57,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     title: "Send a direct message",
     description: "Message one registered agent (one away finds it in its inbox). Rate limit: " +
       `${LIMITS.messagesPerWindow} messages with broadcasts per ${LIMITS.rateWindowMs / 1000} s. ` +
-      "Returns the message.",
+      "Returns the message without its content.",
     input: {
       sender: actorField("sender"),
       recipient: agentNameField("recipient"),
@@ -58,7 +65,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
       task_id: idField("task_id").optional().describe("The task it is about"),
       ..._threadFields(),
     },
-    output: { message: messageSchema },
+    output: { message: sentMessageSchema },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const message = table.messages.send({
@@ -71,7 +78,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         ackRequired: args.ack_required,
         session: session.id,
       });
-      return { message };
+      return { message: _sent(message) };
     },
   });
 
@@ -80,17 +87,17 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
     title: "Message everyone",
     description:
       "Message every registered agent but you (away ones too); counts toward send_message's " +
-      "rate limit. Returns the message and recipients.",
+      "rate limit. Returns the message without its content, and the number of recipients.",
     input: {
       sender: actorField("sender"),
       content: textField("content", 1, LIMITS.contentMax),
       task_id: idField("task_id").optional().describe("The task it is about"),
       ..._threadFields(),
     },
-    output: { message: messageSchema, recipients: z.number().int() },
+    output: { message: sentMessageSchema, recipients: z.number().int() },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.messages.broadcast({
+      const { message, recipients } = table.messages.broadcast({
         by: session.actor(args.sender, "sender"),
         content: args.content,
         taskId: args.task_id,
@@ -99,6 +106,7 @@ export function registerMessagingTools(server: McpServer, ctx: ToolContext): voi
         ackRequired: args.ack_required,
         session: session.id,
       });
+      return { message: _sent(message), recipients };
     },
   });
 
