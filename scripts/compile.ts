@@ -1,6 +1,7 @@
 /**
  * Builds the single executable with `deno compile`: the role templates and default rules are
- * part of the module graph (text imports), so they are embedded; nothing is read from the
+ * part of the module graph (as data, src/definitions/shipped_definitions.ts, generated from
+ * roles/ and rules/ by `deno task generate`), so they are embedded; nothing is read from the
  * source tree at run time.
  *
  *   deno task compile                 dist/team-table for this machine

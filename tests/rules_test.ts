@@ -2,7 +2,8 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { compileRule, type RuleDefinition } from "../src/core/rules/rule_definition.ts";
 import { defaultRules, loadRules } from "../src/definitions/load_rules.ts";
-import { parseRulesFile, RuleFileError } from "../src/definitions/parse_rules_file.ts";
+import { RuleFileError } from "../src/definitions/file_problems.ts";
+import { parseRulesFile } from "../src/definitions/parse_rules_file.ts";
 import { advanceLive, grantAndJoin, tempTable, testSession } from "./support/temp_table.ts";
 
 const minute = 60_000;
@@ -250,7 +251,7 @@ Deno.test("chains of rules stop at the depth limit, with an audit entry", () => 
   );
 });
 
-Deno.test("rule files: defaults, overrides, and file:line errors", () => {
+Deno.test("rule files: defaults, overrides, and file:line errors", async () => {
   assert.deepEqual(defaultRules().map((r) => [r.name, r.on, r.source]), [
     ["complete-parent", "task.all_subtasks_complete", "shipped"],
     ["notify-blocked", "task.status_changed", "shipped"],
@@ -265,7 +266,7 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
       path,
       "rules:\n  - name: assign-idle\n    on: agent.idle\n    if: agent.idle > 1m\n    enabled: false\n    then:\n      - assign: next_pending_task\n  - name: mine\n    on: task.created\n    then:\n      - comment: hi\n",
     );
-    const loaded = loadRules(path);
+    const loaded = await loadRules(path);
     assert.deepEqual(loaded.map((r) => [r.name, r.enabled, r.source === path]), [
       ["complete-parent", true, false],
       ["notify-blocked", true, false],
@@ -297,7 +298,7 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
         "    colour: red",
       ].join("\n"),
     );
-    assert.throws(() => loadRules(path), (error: unknown) => {
+    await assert.rejects(() => loadRules(path), (error: unknown) => {
       assert.ok(error instanceof RuleFileError);
       assert.deepEqual(error.problems, [
         `${path}:4: condition 'task.status ==': expected a value but found the end of the condition`,
@@ -307,7 +308,7 @@ Deno.test("rule files: defaults, overrides, and file:line errors", () => {
       ]);
       return true;
     });
-    assert.throws(
+    await assert.rejects(
       () => loadRules(`${dir}/missing.yaml`),
       /missing\.yaml:1: cannot read the rules file/,
     );

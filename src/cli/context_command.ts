@@ -13,7 +13,7 @@ const _USAGE = "context get KEY [--ns NS] | set KEY VALUE [--ns NS] [--ttl SECON
   "list [--ns NS]";
 
 /** Runs one context subcommand. */
-export function contextCommand(parsed: ParsedArgs): number {
+export function contextCommand(parsed: ParsedArgs): Promise<number> {
   const sub = parsed.positionals?.[0];
   const ns = parsed.ns === undefined ? undefined : checkNamespace(parsed.ns, "--ns");
   if (parsed.ttl !== undefined && sub !== "set") {

@@ -132,7 +132,7 @@ function _self(): string[] {
   ];
 }
 
-function _list(parsed: ParsedArgs): number {
+function _list(parsed: ParsedArgs): Promise<number> {
   return withTable(parsed, { mustExist: true }, ({ table }) => {
     const leases = table.leases.list();
     if (leases.length === 0) console.log("no file is leased");
@@ -144,7 +144,7 @@ function _list(parsed: ParsedArgs): number {
   });
 }
 
-function _release(parsed: ParsedArgs, words: string[]): number {
+function _release(parsed: ParsedArgs, words: string[]): Promise<number> {
   const ids = words.map((w) => wholeNumber(w, "ID"));
   if (parsed.reason === undefined) throw new ConfigError("lease release needs --reason TEXT");
   const reason = parsed.reason;

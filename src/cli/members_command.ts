@@ -33,7 +33,7 @@ interface _Args {
 }
 
 /** Runs a members subcommand on the configured database; returns the exit code. */
-export function membersCommand(parsed: ParsedArgs): number {
+export function membersCommand(parsed: ParsedArgs): Promise<number> {
   const config = resolveConfig(parsed, readEnv());
   const [sub = "list", name, ...words] = parsed.positionals ?? [];
   if (sub === "list") {
@@ -57,12 +57,12 @@ export function membersCommand(parsed: ParsedArgs): number {
   });
 }
 
-function _withTable(
+async function _withTable(
   config: ReturnType<typeof resolveConfig>,
   mustExist: boolean,
   fn: (table: Table) => number,
-): number {
-  const { db, table } = openTable(config, loadTableDeps(config), { mustExist });
+): Promise<number> {
+  const { db, table } = openTable(config, await loadTableDeps(config), { mustExist });
   try {
     return fn(table);
   } finally {

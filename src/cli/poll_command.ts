@@ -5,7 +5,7 @@ import { runPoll } from "./poll/run_poll.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
 /** Resolves the poll config and watches (or, with --once, looks once). */
-export function pollCommand(parsed: ParsedArgs): Promise<number> {
+export async function pollCommand(parsed: ParsedArgs): Promise<number> {
   const config = resolvePollConfig(parsed, readEnv());
-  return runPoll(config, loadTableDeps(config));
+  return runPoll(config, await loadTableDeps(config));
 }

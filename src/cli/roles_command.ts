@@ -6,12 +6,12 @@ import { loadRoleCatalog } from "../definitions/load_roles.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 
 /** Lists, shows or checks role templates; reads no database. */
-export function rolesCommand(parsed: ParsedArgs): number {
+export async function rolesCommand(parsed: ParsedArgs): Promise<number> {
   const { rolesDir } = resolveConfig(parsed, readEnv());
   const [sub, name, extra] = parsed.positionals ?? [];
   if (sub === "check") {
     if (!name || extra) throw new ConfigError("usage: team-table roles check DIR");
-    const catalog = loadRoleCatalog(name);
+    const catalog = await loadRoleCatalog(name);
     const overrides = catalog.list().filter((role) => role.source !== "shipped");
     console.log(
       `${name}: ${overrides.length} role file(s) valid (${
@@ -20,7 +20,7 @@ export function rolesCommand(parsed: ParsedArgs): number {
     );
     return 0;
   }
-  const catalog = loadRoleCatalog(rolesDir);
+  const catalog = await loadRoleCatalog(rolesDir);
   if (sub === undefined || sub === "list") {
     if (name) throw new ConfigError("usage: team-table roles list");
     for (const role of catalog.list()) {

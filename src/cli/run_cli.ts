@@ -4,8 +4,7 @@
  */
 import { ConfigError } from "../config.ts";
 import { DatabaseOpenError } from "../db/open_database.ts";
-import { RoleFileError } from "../definitions/parse_role_file.ts";
-import { RuleFileError } from "../definitions/parse_rules_file.ts";
+import { RoleFileError, RuleFileError } from "../definitions/file_problems.ts";
 import { TableError, ValidationError } from "../core/errors.ts";
 import { cliWording } from "./cli_wording.ts";
 import { helpCommand } from "./help_command.ts";

@@ -44,14 +44,14 @@ export function renderHit(hit: SearchHit): string {
 }
 
 /** Runs `team-table search` against the configured database. */
-export function searchCommand(parsed: ParsedArgs): number {
+export async function searchCommand(parsed: ParsedArgs): Promise<number> {
   const query = (parsed.positionals ?? []).join(" ");
   if (query.trim() === "") {
     throw new ConfigError("search needs words to look for: team-table search WORDS");
   }
   const config = resolveConfig(parsed, readEnv());
   const kinds = parseKinds(parsed.kinds);
-  const { db, table } = openTable(config, loadTableDeps(config));
+  const { db, table } = openTable(config, await loadTableDeps(config));
   try {
     const limit = parsed.limit === undefined ? undefined : checkPageSize(
       /^\d+$/.test(parsed.limit) ? Number(parsed.limit) : parsed.limit,

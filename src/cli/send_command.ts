@@ -8,7 +8,7 @@ import type { ParsedArgs } from "./parse_args.ts";
 import { wholeNumber, withTable, words } from "./table_command.ts";
 
 /** Sends one direct message. */
-export function sendCommand(parsed: ParsedArgs): number {
+export function sendCommand(parsed: ParsedArgs): Promise<number> {
   const [to = "", text = ""] = words(parsed, 0, 2, "send TO TEXT [--task ID]");
   const recipient = checkAgentName(to, "TO");
   const content = checkContent(text, "TEXT");
@@ -21,7 +21,7 @@ export function sendCommand(parsed: ParsedArgs): number {
 }
 
 /** Sends one message to every member. */
-export function broadcastCommand(parsed: ParsedArgs): number {
+export function broadcastCommand(parsed: ParsedArgs): Promise<number> {
   const [text = ""] = words(parsed, 0, 1, "broadcast TEXT [--task ID]");
   const content = checkContent(text, "TEXT");
   const taskId = parsed.taskId === undefined ? undefined : wholeNumber(parsed.taskId, "--task");

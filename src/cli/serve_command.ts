@@ -7,6 +7,6 @@ import type { ParsedArgs } from "./parse_args.ts";
 /** Resolves the serve config and serves until SIGINT/SIGTERM. */
 export async function serveCommand(parsed: ParsedArgs): Promise<number> {
   const config = resolveServeConfig(parsed, readEnv());
-  await runServe(config, loadTableDeps(config));
+  await runServe(config, await loadTableDeps(config));
   return 0;
 }

@@ -92,9 +92,9 @@ function _count(n: number, noun: string): string {
 }
 
 /** Runs `team-table status` against the configured database. */
-export function statusCommand(parsed: ParsedArgs): number {
+export async function statusCommand(parsed: ParsedArgs): Promise<number> {
   const config = resolveConfig(parsed, readEnv());
-  const { db, table } = openTable(config, loadTableDeps(config), { mustExist: true });
+  const { db, table } = openTable(config, await loadTableDeps(config), { mustExist: true });
   try {
     const since = parseSince(parsed.since, table.clock.now());
     console.log(renderStatus(table, { since, dbPath: config.dbPath }));

@@ -7,6 +7,6 @@ import type { ParsedArgs } from "./parse_args.ts";
 /** Resolves the config and serves one agent over stdin/stdout until the client goes. */
 export async function stdioCommand(parsed: ParsedArgs): Promise<number> {
   const config = resolveConfig(parsed, readEnv());
-  await runStdio(config, loadTableDeps(config));
+  await runStdio(config, await loadTableDeps(config));
   return 0;
 }

@@ -20,15 +20,15 @@ export interface TableCommandContext {
  * Opens the table for one command and closes it afterwards. `mustExist`: a missing database is
  * refused (commands that only read, or that need members) instead of created empty.
  */
-export function withTable<T>(
+export async function withTable<T>(
   parsed: ParsedArgs,
   options: { mustExist: boolean },
   run: (context: TableCommandContext) => T,
-): T {
+): Promise<T> {
   const env = readEnv();
   const config = resolveConfig(parsed, env);
   const human = humanActor(resolveOperator(parsed, env));
-  const { db, table } = openTable(config, loadTableDeps(config), options);
+  const { db, table } = openTable(config, await loadTableDeps(config), options);
   try {
     return run({ table, config, human });
   } finally {

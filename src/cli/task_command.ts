@@ -30,7 +30,7 @@ const _FLAGS_OF: Record<string, readonly (keyof ParsedArgs)[]> = {
 };
 
 /** Runs one task subcommand. */
-export function taskCommand(parsed: ParsedArgs): number {
+export function taskCommand(parsed: ParsedArgs): Promise<number> {
   const sub = parsed.positionals?.[0];
   const allowed = sub === undefined ? undefined : _FLAGS_OF[sub];
   if (sub === undefined || allowed === undefined) throw usageError(_USAGE);
@@ -54,7 +54,7 @@ export function taskCommand(parsed: ParsedArgs): number {
   }
 }
 
-function _create(parsed: ParsedArgs): number {
+function _create(parsed: ParsedArgs): Promise<number> {
   const [title = ""] = words(parsed, 1, 1, "task create TITLE [--assignee A] [--priority P]");
   const input = {
     title: checkTitle(title, "TITLE"),
@@ -73,7 +73,7 @@ function _create(parsed: ParsedArgs): number {
   });
 }
 
-function _assign(parsed: ParsedArgs): number {
+function _assign(parsed: ParsedArgs): Promise<number> {
   const [id = "", agent = ""] = words(parsed, 1, 2, "task assign ID AGENT");
   const taskId = wholeNumber(id, "ID");
   const newAssignee = checkAgentName(agent, "AGENT");
@@ -84,7 +84,7 @@ function _assign(parsed: ParsedArgs): number {
   });
 }
 
-function _update(parsed: ParsedArgs, sub: "update" | "close"): number {
+function _update(parsed: ParsedArgs, sub: "update" | "close"): Promise<number> {
   const [id = ""] = words(
     parsed,
     1,
@@ -108,7 +108,7 @@ function _update(parsed: ParsedArgs, sub: "update" | "close"): number {
   });
 }
 
-function _list(parsed: ParsedArgs): number {
+function _list(parsed: ParsedArgs): Promise<number> {
   words(parsed, 1, 0, "task list [--status S] [--assignee A]");
   const status = parsed.status === undefined ? undefined : _status(parsed.status);
   const assignee = parsed.assignee === undefined
@@ -122,7 +122,7 @@ function _list(parsed: ParsedArgs): number {
   });
 }
 
-function _show(parsed: ParsedArgs): number {
+function _show(parsed: ParsedArgs): Promise<number> {
   const [id = ""] = words(parsed, 1, 1, "task show ID");
   const taskId = wholeNumber(id, "ID");
   return withTable(parsed, { mustExist: true }, ({ table }) => {

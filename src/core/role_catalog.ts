@@ -5,6 +5,7 @@
  * from it.
  */
 import { ForbiddenError } from "./errors.ts";
+import { compareNames } from "./name_order.ts";
 
 export const PRIVILEGES = [
   "delete_any_message",
@@ -55,7 +56,7 @@ export class RoleCatalog {
   }
 
   list(): Role[] {
-    return [...this.#roles.values()].sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.#roles.values()].sort((a, b) => compareNames(a.name, b.name));
   }
 
   has(name: string): boolean {

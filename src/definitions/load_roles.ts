@@ -1,67 +1,33 @@
 /**
- * Builds the role catalog at start-up: the shipped templates, then every `*.yaml` in the
- * override directory (a file with a shipped name replaces that role; others add roles). Any bad
- * file stops start-up with every problem as `file:line: message`.
+ * Builds the role catalog at start-up: the shipped templates (parsed at build time, see
+ * shipped_definitions.ts), then every `*.yaml` in the override directory (a file with a shipped
+ * name replaces that role; others add roles). Only an override directory loads the YAML parser.
+ * Any bad file stops start-up with every problem as `file:line: message`.
  */
 import { join } from "node:path";
-import { type Role, RoleCatalog } from "../core/role_catalog.ts";
+import { compareNames } from "../core/name_order.ts";
+import { RoleCatalog } from "../core/role_catalog.ts";
 import { TOOL_NAMES } from "../mcp/tool_names.ts";
-import { parseRoleFile, RoleFileError } from "./parse_role_file.ts";
-import { SHIPPED_ROLE_FILES } from "./shipped_roles.ts";
-import { byFileAndLine } from "./yaml_source.ts";
+import { RoleFileError } from "./file_problems.ts";
+import type { RoleFileText } from "./parse_role_files.ts";
+import { SHIPPED_ROLES } from "./shipped_definitions.ts";
 
 const _ROLE_FILE = /^([a-z][a-z0-9_-]*)\.ya?ml$/;
 
 /** The shipped roles only. */
 export function shippedRoleCatalog(): RoleCatalog {
-  return loadRoleCatalog(undefined);
+  return new RoleCatalog(SHIPPED_ROLES, TOOL_NAMES);
 }
 
-export function loadRoleCatalog(rolesDir: string | undefined): RoleCatalog {
-  const roles = new Map<string, Role>();
-  const problems: string[] = [];
-  for (const [name, text] of Object.entries(SHIPPED_ROLE_FILES)) {
-    roles.set(
-      name,
-      parseRoleFile(text, {
-        roleName: name,
-        label: `roles/${name}.yaml`,
-        tools: TOOL_NAMES,
-        source: "shipped",
-      }),
-    );
-  }
-  if (rolesDir !== undefined) {
-    for (const { name, path } of _roleFiles(rolesDir)) {
-      try {
-        const text = Deno.readTextFileSync(path);
-        roles.set(
-          name,
-          parseRoleFile(text, { roleName: name, label: path, tools: TOOL_NAMES, source: path }),
-        );
-      } catch (error) {
-        if (error instanceof RoleFileError) problems.push(...error.problems);
-        else {problems.push(
-            `${path}:1: cannot read: ${error instanceof Error ? error.message : error}`,
-          );}
-      }
-    }
-  }
-  for (const role of roles.values()) {
-    const target = role.escalation?.role;
-    if (target !== undefined && !roles.has(target)) {
-      problems.push(
-        `${
-          role.source === "shipped" ? `roles/${role.name}.yaml` : role.source
-        }:1: escalation names the unknown role "${target}"`,
-      );
-    }
-  }
-  if (problems.length) throw new RoleFileError(problems.sort(byFileAndLine));
-  return new RoleCatalog(roles.values(), TOOL_NAMES);
+/** The shipped roles, with the templates of `rolesDir` (if any) replacing and adding roles. */
+export async function loadRoleCatalog(rolesDir: string | undefined): Promise<RoleCatalog> {
+  if (rolesDir === undefined) return shippedRoleCatalog();
+  const files = _roleFiles(rolesDir);
+  const { parseRoleFiles } = await import("./parse_role_files.ts");
+  return new RoleCatalog(parseRoleFiles(files, SHIPPED_ROLES), TOOL_NAMES);
 }
 
-function _roleFiles(dir: string): { name: string; path: string }[] {
+function _roleFiles(dir: string): RoleFileText[] {
   let entries: Deno.DirEntry[];
   try {
     entries = [...Deno.readDirSync(dir)];
@@ -72,21 +38,26 @@ function _roleFiles(dir: string): { name: string; path: string }[] {
       }`,
     ]);
   }
-  const files: { name: string; path: string }[] = [];
-  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  const files: RoleFileText[] = [];
+  for (const entry of entries.sort((a, b) => compareNames(a.name, b.name))) {
     if (!entry.isFile) continue;
     const match = entry.name.match(_ROLE_FILE);
+    const path = join(dir, entry.name);
     if (!match?.[1]) {
       if (/\.ya?ml$/.test(entry.name)) {
         throw new RoleFileError([
-          `${
-            join(dir, entry.name)
-          }:1: a role file name must be lowercase letters, digits, '_' or '-', then .yaml`,
+          `${path}:1: a role file name must be lowercase letters, digits, '_' or '-', then .yaml`,
         ]);
       }
       continue;
     }
-    files.push({ name: match[1], path: join(dir, entry.name) });
+    let text: RoleFileText["text"];
+    try {
+      text = Deno.readTextFileSync(path);
+    } catch (error) {
+      text = { unreadable: error instanceof Error ? error.message : String(error) };
+    }
+    files.push({ name: match[1], label: path, source: path, text });
   }
   return files;
 }

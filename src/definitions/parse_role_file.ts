@@ -6,6 +6,7 @@ import { SLUG_PATTERN } from "../core/input_rules/slugs.ts";
 import { LIMITS } from "../core/limits.ts";
 import { z } from "zod";
 import { type Escalation, PRIVILEGES, type Role } from "../core/role_catalog.ts";
+import { RoleFileError } from "./file_problems.ts";
 import { parseYamlSource } from "./yaml_source.ts";
 
 const _name = z.string().regex(SLUG_PATTERN, "must be lowercase letters, digits, '_' or '-'")
@@ -36,13 +37,6 @@ const _EXPECTED: Record<string, string> = {
   tools: ' ("*" or a list of tool names)',
   escalation: " (a role name, { role: NAME } or { agent: NAME })",
 };
-
-export class RoleFileError extends Error {
-  override name = "RoleFileError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
-}
 
 /**
  * Parses the YAML `text` of role `roleName` (the file name without .yaml). `label` names the

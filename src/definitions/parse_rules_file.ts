@@ -9,15 +9,8 @@ import {
   RuleDefinitionError,
   ruleDefinitionSchema,
 } from "../core/rules/rule_definition.ts";
-import { byFileAndLine, parseYamlSource } from "./yaml_source.ts";
-
-/** A rules file with problems; each is one `file:line: message`. */
-export class RuleFileError extends Error {
-  override name = "RuleFileError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("\n"));
-  }
-}
+import { byFileAndLine, RuleFileError } from "./file_problems.ts";
+import { parseYamlSource } from "./yaml_source.ts";
 
 const _fileSchema = z.strictObject({ rules: z.array(z.unknown()) });
 

@@ -61,14 +61,3 @@ function _offset(node: unknown): number | undefined {
   const range = node.range;
   return Array.isArray(range) && typeof range[0] === "number" ? range[0] : undefined;
 }
-
-/** Sorts `file:line: message` problems by file, then line. */
-export function byFileAndLine(a: string, b: string): number {
-  const parse = (p: string) => {
-    const match = p.match(/^(.*?):(\d+):/);
-    return { file: match?.[1] ?? p, line: Number(match?.[2] ?? 0) };
-  };
-  const x = parse(a);
-  const y = parse(b);
-  return x.file.localeCompare(y.file) || x.line - y.line;
-}

@@ -14,12 +14,15 @@ export interface TableDeps {
   rules: readonly CompiledRule[];
 }
 
-/** What a command that opens the table needs, loaded once at start-up (a bad file stops it). */
-export function loadTableDeps(config: Config): TableDeps & { logger: Logger } {
+/**
+ * What a command that opens the table needs, loaded once at start-up (a bad file stops it).
+ * Without --roles-dir and --rules it reads no file and loads no YAML parser.
+ */
+export async function loadTableDeps(config: Config): Promise<TableDeps & { logger: Logger }> {
   return {
     logger: createLogger(config.logLevel),
-    roles: loadRoleCatalog(config.rolesDir),
-    rules: loadRules(config.rulesFile),
+    roles: await loadRoleCatalog(config.rolesDir),
+    rules: await loadRules(config.rulesFile),
   };
 }
 

@@ -4,9 +4,15 @@
  * messages here, so an agent reads the same sentence whatever path its input took.
  */
 
-/** A number as people write it: 10,000. */
+/**
+ * A number as people write it: 10,000. Whole numbers (every count and limit) are grouped here:
+ * `toLocaleString` would load ICU, tens of milliseconds at start-up, where the tools' schemas word
+ * their limits; anything else is left to it.
+ */
 export function formatCount(value: number): string {
-  return value.toLocaleString("en-US");
+  if (!Number.isSafeInteger(value)) return value.toLocaleString("en-US");
+  const digits = String(Math.abs(value)).replace(/\B(?=(\d{3})+$)/g, ",");
+  return value < 0 ? `-${digits}` : digits;
 }
 
 /** What a value was, for "(got ...)": `a string of 5 characters`, `the number 3`, `null`. */

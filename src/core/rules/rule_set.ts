@@ -7,6 +7,7 @@
 import { int, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
 import { type CompiledRule, compileRule, ruleDefinitionSchema } from "./rule_definition.ts";
+import { compareNames } from "../name_order.ts";
 
 export class RuleSet {
   readonly #sql: Statements;
@@ -55,7 +56,7 @@ export class RuleSet {
     const files = [...this.#fileRules.values()]
       .filter((rule) => !runtime.some((r) => r.name === rule.name))
       .map((rule) => ({ ...rule, enabled: overrides.get(rule.name) ?? rule.enabled }));
-    return [...files, ...runtime].sort((a, b) => a.name.localeCompare(b.name));
+    return [...files, ...runtime].sort((a, b) => compareNames(a.name, b.name));
   }
 
   /** The enabled rules. */
