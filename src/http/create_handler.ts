@@ -94,6 +94,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     table: deps.table,
     logger: deps.logger,
     quota,
+    idleMs: deps.sessionIdleMs,
     now,
     ...(deps.legacyQueueBytes === undefined ? {} : { queueBytes: deps.legacyQueueBytes }),
   });

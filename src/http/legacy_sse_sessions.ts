@@ -3,7 +3,10 @@
  * `GET /sse` opens an event stream whose first event names the POST endpoint
  * (`/messages?sessionId=…`); each POSTed JSON-RPC message is answered on the stream.
  * The SDK's SSEServerTransport needs Node's http objects, so this is a small Transport of
- * our own over a ReadableStream.
+ * our own over a ReadableStream. A session that has posted nothing for `idleMs` is closed by
+ * `sweepIdle` (the same idle time as Streamable HTTP sessions): the open stream and its pings
+ * do not count as use, so a client that went away without closing its socket, or that never
+ * calls, gives back its agent's name and its place under the session caps.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -104,12 +107,15 @@ export class LegacySseSessions {
   readonly #logger: Logger;
   readonly #quota: SessionQuota;
   readonly #queueBytes: number;
+  readonly #idleMs: number;
   readonly #now: () => number;
 
   constructor(deps: {
     table: Table;
     logger: Logger;
     quota: SessionQuota;
+    /** A session that has posted nothing for this long is closed by `sweepIdle`. */
+    idleMs: number;
     /** How far behind a stream's reader may fall (default LEGACY_SSE_QUEUE_BYTES). */
     queueBytes?: number;
     now?: () => number;
@@ -118,6 +124,7 @@ export class LegacySseSessions {
     this.#logger = deps.logger;
     this.#quota = deps.quota;
     this.#queueBytes = deps.queueBytes ?? LEGACY_SSE_QUEUE_BYTES;
+    this.#idleMs = deps.idleMs;
     this.#now = deps.now ?? Date.now;
   }
 
@@ -163,7 +170,6 @@ export class LegacySseSessions {
     };
     this.#sessions.set(id, entry);
     slot.attach(id, {
-      expires: false,
       lastActive: () => entry.lastActive,
       close: () => transport.close(),
     });
@@ -209,6 +215,20 @@ export class LegacySseSessions {
   /** Keeps every open stream alive through proxies. */
   pingAll(): void {
     for (const session of this.#sessions.values()) session.transport.ping();
+  }
+
+  /**
+   * Closes the sessions that have posted nothing for longer than the idle time (their streams
+   * end; their names are released); returns how many.
+   */
+  async sweepIdle(): Promise<number> {
+    const cutoff = this.#now() - this.#idleMs;
+    const idle = [...this.#sessions.entries()].filter(([, s]) => s.lastActive < cutoff);
+    for (const [id, session] of idle) {
+      this.#logger.info(`sse session ${id} expired after ${this.#idleMs / 1000} s without a call`);
+      await session.transport.close();
+    }
+    return idle.length;
   }
 
   async closeAll(): Promise<void> {

@@ -20,8 +20,6 @@ export const DEFAULT_SESSION_CAPS: SessionCaps = { total: 100, perCredential: 20
 export interface QuotaEntry {
   /** When it was last used (ms). */
   lastActive(): number;
-  /** Whether it ends by itself after `idleMs` unused (Streamable HTTP; legacy streams do not). */
-  readonly expires: boolean;
   /** Ends it (the transport then calls `release`). */
   close(): Promise<void>;
 }
@@ -113,8 +111,8 @@ export class SessionQuota {
   }
 
   #full(who: string): Response {
-    const expiring = [...this.#entries.values()].filter((e) => e.expires);
-    const oldest = Math.min(...expiring.map((e) => e.lastActive()));
+    // Every session ends by itself after idleMs unused: the oldest frees a place first.
+    const oldest = Math.min(...[...this.#entries.values()].map((e) => e.lastActive()));
     const wait = Number.isFinite(oldest) ? oldest + this.#idleMs - this.#now() : 60_000;
     const retry = Math.max(1, Math.ceil(wait / 1000));
     const response = jsonRpcError(

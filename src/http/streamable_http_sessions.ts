@@ -160,7 +160,6 @@ export class StreamableHttpSessions {
         };
         this.#sessions.set(id, entry);
         slot.attach(id, {
-          expires: true,
           lastActive: () => entry.lastActive,
           close: () => this.#close(id, entry),
         });

@@ -76,6 +76,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     Deno.stderr.writeSync(new TextEncoder().encode(`${banner}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       void handler.mcpSessions.sweepIdle();
+      void handler.sseSessions.sweepIdle();
       handler.sseSessions.pingAll();
       handler.refusals.flush();
     });
