@@ -1,8 +1,13 @@
 /**
- * Routing by a table: each entry names a path pattern (URLPattern syntax: `/events/:agent`,
- * `/api/*`), the methods it accepts, how a request must authenticate, and its handler. The
- * first entry whose pattern matches wins. A plain path (no pattern syntax) is found by lookup:
- * every MCP call goes through here, and URLPattern is slow.
+ * Routing by a table: each entry names a path pattern (`/events/:agent`: `:name` is one path
+ * segment; `/api/*`: `*` is the rest of the path), the methods it accepts, how a request must
+ * authenticate, and its handler. The first entry whose pattern matches wins. A plain path (no
+ * pattern syntax) is found by lookup: every MCP call goes through here.
+ *
+ * The patterns are plain regular expressions, not URLPattern: Deno's URLPattern keeps a
+ * process-wide cache of up to 4,096 inputs it was asked to match, so a flood of distinct long
+ * paths (refused requests) would keep ~60 MB (8 KB paths) to ~250 MB (the longest request line)
+ * alive for good.
  */
 import type { Caller } from "./caller.ts";
 import { jsonError } from "./responses.ts";
@@ -40,7 +45,7 @@ export interface Route {
 
 /** The routes of an app, matched in order. */
 export class RouteTable {
-  readonly #entries: { route: Route; pattern: URLPattern | undefined }[];
+  readonly #entries: { route: Route; pattern: RegExp | undefined }[];
   /** Plain paths to their entry's index. */
   readonly #plain = new Map<string, number>();
 
@@ -48,7 +53,7 @@ export class RouteTable {
     this.#entries = routes.map((route, i) => {
       const plain = !/[:*(){}?+\\]/.test(route.path);
       if (plain && !this.#plain.has(route.path)) this.#plain.set(route.path, i);
-      return { route, pattern: plain ? undefined : new URLPattern({ pathname: route.path }) };
+      return { route, pattern: plain ? undefined : _compile(route.path) };
     });
   }
 
@@ -63,11 +68,21 @@ export class RouteTable {
     const before = plain ?? this.#entries.length;
     for (let i = 0; i < before; i++) {
       const { route, pattern } = this.#entries[i]!;
-      const found = pattern?.exec({ pathname: path });
-      if (found) return { route, params: found.pathname.groups };
+      const found = pattern?.exec(path);
+      if (found) return { route, params: { ...found.groups } };
     }
     return plain === undefined ? undefined : { route: this.#entries[plain]!.route, params: {} };
   }
+}
+
+/** `/events/:agent` -> /^\/events\/(?<agent>[^/]+)$/; `/api/*` -> /^\/api\/.*$/. */
+function _compile(path: string): RegExp {
+  const source = path.split(/(:[A-Za-z_]\w*|\*)/).map((part) => {
+    if (part === "*") return ".*";
+    if (part.startsWith(":")) return `(?<${part.slice(1)}>[^/]+)`;
+    return part.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+  }).join("");
+  return new RegExp(`^${source}$`);
 }
 
 /** 405 for a method the route at `path` does not accept, with the Allow header. */
