@@ -31,6 +31,40 @@ Deno.test("a new database: folder 0700, file 0600, WAL, busy timeout, foreign ke
   }
 });
 
+Deno.test({
+  name:
+    "an existing database others may read is made 0600; a folder others may write is warned about",
+  ignore: Deno.build.os === "windows",
+  fn() {
+    using tmp = tempDir();
+    const dir = `${tmp.dir}/shared`;
+    Deno.mkdirSync(dir);
+    Deno.chmodSync(dir, 0o777);
+    const path = `${dir}/team_table.db`;
+    openDatabase(path).close();
+    Deno.chmodSync(path, 0o644);
+    const warnings: string[] = [];
+    const db = openDatabase(path, { warn: (message) => warnings.push(message) });
+    try {
+      db.exec("CREATE TABLE t (x)"); // a write, so the -wal file exists
+      assert.equal(Deno.statSync(path).mode! & 0o777, 0o600);
+      assert.equal(Deno.statSync(`${path}-wal`).mode! & 0o777, 0o600);
+      assert.equal(Deno.statSync(dir).mode! & 0o777, 0o777, "the folder is left as it is");
+      assert.deepEqual(warnings, [
+        `database ${path} was readable by other users (0644): made it 0600`,
+        `the folder ${dir} of the database can be written by other users (0777): they could ` +
+        "replace the database or put files beside it; use a folder of your own (chmod 700)",
+      ]);
+    } finally {
+      db.close();
+    }
+    const quiet: string[] = [];
+    Deno.chmodSync(dir, 0o700);
+    openDatabase(path, { warn: (message) => quiet.push(message) }).close();
+    assert.deepEqual(quiet, [], "nothing to say about a private folder and file");
+  },
+});
+
 Deno.test("a file that is not a database: one-line error naming the path", () => {
   using tmp = tempDir();
   const path = `${tmp.dir}/notes.db`;

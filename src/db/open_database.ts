@@ -22,6 +22,8 @@ export interface OpenDatabaseOptions {
   migrateTo?: number;
   /** Refuse a file that does not exist instead of creating it (read-only commands). */
   mustExist?: boolean;
+  /** Told about permissions that are looser than they should be (see `_checkModes`). */
+  warn?: (message: string) => void;
 }
 
 /** Opens the database at `path`; throws DatabaseOpenError with a one-line reason. */
@@ -46,6 +48,8 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
     db.close();
     throw new DatabaseOpenError(path, _reason(error));
   }
+  // Only now that it is known to be a team-table database.
+  if (Deno.build.os !== "windows") _checkModes(path, options.warn ?? (() => {}));
   return db;
 }
 
@@ -82,6 +86,50 @@ function _ensureFile(path: string): void {
     if (error instanceof Deno.errors.AlreadyExists) return;
     throw new DatabaseOpenError(path, _reason(error));
   }
+}
+
+/**
+ * An existing database file that others may read or write is ours to fix: it is made 0600, and
+ * so are its -wal and -shm files (SQLite gave them its mode). Its folder is not changed (it may be a
+ * shared or project folder, or /tmp), but a folder that other users may write is warned about:
+ * they could replace the database file.
+ */
+function _checkModes(path: string, warn: (message: string) => void): void {
+  const dir = dirname(path);
+  try {
+    const mode = Deno.statSync(path).mode! & 0o777;
+    if ((mode & 0o077) !== 0) {
+      try {
+        for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+          try {
+            Deno.chmodSync(file, 0o600);
+          } catch (error) {
+            if (!(error instanceof Deno.errors.NotFound) || file === path) throw error;
+          }
+        }
+        warn(`database ${path} was readable by other users (${_octal(mode)}): made it 0600`);
+      } catch (error) {
+        warn(
+          `database ${path} is readable by other users (${_octal(mode)}) and could not be made ` +
+            `0600: ${_reason(error)}`,
+        );
+      }
+    }
+    const dirMode = Deno.statSync(dir).mode! & 0o7777;
+    if ((dirMode & 0o022) !== 0) {
+      warn(
+        `the folder ${dir} of the database can be written by other users (${
+          _octal(dirMode)
+        }): they could replace the database or put files beside it; use a folder of your own (chmod 700)`,
+      );
+    }
+  } catch (error) {
+    warn(`could not check the permissions of ${path}: ${_reason(error)}`);
+  }
+}
+
+function _octal(mode: number): string {
+  return `0${mode.toString(8)}`;
 }
 
 function _reason(error: unknown): string {

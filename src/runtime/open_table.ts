@@ -32,10 +32,13 @@ export async function loadTableDeps(config: Config): Promise<TableDeps & { logge
  */
 export function openTable(
   config: Config,
-  deps: TableDeps,
+  deps: TableDeps & { logger?: Logger },
   options: { mustExist?: boolean } = {},
 ): { db: DatabaseSync; table: Table } {
-  const db = openDatabase(config.dbPath, { mustExist: options.mustExist === true });
+  const db = openDatabase(config.dbPath, {
+    mustExist: options.mustExist === true,
+    warn: (message) => deps.logger?.warn(message),
+  });
   try {
     const table = createTable({
       db,
