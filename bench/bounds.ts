@@ -3,19 +3,47 @@
  * legacy /sse client that never reads and stalled sockets cost. Runs a real serve on a free
  * loopback port with a temporary database.
  *
- *   deno run -A bench/bounds.ts
+ *   deno run -A bench/bounds.ts [--flood N] [--heap-mb MB]
+ *
+ * --flood N: refused requests in the flood (default 20,000; RSS is printed every 2,000, to show
+ * where it levels off). --heap-mb MB: run serve with V8's old space capped at MB
+ * (--max-old-space-size): if the flood's growth were retained state, serve would run out of
+ * heap; if it is garbage, RSS stays under the cap and serve keeps answering.
  */
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
 import { INITIALIZE, mcpHeaders } from "../tests/support/mcp_requests.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const FLOOD = Number(_flag("--flood") ?? 20_000);
+const HEAP_MB = _flag("--heap-mb");
+/** Headers and bodies must arrive within this long (TEAM_TABLE_BODY_TIMEOUT, seconds). */
+const BODY_TIMEOUT_S = 5;
+
+function _flag(name: string): string | undefined {
+  const at = Deno.args.indexOf(name);
+  return at === -1 ? undefined : Deno.args[at + 1];
+}
 const TOKEN = "bounds-token-0123456789abcdef";
 const dir = await Deno.makeTempDir();
 const db = `${dir}/t.db`;
 
 const child = new Deno.Command(Deno.execPath(), {
-  args: ["run", ...PERMISSION_FLAGS, MAIN, "serve", "--port", "0", "--db", db],
-  env: { TEAM_TABLE_TOKEN: TOKEN, TEAM_TABLE_MAX_SESSIONS: "100000" },
+  args: [
+    "run",
+    ...PERMISSION_FLAGS,
+    ...(HEAP_MB === undefined ? [] : [`--v8-flags=--max-old-space-size=${HEAP_MB}`]),
+    MAIN,
+    "serve",
+    "--port",
+    "0",
+    "--db",
+    db,
+  ],
+  env: {
+    TEAM_TABLE_TOKEN: TOKEN,
+    TEAM_TABLE_MAX_SESSIONS: "100000",
+    TEAM_TABLE_BODY_TIMEOUT: String(BODY_TIMEOUT_S),
+  },
   stdin: "null",
   stdout: "null",
   stderr: "piped",
@@ -49,25 +77,28 @@ function dbBytes(): number {
 }
 const out: Record<string, string> = {};
 
-// 1. Refused requests: 3,000 with distinct 8 KB paths, no token.
+// 1. Refused requests: FLOOD with distinct 8 KB paths, no token; RSS every 2,000.
 {
   const rss0 = await rssMb();
   const db0 = dbBytes();
-  for (let i = 0; i < 3_000; i++) {
+  const series: string[] = [];
+  for (let i = 1; i <= FLOOD; i++) {
     const r = await fetch(`${base}/events/${i}${"a".repeat(8_000)}`);
     await r.body?.cancel();
+    if (i === 3_000) {
+      out["refused 3,000 (8 KB paths): database growth"] = `${
+        ((dbBytes() - db0) / 1024).toFixed(0)
+      } KB`;
+    }
+    if (i % 2_000 === 0) series.push(`${i / 1000}k +${(await rssMb() - rss0).toFixed(0)}`);
   }
-  out["refused 3,000 (8 KB paths): database growth"] = `${
+  out[`refused ${FLOOD.toLocaleString("en")}: RSS growth (MB) by requests`] = series.join(", ");
+  out[`refused ${FLOOD.toLocaleString("en")}: database growth`] = `${
     ((dbBytes() - db0) / 1024).toFixed(0)
   } KB`;
-  out["refused 3,000: RSS growth"] = `${(await rssMb() - rss0).toFixed(1)} MB`;
-  const rss1 = await rssMb();
-  for (let i = 0; i < 3_000; i++) {
-    const r = await fetch(`${base}/events/${i}${"b".repeat(8_000)}`);
-    await r.body?.cancel();
-  }
-  out["refused 3,000 more: RSS growth"] = `${(await rssMb() - rss1).toFixed(1)} MB`;
-  out["refused 6,000: database growth"] = `${((dbBytes() - db0) / 1024).toFixed(0)} KB`;
+  const ok = await fetch(`${base}/health`);
+  out["after the flood: /health"] = String(ok.status);
+  await ok.body?.cancel();
 }
 
 // 2. Streamable HTTP sessions: 200 initialize + tools/list, kept open.
@@ -92,21 +123,48 @@ const headers = mcpHeaders(TOKEN);
   } KB`;
 }
 
-// 3. Stalled sockets: 500 connections with half-sent headers.
+// 3. Stalled sockets: 500 connections with half-sent headers, until serve closes them.
 {
   const rss0 = await rssMb();
+  const started = Date.now();
+  const giveUp = new Promise<number>((r) => setTimeout(() => r(Infinity), BODY_TIMEOUT_S * 3_000));
+  const closed = (c: Deno.Conn) =>
+    Promise.race([
+      (async () => {
+        const buffer = new Uint8Array(1_024);
+        try {
+          while (await c.read(buffer) !== null) { /* a 408 */ }
+        } catch { /* reset, or closed below */ }
+        return Date.now() - started;
+      })(),
+      giveUp,
+    ]);
+  const waits: Promise<number>[] = [];
   const conns: Deno.Conn[] = [];
   for (let i = 0; i < 500; i++) {
     const c = await Deno.connect({ hostname: "127.0.0.1", port });
     await c.write(new TextEncoder().encode("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"));
     conns.push(c);
+    waits.push(closed(c));
   }
   await new Promise((r) => setTimeout(r, 500));
-  out["500 half-sent headers: RSS growth"] = `${(await rssMb() - rss0).toFixed(1)} MB`;
+  out["500 half-sent headers: RSS growth while held"] = `${(await rssMb() - rss0).toFixed(1)} MB`;
   const ok = await fetch(`${base}/health`);
   out["500 half-sent headers: /health still answers"] = String(ok.status);
   await ok.body?.cancel();
-  for (const c of conns) c.close();
+  const times = await Promise.all(waits);
+  const open = times.filter((t) => t === Infinity).length;
+  out[`500 half-sent headers: closed by serve (header timeout ${BODY_TIMEOUT_S} s)`] = open > 0
+    ? `${open} still open after ${BODY_TIMEOUT_S * 3} s`
+    : `all, after ${(Math.max(...times) / 1000).toFixed(1)} s`;
+  out["500 half-sent headers: RSS growth after they closed"] = `${
+    (await rssMb() - rss0).toFixed(1)
+  } MB`;
+  for (const c of conns) {
+    try {
+      c.close();
+    } catch { /* closed */ }
+  }
 }
 
 // 4. A legacy /sse client that never reads, sent 300 tools/list answers.
