@@ -53,8 +53,19 @@ export class MemberDirectory {
 
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
-    const member = this.find(name);
-    if (member) return member;
+    return this.find(name) ?? this.#notFound(name, field);
+  }
+
+  /**
+   * The member's registered spelling and role (what deciding and addressing need), or the same
+   * NotFoundError as `require`: one narrow read on the hot path.
+   */
+  requireSeat(name: string, field = "name"): { name: string; role: string } {
+    const row = this.#sql.get("SELECT name, role FROM members WHERE name = ?").get(name);
+    return row ? { name: text(row, "name"), role: text(row, "role") } : this.#notFound(name, field);
+  }
+
+  #notFound(name: string, field: string): never {
     const known = this.#sql.get("SELECT name FROM members").all().map((row) => text(row, "name"));
     const close = closeNames(name, known);
     const hint = close.length

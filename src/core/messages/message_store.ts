@@ -85,7 +85,7 @@ export class MessageStore {
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now, input.session);
-      const recipient = this.#ctx.directory.require(input.recipient, "recipient").name;
+      const recipient = this.#ctx.directory.requireSeat(input.recipient, "recipient").name;
       const message = this.#insert(who, { ...input, recipient, now });
       this.#ctx.sql.get(
         "INSERT INTO deliveries (agent, message_id, ack_requested_at) VALUES (?, ?, ?)",

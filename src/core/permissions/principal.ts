@@ -55,7 +55,7 @@ export class Principals {
         privileges: _EVERY_PRIVILEGE,
       };
     }
-    const member = this.#members.require(actor.name, field);
+    const member = this.#members.requireSeat(actor.name, field);
     return {
       actor: { kind: "agent", name: member.name },
       label: member.name,
