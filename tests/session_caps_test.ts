@@ -104,3 +104,38 @@ Deno.test("legacy /sse sessions keep to the per-credential cap too", async () =>
   assert.match(first, /event: endpoint/, "the oldest stream ended cleanly");
   for (const stream of streams.slice(1)) await stream.cancel();
 });
+
+Deno.test("per credential: a session that never took a name goes first (health checks never end theirs)", async () => {
+  await using s = tempHandler({
+    token: TOKEN,
+    deps: { sessionCaps: { total: 10, perCredential: 2 } },
+  });
+  const working = await begin(s);
+  const workingId = working.headers.get("mcp-session-id") ?? "";
+  await working.body?.cancel();
+  const registered = await s.handler.fetch(
+    new Request(`${BASE}/mcp`, {
+      method: "POST",
+      headers: { ...headers(TOKEN), "mcp-session-id": workingId },
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 3,
+        method: "tools/call",
+        params: { name: "register", arguments: { name: "worker" } },
+      }),
+    }),
+  );
+  assert.equal(registered.status, 200);
+  await registered.body?.cancel();
+  s.advance(60_000);
+  const check = await begin(s); // a health check: initialize, tools/list, never ended
+  const checkId = check.headers.get("mcp-session-id") ?? "";
+  await check.body?.cancel();
+  assert.equal(await toolsList(s, checkId), 200);
+  s.advance(1_000);
+  const next = await begin(s);
+  assert.equal(next.status, 200);
+  await next.body?.cancel();
+  assert.equal(await toolsList(s, checkId), 404, "the session that never took a name ended");
+  assert.equal(await toolsList(s, workingId), 200, "the older working session is kept");
+});

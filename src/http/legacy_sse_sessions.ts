@@ -171,6 +171,7 @@ export class LegacySseSessions {
     this.#sessions.set(id, entry);
     slot.attach(id, {
       lastActive: () => entry.lastActive,
+      bound: () => session.agent !== undefined,
       close: () => transport.close(),
     });
     await server.connect(transport);

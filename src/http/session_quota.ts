@@ -1,9 +1,11 @@
 /**
  * How many MCP sessions `serve` holds at once, over both HTTP transports (each costs about a
  * MiB): at most `perCredential` for one credential (callerKey) and `total` in all. A credential
- * at its cap that begins another session ends its own least recently active one (a client that
- * restarts without ending its session keeps working); a server at its total cap answers 503
- * with Retry-After (one credential cannot end the sessions of another).
+ * at its cap that begins another session ends one of its own: first the least recently active
+ * of those that never took a name (a client's health check — `claude mcp list` — opens a session
+ * and never ends it), else its least recently active one (a client that restarts without ending
+ * its session keeps working); a server at its total cap answers 503 with Retry-After (one
+ * credential cannot end the sessions of another).
  */
 import type { Logger } from "../log.ts";
 import { jsonRpcError } from "./responses.ts";
@@ -20,6 +22,8 @@ export const DEFAULT_SESSION_CAPS: SessionCaps = { total: 100, perCredential: 20
 export interface QuotaEntry {
   /** When it was last used (ms). */
   lastActive(): number;
+  /** Whether it ever took an agent's name (made a tool call as an agent). */
+  bound(): boolean;
   /** Ends it (the transport then calls `release`). */
   close(): Promise<void>;
 }
@@ -56,14 +60,17 @@ export class SessionQuota {
   }
 
   /**
-   * A place for a new session of `owner`, ending its least recently active session when it is
-   * at its cap; or the 503 answer when the server is full.
+   * A place for a new session of `owner`, ending one of its sessions when it is at its cap (one
+   * that never took a name first, then the least recently active); or the 503 answer when the
+   * server is full.
    */
   async admit(owner: string): Promise<{ slot: QuotaSlot } | { refused: Response }> {
     for (;;) {
       const own = [...this.#entries.values()].filter((e) => e.owner === owner);
       if (own.length + (this.#pending.get(owner) ?? 0) < this.#caps.perCredential) break;
-      const oldest = own.sort((a, b) => a.lastActive() - b.lastActive())[0];
+      const oldest = own.sort((a, b) =>
+        Number(a.bound()) - Number(b.bound()) || a.lastActive() - b.lastActive()
+      )[0];
       if (!oldest) return { refused: this.#full("this credential") };
       const before = this.#entries.size;
       this.#logger.info(

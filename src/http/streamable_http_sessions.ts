@@ -161,6 +161,7 @@ export class StreamableHttpSessions {
         this.#sessions.set(id, entry);
         slot.attach(id, {
           lastActive: () => entry.lastActive,
+          bound: () => session.agent !== undefined,
           close: () => this.#close(id, entry),
         });
       },

@@ -75,10 +75,13 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     });
     Deno.stderr.writeSync(new TextEncoder().encode(`${banner}\n`));
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
-      void handler.mcpSessions.sweepIdle();
-      void handler.sseSessions.sweepIdle();
       handler.sseSessions.pingAll();
       handler.refusals.flush();
+    });
+    // Idle sessions end within a quarter of --session-idle after it (at most a minute late).
+    life.every(Math.max(100, Math.min(config.sessionIdleMs / 4, 60_000)), () => {
+      void handler.mcpSessions.sweepIdle();
+      void handler.sseSessions.sweepIdle();
     });
     life.every(60_000, () => handler.auditSignInFailures());
     life.every(config.tickMs, () =>
