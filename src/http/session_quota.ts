@@ -71,7 +71,9 @@ export class SessionQuota {
       const oldest = own.sort((a, b) =>
         Number(a.bound()) - Number(b.bound()) || a.lastActive() - b.lastActive()
       )[0];
-      if (!oldest) return { refused: this.#full("this credential") };
+      if (!oldest) {
+        return { refused: this.#full("this credential") };
+      }
       const before = this.#entries.size;
       this.#logger.info(
         `an MCP session of ${owner} ended: that credential began one more than it may hold ` +
@@ -80,7 +82,11 @@ export class SessionQuota {
       await oldest.close();
       if (this.#entries.size >= before) {
         // close() did not release it: take it out here, so the loop ends
-        for (const [id, entry] of this.#entries) if (entry === oldest) this.#entries.delete(id);
+        for (const [id, entry] of this.#entries) {
+          if (entry === oldest) {
+            this.#entries.delete(id);
+          }
+        }
       }
     }
     if (this.#entries.size + this.#pendingTotal() >= this.#caps.total) {
