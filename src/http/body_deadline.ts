@@ -1,8 +1,8 @@
 /**
  * A deadline for request bodies: Deno.serve has no read timeouts, so a client that sends its
  * headers and then trickles (or never sends) the body would hold the request open for ever.
- * `withBodyDeadline` gives the handler a request whose body fails with `BodyTimeoutError` when
- * it has not fully arrived `ms` after the headers; readJsonBody answers that with 408.
+ * `withBodyDeadline` gives a request's body a deadline `ms` after the headers; bodies are read
+ * with `readBody`, which fails with `BodyTimeoutError` past it (readJsonBody answers 408).
  */
 
 /** The body did not arrive in time. */
@@ -16,39 +16,73 @@ export class BodyTimeoutError extends Error {
   }
 }
 
-/** `req` itself when it has no body; else a copy whose body must arrive within `ms`. */
+const _deadlines = new WeakMap<Request, { at: number; ms: number }>();
+
+/**
+ * Gives `req`'s body a deadline `ms` from now (its headers have arrived). Nothing is wrapped
+ * (a wrapping stream and a copied Request cost ~15% of HTTP throughput): the deadline is kept
+ * aside and `readBody` enforces it.
+ */
 export function withBodyDeadline(req: Request, ms: number): Request {
-  const source = req.body;
-  if (source === null) return req;
-  const reader = source.getReader();
+  if (req.body !== null) _deadlines.set(req, { at: Date.now() + ms, ms });
+  return req;
+}
+
+/**
+ * `req`'s whole body, or undefined when it is over `limit` bytes (refused by Content-Length
+ * before reading, else counted as it arrives); throws BodyTimeoutError when it has not all
+ * arrived by its deadline.
+ */
+export async function readBody(req: Request, limit: number): Promise<Uint8Array | undefined> {
+  const body = req.body;
+  if (body === null) return new Uint8Array();
+  const deadline = _deadlines.get(req);
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const body = new ReadableStream<Uint8Array>({
-    start(controller) {
-      timer = setTimeout(() => {
-        controller.error(new BodyTimeoutError(ms));
-        reader.cancel().catch(() => {});
-      }, ms);
-      // A body nobody reads must not keep the process alive at shutdown.
-      Deno.unrefTimer(timer);
-    },
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          clearTimeout(timer);
-          controller.close();
-        } else {
-          controller.enqueue(value);
-        }
-      } catch (error) {
-        clearTimeout(timer);
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      clearTimeout(timer);
-      return reader.cancel(reason);
-    },
+  const late = deadline === undefined ? undefined : new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new BodyTimeoutError(deadline.ms)),
+      Math.max(0, deadline.at - Date.now()),
+    );
+    // A body nobody reads must not keep the process alive at shutdown.
+    Deno.unrefTimer(timer);
   });
-  return new Request(req.url, { method: req.method, headers: req.headers, body });
+  late?.catch(() => {});
+  const inTime = <T>(read: Promise<T>): Promise<T> => late ? Promise.race([read, late]) : read;
+  try {
+    const declared = Number(req.headers.get("content-length") ?? "NaN");
+    if (Number.isFinite(declared)) {
+      if (declared > limit) {
+        await body.cancel();
+        return undefined;
+      }
+      return new Uint8Array(await inTime(req.arrayBuffer()));
+    }
+    const reader = body.getReader();
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    try {
+      for (;;) {
+        const { done, value } = await inTime(reader.read());
+        if (done) break;
+        size += value.byteLength;
+        if (size > limit) {
+          await reader.cancel();
+          return undefined;
+        }
+        chunks.push(value);
+      }
+    } catch (error) {
+      reader.cancel().catch(() => {});
+      throw error;
+    }
+    const bytes = new Uint8Array(size);
+    let offset = 0;
+    for (const chunk of chunks) {
+      bytes.set(chunk, offset);
+      offset += chunk.byteLength;
+    }
+    return bytes;
+  } finally {
+    clearTimeout(timer);
+  }
 }

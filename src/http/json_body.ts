@@ -1,9 +1,9 @@
 /**
  * Reads a JSON request body, refusing bodies over the limit (413) before parsing: by
  * Content-Length when it is given, and by counting bytes as they arrive when it is not. A body
- * that does not arrive in time (see body_deadline.ts) gets 408, and the connection is closed.
+ * that does not arrive in time (see body_deadline.ts) gets 408 with `connection: close`.
  */
-import { BodyTimeoutError } from "./body_deadline.ts";
+import { BodyTimeoutError, readBody } from "./body_deadline.ts";
 import { jsonRpcError } from "./responses.ts";
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,42 +11,18 @@ export const MAX_BODY_BYTES = 1024 * 1024;
 export type BodyResult = { ok: true; value: unknown } | { ok: false; response: Response };
 
 export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promise<BodyResult> {
-  const tooLarge = (): BodyResult => ({
-    ok: false,
-    response: jsonRpcError(413, -32600, `Request body too large: the limit is ${limit} bytes`),
-  });
-  const declared = Number(req.headers.get("content-length") ?? "NaN");
-  if (Number.isFinite(declared) && declared > limit) {
-    await req.body?.cancel();
-    return tooLarge();
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readBody(req, limit);
+  } catch (error) {
+    if (!(error instanceof BodyTimeoutError)) throw error;
+    return { ok: false, response: _timedOut(error) };
   }
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  if (req.body) {
-    const reader = req.body.getReader();
-    for (;;) {
-      let read;
-      try {
-        read = await reader.read();
-      } catch (error) {
-        if (!(error instanceof BodyTimeoutError)) throw error;
-        return { ok: false, response: _timedOut(error) };
-      }
-      const { done, value } = read;
-      if (done) break;
-      size += value.byteLength;
-      if (size > limit) {
-        await reader.cancel();
-        return tooLarge();
-      }
-      chunks.push(value);
-    }
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
+  if (bytes === undefined) {
+    return {
+      ok: false,
+      response: jsonRpcError(413, -32600, `Request body too large: the limit is ${limit} bytes`),
+    };
   }
   try {
     return { ok: true, value: JSON.parse(new TextDecoder().decode(bytes)) };

@@ -8,6 +8,7 @@
 import { humanActor, SYSTEM_ACTOR } from "../core/actor.ts";
 import type { Table } from "../core/table.ts";
 import { tokensMatch } from "./access_token.ts";
+import { readBody } from "./body_deadline.ts";
 import { htmlResponse, seeOther } from "./html_response.ts";
 import type { SignInLimiter } from "./sign_in_limiter.ts";
 import { foreignOrigin, type WebAuth } from "./web_access.ts";
@@ -192,17 +193,11 @@ async function _readForm(req: Request): Promise<URLSearchParams | Response> {
     await req.body?.cancel();
     return loginPage({ status: 415, error: "Sign in with the form on this page." });
   }
-  let text = "";
-  let size = 0;
-  const decoder = new TextDecoder();
-  for await (const chunk of req.body ?? []) {
-    size += chunk.byteLength;
-    if (size > _FORM_LIMIT_BYTES) {
-      return loginPage({ status: 413, error: "That form is too large to be a sign-in." });
-    }
-    text += decoder.decode(chunk, { stream: true });
+  const bytes = await readBody(req, _FORM_LIMIT_BYTES);
+  if (bytes === undefined) {
+    return loginPage({ status: 413, error: "That form is too large to be a sign-in." });
   }
-  return new URLSearchParams(text + decoder.decode());
+  return new URLSearchParams(new TextDecoder().decode(bytes));
 }
 
 function _escape(text: string): string {
