@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { agentEnv, grantRole, runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { startServe } from "./support/serve_process.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const _bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
@@ -195,6 +196,51 @@ Deno.test("list_tasks: summaries in pages with a cursor, text without nulls", as
     assert.equal(rest["next_cursor"], undefined);
   } finally {
     await agent.close();
+    await db.cleanup();
+  }
+});
+
+Deno.test("a role granted from elsewhere reaches a connected agent's tool list without a call", async (t) => {
+  const db = await tempDb();
+  const server = await startServe(db.path, { env: { TEAM_TABLE_HEARTBEAT: "0.2" } });
+  try {
+    await t.step("HTTP: within a heartbeat", async () => {
+      const worker = await TestAgent.http(server.url, server.token);
+      try {
+        let changes = 0;
+        worker.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+          changes++;
+        });
+        await worker.ok("register", { name: "worker" });
+        const granted = await runTeamTable(["members", "grant", "worker", "lead"], {
+          TEAM_TABLE_DB: db.path,
+        });
+        assert.equal(granted.code, 0, granted.stderr);
+        await waitFor(() => changes === 1, { what: "tools/list_changed with no call made" });
+        assert.ok((await worker.tools()).some((tool) => tool.name === "create_rule"));
+      } finally {
+        await worker.terminate();
+      }
+    });
+    await t.step("stdio: within a tick", async () => {
+      const agent = await TestAgent.stdio(db.path, { TEAM_TABLE_TICK: "0.2" });
+      try {
+        let changes = 0;
+        agent.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+          changes++;
+        });
+        await agent.ok("register", { name: "helper" });
+        const granted = await runTeamTable(["members", "grant", "helper", "lead"], {
+          TEAM_TABLE_DB: db.path,
+        });
+        assert.equal(granted.code, 0, granted.stderr);
+        await waitFor(() => changes === 1, { what: "tools/list_changed with no call made" });
+      } finally {
+        await agent.close();
+      }
+    });
+  } finally {
+    await server.stop();
     await db.cleanup();
   }
 });

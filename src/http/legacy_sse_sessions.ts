@@ -15,6 +15,7 @@ import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import type { Session } from "../mcp/session.ts";
+import type { SessionToolList } from "../mcp/session_tool_list.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
@@ -96,6 +97,8 @@ interface _Session {
   transport: LegacySseTransport;
   server: McpServer;
   session: Session;
+  /** What tools/list shows it; told when its agent's role changes. */
+  toolList: SessionToolList;
   /** Who opened it (callerKey): posts must come from the same caller. */
   owner: string;
   lastActive: number;
@@ -132,6 +135,15 @@ export class LegacySseSessions {
     return this.#sessions.size;
   }
 
+  /**
+   * Sends tools/list_changed to each session whose agent's role changed since its list was
+   * shown (a role granted from elsewhere: the CLI, another agent), without waiting for its next
+   * call.
+   */
+  announceToolLists(): void {
+    for (const { toolList } of this.#sessions.values()) toolList.announceChanges();
+  }
+
   /** The ids of the MCP sessions (they hold their agents' names while open). */
   sessionIds(): string[] {
     return [...this.#sessions.values()].map((s) => s.session.id);
@@ -154,11 +166,12 @@ export class LegacySseSessions {
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session } = made;
+    const { server, session, toolList } = made;
     const entry: _Session = {
       transport,
       server,
       session,
+      toolList,
       owner: callerKey(caller),
       lastActive: this.#now(),
     };

@@ -9,6 +9,7 @@ import type { Logger } from "../log.ts";
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { connectAs } from "../mcp/connect_binding.ts";
 import { createMcpServer } from "../mcp/create_mcp_server.ts";
+import type { SessionToolList } from "../mcp/session_tool_list.ts";
 import type { Caller } from "./caller.ts";
 import type { Session } from "../mcp/session.ts";
 import { jsonRpcError } from "./responses.ts";
@@ -21,8 +22,8 @@ export function serverForCaller(
   deps: { table: Table; logger: Logger },
   caller: Caller,
   where: string,
-): { server: McpServer; session: Session } | { refused: Response } {
-  const { server, session } = createMcpServer({
+): { server: McpServer; session: Session; toolList: SessionToolList } | { refused: Response } {
+  const { server, session, toolList } = createMcpServer({
     table: deps.table,
     logger: deps.logger,
     origin: {
@@ -31,9 +32,9 @@ export function serverForCaller(
       join: caller.kind === "join",
     },
   });
-  if (caller.kind !== "agent") return { server, session };
+  if (caller.kind !== "agent") return { server, session, toolList };
   const refused = bindOrRefuse(deps.table, session, caller.name);
-  if (!refused) return { server, session };
+  if (!refused) return { server, session, toolList };
   void server.close().catch(() => {});
   return { refused };
 }

@@ -10,6 +10,7 @@ import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import type { Session } from "../mcp/session.ts";
+import type { SessionToolList } from "../mcp/session_tool_list.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
@@ -21,6 +22,8 @@ interface _Session {
   server: McpServer;
   /** The MCP session's identity; its id is what holds the agent's name. */
   session: Session;
+  /** What tools/list shows it; told when its agent's role changes. */
+  toolList: SessionToolList;
   /** Who began it (callerKey): later requests must come from the same caller. */
   owner: string;
   lastActive: number;
@@ -46,6 +49,15 @@ export class StreamableHttpSessions {
 
   get size(): number {
     return this.#sessions.size;
+  }
+
+  /**
+   * Sends tools/list_changed to each session whose agent's role changed since its list was
+   * shown (a role granted from elsewhere: the CLI, another agent), without waiting for its next
+   * call.
+   */
+  announceToolLists(): void {
+    for (const { toolList } of this.#sessions.values()) toolList.announceChanges();
   }
 
   /**
@@ -137,7 +149,7 @@ export class StreamableHttpSessions {
   ): Promise<Response> {
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session } = made;
+    const { server, session, toolList } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) {
         this.#sessions.delete(id);
@@ -155,6 +167,7 @@ export class StreamableHttpSessions {
           transport,
           server,
           session,
+          toolList,
           owner: callerKey(caller),
           lastActive: this.#now(),
         };

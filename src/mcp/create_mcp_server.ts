@@ -47,7 +47,7 @@ export interface McpServerDeps {
 
 export function createMcpServer(
   deps: McpServerDeps,
-): { server: McpServer; session: Session; push: SessionPush } {
+): { server: McpServer; session: Session; push: SessionPush; toolList: SessionToolList } {
   const channel = deps.channel === true;
   const server = new McpServer(
     { name: "team-table", title: "Team Table", version: VERSION },
@@ -68,5 +68,5 @@ export function createMcpServer(
   for (const tool of allTools(deps.table)) registerTool(server, ctx, tool);
   toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
-  return { server, session, push };
+  return { server, session, push, toolList };
 }

@@ -77,6 +77,9 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     life.every(Math.min(config.heartbeatMs, 60_000), () => {
       handler.sseSessions.pingAll();
       handler.refusals.flush();
+      // A role granted from elsewhere reaches the agent's tool list within a heartbeat.
+      handler.mcpSessions.announceToolLists();
+      handler.sseSessions.announceToolLists();
     });
     // Idle sessions end within a quarter of --session-idle after it (at most a minute late).
     life.every(Math.max(100, Math.min(config.sessionIdleMs / 4, 60_000)), () => {

@@ -24,7 +24,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
   return runLifecycle(logger, async (life) => {
     const { db, table } = openTable(config, deps);
     life.defer("the database", () => db.close());
-    const { server, session, push } = createMcpServer({
+    const { server, session, push, toolList } = createMcpServer({
       table,
       logger,
       channel: config.channel,
@@ -46,7 +46,11 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
     life.defer("the stdin listener", () => void process.stdin.off("end", onEnd));
     life.stopOnSignals();
     // Time-based rules (agent.idle) and the removal of expired shared context.
-    life.every(config.tickMs, () => runMaintenance(table, logger, () => [{ id: session.id }]));
+    life.every(config.tickMs, () => {
+      runMaintenance(table, logger, () => [{ id: session.id }]);
+      // A role granted from elsewhere reaches the tool list within a tick.
+      toolList.announceChanges();
+    });
     await server.connect(transport);
     if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);
