@@ -42,7 +42,8 @@ export class SessionToolList {
     const role = this.#role().name;
     if (role === this.#shown) return;
     this.#shown = role;
-    this.#server.sendToolListChanged();
+    // From a timer too: a connection that went away must not make an unhandled rejection.
+    if (this.#server.isConnected()) void this.#server.server.sendToolListChanged().catch(() => {});
   }
 
   /** The role of the session's agent (bound, or named by its connection), else the default. */

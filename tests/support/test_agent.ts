@@ -83,6 +83,8 @@ export interface ToolOutcome {
 export class TestAgent {
   readonly client: Client;
   readonly #transport: Transport;
+  /** The last of what a stdio server wrote to stderr (read, so the pipe never fills). */
+  #stderr = "";
 
   private constructor(client: Client, transport: Transport) {
     this.client = client;
@@ -90,9 +92,23 @@ export class TestAgent {
   }
 
   static async #connect(transport: Transport): Promise<TestAgent> {
-    const client = new Client({ name: "team-table-test", version: "1.0.0" });
-    await client.connect(transport);
-    return new TestAgent(client, transport);
+    const agent = new TestAgent(
+      new Client({ name: "team-table-test", version: "1.0.0" }),
+      transport,
+    );
+    if (transport instanceof StdioClientTransport) {
+      transport.stderr?.on("data", (chunk: Uint8Array | string) => {
+        const text = typeof chunk === "string" ? chunk : new TextDecoder().decode(chunk);
+        agent.#stderr = (agent.#stderr + text).slice(-4_000);
+      });
+    }
+    await agent.client.connect(transport);
+    return agent;
+  }
+
+  /** What the stdio server last wrote to stderr (empty for HTTP agents). */
+  stderr(): string {
+    return this.#stderr;
   }
 
   /** Spawns `main.ts` (stdio) on `dbPath`. */
@@ -136,10 +152,14 @@ export class TestAgent {
 
   /** Calls a tool and returns its outcome; protocol errors throw. */
   async call(name: string, args: Record<string, unknown> = {}): Promise<ToolOutcome> {
-    const result: CallToolResult = await this.client.callTool(
-      { name, arguments: args },
-      CallToolResultSchema,
-    );
+    let result: CallToolResult;
+    try {
+      result = await this.client.callTool({ name, arguments: args }, CallToolResultSchema);
+    } catch (error) {
+      // A server that went away says why on its stderr: keep it with the error.
+      if (this.#stderr === "") throw error;
+      throw new Error(`${name}: ${error}; the server's stderr ends with:\n${this.#stderr}`);
+    }
     const texts = result.content.flatMap((block: CallToolResult["content"][number]) =>
       block.type === "text" ? [block.text] : []
     );
