@@ -5,7 +5,7 @@ import { openDatabase } from "../src/db/open_database.ts";
 import { createLogger } from "../src/log.ts";
 import type { NotificationBackend, PushEvent } from "../src/notify/notification_backend.ts";
 import { OutboxRelay, toPushEvent } from "../src/notify/outbox_relay.ts";
-import { ROLES, tempTable, testSession } from "./support/temp_table.ts";
+import { ROLES, type TempTable, tempTeam } from "./support/temp_table.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 class RecordingBackend implements NotificationBackend {
@@ -19,19 +19,23 @@ class RecordingBackend implements NotificationBackend {
   }
 }
 
-Deno.test("the relay delivers this process's writes at once and fans broadcasts out", async () => {
-  using t = tempTable();
-  for (const name of ["alice", "bob", "carol"]) {
-    t.table.members.register({ name, session: testSession(name) });
-  }
-  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "before start" });
-  const backend = new RecordingBackend(["alice", "bob"]);
+/** A started relay over `t`'s table into `backend` (pollMs: how often it looks for others' writes). */
+function startRelay(t: TempTable, backend: NotificationBackend, pollMs?: number): OutboxRelay {
   const relay = new OutboxRelay({
     table: t.table,
     backend: () => backend,
     logger: createLogger("error"),
+    ...(pollMs === undefined ? {} : { pollMs }),
   });
   relay.start();
+  return relay;
+}
+
+Deno.test("the relay delivers this process's writes at once and fans broadcasts out", async () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "before start" });
+  const backend = new RecordingBackend(["alice", "bob"]);
+  const relay = startRelay(t, backend);
   try {
     t.table.messages.send({ by: agentActor("alice"), recipient: "carol", content: "x" });
     t.table.messages.broadcast({ by: agentActor("alice"), content: "y" });
@@ -43,18 +47,9 @@ Deno.test("the relay delivers this process's writes at once and fans broadcasts 
 });
 
 Deno.test("the relay notices writes by another connection through data_version", async () => {
-  using t = tempTable();
-  for (const name of ["alice", "bob"]) {
-    t.table.members.register({ name, session: testSession(name) });
-  }
+  using t = tempTeam(["alice", "bob"]);
   const backend = new RecordingBackend([]);
-  const relay = new OutboxRelay({
-    table: t.table,
-    backend: () => backend,
-    pollMs: 10,
-    logger: createLogger("error"),
-  });
-  relay.start();
+  const relay = startRelay(t, backend, 10);
   const otherDb = openDatabase(t.path);
   try {
     const other = createTable({ db: otherDb, roles: ROLES });
@@ -68,21 +63,13 @@ Deno.test("the relay notices writes by another connection through data_version",
 });
 
 Deno.test("the relay takes this process's events as committed, without reading them back", async () => {
-  using t = tempTable();
-  for (const name of ["alice", "bob"]) {
-    t.table.members.register({ name, session: testSession(name) });
-  }
+  using t = tempTeam(["alice", "bob"]);
   const pushed: PushEvent[] = [];
   const backend: NotificationBackend = {
     notify: (_agent, event) => void pushed.push(event),
     connectedAgents: () => [],
   };
-  const relay = new OutboxRelay({
-    table: t.table,
-    backend: () => backend,
-    logger: createLogger("error"),
-  });
-  relay.start();
+  const relay = startRelay(t, backend);
   const reads: number[] = [];
   const after = t.table.events.after.bind(t.table.events);
   t.table.events.after = (id, limit) => {
@@ -106,18 +93,9 @@ Deno.test("the relay takes this process's events as committed, without reading t
 });
 
 Deno.test("the relay keeps id order when another connection writes between this one's writes", async () => {
-  using t = tempTable();
-  for (const name of ["alice", "bob"]) {
-    t.table.members.register({ name, session: testSession(name) });
-  }
+  using t = tempTeam(["alice", "bob"]);
   const backend = new RecordingBackend([]);
-  const relay = new OutboxRelay({
-    table: t.table,
-    backend: () => backend,
-    pollMs: 60_000,
-    logger: createLogger("error"),
-  });
-  relay.start();
+  const relay = startRelay(t, backend, 60_000);
   const otherDb = openDatabase(t.path);
   try {
     const other = createTable({ db: otherDb, roles: ROLES });
@@ -134,22 +112,14 @@ Deno.test("the relay keeps id order when another connection writes between this 
 });
 
 Deno.test("the relay never pushes an event whose transaction rolled back", async () => {
-  using t = tempTable();
-  for (const name of ["alice", "bob"]) {
-    t.table.members.register({ name, session: testSession(name) });
-  }
+  using t = tempTeam(["alice", "bob"]);
   const contents: unknown[] = [];
   const backend: NotificationBackend = {
     notify: (_agent, event) =>
       void contents.push(Reflect.get(Object(event.data["message"]), "content")),
     connectedAgents: () => [],
   };
-  const relay = new OutboxRelay({
-    table: t.table,
-    backend: () => backend,
-    logger: createLogger("error"),
-  });
-  relay.start();
+  const relay = startRelay(t, backend);
   try {
     assert.throws(() =>
       t.table.tx.run(() => {

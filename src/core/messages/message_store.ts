@@ -179,7 +179,7 @@ export class MessageStore {
           messageIds: newlyRead,
         });
       }
-      const unread_remaining = this.#unreadCount(agent);
+      const unread_remaining = this.unreadCount(agent);
       if (!input.byThread) return { messages, unread_remaining, ...more };
       const threads = _threadsOf(messages);
       const rank = new Map(threads.map((t, i) => [t.thread_id, i]));
@@ -369,11 +369,6 @@ export class MessageStore {
     return { count, preview };
   }
 
-  /** How many unread, unarchived messages wait for `agent`, all counted. */
-  unreadCount(agent: string): number {
-    return this.#unreadCount(agent);
-  }
-
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
   oldestUnreadAt(agent: string): number | undefined {
     const row = this.#ctx.sql.get(
@@ -384,7 +379,8 @@ export class MessageStore {
     return row ? intOrNull(row, "at") ?? undefined : undefined;
   }
 
-  #unreadCount(agent: string): number {
+  /** How many unread, unarchived messages wait for `agent`, all counted. */
+  unreadCount(agent: string): number {
     const row = this.#ctx.sql.get(
       `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_unread
        WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL`,
