@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import {
+  ADVERTISED_MODULE,
   DEFINITIONS_MODULE,
+  generateAdvertisedToolsModule,
   generateDefinitionsModule,
   REGENERATE,
 } from "../scripts/generate_definitions.ts";
@@ -18,6 +20,14 @@ Deno.test("the generated shipped definitions match roles/*.yaml and rules/defaul
   );
   assert.equal(shippedRoleCatalog().names().length, 9);
   assert.equal(defaultRules().length, 5);
+});
+
+Deno.test("the generated tool list is what the live builder makes of the tool definitions", () => {
+  assert.ok(
+    Deno.readTextFileSync(ADVERTISED_MODULE) === generateAdvertisedToolsModule(),
+    `src/mcp/advertised_tools.ts is out of date with the tools in src/mcp/: run ` +
+      `\`${REGENERATE}\` and commit the result`,
+  );
 });
 
 /** The modules `deno run main.ts` loads before running anything: static imports only. */

@@ -3,6 +3,7 @@ import { ToolListChangedNotificationSchema } from "@modelcontextprotocol/sdk/typ
 import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { agentEnv, grantRole, runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 import { startServe } from "./support/serve_process.ts";
+import { ADVERTISED_TOOLS } from "../src/mcp/advertised_tools.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 const _bytes = (value: unknown) => new TextEncoder().encode(JSON.stringify(value)).length;
@@ -92,6 +93,41 @@ Deno.test("tools/list follows the session's role, and a change is announced", as
     });
   } finally {
     await worker.close();
+    await db.cleanup();
+  }
+});
+
+Deno.test("tools/list is the generated list by default, and the same built live with another lease ttl", async () => {
+  const db = await tempDb();
+  const lead = async (name: string, env: Record<string, string>) =>
+    TestAgent.stdio(db.path, { ...env, ...agentEnv(name, await grantRole(db.path, name, "lead")) });
+  const generated = await lead("boss", {});
+  const live = await lead("chief", { TEAM_TABLE_LEASE_MAX_TTL: "600" });
+  try {
+    const fromGenerated = await generated.tools();
+    assert.equal(fromGenerated.length, 41);
+    assert.deepEqual(fromGenerated, ADVERTISED_TOOLS);
+    const fromLive = await live.tools();
+    const ttlMaxima = (tools: Tool[]) =>
+      tools.flatMap((tool) => {
+        const ttl = tool.inputSchema.properties?.["ttl"] as { maximum?: number } | undefined;
+        return ttl === undefined ? [] : [`${tool.name} ${ttl.maximum}`];
+      });
+    const lease = (maximum: number) => [
+      `claim_task ${maximum}`,
+      "share_context 31536000",
+      `reserve_paths ${maximum}`,
+      `renew_paths ${maximum}`,
+    ];
+    assert.deepEqual(ttlMaxima(fromLive), lease(600));
+    assert.deepEqual(ttlMaxima(fromGenerated), lease(86400));
+    const withDefaultTtl = JSON.parse(
+      JSON.stringify(fromLive).replaceAll('"maximum":600', '"maximum":86400'),
+    );
+    assert.deepEqual(withDefaultTtl, fromGenerated);
+  } finally {
+    await generated.close();
+    await live.close();
     await db.cleanup();
   }
 });

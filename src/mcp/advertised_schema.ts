@@ -1,5 +1,5 @@
 /**
- * The JSON Schemas a tool is advertised with in tools/list, written for a model's context:
+ * A tool as tools/list advertises it, and the JSON Schemas it is advertised with, written for a model's context:
  * what to send and what comes back, without the noise. The zod schemas stay the validators
  * (every limit and pattern is still checked, with a message that names it); what is advertised
  * is never stricter than what is checked:
@@ -14,10 +14,36 @@
  *   result shows them whole), and further fields are allowed (the unread badge, described once
  *   in the server instructions).
  */
+import type { Tool, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 
 /** A JSON Schema object as tools/list carries it. */
 export type JsonSchema = { [key: string]: unknown };
+
+/** What of a tool definition (register_tool.ts) its advertised form is made of. */
+export interface AdvertisableTool {
+  name: string;
+  title: string;
+  description: string;
+  input: z.ZodRawShape;
+  output: z.ZodRawShape;
+  annotations: ToolAnnotations;
+}
+
+/**
+ * The tool `def` as tools/list shows it: the one definition of the advertised form, used by
+ * the ToolCatalog when it builds the list and by `deno task generate` (advertised_tools.ts).
+ */
+export function advertisedTool(def: AdvertisableTool): Tool {
+  return {
+    name: def.name,
+    title: def.title,
+    description: def.description,
+    inputSchema: advertisedInput(z.strictObject(def.input)),
+    outputSchema: advertisedOutput(def.output),
+    annotations: _advertisedAnnotations({ ...def.annotations, openWorldHint: false }),
+  };
+}
 
 const _SAFE_INTEGER = Number.MAX_SAFE_INTEGER;
 
@@ -48,6 +74,22 @@ export function advertisedOutput(shape: z.ZodRawShape): JsonSchema & { type: "ob
   );
   const { additionalProperties: _closed, ...open } = json;
   return { ...open, type: "object", properties };
+}
+
+/**
+ * The hints that differ from MCP's defaults (readOnlyHint false, destructiveHint true,
+ * idempotentHint false, openWorldHint true); a read-only tool's destructive and idempotent
+ * hints mean nothing (the spec), so they are left out.
+ */
+function _advertisedAnnotations(hints: ToolAnnotations): ToolAnnotations {
+  const { readOnlyHint, destructiveHint, idempotentHint, openWorldHint, ...rest } = hints;
+  return {
+    ...rest,
+    ...(readOnlyHint ? { readOnlyHint } : {}),
+    ...(!readOnlyHint && destructiveHint === false ? { destructiveHint } : {}),
+    ...(!readOnlyHint && idempotentHint ? { idempotentHint } : {}),
+    ...(openWorldHint === false ? { openWorldHint } : {}),
+  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { Session, type SessionOrigin } from "./session.ts";
 import { SessionToolList } from "./session_tool_list.ts";
 import { registerTool } from "./register_tool.ts";
 import { allTools } from "./tools/all_tools.ts";
+import { toolSettings } from "./tool_settings.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 
@@ -65,7 +66,7 @@ export function createMcpServer(
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
-  for (const tool of allTools(deps.table)) registerTool(server, ctx, tool);
+  for (const tool of allTools(toolSettings(deps.table))) registerTool(server, ctx, tool);
   toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
   return { server, session, push, toolList };

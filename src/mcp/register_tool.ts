@@ -14,7 +14,7 @@ import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
-import { advertisedInput, advertisedOutput } from "./advertised_schema.ts";
+import { advertisedTool } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
 import { LIMITS } from "../core/limits.ts";
 
@@ -87,14 +87,7 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
     _compiled.set(def, compiled);
   }
   const { inputSchema, outputSchema, annotations } = compiled;
-  ToolCatalog.of(ctx.table).add(def.name, () => ({
-    name: def.name,
-    title: def.title,
-    description: def.description,
-    inputSchema: advertisedInput(inputSchema),
-    outputSchema: advertisedOutput(def.output),
-    annotations: _advertisedAnnotations(annotations),
-  }));
+  ToolCatalog.of(ctx.table).add(def.name, () => advertisedTool(def));
   server.registerTool(
     def.name,
     { title: def.title, description: def.description, inputSchema, outputSchema, annotations },
@@ -149,22 +142,6 @@ function _checkRole(ctx: ToolContext, tool: string, role: string | undefined): v
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;
   throw toolRefusal({ agent, role, tool }, ctx.table.roles);
-}
-
-/**
- * The hints that differ from MCP's defaults (readOnlyHint false, destructiveHint true,
- * idempotentHint false, openWorldHint true); a read-only tool's destructive and idempotent
- * hints mean nothing (the spec), so they are left out.
- */
-function _advertisedAnnotations(hints: ToolAnnotations): ToolAnnotations {
-  const { readOnlyHint, destructiveHint, idempotentHint, openWorldHint, ...rest } = hints;
-  return {
-    ...rest,
-    ...(readOnlyHint ? { readOnlyHint } : {}),
-    ...(!readOnlyHint && destructiveHint === false ? { destructiveHint } : {}),
-    ...(!readOnlyHint && idempotentHint ? { idempotentHint } : {}),
-    ...(openWorldHint === false ? { openWorldHint } : {}),
-  };
 }
 
 function _unread(ctx: ToolContext): UnreadSummary | undefined {

@@ -12,7 +12,7 @@ import {
   textField,
 } from "../fields.ts";
 import { leaseSchema } from "../output_schemas.ts";
-import type { Table } from "../../core/table.ts";
+import type { ToolSettings } from "../tool_settings.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
@@ -24,8 +24,8 @@ export function leasePathsField(field: string) {
 }
 
 /** A lease's time to live in seconds. */
-export function leaseTtlField(table: Table) {
-  return integerField("ttl", 1, table.leases.maxTtl).optional().describe(
+export function leaseTtlField(settings: ToolSettings) {
+  return integerField("ttl", 1, settings.leaseMaxTtl).optional().describe(
     `Seconds (default ${LIMITS.leaseTtlDefaultS})`,
   );
 }
@@ -61,7 +61,7 @@ function _conflict(c: LeaseConflict): z.input<typeof _conflictSchema> {
   };
 }
 
-export function leaseTools(table: Table): AnyTool[] {
+export function leaseTools(settings: ToolSettings): AnyTool[] {
   const tools: AnyTool[] = [];
   tools.push(tool({
     name: "reserve_paths",
@@ -72,7 +72,7 @@ export function leaseTools(table: Table): AnyTool[] {
     input: {
       paths: leasePathsField("paths"),
       exclusive: boolField("exclusive").optional().describe("Default true"),
-      ttl: leaseTtlField(table),
+      ttl: leaseTtlField(settings),
       reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
         "What for",
       ),
@@ -136,7 +136,7 @@ export function leaseTools(table: Table): AnyTool[] {
     input: {
       ids: _ids.optional().describe("Lease ids"),
       paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(table),
+      ttl: leaseTtlField(settings),
       agent_name: actorField("agent_name"),
     },
     output: { leases: z.array(leaseSchema), count: z.number().int() },

@@ -23,7 +23,7 @@ import {
   taskSchema,
   taskSummarySchema,
 } from "../output_schemas.ts";
-import type { Table } from "../../core/table.ts";
+import type { ToolSettings } from "../tool_settings.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
@@ -35,7 +35,7 @@ function _ids(field: string) {
   }).max(50, { error: () => `${field} has more than 50 task ids` });
 }
 
-export function taskTools(table: Table): AnyTool[] {
+export function taskTools(settings: ToolSettings): AnyTool[] {
   const tools: AnyTool[] = [];
   tools.push(tool({
     name: "create_task",
@@ -151,7 +151,7 @@ export function taskTools(table: Table): AnyTool[] {
     input: {
       task_id: idField("task_id"),
       paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(table),
+      ttl: leaseTtlField(settings),
       agent_name: actorField("agent_name"),
     },
     output: { task: taskSchema, leases: z.array(leaseSchema) },
