@@ -37,9 +37,12 @@ export class SessionToolList {
     });
   }
 
-  /** Sends tools/list_changed when the session's role is no longer the one its list shows. */
-  announceChanges(): void {
-    const role = this.#role().name;
+  /**
+   * Sends tools/list_changed when the session's role is no longer the one its list shows;
+   * `known` is the agent's role when the caller has just read it.
+   */
+  announceChanges(known?: string): void {
+    const role = known ?? this.#role().name;
     if (role === this.#shown) return;
     this.#shown = role;
     // From a timer too: a connection that went away must not make an unhandled rejection.

@@ -10,6 +10,7 @@ import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
+import { checkResult } from "./result_check.ts";
 
 export const MAIN = new URL("../../main.ts", import.meta.url).pathname;
 
@@ -159,6 +160,9 @@ export class TestAgent {
       // A server that went away says why on its stderr: keep it with the error.
       if (this.#stderr === "") throw error;
       throw new Error(`${name}: ${error}; the server's stderr ends with:\n${this.#stderr}`);
+    }
+    if (result.isError !== true) {
+      checkResult(name, result.structuredContent as Record<string, unknown> | undefined);
     }
     const texts = result.content.flatMap((block: CallToolResult["content"][number]) =>
       block.type === "text" ? [block.text] : []

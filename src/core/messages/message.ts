@@ -119,8 +119,15 @@ export function toMessage(row: Record<string, unknown>): Message {
 
 const _EXCERPT_CHARS = 80;
 
-/** `content` on one line, at most 80 characters. */
-export function excerptOf(content: string, max = _EXCERPT_CHARS): string {
+/** How much of a message an excerpt is made from (SQL `substr`), whitespace included. */
+export const EXCERPT_SOURCE_CHARS = 1_000;
+
+/**
+ * `content` on one line, at most 80 characters; `cut` says `content` is only the head of the
+ * message (it then ends with "…" even when the head collapses to fewer characters).
+ */
+export function excerptOf(content: string, max = _EXCERPT_CHARS, cut = false): string {
   const flat = content.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  if (flat.length > max) return `${flat.slice(0, max - 1)}…`;
+  return cut ? `${flat}…` : flat;
 }

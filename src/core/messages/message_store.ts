@@ -16,10 +16,11 @@ import { mayReadMessage, mayRetractMessage, mayUsePrivilege } from "../permissio
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
-import { int, intOrNull, textOrNull } from "../rows.ts";
+import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Task } from "../tasks/task_model.ts";
 import {
   type AckResult,
+  EXCERPT_SOURCE_CHARS,
   excerptOf,
   type InboxMessage,
   type Message,
@@ -349,23 +350,26 @@ export class MessageStore {
     ).get(agent);
     const count = counted ? int(counted, "n") : 0;
     if (count === 0) return { count, preview: [] };
+    // Only what the preview shows, and only the head of each content (a long message is not
+    // read whole to show 80 characters of it).
     const preview = this.#ctx.sql.get(
-      `SELECT m.* FROM deliveries d INDEXED BY deliveries_unread
+      `SELECT m.id, m.sender, m.recipient IS NULL AS broadcast, m.subject,
+         coalesce(m.thread_id, m.id) AS thread_id, m.ack_required,
+         substr(m.content, 1, ${EXCERPT_SOURCE_CHARS}) AS head,
+         length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut
+       FROM deliveries d INDEXED BY deliveries_unread
        JOIN messages m ON m.id = d.message_id
        WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL
        ORDER BY d.message_id DESC LIMIT ${_PREVIEW_COUNT}`,
-    ).all(agent).map((row) => {
-      const m = toMessage(row);
-      return {
-        id: m.id,
-        sender: m.sender,
-        broadcast: m.broadcast,
-        subject: m.subject,
-        thread_id: m.thread_id,
-        ack_required: m.ack_required,
-        excerpt: excerptOf(m.content),
-      };
-    });
+    ).all(agent).map((row) => ({
+      id: int(row, "id"),
+      sender: text(row, "sender"),
+      broadcast: int(row, "broadcast") === 1,
+      subject: textOrNull(row, "subject"),
+      thread_id: int(row, "thread_id"),
+      ack_required: int(row, "ack_required") !== 0,
+      excerpt: excerptOf(text(row, "head"), undefined, int(row, "cut") === 1),
+    }));
     return { count, preview };
   }
 
