@@ -22,6 +22,11 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   title: string;
   /** Written for the model: when to use the tool and what it returns. */
   description: string;
+  /**
+   * The parameters and the result's fields, each written as a getter (`get input() {...}`):
+   * built once, on first use (the tool's first call, a tools/list built live), so that a
+   * starting server builds no tool's schemas.
+   */
   input: I;
   output: O;
   annotations: ToolAnnotations;
@@ -35,11 +40,26 @@ export type AnyTool = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
 export function tool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
   def: ToolDefinition<I, O>,
 ): AnyTool {
-  return def as unknown as AnyTool;
+  return _once(_once(def, "input"), "output") as unknown as AnyTool;
+}
+
+/** Makes the getter `key` of `def` run once: its first value stays. */
+function _once<T extends object>(def: T, key: "input" | "output"): T {
+  const get = Object.getOwnPropertyDescriptor(def, key)?.get;
+  if (get === undefined) return def;
+  return Object.defineProperty(def, key, {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const value: unknown = get.call(def);
+      Object.defineProperty(def, key, { value, enumerable: true });
+      return value;
+    },
+  });
 }
 
 interface _Compiled {
-  inputSchema: z.ZodObject<z.ZodRawShape>;
+  inputSchema: z.ZodType;
   annotations: ToolAnnotations;
 }
 
@@ -47,8 +67,14 @@ interface _Compiled {
 const _compiled = new WeakMap<AnyTool, _Compiled>();
 
 function _compile(def: AnyTool): _Compiled {
+  // Built on the tool's first call, not here: registering builds no schema (ToolDefinition).
+  const inputSchema = z.lazy(() => _strictInput(def));
+  return { inputSchema, annotations: { ...def.annotations, openWorldHint: false } };
+}
+
+function _strictInput(def: AnyTool): z.ZodObject {
   const allowed = Object.keys(def.input);
-  const inputSchema = z.strictObject(def.input, {
+  return z.strictObject(def.input, {
     error: (issue) =>
       issue.code === "unrecognized_keys"
         ? `unknown parameter${issue.keys.length > 1 ? "s" : ""} ${
@@ -58,7 +84,6 @@ function _compile(def: AnyTool): _Compiled {
         }`
         : undefined,
   });
-  return { inputSchema, annotations: { ...def.annotations, openWorldHint: false } };
 }
 
 export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool): void {

@@ -13,22 +13,26 @@ export function auditTools(): AnyTool[] {
     name: "get_audit_log",
     title: "Read the audit log",
     description: "The append-only log of every change at the table, newest first.",
-    input: {
-      agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
-        "Only by this agent, or rule:NAME (a filter, not you)",
-      ),
-      action: textFieldOf("action", TEXT_RULES.auditAction).optional().describe(
-        "e.g. task.claimed, or a family: task or task.*",
-      ),
-      since: timeField("since").optional().describe(
-        "2h, 1d (ago) or ISO 8601",
-      ),
-      ...pageInput(LIMITS.pages.audit),
+    get input() {
+      return {
+        agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
+          "Only by this agent, or rule:NAME (a filter, not you)",
+        ),
+        action: textFieldOf("action", TEXT_RULES.auditAction).optional().describe(
+          "e.g. task.claimed, or a family: task or task.*",
+        ),
+        since: timeField("since").optional().describe(
+          "2h, 1d (ago) or ISO 8601",
+        ),
+        ...pageInput(LIMITS.pages.audit),
+      };
     },
-    output: {
-      entries: z.array(auditEntrySchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        entries: z.array(auditEntrySchema),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {

@@ -23,19 +23,23 @@ export function contextTools(): AnyTool[] {
     description:
       "Store a value under a key for every agent. Each write is a new version (the last " +
       `${VERSIONS_KEPT} are kept). Returns the entry.`,
-    input: {
-      key: _key(),
-      value: textField("value", 0, LIMITS.contextValueMax),
-      ns: _ns(),
-      ttl: integerField("ttl", 0, LIMITS.contextTtlMaxS).optional().describe(
-        "Seconds until this version expires (the one before shows again); 0: never; omit: " +
-          "keep the current expiry",
-      ),
-      expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
-        .describe("Refused unless the key is at this version (0: new)"),
-      set_by: actorField("set_by"),
+    get input() {
+      return {
+        key: _key(),
+        value: textField("value", 0, LIMITS.contextValueMax),
+        ns: _ns(),
+        ttl: integerField("ttl", 0, LIMITS.contextTtlMaxS).optional().describe(
+          "Seconds until this version expires (the one before shows again); 0: never; omit: " +
+            "keep the current expiry",
+        ),
+        expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
+          .describe("Refused unless the key is at this version (0: new)"),
+        set_by: actorField("set_by"),
+      };
     },
-    output: { entry: contextEntrySchema },
+    get output() {
+      return { entry: contextEntrySchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const entry = table.context.share({
@@ -56,20 +60,24 @@ export function contextTools(): AnyTool[] {
     description:
       "One key (latest or a given version), or without key the live entries (of ns, or of " +
       `all) with values cut at ${LIMITS.listValueMax} characters.`,
-    input: {
-      key: textField("key", 1, LIMITS.contextKeyMax).optional().describe(
-        "Omit to list",
-      ),
-      ns: _ns(),
-      version: integerField("version", 1, Number.MAX_SAFE_INTEGER).optional().describe(
-        "Needs key",
-      ),
-      ...pageInput(LIMITS.pages.contextEntries),
+    get input() {
+      return {
+        key: textField("key", 1, LIMITS.contextKeyMax).optional().describe(
+          "Omit to list",
+        ),
+        ns: _ns(),
+        version: integerField("version", 1, Number.MAX_SAFE_INTEGER).optional().describe(
+          "Needs key",
+        ),
+        ...pageInput(LIMITS.pages.contextEntries),
+      };
     },
-    output: {
-      entries: z.array(contextEntrySchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        entries: z.array(contextEntrySchema),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -99,11 +107,15 @@ export function contextTools(): AnyTool[] {
     description:
       `A key's versions, newest first (the last ${VERSIONS_KEPT}), with author and time; ` +
       "deletions are tombstones.",
-    input: { key: _key(), ns: _ns(), ...pageInput(LIMITS.pages.contextHistory) },
-    output: {
-      versions: z.array(contextVersionSchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get input() {
+      return { key: _key(), ns: _ns(), ...pageInput(LIMITS.pages.contextHistory) };
+    },
+    get output() {
+      return {
+        versions: z.array(contextVersionSchema),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -118,25 +130,29 @@ export function contextTools(): AnyTool[] {
     name: "list_context",
     title: "List shared keys",
     description: "Live keys without values: version, author, size, expiry.",
-    input: {
-      ns: namespaceField("ns").optional().describe("Default: all"),
-      prefix: textField("prefix", 1, LIMITS.contextKeyMax).optional().describe(
-        "Key prefix",
-      ),
-      ...pageInput(LIMITS.pages.contextKeys),
+    get input() {
+      return {
+        ns: namespaceField("ns").optional().describe("Default: all"),
+        prefix: textField("prefix", 1, LIMITS.contextKeyMax).optional().describe(
+          "Key prefix",
+        ),
+        ...pageInput(LIMITS.pages.contextKeys),
+      };
     },
-    output: {
-      keys: z.array(z.object({
-        ns: z.string(),
-        key: z.string(),
-        version: z.number().int(),
-        set_by: z.string(),
-        size: z.number().int(),
-        updated_at: _time,
-        expires_at: _time.nullable(),
-      })),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        keys: z.array(z.object({
+          ns: z.string(),
+          key: z.string(),
+          version: z.number().int(),
+          set_by: z.string(),
+          size: z.number().int(),
+          updated_at: _time,
+          expires_at: _time.nullable(),
+        })),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -148,11 +164,17 @@ export function contextTools(): AnyTool[] {
     name: "list_namespaces",
     title: "List namespaces",
     description: "Namespaces with live keys, and key counts.",
-    input: pageInput(LIMITS.pages.namespaces),
-    output: {
-      namespaces: z.array(z.object({ ns: z.string(), keys: z.number().int(), updated_at: _time })),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get input() {
+      return pageInput(LIMITS.pages.namespaces);
+    },
+    get output() {
+      return {
+        namespaces: z.array(
+          z.object({ ns: z.string(), keys: z.number().int(), updated_at: _time }),
+        ),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -166,12 +188,16 @@ export function contextTools(): AnyTool[] {
     description:
       "Delete a key by writing a tombstone version (context_history keeps the rest): the " +
       "latest version's author, or manage_context.",
-    input: {
-      key: _key(),
-      ns: _ns(),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        key: _key(),
+        ns: _ns(),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: contextVersionSchema.shape,
+    get output() {
+      return contextVersionSchema.shape;
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {
       return table.context.delete({

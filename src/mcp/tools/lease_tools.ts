@@ -69,24 +69,28 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     description: "Lease files you will edit, all or none. Exclusive (default) conflicts with any " +
       "overlapping lease, shared only with exclusive ones; refused: granted=false and the " +
       "conflicts. Ends on release, ttl, the task done or reassigned, or your leaving.",
-    input: {
-      paths: leasePathsField("paths"),
-      exclusive: boolField("exclusive").optional().describe("Default true"),
-      ttl: leaseTtlField(settings),
-      reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
-        "What for",
-      ),
-      task_id: idField("task_id").optional().describe("The task it is for"),
-      notify_when_free: boolField("notify_when_free").optional().describe(
-        "If refused, message me when free",
-      ),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        paths: leasePathsField("paths"),
+        exclusive: boolField("exclusive").optional().describe("Default true"),
+        ttl: leaseTtlField(settings),
+        reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
+          "What for",
+        ),
+        task_id: idField("task_id").optional().describe("The task it is for"),
+        notify_when_free: boolField("notify_when_free").optional().describe(
+          "If refused, message me when free",
+        ),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: {
-      granted: z.boolean(),
-      leases: z.array(leaseSchema),
-      conflicts: z.array(_conflictSchema),
-      waiting: z.boolean(),
+    get output() {
+      return {
+        granted: z.boolean(),
+        leases: z.array(leaseSchema),
+        conflicts: z.array(_conflictSchema),
+        waiting: z.boolean(),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -108,15 +112,19 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     title: "Release files",
     description: "End your leases by ids or paths (neither: all). Another agent's (by id) needs " +
       "manage_leases and a reason; its holder is told.",
-    input: {
-      ids: _ids.optional().describe("Lease ids"),
-      paths: leasePathsField("paths").optional(),
-      reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
-        "Why (required for another agent's lease)",
-      ),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        ids: _ids.optional().describe("Lease ids"),
+        paths: leasePathsField("paths").optional(),
+        reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
+          "Why (required for another agent's lease)",
+        ),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { released: z.array(leaseSchema), count: z.number().int() },
+    get output() {
+      return { released: z.array(leaseSchema), count: z.number().int() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {
       const released = table.leases.release({
@@ -133,13 +141,17 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     name: "renew_paths",
     title: "Renew leases",
     description: "Extend your leases (by ids or paths; neither: all) to ttl from now.",
-    input: {
-      ids: _ids.optional().describe("Lease ids"),
-      paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(settings),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        ids: _ids.optional().describe("Lease ids"),
+        paths: leasePathsField("paths").optional(),
+        ttl: leaseTtlField(settings),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { leases: z.array(leaseSchema), count: z.number().int() },
+    get output() {
+      return { leases: z.array(leaseSchema), count: z.number().int() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const leases = table.leases.renew({
@@ -157,13 +169,17 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     title: "Who edits what",
     description:
       "Live file leases: all, or those overlapping a path, held by an agent, or for a task.",
-    input: {
-      path: textField("path", 1, LIMITS.leasePathMax).optional().describe("A file or glob"),
-      agent: agentNameField("agent").optional().describe("Holder"),
-      task_id: idField("task_id").optional(),
-      ...pageInput(LIMITS.pages.leases),
+    get input() {
+      return {
+        path: textField("path", 1, LIMITS.leasePathMax).optional().describe("A file or glob"),
+        agent: agentNameField("agent").optional().describe("Holder"),
+        task_id: idField("task_id").optional(),
+        ...pageInput(LIMITS.pages.leases),
+      };
     },
-    output: { leases: z.array(leaseSchema), count: z.number().int(), ...nextCursorOutput },
+    get output() {
+      return { leases: z.array(leaseSchema), count: z.number().int(), ...nextCursorOutput };
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
       return pageResult(

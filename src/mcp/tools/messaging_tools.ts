@@ -57,14 +57,18 @@ export function messagingTools(): AnyTool[] {
     description: "Message one registered agent (one away finds it in its inbox). Rate limit: " +
       `${LIMITS.messagesPerWindow} messages with broadcasts per ${LIMITS.rateWindowMs / 1000} s. ` +
       "Returns the message without its content.",
-    input: {
-      sender: actorField("sender"),
-      recipient: agentNameField("recipient"),
-      content: textField("content", 1, LIMITS.contentMax),
-      task_id: idField("task_id").optional().describe("The task it is about"),
-      ..._threadFields(),
+    get input() {
+      return {
+        sender: actorField("sender"),
+        recipient: agentNameField("recipient"),
+        content: textField("content", 1, LIMITS.contentMax),
+        task_id: idField("task_id").optional().describe("The task it is about"),
+        ..._threadFields(),
+      };
     },
-    output: { message: sentMessageSchema },
+    get output() {
+      return { message: sentMessageSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const message = table.messages.send({
@@ -87,13 +91,17 @@ export function messagingTools(): AnyTool[] {
     description:
       "Message every registered agent but you (away ones too); counts toward send_message's " +
       "rate limit. Returns the message without its content, and the number of recipients.",
-    input: {
-      sender: actorField("sender"),
-      content: textField("content", 1, LIMITS.contentMax),
-      task_id: idField("task_id").optional().describe("The task it is about"),
-      ..._threadFields(),
+    get input() {
+      return {
+        sender: actorField("sender"),
+        content: textField("content", 1, LIMITS.contentMax),
+        task_id: idField("task_id").optional().describe("The task it is about"),
+        ..._threadFields(),
+      };
     },
-    output: { message: sentMessageSchema, recipients: z.number().int() },
+    get output() {
+      return { message: sentMessageSchema, recipients: z.number().int() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const { message, recipients } = table.messages.broadcast({
@@ -117,30 +125,34 @@ export function messagingTools(): AnyTool[] {
       `again while unread_remaining > 0). Content over ${
         formatCount(LIMITS.inboxContentMax)
       } characters is cut; get_thread has it.`,
-    input: {
-      agent_name: actorField("agent_name"),
-      include_read: boolField("include_read").optional().describe(
-        "Your latest messages, read or not; next_cursor pages back",
-      ),
-      include_archived: boolField("include_archived").optional().describe(
-        "Also archived and deleted ones",
-      ),
-      ...pageInput(LIMITS.pages.inbox),
-      by_thread: boolField("by_thread").optional().describe(
-        "Group by thread, newest first, and list the threads",
-      ),
+    get input() {
+      return {
+        agent_name: actorField("agent_name"),
+        include_read: boolField("include_read").optional().describe(
+          "Your latest messages, read or not; next_cursor pages back",
+        ),
+        include_archived: boolField("include_archived").optional().describe(
+          "Also archived and deleted ones",
+        ),
+        ...pageInput(LIMITS.pages.inbox),
+        by_thread: boolField("by_thread").optional().describe(
+          "Group by thread, newest first, and list the threads",
+        ),
+      };
     },
-    output: {
-      messages: z.array(inboxMessageSchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
-      unread_remaining: z.number().int(),
-      threads: z.array(z.object({
-        thread_id: z.number().int(),
-        subject: z.string().nullable(),
+    get output() {
+      return {
+        messages: z.array(inboxMessageSchema),
         count: z.number().int(),
-        unread: z.number().int(),
-      })).optional().describe("with by_thread: the threads of this page"),
+        ...nextCursorOutput,
+        unread_remaining: z.number().int(),
+        threads: z.array(z.object({
+          thread_id: z.number().int(),
+          subject: z.string().nullable(),
+          count: z.number().int(),
+          unread: z.number().int(),
+        })).optional().describe("with by_thread: the threads of this page"),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -179,11 +191,15 @@ export function messagingTools(): AnyTool[] {
     description:
       "Soft-delete a message: a recipient removes its copy; its sender (or delete_any_message) " +
       "retracts it for everyone. Returns the scope.",
-    input: {
-      message_id: idField("message_id"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        message_id: idField("message_id"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: removeOutput,
+    get output() {
+      return removeOutput;
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run(args, { table, session }) {
       return table.messages.delete({
@@ -198,11 +214,15 @@ export function messagingTools(): AnyTool[] {
     title: "Archive a message",
     description:
       "Like delete_message, and marks it read; get_messages hides it unless include_archived.",
-    input: {
-      message_id: idField("message_id"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        message_id: idField("message_id"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: removeOutput,
+    get output() {
+      return removeOutput;
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       return table.messages.archive({
@@ -216,14 +236,18 @@ export function messagingTools(): AnyTool[] {
     name: "clear_inbox",
     title: "Clear your inbox",
     description: "Archive your inbox in bulk (read and hidden, not erased). Returns how many.",
-    input: {
-      agent_name: actorField("agent_name"),
-      before_date: timeField("before_date").optional().describe(
-        "Only older ones: 2h, 1d (ago) or ISO 8601",
-      ),
-      sender: agentNameField("sender").optional().describe("Only from this agent"),
+    get input() {
+      return {
+        agent_name: actorField("agent_name"),
+        before_date: timeField("before_date").optional().describe(
+          "Only older ones: 2h, 1d (ago) or ISO 8601",
+        ),
+        sender: agentNameField("sender").optional().describe("Only from this agent"),
+      };
     },
-    output: { cleared: z.number().int() },
+    get output() {
+      return { cleared: z.number().int() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const cleared = table.messages.clearInbox({
@@ -243,13 +267,17 @@ export function messagingTools(): AnyTool[] {
     description:
       "Erase every message sent before before_date, for everyone (purge_messages privilege; " +
       "the audit log keeps a record). Returns how many.",
-    input: {
-      agent_name: actorField("agent_name"),
-      before_date: timeField("before_date").describe(
-        "7d (ago) or ISO 8601",
-      ),
+    get input() {
+      return {
+        agent_name: actorField("agent_name"),
+        before_date: timeField("before_date").describe(
+          "7d (ago) or ISO 8601",
+        ),
+      };
     },
-    output: { purged: z.number().int() },
+    get output() {
+      return { purged: z.number().int() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run(args, { table, session }) {
       const purged = table.messages.purge({

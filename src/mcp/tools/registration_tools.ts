@@ -18,24 +18,28 @@ export function registrationTools(): AnyTool[] {
       "live session holds, a privileged role (an operator grants those), more than " +
       `${LIMITS.newNamesPerSession} new names per session. Returns your member record, your ` +
       "role (follow its guidelines), created, and unread_count.",
-    input: {
-      name: agentNameField("name").describe(
-        "Unique regardless of case; letters or digits first and last, inner space _ . - allowed",
-      ),
-      role: roleField("role").optional().describe(
-        "e.g. coder, reviewer (default agent; kept on return); see list_roles",
-      ),
-      capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
-        .optional().describe('e.g. ["typescript","review"]; replaces the list'),
+    get input() {
+      return {
+        name: agentNameField("name").describe(
+          "Unique regardless of case; letters or digits first and last, inner space _ . - allowed",
+        ),
+        role: roleField("role").optional().describe(
+          "e.g. coder, reviewer (default agent; kept on return); see list_roles",
+        ),
+        capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
+          .optional().describe('e.g. ["typescript","review"]; replaces the list'),
+      };
     },
-    output: {
-      member: memberSchema,
-      role: roleSchema,
-      created: z.boolean().describe("false when you were registered before"),
-      unread_count: z.number().int(),
-      credential: z.string().optional().describe(
-        "Your agent token (join token only): connect with it from now on; shown once",
-      ),
+    get output() {
+      return {
+        member: memberSchema,
+        role: roleSchema,
+        created: z.boolean().describe("false when you were registered before"),
+        unread_count: z.number().int(),
+        credential: z.string().optional().describe(
+          "Your agent token (join token only): connect with it from now on; shown once",
+        ),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -69,10 +73,14 @@ export function registrationTools(): AnyTool[] {
     description:
       "Leave: you are marked gone, your name is free and your open tasks go back to pending. " +
       "Messages to you wait for your return.",
-    input: {
-      name: actorField("name"),
+    get input() {
+      return {
+        name: actorField("name"),
+      };
     },
-    output: { member: memberSchema },
+    get output() {
+      return { member: memberSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const { member } = table.departures.deregister(session.actor(args.name, "name"));
@@ -85,16 +93,20 @@ export function registrationTools(): AnyTool[] {
     name: "list_members",
     title: "Who is at the table",
     description: "The agents at the table by name: role, capabilities, presence, last_seen.",
-    input: {
-      include_inactive: boolField("include_inactive").optional().describe(
-        "Also those who left",
-      ),
-      ...pageInput(LIMITS.pages.members),
+    get input() {
+      return {
+        include_inactive: boolField("include_inactive").optional().describe(
+          "Also those who left",
+        ),
+        ...pageInput(LIMITS.pages.members),
+      };
     },
-    output: {
-      members: z.array(memberSummarySchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        members: z.array(memberSummarySchema),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -110,10 +122,14 @@ export function registrationTools(): AnyTool[] {
     name: "heartbeat",
     title: "Say you are alive",
     description: "Update your last_seen (and come back if you had deregistered).",
-    input: {
-      name: actorField("name"),
+    get input() {
+      return {
+        name: actorField("name"),
+      };
     },
-    output: { member: memberSchema },
+    get output() {
+      return { member: memberSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       return { member: table.members.heartbeat(session.actor(args.name, "name")) };

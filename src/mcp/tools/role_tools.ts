@@ -13,8 +13,12 @@ export function roleTools(): AnyTool[] {
     title: "List the roles",
     description: "The roles: purpose, privileges, preferred task types, and whether privileged " +
       "(operator-granted only); get_role has guidelines and tools.",
-    input: {},
-    output: { roles: z.array(roleSummarySchema), count: z.number().int() },
+    get input() {
+      return {};
+    },
+    get output() {
+      return { roles: z.array(roleSummarySchema), count: z.number().int() };
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(_args, { table }) {
       const roles = table.roles.names()
@@ -27,8 +31,12 @@ export function roleTools(): AnyTool[] {
     name: "get_role",
     title: "Read a role",
     description: "One role in full, with its guidelines.",
-    input: { name: roleField("name") },
-    output: { role: roleSchema },
+    get input() {
+      return { name: roleField("name") };
+    },
+    get output() {
+      return { role: roleSchema };
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
       if (!table.roles.has(args.name)) {
@@ -46,12 +54,16 @@ export function roleTools(): AnyTool[] {
     description:
       "Give a registered agent any role (assign_roles privilege); it applies from the agent's " +
       "next call.",
-    input: {
-      name: agentNameField("name").describe("The agent"),
-      role: roleField("role"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        name: agentNameField("name").describe("The agent"),
+        role: roleField("role"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { member: memberSchema },
+    get output() {
+      return { member: memberSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const by = session.actor(args.agent_name, "agent_name");

@@ -38,8 +38,12 @@ export function ruleTools(): AnyTool[] {
     name: "list_rules",
     title: "List workflow rules",
     description: "The workflow rules by name, each with on, if, then, enabled and source.",
-    input: pageInput(LIMITS.pages.rules),
-    output: { rules: z.array(_ruleSchema), count: z.number().int(), ...nextCursorOutput },
+    get input() {
+      return pageInput(LIMITS.pages.rules);
+    },
+    get output() {
+      return { rules: z.array(_ruleSchema), count: z.number().int(), ...nextCursorOutput };
+    },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
       return pageResult("rules", table.rules.page(args));
@@ -52,24 +56,28 @@ export function ruleTools(): AnyTool[] {
     description:
       "When the trigger (on) fires and the condition (if) holds, run the actions (then), on " +
       "the whole table. manage_rules privilege. Checked at once.",
-    input: {
-      name: slugField("name", SLUG_KINDS.ruleName).describe(
-        "A unique name, e.g. notify-on-blocker",
-      ),
-      on: enumField("on", TRIGGERS),
-      if: _condition().optional(),
-      then: _then(
-        "Actions, each one object: {set_status: STATUS}, {notify: task.assignee | task.creator | " +
-          "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
-          "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
-          "{create_task: {title, description?, priority?, type?, assignee?, subtask?}}. Texts " +
-          "may use {task.title}-style placeholders.",
-      ),
-      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
-      enabled: boolField("enabled").optional().describe("Default true"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        name: slugField("name", SLUG_KINDS.ruleName).describe(
+          "A unique name, e.g. notify-on-blocker",
+        ),
+        on: enumField("on", TRIGGERS),
+        if: _condition().optional(),
+        then: _then(
+          "Actions, each one object: {set_status: STATUS}, {notify: task.assignee | task.creator | " +
+            "task.reviewer | role:NAME | AGENT}, {notify: {to, message}}, {send_message: {to, " +
+            "content}}, {comment: TEXT}, {assign: AGENT | task.creator | next_pending_task}, " +
+            "{create_task: {title, description?, priority?, type?, assignee?, subtask?}}. Texts " +
+            "may use {task.title}-style placeholders.",
+        ),
+        description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
+        enabled: boolField("enabled").optional().describe("Default true"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { rule: _ruleSchema },
+    get output() {
+      return { rule: _ruleSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const by = session.actor(args.agent_name, "agent_name");
@@ -91,16 +99,20 @@ export function ruleTools(): AnyTool[] {
     description:
       "Change a run-time rule (any field), or switch a shipped or file rule on or off. " +
       "manage_rules privilege.",
-    input: {
-      name: slugField("name", SLUG_KINDS.ruleName),
-      on: enumField("on", TRIGGERS).optional(),
-      if: _condition().optional(),
-      then: _then("New actions, as in create_rule").optional(),
-      description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
-      enabled: boolField("enabled").optional(),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        name: slugField("name", SLUG_KINDS.ruleName),
+        on: enumField("on", TRIGGERS).optional(),
+        if: _condition().optional(),
+        then: _then("New actions, as in create_rule").optional(),
+        description: textFieldOf("description", TEXT_RULES.ruleDescription).optional(),
+        enabled: boolField("enabled").optional(),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { rule: _ruleSchema },
+    get output() {
+      return { rule: _ruleSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const by = session.actor(args.agent_name, "agent_name");
@@ -114,11 +126,15 @@ export function ruleTools(): AnyTool[] {
     name: "delete_rule",
     title: "Delete a workflow rule",
     description: "Delete a run-time rule (others can only be disabled). manage_rules privilege.",
-    input: {
-      name: slugField("name", SLUG_KINDS.ruleName),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        name: slugField("name", SLUG_KINDS.ruleName),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { deleted: z.string() },
+    get output() {
+      return { deleted: z.string() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {
       table.rules.delete(args.name, session.actor(args.agent_name, "agent_name"));

@@ -25,27 +25,31 @@ export function searchTools(): AnyTool[] {
       "Full-text search of messages you may see, tasks, comments and shared context. Every " +
       'word must match; "quoted words" are a phrase, word* a prefix. Best first, with a ' +
       "snippet (matches in **) and the call that opens each.",
-    input: {
-      query: textFieldOf("query", TEXT_RULES.searchQuery).describe(
-        `At most ${LIMITS.searchTermsMax} terms`,
-      ),
-      kinds: z.array(enumField("each entry of kinds", SEARCH_KINDS), {
-        error: () => `kinds must be a list of ${SEARCH_KINDS.map((k) => `'${k}'`).join(", ")}`,
-      }).optional().describe("Default all"),
-      agent: agentNameField("agent").optional().describe(
-        "Only what this agent sent, created, is assigned, commented or set",
-      ),
-      since: isoDateField("since").optional().describe(
-        "ISO 8601",
-      ),
-      limit: limitField("limit", LIMITS.searchLimitMax).optional().describe(
-        `Default ${LIMITS.searchLimitDefault}`,
-      ),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        query: textFieldOf("query", TEXT_RULES.searchQuery).describe(
+          `At most ${LIMITS.searchTermsMax} terms`,
+        ),
+        kinds: z.array(enumField("each entry of kinds", SEARCH_KINDS), {
+          error: () => `kinds must be a list of ${SEARCH_KINDS.map((k) => `'${k}'`).join(", ")}`,
+        }).optional().describe("Default all"),
+        agent: agentNameField("agent").optional().describe(
+          "Only what this agent sent, created, is assigned, commented or set",
+        ),
+        since: isoDateField("since").optional().describe(
+          "ISO 8601",
+        ),
+        limit: limitField("limit", LIMITS.searchLimitMax).optional().describe(
+          `Default ${LIMITS.searchLimitDefault}`,
+        ),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: {
-      results: z.array(searchHitSchema),
-      more: z.boolean().describe("true if more matched than limit"),
+    get output() {
+      return {
+        results: z.array(searchHitSchema),
+        more: z.boolean().describe("true if more matched than limit"),
+      };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {

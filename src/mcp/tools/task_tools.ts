@@ -43,29 +43,33 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description:
       "Add a pending task to the board. With an assignee, only that agent (or claim_assigned) " +
       "may claim it. Returns the task.",
-    input: {
-      title: textField("title", 1, LIMITS.titleMax),
-      creator: actorField("creator"),
-      description: textField("description", 0, LIMITS.descriptionMax).optional(),
-      assignee: agentNameField("assignee").optional(),
-      priority: enumField("priority", TASK_PRIORITIES).optional().describe("Default medium"),
-      reviewer: agentNameField("reviewer").optional().describe(
-        "Asked when it reaches awaiting_review",
-      ),
-      parent_id: idField("parent_id").optional().describe(
-        "Make it a subtask (the parent is done when all its subtasks are)",
-      ),
-      blocked_by: _ids("blocked_by").optional().describe(
-        "Tasks to be done before it can start or finish",
-      ),
-      type: slugField("type", "task type").optional().describe(
-        "Kind of work (implement, review, test, docs, bugfix...), matched to role affinity",
-      ),
-      paths: leasePathsField("paths").optional().describe(
-        "Files or globs it will touch; next_task skips it while others lease them",
-      ),
+    get input() {
+      return {
+        title: textField("title", 1, LIMITS.titleMax),
+        creator: actorField("creator"),
+        description: textField("description", 0, LIMITS.descriptionMax).optional(),
+        assignee: agentNameField("assignee").optional(),
+        priority: enumField("priority", TASK_PRIORITIES).optional().describe("Default medium"),
+        reviewer: agentNameField("reviewer").optional().describe(
+          "Asked when it reaches awaiting_review",
+        ),
+        parent_id: idField("parent_id").optional().describe(
+          "Make it a subtask (the parent is done when all its subtasks are)",
+        ),
+        blocked_by: _ids("blocked_by").optional().describe(
+          "Tasks to be done before it can start or finish",
+        ),
+        type: slugField("type", "task type").optional().describe(
+          "Kind of work (implement, review, test, docs, bugfix...), matched to role affinity",
+        ),
+        paths: leasePathsField("paths").optional().describe(
+          "Files or globs it will touch; next_task skips it while others lease them",
+        ),
+      };
     },
-    output: { task: taskSchema, paths: z.array(z.string()) },
+    get output() {
+      return { task: taskSchema, paths: z.array(z.string()) };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.taskLeases.create({
@@ -89,20 +93,24 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description:
       "The board, highest priority then oldest first, as summaries (get_task_detail has the " +
       "rest).",
-    input: {
-      status: enumField("status", TASK_STATUSES).optional(),
-      assignee: agentNameField("assignee").optional(),
-      reviewer: agentNameField("reviewer").optional(),
-      parent_id: idField("parent_id").optional().describe("Only its subtasks"),
-      mine_first: boolField("mine_first").optional().describe(
-        "Pending tasks your role prefers first",
-      ),
-      ...pageInput(LIMITS.pages.tasks),
+    get input() {
+      return {
+        status: enumField("status", TASK_STATUSES).optional(),
+        assignee: agentNameField("assignee").optional(),
+        reviewer: agentNameField("reviewer").optional(),
+        parent_id: idField("parent_id").optional().describe("Only its subtasks"),
+        mine_first: boolField("mine_first").optional().describe(
+          "Pending tasks your role prefers first",
+        ),
+        ...pageInput(LIMITS.pages.tasks),
+      };
     },
-    output: {
-      tasks: z.array(taskSummarySchema),
-      count: z.number().int(),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        tasks: z.array(taskSummarySchema),
+        count: z.number().int(),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table, session }) {
@@ -126,11 +134,15 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description: "The pending task to take next: assigned to you first, then of a type your role " +
       "prefers, then by priority and age; skips tasks whose paths others lease. Returns it, " +
       "or null.",
-    input: {
-      claim: boolField("claim").optional().describe("Also claim it, atomically"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        claim: boolField("claim").optional().describe("Also claim it, atomically"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { task: taskSchema.nullable(), claimed: z.boolean() },
+    get output() {
+      return { task: taskSchema.nullable(), claimed: z.boolean() };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.tasks.next({
@@ -148,13 +160,17 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       "assigned to another (unless claim_assigned). On a task awaiting_review, claims the " +
       "review (not of your own work). With paths, also leases them exclusively: both or " +
       "neither.",
-    input: {
-      task_id: idField("task_id"),
-      paths: leasePathsField("paths").optional(),
-      ttl: leaseTtlField(settings),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        task_id: idField("task_id"),
+        paths: leasePathsField("paths").optional(),
+        ttl: leaseTtlField(settings),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { task: taskSchema, leases: z.array(leaseSchema) },
+    get output() {
+      return { task: taskSchema, leases: z.array(leaseSchema) };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.taskLeases.claim({
@@ -172,17 +188,21 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
       "update_any_task. awaiting_review asks for the review; the reviewer's result is kept as " +
       "review_note.",
-    input: {
-      task_id: idField("task_id"),
-      status: enumField("status", TASK_STATUSES).optional(),
-      reviewer: agentNameField("reviewer").optional(),
-      parent_id: idField("parent_id").optional().describe("Make it a subtask of this task"),
-      add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
-      remove_blocked_by: _ids("remove_blocked_by").optional(),
-      result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        task_id: idField("task_id"),
+        status: enumField("status", TASK_STATUSES).optional(),
+        reviewer: agentNameField("reviewer").optional(),
+        parent_id: idField("parent_id").optional().describe("Make it a subtask of this task"),
+        add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
+        remove_blocked_by: _ids("remove_blocked_by").optional(),
+        result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { task: taskSchema },
+    get output() {
+      return { task: taskSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const task = table.tasks.update({
@@ -204,12 +224,16 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "Hand a task over",
     description: "Hand a task to another agent, status unchanged (its creator, assignee or " +
       "update_any_task); both are told.",
-    input: {
-      task_id: idField("task_id"),
-      new_assignee: agentNameField("new_assignee"),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        task_id: idField("task_id"),
+        new_assignee: agentNameField("new_assignee"),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { task: taskSchema },
+    get output() {
+      return { task: taskSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       const task = table.tasks.reassign({
@@ -228,15 +252,19 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       "Comment on a task; its creator, assignee and reviewer are told. A blocker moves it to " +
       "blocked, a resolution back to in_progress (these two: creator, assignee, reviewer or " +
       "update_any_task).",
-    input: {
-      task_id: idField("task_id"),
-      content: textField("content", 1, LIMITS.contentMax),
-      type: enumField("type", COMMENT_TYPES).optional().describe(
-        "Default comment (status_change is automatic)",
-      ),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        task_id: idField("task_id"),
+        content: textField("content", 1, LIMITS.contentMax),
+        type: enumField("type", COMMENT_TYPES).optional().describe(
+          "Default comment (status_change is automatic)",
+        ),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: { comment: taskCommentSchema, task: taskSchema },
+    get output() {
+      return { comment: taskCommentSchema, task: taskSchema };
+    },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
       return table.tasks.comment({
@@ -254,17 +282,21 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description:
       "One task in full: subtasks, blockers, comments, status changes and linked messages, " +
       "oldest first, and the feed, one line each.",
-    input: {
-      task_id: idField("task_id"),
+    get input() {
+      return {
+        task_id: idField("task_id"),
+      };
     },
-    output: {
-      task: taskSchema,
-      subtasks: z.array(taskRefSchema),
-      blockers: z.array(taskRefSchema).describe("the tasks it waits for, with their status"),
-      entries: z.array(feedEntrySchema),
-      comment_count: z.number().int(),
-      message_count: z.number().int(),
-      feed: z.string().describe("The activity feed, one line per entry"),
+    get output() {
+      return {
+        task: taskSchema,
+        subtasks: z.array(taskRefSchema),
+        blockers: z.array(taskRefSchema).describe("the tasks it waits for, with their status"),
+        entries: z.array(feedEntrySchema),
+        comment_count: z.number().int(),
+        message_count: z.number().int(),
+        feed: z.string().describe("The activity feed, one line per entry"),
+      };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {

@@ -17,18 +17,22 @@ export function threadTools(): AnyTool[] {
       "The thread of a message you sent or received, oldest first: messages you may see, who " +
       "read each, acknowledgements, linked tasks. Marks nothing read. The newest limit; " +
       "next_cursor pages back.",
-    input: {
-      message_id: idField("message_id").describe("Any message of the thread"),
-      agent_name: actorField("agent_name"),
-      ...pageInput(LIMITS.pages.thread),
+    get input() {
+      return {
+        message_id: idField("message_id").describe("Any message of the thread"),
+        agent_name: actorField("agent_name"),
+        ...pageInput(LIMITS.pages.thread),
+      };
     },
-    output: {
-      thread_id: z.number().int(),
-      subject: z.string().nullable(),
-      messages: z.array(threadMessageSchema),
-      more: z.number().int().describe("older messages of the thread not returned"),
-      ...nextCursorOutput,
-      tasks: z.array(taskRefSchema),
+    get output() {
+      return {
+        thread_id: z.number().int(),
+        subject: z.string().nullable(),
+        messages: z.array(threadMessageSchema),
+        more: z.number().int().describe("older messages of the thread not returned"),
+        ...nextCursorOutput,
+        tasks: z.array(taskRefSchema),
+      };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -46,18 +50,22 @@ export function threadTools(): AnyTool[] {
     title: "Acknowledge a message",
     description:
       "Confirm a message sent to you with ack_required (reading does not); its sender is told.",
-    input: {
-      message_id: idField("message_id"),
-      note: textFieldOf("note", TEXT_RULES.ackNote).optional().describe(
-        "For the sender",
-      ),
-      agent_name: actorField("agent_name"),
+    get input() {
+      return {
+        message_id: idField("message_id"),
+        note: textFieldOf("note", TEXT_RULES.ackNote).optional().describe(
+          "For the sender",
+        ),
+        agent_name: actorField("agent_name"),
+      };
     },
-    output: {
-      message_id: z.number().int(),
-      acknowledged_at: z.string(),
-      note: z.string().nullable(),
-      already: z.boolean().describe("true if you had acknowledged it before"),
+    get output() {
+      return {
+        message_id: z.number().int(),
+        acknowledged_at: z.string(),
+        note: z.string().nullable(),
+        already: z.boolean().describe("true if you had acknowledged it before"),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -75,14 +83,18 @@ export function threadTools(): AnyTool[] {
     description:
       "Acknowledgements owed, oldest first: owed_by_me and owed_to_me (per recipient), with " +
       `age; overdue after ${LIMITS.ackOverdueDefaultMs / 60_000} min.`,
-    input: {
-      agent_name: actorField("agent_name"),
-      ...pageInput(LIMITS.pages.pendingAcks),
+    get input() {
+      return {
+        agent_name: actorField("agent_name"),
+        ...pageInput(LIMITS.pages.pendingAcks),
+      };
     },
-    output: {
-      owed_by_me: z.array(pendingAckSchema),
-      owed_to_me: z.array(pendingAckSchema),
-      ...nextCursorOutput,
+    get output() {
+      return {
+        owed_by_me: z.array(pendingAckSchema),
+        owed_to_me: z.array(pendingAckSchema),
+        ...nextCursorOutput,
+      };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
