@@ -67,3 +67,9 @@ Deno.test("starting team-table loads no YAML parser: only --roles-dir and --rule
     [],
   );
 });
+
+Deno.test("starting team-table loads no node:crypto: the first credential check does", async () => {
+  const loaded = await startGraph();
+  assert.ok(loaded.has("node:process"));
+  assert.ok(!loaded.has("node:crypto"), "node:crypto is imported statically at start");
+});

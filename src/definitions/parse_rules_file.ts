@@ -34,7 +34,7 @@ export function parseRulesFile(
   const seen = new Set<string>();
   file.data.rules.forEach((raw, index) => {
     const path = ["rules", index];
-    const parsed = ruleDefinitionSchema.safeParse(raw);
+    const parsed = ruleDefinitionSchema().safeParse(raw);
     if (!parsed.success) {
       for (const issue of parsed.error.issues) {
         const at = [...path, ...issue.path];

@@ -147,7 +147,7 @@ export class RuleBook {
         ).run(name, patch.enabled === false ? 0 : 1, who.label, now);
       } else {
         const current: unknown = JSON.parse(text(row, "definition"));
-        const merged = ruleDefinitionSchema.parse({
+        const merged = ruleDefinitionSchema().parse({
           ...(typeof current === "object" && current !== null ? current : {}),
           ...patch,
           name,

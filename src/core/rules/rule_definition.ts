@@ -77,50 +77,71 @@ export const TRIGGER_FIELDS: Record<Trigger, readonly string[]> = {
   ],
 };
 
-const _slug = z.string().regex(
-  SLUG_PATTERN,
-  "must be lowercase letters, digits, '_' or '-'",
-)
-  .max(LIMITS.ruleNameMax);
-const _text = z.string().min(1).max(LIMITS.ruleTextMax);
-/** Who: task.assignee | task.creator | task.reviewer | event.by | agent.name | role:NAME | an agent. */
-const _target = z.string().min(1).max(LIMITS.actorNameMax);
+/**
+ * The schemas, built on first use, once: a starting process reads its rules already compiled
+ * (shipped_definitions.ts), so only a rules file, a stored or new runtime rule, or the rule
+ * tools build them.
+ */
+let _schemas: ReturnType<typeof _buildSchemas> | undefined;
 
-export const actionSchema = z.union([
-  z.strictObject({ set_status: z.enum(TASK_STATUSES) }),
-  z.strictObject({
-    notify: z.union([_target, z.strictObject({ to: _target, message: _text.optional() })]),
-  }),
-  z.strictObject({ send_message: z.strictObject({ to: _target, content: _text }) }),
-  z.strictObject({ comment: _text }),
-  z.strictObject({ assign: _target }),
-  z.strictObject({
-    create_task: z.strictObject({
-      title: z.string().min(1).max(LIMITS.titleMax),
-      description: z.string().max(LIMITS.descriptionMax).optional(),
-      priority: z.enum(TASK_PRIORITIES).optional(),
-      type: _slug.optional(),
-      assignee: _target.optional(),
-      subtask: z.boolean().optional(),
+function _buildSchemas() {
+  const slug = z.string().regex(
+    SLUG_PATTERN,
+    "must be lowercase letters, digits, '_' or '-'",
+  )
+    .max(LIMITS.ruleNameMax);
+  const text = z.string().min(1).max(LIMITS.ruleTextMax);
+  /** Who: task.assignee | task.creator | task.reviewer | event.by | agent.name | role:NAME | an agent. */
+  const target = z.string().min(1).max(LIMITS.actorNameMax);
+  const action = z.union([
+    z.strictObject({ set_status: z.enum(TASK_STATUSES) }),
+    z.strictObject({
+      notify: z.union([target, z.strictObject({ to: target, message: text.optional() })]),
     }),
-  }),
-], {
-  error: () =>
-    "is not a valid action: use one of {set_status: STATUS}, {notify: TARGET}, " +
-    "{send_message: {to, content}}, {comment: TEXT}, {assign: TARGET | next_pending_task}, " +
-    "{create_task: {title, ...}}",
-});
-export type RuleAction = z.infer<typeof actionSchema>;
+    z.strictObject({ send_message: z.strictObject({ to: target, content: text }) }),
+    z.strictObject({ comment: text }),
+    z.strictObject({ assign: target }),
+    z.strictObject({
+      create_task: z.strictObject({
+        title: z.string().min(1).max(LIMITS.titleMax),
+        description: z.string().max(LIMITS.descriptionMax).optional(),
+        priority: z.enum(TASK_PRIORITIES).optional(),
+        type: slug.optional(),
+        assignee: target.optional(),
+        subtask: z.boolean().optional(),
+      }),
+    }),
+  ], {
+    error: () =>
+      "is not a valid action: use one of {set_status: STATUS}, {notify: TARGET}, " +
+      "{send_message: {to, content}}, {comment: TEXT}, {assign: TARGET | next_pending_task}, " +
+      "{create_task: {title, ...}}",
+  });
+  const definition = z.strictObject({
+    name: slug,
+    description: z.string().max(LIMITS.ruleDescriptionMax).optional(),
+    on: z.enum(TRIGGERS),
+    if: z.string().min(1).max(LIMITS.ruleConditionMax).optional(),
+    then: z.array(action).min(1).max(LIMITS.ruleActionsMax),
+    enabled: z.boolean().default(true),
+  });
+  return { action, definition };
+}
 
-export const ruleDefinitionSchema = z.strictObject({
-  name: _slug,
-  description: z.string().max(LIMITS.ruleDescriptionMax).optional(),
-  on: z.enum(TRIGGERS),
-  if: z.string().min(1).max(LIMITS.ruleConditionMax).optional(),
-  then: z.array(actionSchema).min(1).max(LIMITS.ruleActionsMax),
-  enabled: z.boolean().default(true),
-});
-export type RuleDefinition = z.infer<typeof ruleDefinitionSchema>;
+/** One action of a rule's `then`. */
+export function actionSchema(): ReturnType<typeof _buildSchemas>["action"] {
+  _schemas ??= _buildSchemas();
+  return _schemas.action;
+}
+
+/** A rule as a rules file or create_rule gives it. */
+export function ruleDefinitionSchema(): ReturnType<typeof _buildSchemas>["definition"] {
+  _schemas ??= _buildSchemas();
+  return _schemas.definition;
+}
+
+export type RuleAction = z.infer<ReturnType<typeof actionSchema>>;
+export type RuleDefinition = z.infer<ReturnType<typeof ruleDefinitionSchema>>;
 
 export interface CompiledRule extends RuleDefinition {
   condition: Condition | undefined;

@@ -48,7 +48,7 @@ export class RuleSet {
       const key = `${name}\u0000${definition}`;
       let rule = this.#compiled.get(key);
       if (!rule) {
-        rule = compileRule(ruleDefinitionSchema.parse(JSON.parse(definition)), "runtime");
+        rule = compileRule(ruleDefinitionSchema().parse(JSON.parse(definition)), "runtime");
         this.#compiled.set(key, rule);
       }
       runtime.push({ ...rule, enabled, owner: text(row, "created_by") });

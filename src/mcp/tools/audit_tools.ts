@@ -29,7 +29,7 @@ export function auditTools(): AnyTool[] {
     },
     get output() {
       return {
-        entries: z.array(auditEntrySchema),
+        entries: z.array(auditEntrySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
       };

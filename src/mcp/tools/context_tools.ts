@@ -38,7 +38,7 @@ export function contextTools(): AnyTool[] {
       };
     },
     get output() {
-      return { entry: contextEntrySchema };
+      return { entry: contextEntrySchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -74,7 +74,7 @@ export function contextTools(): AnyTool[] {
     },
     get output() {
       return {
-        entries: z.array(contextEntrySchema),
+        entries: z.array(contextEntrySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
       };
@@ -112,7 +112,7 @@ export function contextTools(): AnyTool[] {
     },
     get output() {
       return {
-        versions: z.array(contextVersionSchema),
+        versions: z.array(contextVersionSchema()),
         count: z.number().int(),
         ...nextCursorOutput,
       };
@@ -196,7 +196,7 @@ export function contextTools(): AnyTool[] {
       };
     },
     get output() {
-      return contextVersionSchema.shape;
+      return contextVersionSchema().shape;
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {

@@ -87,7 +87,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     get output() {
       return {
         granted: z.boolean(),
-        leases: z.array(leaseSchema),
+        leases: z.array(leaseSchema()),
         conflicts: z.array(_conflictSchema),
         waiting: z.boolean(),
       };
@@ -123,7 +123,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { released: z.array(leaseSchema), count: z.number().int() };
+      return { released: z.array(leaseSchema()), count: z.number().int() };
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false },
     run(args, { table, session }) {
@@ -150,7 +150,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { leases: z.array(leaseSchema), count: z.number().int() };
+      return { leases: z.array(leaseSchema()), count: z.number().int() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -178,7 +178,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { leases: z.array(leaseSchema), count: z.number().int(), ...nextCursorOutput };
+      return { leases: z.array(leaseSchema()), count: z.number().int(), ...nextCursorOutput };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {

@@ -67,7 +67,7 @@ export function messagingTools(): AnyTool[] {
       };
     },
     get output() {
-      return { message: sentMessageSchema };
+      return { message: sentMessageSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -100,7 +100,7 @@ export function messagingTools(): AnyTool[] {
       };
     },
     get output() {
-      return { message: sentMessageSchema, recipients: z.number().int() };
+      return { message: sentMessageSchema(), recipients: z.number().int() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -142,7 +142,7 @@ export function messagingTools(): AnyTool[] {
     },
     get output() {
       return {
-        messages: z.array(inboxMessageSchema),
+        messages: z.array(inboxMessageSchema()),
         count: z.number().int(),
         ...nextCursorOutput,
         unread_remaining: z.number().int(),

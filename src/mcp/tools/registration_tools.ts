@@ -32,8 +32,8 @@ export function registrationTools(): AnyTool[] {
     },
     get output() {
       return {
-        member: memberSchema,
-        role: roleSchema,
+        member: memberSchema(),
+        role: roleSchema(),
         created: z.boolean().describe("false when you were registered before"),
         unread_count: z.number().int(),
         credential: z.string().optional().describe(
@@ -79,7 +79,7 @@ export function registrationTools(): AnyTool[] {
       };
     },
     get output() {
-      return { member: memberSchema };
+      return { member: memberSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -103,7 +103,7 @@ export function registrationTools(): AnyTool[] {
     },
     get output() {
       return {
-        members: z.array(memberSummarySchema),
+        members: z.array(memberSummarySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
       };
@@ -113,7 +113,7 @@ export function registrationTools(): AnyTool[] {
       const page = table.members.page({ includeInactive: args.include_inactive }, args);
       return pageResult("members", {
         ...page,
-        items: page.items.map((member) => memberSummarySchema.parse(member)),
+        items: page.items.map((member) => memberSummarySchema().parse(member)),
       });
     },
   }));
@@ -128,7 +128,7 @@ export function registrationTools(): AnyTool[] {
       };
     },
     get output() {
-      return { member: memberSchema };
+      return { member: memberSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {

@@ -17,12 +17,12 @@ export function roleTools(): AnyTool[] {
       return {};
     },
     get output() {
-      return { roles: z.array(roleSummarySchema), count: z.number().int() };
+      return { roles: z.array(roleSummarySchema()), count: z.number().int() };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(_args, { table }) {
       const roles = table.roles.names()
-        .map((name) => roleSummarySchema.parse(roleView(table.roles, name)));
+        .map((name) => roleSummarySchema().parse(roleView(table.roles, name)));
       return { roles, count: roles.length };
     },
   }));
@@ -35,7 +35,7 @@ export function roleTools(): AnyTool[] {
       return { name: roleField("name") };
     },
     get output() {
-      return { role: roleSchema };
+      return { role: roleSchema() };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
@@ -62,7 +62,7 @@ export function roleTools(): AnyTool[] {
       };
     },
     get output() {
-      return { member: memberSchema };
+      return { member: memberSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {

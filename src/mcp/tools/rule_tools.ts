@@ -20,7 +20,7 @@ const _ruleSchema = z.object({
 
 /** The actions; advertised `shallow` (items: object), their shapes in `description`. */
 const _then = (description: string) =>
-  z.array(actionSchema, { error: () => "then must be a list of actions" }).min(1, {
+  z.array(actionSchema(), { error: () => "then must be a list of actions" }).min(1, {
     error: () => "then needs at least one action",
   }).max(LIMITS.ruleActionsMax, {
     error: () => `then has at most ${LIMITS.ruleActionsMax} actions`,

@@ -47,7 +47,7 @@ export function searchTools(): AnyTool[] {
     },
     get output() {
       return {
-        results: z.array(searchHitSchema),
+        results: z.array(searchHitSchema()),
         more: z.boolean().describe("true if more matched than limit"),
       };
     },

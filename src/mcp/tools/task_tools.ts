@@ -68,7 +68,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema, paths: z.array(z.string()) };
+      return { task: taskSchema(), paths: z.array(z.string()) };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -107,7 +107,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     },
     get output() {
       return {
-        tasks: z.array(taskSummarySchema),
+        tasks: z.array(taskSummarySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
       };
@@ -123,7 +123,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       }, args);
       return pageResult("tasks", {
         ...page,
-        items: page.items.map((task) => taskSummarySchema.parse(task)),
+        items: page.items.map((task) => taskSummarySchema().parse(task)),
       });
     },
   }));
@@ -141,7 +141,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema.nullable(), claimed: z.boolean() };
+      return { task: taskSchema().nullable(), claimed: z.boolean() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -169,7 +169,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema, leases: z.array(leaseSchema) };
+      return { task: taskSchema(), leases: z.array(leaseSchema()) };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -201,7 +201,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema };
+      return { task: taskSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -232,7 +232,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema };
+      return { task: taskSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -263,7 +263,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { comment: taskCommentSchema, task: taskSchema };
+      return { comment: taskCommentSchema(), task: taskSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
@@ -289,10 +289,10 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     },
     get output() {
       return {
-        task: taskSchema,
-        subtasks: z.array(taskRefSchema),
-        blockers: z.array(taskRefSchema).describe("the tasks it waits for, with their status"),
-        entries: z.array(feedEntrySchema),
+        task: taskSchema(),
+        subtasks: z.array(taskRefSchema()),
+        blockers: z.array(taskRefSchema()).describe("the tasks it waits for, with their status"),
+        entries: z.array(feedEntrySchema()),
         comment_count: z.number().int(),
         message_count: z.number().int(),
         feed: z.string().describe("The activity feed, one line per entry"),

@@ -28,10 +28,10 @@ export function threadTools(): AnyTool[] {
       return {
         thread_id: z.number().int(),
         subject: z.string().nullable(),
-        messages: z.array(threadMessageSchema),
+        messages: z.array(threadMessageSchema()),
         more: z.number().int().describe("older messages of the thread not returned"),
         ...nextCursorOutput,
-        tasks: z.array(taskRefSchema),
+        tasks: z.array(taskRefSchema()),
       };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
@@ -91,8 +91,8 @@ export function threadTools(): AnyTool[] {
     },
     get output() {
       return {
-        owed_by_me: z.array(pendingAckSchema),
-        owed_to_me: z.array(pendingAckSchema),
+        owed_by_me: z.array(pendingAckSchema()),
+        owed_to_me: z.array(pendingAckSchema()),
         ...nextCursorOutput,
       };
     },
