@@ -10,6 +10,7 @@ import { connectAs } from "../mcp/connect_binding.ts";
 import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import { OutboxRelay } from "../notify/outbox_relay.ts";
 import { runLifecycle } from "./lifecycle.ts";
+import { collectWhenFirstIdle } from "./idle_gc.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
 
@@ -52,6 +53,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
       toolList.announceChanges();
     });
     await server.connect(transport);
+    life.defer("the idle collection", collectWhenFirstIdle());
     if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);
     await life.stopped();
