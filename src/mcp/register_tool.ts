@@ -26,6 +26,11 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   output: O;
   annotations: ToolAnnotations;
   run(args: z.output<z.ZodObject<I>>, ctx: ToolContext): z.input<z.ZodObject<O>>;
+  /**
+   * What the text form shows when it is not the whole result (a field that repeats another
+   * is left out); structuredContent always has the whole result.
+   */
+  text?(result: z.input<z.ZodObject<O>>): Record<string, unknown>;
 }
 
 /** A tool definition with its parameter types erased, as sessions register it. */
@@ -103,7 +108,8 @@ function _call(ctx: ToolContext, def: AnyTool, args: z.output<z.ZodObject<z.ZodR
   const agent = ctx.session.agent;
   const role = def.name === "register" ? undefined : bindExpected(ctx.table, ctx.session);
   if (def.name !== "register") _checkRole(ctx, def.name, role);
-  const result = successResult(def.run(args, ctx), _unread(ctx));
+  const value = def.run(args, ctx);
+  const result = successResult(value, _unread(ctx), def.text?.(value));
   // The role just read is still the agent's unless the call bound or unbound the session
   // (register, deregister): an agent never changes its own role otherwise.
   ctx.toolList.announceChanges(ctx.session.agent === agent ? role : undefined);

@@ -74,12 +74,16 @@ export class TaskActivityLog {
   }
 }
 
-/** One feed line in the roadmap's format; times are HH:MM in UTC. */
+/**
+ * One feed line in the roadmap's format; times are HH:MM in UTC. The content is cut to 200
+ * characters unless `whole`.
+ */
 export function renderFeedLine(
   entry: { at: string; type: string; agent: string; content: string; recipient: string | null },
+  whole = false,
 ): string {
   const time = entry.at.slice(11, 16);
-  const content = _oneLine(entry.content);
+  const content = _oneLine(entry.content, whole);
   if (entry.type === "status_change") return `[status_change] ${entry.agent} ${content} — ${time}`;
   if (entry.type === "message") {
     const to = entry.recipient === "*" ? "everyone" : entry.recipient;
@@ -88,9 +92,9 @@ export function renderFeedLine(
   return `[${entry.type}] ${entry.agent}: ${content} — ${time}`;
 }
 
-function _oneLine(text: string): string {
+function _oneLine(text: string, whole: boolean): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > _LINE_CHARS ? `${flat.slice(0, _LINE_CHARS - 1)}…` : flat;
+  return !whole && flat.length > _LINE_CHARS ? `${flat.slice(0, _LINE_CHARS - 1)}…` : flat;
 }
 
 function _commentType(value: string): CommentType {

@@ -8,7 +8,7 @@ import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pag
 import type { RoleCatalog } from "../role_catalog.ts";
 import { int } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
-import type { TaskActivityLog } from "./task_activity.ts";
+import { renderFeedLine, type TaskActivityLog } from "./task_activity.ts";
 import { SELECT_TASKS, type Task, type TaskDetail, type TaskStatus, toTask } from "./task_model.ts";
 import type { TaskStructure } from "./task_structure.ts";
 
@@ -151,7 +151,10 @@ export class TaskQueries {
     return row ? int(row, "id") : null;
   }
 
-  /** The task, its activity and linked messages in order, and the rendered feed. */
+  /**
+   * The task, its activity and linked messages in order, and the rendered feed (one line per
+   * entry, its content whole).
+   */
   detail(taskId: number): TaskDetail {
     const task = this.get(taskId);
     const entries = this.#activity.feed(task.id);
@@ -163,7 +166,7 @@ export class TaskQueries {
       comment_count: entries.filter((e) => e.type !== "status_change" && e.type !== "message")
         .length,
       message_count: entries.filter((e) => e.type === "message").length,
-      feed: entries.map((e) => e.line).join("\n"),
+      feed: entries.map((e) => renderFeedLine(e, true)).join("\n"),
     };
   }
 }

@@ -252,8 +252,8 @@ export function taskTools(table: Table): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, comments, status changes and linked messages, " +
-      "oldest first, and the feed, one line each.",
+      "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
+      "linked messages, oldest first, one line each.",
     input: {
       task_id: idField("task_id"),
     },
@@ -270,6 +270,8 @@ export function taskTools(table: Table): AnyTool[] {
     run(args, { table }) {
       return table.tasks.detail(args.task_id);
     },
+    // The feed has every entry whole, one line each: the text leaves the entries out.
+    text: ({ entries: _entries, ...rest }) => rest,
   }));
   return tools;
 }
