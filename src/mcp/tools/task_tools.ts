@@ -253,9 +253,10 @@ export function taskTools(table: Table): AnyTool[] {
     title: "A task's whole story",
     description:
       "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
-      "linked messages, oldest first, one line each.",
+      "linked messages, oldest first, one line each (the newest; next_cursor for older).",
     input: {
       task_id: idField("task_id"),
+      ...pageInput(LIMITS.pages.feed),
     },
     output: {
       task: taskSchema,
@@ -265,10 +266,11 @@ export function taskTools(table: Table): AnyTool[] {
       comment_count: z.number().int(),
       message_count: z.number().int(),
       feed: z.string().describe("The activity feed, one line per entry"),
+      ...nextCursorOutput,
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      return table.tasks.detail(args.task_id);
+      return table.tasks.detail(args.task_id, { limit: args.limit, cursor: args.cursor });
     },
     // The feed has every entry whole, one line each: the text leaves the entries out.
     text: ({ entries: _entries, ...rest }) => rest,
