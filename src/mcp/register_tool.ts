@@ -1,9 +1,9 @@
 /**
- * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are
- * refused by name), its lean advertised form in the process's ToolCatalog,
- * and a handler wrapped so that every result is JSON text plus structuredContent, carries the
- * unread badge, and maps errors to `isError` results. Definitions and their schemas are built
- * once per process (tools/all_tools.ts) and shared by every session.
+ * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are refused
+ * by name), its lean advertised form in the process's ToolCatalog, and a handler wrapped so
+ * that every result is JSON text plus structuredContent, carries the unread badge, and maps
+ * errors to `isError` results. Definitions and their schemas are built once per process
+ * (tools/all_tools.ts) and shared by every session.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
@@ -83,7 +83,7 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
   }));
   // No output schema for the SDK: it would check every result at run time (~15–25 µs a call).
   // Every result the tests get is checked against its tool's result schema
-  // (tests/support/test_agent.ts); tools/list advertises the lean form (tool_catalog.ts).
+  // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
   server.registerTool(
     def.name,
     { title: def.title, description: def.description, inputSchema, annotations },
