@@ -83,6 +83,19 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
     const task = detail["task"] as { status: string; assignee: string; reviewer: string };
     assert.deepEqual([task.status, task.assignee, task.reviewer], ["done", "claude-code", "codex"]);
 
+    // What the model reads: the feed once, each entry whole (a long comment is not cut), and
+    // not the entries again (structuredContent keeps them).
+    const long = `Long notes: ${"step done; ".repeat(40)}end of notes`;
+    await lead.ok("task_comment", { task_id: taskId, content: long });
+    const read = await lead.call("get_task_detail", { task_id: taskId });
+    const shown = JSON.parse(read.text) as Record<string, unknown>;
+    assert.equal(shown["entries"], undefined);
+    assert.ok(String(shown["feed"]).includes(`[comment] claude-opus: ${long.trim()}`));
+    const entries = read.structured?.["entries"] as { line: string; content: string }[];
+    assert.equal(entries.at(-1)?.content, long);
+    assert.match(entries.at(-1)?.line ?? "", /… — \d\d:\d\d$/, "an entry's own line stays cut");
+    assert.ok(read.text.length < 2 * String(shown["feed"]).length + 2_000);
+
     const handed = await lead.ok("create_task", { title: "Docs", assignee: "claude-code" });
     const docsId = (handed["task"] as { id: number }).id;
     const refused = await reviewer.call("reassign_task", {

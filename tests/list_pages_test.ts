@@ -73,6 +73,33 @@ Deno.test("lists in pages: nothing lost or repeated while rows are added", async
       assertWhole("list_tasks", keys, before.map(_id));
     });
 
+    await t.step("get_task_detail feed (newest first pages, comments added between)", async () => {
+      const created = await alice.ok("create_task", { title: "long story" });
+      const taskId = (created["task"] as Row)["id"];
+      for (let i = 0; i < 8; i++) {
+        await alice.ok("task_comment", { task_id: taskId, content: `note ${i}` });
+      }
+      const whole = await alice.ok("get_task_detail", { task_id: taskId, limit: 200 });
+      const before = whole["entries"] as Row[];
+      const first = await alice.ok("get_task_detail", { task_id: taskId, limit: 3 });
+      assert.deepEqual(
+        (first["entries"] as Row[]).map((e) => e["content"]),
+        ["note 5", "note 6", "note 7"],
+        "the newest entries, oldest first",
+      );
+      assert.equal(first["comment_count"], 8, "counts are of the whole task");
+      const { keys, pages } = await readPages(
+        alice,
+        "get_task_detail",
+        { task_id: taskId, limit: 3 },
+        _list("entries"),
+        (e) => String(e["content"]),
+        () => alice.ok("task_comment", { task_id: taskId, content: `later ${added++}` }),
+      );
+      assert.ok(pages >= 3);
+      assertWhole("get_task_detail", keys, before.map((e) => String(e["content"])));
+    });
+
     await t.step("get_messages include_read (newest first, new mail between pages)", async () => {
       for (let i = 0; i < 7; i++) {
         await bob.ok("send_message", { recipient: "alice", content: `m${i}` });
@@ -318,6 +345,7 @@ const PAGED: [string, { default: number; max: number }, Row][] = [
   ["context_history", LIMITS.pages.contextHistory, { key: "k" }],
   ["list_leases", LIMITS.pages.leases, {}],
   ["list_rules", LIMITS.pages.rules, {}],
+  ["get_task_detail", LIMITS.pages.feed, { task_id: 1 }],
 ];
 
 Deno.test("list limits: errors name the field, the problem and the limit; texts are cut", async (t) => {
@@ -327,6 +355,7 @@ Deno.test("list limits: errors name the field, the problem and the limit; texts 
     await alice.ok("register", { name: "alice" });
     await alice.ok("send_message", { recipient: "alice", content: "x".repeat(5_000) });
     await alice.ok("share_context", { key: "k", value: "y".repeat(3_000) });
+    await alice.ok("create_task", { title: "task 1" });
 
     for (const [tool, limits, args] of PAGED) {
       await t.step(`${tool}: limit 0, limit max + 1, a made-up cursor`, async () => {

@@ -3,6 +3,7 @@
  * update, close, list and show go through the task store like any agent's call (permissions,
  * one transaction, audit, feed, push).
  */
+import { LIMITS } from "../core/limits.ts";
 import { ConfigError } from "../config.ts";
 import { checkAgentName } from "../core/input_rules/agent_names.ts";
 import { checkDescription, checkResult, checkTitle } from "../core/input_rules/text_rules.ts";
@@ -126,11 +127,14 @@ function _show(parsed: ParsedArgs): Promise<number> {
   const [id = ""] = words(parsed, 1, 1, "task show ID");
   const taskId = wholeNumber(id, "ID");
   return withTable(parsed, { mustExist: true }, ({ table }) => {
-    const detail = table.tasks.detail(taskId);
+    const detail = table.tasks.detail(taskId, { limit: LIMITS.pages.feed.max });
     const task = detail.task;
     console.log(_line(task));
     if (task.description) console.log(`  ${task.description}`);
     if (task.result !== null) console.log(`  result: ${task.result}`);
+    if (detail.next_cursor !== undefined) {
+      console.log(`  (older entries left out: the newest ${LIMITS.pages.feed.max} follow)`);
+    }
     if (detail.feed) console.log(detail.feed);
     return 0;
   });

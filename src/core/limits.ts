@@ -87,6 +87,8 @@ export const LIMITS = {
     contextHistory: { default: 20, max: 100 },
     leases: { default: 50, max: 500 },
     rules: { default: 50, max: 200 },
+    /** A task's feed in get_task_detail: its newest entries. */
+    feed: { default: 50, max: 200 },
   },
   /** A cursor's length (it holds the sort key of a page's last item). */
   cursorMax: 400,

@@ -8,20 +8,18 @@
  * do not count as use, so a client that went away without closing its socket, or that never
  * calls, gives back its agent's name and its place under the session caps.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import type { Session } from "../mcp/session.ts";
-import type { SessionToolList } from "../mcp/session_tool_list.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
+import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 
 const _encoder = new TextEncoder();
 
@@ -93,19 +91,10 @@ export class LegacySseTransport implements Transport {
   }
 }
 
-interface _Session {
-  transport: LegacySseTransport;
-  server: McpServer;
-  session: Session;
-  /** What tools/list shows it; told when its agent's role changes. */
-  toolList: SessionToolList;
-  /** Who opened it (callerKey): posts must come from the same caller. */
-  owner: string;
-  lastActive: number;
-}
+type _Session = OpenSession<LegacySseTransport>;
 
 export class LegacySseSessions {
-  readonly #sessions = new Map<string, _Session>();
+  readonly #sessions = new OpenSessions<LegacySseTransport>();
   readonly #table: Table;
   readonly #logger: Logger;
   readonly #quota: SessionQuota;
@@ -135,18 +124,14 @@ export class LegacySseSessions {
     return this.#sessions.size;
   }
 
-  /**
-   * Sends tools/list_changed to each session whose agent's role changed since its list was
-   * shown (a role granted from elsewhere: the CLI, another agent), without waiting for its next
-   * call.
-   */
+  /** Tells each session whose agent's role changed that its tool list did (OpenSessions). */
   announceToolLists(): void {
-    for (const { toolList } of this.#sessions.values()) toolList.announceChanges();
+    this.#sessions.announceToolLists();
   }
 
   /** The ids of the MCP sessions (they hold their agents' names while open). */
   sessionIds(): string[] {
-    return [...this.#sessions.values()].map((s) => s.session.id);
+    return this.#sessions.entries().map(([, s]) => s.session.id);
   }
 
   /** GET /sse: a new session and its event stream; an agent token binds it at once. */
@@ -228,7 +213,7 @@ export class LegacySseSessions {
 
   /** Keeps every open stream alive through proxies. */
   pingAll(): void {
-    for (const session of this.#sessions.values()) session.transport.ping();
+    for (const [, session] of this.#sessions.entries()) session.transport.ping();
   }
 
   /**
@@ -236,8 +221,7 @@ export class LegacySseSessions {
    * end; their names are released); returns how many.
    */
   async sweepIdle(): Promise<number> {
-    const cutoff = this.#now() - this.#idleMs;
-    const idle = [...this.#sessions.entries()].filter(([, s]) => s.lastActive < cutoff);
+    const idle = this.#sessions.idleSince(this.#now() - this.#idleMs);
     for (const [id, session] of idle) {
       this.#logger.info(`sse session ${id} expired after ${this.#idleMs / 1000} s without a call`);
       await session.transport.close();
@@ -246,6 +230,6 @@ export class LegacySseSessions {
   }
 
   async closeAll(): Promise<void> {
-    for (const session of [...this.#sessions.values()]) await session.transport.close();
+    for (const [, session] of this.#sessions.entries()) await session.transport.close();
   }
 }

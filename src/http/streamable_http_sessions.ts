@@ -4,33 +4,21 @@
  * session idle for longer than `idleMs` is closed by `sweepIdle`. How many may be open is the
  * SessionQuota's to say (shared with the legacy transport).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import type { Session } from "../mcp/session.ts";
-import type { SessionToolList } from "../mcp/session_tool_list.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
+import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
 
-interface _Session {
-  transport: WebStandardStreamableHTTPServerTransport;
-  server: McpServer;
-  /** The MCP session's identity; its id is what holds the agent's name. */
-  session: Session;
-  /** What tools/list shows it; told when its agent's role changes. */
-  toolList: SessionToolList;
-  /** Who began it (callerKey): later requests must come from the same caller. */
-  owner: string;
-  lastActive: number;
-}
+type _Session = OpenSession<WebStandardStreamableHTTPServerTransport>;
 
 export class StreamableHttpSessions {
-  readonly #sessions = new Map<string, _Session>();
+  readonly #sessions = new OpenSessions<WebStandardStreamableHTTPServerTransport>();
   readonly #table: Table;
   readonly #logger: Logger;
   readonly #idleMs: number;
@@ -51,13 +39,9 @@ export class StreamableHttpSessions {
     return this.#sessions.size;
   }
 
-  /**
-   * Sends tools/list_changed to each session whose agent's role changed since its list was
-   * shown (a role granted from elsewhere: the CLI, another agent), without waiting for its next
-   * call.
-   */
+  /** Tells each session whose agent's role changed that its tool list did (OpenSessions). */
   announceToolLists(): void {
-    for (const { toolList } of this.#sessions.values()) toolList.announceChanges();
+    this.#sessions.announceToolLists();
   }
 
   /**
@@ -67,7 +51,7 @@ export class StreamableHttpSessions {
    * whole idle time.
    */
   sessionsSeen(): { id: string; at: number }[] {
-    return [...this.#sessions.values()].map((s) => ({ id: s.session.id, at: s.lastActive }));
+    return this.#sessions.entries().map(([, s]) => ({ id: s.session.id, at: s.lastActive }));
   }
 
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {
@@ -112,8 +96,7 @@ export class StreamableHttpSessions {
 
   /** Closes sessions that have been idle for longer than the idle limit. */
   async sweepIdle(): Promise<number> {
-    const cutoff = this.#now() - this.#idleMs;
-    const idle = [...this.#sessions.entries()].filter(([, s]) => s.lastActive < cutoff);
+    const idle = this.#sessions.idleSince(this.#now() - this.#idleMs);
     for (const [id, session] of idle) {
       this.#logger.info(`mcp session ${id} expired after ${this.#idleMs / 1000} s idle`);
       await this.#close(id, session);
@@ -122,7 +105,7 @@ export class StreamableHttpSessions {
   }
 
   async closeAll(): Promise<void> {
-    for (const [id, session] of [...this.#sessions.entries()]) await this.#close(id, session);
+    for (const [id, session] of this.#sessions.entries()) await this.#close(id, session);
   }
 
   async #start(

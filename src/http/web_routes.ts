@@ -177,7 +177,10 @@ export async function apiRoute(
     }
     const task = path.match(/^\/api\/tasks\/(\d+)$/);
     if (task?.[1] && req.method === "GET") {
-      return jsonResponse(200, table.tasks.detail(Number(task[1])));
+      return jsonResponse(
+        200,
+        table.tasks.detail(Number(task[1]), { limit: LIMITS.pages.feed.max }),
+      );
     }
     if (path === "/api/tasks" && req.method === "POST") {
       const body = await readJsonBody(req);

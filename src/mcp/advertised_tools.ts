@@ -1121,12 +1121,22 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, comments, status changes and linked messages, oldest first, and the feed, one line each.",
+      "One task in full: subtasks, blockers, and its feed: comments, status changes and linked messages, oldest first, one line each (the newest; next_cursor for older).",
     inputSchema: {
       type: "object",
       properties: {
         task_id: {
           type: "integer",
+        },
+        limit: {
+          description: "Default 50",
+          type: "integer",
+          minimum: 1,
+          maximum: 200,
+        },
+        cursor: {
+          type: "string",
+          maxLength: 400,
         },
       },
       required: [
@@ -1167,6 +1177,10 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         feed: {
           type: "string",
           description: "The activity feed, one line per entry",
+        },
+        next_cursor: {
+          description: "There is more: pass it as cursor",
+          type: "string",
         },
       },
       required: [

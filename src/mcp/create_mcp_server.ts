@@ -3,6 +3,8 @@
  * server and its own Session (an McpServer serves one transport).
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
@@ -32,6 +34,16 @@ const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks giv
 comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on
 them with the tools above (get_messages, get_task_detail...).`;
 
+/**
+ * One JSON Schema validator for every session, made when first used. The SDK would make one per
+ * server (an Ajv instance, ~1 ms and its memory for each HTTP session); it only checks answers
+ * to elicitation requests, which team-table does not send.
+ */
+let _ajv: AjvJsonSchemaValidator | undefined;
+const _sharedValidator: jsonSchemaValidator = {
+  getValidator: (schema) => (_ajv ??= new AjvJsonSchemaValidator()).getValidator(schema),
+};
+
 export interface McpServerDeps {
   table: Table;
   logger: Logger;
@@ -54,6 +66,7 @@ export function createMcpServer(
     { name: "team-table", title: "Team Table", version: VERSION },
     {
       instructions: channel ? `${_INSTRUCTIONS}\n${_CHANNEL_INSTRUCTIONS}` : _INSTRUCTIONS,
+      jsonSchemaValidator: _sharedValidator,
       capabilities: {
         logging: {},
         resources: { subscribe: deps.resourceUpdates === true, listChanged: true },

@@ -1,9 +1,9 @@
 /**
- * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are
- * refused by name), its lean advertised form in the process's ToolCatalog,
- * and a handler wrapped so that every result is JSON text plus structuredContent, carries the
- * unread badge, and maps errors to `isError` results. Definitions and their schemas are built
- * once per process (tools/all_tools.ts) and shared by every session.
+ * Registers one tool on an McpServer: a strict zod input schema (unknown parameters are refused
+ * by name), its lean advertised form in the process's ToolCatalog, and a handler wrapped so
+ * that every result is JSON text plus structuredContent, carries the unread badge, and maps
+ * errors to `isError` results. Definitions and their schemas are built once per process
+ * (tools/all_tools.ts) and shared by every session.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
@@ -31,6 +31,11 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   output: O;
   annotations: ToolAnnotations;
   run(args: z.output<z.ZodObject<I>>, ctx: ToolContext): z.input<z.ZodObject<O>>;
+  /**
+   * What the text form shows when it is not the whole result (a field that repeats another
+   * is left out); structuredContent always has the whole result.
+   */
+  text?(result: z.input<z.ZodObject<O>>): Record<string, unknown>;
 }
 
 /** A tool definition with its parameter types erased, as sessions register it. */
@@ -96,7 +101,7 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
   ToolCatalog.of(ctx.table).add(def.name, () => advertisedTool(def));
   // No output schema for the SDK: it would check every result at run time (~15–25 µs a call).
   // Every result the tests get is checked against its tool's result schema
-  // (tests/support/test_agent.ts); tools/list advertises the lean form (tool_catalog.ts).
+  // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
   server.registerTool(
     def.name,
     { title: def.title, description: def.description, inputSchema, annotations },
@@ -121,7 +126,8 @@ function _call(ctx: ToolContext, def: AnyTool, args: z.output<z.ZodObject<z.ZodR
   const agent = ctx.session.agent;
   const role = def.name === "register" ? undefined : bindExpected(ctx.table, ctx.session);
   if (def.name !== "register") _checkRole(ctx, def.name, role);
-  const result = successResult(def.run(args, ctx), _unread(ctx));
+  const value = def.run(args, ctx);
+  const result = successResult(value, _unread(ctx), def.text?.(value));
   // The role just read is still the agent's unless the call bound or unbound the session
   // (register, deregister): an agent never changes its own role otherwise.
   ctx.toolList.announceChanges(ctx.session.agent === agent ? role : undefined);

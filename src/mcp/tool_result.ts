@@ -12,9 +12,10 @@ import type { Logger } from "../log.ts";
 export function successResult(
   value: Record<string, unknown>,
   unread: UnreadSummary | undefined,
+  textView: Record<string, unknown> = value,
 ): CallToolResult {
   // The badge is said once in the text (its own line), and kept as data in structuredContent.
-  const content: CallToolResult["content"] = [{ type: "text", text: resultText(value) }];
+  const content: CallToolResult["content"] = [{ type: "text", text: resultText(textView) }];
   if (!unread || unread.count === 0) return { content, structuredContent: value };
   content.push({ type: "text", text: badgeText(unread) });
   return { content, structuredContent: { ...value, unread } };

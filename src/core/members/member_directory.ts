@@ -92,6 +92,13 @@ export class MemberDirectory {
     return row ? toMember(row, this.staleBefore()) : undefined;
   }
 
+  /** The member's role when `sessionId` holds `name`; one narrow read on every tool call. */
+  heldRole(name: string, sessionId: string): string | undefined {
+    const row = this.#sql.get("SELECT role FROM members WHERE name = ? AND session_id = ?")
+      .get(name, sessionId);
+    return row ? text(row, "role") : undefined;
+  }
+
   /** Who holds the name, if it exists. */
   hold(name: string): NameHold | undefined {
     const row = this.#sql.get(

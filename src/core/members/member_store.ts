@@ -391,8 +391,7 @@ export class MemberStore {
 
   /** The member's role when `sessionId` holds `name` now; undefined when it does not. */
   heldRole(name: string, sessionId: string): string | undefined {
-    const hold = this.#ctx.directory.hold(name);
-    return hold?.sessionId === sessionId ? hold.role : undefined;
+    return this.#ctx.directory.heldRole(name, sessionId);
   }
 
   /** The member's role, if there is such a member. */

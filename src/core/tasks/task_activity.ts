@@ -9,6 +9,8 @@ import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
+import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 
 export const COMMENT_TYPES = ["comment", "status_change", "blocker", "resolution"] as const;
 export type CommentType = typeof COMMENT_TYPES[number];
@@ -50,16 +52,27 @@ export class TaskActivityLog {
     );
   }
 
-  /** Activity and linked (not retracted) messages, oldest first. */
-  feed(taskId: number): FeedEntry[] {
-    return this.#sql.get(
-      `SELECT at, type, agent, content, NULL AS recipient, NULL AS message_id, 0 AS kind, id
-         FROM task_activity WHERE task_id = ?
-       UNION ALL
-       SELECT created_at, 'message', sender, content, coalesce(recipient, '*'), id, 1, id
-         FROM messages WHERE task_id = ? AND archived_at IS NULL
-       ORDER BY 1, 7, 8`,
-    ).all(taskId, taskId).map((row) => {
+  /**
+   * Activity and linked (not retracted) messages: the newest `limit` entries before `cursor`
+   * (LIMITS.pages.feed), oldest first, and a cursor for the ones before them.
+   */
+  feed(taskId: number, page: PageRequest = {}): Page<FeedEntry> {
+    const size = pageSize(page.limit, LIMITS.pages.feed);
+    const after = page.cursor === undefined
+      ? [Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER]
+      : cursorKey(page.cursor, ["number", "number", "number"], "get_task_detail");
+    const rows = this.#sql.get(
+      `SELECT * FROM (
+         SELECT at, type, agent, content, NULL AS recipient, NULL AS message_id, 0 AS kind, id
+           FROM task_activity WHERE task_id = ?1
+         UNION ALL
+         SELECT created_at, 'message', sender, content, coalesce(recipient, '*'), id, 1, id
+           FROM messages WHERE task_id = ?1 AND archived_at IS NULL)
+       WHERE (at, kind, id) < (?2, ?3, ?4)
+       ORDER BY at DESC, kind DESC, id DESC LIMIT ?5`,
+    ).all(taskId, after[0]!, after[1]!, after[2]!, size + 1);
+    const newest = pageOf(rows, size, (row) => [int(row, "at"), int(row, "kind"), int(row, "id")]);
+    const items = newest.items.reverse().map((row) => {
       const type = text(row, "type");
       const entry = {
         at: toIso(int(row, "at")),
@@ -71,15 +84,33 @@ export class TaskActivityLog {
       };
       return { ...entry, line: renderFeedLine(entry) };
     });
+    return newest.next_cursor === undefined
+      ? { items }
+      : { items, next_cursor: newest.next_cursor };
+  }
+
+  /** How many comments (of any kind but status changes) and linked messages the task has. */
+  counts(taskId: number): { comments: number; messages: number } {
+    const row = this.#sql.get(
+      `SELECT
+         (SELECT count(*) FROM task_activity WHERE task_id = ?1 AND type <> 'status_change')
+           AS comments,
+         (SELECT count(*) FROM messages WHERE task_id = ?1 AND archived_at IS NULL) AS messages`,
+    ).get(taskId);
+    return { comments: row ? int(row, "comments") : 0, messages: row ? int(row, "messages") : 0 };
   }
 }
 
-/** One feed line in the roadmap's format; times are HH:MM in UTC. */
+/**
+ * One feed line in the roadmap's format; times are HH:MM in UTC. The content is cut to 200
+ * characters unless `whole`.
+ */
 export function renderFeedLine(
   entry: { at: string; type: string; agent: string; content: string; recipient: string | null },
+  whole = false,
 ): string {
   const time = entry.at.slice(11, 16);
-  const content = _oneLine(entry.content);
+  const content = _oneLine(entry.content, whole);
   if (entry.type === "status_change") return `[status_change] ${entry.agent} ${content} — ${time}`;
   if (entry.type === "message") {
     const to = entry.recipient === "*" ? "everyone" : entry.recipient;
@@ -88,9 +119,9 @@ export function renderFeedLine(
   return `[${entry.type}] ${entry.agent}: ${content} — ${time}`;
 }
 
-function _oneLine(text: string): string {
+function _oneLine(text: string, whole: boolean): string {
   const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > _LINE_CHARS ? `${flat.slice(0, _LINE_CHARS - 1)}…` : flat;
+  return !whole && flat.length > _LINE_CHARS ? `${flat.slice(0, _LINE_CHARS - 1)}…` : flat;
 }
 
 function _commentType(value: string): CommentType {

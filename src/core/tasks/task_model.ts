@@ -56,12 +56,14 @@ export interface TaskDetail {
   task: Task;
   subtasks: TaskRef[];
   blockers: TaskRef[];
-  /** Comments, automatic status changes and linked messages, oldest first. */
+  /** Comments, automatic status changes and linked messages, oldest first (the newest page). */
   entries: FeedEntry[];
   comment_count: number;
   message_count: number;
-  /** The rendered feed, one line per entry. */
+  /** The rendered feed of `entries`, one line per entry. */
   feed: string;
+  /** There are older entries: pass it as cursor. */
+  next_cursor?: string;
 }
 
 /** The SELECT that every task query starts from (adds the blocked_by list). */

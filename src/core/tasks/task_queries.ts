@@ -8,7 +8,7 @@ import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pag
 import type { RoleCatalog } from "../role_catalog.ts";
 import { int } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
-import type { TaskActivityLog } from "./task_activity.ts";
+import { renderFeedLine, type TaskActivityLog } from "./task_activity.ts";
 import { SELECT_TASKS, type Task, type TaskDetail, type TaskStatus, toTask } from "./task_model.ts";
 import type { TaskStructure } from "./task_structure.ts";
 
@@ -151,19 +151,24 @@ export class TaskQueries {
     return row ? int(row, "id") : null;
   }
 
-  /** The task, its activity and linked messages in order, and the rendered feed. */
-  detail(taskId: number): TaskDetail {
+  /**
+   * The task, its newest activity and linked messages (`page`: LIMITS.pages.feed, older ones
+   * after `next_cursor`) oldest first, the rendered feed of those (one line per entry, its
+   * content whole), and how many comments and messages it has in all.
+   */
+  detail(taskId: number, page: PageRequest = {}): TaskDetail {
     const task = this.get(taskId);
-    const entries = this.#activity.feed(task.id);
+    const entries = this.#activity.feed(task.id, page);
+    const counts = this.#activity.counts(task.id);
     return {
       task,
       subtasks: this.#structure.children(task.id),
       blockers: this.#structure.blockers(task.id),
-      entries,
-      comment_count: entries.filter((e) => e.type !== "status_change" && e.type !== "message")
-        .length,
-      message_count: entries.filter((e) => e.type === "message").length,
-      feed: entries.map((e) => e.line).join("\n"),
+      entries: entries.items,
+      comment_count: counts.comments,
+      message_count: counts.messages,
+      feed: entries.items.map((e) => renderFeedLine(e, true)).join("\n"),
+      ...(entries.next_cursor === undefined ? {} : { next_cursor: entries.next_cursor }),
     };
   }
 }

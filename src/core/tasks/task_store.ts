@@ -146,9 +146,9 @@ export class TaskStore {
     return this.#queries.get(id);
   }
 
-  /** The task, its activity and linked messages in order, and the rendered feed. */
-  detail(taskId: number): TaskDetail {
-    return this.#queries.detail(taskId);
+  /** The task and its newest activity (TaskQueries.detail). */
+  detail(taskId: number, page: PageRequest = {}): TaskDetail {
+    return this.#queries.detail(taskId, page);
   }
 
   /**

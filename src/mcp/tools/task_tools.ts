@@ -280,11 +280,12 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, comments, status changes and linked messages, " +
-      "oldest first, and the feed, one line each.",
+      "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
+      "linked messages, oldest first, one line each (the newest; next_cursor for older).",
     get input() {
       return {
         task_id: idField("task_id"),
+        ...pageInput(LIMITS.pages.feed),
       };
     },
     get output() {
@@ -296,12 +297,15 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         comment_count: z.number().int(),
         message_count: z.number().int(),
         feed: z.string().describe("The activity feed, one line per entry"),
+        ...nextCursorOutput,
       };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table }) {
-      return table.tasks.detail(args.task_id);
+      return table.tasks.detail(args.task_id, { limit: args.limit, cursor: args.cursor });
     },
+    // The feed has every entry whole, one line each: the text leaves the entries out.
+    text: ({ entries: _entries, ...rest }) => rest,
   }));
   return tools;
 }
