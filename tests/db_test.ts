@@ -234,6 +234,22 @@ Deno.test("opening an up-to-date database again changes nothing", () => {
   db.close();
 });
 
+Deno.test("opening an up-to-date database takes no write lock: a write in progress does not hold it up", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/busy.db`;
+  const writer = openDatabase(path);
+  writer.exec("BEGIN IMMEDIATE");
+  try {
+    // Were it to take the lock, this would wait out the busy timeout (5 s), then fail.
+    const opened = openDatabase(path);
+    assert.equal(schemaVersion(opened), LATEST_SCHEMA_VERSION);
+    opened.close();
+  } finally {
+    writer.exec("ROLLBACK");
+    writer.close();
+  }
+});
+
 Deno.test("a migration run that fails halfway rolls back: schema, version and data as before", () => {
   using tmp = tempDir();
   const path = `${tmp.dir}/half.db`;

@@ -458,6 +458,11 @@ export function schemaVersion(db: DatabaseSync): number {
  * IMMEDIATE transaction so that two processes starting at once cannot both migrate.
  */
 export function migrate(db: DatabaseSync, target: number = LATEST_SCHEMA_VERSION): number {
+  // Up to date, as at every start but the first after an upgrade: no write lock is taken, so a
+  // starting process does not wait for another one's write.
+  const seen = schemaVersion(db);
+  if (seen > LATEST_SCHEMA_VERSION) throw new SchemaTooNewError(seen);
+  if (seen >= target) return seen;
   db.exec("BEGIN IMMEDIATE");
   try {
     const current = schemaVersion(db);
