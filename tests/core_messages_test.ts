@@ -28,7 +28,7 @@ Deno.test("unread paging: the oldest come first and the rest stay unread", () =>
   assert.equal(page.unread_remaining, 3);
   const summary = t.table.messages.unreadSummary("bob");
   assert.equal(summary.count, 3);
-  assert.deepEqual(summary.preview.map((p) => p.excerpt), ["m4", "m3", "m2"]);
+  assert.deepEqual(summary.preview?.map((p) => p.excerpt), ["m4", "m3", "m2"]);
 });
 
 Deno.test("an agent that deregistered still receives; its mail waits", () => {

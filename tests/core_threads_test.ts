@@ -49,7 +49,7 @@ Deno.test("replies join the thread, keep its subject, and show who read each", (
     [again.id, ["bob"]],
   ]);
   assert.equal(thread.more, 0);
-  const badge = t.table.messages.unreadSummary("alice").preview[0];
+  const badge = t.table.messages.unreadSummary("alice").preview?.[0];
   assert.equal(badge?.subject, "SSE bug");
 });
 

@@ -28,7 +28,8 @@ rules and the audit log works before register. A refused call says why and what 
 a privilege a tool names (update_any_task, manage_rules...) comes with a role (list_roles).
 The unread badge: when mail is waiting, a result ends with a "📬 You have N unread" line, and
 its structuredContent has unread: {count (at most 100), preview: [{id, sender, broadcast, subject,
-thread_id, ack_required, excerpt}]}; call get_messages to read it.`;
+thread_id, ack_required, excerpt}]}; the preview only when mail came since the last notice. Call
+get_messages to read it.`;
 
 const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks given to you,
 comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on

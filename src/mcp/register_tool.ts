@@ -111,7 +111,9 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
         const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
         // One transaction per call: the name and role checks, the change, the badge and the
         // tool list agree with each other, and the statements share one lock and snapshot.
-        return ctx.table.tx.run(() => _call(ctx, def, args));
+        const { result, unread } = ctx.table.tx.run(() => _call(ctx, def, args));
+        if (unread) ctx.session.showedUnread(unread);
+        return result;
       } catch (error) {
         return _failed(ctx, def.name, error);
       }
@@ -119,19 +121,28 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
   );
 }
 
-/** One tool call inside its transaction: everything it wrote is undone if it fails. */
-function _call(ctx: ToolContext, def: AnyTool, args: z.output<z.ZodObject<z.ZodRawShape>>) {
+/**
+ * One tool call inside its transaction: everything it wrote is undone if it fails. Returns the
+ * result and the unread badge it carries (the session remembers what it previewed once the
+ * transaction has committed).
+ */
+function _call(
+  ctx: ToolContext,
+  def: AnyTool,
+  args: z.output<z.ZodObject<z.ZodRawShape>>,
+): { result: CallToolResult; unread: UnreadSummary | undefined } {
   // Takes the session's name back if it lost it (or refuses saying who holds it), and reads
   // its role with it for the role check.
   const agent = ctx.session.agent;
   const role = def.name === "register" ? undefined : bindExpected(ctx.table, ctx.session);
   if (def.name !== "register") _checkRole(ctx, def.name, role);
   const value = def.run(args, ctx);
-  const result = successResult(value, _unread(ctx), def.text?.(value));
+  const unread = _unread(ctx);
+  const result = successResult(value, unread, def.text?.(value));
   // The role just read is still the agent's unless the call bound or unbound the session
   // (register, deregister): an agent never changes its own role otherwise.
   ctx.toolList.announceChanges(ctx.session.agent === agent ? role : undefined);
-  return result;
+  return { result, unread };
 }
 
 /**
@@ -146,7 +157,9 @@ function _failed(ctx: ToolContext, tool: string, error: unknown): CallToolResult
       // Held by another live session: the error being reported says so.
     }
   }
-  const result = errorResult(error, { tool, logger: ctx.logger, unread: _unread(ctx) });
+  const unread = _unread(ctx);
+  const result = errorResult(error, { tool, logger: ctx.logger, unread });
+  if (unread) ctx.session.showedUnread(unread);
   ctx.toolList.announceChanges();
   return result;
 }
@@ -167,7 +180,7 @@ function _unread(ctx: ToolContext): UnreadSummary | undefined {
   const agent = ctx.session.agent;
   if (agent === undefined) return undefined;
   try {
-    return ctx.table.messages.unreadSummary(agent);
+    return ctx.table.messages.unreadSummary(agent, ctx.session.unreadShown);
   } catch (error) {
     ctx.logger.warn(`unread badge unavailable: ${error instanceof Error ? error.message : error}`);
     return undefined;

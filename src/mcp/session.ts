@@ -24,6 +24,7 @@ export class Session {
   #expected: string | undefined;
   #fixed = false;
   #touchedAt = -Infinity;
+  #unreadShown: number | undefined;
 
   constructor(origin: SessionOrigin = { where: "unknown" }) {
     this.#origin = origin;
@@ -64,6 +65,7 @@ export class Session {
 
   /** Binds the session to `agent`; `fixed` when the connection itself named it. */
   bind(agent: string, fixed = false): void {
+    if (agent !== this.#agent) this.#unreadShown = undefined;
     this.#agent = agent;
     this.#fixed = this.#fixed || fixed;
   }
@@ -72,6 +74,20 @@ export class Session {
     this.#agent = undefined;
     this.#expected = undefined;
     this.#fixed = false;
+    this.#unreadShown = undefined;
+  }
+
+  /**
+   * The newest unread message a result of this session has previewed in its unread badge:
+   * while it is still the newest, the badge just counts (nothing new to show).
+   */
+  get unreadShown(): number | undefined {
+    return this.#unreadShown;
+  }
+
+  /** A result was sent with the badge `unread` (its preview, if any, was shown). */
+  showedUnread(unread: { newest: number; preview?: unknown }): void {
+    if (unread.preview !== undefined || unread.newest === 0) this.#unreadShown = unread.newest;
   }
 
   /**

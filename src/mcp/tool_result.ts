@@ -18,7 +18,8 @@ export function successResult(
   const content: CallToolResult["content"] = [{ type: "text", text: resultText(textView) }];
   if (!unread || unread.count === 0) return { content, structuredContent: value };
   content.push({ type: "text", text: badgeText(unread) });
-  return { content, structuredContent: { ...value, unread } };
+  const { newest: _newest, ...badge } = unread;
+  return { content, structuredContent: { ...value, unread: badge } };
 }
 
 /**
@@ -44,9 +45,17 @@ export function errorResult(
   return { content, isError: true };
 }
 
-/** The one-paragraph notice that mail is waiting, with a preview of the newest messages. */
+/**
+ * The one-paragraph notice that mail is waiting: with a preview of the newest messages when
+ * something arrived since the session's last notice, else just the count.
+ */
 export function badgeText(unread: UnreadSummary): string {
   const noun = unread.count === 1 ? "message" : "messages";
+  const count = unread.count >= LIMITS.unreadBadgeCount ? `${unread.count}+` : unread.count;
+  if (unread.preview === undefined) {
+    return `📬 You have ${count} unread ${noun} (nothing new since the last notice). ` +
+      `Call get_messages to read them.`;
+  }
   const newest = unread.preview
     .map((p) =>
       `#${p.id} from ${p.sender}${p.broadcast ? " (broadcast)" : ""}${
@@ -54,7 +63,6 @@ export function badgeText(unread: UnreadSummary): string {
       }${p.ack_required ? " (acknowledge it)" : ""}: "${p.excerpt}"`
     )
     .join("; ");
-  const count = unread.count >= LIMITS.unreadBadgeCount ? `${unread.count}+` : unread.count;
   return `📬 You have ${count} unread ${noun}. Newest: ${newest}. ` +
     `Call get_messages to read them.`;
 }

@@ -11,10 +11,8 @@ import type { AnyTool } from "../../src/mcp/register_tool.ts";
 import { DEFAULT_TOOL_SETTINGS } from "../../src/mcp/tool_settings.ts";
 
 const _unreadSchema = z.strictObject({
-  count: z.number().int().describe(
-    `Unread, unarchived messages waiting for you (counted up to ${LIMITS.unreadBadgeCount})`,
-  ),
-  preview: z.array(z.strictObject({
+  count: z.number().int().min(1).max(LIMITS.unreadBadgeCount),
+  preview: z.optional(z.array(z.strictObject({
     id: z.number().int(),
     sender: z.string(),
     broadcast: z.boolean(),
@@ -22,8 +20,8 @@ const _unreadSchema = z.strictObject({
     thread_id: z.number().int(),
     ack_required: z.boolean(),
     excerpt: z.string(),
-  })).describe("The newest unread messages, shortened"),
-}).describe("Present when you have unread mail: call get_messages to read it");
+  }))),
+});
 
 const _schemas = new WeakMap<AnyTool, z.ZodObject>();
 

@@ -32,7 +32,10 @@ export interface InboxMessage extends Message {
 
 export interface UnreadSummary {
   count: number;
-  preview: {
+  /** The id of the newest unread message (0 when there is none). */
+  newest: number;
+  /** The newest unread messages, shortened; left out when the reader has seen `newest`. */
+  preview?: {
     id: number;
     sender: string;
     broadcast: boolean;

@@ -339,17 +339,20 @@ export class MessageStore {
 
   /**
    * How many unread, unarchived messages wait for `agent` (counted up to
-   * LIMITS.unreadBadgeCount, so every tool result costs the same at any backlog), and a
-   * preview of the newest.
+   * LIMITS.unreadBadgeCount, so every tool result costs the same at any backlog), the newest
+   * one's id, and a preview of the newest ones unless `seen` is that id (the reader was shown
+   * them already: nothing new arrived since).
    */
-  unreadSummary(agent: string): UnreadSummary {
+  unreadSummary(agent: string, seen?: number): UnreadSummary {
     const counted = this.#ctx.sql.get(
-      `SELECT count(*) AS n FROM (SELECT 1 FROM deliveries INDEXED BY deliveries_unread
+      `SELECT count(*) AS n, coalesce(max(message_id), 0) AS newest FROM (
+         SELECT message_id FROM deliveries INDEXED BY deliveries_unread
          WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL
-         LIMIT ${LIMITS.unreadBadgeCount})`,
+         ORDER BY message_id DESC LIMIT ${LIMITS.unreadBadgeCount})`,
     ).get(agent);
     const count = counted ? int(counted, "n") : 0;
-    if (count === 0) return { count, preview: [] };
+    const newest = counted ? int(counted, "newest") : 0;
+    if (count === 0 || newest === seen) return { count, newest };
     // Only what the preview shows, and only the head of each content (a long message is not
     // read whole to show 80 characters of it).
     const preview = this.#ctx.sql.get(
@@ -370,7 +373,7 @@ export class MessageStore {
       ack_required: int(row, "ack_required") !== 0,
       excerpt: excerptOf(text(row, "head"), undefined, int(row, "cut") === 1),
     }));
-    return { count, preview };
+    return { count, newest, preview };
   }
 
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
