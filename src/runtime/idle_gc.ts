@@ -12,34 +12,63 @@ import process from "node:process";
 /** Quiet this long after the last input counts as idle. */
 export const IDLE_GC_AFTER_MS = 500;
 
+/** What collectWhenFirstIdle listens to and does; tests give their own. */
+export interface IdleGcOptions {
+  /** Emits "data" on input (default: stdin). */
+  input?: {
+    on(event: "data", fn: () => void): unknown;
+    off(event: "data", fn: () => void): unknown;
+  };
+  /** Quiet this long counts as idle (default IDLE_GC_AFTER_MS). */
+  afterMs?: number;
+  /** The collection (default: a full V8 collection). */
+  collect?: () => void;
+  /** Runs `fn` in `ms`; returns what cancels it (default: setTimeout). */
+  later?: (fn: () => void, ms: number) => () => void;
+}
+
+function _later(fn: () => void, ms: number): () => void {
+  const timer = setTimeout(fn, ms);
+  return () => clearTimeout(timer);
+}
+
 /**
- * Collects garbage once, `IDLE_GC_AFTER_MS` after the last data on stdin; returns a stop
- * function (for the lifecycle's teardown).
+ * Collects garbage once, `afterMs` after the last data on the input; returns a stop function
+ * (for the lifecycle's teardown).
  */
-export function collectWhenFirstIdle(): () => void {
-  let timer: ReturnType<typeof setTimeout> | undefined;
+export function collectWhenFirstIdle(options: IdleGcOptions = {}): () => void {
+  const input = options.input ?? process.stdin;
+  const afterMs = options.afterMs ?? IDLE_GC_AFTER_MS;
+  const collect = options.collect ?? (() => void fullCollection());
+  const later = options.later ?? _later;
+  let cancel = () => {};
   const onData = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+    cancel();
+    cancel = later(() => {
       stop();
-      _collect();
-    }, IDLE_GC_AFTER_MS);
+      collect();
+    }, afterMs);
   };
   const stop = () => {
-    clearTimeout(timer);
-    process.stdin.off("data", onData);
+    cancel();
+    input.off("data", onData);
   };
-  process.stdin.on("data", onData);
+  input.on("data", onData);
   return stop;
 }
 
-/** A full collection: `gc`, exposed by a V8 flag set now, read from a fresh context. */
-function _collect(): void {
+/**
+ * A full collection: `gc`, exposed by a V8 flag set now, read from a fresh context. Returns
+ * whether it ran (a runtime without these keeps its young generation).
+ */
+export function fullCollection(): boolean {
   try {
     process.getBuiltinModule("node:v8").setFlagsFromString("--expose-gc");
     const gc: unknown = process.getBuiltinModule("node:vm").runInNewContext("gc");
-    if (typeof gc === "function") gc();
+    if (typeof gc !== "function") return false;
+    gc();
+    return true;
   } catch {
-    // Memory only: a runtime without these keeps its young generation.
+    return false;
   }
 }
