@@ -26,7 +26,7 @@ export function leasePathsField(field: string) {
 /** A lease's time to live in seconds. */
 export function leaseTtlField(settings: ToolSettings) {
   return integerField("ttl", 1, settings.leaseMaxTtl).optional().describe(
-    `Seconds (default ${LIMITS.leaseTtlDefaultS})`,
+    `Seconds (default ${Math.min(LIMITS.leaseTtlDefaultS, settings.leaseMaxTtl)})`,
   );
 }
 
