@@ -26,22 +26,28 @@ function handTimer() {
   };
 }
 
-Deno.test("one collection when the input goes quiet, none while it keeps coming", () => {
+/** collectWhenFirstIdle on a test input and hand timer, counting its collections. */
+function watched() {
   const input = new EventEmitter();
   const timer = handTimer();
-  let collections = 0;
+  const seen = { collections: 0 };
   const stop = collectWhenFirstIdle({
     input,
     afterMs: 500,
     later: timer.later,
-    collect: () => collections++,
+    collect: () => seen.collections++,
   });
+  return { input, timer, seen, stop };
+}
+
+Deno.test("one collection when the input goes quiet, none while it keeps coming", () => {
+  const { input, timer, seen, stop } = watched();
   assert.equal(timer.armed, false, "nothing before any input");
   input.emit("data");
   input.emit("data");
-  assert.equal(collections, 0, "each input starts the quiet time again");
+  assert.equal(seen.collections, 0, "each input starts the quiet time again");
   timer.due();
-  assert.equal(collections, 1, "quiet: one collection");
+  assert.equal(seen.collections, 1, "quiet: one collection");
   assert.equal(input.listenerCount("data"), 0, "and it stopped listening");
   input.emit("data");
   assert.equal(timer.armed, false);
@@ -49,19 +55,11 @@ Deno.test("one collection when the input goes quiet, none while it keeps coming"
 });
 
 Deno.test("stopping before the input goes quiet collects nothing", () => {
-  const input = new EventEmitter();
-  const timer = handTimer();
-  let collections = 0;
-  const stop = collectWhenFirstIdle({
-    input,
-    afterMs: 500,
-    later: timer.later,
-    collect: () => collections++,
-  });
+  const { input, timer, seen, stop } = watched();
   input.emit("data");
   stop();
   assert.equal(timer.armed, false, "the pending collection is cancelled");
-  assert.equal(collections, 0);
+  assert.equal(seen.collections, 0);
   assert.equal(input.listenerCount("data"), 0);
 });
 
