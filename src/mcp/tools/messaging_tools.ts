@@ -177,13 +177,18 @@ export function messagingTools(): AnyTool[] {
     },
   }));
 
-  const removeOutput = {
+  // delete_message and archive_message take and return the same (built on first use).
+  const removeInput = () => ({
+    message_id: idField("message_id"),
+    agent_name: actorField("agent_name"),
+  });
+  const removeOutput = () => ({
     message_id: z.number().int(),
     scope: z.enum(["inbox", "everyone"]).describe(
       "inbox: only your copy; everyone: retracted for all recipients (you sent it, or you hold delete_any_message)",
     ),
     already: z.boolean().describe("true if it was already archived"),
-  };
+  });
 
   tools.push(tool({
     name: "delete_message",
@@ -192,13 +197,10 @@ export function messagingTools(): AnyTool[] {
       "Soft-delete a message: a recipient removes its copy; its sender (or delete_any_message) " +
       "retracts it for everyone. Returns the scope.",
     get input() {
-      return {
-        message_id: idField("message_id"),
-        agent_name: actorField("agent_name"),
-      };
+      return removeInput();
     },
     get output() {
-      return removeOutput;
+      return removeOutput();
     },
     annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: true },
     run(args, { table, session }) {
@@ -215,13 +217,10 @@ export function messagingTools(): AnyTool[] {
     description:
       "Like delete_message, and marks it read; get_messages hides it unless include_archived.",
     get input() {
-      return {
-        message_id: idField("message_id"),
-        agent_name: actorField("agent_name"),
-      };
+      return removeInput();
     },
     get output() {
-      return removeOutput;
+      return removeOutput();
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
