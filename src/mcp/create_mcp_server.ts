@@ -29,7 +29,10 @@ a privilege a tool names (update_any_task, manage_rules...) comes with a role (l
 The unread badge: when mail is waiting, a result ends with a "📬 You have N unread" line, and
 its structuredContent has unread: {count (at most 100), preview: [{id, sender, broadcast, subject,
 thread_id, ack_required, excerpt}]}; the preview only when mail came since the last notice. Call
-get_messages to read it.`;
+get_messages to read it.
+A result's text leaves out nulls and empty lists, and a message's flags (broadcast, ack_required,
+unread, archived) unless true, and its thread_id when that is its own id or the thread shown;
+structuredContent has every field.`;
 
 const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks given to you,
 comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on

@@ -21,6 +21,7 @@ import {
 import { inboxMessageSchema, sentMessageSchema } from "../output_schemas.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { cutText } from "./cut_text.ts";
+import { messageText } from "./message_text.ts";
 import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
 /** The thread and acknowledgement parameters of send_message and broadcast. */
@@ -83,6 +84,7 @@ export function messagingTools(): AnyTool[] {
       });
       return { message: _sent(message) };
     },
+    text: (result) => ({ message: messageText(result.message) }),
   }));
 
   tools.push(tool({
@@ -115,6 +117,7 @@ export function messagingTools(): AnyTool[] {
       });
       return { message: _sent(message), recipients };
     },
+    text: (result) => ({ ...result, message: messageText(result.message) }),
   }));
 
   tools.push(tool({
@@ -175,6 +178,7 @@ export function messagingTools(): AnyTool[] {
         ...(threads ? { threads } : {}),
       };
     },
+    text: (result) => ({ ...result, messages: result.messages.map((m) => messageText(m)) }),
   }));
 
   // delete_message and archive_message take and return the same (built on first use).

@@ -5,6 +5,7 @@ import { LIMITS } from "../../core/limits.ts";
 import { actorField, idField, textFieldOf } from "../fields.ts";
 import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
+import { messageText } from "./message_text.ts";
 import { nextCursorOutput, pageInput } from "./page_fields.ts";
 
 /** Registers the thread and acknowledgement tools. */
@@ -43,6 +44,10 @@ export function threadTools(): AnyTool[] {
         cursor: args.cursor,
       });
     },
+    text: (result) => ({
+      ...result,
+      messages: result.messages.map((m) => messageText(m, result.thread_id)),
+    }),
   }));
 
   tools.push(tool({
