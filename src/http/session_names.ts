@@ -6,10 +6,8 @@
 import { TableError } from "../core/errors.ts";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { connectAs } from "../mcp/connect_binding.ts";
-import { createMcpServer } from "../mcp/create_mcp_server.ts";
-import type { SessionToolList } from "../mcp/session_tool_list.ts";
+import { createMcpServer, type SessionServer } from "../mcp/create_mcp_server.ts";
 import type { Caller } from "./caller.ts";
 import type { Session } from "../mcp/session.ts";
 import { jsonRpcError } from "./responses.ts";
@@ -22,8 +20,8 @@ export function serverForCaller(
   deps: { table: Table; logger: Logger },
   caller: Caller,
   where: string,
-): { server: McpServer; session: Session; toolList: SessionToolList } | { refused: Response } {
-  const { server, session, toolList } = createMcpServer({
+): Omit<SessionServer, "push"> | { refused: Response } {
+  const { server, session, toolList, connect } = createMcpServer({
     table: deps.table,
     logger: deps.logger,
     origin: {
@@ -32,9 +30,9 @@ export function serverForCaller(
       join: caller.kind === "join",
     },
   });
-  if (caller.kind !== "agent") return { server, session, toolList };
+  if (caller.kind !== "agent") return { server, session, toolList, connect };
   const refused = bindOrRefuse(deps.table, session, caller.name);
-  if (!refused) return { server, session, toolList };
+  if (!refused) return { server, session, toolList, connect };
   void server.close().catch(() => {});
   return { refused };
 }

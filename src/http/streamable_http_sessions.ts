@@ -132,7 +132,7 @@ export class StreamableHttpSessions {
   ): Promise<Response> {
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session, toolList } = made;
+    const { server, session, toolList, connect } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) {
         this.#sessions.delete(id);
@@ -164,7 +164,7 @@ export class StreamableHttpSessions {
       onsessionclosed: ended,
     });
     transport.onclose = () => ended(transport.sessionId);
-    await server.connect(transport);
+    await connect(transport);
     return await transport.handleRequest(req, { parsedBody: initialize });
   }
 

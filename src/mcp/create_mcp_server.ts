@@ -5,12 +5,14 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { Session, type SessionOrigin } from "./session.ts";
 import { SessionToolList } from "./session_tool_list.ts";
 import { registerTool } from "./register_tool.ts";
+import { DirectToolCalls } from "./direct_tool_calls.ts";
 import { allTools } from "./tools/all_tools.ts";
 import { toolSettings } from "./tool_settings.ts";
 import { registerAgentResources } from "./agent_resources.ts";
@@ -62,9 +64,17 @@ export interface McpServerDeps {
   resourceUpdates?: boolean;
 }
 
-export function createMcpServer(
-  deps: McpServerDeps,
-): { server: McpServer; session: Session; push: SessionPush; toolList: SessionToolList } {
+/** A session's MCP server, and how to connect it (see DirectToolCalls). */
+export interface SessionServer {
+  server: McpServer;
+  session: Session;
+  push: SessionPush;
+  toolList: SessionToolList;
+  /** Connects the server to `transport`; tools/call is answered without the SDK's wrapper. */
+  connect(transport: Transport): Promise<void>;
+}
+
+export function createMcpServer(deps: McpServerDeps): SessionServer {
   const channel = deps.channel === true;
   const server = new McpServer(
     { name: "team-table", title: "Team Table", version: VERSION },
@@ -83,8 +93,13 @@ export function createMcpServer(
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
-  for (const tool of allTools(toolSettings(deps.table))) registerTool(server, ctx, tool);
+  const calls = new DirectToolCalls();
+  for (const tool of allTools(toolSettings(deps.table))) registerTool(server, calls, ctx, tool);
   toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
-  return { server, session, push, toolList };
+  const connect = async (transport: Transport) => {
+    await server.connect(transport);
+    calls.attach(transport);
+  };
+  return { server, session, push, toolList, connect };
 }

@@ -13,6 +13,7 @@ import { mayCallTool } from "../core/permissions/permissions.ts";
 import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
+import type { DirectToolCalls } from "./direct_tool_calls.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedTool } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
@@ -91,7 +92,12 @@ function _strictInput(def: AnyTool): z.ZodObject {
   });
 }
 
-export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool): void {
+export function registerTool(
+  server: McpServer,
+  calls: DirectToolCalls,
+  ctx: ToolContext,
+  def: AnyTool,
+): void {
   let compiled = _compiled.get(def);
   if (compiled === undefined) {
     compiled = _compile(def);
@@ -102,23 +108,26 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
   // No output schema for the SDK: it would check every result at run time (~15–25 µs a call).
   // Every result the tests get is checked against its tool's result schema
   // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
+  const answer = (rawArgs: unknown): CallToolResult => {
+    try {
+      // Parsed with inputSchema already (by DirectToolCalls or the SDK): a bad call never gets
+      // here.
+      const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
+      // One transaction per call: the name and role checks, the change, the badge and the
+      // tool list agree with each other, and the statements share one lock and snapshot.
+      const { result, unread } = ctx.table.tx.run(() => _call(ctx, def, args));
+      if (unread) ctx.session.showedUnread(unread);
+      return result;
+    } catch (error) {
+      return _failed(ctx, def.name, error);
+    }
+  };
   server.registerTool(
     def.name,
     { title: def.title, description: def.description, inputSchema, annotations },
-    (rawArgs: unknown): CallToolResult => {
-      try {
-        // The SDK parsed the arguments with inputSchema already (a bad call never gets here).
-        const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
-        // One transaction per call: the name and role checks, the change, the badge and the
-        // tool list agree with each other, and the statements share one lock and snapshot.
-        const { result, unread } = ctx.table.tx.run(() => _call(ctx, def, args));
-        if (unread) ctx.session.showedUnread(unread);
-        return result;
-      } catch (error) {
-        return _failed(ctx, def.name, error);
-      }
-    },
+    answer,
   );
+  calls.add(def.name, inputSchema, answer);
 }
 
 /**

@@ -25,7 +25,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
   return runLifecycle(logger, async (life) => {
     const { db, table } = openTable(config, deps);
     life.defer("the database", () => db.close());
-    const { server, session, push, toolList } = createMcpServer({
+    const { server, session, push, toolList, connect } = createMcpServer({
       table,
       logger,
       channel: config.channel,
@@ -52,7 +52,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
       // A role granted from elsewhere reaches the tool list within a tick.
       toolList.announceChanges();
     });
-    await server.connect(transport);
+    await connect(transport);
     life.defer("the idle collection", collectWhenFirstIdle());
     if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);
