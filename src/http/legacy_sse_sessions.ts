@@ -151,12 +151,13 @@ export class LegacySseSessions {
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session, toolList, connect } = made;
+    const { server, session, toolList, connect, answerCall } = made;
     const entry: _Session = {
       transport,
       server,
       session,
       toolList,
+      answerCall,
       owner: callerKey(caller),
       lastActive: this.#now(),
     };

@@ -11,6 +11,7 @@ import type { Logger } from "../log.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
+import { directPost } from "./direct_post.ts";
 import { jsonRpcError } from "./responses.ts";
 import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
@@ -77,7 +78,10 @@ export class StreamableHttpSessions {
       if (req.method !== "POST") return await session.transport.handleRequest(req);
       const body = await readJsonBody(req);
       if (!body.ok) return body.response;
-      return await session.transport.handleRequest(req, { parsedBody: body.value });
+      const direct = session.transport.sessionId === sessionId
+        ? directPost(req, sessionId, body.value, session.answerCall)
+        : undefined;
+      return direct ?? await session.transport.handleRequest(req, { parsedBody: body.value });
     }
     if (req.method !== "POST") {
       return jsonRpcError(400, -32000, "Bad request: an mcp-session-id header is required");
@@ -132,7 +136,7 @@ export class StreamableHttpSessions {
   ): Promise<Response> {
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session, toolList, connect } = made;
+    const { server, session, toolList, connect, answerCall } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) {
         this.#sessions.delete(id);
@@ -151,6 +155,7 @@ export class StreamableHttpSessions {
           server,
           session,
           toolList,
+          answerCall,
           owner: callerKey(caller),
           lastActive: this.#now(),
         };

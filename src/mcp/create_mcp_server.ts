@@ -6,6 +6,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { JSONRPCResultResponse } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
@@ -72,6 +73,8 @@ export interface SessionServer {
   toolList: SessionToolList;
   /** Connects the server to `transport`; tools/call is answered without the SDK's wrapper. */
   connect(transport: Transport): Promise<void>;
+  /** Answers a plain tools/call message itself, or leaves it to the SDK (DirectToolCalls). */
+  answerCall(message: unknown): JSONRPCResultResponse | undefined;
 }
 
 export function createMcpServer(deps: McpServerDeps): SessionServer {
@@ -101,5 +104,5 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
     await server.connect(transport);
     calls.attach(transport);
   };
-  return { server, session, push, toolList, connect };
+  return { server, session, push, toolList, connect, answerCall: (m) => calls.answer(m) };
 }
