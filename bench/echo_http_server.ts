@@ -1,7 +1,8 @@
 /**
  * The MCP floor over Streamable HTTP: a bare SDK server with one `echo` tool, one transport
  * per session, on Deno.serve. Prints its port on stdout.
- *   --db PATH  `echo` also writes what a direct message writes, in one raw transaction
+ *   --db PATH  `echo` also writes what a direct message writes, in one raw transaction (from
+ *              `from` to `to`: a and b when not given)
  *   --json     answers each POST with JSON instead of an SSE stream
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
@@ -18,9 +19,9 @@ function newServer(): McpServer {
   const server = new McpServer({ name: "echo", version: "1.0.0" });
   server.registerTool("echo", {
     description: "Echoes its text",
-    inputSchema: { text: z.string() },
-  }, ({ text }: { text: string }) => {
-    write?.("a", "b", text);
+    inputSchema: { text: z.string(), from: z.string().optional(), to: z.string().optional() },
+  }, ({ text, from, to }: { text: string; from?: string | undefined; to?: string | undefined }) => {
+    write?.(from ?? "a", to ?? "b", text);
     return { content: [{ type: "text", text }] };
   });
   return server;

@@ -382,11 +382,12 @@ async function stdioFigures(): Promise<void> {
   const rounds = QUICK ? 2 : 8;
   const turns = await inTurns(
     rounds,
-    () =>
+    (round) =>
       sequentialSample(
         calls / rounds,
         20_000 / rounds,
-        () => call(floor.client, "echo", { text: "hello" }),
+        // The same rows as team-table's side: sender, recipient and content.
+        (i) => call(floor.client, "echo", { text: `message ${round}.${i}`, from: "a", to: "b" }),
       ),
     (round) =>
       sequentialSample(
@@ -483,9 +484,21 @@ async function httpEchoServer(workers: number, args: string[]) {
     return client;
   }));
   return {
-    /** Every session calls echo in a loop for `durationMs`. */
-    run: (durationMs: number) =>
-      concurrentSample(workers, durationMs, (w) => call(clients[w]!, "echo", { text: "hello" })),
+    /**
+     * Every session calls echo in a loop for `durationMs`; with a database, each writes the rows
+     * team-table's side writes in `round` (sender, recipient and content).
+     */
+    run: (durationMs: number, round = 0) =>
+      concurrentSample(
+        workers,
+        durationMs,
+        (w, i) =>
+          call(clients[w]!, "echo", {
+            text: `message ${round}.${i}`,
+            from: `s${w}`,
+            to: `s${(w + 1) % workers}`,
+          }),
+      ),
     async stop() {
       await Promise.all(clients.map((c: Client) => c.close()));
       await stop(echo.child);
@@ -537,7 +550,7 @@ async function httpFigures(): Promise<void> {
   const rounds = QUICK ? 2 : 6;
   const turns = await inTurns(
     rounds,
-    () => floor.run(duration / rounds),
+    (round) => floor.run(duration / rounds, round),
     (round) =>
       concurrentSample(
         sessions,
