@@ -15,6 +15,7 @@ import type { Tool } from "@modelcontextprotocol/sdk/types.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { DatabaseSync } from "node:sqlite";
 import { PERMISSION_FLAGS } from "../scripts/permissions.ts";
+import { bundle, CONFIG } from "../scripts/bundle.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { createLogger } from "../src/log.ts";
@@ -24,7 +25,8 @@ import { percentile, summarize, type Timing } from "./stats.ts";
 
 const QUICK = Deno.args.includes("--quick");
 const JSON_OUT = Deno.args.includes("--json");
-const MAIN = new URL("../main.ts", import.meta.url).pathname;
+/** What ships: the bundle the binary is compiled from (scripts/bundle.ts), built first. */
+const MAIN = await bundle();
 const BENCH = new URL("./", import.meta.url).pathname;
 const TOKEN = "bench-token-0123456789abcdef";
 const N = (full: number) => (QUICK ? Math.max(10, Math.round(full / 10)) : full);
@@ -60,7 +62,7 @@ function tempDir(): string {
 }
 
 function teamTableArgs(args: string[] = []): string[] {
-  return ["run", "--quiet", ...PERMISSION_FLAGS, MAIN, ...args];
+  return ["run", "--quiet", "--config", CONFIG, ...PERMISSION_FLAGS, MAIN, ...args];
 }
 
 async function stdioClient(args: string[], env: Record<string, string> = {}) {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { LIBRARY_ENV_VARS, PERMISSION_FLAGS } from "../scripts/permissions.ts";
 import { compileArgs } from "../scripts/compile.ts";
+import { bundle } from "../scripts/bundle.ts";
 import { ENV_VARS } from "../src/config.ts";
 
 const root = new URL("../", import.meta.url).pathname;
@@ -18,11 +19,12 @@ async function sourceFiles(dir: string): Promise<string[]> {
 Deno.test("deno compile embeds every module, the shipped roles and rules among them", async () => {
   const dir = await Deno.makeTempDir({ prefix: "team-table-compile-" });
   try {
-    // The runtime base `deno compile` downloads is out of reach here; pointing DENORT_BIN at
-    // this deno still builds the whole module graph and its embedding (the result only runs
-    // as plain deno).
+    // The binary is built from the bundle (tests/bundle_test.ts runs it). The runtime base
+    // `deno compile` downloads is out of reach here; pointing DENORT_BIN at this deno still
+    // builds the whole module graph and its embedding (the result only runs as plain deno).
+    const entry = await bundle(`${dir}/bundle`);
     const out = await new Deno.Command(Deno.execPath(), {
-      args: compileArgs(`${dir}/team-table`),
+      args: compileArgs(`${dir}/team-table`, entry),
       env: { DENORT_BIN: Deno.execPath(), NO_COLOR: "1" },
       stdout: "piped",
       stderr: "piped",
@@ -107,5 +109,5 @@ Deno.test("the tasks and the binary use the same narrow permissions", async () =
   }
   const env = `--allow-env=${[...ENV_VARS, ...LIBRARY_ENV_VARS].join(",")}`;
   assert.ok(PERMISSION_FLAGS.includes(env));
-  assert.ok(compileArgs("x").includes(env));
+  assert.ok(compileArgs("x", "main.js").includes(env));
 });
