@@ -12,7 +12,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { DirectToolCalls } from "../src/mcp/direct_tool_calls.ts";
 
-function _connected() {
+function _connected(more: (calls: DirectToolCalls) => void = () => {}) {
   const sent: [JSONRPCMessage, TransportSendOptions | undefined][] = [];
   const toSdk: JSONRPCMessage[] = [];
   const transport: Transport = {
@@ -33,6 +33,7 @@ function _connected() {
       content: [{ type: "text", text: (args as { text: string }).text.toUpperCase() }],
     }),
   );
+  more(calls);
   calls.attach(transport);
   const deliver = (message: JSONRPCMessage) => transport.onmessage?.(message);
   return { sent, toSdk, deliver };
@@ -81,6 +82,25 @@ Deno.test("anything else goes to the SDK unchanged", () => {
   ];
   for (const message of others) deliver(message);
   assert.deepEqual(toSdk, others);
+  assert.deepEqual(sent, []);
+});
+
+Deno.test("a schema that can only be checked asynchronously is left to the SDK", () => {
+  const { sent, toSdk, deliver } = _connected((calls) =>
+    calls.add(
+      "later",
+      z.strictObject({ text: z.string().refine(async () => await Promise.resolve(true)) }),
+      () => ({ content: [] }),
+    )
+  );
+  const message: JSONRPCMessage = {
+    jsonrpc: "2.0",
+    id: 1,
+    method: "tools/call",
+    params: { name: "later", arguments: { text: "x" } },
+  };
+  deliver(message);
+  assert.deepEqual(toSdk, [message]);
   assert.deepEqual(sent, []);
 });
 

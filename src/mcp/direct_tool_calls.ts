@@ -50,7 +50,12 @@ export class DirectToolCalls {
     const name = params["name"];
     const tool = typeof name === "string" ? this.#tools.get(name) : undefined;
     if (tool === undefined) return undefined;
-    const parsed = tool.input.safeParse(args);
+    let parsed;
+    try {
+      parsed = tool.input.safeParse(args);
+    } catch {
+      return undefined; // a schema that cannot be checked synchronously: the SDK's way
+    }
     if (!parsed.success) return undefined;
     return { jsonrpc: "2.0", id, result: tool.answer(parsed.data) };
   }

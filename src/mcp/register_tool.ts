@@ -119,7 +119,12 @@ export function registerTool(
       if (unread) ctx.session.showedUnread(unread);
       return result;
     } catch (error) {
-      return _failed(ctx, def.name, error);
+      try {
+        return _failed(ctx, def.name, error);
+      } catch (failure) {
+        // Reporting it failed too (the database is gone): say so without a badge.
+        return errorResult(failure, { tool: def.name, logger: ctx.logger, unread: undefined });
+      }
     }
   };
   server.registerTool(
