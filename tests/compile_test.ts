@@ -32,6 +32,7 @@ Deno.test("deno compile embeds every module, the shipped roles and rules among t
     const text = new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr);
     assert.equal(out.code, 0, text);
     assert.match(text, /Embedded Files/);
+    assert.match(text, /bundle\/\* \(/, "the bundle with the chunks it loads on demand");
     assert.ok((await Deno.stat(`${dir}/team-table`)).size > 1_000_000);
   } finally {
     await Deno.remove(dir, { recursive: true });
