@@ -96,3 +96,75 @@ Deno.test("tools/call over raw HTTP: answered directly when plain, by the SDK ot
     await db.cleanup();
   }
 });
+
+Deno.test("a call whose body arrives after its session ended does not run (404)", async () => {
+  const db = await tempDb();
+  const serve = await startServe(db.path);
+  const base = mcpHeaders(serve.token);
+  const open = async (name: string) => {
+    const opened = await fetch(`${serve.url}/mcp`, {
+      method: "POST",
+      headers: base,
+      body: JSON.stringify(INITIALIZE),
+    });
+    await opened.body?.cancel();
+    const headers = {
+      ...base,
+      "mcp-session-id": opened.headers.get("mcp-session-id") ?? "",
+      "mcp-protocol-version": "2025-06-18",
+    };
+    const call = {
+      jsonrpc: "2.0",
+      id: 2,
+      method: "tools/call",
+      params: { name: "register", arguments: { name } },
+    };
+    const registered = await fetch(`${serve.url}/mcp`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(call),
+    });
+    await registered.body?.cancel();
+    return headers;
+  };
+  try {
+    const zed = await open("zed");
+    const watcher = await open("watcher");
+    const body = new TextEncoder().encode(JSON.stringify({
+      jsonrpc: "2.0",
+      id: 3,
+      method: "tools/call",
+      params: { name: "send_message", arguments: { recipient: "watcher", content: "late" } },
+    }));
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    const late = fetch(`${serve.url}/mcp`, { method: "POST", headers: zed, body: readable });
+    await writer.write(body.slice(0, 10));
+    const ended = await fetch(`${serve.url}/mcp`, { method: "DELETE", headers: zed });
+    assert.equal(ended.status, 200);
+    await ended.body?.cancel();
+    await writer.write(body.slice(10));
+    await writer.close();
+    const answer = await late;
+    assert.equal(answer.status, 404);
+    assert.match((await answer.json()).error.message, /Session not found/);
+    const inbox = await fetch(`${serve.url}/mcp`, {
+      method: "POST",
+      headers: watcher,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 4,
+        method: "tools/call",
+        params: { name: "get_messages", arguments: {} },
+      }),
+    });
+    assert.deepEqual(
+      (await inbox.json()).result.structuredContent.messages,
+      [],
+      "nothing was sent",
+    );
+  } finally {
+    await serve.stop();
+    await db.cleanup();
+  }
+});

@@ -36,7 +36,7 @@ function _connected(more: (calls: DirectToolCalls) => void = () => {}) {
   more(calls);
   calls.attach(transport);
   const deliver = (message: JSONRPCMessage) => transport.onmessage?.(message);
-  return { sent, toSdk, deliver };
+  return { sent, toSdk, deliver, transport };
 }
 
 Deno.test("a valid call of a known tool is answered directly, with its request id", () => {
@@ -54,35 +54,60 @@ Deno.test("a valid call of a known tool is answered directly, with its request i
   ]]);
 });
 
+const _call = (id: unknown, params: Record<string, unknown>) =>
+  ({ jsonrpc: "2.0", id, method: "tools/call", params }) as unknown as JSONRPCMessage;
+
 Deno.test("anything else goes to the SDK unchanged", () => {
-  const { sent, toSdk, deliver } = _connected();
   const others: JSONRPCMessage[] = [
-    { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "whisper", arguments: {} } },
-    {
-      jsonrpc: "2.0",
-      id: 2,
-      method: "tools/call",
-      params: { name: "shout", arguments: { text: "too long" } },
-    },
-    {
-      jsonrpc: "2.0",
-      id: 3,
-      method: "tools/call",
-      params: { name: "shout", arguments: { text: "hi", x: 1 } },
-    },
-    {
-      jsonrpc: "2.0",
-      id: 4,
-      method: "tools/call",
-      params: { name: "shout", arguments: { text: "hi" }, task: {} },
-    },
-    { jsonrpc: "2.0", id: 5, method: "tools/list" },
+    _call(1, { name: "whisper", arguments: {} }),
+    _call(2, { name: "shout", arguments: { text: "too long" } }),
+    _call(3, { name: "shout", arguments: { text: "hi", x: 1 } }),
+    _call(4, { name: "shout", arguments: { text: "hi" }, task: {} }),
+    _call(5, { name: "shout", arguments: { text: "hi" }, _meta: { progressToken: 1 } }),
+    _call(6, { name: "shout", arguments: null }),
+    _call(7, { name: "shout", arguments: ["hi"] }),
+    _call(1e308, { name: "shout", arguments: { text: "hi" } }),
+    _call(2 ** 53 + 2, { name: "shout", arguments: { text: "hi" } }),
+    _call(1.5, { name: "shout", arguments: { text: "hi" } }),
+    { jsonrpc: "2.0", id: 8, method: "tools/list" },
     { jsonrpc: "2.0", method: "notifications/initialized" },
-    { jsonrpc: "2.0", id: 6, result: {} },
+    { jsonrpc: "2.0", id: 9, result: {} },
   ];
-  for (const message of others) deliver(message);
-  assert.deepEqual(toSdk, others);
-  assert.deepEqual(sent, []);
+  for (const message of others) {
+    const { sent, toSdk, deliver } = _connected();
+    deliver(message);
+    assert.deepEqual(toSdk, [message], JSON.stringify(message));
+    assert.deepEqual(sent, []);
+  }
+});
+
+Deno.test("a call never overtakes a request the SDK has not answered yet", () => {
+  const { sent, toSdk, deliver, transport } = _connected();
+  const list: JSONRPCMessage = { jsonrpc: "2.0", id: 1, method: "tools/list" };
+  const first = _call(2, { name: "shout", arguments: { text: "a" } });
+  deliver(list);
+  deliver(first);
+  assert.deepEqual(toSdk, [list, first], "behind tools/list, the call goes to the SDK too");
+  // The SDK answers both (through the transport, as its server does).
+  void transport.send({ jsonrpc: "2.0", id: 1, result: { tools: [] } });
+  void transport.send({ jsonrpc: "2.0", id: 2, result: { content: [] } });
+  const next = _call(3, { name: "shout", arguments: { text: "b" } });
+  deliver(next);
+  assert.deepEqual(toSdk, [list, first], "nothing pending: answered directly");
+  assert.deepEqual(sent.at(-1)?.[0], {
+    jsonrpc: "2.0",
+    id: 3,
+    result: { content: [{ type: "text", text: "B" }] },
+  });
+});
+
+Deno.test("a request the client cancelled no longer holds the calls after it", () => {
+  const { sent, toSdk, deliver } = _connected();
+  deliver({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+  deliver({ jsonrpc: "2.0", method: "notifications/cancelled", params: { requestId: 1 } });
+  deliver(_call(2, { name: "shout", arguments: { text: "c" } }));
+  assert.equal(toSdk.length, 2, "the SDK got tools/list and the cancellation");
+  assert.equal(sent.length, 1, "the call was answered directly");
 });
 
 Deno.test("a schema that can only be checked asynchronously is left to the SDK", () => {

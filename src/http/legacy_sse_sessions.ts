@@ -187,13 +187,7 @@ export class LegacySseSessions {
   async post(req: Request, url: URL, caller: Caller): Promise<Response> {
     const id = url.searchParams.get("sessionId");
     const session = id === null ? undefined : this.#sessions.get(id);
-    if (!session) {
-      return jsonError(
-        404,
-        "session_not_found",
-        "No open SSE session with that sessionId: open GET /sse first and use the endpoint it sends.",
-      );
-    }
+    if (!session) return _sessionNotFound();
     if (session.owner !== callerKey(caller)) {
       return jsonError(
         403,
@@ -203,6 +197,8 @@ export class LegacySseSessions {
     }
     const body = await readJsonBody(req);
     if (!body.ok) return body.response;
+    // It may have ended while the body arrived (its stream closed, idle expiry): nothing runs.
+    if (this.#sessions.get(id ?? "") !== session) return _sessionNotFound();
     const parsed = JSONRPCMessageSchema.safeParse(body.value);
     if (!parsed.success) {
       return jsonRpcError(400, -32600, "Invalid request: the body is not a JSON-RPC message");
@@ -233,4 +229,12 @@ export class LegacySseSessions {
   async closeAll(): Promise<void> {
     for (const [, session] of this.#sessions.entries()) await session.transport.close();
   }
+}
+
+function _sessionNotFound(): Response {
+  return jsonError(
+    404,
+    "session_not_found",
+    "No open SSE session with that sessionId: open GET /sse first and use the endpoint it sends.",
+  );
 }

@@ -59,13 +59,7 @@ export class StreamableHttpSessions {
     const sessionId = req.headers.get("mcp-session-id");
     if (sessionId !== null) {
       const session = this.#sessions.get(sessionId);
-      if (!session) {
-        return jsonRpcError(
-          404,
-          -32001,
-          "Session not found: it ended or expired. Start a new session with initialize.",
-        );
-      }
+      if (!session) return _sessionNotFound();
       if (session.owner !== callerKey(caller)) {
         return jsonRpcError(
           403,
@@ -78,10 +72,10 @@ export class StreamableHttpSessions {
       if (req.method !== "POST") return await session.transport.handleRequest(req);
       const body = await readJsonBody(req);
       if (!body.ok) return body.response;
-      const direct = session.transport.sessionId === sessionId
-        ? directPost(req, sessionId, body.value, session.answerCall)
-        : undefined;
-      return direct ?? await session.transport.handleRequest(req, { parsedBody: body.value });
+      // It may have ended while its body arrived (DELETE, idle expiry): then nothing runs.
+      if (this.#sessions.get(sessionId) !== session) return _sessionNotFound();
+      return directPost(req, sessionId, body.value, session.answerCall) ??
+        await session.transport.handleRequest(req, { parsedBody: body.value });
     }
     if (req.method !== "POST") {
       return jsonRpcError(400, -32000, "Bad request: an mcp-session-id header is required");
@@ -179,4 +173,12 @@ export class StreamableHttpSessions {
     await session.server.close().catch(() => {});
     releaseName(this.#table, session.session, this.#logger);
   }
+}
+
+function _sessionNotFound(): Response {
+  return jsonRpcError(
+    404,
+    -32001,
+    "Session not found: it ended or expired. Start a new session with initialize.",
+  );
 }

@@ -5,9 +5,14 @@
  * arguments are parsed with the same schema and the same callback answers, so the result is the
  * same. A message this does not answer goes on to the SDK as before, and its answer or error
  * reads the same: an unknown tool, arguments that fail their schema, a request shaped otherwise
- * than a plain call (a task-augmented one, extra fields), any other method.
+ * than a plain call (`_meta`, a task, extra fields, an id the SDK refuses), any other method.
+ * Order is kept: while a request sent earlier is still with the SDK (which answers after a few
+ * microtasks), a call goes to the SDK too, so it cannot overtake it.
  */
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type {
+  Transport,
+  TransportSendOptions,
+} from "@modelcontextprotocol/sdk/shared/transport.js";
 import type {
   CallToolResult,
   JSONRPCMessage,
@@ -20,10 +25,12 @@ import type { z } from "zod";
 export type ToolAnswer = (args: unknown) => CallToolResult;
 
 const _REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
-const _PARAM_KEYS = new Set(["name", "arguments", "_meta"]);
+const _PARAM_KEYS = new Set(["name", "arguments"]);
 
 export class DirectToolCalls {
   readonly #tools = new Map<string, { input: z.ZodType; answer: ToolAnswer }>();
+  /** Requests handed to the SDK and not answered yet, by id (an id may repeat). */
+  readonly #withSdk = new Map<string | number, number>();
 
   add(name: string, input: z.ZodType, answer: ToolAnswer): void {
     this.#tools.set(name, { input, answer });
@@ -31,9 +38,11 @@ export class DirectToolCalls {
 
   /**
    * The response to `message` when it is a plain call of a known tool with valid arguments
-   * (the tool has run); undefined when the SDK should have it.
+   * and nothing sent before it is still with the SDK (the tool has run); undefined when the
+   * SDK should have it.
    */
   answer(message: unknown): JSONRPCResultResponse | undefined {
+    if (this.#withSdk.size > 0) return undefined;
     if (!_isPlainObject(message) || message["method"] !== "tools/call") return undefined;
     const id = message["id"];
     const params = message["params"];
@@ -41,18 +50,14 @@ export class DirectToolCalls {
       return undefined;
     }
     if (!_onlyKeys(message, _REQUEST_KEYS) || !_onlyKeys(params, _PARAM_KEYS)) return undefined;
-    const args = params["arguments"] ?? {};
-    if (
-      !_isPlainObject(args) || !(params["_meta"] === undefined || _isPlainObject(params["_meta"]))
-    ) {
-      return undefined;
-    }
+    const args = params["arguments"];
+    if (args !== undefined && !_isPlainObject(args)) return undefined;
     const name = params["name"];
     const tool = typeof name === "string" ? this.#tools.get(name) : undefined;
     if (tool === undefined) return undefined;
     let parsed;
     try {
-      parsed = tool.input.safeParse(args);
+      parsed = tool.input.safeParse(args ?? {});
     } catch {
       return undefined; // a schema that cannot be checked synchronously: the SDK's way
     }
@@ -60,16 +65,42 @@ export class DirectToolCalls {
     return { jsonrpc: "2.0", id, result: tool.answer(parsed.data) };
   }
 
-  /** Takes the transport's tools/call requests; call it once the server is connected. */
+  /**
+   * Takes the transport's tools/call requests; call it once the server is connected. It also
+   * notes which requests the SDK has and when it answers them (see above: order).
+   */
   attach(transport: Transport): void {
     const toSdk = transport.onmessage;
     if (toSdk === undefined) throw new Error("connect the MCP server to the transport first");
+    const send = transport.send.bind(transport);
+    transport.send = (message: JSONRPCMessage, options?: TransportSendOptions) => {
+      if ("id" in message && !("method" in message)) this.#answered(message.id);
+      return send(message, options);
+    };
     transport.onmessage = <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => {
       const response = this.answer(message);
-      if (response === undefined) return toSdk(message, extra);
-      transport.send(response, { relatedRequestId: response.id })
-        .catch(() => {}); // the client went away: nothing to answer
+      if (response !== undefined) {
+        transport.send(response, { relatedRequestId: response.id })
+          .catch(() => {}); // the client went away: nothing to answer
+        return;
+      }
+      if ("id" in message && "method" in message) {
+        this.#withSdk.set(message.id, (this.#withSdk.get(message.id) ?? 0) + 1);
+      } else if ("method" in message && message.method === "notifications/cancelled") {
+        // The SDK sends no answer to a request the client cancelled.
+        const id = message.params?.["requestId"];
+        if (typeof id === "string" || typeof id === "number") this.#answered(id);
+      }
+      toSdk(message, extra);
     };
+  }
+
+  /** The SDK answered request `id` (an error response may have no id). */
+  #answered(id: string | number | undefined): void {
+    if (id === undefined) return;
+    const left = (this.#withSdk.get(id) ?? 0) - 1;
+    if (left > 0) this.#withSdk.set(id, left);
+    else this.#withSdk.delete(id);
   }
 }
 
@@ -77,8 +108,9 @@ function _isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
+/** What the SDK takes as a request id: a string or a safe integer. */
 function _isRequestId(value: unknown): value is string | number {
-  return typeof value === "string" || Number.isInteger(value);
+  return typeof value === "string" || Number.isSafeInteger(value);
 }
 
 function _onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
