@@ -57,13 +57,35 @@ Deno.test("a valid call of a known tool is answered directly, with its request i
 const _call = (id: unknown, params: Record<string, unknown>) =>
   ({ jsonrpc: "2.0", id, method: "tools/call", params }) as unknown as JSONRPCMessage;
 
+Deno.test("a _meta the SDK takes does not change the way", () => {
+  for (
+    const meta of [
+      {},
+      { progressToken: "p-1" },
+      { progressToken: 7, "io.modelcontextprotocol/related-task": { taskId: "t" }, other: [1] },
+    ]
+  ) {
+    const { sent, toSdk, deliver } = _connected();
+    deliver(_call(1, { name: "shout", arguments: { text: "hi" }, _meta: meta }));
+    assert.deepEqual(toSdk, [], JSON.stringify(meta));
+    assert.equal(sent.length, 1);
+  }
+});
+
 Deno.test("anything else goes to the SDK unchanged", () => {
   const others: JSONRPCMessage[] = [
     _call(1, { name: "whisper", arguments: {} }),
     _call(2, { name: "shout", arguments: { text: "too long" } }),
     _call(3, { name: "shout", arguments: { text: "hi", x: 1 } }),
     _call(4, { name: "shout", arguments: { text: "hi" }, task: {} }),
-    _call(5, { name: "shout", arguments: { text: "hi" }, _meta: { progressToken: 1 } }),
+    _call(5, { name: "shout", arguments: { text: "hi" }, _meta: { progressToken: null } }),
+    _call(5, { name: "shout", arguments: { text: "hi" }, _meta: { progressToken: 1.5 } }),
+    _call(5, { name: "shout", arguments: { text: "hi" }, _meta: 5 }),
+    _call(5, {
+      name: "shout",
+      arguments: { text: "hi" },
+      _meta: { "io.modelcontextprotocol/related-task": 5 },
+    }),
     _call(6, { name: "shout", arguments: null }),
     _call(7, { name: "shout", arguments: ["hi"] }),
     _call(1e308, { name: "shout", arguments: { text: "hi" } }),

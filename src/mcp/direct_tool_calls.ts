@@ -5,7 +5,7 @@
  * arguments are parsed with the same schema and the same callback answers, so the result is the
  * same. A message this does not answer goes on to the SDK as before, and its answer or error
  * reads the same: an unknown tool, arguments that fail their schema, a request shaped otherwise
- * than a plain call (`_meta`, a task, extra fields, an id the SDK refuses), any other method.
+ * than a plain call (a task, extra fields, an id or `_meta` the SDK refuses), any other method.
  * Order is kept: while a request sent earlier is still with the SDK (which answers after a few
  * microtasks), a call goes to the SDK too, so it cannot overtake it.
  */
@@ -25,7 +25,8 @@ import type { z } from "zod";
 export type ToolAnswer = (args: unknown) => CallToolResult;
 
 const _REQUEST_KEYS = new Set(["jsonrpc", "id", "method", "params"]);
-const _PARAM_KEYS = new Set(["name", "arguments"]);
+const _PARAM_KEYS = new Set(["name", "arguments", "_meta"]);
+const _RELATED_TASK = "io.modelcontextprotocol/related-task";
 
 export class DirectToolCalls {
   readonly #tools = new Map<string, { input: z.ZodType; answer: ToolAnswer }>();
@@ -52,6 +53,7 @@ export class DirectToolCalls {
     if (!_onlyKeys(message, _REQUEST_KEYS) || !_onlyKeys(params, _PARAM_KEYS)) return undefined;
     const args = params["arguments"];
     if (args !== undefined && !_isPlainObject(args)) return undefined;
+    if (params["_meta"] !== undefined && !_isRequestMeta(params["_meta"])) return undefined;
     const name = params["name"];
     const tool = typeof name === "string" ? this.#tools.get(name) : undefined;
     if (tool === undefined) return undefined;
@@ -111,6 +113,19 @@ function _isPlainObject(value: unknown): value is Record<string, unknown> {
 /** What the SDK takes as a request id: a string or a safe integer. */
 function _isRequestId(value: unknown): value is string | number {
   return typeof value === "string" || Number.isSafeInteger(value);
+}
+
+/**
+ * A `_meta` the SDK takes (its RequestMetaSchema): any fields, a progress token that is a string
+ * or a safe integer, a related task with a string id. A progress token is honoured as the SDK's
+ * tools/call honours it: no tool reports progress.
+ */
+function _isRequestMeta(value: unknown): boolean {
+  if (!_isPlainObject(value)) return false;
+  const token = value["progressToken"];
+  if (token !== undefined && !_isRequestId(token)) return false;
+  const task = value[_RELATED_TASK];
+  return task === undefined || (_isPlainObject(task) && typeof task["taskId"] === "string");
 }
 
 function _onlyKeys(value: Record<string, unknown>, allowed: ReadonlySet<string>): boolean {
