@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { LineReader } from "./support/line_reader.ts";
+import { INITIALIZE } from "./support/mcp_requests.ts";
 import { teamTableCommand, tempDb } from "./support/test_agent.ts";
 
 Deno.test("pipelined requests on stdio take effect in the order sent", async () => {
@@ -28,16 +29,7 @@ Deno.test("pipelined requests on stdio take effect in the order sent", async () 
     params: { name, arguments: args, ...extra },
   });
   try {
-    await write({
-      jsonrpc: "2.0",
-      id: 1,
-      method: "initialize",
-      params: {
-        protocolVersion: "2025-06-18",
-        capabilities: {},
-        clientInfo: { name: "t", version: "1" },
-      },
-    }, { jsonrpc: "2.0", method: "notifications/initialized" });
+    await write(INITIALIZE, { jsonrpc: "2.0", method: "notifications/initialized" });
     assert.equal(JSON.parse(await lines.next()).id, 1);
     // register goes to the SDK (an extra parameter it ignores); the two calls after it are
     // plain, and must not run before it.
