@@ -354,6 +354,11 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
     { paths: Array.from({ length: 10_000 }, (_, i) => `f${i}.ts`) },
     /paths has 10,000 entries; the limit is 100/,
   ],
+  [
+    "reserve_paths",
+    { paths: ["**/+(+()*)("] },
+    /paths\[0\] '\*\*\/\+\(\+\(\)\*\)\(' uses the extended glob '\+\(…'; a glob may use \* \(within a folder\), \*\* \(any folders\)/,
+  ],
   ["reserve_paths", { paths: ["a.ts"], ttl: 0 }, /ttl must be a whole number from 1 to 86,400/],
   [
     "reserve_paths",

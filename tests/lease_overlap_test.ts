@@ -25,13 +25,17 @@ const _CASES: [string, string, boolean][] = [
   ["**", "anything/*.md", true],
   ["src/a*", "src/b*", false],
   ["src/a*", "src/ab*", true],
-  // ...and conservative when in doubt: these share no file but count as overlapping
-  ["src/*.{ts,js}", "src/*.md", true],
-  ["src/[ab].ts", "src/[cd].ts", true],
+  // braces are spelled out, alternative by alternative
+  ["src/*.{ts,js}", "src/*.md", false],
+  ["src/*.{ts,js}", "src/**/a.js", true],
   ["{src,lib}/**", "src/x/*.ts", true],
   ["docs/{a,b/c}/*.md", "src/*.ts", false],
-  ["docs/{a,b/c}/*.md", "docs/z/*.ts", true],
-  ["{src,lib/x}/*.ts", "docs/*.md", true],
+  ["docs/{a,b/c}/*.md", "docs/z/*.ts", false],
+  ["docs/{a,b/c}/*.md", "docs/b/*/*.md", true],
+  ["{src,lib/x}/*.ts", "docs/*.md", false],
+  ["src/a?.ts", "src/b?.ts", false],
+  // ...and conservative when in doubt: these share no file but count as overlapping
+  ["src/[ab].ts", "src/[cd].ts", true],
 ];
 
 Deno.test("lease paths: overlap of files and globs", () => {
@@ -76,4 +80,47 @@ Deno.test("lease paths: one spelling, and clear errors for what cannot be leased
     /paths has 10,000 entries; the limit is 100/,
   );
   assert.deepEqual(checkLeasePaths(["a.ts", "./a.ts"]), ["a.ts"]);
+});
+
+Deno.test("lease paths: a glob's syntax is one that matches in bounded time", () => {
+  const accepted = ["src/**/*.ts", "src/[a-c]?.ts", "src/[!x]*", "src/{a,b}/*.{ts,md}", "a+b.ts"];
+  for (const path of accepted) assert.equal(checkLeasePath(path, "paths[0]"), path);
+  const refused: [string, RegExp][] = [
+    ["**/+(+()*)(", /paths\[0\] '\*\*\/\+\(\+\(\)\*\)\(' uses the extended glob '\+\(…'/],
+    ["src/@(a|b).ts", /extended glob '@\(…'; a glob may use \* \(within a folder\)/],
+    ["src/!(a).ts", /extended glob/],
+    ["src/*(a).ts", /extended glob/],
+    ["src/{a,{b,c}}.ts", /nests braces/],
+    ["src/{a,b.ts", /'\{' that is never closed/],
+    ["src/[ab.ts", /'\[' that is never closed/],
+    ["{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}", /more than 32 alternatives/],
+  ];
+  for (const [path, message] of refused) {
+    assert.throws(() => checkLeasePath(path, "paths[0]"), (e: unknown) => {
+      assert.ok(e instanceof ValidationError);
+      assert.match(e.message, message);
+      return true;
+    }, path);
+  }
+});
+
+Deno.test("lease paths: matching takes no backtracking blow-up, even for a glob stored before", () => {
+  // With a backtracking matcher each of these takes minutes for a long name (the first froze
+  // serve for 14.5 s at 23 characters); bounded matching answers at once.
+  const long = "a".repeat(400);
+  assert.ok(!coversFile("*a*a*a*a*a*a*a*a*a*a*b", long));
+  assert.ok(!coversFile("**/*a*a*a*a*a*a*a*a*a*a*b", `x/${long}`));
+  assert.ok(coversFile("**/*a*a*a*a*a*a*a*a*a*a*", `x/y/z/${long}`));
+  // a glob stored before the syntax check covers everything under its fixed folders
+  assert.ok(coversFile("**/+(+()*)(", long));
+  assert.ok(coversFile("src/+(a|b)/x.ts", "src/q/r.ts"));
+  assert.ok(!coversFile("src/+(a|b)/x.ts", "docs/a.md"));
+  assert.ok(pathsOverlap("src/+(a|b)/x.ts", "src/*.ts"));
+  assert.ok(!pathsOverlap("src/+(a|b)/x.ts", "docs/**"));
+});
+
+Deno.test("lease paths: a file whose name holds glob characters is covered by its own lease", () => {
+  assert.ok(coversFile("app/[id]/page.tsx", "app/[id]/page.tsx"));
+  assert.ok(pathsOverlap("app/[id]/page.tsx", "app/[id]/page.tsx"));
+  assert.ok(coversFile("app/**", "app/[id]/page.tsx"));
 });

@@ -100,6 +100,8 @@ export const LIMITS = {
   leasePathMax: 512,
   leasesPerAgentMax: 500,
   leaseReasonMax: 500,
+  /** The alternatives one lease glob may spell out to with `{a,b}`. */
+  leaseGlobAlternativesMax: 32,
   /** A lease's time to live when none is asked for (an hour), and the longest by default. */
   leaseTtlDefaultS: 3_600,
   leaseTtlMaxDefaultS: 24 * 3_600,

@@ -6,6 +6,7 @@
  */
 import { ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
+import { GLOB_SYNTAX, globProblem } from "../leases/glob.ts";
 import { formatCount, tooLongMessage, tooManyMessage } from "./wording.ts";
 
 /** What a lease path is, for error messages. */
@@ -14,6 +15,20 @@ export const LEASE_PATH_RULE = "a file or glob relative to the repository root, 
 
 /** The path in its one stored spelling, or a ValidationError naming `field`. */
 export function checkLeasePath(path: string, field: string): string {
+  const checked = _checkPath(path, field);
+  const problem = globProblem(checked);
+  if (problem !== null) {
+    throw new ValidationError(`${field} '${path}' ${problem}; a glob may use ${GLOB_SYNTAX}`);
+  }
+  return checked;
+}
+
+/** A file an edit touches, in the stored spelling (its name may hold any glob character). */
+export function checkFilePaths(files: readonly string[], field: string): string[] {
+  return _checkList(files, field, _checkPath);
+}
+
+function _checkPath(path: string, field: string): string {
   if (path.trim() === "") {
     throw new ValidationError(`${field} must not be empty (${LEASE_PATH_RULE})`);
   }
@@ -39,6 +54,14 @@ export function checkLeasePath(path: string, field: string): string {
 
 /** A list of 1..LIMITS.leasePathsMax paths, each checked, duplicates dropped. */
 export function checkLeasePaths(paths: readonly string[], field = "paths"): string[] {
+  return _checkList(paths, field, checkLeasePath);
+}
+
+function _checkList(
+  paths: readonly string[],
+  field: string,
+  check: (path: string, field: string) => string,
+): string[] {
   if (paths.length === 0) {
     throw new ValidationError(
       `${field} must not be empty: give 1–${formatCount(LIMITS.leasePathsMax)} paths`,
@@ -47,5 +70,5 @@ export function checkLeasePaths(paths: readonly string[], field = "paths"): stri
   if (paths.length > LIMITS.leasePathsMax) {
     throw new ValidationError(tooManyMessage(field, paths.length, LIMITS.leasePathsMax));
   }
-  return [...new Set(paths.map((p, i) => checkLeasePath(p, `${field}[${i}]`)))];
+  return [...new Set(paths.map((p, i) => check(p, `${field}[${i}]`)))];
 }

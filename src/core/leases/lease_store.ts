@@ -10,7 +10,7 @@
 import type { Actor } from "../actor.ts";
 import { SYSTEM_ACTOR } from "../actor.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
-import { checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
+import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
@@ -264,7 +264,7 @@ export class LeaseStore {
    * if any. `agent` null: every exclusive lease counts. Reads only.
    */
   check(input: { agent: string | null; files: readonly string[] }): FileCheck[] {
-    const files = checkLeasePaths(input.files, "PATH");
+    const files = checkFilePaths(input.files, "PATH");
     const me = input.agent?.toLowerCase();
     const others = this.#live().filter((l) => l.exclusive && l.agent.toLowerCase() !== me);
     return files.map((file) => ({

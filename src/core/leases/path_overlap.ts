@@ -1,59 +1,34 @@
 /**
  * Whether two lease paths can name the same file. Matching a file against a glob is exact
- * (picomatch, with dotfiles). Two globs are compared folder by folder, `**` standing for any
- * number of folders; two wildcard parts of one folder are disjoint only when their fixed
- * beginnings or endings differ (`*.ts` and `*.md`), and otherwise taken to overlap. So the
- * answer for two globs errs on the side of a conflict, never the other way. Globs with braces
- * or groups that span folders are compared by their fixed leading folders only.
+ * (glob.ts). Two globs are compared alternative by alternative (`{a,b}` spelled out), folder by
+ * folder, `**` standing for any number of folders; two wildcard parts of one folder are
+ * disjoint only when their fixed beginnings or endings differ (`*.ts` and `*.md`), and
+ * otherwise taken to overlap. So the answer for two globs errs on the side of a conflict,
+ * never the other way.
  */
-// @ts-types="@types/picomatch"
-import picomatch from "picomatch";
+import { compileGlob, isGlob, partMatches } from "./glob.ts";
 
-const _OPTIONS = { dot: true } as const;
 /** Characters that make a part of a path a pattern rather than a name. */
-const _SPECIAL = /[*?[\]{}()!+@\\]/;
-
-/** True when `path` is a glob rather than one file. */
-export function isGlob(path: string): boolean {
-  return picomatch.scan(path).isGlob;
-}
+const _SPECIAL = /[*?[\]]/;
 
 /** True when the file `file` is covered by the lease path `pattern` (a file or a glob). */
 export function coversFile(pattern: string, file: string): boolean {
-  if (!isGlob(pattern)) return pattern === file;
-  return picomatch(pattern, _OPTIONS)(file);
+  if (pattern === file) return true;
+  return isGlob(pattern) && compileGlob(pattern).matches(file);
 }
 
 /** True when some file could be covered by both lease paths (see the module comment). */
 export function pathsOverlap(a: string, b: string): boolean {
+  if (a === b) return true;
   const globA = isGlob(a);
   const globB = isGlob(b);
-  if (!globA && !globB) return a === b;
+  if (!globA && !globB) return false;
   if (!globA) return coversFile(b, a);
   if (!globB) return coversFile(a, b);
-  const partsA = _parts(a);
-  const partsB = _parts(b);
-  if (partsA === null || partsB === null) return _basesOverlap(a, b);
-  return _sequencesOverlap(partsA, partsB);
-}
-
-/** The folders of a glob, or null when a group spans a `/` (braces, extglobs). */
-function _parts(glob: string): string[] | null {
-  let depth = 0;
-  for (const char of glob) {
-    if (char === "{" || char === "(") depth++;
-    else if ((char === "}" || char === ")") && depth > 0) depth--;
-    else if (char === "/" && depth > 0) return null;
-  }
-  return glob.split("/");
-}
-
-/** Every file of a glob lies under its fixed leading folders; disjoint folders, no overlap. */
-function _basesOverlap(a: string, b: string): boolean {
-  const baseA = picomatch.scan(a).base.split("/").filter(Boolean);
-  const baseB = picomatch.scan(b).base.split("/").filter(Boolean);
-  const shorter = Math.min(baseA.length, baseB.length);
-  return baseA.slice(0, shorter).every((part, i) => part === baseB[i]);
+  const alternativesB = compileGlob(b).alternatives;
+  return compileGlob(a).alternatives.some((partsA) =>
+    alternativesB.some((partsB) => _sequencesOverlap(partsA, partsB))
+  );
 }
 
 function _sequencesOverlap(a: readonly string[], b: readonly string[]): boolean {
@@ -75,8 +50,8 @@ function _partsOverlap(a: string, b: string): boolean {
   const wildA = _SPECIAL.test(a);
   const wildB = _SPECIAL.test(b);
   if (!wildA && !wildB) return a === b;
-  if (!wildA) return picomatch(b, _OPTIONS)(a);
-  if (!wildB) return picomatch(a, _OPTIONS)(b);
+  if (!wildA) return partMatches(b, a);
+  if (!wildB) return partMatches(a, b);
   const [headA, tailA] = _fixedEnds(a);
   const [headB, tailB] = _fixedEnds(b);
   return (headA.startsWith(headB) || headB.startsWith(headA)) &&

@@ -1,0 +1,257 @@
+/**
+ * The glob syntax of lease paths, matched in time bounded by the lengths of the glob and the
+ * path (no regular expressions, so no backtracking blow-up). A glob is split into folder parts;
+ * `**` alone as a part stands for any number of folders; within a part `*` is any run of
+ * characters, `?` one character and `[...]` one of a set (`[a-z]`, `[!a]`). `{a,b}` gives
+ * alternatives, expanded before matching. Extended globs (`@(…)`, `+(…)`, `!(…)`, `*(…)`,
+ * `?(…)`) are refused: they are what makes a matcher backtrack.
+ */
+import { LIMITS } from "../limits.ts";
+
+/** The accepted syntax, for error messages. */
+export const GLOB_SYNTAX = "* (within a folder), ** (any folders), ?, [abc], [a-z], [!a] and " +
+  `{a,b} (at most ${LIMITS.leaseGlobAlternativesMax} alternatives in all); extended globs ` +
+  "such as +(a|b) are not accepted because they cannot be matched in bounded time";
+
+/** Characters that make a path a glob rather than one file. */
+const _WILD = /[*?[\]{}]/;
+const _EXTGLOB = /[@!+*?]\(/;
+
+/** True when `path` is a glob rather than one file. */
+export function isGlob(path: string): boolean {
+  return _WILD.test(path) || _EXTGLOB.test(path);
+}
+
+/** What is wrong with `glob`'s syntax, or null when it is accepted. */
+export function globProblem(glob: string): string | null {
+  const ext = _EXTGLOB.exec(glob);
+  if (ext) return `uses the extended glob '${ext[0]}…'`;
+  if (!_WILD.test(glob)) return null;
+  try {
+    for (const alternative of _expand(glob)) _parse(alternative);
+    return null;
+  } catch (error) {
+    if (error instanceof _SyntaxError) return error.message;
+    throw error;
+  }
+}
+
+/** One folder part: literal text and wildcards, or `**`. */
+type _Token =
+  | { kind: "char"; char: string }
+  | { kind: "any" }
+  | { kind: "star" }
+  | { kind: "set"; negated: boolean; ranges: [string, string][] };
+type _Part = "**" | _Token[];
+
+class _SyntaxError extends Error {}
+
+/** A compiled glob: its alternatives, each a list of folder parts. */
+export interface Glob {
+  matches(file: string): boolean;
+  /** Each alternative's folder parts, for comparing two globs. */
+  readonly alternatives: readonly (readonly string[])[];
+}
+
+const _cache = new Map<string, Glob>();
+const _CACHE_MAX = 2_000;
+
+/**
+ * The compiled form of `glob`. A glob stored before its syntax was checked and not accepted
+ * now covers everything under its fixed leading folders (erring towards a conflict).
+ */
+export function compileGlob(glob: string): Glob {
+  const cached = _cache.get(glob);
+  if (cached) return cached;
+  if (_cache.size >= _CACHE_MAX) _cache.clear();
+  const compiled = globProblem(glob) === null ? _compile(glob) : _underBase(glob);
+  _cache.set(glob, compiled);
+  return compiled;
+}
+
+/** True when the folder name `name` matches the single part `part` of an accepted glob. */
+export function partMatches(part: string, name: string): boolean {
+  const parsed = _parsePart(part);
+  return parsed === "**" || _matchTokens(parsed, name);
+}
+
+function _compile(glob: string): Glob {
+  const alternatives = _expand(glob);
+  const parsed = alternatives.map(_parse);
+  return {
+    alternatives: alternatives.map((a) => a.split("/")),
+    matches: (file) => {
+      const names = file.split("/");
+      return parsed.some((parts) => _matchParts(parts, names));
+    },
+  };
+}
+
+function _underBase(glob: string): Glob {
+  const base: string[] = [];
+  for (const part of glob.split("/")) {
+    if (_WILD.test(part) || /[()|@!+]/.test(part)) break;
+    base.push(part);
+  }
+  return {
+    alternatives: [[...base, "**"]],
+    matches: (file) => {
+      const names = file.split("/");
+      return base.every((part, i) => names[i] === part) && names.length > base.length;
+    },
+  };
+}
+
+/** `{a,b}` alternatives spelled out; braces do not nest. */
+function _expand(glob: string): string[] {
+  let results = [""];
+  let i = 0;
+  while (i < glob.length) {
+    const char = glob[i] ?? "";
+    if (char === "[") {
+      const end = _setEnd(glob, i);
+      results = results.map((r) => r + glob.slice(i, end + 1));
+      i = end + 1;
+    } else if (char === "{") {
+      const close = glob.indexOf("}", i + 1);
+      if (close < 0) throw new _SyntaxError("has a '{' that is never closed");
+      const inner = glob.slice(i + 1, close);
+      if (inner.includes("{")) throw new _SyntaxError("nests braces");
+      const options = inner.split(",");
+      const next = results.flatMap((r) => options.map((o) => r + o));
+      if (next.length > LIMITS.leaseGlobAlternativesMax) {
+        throw new _SyntaxError(
+          `spells out to more than ${LIMITS.leaseGlobAlternativesMax} alternatives`,
+        );
+      }
+      results = next;
+      i = close + 1;
+    } else if (char === "}") {
+      throw new _SyntaxError("has a '}' without its '{'");
+    } else {
+      results = results.map((r) => r + char);
+      i++;
+    }
+  }
+  return results;
+}
+
+/** Index of the `]` closing the set opened at `start`. */
+function _setEnd(glob: string, start: number): number {
+  let i = start + 1;
+  if (glob[i] === "!" || glob[i] === "^") i++;
+  if (glob[i] === "]") i++;
+  const end = glob.indexOf("]", i);
+  if (end < 0) throw new _SyntaxError("has a '[' that is never closed");
+  if (glob.slice(start, end).includes("/")) throw new _SyntaxError("has a '/' inside [...]");
+  return end;
+}
+
+function _parse(glob: string): _Part[] {
+  return glob.split("/").map(_parsePart);
+}
+
+function _parsePart(part: string): _Part {
+  if (part === "**") return "**";
+  const tokens: _Token[] = [];
+  for (let i = 0; i < part.length; i++) {
+    const char = part[i] ?? "";
+    if (char === "*") {
+      if (tokens.at(-1)?.kind !== "star") tokens.push({ kind: "star" });
+    } else if (char === "?") {
+      tokens.push({ kind: "any" });
+    } else if (char === "[") {
+      const end = _setEnd(part, i);
+      tokens.push(_set(part.slice(i + 1, end)));
+      i = end;
+    } else {
+      tokens.push({ kind: "char", char });
+    }
+  }
+  return tokens;
+}
+
+function _set(body: string): _Token {
+  const negated = body.startsWith("!") || body.startsWith("^");
+  const chars = [...(negated ? body.slice(1) : body)];
+  const ranges: [string, string][] = [];
+  for (let i = 0; i < chars.length; i++) {
+    const from = chars[i] ?? "";
+    const to = chars[i + 2];
+    if (chars[i + 1] === "-" && to !== undefined) {
+      ranges.push([from, to]);
+      i += 2;
+    } else {
+      ranges.push([from, from]);
+    }
+  }
+  return { kind: "set", negated, ranges };
+}
+
+/**
+ * Wildcard matching that, on a mismatch, resumes only after the most recent `*` (or `**`):
+ * each step moves forward or back to that one point, so the work is at most the product of
+ * the two lengths. `fits(i, j)` says whether item i of the pattern takes item j of the input.
+ */
+function _wildcardMatch(
+  patternLength: number,
+  inputLength: number,
+  isStar: (i: number) => boolean,
+  fits: (i: number, j: number) => boolean,
+): boolean {
+  let p = 0;
+  let s = 0;
+  let starP = -1;
+  let starS = 0;
+  while (s < inputLength) {
+    if (p < patternLength && isStar(p)) {
+      starP = p++;
+      starS = s;
+    } else if (p < patternLength && fits(p, s)) {
+      p++;
+      s++;
+    } else if (starP >= 0) {
+      p = starP + 1;
+      s = ++starS;
+    } else {
+      return false;
+    }
+  }
+  while (p < patternLength && isStar(p)) p++;
+  return p === patternLength;
+}
+
+function _matchTokens(tokens: readonly _Token[], name: string): boolean {
+  const chars = [...name];
+  return _wildcardMatch(
+    tokens.length,
+    chars.length,
+    (i) => tokens[i]?.kind === "star",
+    (i, j) => _tokenFits(tokens[i], chars[j] ?? ""),
+  );
+}
+
+function _tokenFits(token: _Token | undefined, char: string): boolean {
+  switch (token?.kind) {
+    case "char":
+      return token.char === char;
+    case "any":
+      return true;
+    case "set":
+      return token.ranges.some(([from, to]) => from <= char && char <= to) !== token.negated;
+    default:
+      return false;
+  }
+}
+
+function _matchParts(parts: readonly _Part[], names: readonly string[]): boolean {
+  return _wildcardMatch(
+    parts.length,
+    names.length,
+    (i) => parts[i] === "**",
+    (i, j) => {
+      const part = parts[i];
+      return part !== undefined && part !== "**" && _matchTokens(part, names[j] ?? "");
+    },
+  );
+}
