@@ -345,6 +345,11 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ],
   ["get_audit_log", { limit: 201 }, /limit must be an integer from 1 to 200/],
   ["get_audit_log", { action: "" }, /action must not be empty/],
+  [
+    "search",
+    { query: "ka* lo* mi* ne* ru* sa* ti* vo* ze* pa* qu* xe* de* fo* gi* ha*" },
+    /query: 'ka\*' is a prefix of 2 letters; a prefix needs at least 3/,
+  ],
   ["reserve_paths", { paths: ["../x"] }, /paths\[0\] '\.\.\/x' contains '\.\.'; it must stay/],
   ["reserve_paths", { paths: ["/etc/passwd"] }, /paths\[0\] '\/etc\/passwd' is absolute/],
   ["reserve_paths", { paths: [""] }, /each entry of paths must not be empty/],

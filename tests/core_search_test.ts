@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ValidationError } from "../src/core/errors.ts";
 import { toFtsQuery } from "../src/core/search/search_query.ts";
-import { tempTable, testSession } from "./support/temp_table.ts";
+import { type SearchBudget, TableSearch } from "../src/core/search/table_search.ts";
+import { Statements } from "../src/db/statements.ts";
+import { type TempTable, tempTable, testSession } from "./support/temp_table.ts";
 
 const alice = agentActor("alice");
 const bob = agentActor("bob");
@@ -115,6 +117,12 @@ Deno.test("hostile queries: clear errors or plain-word results, never SQL errors
     Array.from({ length: 17 }, (_, i) => `w${i}`).join(" "),
     /17 words or phrases; at most 16/,
   );
+  // What made one search take 41 s: many short prefixes, each expanded across the index.
+  refused(
+    "ka* lo* mi* ne* ru* sa* ti* vo*",
+    /^query: 'ka\*' is a prefix of 2 letters; a prefix needs at least 3 \(each one is looked up/,
+  );
+  refused("web* dep* rol* fri*", /^query: 4 prefix words \(word\*\); at most 3 .* Write more/);
   assert.equal(search("NEAR(websocket reconnect)").results.length, 0, "near is a plain word");
   assert.equal(search("websocket OR nothing").results.length, 0, "OR is a word, all must match");
   assert.equal(search("-websocket").results.length, 1, "- is not NOT");
@@ -169,4 +177,65 @@ Deno.test("the index stays exact through retractions, purges, task edits and con
   );
   context.delete({ by: alice, ns: "specs", key: "deploy_checklist" });
   assert.equal(count("words"), 0, "a deleted key is not found");
+});
+
+/** A search over `t` with its own budget (the table's is LIMITS.searchScanMax and ms). */
+function budgeted(t: TempTable, budget: SearchBudget): TableSearch {
+  return new TableSearch({
+    sql: new Statements(t.db),
+    clock: t.clock,
+    principals: t.table.principals,
+    budget,
+  });
+}
+
+Deno.test("a search ranks the newest matches within its budget, and says when it ran out", () => {
+  const { t } = seeded();
+  using _t = t;
+  const unbounded = { matches: 1_000, ms: 1_000, timer: () => 0 };
+  const all = budgeted(t, unbounded).search({ by: operator, query: "status" });
+  assert.equal(all.results.length, 20);
+  assert.equal(all.stopped, undefined, "within budget: no note");
+  assert.deepEqual(
+    all.results.map((r) => r.id),
+    t.table.search.search({ by: operator, query: "status" }).results.map((r) => r.id),
+    "the same answer as the table's own search when the budget suffices",
+  );
+
+  const byCount = budgeted(t, { ...unbounded, matches: 5 }).search({
+    by: operator,
+    query: "status",
+  });
+  assert.equal(byCount.results.length, 5);
+  assert.equal(byCount.more, true);
+  assert.match(
+    byCount.stopped ?? "",
+    /^Ranked only the newest 5 matches \(the most one search ranks\)\. Add words, or narrow with kinds, agent or since\.$/,
+  );
+  const newest = Math.max(...all.results.map((r) => r.id ?? 0));
+  assert.ok(byCount.results.some((r) => r.id === newest), "the newest matches are ranked first");
+
+  let now = 0;
+  const slow = budgeted(t, { matches: 1_000, ms: 30, timer: () => (now += 10) });
+  const byTime = slow.search({ by: operator, query: "status" });
+  assert.equal(byTime.results.length, 3, "each match took 10 ms of a 30 ms budget");
+  assert.match(byTime.stopped ?? "", /^Ranked only the newest 3 matches \(the 30 ms one search/);
+});
+
+Deno.test("a snippet shows the first match of a long text, found without FTS5's snippet()", () => {
+  const t = tempTable();
+  using _t = t;
+  t.table.members.register({ name: "alice", session: testSession("alice") });
+  const filler = Array.from({ length: 500 }, (_, i) => `filler${i}`).join(" ");
+  t.table.context.share({
+    by: alice,
+    key: "notes",
+    value: `${filler} the Migrations run before the smoke test ${filler}`,
+  });
+  const [hit] = t.table.search.search({ by: alice, query: "migration smok*" }).results;
+  assert.equal(
+    hit?.snippet,
+    "…filler498 filler499 the **Migrations** run before the **smoke** test filler0 filler1 " +
+      "filler2…",
+  );
 });

@@ -80,6 +80,7 @@ export async function searchCommand(parsed: ParsedArgs): Promise<number> {
         : `${n}${found.more ? "+" : ""} result${n === 1 ? "" : "s"} for ${JSON.stringify(query)}`,
     );
     for (const hit of found.results) console.log(renderHit(hit));
+    if (found.stopped !== undefined) console.log(found.stopped);
     return 0;
   } catch (error) {
     if (error instanceof ValidationError) throw new ConfigError(error.message);

@@ -27,6 +27,13 @@ export const LIMITS = {
   /** A search query: its length, and how many words or phrases it may hold. */
   searchQueryMax: 500,
   searchTermsMax: 16,
+  /**
+   * A search's cost: prefix words (each is expanded across the whole index before the first
+   * result), matches ranked (newest first), and milliseconds spent ranking them.
+   */
+  searchPrefixTermsMax: 3,
+  searchScanMax: 2_000,
+  searchBudgetMs: 30,
   searchLimitDefault: 20,
   searchLimitMax: 100,
   titleMax: 200,

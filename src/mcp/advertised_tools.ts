@@ -2237,6 +2237,10 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
           type: "boolean",
           description: "true if more matched than limit",
         },
+        stopped: {
+          description: "why only part of the matches were ranked",
+          type: "string",
+        },
       },
       required: [
         "results",

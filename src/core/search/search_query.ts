@@ -2,7 +2,9 @@
  * A person's search words as an FTS5 query. Nothing the user types is passed as FTS syntax:
  * each word and each "quoted phrase" becomes a quoted FTS string of its letters and digits
  * (so OR, NEAR(, *, - and quotes are plain text), all of them must match, and a word ending
- * in `*` matches as a prefix. What cannot be searched is a ValidationError naming the field.
+ * in `*` matches as a prefix (of at least 3 letters, and at most LIMITS.searchPrefixTermsMax
+ * of them: each is expanded across the whole index). What cannot be searched is a
+ * ValidationError naming the field.
  */
 import { ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
@@ -13,17 +15,28 @@ export const SEARCH_KINDS = ["message", "task", "comment", "context"] as const;
 export type SearchKind = typeof SEARCH_KINDS[number];
 
 const _TOKEN = /[\p{L}\p{N}\p{M}]+/gu;
-/** The shortest stem a prefix search (`dep*`) accepts. */
-const _PREFIX_MIN = 2;
+/** The shortest stem a prefix search (`dep*`) accepts: a shorter one expands to too much. */
+const _PREFIX_MIN = 3;
 
 /** One term of a query: its words, and whether the last one is a prefix. */
-interface _Term {
+export interface SearchTerm {
   words: string[];
   prefix: boolean;
 }
 
+/** A query as FTS5 runs it, and its terms (for marking matches in snippets). */
+export interface ParsedSearch {
+  fts: string;
+  terms: SearchTerm[];
+}
+
 /** The FTS5 expression for `query`: every term quoted, all required. */
 export function toFtsQuery(query: string, field = "query"): string {
+  return parseSearch(query, field).fts;
+}
+
+/** `query` checked and parsed (see the module comment). */
+export function parseSearch(query: string, field = "query"): ParsedSearch {
   checkText(field, query, TEXT_RULES.searchQuery);
   const terms = _terms(query, field);
   if (terms.length === 0) {
@@ -39,11 +52,20 @@ export function toFtsQuery(query: string, field = "query"): string {
         `Search for fewer, more telling words.`,
     );
   }
-  return terms.map((t) => `"${t.words.join(" ")}"${t.prefix ? " *" : ""}`).join(" ");
+  const prefixes = terms.filter((t) => t.prefix).length;
+  if (prefixes > LIMITS.searchPrefixTermsMax) {
+    throw new ValidationError(
+      `${field}: ${prefixes} prefix words (word*); at most ${LIMITS.searchPrefixTermsMax} ` +
+        `(each one is looked up across every word the table holds). Write more words out ` +
+        `in full.`,
+    );
+  }
+  const fts = terms.map((t) => `"${t.words.join(" ")}"${t.prefix ? " *" : ""}`).join(" ");
+  return { fts, terms };
 }
 
-function _terms(query: string, field: string): _Term[] {
-  const terms: _Term[] = [];
+function _terms(query: string, field: string): SearchTerm[] {
+  const terms: SearchTerm[] = [];
   let rest = query;
   while (rest.length > 0) {
     const quote = rest.indexOf('"');
@@ -52,7 +74,16 @@ function _terms(query: string, field: string): _Term[] {
       const words = word.match(_TOKEN) ?? [];
       if (words.length === 0) continue;
       const last = words[words.length - 1] ?? "";
-      const prefix = word.endsWith("*") && last.length >= _PREFIX_MIN;
+      const prefix = word.endsWith("*");
+      if (prefix && last.length < _PREFIX_MIN) {
+        throw new ValidationError(
+          `${field}: '${word}' is a prefix of ${last.length} letter${
+            last.length === 1 ? "" : "s"
+          }; ` +
+            `a prefix needs at least ${_PREFIX_MIN} (each one is looked up across every word ` +
+            `the table holds). Give more letters or the whole word.`,
+        );
+      }
       terms.push({ words, prefix });
     }
     if (quote < 0) break;

@@ -6,6 +6,11 @@
  * messages and the broadcasts it received, and every task, comment and live context entry; the
  * operator (a human) finds everything. Results are ranked (bm25, titles weigh more) and carry a
  * short snippet with the matches marked, and what to call to open them.
+ *
+ * One search never holds the table for long: matches are ranked newest first up to a budget
+ * (LIMITS.searchScanMax matches, LIMITS.searchBudgetMs of ranking) and a search that runs out
+ * says so (`stopped`) with what to narrow; the prefix words it may hold are limited in
+ * search_query.ts; snippets are made for the page only (snippet.ts).
  */
 import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
@@ -16,7 +21,8 @@ import { messageReaderOf } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
-import { SEARCH_KINDS, type SearchKind, toFtsQuery } from "./search_query.ts";
+import { parseSearch, SEARCH_KINDS, type SearchKind } from "./search_query.ts";
+import { snippetOf } from "./snippet.ts";
 
 /** One thing found. Ids say what to open: `open` names the call. */
 export interface SearchHit {
@@ -56,11 +62,25 @@ export interface SearchInput {
 
 /** The source kind of each index rowid (rowid = source id * 4 + kind). */
 const _KIND_OF: readonly SearchKind[] = ["message", "task", "comment", "context"];
-const _SNIPPET_TOKENS = 12;
+
+/** What one search may spend; tests give smaller ones. */
+export interface SearchBudget {
+  /** Matches ranked at most. */
+  matches: number;
+  /** Milliseconds of ranking, measured by `timer`. */
+  ms: number;
+  timer: () => number;
+}
+
+/** What a search found; `stopped` says why it ranked only part of the matches. */
+export interface SearchResult {
+  results: SearchHit[];
+  more: boolean;
+  stopped?: string;
+}
 
 const _MATCH = `
-  SELECT s.rowid AS rid, bm25(search_index, 3.0, 1.0) AS score,
-    snippet(search_index, -1, :open, :close, '…', ${_SNIPPET_TOKENS}) AS snip
+  SELECT s.rowid AS rid, bm25(search_index, 3.0, 1.0) AS score
   FROM search_index s
   WHERE search_index MATCH :q AND (
     (s.rowid % 4 = 0 AND :messages AND EXISTS (
@@ -84,49 +104,77 @@ const _MATCH = `
         AND (e.expires_at IS NULL OR e.expires_at > :now)
         AND (:agent IS NULL OR e.set_by = :agent COLLATE NOCASE)
         AND (:since IS NULL OR e.created_at >= :since))))
-  ORDER BY score, s.rowid DESC
-  LIMIT :limit`;
+  ORDER BY s.rowid DESC`;
 
 export class TableSearch {
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #principals: Principals;
+  readonly #budget: SearchBudget;
 
-  constructor(deps: { sql: Statements; clock: Clock; principals: Principals }) {
+  constructor(
+    deps: { sql: Statements; clock: Clock; principals: Principals; budget?: SearchBudget },
+  ) {
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#principals = deps.principals;
+    this.#budget = deps.budget ??
+      { matches: LIMITS.searchScanMax, ms: LIMITS.searchBudgetMs, timer: () => performance.now() };
   }
 
   /** The best matches for `query` that the searcher may read, best first. */
-  search(input: SearchInput): { results: SearchHit[]; more: boolean } {
+  search(input: SearchInput): SearchResult {
     const who = this.#principals.resolve(input.by);
-    const q = toFtsQuery(input.query);
+    const parsed = parseSearch(input.query);
     const kinds = new Set(input.kinds?.length ? input.kinds : SEARCH_KINDS);
     const limit = pageSize(input.limit, {
       default: LIMITS.searchLimitDefault,
       max: LIMITS.searchLimitMax,
     });
     const marks = input.marks ?? { open: "**", close: "**" };
-    const rows = this.#sql.get(_MATCH).all({
-      q,
-      open: marks.open,
-      close: marks.close,
-      reader: messageReaderOf(who),
-      agent: input.agent ?? null,
-      since: input.since ?? null,
-      now: this.#clock.now(),
-      messages: kinds.has("message") ? 1 : 0,
-      tasks: kinds.has("task") ? 1 : 0,
-      comments: kinds.has("comment") ? 1 : 0,
-      context: kinds.has("context") ? 1 : 0,
-      limit: limit + 1,
-    });
-    const results = rows.slice(0, limit).flatMap((row) => {
-      const hit = this.#describe(int(row, "rid"), textOrNull(row, "snip") ?? "");
+    const ranked: { rid: number; score: number }[] = [];
+    const budget = this.#budget;
+    const deadline = budget.timer() + budget.ms;
+    let stopped: string | undefined;
+    for (
+      const row of this.#sql.get(_MATCH).iterate({
+        q: parsed.fts,
+        reader: messageReaderOf(who),
+        agent: input.agent ?? null,
+        since: input.since ?? null,
+        now: this.#clock.now(),
+        messages: kinds.has("message") ? 1 : 0,
+        tasks: kinds.has("task") ? 1 : 0,
+        comments: kinds.has("comment") ? 1 : 0,
+        context: kinds.has("context") ? 1 : 0,
+      })
+    ) {
+      ranked.push({ rid: int(row, "rid"), score: Number(row["score"]) });
+      if (ranked.length >= budget.matches || budget.timer() >= deadline) {
+        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches);
+        break;
+      }
+    }
+    ranked.sort((a, b) => a.score - b.score || b.rid - a.rid);
+    const results = ranked.slice(0, limit).flatMap(({ rid }) => {
+      const hit = this.#describe(rid, this.#snippet(rid, parsed.terms, marks));
       return hit ? [hit] : [];
     });
-    return { results, more: rows.length > limit };
+    const more = ranked.length > limit || stopped !== undefined;
+    return stopped === undefined ? { results, more } : { results, more, stopped };
+  }
+
+  #snippet(
+    rid: number,
+    terms: Parameters<typeof snippetOf>[1]["terms"],
+    marks: { open: string; close: string },
+  ): string {
+    const row = this.#sql.get("SELECT title, body FROM search_index WHERE rowid = ?").get(rid);
+    if (!row) return "";
+    return snippetOf([textOrNull(row, "title") ?? "", textOrNull(row, "body") ?? ""], {
+      terms,
+      marks,
+    });
   }
 
   /** What an index row stands for, read from its source row. */
@@ -210,4 +258,12 @@ export class TableSearch {
       }
     }
   }
+}
+
+function _stoppedNote(ranked: number, byCount: boolean): string {
+  const why = byCount
+    ? "the most one search ranks"
+    : `the ${LIMITS.searchBudgetMs} ms one search may take ran out`;
+  return `Ranked only the newest ${ranked.toLocaleString("en-US")} matches (${why}). Add ` +
+    `words, or narrow with kinds, agent or since.`;
 }

@@ -49,6 +49,7 @@ export function searchTools(): AnyTool[] {
       return {
         results: z.array(searchHitSchema()),
         more: z.boolean().describe("true if more matched than limit"),
+        stopped: z.string().optional().describe("why only part of the matches were ranked"),
       };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
