@@ -159,3 +159,40 @@ Deno.test("leases: bad input names the field and changes nothing", () => {
   }
   assert.equal(snapshot(t.db), before);
 });
+
+Deno.test("leases: an id names one lease forever; a stale id is refused, naming what it was", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const [first] = t.table.leases.reserve({ by: alice, paths: ["src/a.ts"], ttl: 1 }).leases;
+  advanceLive(t, 1_500);
+  const [second] = t.table.leases.reserve({ by: alice, paths: ["docs/"] }).leases;
+  assert.ok(first && second);
+  assert.notEqual(second.id, first.id, "the expired lease's id is not given again");
+  assert.throws(
+    () => t.table.leases.release({ by: alice, ids: [first.id] }),
+    (e: unknown) =>
+      e instanceof ValidationError &&
+      e.message ===
+        `ids: lease ${first.id} (alice's, on 'src/a.ts') ended at 2026-01-01T00:00:01.500Z: its ` +
+          "time ran out. A lease id is never reused; list_leases shows the live ones",
+  );
+  assert.deepEqual(t.table.leases.list().map((l) => l.path), ["docs/**"], "docs/** still held");
+  // Released and re-reserved at once: a new id again, and the old one is refused the same way.
+  t.table.leases.release({ by: alice, ids: [second.id] });
+  const [third] = t.table.leases.reserve({ by: alice, paths: ["docs/"] }).leases;
+  assert.ok(third && third.id > second.id);
+  assert.throws(
+    () => t.table.leases.renew({ by: alice, ids: [second.id] }),
+    /ids: lease \d+ \(alice's, on 'docs\/\*\*'\) ended at .*: released\. A lease id is never/,
+  );
+  assert.throws(
+    () => t.table.leases.release({ by: alice, ids: [999] }),
+    /no live lease with id 999/,
+  );
+  // Remembered for a week.
+  advanceLive(t, 8 * 24 * 3_600_000);
+  t.table.leases.endLapsed();
+  assert.throws(
+    () => t.table.leases.release({ by: alice, ids: [first.id] }),
+    /no live lease with id 1;/,
+  );
+});

@@ -112,4 +112,6 @@ export const LIMITS = {
   /** A lease's time to live when none is asked for (an hour), and the longest by default. */
   leaseTtlDefaultS: 3_600,
   leaseTtlMaxDefaultS: 24 * 3_600,
+  /** How long an ended lease is remembered, so that a call naming its id is told what it was. */
+  leaseEndedKeepS: 7 * 24 * 3_600,
 } as const;

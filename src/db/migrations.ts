@@ -442,6 +442,40 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX events_by_time;
     `,
   },
+  {
+    version: 14,
+    description: "a lease id names one lease forever; ended leases are remembered for a week",
+    sql: `
+      -- AUTOINCREMENT: an ended lease's id is never given to a new one (a plain INTEGER PRIMARY
+      -- KEY reuses the highest id once its row is deleted), so a stale id cannot release
+      -- another lease.
+      CREATE TABLE leases_v14 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        agent TEXT NOT NULL COLLATE NOCASE,
+        path TEXT NOT NULL,
+        exclusive INTEGER NOT NULL,
+        reason TEXT,
+        task_id INTEGER,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      INSERT INTO leases_v14 SELECT id, agent, path, exclusive, reason, task_id, created_at,
+        expires_at FROM leases;
+      DROP TABLE leases;
+      ALTER TABLE leases_v14 RENAME TO leases;
+      CREATE INDEX leases_by_agent ON leases (agent, id);
+      CREATE INDEX leases_by_task ON leases (task_id) WHERE task_id IS NOT NULL;
+      -- What an ended lease was, so that a call naming its id is told (kept a week).
+      CREATE TABLE ended_leases (
+        id INTEGER PRIMARY KEY,
+        agent TEXT NOT NULL,
+        path TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        ended_at INTEGER NOT NULL
+      );
+      CREATE INDEX ended_leases_by_time ON ended_leases (ended_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -9,6 +9,7 @@
  */
 import type { Actor } from "../actor.ts";
 import { SYSTEM_ACTOR } from "../actor.ts";
+import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
@@ -319,8 +320,10 @@ export class LeaseStore {
     for (const group of groups.values()) {
       this.#end(group.leases, group.cause, group.reason, SYSTEM_ACTOR);
     }
-    this.#ctx.sql.get("DELETE FROM lease_waiters WHERE expires_at <= ?").run(
-      this.#ctx.clock.now(),
+    const now = this.#ctx.clock.now();
+    this.#ctx.sql.get("DELETE FROM lease_waiters WHERE expires_at <= ?").run(now);
+    this.#ctx.sql.get("DELETE FROM ended_leases WHERE ended_at < ?").run(
+      now - LIMITS.leaseEndedKeepS * 1_000,
     );
     return lapsed.length;
   }
@@ -328,7 +331,13 @@ export class LeaseStore {
   #end(leases: readonly Lease[], cause: LeaseEnd, reason: string, by: Actor): void {
     const first = leases[0];
     if (first === undefined) return;
-    for (const lease of leases) this.#ctx.sql.get("DELETE FROM leases WHERE id = ?").run(lease.id);
+    const now = this.#ctx.clock.now();
+    for (const lease of leases) {
+      this.#ctx.sql.get(
+        "INSERT OR REPLACE INTO ended_leases (id, agent, path, reason, ended_at) VALUES (?, ?, ?, ?, ?)",
+      ).run(lease.id, lease.agent, lease.path, reason, now);
+      this.#ctx.sql.get("DELETE FROM leases WHERE id = ?").run(lease.id);
+    }
     this.#ctx.publisher.publish({
       type: "lease.released",
       by,
@@ -422,11 +431,7 @@ export class LeaseStore {
     if (ids !== undefined) {
       return ids.map((id) => {
         const lease = live.find((l) => l.id === id);
-        if (!lease) {
-          throw new ValidationError(
-            `ids: no live lease with id ${id}; list_leases shows the live ones`,
-          );
-        }
+        if (!lease) throw new ValidationError(this.#noLiveLease(id));
         return lease;
       });
     }
@@ -442,6 +447,15 @@ export class LeaseStore {
       }
       return lease;
     });
+  }
+
+  /** Why `id` names no live lease: what it was and when it ended, when that is known. */
+  #noLiveLease(id: number): string {
+    const ended = this.#ctx.sql.get("SELECT * FROM ended_leases WHERE id = ?").get(id);
+    if (!ended) return `ids: no live lease with id ${id}; list_leases shows the live ones`;
+    return `ids: lease ${id} (${text(ended, "agent")}'s, on '${text(ended, "path")}') ended at ` +
+      `${toIso(int(ended, "ended_at"))}: ${text(ended, "reason")}. A lease id is never ` +
+      `reused; list_leases shows the live ones`;
   }
 
   #live(): Lease[] {
