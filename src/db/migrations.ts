@@ -444,7 +444,8 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 14,
-    description: "a lease id names one lease forever; ended leases are remembered for a week",
+    description: "a lease id names one lease forever; ended leases are remembered for a week; " +
+      "context listings read no values",
     sql: `
       -- AUTOINCREMENT: an ended lease's id is never given to a new one (a plain INTEGER PRIMARY
       -- KEY reuses the highest id once its row is deleted), so a stale id cannot release
@@ -474,6 +475,11 @@ export const MIGRATIONS: readonly Migration[] = [
         ended_at INTEGER NOT NULL
       );
       CREATE INDEX ended_leases_by_time ON ended_leases (ended_at);
+      -- Which version of each key is live, without reading the rows: a value is stored in
+      -- the row before created_at, so reading created_at read every value (a 1 KB value put
+      -- 10,000 keys' namespace counts at ~300 ms).
+      CREATE INDEX context_entries_versions
+        ON context_entries (ns, key, version, deleted, expires_at, created_at);
     `,
   },
 ];

@@ -203,17 +203,7 @@ export class SharedContextStore {
 
   /** Namespaces with live keys, with their key counts. */
   namespaces(): NamespaceSummary[] {
-    const counts = new Map<string, { keys: number; updated: number }>();
-    for (const row of this.#latestVisible({})) {
-      const ns = text(row, "ns");
-      const seen = counts.get(ns) ?? { keys: 0, updated: 0 };
-      counts.set(ns, {
-        keys: seen.keys + 1,
-        updated: Math.max(seen.updated, int(row, "created_at")),
-      });
-    }
-    return [...counts.entries()].sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0)
-      .map(([ns, { keys, updated }]) => ({ ns, keys, updated_at: toIso(updated) }));
+    return this.#namespaces("", -1);
   }
 
   /** A page of namespaces(): `limit` (LIMITS.pages.namespaces), after `cursor`. */
@@ -222,8 +212,24 @@ export class SharedContextStore {
     const after = page.cursor === undefined
       ? ""
       : String(cursorKey(page.cursor, ["string"], "list_namespaces")[0]);
-    const rows = this.namespaces().filter((n) => n.ns > after).slice(0, size + 1);
-    return pageOf(rows, size, (n) => [n.ns]);
+    return pageOf(this.#namespaces(after, size + 1), size, (n) => [n.ns]);
+  }
+
+  /** Counted in SQL from the keys' latest versions, values never read. */
+  #namespaces(after: string, limit: number): NamespaceSummary[] {
+    return this.#ctx.sql.get(
+      `SELECT e.ns, count(*) AS keys, max(e.created_at) AS updated FROM context_entries e
+       WHERE e.ns > :after
+         AND e.version = (SELECT max(version) FROM context_entries
+                          WHERE ns = e.ns AND key = e.key
+                            AND (deleted = 1 OR expires_at IS NULL OR expires_at > :now))
+         AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
+       GROUP BY e.ns ORDER BY e.ns LIMIT :limit`,
+    ).all({ after, now: this.#ctx.clock.now(), limit }).map((row) => ({
+      ns: text(row, "ns"),
+      keys: int(row, "keys"),
+      updated_at: toIso(int(row, "updated")),
+    }));
   }
 
   /** The stored versions of a key that have not expired (deletions included), newest first. */
