@@ -91,7 +91,7 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
       },
     },
   );
-  const session = new Session(deps.origin);
+  const session = new Session(deps.origin, deps.table.clock.now());
   const toolList = new SessionToolList({ server, table: deps.table, session });
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();

@@ -15,6 +15,8 @@ export interface SessionOrigin {
   key?: string | undefined;
   /** The connection came with a join token: it may register one new, unprivileged name. */
   join?: boolean | undefined;
+  /** The local process serving it (stdio): its name is free once the process is gone. */
+  process?: { pid: number; host: string } | undefined;
 }
 
 export class Session {
@@ -26,8 +28,12 @@ export class Session {
   #touchedAt = -Infinity;
   #unreadShown: number | undefined;
 
-  constructor(origin: SessionOrigin = { where: "unknown" }) {
+  /** When the session began, on the table's clock (a newer session may take its name over). */
+  readonly opened: number;
+
+  constructor(origin: SessionOrigin = { where: "unknown" }, opened = Date.now()) {
     this.#origin = origin;
+    this.opened = opened;
   }
 
   get agent(): string | undefined {
@@ -60,6 +66,8 @@ export class Session {
       where: this.#origin.where,
       key: this.#origin.key,
       source: this.join ? "join token" : this.#origin.where,
+      process: this.#origin.process,
+      opened: this.opened,
     };
   }
 
