@@ -249,3 +249,22 @@ Deno.test("a newer session presenting the name's credential takes it over; the o
   );
   assert.equal(t.table.audit.query({ action: "member.replaced" })[0]?.target, "alice");
 });
+
+Deno.test("claiming a task whose assignee is away says since when and when it goes back", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }),
+    /Task \d+ is already claimed by 'bob' \(status in_progress\)\.$/,
+  );
+  t.table.members.release(testSession("bob").id); // its process died
+  advanceLive(t, 3 * minute);
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }),
+    /already claimed by 'bob' \(status in_progress; bob is away since 00:00 UTC \(no session, stream or process\): its work goes back to the board at 00:10 UTC unless it comes back\)/,
+  );
+  advanceLive(t, 7 * minute + 1);
+  t.table.departures.releaseAbandoned();
+  assert.equal(t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }).assignee, "alice");
+});

@@ -17,7 +17,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "register",
     title: "Join the table",
     description:
-      "Join the table, or come back under your name; call this first. Refused: a name another live session holds, a privileged role (an operator grants those), more than 5 new names per session. Returns your member record, your role (follow its guidelines), created, and unread_count.",
+      "Join the table, or come back under your name; call this first. Refused: a name another live session holds, a privileged role (an operator grants those), more than 5 new names per session. Returns your member record, your role (follow its guidelines), created, unread_count, and holding: your open tasks, leases with expiry and acknowledgements owed.",
     inputSchema: {
       type: "object",
       properties: {
@@ -62,6 +62,9 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         unread_count: {
           type: "integer",
         },
+        holding: {
+          type: "object",
+        },
         credential: {
           description:
             "Your agent token (join token only): connect with it from now on; shown once",
@@ -73,6 +76,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         "role",
         "created",
         "unread_count",
+        "holding",
       ],
     },
     annotations: {

@@ -27,6 +27,7 @@ export class Session {
   #fixed = false;
   #touchedAt = -Infinity;
   #unreadShown: number | undefined;
+  #holdingsTold = false;
 
   /** When the session began, on the table's clock (a newer session may take its name over). */
   readonly opened: number;
@@ -73,12 +74,16 @@ export class Session {
 
   /** Binds the session to `agent`; `fixed` when the connection itself named it. */
   bind(agent: string, fixed = false): void {
-    if (agent !== this.#agent) this.#unreadShown = undefined;
+    if (agent !== this.#agent) {
+      this.#unreadShown = undefined;
+      this.#holdingsTold = false;
+    }
     this.#agent = agent;
     this.#fixed = this.#fixed || fixed;
   }
 
   unbind(): void {
+    this.#holdingsTold = false;
     this.#agent = undefined;
     this.#expected = undefined;
     this.#fixed = false;
@@ -96,6 +101,18 @@ export class Session {
   /** A result was sent with the badge `unread` (its preview, if any, was shown). */
   showedUnread(unread: { newest: number; preview?: unknown }): void {
     if (unread.preview !== undefined || unread.newest === 0) this.#unreadShown = unread.newest;
+  }
+
+  /**
+   * Whether the agent has been told what it holds since it was bound (register tells it; else
+   * the first result after a binding at connect time does, once).
+   */
+  get holdingsTold(): boolean {
+    return this.#holdingsTold;
+  }
+
+  toldHoldings(): void {
+    this.#holdingsTold = true;
   }
 
   /**
