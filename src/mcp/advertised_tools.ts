@@ -659,7 +659,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
-      "Acknowledgements owed, oldest first: owed_by_me and owed_to_me (per recipient), with age; overdue after 15 min.",
+      "Acknowledgements owed, oldest first: owed_by_me, and owed_to_me (each of your messages still awaiting one, with who acknowledged and who has not); overdue after 15 min. summary says it in words.",
     inputSchema: {
       type: "object",
       properties: {
@@ -678,6 +678,9 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     outputSchema: {
       type: "object",
       properties: {
+        summary: {
+          type: "string",
+        },
         owed_by_me: {
           type: "array",
           items: {
@@ -696,6 +699,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         },
       },
       required: [
+        "summary",
         "owed_by_me",
         "owed_to_me",
       ],

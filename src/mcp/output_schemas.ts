@@ -164,6 +164,24 @@ export const pendingAckSchema = _once(() =>
   })
 );
 
+/** One of your messages still awaiting acknowledgements: who did, who has not. */
+export const awaitedAckSchema = _once(() =>
+  z.object({
+    message_id: z.number().int(),
+    thread_id: z.number().int(),
+    recipient: z.string().nullable().describe("null: a broadcast"),
+    subject: z.string().nullable(),
+    excerpt: z.string(),
+    sent_at: _time(),
+    age_s: z.number().int(),
+    overdue: z.boolean(),
+    acknowledged: z.array(z.string()),
+    pending: z.array(z.string()).describe("Who has not acknowledged yet"),
+    acknowledged_count: z.number().int(),
+    pending_count: z.number().int(),
+  })
+);
+
 export const searchHitSchema = _once(() =>
   z.object({
     kind: z.enum(SEARCH_KINDS),

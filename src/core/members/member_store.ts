@@ -19,6 +19,7 @@ import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
 import type { StoreContext } from "../store_context.ts";
 import { credentialMatches, newCredential } from "./credentials.ts";
+import { deliverStandingNotices } from "../messages/standing_notices.ts";
 import type { LocalProcesses } from "./local_processes.ts";
 import type { Member } from "./member.ts";
 import type { NameHold } from "./member_directory.ts";
@@ -142,6 +143,11 @@ export class MemberStore {
           input.session.process?.pid ?? null,
           input.session.process?.host ?? null,
         );
+      }
+      // A name joining for the first time (new, or made by the operator beforehand) receives
+      // the acknowledgement broadcasts that still stand.
+      if (!existing || existing.last_seen === existing.registered_at) {
+        deliverStandingNotices(sql, name, now);
       }
       const member = directory.require(name);
       const by: Actor = { kind: "agent", name: member.name };
