@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { startServe, TEST_TOKEN } from "./support/serve_process.ts";
 import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
+import { SseReader } from "./support/sse_reader.ts";
 import { waitFor } from "./support/wait_for.ts";
 
 /** Short timeouts: a tick of 0.1 s, presence 0.5 s, work kept 1.5 s while its agent is away. */
@@ -146,6 +147,37 @@ Deno.test("an HTTP agent quiet far past the presence timeout, its session open, 
     ]);
   } finally {
     await Promise.all([quiet.close(), watcher.close()]);
+    await server.stop();
+    await db.cleanup();
+  }
+});
+
+Deno.test("an agent whose MCP session ended but whose /events stream is open keeps its lease", async () => {
+  const db = await tempDb();
+  const server = await startServe(db.path, { env: FAST });
+  const listener = await TestAgent.http(server.url, TEST_TOKEN);
+  const gone = await TestAgent.http(server.url, TEST_TOKEN);
+  const watcher = await TestAgent.stdio(db.path, { ...FAST, TEAM_TABLE_AGENT: "watcher" });
+  let events: SseReader | undefined;
+  try {
+    await listener.ok("register", { name: "listener" });
+    await listener.ok("reserve_paths", { paths: ["src/kept.ts"], ttl: 3_600 });
+    events = await SseReader.open(`${server.url}/events/listener`, {
+      authorization: `Bearer ${TEST_TOKEN}`,
+    });
+    assert.equal((await events.next()).event, "connected");
+    await listener.terminate(); // its MCP session ends (DELETE); the stream stays open
+    await gone.ok("register", { name: "gone" });
+    await gone.ok("reserve_paths", { paths: ["src/other.ts"], ttl: 3_600 });
+    await gone.terminate();
+    await waitFor(async () => {
+      const all = leasePaths(await watcher.ok("list_leases"));
+      return !all.includes("src/other.ts");
+    }, { what: "the departed agent's lease to end (the marker)" });
+    assert.deepEqual(leasePaths(await watcher.ok("list_leases")), ["src/kept.ts"]);
+  } finally {
+    await events?.close();
+    await watcher.close();
     await server.stop();
     await db.cleanup();
   }

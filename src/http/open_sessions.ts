@@ -60,6 +60,24 @@ export class OpenSessions<T> {
   }
 
   /**
+   * The sessions whose agent's name another live session holds now (a newer session of the
+   * same agent took it over, or took it while this one went unseen): they end rather than
+   * fight for it. A database error leaves a session for the next round.
+   */
+  lostTheirNames(members: {
+    heldElsewhere(name: string, sessionId: string): unknown;
+  }): [string, OpenSession<T>][] {
+    return this.entries().filter(([, s]) => {
+      const agent = s.session.agent;
+      try {
+        return agent !== undefined && members.heldElsewhere(agent, s.session.id) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
    * The sessions that have made no request since `cutoff` (ms) and have no stream open (a
    * client that keeps its stream open is connected, however quiet).
    */

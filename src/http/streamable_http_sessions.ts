@@ -97,20 +97,9 @@ export class StreamableHttpSessions {
     return await this.#start(req, body.value, caller, where);
   }
 
-  /**
-   * Closes the sessions whose agent's name another session took (a newer session of the same
-   * agent took it over): they end rather than fight for it.
-   */
+  /** Closes the sessions whose agent's name another session took (OpenSessions). */
   async endReplaced(): Promise<number> {
-    const lost = this.#sessions.entries().filter(([, s]) => {
-      const agent = s.session.agent;
-      try {
-        return agent !== undefined &&
-          this.#table.members.heldElsewhere(agent, s.session.id) !== undefined;
-      } catch {
-        return false; // a busy database: asked again next round
-      }
-    });
+    const lost = this.#sessions.lostTheirNames(this.#table.members);
     for (const [id, session] of lost) {
       this.#logger.info(`mcp session ${id} ended: '${session.session.agent}' was taken over`);
       await this.#close(id, session);

@@ -98,6 +98,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
         () => backend.connectedAgents(),
       );
       void handler.mcpSessions.endReplaced();
+      void handler.sseSessions.endReplaced();
     });
     life.every(3_600_000, () => {
       try {
