@@ -1,7 +1,8 @@
 /**
  * Joining and leaving the table. A name is held by at most one live session: registering a
- * name another live session holds is refused, and a session that ends (or is not seen for the
- * presence timeout) lets it go. A name with a credential can only be taken by a session that
+ * name another live session holds is refused (saying when to retry), and a session that ends
+ * (or is not seen for the presence timeout, or whose stdio process here is gone) lets it go; a
+ * newer session presenting the name's credential takes it over. A name with a credential can only be taken by a session that
  * presents it; a privileged role can only be used by a name that has one. Privileged roles are
  * granted, never taken. A member that leaves keeps its name, role and mail.
  */
