@@ -155,7 +155,7 @@ export function resolveConfig(flags: CommonFlags, env: Env): Config {
     "TEAM_TABLE_PRESENCE_TIMEOUT",
   );
   const awayReleaseMs = _seconds(
-    _nonEmpty(env["TEAM_TABLE_AWAY_RELEASE"]) ?? "1800",
+    _nonEmpty(env["TEAM_TABLE_AWAY_RELEASE"]) ?? "600",
     "TEAM_TABLE_AWAY_RELEASE",
   );
   const leaseMaxTtl = _integer(

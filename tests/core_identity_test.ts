@@ -56,8 +56,8 @@ Deno.test("open tasks of an agent away too long go back to pending; its creator 
   t.table.tasks.claim({ taskId: done.id, by: agentActor("bob") });
   t.table.tasks.update({ taskId: done.id, by: agentActor("bob"), status: "done" });
   t.table.members.release(testSession("bob").id);
-  advanceLive(t, 29 * minute);
-  assert.deepEqual(t.table.departures.releaseAbandoned(), [], "not yet 30 minutes");
+  advanceLive(t, 9 * minute);
+  assert.deepEqual(t.table.departures.releaseAbandoned(), [], "not yet 10 minutes");
   advanceLive(t, 2 * minute);
   const released = t.table.departures.releaseAbandoned().map((task) => [task.id, task.status]);
   assert.deepEqual(released, [[claimed.id, "pending"], [assigned.id, "pending"]]);
@@ -65,7 +65,7 @@ Deno.test("open tasks of an agent away too long go back to pending; its creator 
   assert.equal(t.table.tasks.get(done.id).status, "done", "finished work stays");
   assert.match(
     t.table.tasks.detail(claimed.id).feed,
-    /\[status_change\] team-table returned task to pending from bob: bob has been away since \d\d:\d\d UTC \(31 min\)/,
+    /\[status_change\] team-table returned task to pending from bob: bob has been away since \d\d:\d\d UTC \(11 min\)/,
   );
   const inbox = t.table.messages.inbox({ by: agentActor("alice") }).messages;
   assert.deepEqual(inbox.map((m) => m.sender), ["team-table", "team-table"]);
@@ -203,4 +203,68 @@ Deno.test("a session seen last at a time keeps its name until the presence timeo
   t.table.members.register({ name: "alice", session: { id: "next", where: "http 10.0.0.9" } });
   t.table.members.refresh([{ id: "next" }]);
   assert.equal(t.table.members.require("alice").presence, "online", "seen now by default");
+});
+
+Deno.test("a name held by a stdio process here that no longer exists is free at once", () => {
+  const running = new Set([101]);
+  using t = tempTable({ localProcesses: { host: "here", alive: (pid) => running.has(pid) } });
+  const first = { id: "first", where: "stdio, pid 101", process: { pid: 101, host: "here" } };
+  const remote = { id: "remote", where: "stdio, pid 202", process: { pid: 202, host: "there" } };
+  const next = { id: "next", where: "stdio, pid 102", process: { pid: 102, host: "here" } };
+  t.table.members.register({ name: "alice", session: first });
+  t.table.members.register({ name: "bob", session: remote });
+  running.add(102);
+  assert.throws(
+    () => t.table.members.register({ name: "alice", session: next }),
+    /in use by another session .*\(stdio, pid 101\); .*retry in 60 s \(at \d\d:\d\d:\d\d UTC\)/,
+    "a live process keeps its name, and the refusal says when to retry",
+  );
+  running.delete(101); // kill -9
+  t.table.members.register({ name: "alice", session: next });
+  assert.equal(t.table.members.heldRole("alice", "next"), "agent");
+  assert.equal(t.table.audit.query({ action: "member.reclaimed" })[0]?.target, "alice");
+  assert.throws(
+    () => t.table.members.register({ name: "bob", session: { ...next, id: "n2" } }),
+    /in use by another session/,
+    "a pid on another host is never checked here",
+  );
+});
+
+Deno.test("a newer session presenting the name's credential takes it over; the older cannot take it back", () => {
+  using t = tempTable();
+  const key = t.table.members.issueCredential({ name: "alice", by: humanActor("op") }).credential;
+  const old = { id: "old", where: "http 10.0.0.5", key, opened: t.clock.now() };
+  t.table.members.register({ name: "alice", session: old });
+  t.clock.advance(1_000);
+  const stranger = { id: "stranger", where: "http 10.0.0.9", opened: t.clock.now() };
+  assert.throws(() => t.table.members.register({ name: "alice", session: stranger }), /credential/);
+  const fresh = { id: "fresh", where: "http 10.0.0.5", key, opened: t.clock.now() };
+  t.table.members.register({ name: "alice", session: fresh });
+  assert.equal(t.table.members.heldRole("alice", "fresh"), "agent");
+  assert.equal(t.table.members.heldElsewhere("alice", "old")?.sessionId, "fresh");
+  assert.equal(t.table.members.heldElsewhere("alice", "fresh"), undefined);
+  assert.throws(
+    () => t.table.members.register({ name: "alice", session: old }),
+    /was taken over at \d\d:\d\d UTC by a newer session of alice \(http 10\.0\.0\.5\); this older session has ended/,
+  );
+  assert.equal(t.table.audit.query({ action: "member.replaced" })[0]?.target, "alice");
+});
+
+Deno.test("claiming a task whose assignee is away says since when and when it goes back", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("bob") });
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }),
+    /Task \d+ is already claimed by 'bob' \(status in_progress\)\.$/,
+  );
+  t.table.members.release(testSession("bob").id); // its process died
+  advanceLive(t, 3 * minute);
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }),
+    /already claimed by 'bob' \(status in_progress; bob is away since 00:00 UTC \(no session, stream or process\): its work goes back to the board at 00:10 UTC unless it comes back\)/,
+  );
+  advanceLive(t, 7 * minute + 1);
+  t.table.departures.releaseAbandoned();
+  assert.equal(t.table.tasks.claim({ taskId: task.id, by: agentActor("alice") }).assignee, "alice");
 });

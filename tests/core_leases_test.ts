@@ -3,7 +3,13 @@ import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ForbiddenError, ValidationError } from "../src/core/errors.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
-import { advanceLive, grantAndJoin, snapshot, tempTeam } from "./support/temp_table.ts";
+import {
+  advanceLive,
+  grantAndJoin,
+  snapshot,
+  tempTeam,
+  testSession,
+} from "./support/temp_table.ts";
 
 const alice = agentActor("alice");
 const bob = agentActor("bob");
@@ -107,10 +113,29 @@ Deno.test("leases: end when the task is done or reassigned, and when the holder 
   t.table.tasks.reassign({ taskId: other.id, by: alice, newAssignee: "bob" });
   assert.deepEqual(t.table.leases.list(), []);
 
-  t.table.leases.reserve({ by: alice, paths: ["c.ts"] });
-  t.clock.advance(61_000); // alice's session is not seen for longer than the presence timeout
+  t.table.leases.reserve({ by: alice, paths: ["c.ts"], ttl: 3_600 });
+  t.clock.advance(3 * 60_000); // alice's session is not seen: away, but not yet gone for good
+  assert.deepEqual(t.table.leases.list().map((l) => l.path), ["c.ts"], "quiet keeps leases");
+  t.clock.advance(7 * 60_000 + 1); // away longer than the grace (10 min)
   assert.deepEqual(t.table.leases.list(), []);
   assert.ok(t.table.leases.reserve({ by: bob, paths: ["c.ts"] }).granted);
+  t.table.leases.endLapsed();
+  const reasons = t.table.audit.query({ action: "lease.ended" }).map((e) => e.details["reason"]);
+  assert.ok(reasons.some((r) => /alice has been away since \d\d:\d\d UTC/.test(String(r))));
+});
+
+Deno.test("leases: an agent with an open event stream is present and keeps its leases", () => {
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["a.ts"], ttl: 3_600 });
+  t.table.members.release(testSession("alice").id); // its MCP session ended
+  for (let minute = 0; minute < 15; minute++) {
+    t.clock.advance(60_000);
+    t.table.members.refresh([], ["alice"]); // serve's tick: alice's /events stream is open
+  }
+  assert.deepEqual(t.table.leases.list().map((l) => l.path), ["a.ts"]);
+  assert.equal(t.table.members.require("alice").presence, "away", "no session holds the name");
+  t.clock.advance(10 * 60_000 + 1);
+  assert.deepEqual(t.table.leases.list(), [], "gone for good once the stream closed");
 });
 
 Deno.test("leases: deregistering ends the holder's leases", () => {

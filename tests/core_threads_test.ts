@@ -91,7 +91,10 @@ Deno.test("acknowledgements: reading is not acknowledging; direct and broadcast 
   );
   t.clock.advance(60_000);
   const owed = threads.pendingAcks({ by: alice }).owed_to_me;
-  assert.deepEqual(owed.map((p) => [p.message_id, p.recipient, p.age_s]), [[direct.id, "bob", 60]]);
+  assert.deepEqual(
+    owed.map((p) => [p.message_id, p.recipient, p.age_s, p.acknowledged, p.pending]),
+    [[direct.id, "bob", 60, [], ["bob"]]],
+  );
   const ack = messages.acknowledge({ by: bob, messageId: direct.id, note: "frozen" });
   assert.equal(ack.already, false);
   assert.equal(messages.acknowledge({ by: bob, messageId: direct.id }).already, true);
@@ -107,6 +110,12 @@ Deno.test("acknowledgements: reading is not acknowledging; direct and broadcast 
   const view = threads.thread({ by: alice, messageId: all.message.id }).messages[0];
   assert.deepEqual(view?.acks?.acknowledged.map((a) => a.agent), ["carol"]);
   assert.deepEqual(view?.acks?.pending, ["bob"]);
+  const awaited = threads.pendingAcks({ by: alice }).owed_to_me;
+  assert.deepEqual(
+    awaited.map((m) => [m.message_id, m.recipient, m.acknowledged, m.pending, m.pending_count]),
+    [[all.message.id, null, ["carol"], ["bob"], 1]],
+    "per message: who acknowledged and who has not",
+  );
 
   const plain = messages.send({ by: alice, recipient: "bob", content: "fyi" });
   assert.throws(
@@ -171,4 +180,39 @@ Deno.test("get_messages by_thread groups a page by thread, newest thread first",
     [a.id, "A", 2],
     [b.id, "B", 1],
   ]);
+});
+
+Deno.test("an ack_required broadcast stands: a member who joins later receives it and owes it", () => {
+  using t = trio();
+  const { messages, threads, members } = t.table;
+  const notice = messages.broadcast({ by: alice, content: "No schema edits", ackRequired: true });
+  const plain = messages.broadcast({ by: alice, content: "fyi" });
+  messages.acknowledge({ by: bob, messageId: notice.message.id });
+  messages.acknowledge({ by: carol, messageId: notice.message.id });
+  t.clock.advance(60_000);
+  members.register({ name: "dave", session: testSession("dave") });
+  const dave = agentActor("dave");
+  assert.deepEqual(
+    threads.pendingAcks({ by: dave }).owed_by_me.map((p) => [p.message_id, p.age_s]),
+    [[notice.message.id, 0]],
+    "the late joiner owes it, asked from when it joined",
+  );
+  const inbox = messages.inbox({ by: dave }).messages.map((m) => m.id);
+  assert.deepEqual(inbox, [notice.message.id], "only the standing notice, not the plain one");
+  assert.ok(!inbox.includes(plain.message.id));
+  const awaited = threads.pendingAcks({ by: alice }).owed_to_me[0];
+  assert.deepEqual([awaited?.acknowledged, awaited?.pending], [["bob", "carol"], ["dave"]]);
+  members.register({ name: "dave", session: testSession("dave") });
+  assert.equal(threads.pendingAcks({ by: dave }).owed_by_me.length, 1, "delivered once");
+  t.clock.advance(24 * 3_600_000);
+  members.register({ name: "erin", session: testSession("erin") });
+  assert.deepEqual(
+    threads.pendingAcks({ by: agentActor("erin") }).owed_by_me,
+    [],
+    "a day later it no longer stands",
+  );
+  const retracted = messages.broadcast({ by: alice, content: "old", ackRequired: true });
+  messages.delete({ by: alice, messageId: retracted.message.id }); // the sender: for everyone
+  members.register({ name: "fay", session: testSession("fay") });
+  assert.deepEqual(threads.pendingAcks({ by: agentActor("fay") }).owed_by_me, [], "retracted");
 });

@@ -266,28 +266,30 @@ Deno.test("an HTTP session begun with one credential cannot be driven with anoth
   }
 });
 
-Deno.test("a quiet HTTP session lets its name go, and takes it back on its next call if free", async () => {
+Deno.test("a quiet HTTP session keeps its name while its client is connected; a client gone without DELETE lets it go", async () => {
   const db = await tempDb();
   const fast = { TEAM_TABLE_PRESENCE_TIMEOUT: "0.3", TEAM_TABLE_TICK: "0.05" };
   const server = await startServe(db.path, { env: fast });
   try {
-    const token = await addMember(db.path, "alice");
-    const http = await TestAgent.http(server.url, token);
-    await http.ok("list_members");
-    // A client that never ends its session (a health check, a crashed window) stops calling.
+    const quiet = await TestAgent.http(server.url, TEST_TOKEN);
+    await quiet.ok("register", { name: "alice" });
+    const gone = await TestAgent.http(server.url, TEST_TOKEN);
+    await gone.ok("register", { name: "bob" });
+    await gone.close(); // no DELETE: a crashed window, a client's close()
+    // The marker: bob's name comes free once his session is unseen for the presence timeout.
     const stdio = await waitFor(async () => {
-      const candidate = await TestAgent.stdio(db.path, { ...fast, ...agentEnv("alice", token) });
-      const outcome = await candidate.call("get_messages");
+      const candidate = await TestAgent.stdio(db.path, fast);
+      const outcome = await candidate.call("register", { name: "bob" });
       if (!outcome.isError) return candidate;
       await candidate.close();
       return undefined;
-    }, { what: "the quiet session's name to come free", intervalMs: 100 });
-    const refused = await http.call("get_messages");
-    assert.match(refused.text, /'alice' is in use by another session since .* \(stdio, pid \d+\)/);
+    }, { what: "the departed session's name to come free", intervalMs: 100 });
+    const refused = await stdio.call("register", { name: "alice" });
+    assert.match(refused.text, /'alice' is in use by another session since .* \(http [\d.]+\)/);
     await stdio.close();
-    const back = await http.ok("get_messages");
-    assert.deepEqual(back["messages"], [], "it takes alice back once she is free");
-    await http.close();
+    const still = await quiet.ok("get_messages");
+    assert.deepEqual(still["messages"], [], "the quiet session still acts as alice");
+    await quiet.close();
   } finally {
     await server.stop();
     await db.cleanup();

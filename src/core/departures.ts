@@ -19,7 +19,6 @@ export class Departures {
   readonly #members: MemberStore;
   readonly #tasks: TaskStore;
   readonly #messages: MessageStore;
-  readonly #awayMs: number;
 
   constructor(
     deps: {
@@ -27,15 +26,12 @@ export class Departures {
       members: MemberStore;
       tasks: TaskStore;
       messages: MessageStore;
-      /** How long an agent may be away before its open tasks go back to pending. */
-      awayMs: number;
     },
   ) {
     this.#ctx = deps.ctx;
     this.#members = deps.members;
     this.#tasks = deps.tasks;
     this.#messages = deps.messages;
-    this.#awayMs = deps.awayMs;
   }
 
   /** The agent leaves: it is marked gone, its name is free, its open tasks go back. */
@@ -60,7 +56,10 @@ export class Departures {
     });
   }
 
-  /** Open tasks of agents away longer than the limit go back to pending. */
+  /**
+   * Open tasks of agents away longer than the grace (MemberDirectory.awayReleaseMs) go back to
+   * pending. An agent is away when no session, event stream or process of it has been seen.
+   */
   releaseAbandoned(): Task[] {
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
@@ -69,7 +68,10 @@ export class Departures {
          WHERE t.status IN ('pending', 'in_progress')
            AND (m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :away
          ORDER BY t.id`,
-      ).all({ stale: this.#ctx.directory.staleBefore(now), away: now - this.#awayMs });
+      ).all({
+        stale: this.#ctx.directory.staleBefore(now),
+        away: this.#ctx.directory.goneBefore(now),
+      });
       return rows.map((row) => {
         const since = toIso(int(row, "seen_at")).slice(11, 16);
         const minutes = Math.round((now - int(row, "seen_at")) / 60_000);

@@ -24,6 +24,13 @@ export const LIMITS = {
   ackNoteMax: 500,
   /** An acknowledgement still owed after this long is overdue (message.ack_overdue rules). */
   ackOverdueDefaultMs: 15 * 60_000,
+  /**
+   * A broadcast that asks for acknowledgement stands this long (unless retracted): members who
+   * join meanwhile receive it and owe the acknowledgement too.
+   */
+  standingNoticeMs: 24 * 3_600_000,
+  /** At most this many names in each of a message's acknowledged and pending lists. */
+  ackNamesShown: 50,
   /** A search query: its length, and how many words or phrases it may hold. */
   searchQueryMax: 500,
   searchTermsMax: 16,

@@ -15,7 +15,12 @@ import { Departures } from "./departures.ts";
 import { EventOutbox } from "./event_outbox.ts";
 import { LeaseStore } from "./leases/lease_store.ts";
 import { TaskLeases } from "./leases/task_leases.ts";
-import { MemberDirectory } from "./members/member_directory.ts";
+import type { LocalProcesses } from "./members/local_processes.ts";
+import {
+  DEFAULT_AWAY_RELEASE_MS,
+  DEFAULT_PRESENCE_MS,
+  MemberDirectory,
+} from "./members/member_directory.ts";
 import { MemberStore } from "./members/member_store.ts";
 import { MessageStore } from "./messages/message_store.ts";
 import { MessageThreads } from "./messages/message_threads.ts";
@@ -35,10 +40,7 @@ import { TaskStructure } from "./tasks/task_structure.ts";
 import { Statements } from "../db/statements.ts";
 import { Transactor } from "../db/transaction.ts";
 
-/** How long a session may go unseen before its name is free, by default. */
-export const DEFAULT_PRESENCE_MS = 60_000;
-/** How long an agent may be away before its open tasks go back to pending, by default. */
-export const DEFAULT_AWAY_RELEASE_MS = 30 * 60_000;
+export { DEFAULT_AWAY_RELEASE_MS, DEFAULT_PRESENCE_MS };
 
 export interface Table {
   readonly db: DatabaseSync;
@@ -84,10 +86,12 @@ export function createTable(deps: {
   messageRateLimit?: number;
   /** How long a session may go unseen before its name is free (default 60 s). */
   presenceMs?: number;
-  /** How long an agent may be away before its open tasks go back to pending (default 30 min). */
+  /** How long an agent may be away before its open tasks go back to pending (default 10 min). */
   awayReleaseMs?: number;
   /** The longest time to live a file lease may ask for, in seconds (default a day). */
   leaseMaxTtl?: number;
+  /** This machine's processes: a name a dead stdio process here held is free at once. */
+  localProcesses?: LocalProcesses | undefined;
 }): Table {
   const { db, roles } = deps;
   const clock = deps.clock ?? systemClock;
@@ -97,7 +101,12 @@ export function createTable(deps: {
   const events = new EventOutbox({ sql, clock, tx });
   const activity = new TaskActivityLog(sql, clock);
   const presenceMs = deps.presenceMs ?? DEFAULT_PRESENCE_MS;
-  const directory = new MemberDirectory({ sql, clock, presenceMs });
+  const directory = new MemberDirectory({
+    sql,
+    clock,
+    presenceMs,
+    awayReleaseMs: deps.awayReleaseMs ?? DEFAULT_AWAY_RELEASE_MS,
+  });
   const principals = new Principals({ members: directory, roles });
   const structure = new TaskStructure(sql);
   const queries = new TaskQueries({ sql, roles, activity, structure });
@@ -123,13 +132,12 @@ export function createTable(deps: {
   });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));
-  const members = new MemberStore(base);
+  const members = new MemberStore(base, deps.localProcesses);
   const departures = new Departures({
     ctx: base,
     members,
     tasks,
     messages,
-    awayMs: deps.awayReleaseMs ?? DEFAULT_AWAY_RELEASE_MS,
   });
   return {
     db,

@@ -482,6 +482,17 @@ export const MIGRATIONS: readonly Migration[] = [
         ON context_entries (ns, key, version, deleted, expires_at, created_at);
     `,
   },
+  {
+    version: 15,
+    description: "the process that holds a name, so that a name a dead stdio process held is " +
+      "free at once",
+    sql: `
+      -- The pid and host (this machine and process namespace) of the stdio process whose
+      -- session holds the name; NULL for HTTP sessions and names held by none.
+      ALTER TABLE members ADD COLUMN session_pid INTEGER;
+      ALTER TABLE members ADD COLUMN session_host TEXT;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -226,6 +226,16 @@ export class LegacySseSessions {
     return idle.length;
   }
 
+  /** Closes the sessions whose agent's name another session took (OpenSessions). */
+  async endReplaced(): Promise<number> {
+    const lost = this.#sessions.lostTheirNames(this.#table.members);
+    for (const [id, session] of lost) {
+      this.#logger.info(`sse session ${id} ended: '${session.session.agent}' was taken over`);
+      await session.transport.close();
+    }
+    return lost.length;
+  }
+
   async closeAll(): Promise<void> {
     for (const [, session] of this.#sessions.entries()) await session.transport.close();
   }

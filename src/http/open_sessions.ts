@@ -22,6 +22,8 @@ export interface OpenSession<T> {
   owner: string;
   /** When it last made a request (ms). */
   lastActive: number;
+  /** Its open GET streams (Streamable HTTP): while one is open its client is connected. */
+  openStreams?: number;
 }
 
 export class OpenSessions<T> {
@@ -57,8 +59,29 @@ export class OpenSessions<T> {
     for (const { toolList } of this.#byId.values()) toolList.announceChanges();
   }
 
-  /** The sessions that have made no request since `cutoff` (ms). */
+  /**
+   * The sessions whose agent's name another live session holds now (a newer session of the
+   * same agent took it over, or took it while this one went unseen): they end rather than
+   * fight for it. A database error leaves a session for the next round.
+   */
+  lostTheirNames(members: {
+    heldElsewhere(name: string, sessionId: string): unknown;
+  }): [string, OpenSession<T>][] {
+    return this.entries().filter(([, s]) => {
+      const agent = s.session.agent;
+      try {
+        return agent !== undefined && members.heldElsewhere(agent, s.session.id) !== undefined;
+      } catch {
+        return false;
+      }
+    });
+  }
+
+  /**
+   * The sessions that have made no request since `cutoff` (ms) and have no stream open (a
+   * client that keeps its stream open is connected, however quiet).
+   */
   idleSince(cutoff: number): [string, OpenSession<T>][] {
-    return this.entries().filter(([, s]) => s.lastActive < cutoff);
+    return this.entries().filter(([, s]) => s.lastActive < cutoff && !s.openStreams);
   }
 }

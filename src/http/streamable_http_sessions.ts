@@ -46,13 +46,15 @@ export class StreamableHttpSessions {
   }
 
   /**
-   * Each MCP session with when it last made a request: a session holds its agent's name until
-   * it has been quiet for the presence timeout (it takes the name back on its next call if
-   * nobody else did), so a client that never ends its session does not hold a name for the
-   * whole idle time.
+   * Each MCP session with when it was last seen: now while its client keeps its GET stream open
+   * (it is connected, however quiet: its agent stays present and keeps its leases), else when
+   * it last made a request. A client gone without DELETE closes its stream, so its session
+   * lets the name go after the presence timeout rather than holding it for the idle time.
    */
-  sessionsSeen(): { id: string; at: number }[] {
-    return this.#sessions.entries().map(([, s]) => ({ id: s.session.id, at: s.lastActive }));
+  sessionsSeen(): { id: string; at?: number }[] {
+    return this.#sessions.entries().map(([, s]) =>
+      s.openStreams ? { id: s.session.id } : { id: s.session.id, at: s.lastActive }
+    );
   }
 
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {
@@ -69,6 +71,9 @@ export class StreamableHttpSessions {
         );
       }
       session.lastActive = this.#now();
+      if (req.method === "GET") {
+        return _counted(session, await session.transport.handleRequest(req));
+      }
       if (req.method !== "POST") return await session.transport.handleRequest(req);
       const body = await readJsonBody(req);
       if (!body.ok) return body.response;
@@ -90,6 +95,16 @@ export class StreamableHttpSessions {
       );
     }
     return await this.#start(req, body.value, caller, where);
+  }
+
+  /** Closes the sessions whose agent's name another session took (OpenSessions). */
+  async endReplaced(): Promise<number> {
+    const lost = this.#sessions.lostTheirNames(this.#table.members);
+    for (const [id, session] of lost) {
+      this.#logger.info(`mcp session ${id} ended: '${session.session.agent}' was taken over`);
+      await this.#close(id, session);
+    }
+    return lost.length;
   }
 
   /** Closes sessions that have been idle for longer than the idle limit. */
@@ -173,6 +188,38 @@ export class StreamableHttpSessions {
     await session.server.close().catch(() => {});
     releaseName(this.#table, session.session, this.#logger);
   }
+}
+
+/** Counts an SSE stream in `session.openStreams` while it is open. */
+function _counted(session: _Session, response: Response): Response {
+  const body = response.body;
+  if (!response.ok || body === null) return response;
+  session.openStreams = (session.openStreams ?? 0) + 1;
+  let open = true;
+  const ended = () => {
+    if (open) session.openStreams = Math.max(0, (session.openStreams ?? 1) - 1);
+    open = false;
+  };
+  const reader = body.getReader();
+  const counted = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          ended();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (error) {
+        ended();
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      ended();
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(counted, { status: response.status, headers: response.headers });
 }
 
 function _sessionNotFound(): Response {

@@ -17,7 +17,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "register",
     title: "Join the table",
     description:
-      "Join the table, or come back under your name; call this first. Refused: a name another live session holds, a privileged role (an operator grants those), more than 5 new names per session. Returns your member record, your role (follow its guidelines), created, and unread_count.",
+      "Join the table, or come back under your name; call this first. Refused: a name another live session holds, a privileged role (an operator grants those), more than 5 new names per session. Returns your member record, your role (follow its guidelines), created, unread_count, and holding: your open tasks, leases with expiry and acknowledgements owed.",
     inputSchema: {
       type: "object",
       properties: {
@@ -62,6 +62,9 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         unread_count: {
           type: "integer",
         },
+        holding: {
+          type: "object",
+        },
         credential: {
           description:
             "Your agent token (join token only): connect with it from now on; shown once",
@@ -73,6 +76,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         "role",
         "created",
         "unread_count",
+        "holding",
       ],
     },
     annotations: {
@@ -655,7 +659,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
-      "Acknowledgements owed, oldest first: owed_by_me and owed_to_me (per recipient), with age; overdue after 15 min.",
+      "Acknowledgements owed, oldest first: owed_by_me, and owed_to_me (each of your messages still awaiting one, with who acknowledged and who has not); overdue after 15 min. summary says it in words.",
     inputSchema: {
       type: "object",
       properties: {
@@ -674,6 +678,9 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     outputSchema: {
       type: "object",
       properties: {
+        summary: {
+          type: "string",
+        },
         owed_by_me: {
           type: "array",
           items: {
@@ -692,6 +699,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         },
       },
       required: [
+        "summary",
         "owed_by_me",
         "owed_to_me",
       ],

@@ -21,7 +21,9 @@ import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 
 const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
 Start by calling register with your agent name (and role): it returns your role's guidelines,
-which you should follow, and the tools your role may call (the tool list follows your role).
+which you should follow, and what you hold (open tasks, leases, acknowledgements owed); the tool
+list follows your role. A session bound at start (--agent, an agent token) is told what it holds
+with its first result.
 Then: send_message / broadcast to talk (reply_to threads a reply, ack_required asks for
 acknowledge_message), get_messages to read your inbox, search to find what was said,
 create_task / list_tasks / claim_task / update_task for the task board, share_context /
@@ -91,7 +93,7 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
       },
     },
   );
-  const session = new Session(deps.origin);
+  const session = new Session(deps.origin, deps.table.clock.now());
   const toolList = new SessionToolList({ server, table: deps.table, session });
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();

@@ -70,6 +70,36 @@ export const roleSchema = _once(() =>
   })
 );
 
+/** What an agent holds when it comes back (core/agent_holdings.ts). */
+export const holdingsSchema = _once(() =>
+  z.object({
+    tasks: z.array(z.object({
+      id: z.number().int(),
+      title: z.string(),
+      status: z.string(),
+      as: z.enum(["assignee", "reviewer"]).describe("reviewer: a review you took"),
+    })).describe("Your open tasks and the reviews you took"),
+    leases: z.array(z.object({
+      id: z.number().int(),
+      path: z.string(),
+      exclusive: z.boolean(),
+      task_id: z.number().int().nullable(),
+      until: _time(),
+    })),
+    acks_owed: z.array(z.object({
+      message_id: z.number().int(),
+      sender: z.string(),
+      excerpt: z.string(),
+    })).describe("Messages you must acknowledge (acknowledge_message)"),
+    unread: z.number().int(),
+    more: z.object({
+      tasks: z.number().int().optional(),
+      leases: z.number().int().optional(),
+      acks_owed: z.number().int().optional(),
+    }).optional().describe("How many of each were left out"),
+  })
+);
+
 /** A role in a list: get_role has its guidelines and tools. */
 export const roleSummarySchema = _once(() =>
   roleSchema().pick({
@@ -131,6 +161,24 @@ export const pendingAckSchema = _once(() =>
     requested_at: _time(),
     age_s: z.number().int(),
     overdue: z.boolean(),
+  })
+);
+
+/** One of your messages still awaiting acknowledgements: who did, who has not. */
+export const awaitedAckSchema = _once(() =>
+  z.object({
+    message_id: z.number().int(),
+    thread_id: z.number().int(),
+    recipient: z.string().nullable().describe("null: a broadcast"),
+    subject: z.string().nullable(),
+    excerpt: z.string(),
+    sent_at: _time(),
+    age_s: z.number().int(),
+    overdue: z.boolean(),
+    acknowledged: z.array(z.string()),
+    pending: z.array(z.string()).describe("Who has not acknowledged yet"),
+    acknowledged_count: z.number().int(),
+    pending_count: z.number().int(),
   })
 );
 

@@ -9,6 +9,12 @@ import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { CallToolResult, ToolAnnotations } from "@modelcontextprotocol/sdk/types.js";
 import { z } from "zod";
 import { bindExpected } from "./connect_binding.ts";
+import {
+  agentHoldings,
+  type Holdings,
+  holdingsText,
+  holdsAnything,
+} from "../core/agent_holdings.ts";
 import { mayCallTool } from "../core/permissions/permissions.ts";
 import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
@@ -152,7 +158,7 @@ function _call(
   if (def.name !== "register") _checkRole(ctx, def.name, role);
   const value = def.run(args, ctx);
   const unread = _unread(ctx);
-  const result = successResult(value, unread, def.text?.(value));
+  const result = successResult(value, unread, def.text?.(value), _holdings(ctx));
   // The role just read is still the agent's unless the call bound or unbound the session
   // (register, deregister): an agent never changes its own role otherwise.
   ctx.toolList.announceChanges(ctx.session.agent === agent ? role : undefined);
@@ -188,6 +194,18 @@ function _checkRole(ctx: ToolContext, tool: string, role: string | undefined): v
   if (ctx.session.shouldTouch(ctx.table.clock.now())) ctx.table.members.touch(agent);
   if (mayCallTool(ctx.table.roles.requireKnown(role, agent), tool)) return;
   throw toolRefusal({ agent, role, tool }, ctx.table.roles);
+}
+
+/**
+ * What the agent holds, once after a binding at connect time (stdio --agent, an agent token,
+ * a reconnect): told with the first result, when it holds anything. register tells it itself.
+ */
+function _holdings(ctx: ToolContext): { text: string; data: Holdings } | undefined {
+  const agent = ctx.session.agent;
+  if (agent === undefined || ctx.session.holdingsTold) return undefined;
+  ctx.session.toldHoldings();
+  const data = agentHoldings(ctx.table, agent);
+  return holdsAnything(data) ? { text: holdingsText(agent, data), data } : undefined;
 }
 
 function _unread(ctx: ToolContext): UnreadSummary | undefined {

@@ -15,6 +15,8 @@ export interface SessionOrigin {
   key?: string | undefined;
   /** The connection came with a join token: it may register one new, unprivileged name. */
   join?: boolean | undefined;
+  /** The local process serving it (stdio): its name is free once the process is gone. */
+  process?: { pid: number; host: string } | undefined;
 }
 
 export class Session {
@@ -25,9 +27,14 @@ export class Session {
   #fixed = false;
   #touchedAt = -Infinity;
   #unreadShown: number | undefined;
+  #holdingsTold = false;
 
-  constructor(origin: SessionOrigin = { where: "unknown" }) {
+  /** When the session began, on the table's clock (a newer session may take its name over). */
+  readonly opened: number;
+
+  constructor(origin: SessionOrigin = { where: "unknown" }, opened = Date.now()) {
     this.#origin = origin;
+    this.opened = opened;
   }
 
   get agent(): string | undefined {
@@ -60,17 +67,23 @@ export class Session {
       where: this.#origin.where,
       key: this.#origin.key,
       source: this.join ? "join token" : this.#origin.where,
+      process: this.#origin.process,
+      opened: this.opened,
     };
   }
 
   /** Binds the session to `agent`; `fixed` when the connection itself named it. */
   bind(agent: string, fixed = false): void {
-    if (agent !== this.#agent) this.#unreadShown = undefined;
+    if (agent !== this.#agent) {
+      this.#unreadShown = undefined;
+      this.#holdingsTold = false;
+    }
     this.#agent = agent;
     this.#fixed = this.#fixed || fixed;
   }
 
   unbind(): void {
+    this.#holdingsTold = false;
     this.#agent = undefined;
     this.#expected = undefined;
     this.#fixed = false;
@@ -88,6 +101,18 @@ export class Session {
   /** A result was sent with the badge `unread` (its preview, if any, was shown). */
   showedUnread(unread: { newest: number; preview?: unknown }): void {
     if (unread.preview !== undefined || unread.newest === 0) this.#unreadShown = unread.newest;
+  }
+
+  /**
+   * Whether the agent has been told what it holds since it was bound (register tells it; else
+   * the first result after a binding at connect time does, once).
+   */
+  get holdingsTold(): boolean {
+    return this.#holdingsTold;
+  }
+
+  toldHoldings(): void {
+    this.#holdingsTold = true;
   }
 
   /**

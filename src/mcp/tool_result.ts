@@ -5,6 +5,7 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { TableError } from "../core/errors.ts";
+import type { Holdings } from "../core/agent_holdings.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import { LIMITS } from "../core/limits.ts";
 import type { Logger } from "../log.ts";
@@ -13,9 +14,15 @@ export function successResult(
   value: Record<string, unknown>,
   unread: UnreadSummary | undefined,
   textView: Record<string, unknown> = value,
+  holding?: { text: string; data: Holdings },
 ): CallToolResult {
   // The badge is said once in the text (its own line), and kept as data in structuredContent.
   const content: CallToolResult["content"] = [{ type: "text", text: resultText(textView) }];
+  if (holding !== undefined) {
+    // Once, on the first result of a session bound at connect time: what the agent holds.
+    content.push({ type: "text", text: holding.text });
+    value = { ...value, holding: holding.data };
+  }
   if (!unread || unread.count === 0) return { content, structuredContent: value };
   content.push({ type: "text", text: badgeText(unread) });
   const { newest: _newest, ...badge } = unread;

@@ -1,6 +1,6 @@
 /**
  * The periodic work every long-running process does (stdio or serve): show that its sessions
- * are alive (they keep their names), give the open tasks of agents away too long back to the
+ * and event streams are alive (they keep their names, tasks and leases), give the open tasks of agents away too long back to the
  * board, evaluate time-based rules (agent.idle), remove expired shared context and end file
  * leases that ran out (or whose task or holder went). The database coordinates processes,
  * so several doing it at once is safe. A failure (a busy database) is logged and retried.
@@ -14,9 +14,10 @@ export function runMaintenance(
   table: Table,
   logger: Logger,
   liveSessions: () => readonly { id: string; at?: number }[] = () => [],
+  liveAgents: () => readonly string[] = () => [],
 ): void {
   try {
-    table.members.refresh(liveSessions());
+    table.members.refresh(liveSessions(), liveAgents());
     const released = table.departures.releaseAbandoned();
     if (released.length > 0) logger.info(`${released.length} abandoned task(s) back to pending`);
     const fired = table.ruleEngine.tick();

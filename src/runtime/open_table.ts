@@ -4,6 +4,7 @@ import type { RoleCatalog } from "../core/role_catalog.ts";
 import type { CompiledRule } from "../core/rules/rule_definition.ts";
 import { createTable, type Table } from "../core/table.ts";
 import { openDatabase } from "../db/open_database.ts";
+import { localProcesses } from "./local_processes.ts";
 import { loadRoleCatalog } from "../definitions/load_roles.ts";
 import { loadRules } from "../definitions/load_rules.ts";
 import { createLogger, type Logger } from "../log.ts";
@@ -48,6 +49,7 @@ export function openTable(
       presenceMs: config.presenceMs,
       awayReleaseMs: config.awayReleaseMs,
       leaseMaxTtl: config.leaseMaxTtl,
+      localProcesses: localProcesses(),
     });
     return { db, table };
   } catch (error) {

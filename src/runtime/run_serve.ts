@@ -87,11 +87,19 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       void handler.sseSessions.sweepIdle();
     });
     life.every(60_000, () => handler.auditSignInFailures());
-    life.every(config.tickMs, () =>
-      runMaintenance(table, logger, () => [
-        ...handler.mcpSessions.sessionsSeen(),
-        ...handler.sseSessions.sessionIds().map((id) => ({ id })),
-      ]));
+    life.every(config.tickMs, () => {
+      runMaintenance(
+        table,
+        logger,
+        () => [
+          ...handler.mcpSessions.sessionsSeen(),
+          ...handler.sseSessions.sessionIds().map((id) => ({ id })),
+        ],
+        () => backend.connectedAgents(),
+      );
+      void handler.mcpSessions.endReplaced();
+      void handler.sseSessions.endReplaced();
+    });
     life.every(3_600_000, () => {
       try {
         table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));

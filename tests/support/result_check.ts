@@ -1,12 +1,14 @@
 /**
  * Every result a test gets from a real server is checked against its tool's result schema: the
- * tool's result fields, plus the unread badge when mail is waiting. The server does not check
+ * tool's result fields, plus the unread badge when mail is waiting and what the agent holds on
+ * the first result of a session bound at connect time. The server does not check
  * its own results at run time (it builds them; a check would cost every call ~15–25 µs), so
  * the whole suite does it here, on every successful call.
  */
 import { z } from "zod";
 import { LIMITS } from "../../src/core/limits.ts";
 import { allTools } from "../../src/mcp/tools/all_tools.ts";
+import { holdingsSchema } from "../../src/mcp/output_schemas.ts";
 import type { AnyTool } from "../../src/mcp/register_tool.ts";
 import { DEFAULT_TOOL_SETTINGS } from "../../src/mcp/tool_settings.ts";
 
@@ -29,7 +31,11 @@ const _schemas = new WeakMap<AnyTool, z.ZodObject>();
 function _resultSchemaOf(def: AnyTool): z.ZodObject {
   let schema = _schemas.get(def);
   if (schema === undefined) {
-    schema = z.object({ ...def.output, unread: _unreadSchema.optional() });
+    schema = z.object({
+      holding: holdingsSchema().optional(),
+      ...def.output,
+      unread: _unreadSchema.optional(),
+    });
     _schemas.set(def, schema);
   }
   return schema;

@@ -2,6 +2,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { humanActor } from "../../src/core/actor.ts";
 import { FakeClock } from "../../src/core/clock.ts";
+import type { LocalProcesses } from "../../src/core/members/local_processes.ts";
 import type { SessionRef } from "../../src/core/members/session_ref.ts";
 import { createTable, type Table } from "../../src/core/table.ts";
 import { openDatabase } from "../../src/db/open_database.ts";
@@ -20,7 +21,12 @@ export interface TempTable {
 }
 
 export function tempTable(
-  options: { rules?: readonly CompiledRule[]; ruleChainLimit?: number; rateLimit?: number } = {},
+  options: {
+    rules?: readonly CompiledRule[];
+    ruleChainLimit?: number;
+    rateLimit?: number;
+    localProcesses?: LocalProcesses;
+  } = {},
 ): TempTable {
   const dir = Deno.makeTempDirSync({ prefix: "team-table-core-" });
   const path = `${dir}/team_table.db`;
@@ -33,6 +39,7 @@ export function tempTable(
     rules: options.rules ?? [],
     ...(options.ruleChainLimit === undefined ? {} : { ruleChainLimit: options.ruleChainLimit }),
     ...(options.rateLimit === undefined ? {} : { messageRateLimit: options.rateLimit }),
+    localProcesses: options.localProcesses,
   });
   return {
     table,

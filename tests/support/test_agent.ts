@@ -197,6 +197,13 @@ export class TestAgent {
       : undefined;
   }
 
+  /** The pid of the stdio server process (undefined over HTTP). */
+  pid(): number | undefined {
+    return this.#transport instanceof StdioClientTransport
+      ? this.#transport.pid ?? undefined
+      : undefined;
+  }
+
   /** Ends a Streamable HTTP session with DELETE, as a client that is done would. */
   async terminate(): Promise<void> {
     if (this.#transport instanceof StreamableHTTPClientTransport) {

@@ -28,9 +28,11 @@ export type MemberChange =
     where: string;
     /**
      * ended: the session closed; unseen: another session took the name after its holder went
-     * unseen; reset: the operator freed it; removed: the operator removed the member.
+     * unseen; exited: its holder's process no longer exists; replaced: a newer session that
+     * presented the name's credential took it over; reset: the operator freed it; removed: the
+     * operator removed the member.
      */
-    reason: "ended" | "deregistered" | "unseen" | "reset" | "removed";
+    reason: "ended" | "deregistered" | "unseen" | "exited" | "replaced" | "reset" | "removed";
   }
   | _By & { readonly type: "credential.issued"; name: string; rotated: boolean }
   | _By & {

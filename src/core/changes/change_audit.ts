@@ -324,6 +324,8 @@ const _RELEASE_ACTIONS = {
   ended: "member.released",
   deregistered: "member.released",
   unseen: "member.reclaimed",
+  exited: "member.reclaimed",
+  replaced: "member.replaced",
   reset: "member.reset",
   removed: "member.removed",
 } as const;

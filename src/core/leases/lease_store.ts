@@ -3,7 +3,9 @@
  * exclusive claims. A reservation is granted whole or refused whole with every conflict; shared
  * leases coexist, an exclusive one conflicts with any overlap (path_overlap.ts). A lease lives
  * until it is released, its time runs out, its task is done or leaves the holder, or the holder
- * deregisters or is away longer than the presence timeout: such a lease stops counting at once
+ * deregisters or is gone for good (away, with no session, event stream or process, for longer
+ * than the grace, MemberDirectory.awayReleaseMs; an agent that is only quiet keeps its leases):
+ * such a lease stops counting at once
  * and is removed (audited, the holder told) by the next lease command or maintenance round,
  * which also tells the agents waiting for the paths.
  */
@@ -467,12 +469,16 @@ export class LeaseStore {
     const now = this.#ctx.clock.now();
     return this.#ctx.sql.get(
       `SELECT l.*, m.name IS NULL OR m.status <> 'active' AS left_table,
-         m.seen_at < :stale AS away, t.status AS task_status,
+         (m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :gone AS away,
+         m.seen_at AS seen_at, t.status AS task_status,
          t.id IS NOT NULL AND t.assignee = l.agent AS task_kept
        FROM leases l LEFT JOIN members m ON m.name = l.agent
          LEFT JOIN tasks t ON t.id = l.task_id
        ORDER BY l.id`,
-    ).all({ stale: this.#ctx.directory.staleBefore(now) }).map((row) => {
+    ).all({
+      stale: this.#ctx.directory.staleBefore(now),
+      gone: this.#ctx.directory.goneBefore(now),
+    }).map((row) => {
       const lease = toLease(row);
       return { lease, ended: _ended(lease, row, now) };
     });
@@ -536,7 +542,8 @@ function _ended(
   }
   if (Date.parse(lease.until) <= now) return { cause: "expired", reason: "its time ran out" };
   if (int(row, "away") === 1) {
-    return { cause: "away", reason: `${lease.agent} is away` };
+    const since = toIso(int(row, "seen_at")).slice(11, 16);
+    return { cause: "away", reason: `${lease.agent} has been away since ${since} UTC` };
   }
   if (lease.task_id === null) return null;
   const status = row["task_status"];

@@ -12,6 +12,15 @@ import { closeNames } from "../suggest.ts";
 import type { Statements } from "../../db/statements.ts";
 import { type Member, toMember } from "./member.ts";
 
+/** How long a session may go unseen before its name is free, by default. */
+export const DEFAULT_PRESENCE_MS = 60_000;
+/**
+ * How long an agent may be away (no session, event stream or process) before its open tasks
+ * and leases go back, by default: longer than a restart or a client reconnecting, short enough
+ * that a crashed agent's work is back on the board while the team is still on the same step.
+ */
+export const DEFAULT_AWAY_RELEASE_MS = 10 * 60_000;
+
 /** Who holds a name right now, from the members row. */
 export interface NameHold {
   /** The member's role (read with the hold: a tool call needs both). */
@@ -22,17 +31,24 @@ export interface NameHold {
   seenAt: number;
   /** The session was seen within the presence timeout. */
   live: boolean;
+  /** The stdio process that runs the holding session, and its host (null over HTTP). */
+  pid: number | null;
+  host: string | null;
 }
 
 export class MemberDirectory {
   readonly #sql: Statements;
   readonly #clock: Clock;
   readonly #presenceMs: number;
+  readonly #awayReleaseMs: number;
 
-  constructor(deps: { sql: Statements; clock: Clock; presenceMs: number }) {
+  constructor(
+    deps: { sql: Statements; clock: Clock; presenceMs: number; awayReleaseMs?: number },
+  ) {
     this.#sql = deps.sql;
     this.#clock = deps.clock;
     this.#presenceMs = deps.presenceMs;
+    this.#awayReleaseMs = deps.awayReleaseMs ?? DEFAULT_AWAY_RELEASE_MS;
   }
 
   /** How long a session may go unseen before its name is free (and its agent away). */
@@ -40,9 +56,19 @@ export class MemberDirectory {
     return this.#presenceMs;
   }
 
+  /** How long an agent may be away before its tasks and leases are given back (the grace). */
+  get awayReleaseMs(): number {
+    return this.#awayReleaseMs;
+  }
+
   /** Sessions seen before this time no longer hold their names. */
   staleBefore(now = this.#clock.now()): number {
     return now - this.#presenceMs;
+  }
+
+  /** Agents away and unseen since before this time are gone for good: their work goes back. */
+  goneBefore(now = this.#clock.now()): number {
+    return now - this.#awayReleaseMs;
   }
 
   /** The member with this name (any case), if there is one. */
@@ -102,8 +128,8 @@ export class MemberDirectory {
   /** Who holds the name, if it exists. */
   hold(name: string): NameHold | undefined {
     const row = this.#sql.get(
-      `SELECT role, session_id, session_where, session_since, seen_at FROM members
-       WHERE name = ?`,
+      `SELECT role, session_id, session_where, session_since, seen_at, session_pid, session_host
+       FROM members WHERE name = ?`,
     ).get(name);
     if (!row) return undefined;
     const sessionId = textOrNull(row, "session_id");
@@ -115,6 +141,8 @@ export class MemberDirectory {
       since: intOrNull(row, "session_since"),
       seenAt,
       live: sessionId !== null && seenAt >= this.staleBefore(),
+      pid: intOrNull(row, "session_pid"),
+      host: textOrNull(row, "session_host"),
     };
   }
 

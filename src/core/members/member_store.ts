@@ -1,7 +1,8 @@
 /**
  * Joining and leaving the table. A name is held by at most one live session: registering a
- * name another live session holds is refused, and a session that ends (or is not seen for the
- * presence timeout) lets it go. A name with a credential can only be taken by a session that
+ * name another live session holds is refused (saying when to retry), and a session that ends
+ * (or is not seen for the presence timeout, or whose stdio process here is gone) lets it go; a
+ * newer session presenting the name's credential takes it over. A name with a credential can only be taken by a session that
  * presents it; a privileged role can only be used by a name that has one. Privileged roles are
  * granted, never taken. A member that leaves keeps its name, role and mail.
  */
@@ -19,7 +20,10 @@ import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
 import type { StoreContext } from "../store_context.ts";
 import { credentialMatches, newCredential } from "./credentials.ts";
+import { deliverStandingNotices } from "../messages/standing_notices.ts";
+import type { LocalProcesses } from "./local_processes.ts";
 import type { Member } from "./member.ts";
+import type { NameHold } from "./member_directory.ts";
 import type { SessionRef } from "./session_ref.ts";
 import { keepingWrites } from "../../db/transaction.ts";
 
@@ -53,9 +57,12 @@ export interface IssuedCredential {
 
 export class MemberStore {
   readonly #ctx: StoreContext;
+  readonly #processes: LocalProcesses | undefined;
 
-  constructor(ctx: StoreContext) {
+  /** `processes`: this machine's processes, for names held by stdio processes that died. */
+  constructor(ctx: StoreContext, processes?: LocalProcesses) {
     this.#ctx = ctx;
+    this.#processes = processes;
   }
 
   /**
@@ -119,8 +126,8 @@ export class MemberStore {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
              key_hash, session_id, session_where, session_since, seen_at, registered_session,
-             registered_source)
-           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             registered_source, session_pid, session_host)
+           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           name,
           role.name,
@@ -134,7 +141,14 @@ export class MemberStore {
           now,
           input.session.id,
           _source(input.session),
+          input.session.process?.pid ?? null,
+          input.session.process?.host ?? null,
         );
+      }
+      // A name joining for the first time (new, or made by the operator beforehand) receives
+      // the acknowledgement broadcasts that still stand.
+      if (!existing || existing.last_seen === existing.registered_at) {
+        deliverStandingNotices(sql, name, now);
       }
       const member = directory.require(name);
       const by: Actor = { kind: "agent", name: member.name };
@@ -266,7 +280,7 @@ export class MemberStore {
         // The session that holds the name presented the old credential (or none): it lets go.
         sql.get(
           `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
-             seen_at = ? WHERE name = ?`,
+             session_pid = NULL, session_host = NULL, seen_at = ? WHERE name = ?`,
         ).run(now, input.name);
         publisher.publish({
           type: "member.released",
@@ -294,7 +308,7 @@ export class MemberStore {
         .all(sessionId);
       sql.get(
         `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
-           seen_at = ? WHERE session_id = ?`,
+           session_pid = NULL, session_host = NULL, seen_at = ? WHERE session_id = ?`,
       ).run(this.#ctx.clock.now(), sessionId);
       for (const row of held) {
         const member = directory.require(String(row["name"]));
@@ -319,7 +333,7 @@ export class MemberStore {
       const hold = directory.hold(member.name);
       sql.get(
         `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
-           seen_at = ? WHERE name = ?`,
+           session_pid = NULL, session_host = NULL, seen_at = ? WHERE name = ?`,
       ).run(this.#ctx.clock.now(), member.name);
       publisher.publish({
         type: "member.released",
@@ -360,7 +374,8 @@ export class MemberStore {
       const hold = directory.hold(existing.name);
       sql.get(
         `UPDATE members SET status = 'inactive', role = ?, key_hash = NULL, session_id = NULL,
-           session_where = NULL, session_since = NULL, seen_at = ? WHERE name = ?`,
+           session_where = NULL, session_since = NULL, session_pid = NULL, session_host = NULL,
+           seen_at = ? WHERE name = ?`,
       ).run(DEFAULT_ROLE, this.#ctx.clock.now(), existing.name);
       const member = directory.require(existing.name);
       publisher.publish({
@@ -376,12 +391,20 @@ export class MemberStore {
 
   /**
    * Records when these sessions were last seen (their names stay held until they have not been
-   * seen for the presence timeout). `at` defaults to now: a stdio process or an open stream is
-   * seen while it lives; an HTTP session is seen when it last made a request. One UPDATE.
+   * seen for the presence timeout). `at` defaults to now: a stdio process, an HTTP session with
+   * its stream open, or a legacy SSE stream is seen while it lives; an HTTP session without a
+   * stream is seen when it last made a request. `agents` have an open event stream
+   * (/events/{agent}): they are seen now too (they keep their tasks and leases). One UPDATE each.
    */
-  refresh(sessions: readonly { id: string; at?: number }[]): void {
-    if (sessions.length === 0) return;
+  refresh(sessions: readonly { id: string; at?: number }[], agents: readonly string[] = []): void {
     const now = this.#ctx.clock.now();
+    if (agents.length > 0) {
+      this.#ctx.sql.get(
+        `UPDATE members SET seen_at = max(seen_at, ?)
+         WHERE name IN (SELECT value FROM json_each(?)) AND status = 'active'`,
+      ).run(now, JSON.stringify(agents));
+    }
+    if (sessions.length === 0) return;
     this.#ctx.sql.get(
       `UPDATE members SET seen_at = max(seen_at, seen.at)
        FROM (SELECT value ->> 'id' AS id, value ->> 'at' AS at FROM json_each(?)) AS seen
@@ -399,13 +422,24 @@ export class MemberStore {
     return this.#ctx.directory.roleOf(name);
   }
 
+  /**
+   * The live hold of another session on `name`, when there is one: a session bound to `name`
+   * that sees this lost it (a newer session took it over, or took it while it went unseen) and
+   * ends.
+   */
+  heldElsewhere(name: string, sessionId: string): NameHold | undefined {
+    const hold = this.#ctx.directory.hold(name);
+    return hold?.live && hold.sessionId !== sessionId ? hold : undefined;
+  }
+
   /** Marks a member gone and lets its name go. Its mail keeps arriving and waits for it. */
   deregister(by: Actor): Member {
     return this.#ctx.tx.run(() => {
       const member = this.#self(by);
       this.#ctx.sql.get(
         `UPDATE members SET status = 'inactive', last_seen = ?, session_id = NULL,
-           session_where = NULL, session_since = NULL, seen_at = ? WHERE name = ?`,
+           session_where = NULL, session_since = NULL, session_pid = NULL, session_host = NULL,
+           seen_at = ? WHERE name = ?`,
       ).run(this.#ctx.clock.now(), this.#ctx.clock.now(), member.name);
       this.#ctx.publisher.publish({ type: "member.deregistered", by, member });
       return this.#ctx.directory.require(member.name);
@@ -499,20 +533,39 @@ export class MemberStore {
     );
   }
 
-  /** Holds `name` for `session`, or refuses naming the live session that holds it. */
+  /**
+   * Holds `name` for `session`. A live session's hold is taken over when its process is gone
+   * (a stdio process on this machine whose pid no longer exists) or when `session` presents the
+   * name's credential and began after the holder took the name (its own newer session); else
+   * refused, naming the holder and when to retry.
+   */
   #takeName(name: string, session: SessionRef, now: number): void {
     const { sql, directory } = this.#ctx;
     const before = directory.hold(name);
     sql.get(
       `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
-         seen_at = ? WHERE session_id = ? AND name <> ?`,
+         session_pid = NULL, session_host = NULL, seen_at = ?
+       WHERE session_id = ? AND name <> ?`,
     ).run(now, session.id, name);
+    const takeOver = before?.live && before.sessionId !== session.id
+      ? this.#takeOverReason(name, before, session)
+      : undefined;
     const changed = sql.get(
       `UPDATE members SET session_id = :id, session_where = :where, seen_at = :now,
-         session_since = CASE WHEN session_id = :id THEN session_since ELSE :now END
-       WHERE name = :name AND (session_id IS NULL OR session_id = :id OR seen_at < :stale)`,
-    ).run({ id: session.id, where: session.where, now, name, stale: directory.staleBefore(now) })
-      .changes;
+         session_since = CASE WHEN session_id = :id THEN session_since ELSE :now END,
+         session_pid = :pid, session_host = :host
+       WHERE name = :name
+         AND (session_id IS NULL OR session_id = :id OR seen_at < :stale OR :takeOver = 1)`,
+    ).run({
+      id: session.id,
+      where: session.where,
+      now,
+      name,
+      pid: session.process?.pid ?? null,
+      host: session.process?.host ?? null,
+      stale: directory.staleBefore(now),
+      takeOver: takeOver === undefined ? 0 : 1,
+    }).changes;
     if (Number(changed) > 0) {
       if (before?.sessionId && before.sessionId !== session.id) {
         this.#ctx.publisher.publish({
@@ -520,18 +573,60 @@ export class MemberStore {
           by: { kind: "system" },
           member: directory.require(name),
           where: before.where ?? "",
-          reason: "unseen",
+          reason: takeOver ?? "unseen",
         });
       }
       return;
     }
     const hold = directory.hold(name);
     if (hold === undefined) return;
-    throw new ConflictError(
-      `name: '${name}' is in use by another session since ${
-        toIso(hold.since ?? hold.seenAt).slice(11, 16)
-      } UTC (${hold.where ?? "unknown"}); choose another name, or end that session.`,
-    );
+    throw new ConflictError(this.#inUse(name, hold, session, now));
+  }
+
+  /** Why `session` may take `name` from its live holder now, if it may. */
+  #takeOverReason(
+    name: string,
+    hold: NameHold,
+    session: SessionRef,
+  ): "exited" | "replaced" | undefined {
+    const processes = this.#processes;
+    if (
+      processes !== undefined && hold.pid !== null && hold.host === processes.host &&
+      !processes.alive(hold.pid)
+    ) {
+      return "exited";
+    }
+    return this.#newerWithCredential(name, hold, session) ? "replaced" : undefined;
+  }
+
+  /** `session` presents the name's credential and began after the holder took the name. */
+  #newerWithCredential(name: string, hold: NameHold, session: SessionRef): boolean {
+    const keyHash = this.#ctx.directory.keyHash(name);
+    return keyHash !== null && session.key !== undefined &&
+      credentialMatches(session.key, keyHash) && session.opened !== undefined &&
+      session.opened >= (hold.since ?? hold.seenAt);
+  }
+
+  /** The refusal of a name a live session holds: who holds it, and when to retry. */
+  #inUse(name: string, hold: NameHold, session: SessionRef, now: number): string {
+    const since = toIso(hold.since ?? hold.seenAt).slice(11, 16);
+    const where = hold.where ?? "unknown";
+    const keyHash = this.#ctx.directory.keyHash(name);
+    const older = session.opened !== undefined && session.opened < (hold.since ?? hold.seenAt);
+    if (
+      older && keyHash !== null && session.key !== undefined &&
+      credentialMatches(session.key, keyHash)
+    ) {
+      return `name: '${name}' was taken over at ${since} UTC by a newer session of ${name} ` +
+        `(${where}); this older session has ended and may not take it back. Start a new ` +
+        `session to continue as ${name}.`;
+    }
+    const freeAt = hold.seenAt + this.#ctx.directory.presenceMs;
+    const inS = Math.max(1, Math.ceil((freeAt - now) / 1000));
+    return `name: '${name}' is in use by another session since ${since} UTC (${where}); ` +
+      `choose another name, or end that session. A session that ended without saying so lets ` +
+      `the name go ${this.#ctx.directory.presenceMs / 1000} s after it was last seen: retry ` +
+      `in ${inS} s (at ${toIso(freeAt).slice(11, 19)} UTC).`;
   }
 
   /** The refusal (audited) of a session that does not present the name's credential. */

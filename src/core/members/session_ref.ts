@@ -11,4 +11,11 @@ export interface SessionRef {
    * "http 10.0.0.5", "join token". Default: the session itself.
    */
   readonly source?: string | undefined;
+  /** The local process that runs the session (stdio): once it no longer exists, its name is free. */
+  readonly process?: { readonly pid: number; readonly host: string } | undefined;
+  /**
+   * When the session began (the table's clock): a session that presents the name's credential
+   * takes the name over from a session that took it before this time (its own older session).
+   */
+  readonly opened?: number | undefined;
 }

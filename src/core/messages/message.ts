@@ -79,7 +79,7 @@ export interface Thread {
   tasks: { id: number; title: string; status: string; assignee: string | null }[];
 }
 
-/** An acknowledgement owed: by the reader (owed_by_me) or to the reader (owed_to_me). */
+/** An acknowledgement the reader owes (owed_by_me). */
 export interface PendingAck {
   message_id: number;
   thread_id: number;
@@ -91,6 +91,24 @@ export interface PendingAck {
   requested_at: string;
   age_s: number;
   overdue: boolean;
+}
+
+/** One of the reader's messages still awaiting acknowledgements (owed_to_me): who did, who not. */
+export interface AwaitedAck {
+  message_id: number;
+  thread_id: number;
+  /** null: a broadcast. */
+  recipient: string | null;
+  subject: string | null;
+  excerpt: string;
+  sent_at: string;
+  age_s: number;
+  overdue: boolean;
+  /** Who acknowledged and who has not (at most LIMITS.ackNamesShown names each). */
+  acknowledged: string[];
+  pending: string[];
+  acknowledged_count: number;
+  pending_count: number;
 }
 
 /** The result of acknowledge_message. */

@@ -17,6 +17,7 @@ import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
 import {
   type Acknowledgement,
+  type AwaitedAck,
   excerptOf,
   type PendingAck,
   type Thread,
@@ -126,52 +127,78 @@ export class MessageThreads {
   }
 
   /**
-   * Acknowledgements still owed: by the reader (messages to it that ask for one), and to the
-   * reader (its messages, per recipient), oldest first, with their age.
+   * Acknowledgements still owed: by the reader (messages to it that ask for one), oldest first,
+   * with their age; and to the reader: each of its messages still awaiting one, oldest first,
+   * with who acknowledged and who has not.
    */
   pendingAcks(
     input: { by: Actor } & PageRequest,
-  ): { owed_by_me: PendingAck[]; owed_to_me: PendingAck[]; next_cursor?: string } {
+  ): { owed_by_me: PendingAck[]; owed_to_me: AwaitedAck[]; next_cursor?: string } {
     const who = this.#principals.resolve(input.by);
     const size = pageSize(input.limit, LIMITS.pages.pendingAcks);
-    // Where each list goes on: [requested, id] of owed_by_me, [requested, id, agent] of
-    // owed_to_me; a requested time of -1 marks a list that has ended.
-    const at = input.cursor === undefined ? [0, 0, 0, 0, ""] : cursorKey(
+    // Where each list goes on: [requested, id] of owed_by_me, [sent, id] of owed_to_me; a time
+    // of -1 marks a list that has ended.
+    const at = input.cursor === undefined ? [0, 0, 0, 0] : cursorKey(
       input.cursor,
-      ["number", "number", "number", "number", "string"],
+      ["number", "number", "number", "number"],
       "list_pending_acks",
-    );
+    ).map(Number);
     const now = this.#clock.now();
-    const select = `SELECT m.*, d.agent AS d_agent, d.ack_requested_at AS d_requested
-      FROM deliveries d JOIN messages m ON m.id = d.message_id
-      WHERE d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL AND m.archived_at IS NULL`;
-    const toPending = (row: Record<string, unknown>): PendingAck => {
-      const m = toMessage(row);
-      const requested = int(row, "d_requested");
-      return {
-        message_id: m.id,
-        thread_id: m.thread_id,
-        sender: m.sender,
-        recipient: text(row, "d_agent"),
-        subject: m.subject,
-        excerpt: excerptOf(m.content),
-        requested_at: toIso(requested),
-        age_s: Math.floor((now - requested) / 1000),
-        overdue: now - requested >= LIMITS.ackOverdueDefaultMs,
-      };
-    };
+    const overdue = (since: number) => now - since >= LIMITS.ackOverdueDefaultMs;
     const byMe = who.agent === null || at[0] === -1 ? [] : this.#sql.get(
-      `${select} AND d.agent = ? AND (d.ack_requested_at, m.id) > (?, ?)
+      `SELECT m.*, d.agent AS d_agent, d.ack_requested_at AS d_requested
+       FROM deliveries d JOIN messages m ON m.id = d.message_id
+       WHERE d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL AND m.archived_at IS NULL
+         AND d.agent = ? AND (d.ack_requested_at, m.id) > (?, ?)
        ORDER BY d.ack_requested_at, m.id LIMIT ?`,
     ).all(who.agent, at[0]!, at[1]!, size + 1);
     const toMe = at[2] === -1 ? [] : this.#sql.get(
-      `${select} AND m.sender = ? AND m.ack_required = 1
-         AND (d.ack_requested_at, m.id, d.agent) > (?, ?, ?)
-       ORDER BY d.ack_requested_at, m.id, d.agent LIMIT ?`,
-    ).all(who.label, at[2]!, at[3]!, at[4]!, size + 1);
+      `SELECT m.* FROM messages m
+       WHERE m.sender = ? AND m.ack_required = 1 AND m.archived_at IS NULL
+         AND EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id
+           AND d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL)
+         AND (m.created_at, m.id) > (?, ?)
+       ORDER BY m.created_at, m.id LIMIT ?`,
+    ).all(who.label, at[2]!, at[3]!, size + 1);
+    const awaited = toMe.slice(0, size).map(toMessage);
+    const copies = this.#deliveries(awaited.map((m) => m.id));
+    const shown = LIMITS.ackNamesShown;
     const result = {
-      owed_by_me: byMe.slice(0, size).map(toPending),
-      owed_to_me: toMe.slice(0, size).map(toPending),
+      owed_by_me: byMe.slice(0, size).map((row): PendingAck => {
+        const m = toMessage(row);
+        const requested = int(row, "d_requested");
+        return {
+          message_id: m.id,
+          thread_id: m.thread_id,
+          sender: m.sender,
+          recipient: text(row, "d_agent"),
+          subject: m.subject,
+          excerpt: excerptOf(m.content),
+          requested_at: toIso(requested),
+          age_s: Math.floor((now - requested) / 1000),
+          overdue: overdue(requested),
+        };
+      }),
+      owed_to_me: awaited.map((m): AwaitedAck => {
+        const asked = (copies.get(m.id) ?? []).filter((d) => d.requested);
+        const acked = asked.filter((d) => d.ackedAt !== null).map((d) => d.agent);
+        const pending = asked.filter((d) => d.ackedAt === null).map((d) => d.agent);
+        const sent = Date.parse(m.created_at);
+        return {
+          message_id: m.id,
+          thread_id: m.thread_id,
+          recipient: m.recipient,
+          subject: m.subject,
+          excerpt: excerptOf(m.content),
+          sent_at: m.created_at,
+          age_s: Math.floor((now - sent) / 1000),
+          overdue: overdue(sent),
+          acknowledged: acked.slice(0, shown),
+          pending: pending.slice(0, shown),
+          acknowledged_count: acked.length,
+          pending_count: pending.length,
+        };
+      }),
     };
     if (byMe.length <= size && toMe.length <= size) return result;
     const last = (rows: Record<string, unknown>[]) => rows[size - 1]!;
@@ -179,19 +206,25 @@ export class MessageThreads {
       ? [int(last(byMe), "d_requested"), int(last(byMe), "id")]
       : [-1, 0];
     const to = toMe.length > size
-      ? [int(last(toMe), "d_requested"), int(last(toMe), "id"), text(last(toMe), "d_agent")]
-      : [-1, 0, ""];
+      ? [int(last(toMe), "created_at"), int(last(toMe), "id")]
+      : [-1, 0];
     return { ...result, next_cursor: cursorOf([...by, ...to]) };
   }
 
   #deliveries(ids: readonly number[]) {
     const byMessage = new Map<
       number,
-      { agent: string; readAt: number | null; ackedAt: number | null; note: string | null }[]
+      {
+        agent: string;
+        readAt: number | null;
+        ackedAt: number | null;
+        note: string | null;
+        requested: boolean;
+      }[]
     >();
     if (ids.length === 0) return byMessage;
     const rows = this.#sql.get(
-      `SELECT message_id, agent, read_at, acked_at, ack_note FROM deliveries
+      `SELECT message_id, agent, read_at, acked_at, ack_note, ack_requested_at FROM deliveries
        WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY message_id, agent`,
     ).all(JSON.stringify(ids));
     for (const row of rows) {
@@ -202,6 +235,7 @@ export class MessageThreads {
         readAt: intOrNull(row, "read_at"),
         ackedAt: intOrNull(row, "acked_at"),
         note: textOrNull(row, "ack_note"),
+        requested: intOrNull(row, "ack_requested_at") !== null,
       });
       byMessage.set(id, list);
     }

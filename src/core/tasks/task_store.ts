@@ -5,6 +5,7 @@
  * triggers follow. When processes race for a claim, exactly one wins and the others are told
  * who did.
  */
+import { describeHolder } from "../members/holder_state.ts";
 import type { StoreContext } from "../store_context.ts";
 import { checkTaskType } from "../input_rules/slugs.ts";
 import {
@@ -203,7 +204,8 @@ export class TaskStore {
       if (before.status !== "pending") {
         throw new ConflictError(
           before.assignee
-            ? `Task ${before.id} is already claimed by '${before.assignee}' (status ${before.status}).`
+            ? `Task ${before.id} is already claimed by '${before.assignee}' (status ${before.status}` +
+              `${describeHolder(this.#ctx.directory, before.assignee)}).`
             : `Task ${before.id} cannot be claimed: its status is ${before.status}, not pending.`,
         );
       }

@@ -3,7 +3,13 @@ import { z } from "zod";
 import { ForbiddenError } from "../../core/errors.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { actorField, agentNameField, boolField, roleField, stringListField } from "../fields.ts";
-import { memberSchema, memberSummarySchema, roleSchema } from "../output_schemas.ts";
+import { agentHoldings } from "../../core/agent_holdings.ts";
+import {
+  holdingsSchema,
+  memberSchema,
+  memberSummarySchema,
+  roleSchema,
+} from "../output_schemas.ts";
 import { roleView } from "../role_view.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
@@ -17,7 +23,8 @@ export function registrationTools(): AnyTool[] {
       "Join the table, or come back under your name; call this first. Refused: a name another " +
       "live session holds, a privileged role (an operator grants those), more than " +
       `${LIMITS.newNamesPerSession} new names per session. Returns your member record, your ` +
-      "role (follow its guidelines), created, and unread_count.",
+      "role (follow its guidelines), created, unread_count, and holding: your open tasks, " +
+      "leases with expiry and acknowledgements owed.",
     get input() {
       return {
         name: agentNameField("name").describe(
@@ -33,9 +40,10 @@ export function registrationTools(): AnyTool[] {
     get output() {
       return {
         member: memberSchema(),
-        role: roleSchema(),
+        role: roleSchema().omit({ tools: true }),
         created: z.boolean().describe("false when you were registered before"),
         unread_count: z.number().int(),
+        holding: holdingsSchema(),
         credential: z.string().optional().describe(
           "Your agent token (join token only): connect with it from now on; shown once",
         ),
@@ -57,11 +65,15 @@ export function registrationTools(): AnyTool[] {
         join: session.join && !session.fixed,
       });
       session.bind(member.name, credential !== undefined);
+      session.toldHoldings();
+      const { tools: _tools, ...role } = roleView(table.roles, member.role);
+      const holding = agentHoldings(table, member.name);
       return {
         member,
-        role: roleView(table.roles, member.role),
+        role,
         created,
-        unread_count: table.messages.unreadCount(member.name),
+        unread_count: holding.unread,
+        holding,
         ...(credential === undefined ? {} : { credential }),
       };
     },

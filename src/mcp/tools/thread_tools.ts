@@ -3,7 +3,12 @@ import { z } from "zod";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { actorField, idField, textFieldOf } from "../fields.ts";
-import { pendingAckSchema, taskRefSchema, threadMessageSchema } from "../output_schemas.ts";
+import {
+  awaitedAckSchema,
+  pendingAckSchema,
+  taskRefSchema,
+  threadMessageSchema,
+} from "../output_schemas.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { messageText } from "./message_text.ts";
 import { nextCursorOutput, pageInput } from "./page_fields.ts";
@@ -86,8 +91,9 @@ export function threadTools(): AnyTool[] {
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
-      "Acknowledgements owed, oldest first: owed_by_me and owed_to_me (per recipient), with " +
-      `age; overdue after ${LIMITS.ackOverdueDefaultMs / 60_000} min.`,
+      "Acknowledgements owed, oldest first: owed_by_me, and owed_to_me (each of your messages " +
+      "still awaiting one, with who acknowledged and who has not); overdue after " +
+      `${LIMITS.ackOverdueDefaultMs / 60_000} min. summary says it in words.`,
     get input() {
       return {
         agent_name: actorField("agent_name"),
@@ -96,19 +102,40 @@ export function threadTools(): AnyTool[] {
     },
     get output() {
       return {
+        summary: z.string(),
         owed_by_me: z.array(pendingAckSchema()),
-        owed_to_me: z.array(pendingAckSchema()),
+        owed_to_me: z.array(awaitedAckSchema()),
         ...nextCursorOutput,
       };
     },
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
-      return table.threads.pendingAcks({
+      const page = table.threads.pendingAcks({
         by: session.actor(args.agent_name, "agent_name"),
         limit: args.limit,
         cursor: args.cursor,
       });
+      return { summary: _ackSummary(page), ...page };
     },
   }));
   return tools;
+}
+
+/** What list_pending_acks found, in words (an empty page must not read as "all done"). */
+function _ackSummary(
+  page: { owed_by_me: unknown[]; owed_to_me: { pending_count: number }[]; next_cursor?: string },
+): string {
+  const more = page.next_cursor === undefined ? "" : " on this page (next_cursor for more)";
+  if (page.owed_by_me.length === 0 && page.owed_to_me.length === 0) {
+    return "Nothing is owed: you owe no acknowledgement, and every message of yours that asked " +
+      "for one has been acknowledged by all its recipients.";
+  }
+  const waiting = page.owed_to_me.reduce((sum, m) => sum + m.pending_count, 0);
+  const mine = page.owed_by_me.length === 0
+    ? "You owe no acknowledgement"
+    : `You owe ${page.owed_by_me.length} acknowledgement(s) (acknowledge_message)`;
+  const theirs = page.owed_to_me.length === 0
+    ? "none is owed to you"
+    : `${page.owed_to_me.length} message(s) of yours await ${waiting} acknowledgement(s)`;
+  return `${mine}; ${theirs}${more}.`;
 }
