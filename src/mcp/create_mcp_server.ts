@@ -40,7 +40,7 @@ them with the tools above (get_messages, get_task_detail...).`;
 
 /**
  * One JSON Schema validator for every session, made when first used. The SDK would make one per
- * server (an Ajv instance, ~1 ms and its memory for each HTTP session); it only checks answers
+ * server (an Ajv instance, its time and memory for each HTTP session); it only checks answers
  * to elicitation requests, which team-table does not send.
  */
 let _ajv: AjvJsonSchemaValidator | undefined;
