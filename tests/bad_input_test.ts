@@ -7,6 +7,7 @@ const long = (n: number) => "x".repeat(n);
 
 /** [tool, arguments, what the error must say]. Run as 'alice' (role agent). */
 const CASES: [string, Record<string, unknown>, RegExp][] = [
+  ["no_such_tool", {}, /Tool no_such_tool not found/],
   ["get_thread", {}, /message_id is required/],
   [
     "get_thread",

@@ -1,6 +1,5 @@
 /**
- * Requests written at once to a stdio server take effect in the order they were sent, whether
- * the SDK answers them or the direct tools/call path does (src/mcp/direct_tool_calls.ts). Raw
+ * Requests written at once to a stdio server take effect in the order they were sent. Raw
  * JSON-RPC lines to a real process, as a client that pipelines would send them.
  */
 import assert from "node:assert/strict";
@@ -22,19 +21,18 @@ Deno.test("pipelined requests on stdio take effect in the order sent", async () 
   const lines = new LineReader(child.stdout);
   const write = (...messages: unknown[]) =>
     writer.write(new TextEncoder().encode(messages.map((m) => `${JSON.stringify(m)}\n`).join("")));
-  const call = (id: number, name: string, args: unknown, extra: object = {}) => ({
+  const call = (id: number, name: string, args: unknown) => ({
     jsonrpc: "2.0",
     id,
     method: "tools/call",
-    params: { name, arguments: args, ...extra },
+    params: { name, arguments: args },
   });
   try {
     await write(INITIALIZE, { jsonrpc: "2.0", method: "notifications/initialized" });
     assert.equal(JSON.parse(await lines.next()).id, 1);
-    // register goes to the SDK (an extra parameter it ignores); the two calls after it are
-    // plain, and must not run before it.
+    // The two calls after register must not run before it.
     await write(
-      call(2, "register", { name: "alice" }, { x: 1 }),
+      call(2, "register", { name: "alice" }),
       call(3, "send_message", { recipient: "alice", content: "to myself" }),
       call(4, "list_members", {}),
     );

@@ -18,9 +18,9 @@ Deno.test("a call on a closed database is an isError result, and the details are
     info: () => {},
     debug: () => {},
   };
-  const { connect } = createMcpServer({ table: t.table, logger });
+  const { server } = createMcpServer({ table: t.table, logger });
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-  await connect(serverSide);
+  await server.connect(serverSide);
   const client = new Client({ name: "t", version: "1" });
   await client.connect(clientSide);
   try {

@@ -8,25 +8,88 @@ import { toIso } from "./clock.ts";
 import { int, intOrNull, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
 import type { Transactor } from "../db/transaction.ts";
+import type { Lease, LeaseConflict, LeaseEnd } from "./leases/lease.ts";
+import type { Message } from "./messages/message.ts";
+import type { Task, TaskComment, TaskStatus } from "./tasks/task_model.ts";
 
-export const TABLE_EVENT_TYPES = [
-  "message",
-  "broadcast",
-  "task_created",
-  "task_claimed",
-  "task_updated",
-  "task_reassigned",
-  "task_comment",
-  "review_requested",
-  "context_updated",
-  "task_unblocked",
-  "message_acknowledged",
-  "lease_granted",
-  "lease_refused",
-  "lease_released",
-  "lease_freed",
-] as const;
-export type TableEventType = typeof TABLE_EVENT_TYPES[number];
+/** A task's party is told what happened to it, and by whom. */
+interface _TaskEvent {
+  task: Task;
+  by: string;
+}
+
+/**
+ * What each outbox event carries: the one list of event types. A new type here makes the
+ * compiler name each place that must say what it means (its description, its push, the web
+ * view's list).
+ */
+export interface TableEventPayloads {
+  message: { message: Message };
+  broadcast: { message: Message };
+  task_created: _TaskEvent;
+  task_claimed: _TaskEvent & { review?: true };
+  task_updated: _TaskEvent & { from: TaskStatus; to: TaskStatus; released?: string };
+  task_reassigned: _TaskEvent & { from: string | null; to: string | null };
+  task_comment: _TaskEvent & {
+    comment: TaskComment;
+    from: TaskStatus;
+    to: TaskStatus;
+    escalation?: true;
+  };
+  review_requested: _TaskEvent;
+  context_updated: { ns: string; key: string; version: number; set_by: string; deleted: boolean };
+  task_unblocked: _TaskEvent & { blocker: number };
+  message_acknowledged: {
+    message_id: number;
+    thread_id: Message["thread_id"];
+    subject: Message["subject"];
+    task_id: Message["task_id"];
+    agent: string;
+    note: string | null;
+    by: string;
+  };
+  lease_granted: { agent: string; leases: Lease[]; by: string; summary: string };
+  lease_refused: {
+    agent: string;
+    paths: string[];
+    conflicts: LeaseConflict[];
+    waiting: boolean;
+    by: string;
+    summary: string;
+  };
+  lease_released: { leases: Lease[]; cause: LeaseEnd; reason: string; by: string; summary: string };
+  lease_freed: { paths: string[]; by: string; summary: string };
+}
+export type TableEventType = keyof TableEventPayloads;
+
+/** Every event type, in the order the web view lists them. */
+const _TYPES: Record<TableEventType, true> = {
+  message: true,
+  broadcast: true,
+  task_created: true,
+  task_claimed: true,
+  task_updated: true,
+  task_reassigned: true,
+  task_comment: true,
+  review_requested: true,
+  context_updated: true,
+  task_unblocked: true,
+  message_acknowledged: true,
+  lease_granted: true,
+  lease_refused: true,
+  lease_released: true,
+  lease_freed: true,
+};
+export const TABLE_EVENT_TYPES = Object.keys(_TYPES) as readonly TableEventType[];
+
+export function isTableEventType(type: string): type is TableEventType {
+  return Object.hasOwn(_TYPES, type);
+}
+
+/** An event's type with the payload that type carries. */
+export type TableEventBody = {
+  [K in TableEventType]: { type: K; payload: TableEventPayloads[K] };
+}[TableEventType];
 
 export interface TableEvent {
   id: number;
@@ -35,15 +98,18 @@ export interface TableEvent {
   /** An agent name, or "*" for everyone except `except`. */
   recipient: string;
   except: string | null;
+  /**
+   * Read back from its stored JSON, so read defensively: an event written by an older version
+   * (the outbox keeps them 7 days) may lack a field of TableEventPayloads.
+   */
   payload: Record<string, unknown>;
 }
 
-export interface NewEvent {
+/** An event to append: its body is checked against TableEventPayloads. */
+export type NewEvent = TableEventBody & {
   recipient: string;
   except?: string | undefined;
-  type: TableEventType;
-  payload: Record<string, unknown>;
-}
+};
 
 /** True when `event` is addressed to `agent` (names compare without regard to case). */
 export function isEventFor(event: TableEvent, agent: string): boolean {
@@ -138,10 +204,9 @@ export class EventOutbox {
 }
 
 function _toEvent(row: Record<string, unknown>): TableEvent {
-  const stored = text(row, "type");
-  const type = TABLE_EVENT_TYPES.find((t) => t === stored);
-  if (type === undefined) {
-    throw new TypeError(`event ${int(row, "id")} has the unknown type '${stored}'`);
+  const type = text(row, "type");
+  if (!isTableEventType(type)) {
+    throw new TypeError(`event ${int(row, "id")} has the unknown type '${type}'`);
   }
   const payload: unknown = JSON.parse(text(row, "payload"));
   return {

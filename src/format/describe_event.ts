@@ -1,4 +1,5 @@
 /** One readable line for an outbox event: what `team-table poll` prints and a session push shows. */
+import type { TableEventPayloads, TableEventType } from "../core/event_outbox.ts";
 import { payloadField } from "./payload_field.ts";
 
 function _oneLine(text: unknown, max = 200): string {
@@ -6,69 +7,88 @@ function _oneLine(text: unknown, max = 200): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
-/** `type` is an outbox event type; anything else is shown as its type. */
-export function describeEvent(event: { type: string; payload: Record<string, unknown> }): string {
-  const message = event.payload["message"];
-  const task = event.payload["task"];
-  const by = String(event.payload["by"] ?? "?");
-  const taskRef = `task #${String(payloadField(task, "id"))}`;
+/**
+ * Reads a field of a stored payload: its name is checked against the event's type, its value is
+ * not (an event written by an older version may lack it).
+ */
+type _Read<K extends TableEventType> = (field: keyof TableEventPayloads[K] & string) => unknown;
+
+/** How each event type reads; a new event type must say it here. */
+const _DESCRIBE: { [K in TableEventType]: (read: _Read<K>) => string } = {
+  message: (read) => `message ${_from(read("message"))}: ${_content(read("message"))}`,
+  broadcast: (read) => `broadcast ${_from(read("message"))}: ${_content(read("message"))}`,
+  task_created: (read) => {
+    const task = read("task");
+    const assignee = payloadField(task, "assignee");
+    return `${_taskRef(task)} created by ${_by(read)}: "${
+      _oneLine(payloadField(task, "title"), 120)
+    }" [${String(payloadField(task, "priority"))}]${
+      assignee ? ` assigned to ${String(assignee)}` : ""
+    }`;
+  },
+  task_claimed: (read) =>
+    read("review")
+      ? `${_taskRef(read("task"))} review claimed by ${_by(read)}`
+      : `${_taskRef(read("task"))} claimed by ${_by(read)}`,
+  task_reassigned: (read) =>
+    `${_taskRef(read("task"))} reassigned by ${_by(read)}: ${String(read("from") ?? "nobody")} → ${
+      String(read("to"))
+    }`,
+  task_comment: (read) => {
+    const comment = read("comment");
+    return `${_taskRef(read("task"))} [${String(payloadField(comment, "type"))}] ${_by(read)}: ${
+      _oneLine(payloadField(comment, "content"))
+    }`;
+  },
+  message_acknowledged: (read) => {
+    const note = read("note");
+    return `message #${String(read("message_id"))} acknowledged by ${String(read("agent"))}${
+      typeof note === "string" && note ? `: ${_oneLine(note)}` : ""
+    }`;
+  },
+  task_unblocked: (read) =>
+    `${_taskRef(read("task"))} unblocked: its last blocker #${String(read("blocker"))} is done`,
+  context_updated: (read) =>
+    `context ${String(read("ns"))}/${String(read("key"))} ${
+      read("deleted") ? "deleted" : `v${String(read("version"))} written`
+    } by ${String(read("set_by"))}`,
+  review_requested: (read) =>
+    `${_taskRef(read("task"))} review requested by ${_by(read)}: "${
+      _oneLine(payloadField(read("task"), "title"), 120)
+    }"`,
+  task_updated: (read) =>
+    `${_taskRef(read("task"))} updated by ${_by(read)}: ${String(read("from"))} → ${
+      String(read("to"))
+    }`,
+  lease_granted: (read) => `lease_granted: ${_oneLine(read("summary"))}`,
+  lease_refused: (read) => `lease_refused: ${_oneLine(read("summary"))}`,
+  lease_released: (read) => `lease_released: ${_oneLine(read("summary"))}`,
+  lease_freed: (read) => `lease_freed: ${_oneLine(read("summary"))}`,
+};
+
+export function describeEvent(
+  event: { type: TableEventType; payload: Record<string, unknown> },
+): string {
+  const read = (field: string) => event.payload[field];
+  return _DESCRIBE[event.type](read);
+}
+
+function _by(read: (field: "by") => unknown): string {
+  return String(read("by") ?? "?");
+}
+
+function _taskRef(task: unknown): string {
+  return `task #${String(payloadField(task, "id"))}`;
+}
+
+/** "#12 from bob [subject] (please acknowledge)". */
+function _from(message: unknown): string {
   const subject = payloadField(message, "subject");
-  const from = `#${String(payloadField(message, "id"))} from ${
-    String(payloadField(message, "sender"))
-  }${typeof subject === "string" ? ` [${_oneLine(subject, 120)}]` : ""}${
-    payloadField(message, "ack_required") === true ? " (please acknowledge)" : ""
-  }`;
-  switch (event.type) {
-    case "message":
-      return `message ${from}: ${_oneLine(payloadField(message, "content"))}`;
-    case "broadcast":
-      return `broadcast ${from}: ${_oneLine(payloadField(message, "content"))}`;
-    case "task_created": {
-      const assignee = payloadField(task, "assignee");
-      return `${taskRef} created by ${by}: "${_oneLine(payloadField(task, "title"), 120)}" [${
-        String(payloadField(task, "priority"))
-      }]${assignee ? ` assigned to ${String(assignee)}` : ""}`;
-    }
-    case "task_claimed":
-      return event.payload["review"]
-        ? `${taskRef} review claimed by ${by}`
-        : `${taskRef} claimed by ${by}`;
-    case "task_reassigned":
-      return `${taskRef} reassigned by ${by}: ${String(event.payload["from"] ?? "nobody")} → ${
-        String(event.payload["to"])
-      }`;
-    case "task_comment": {
-      const comment = event.payload["comment"];
-      return `${taskRef} [${String(payloadField(comment, "type"))}] ${by}: ${
-        _oneLine(payloadField(comment, "content"))
-      }`;
-    }
-    case "message_acknowledged": {
-      const note = event.payload["note"];
-      return `message #${String(event.payload["message_id"])} acknowledged by ${
-        String(event.payload["agent"])
-      }${typeof note === "string" && note ? `: ${_oneLine(note)}` : ""}`;
-    }
-    case "task_unblocked":
-      return `${taskRef} unblocked: its last blocker #${String(event.payload["blocker"])} is done`;
-    case "context_updated":
-      return `context ${String(event.payload["ns"])}/${String(event.payload["key"])} ${
-        event.payload["deleted"] ? "deleted" : `v${String(event.payload["version"])} written`
-      } by ${String(event.payload["set_by"])}`;
-    case "review_requested":
-      return `${taskRef} review requested by ${by}: "${
-        _oneLine(payloadField(task, "title"), 120)
-      }"`;
-    case "task_updated":
-      return `${taskRef} updated by ${by}: ${String(event.payload["from"])} → ${
-        String(event.payload["to"])
-      }`;
-    case "lease_granted":
-    case "lease_refused":
-    case "lease_released":
-    case "lease_freed":
-      return `${event.type}: ${_oneLine(event.payload["summary"])}`;
-    default:
-      return event.type;
-  }
+  return `#${String(payloadField(message, "id"))} from ${String(payloadField(message, "sender"))}${
+    typeof subject === "string" ? ` [${_oneLine(subject, 120)}]` : ""
+  }${payloadField(message, "ack_required") === true ? " (please acknowledge)" : ""}`;
+}
+
+function _content(message: unknown): string {
+  return _oneLine(payloadField(message, "content"));
 }

@@ -151,13 +151,12 @@ export class LegacySseSessions {
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session, toolList, connect, answerCall } = made;
+    const { server, session, toolList } = made;
     const entry: _Session = {
       transport,
       server,
       session,
       toolList,
-      answerCall,
       owner: callerKey(caller),
       lastActive: this.#now(),
     };
@@ -173,7 +172,7 @@ export class LegacySseSessions {
       bound: () => session.agent !== undefined,
       close: () => transport.close(),
     });
-    await connect(transport);
+    await server.connect(transport);
     return new Response(transport.stream, {
       headers: {
         "content-type": "text/event-stream",

@@ -4,7 +4,6 @@
  * ones idle for too long.
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { JSONRPCResultResponse } from "@modelcontextprotocol/sdk/types.js";
 import type { Session } from "../mcp/session.ts";
 import type { SessionToolList } from "../mcp/session_tool_list.ts";
 
@@ -16,8 +15,6 @@ export interface OpenSession<T> {
   session: Session;
   /** What tools/list shows it; told when its agent's role changes. */
   toolList: SessionToolList;
-  /** Answers a plain tools/call of its tools without the SDK (mcp/direct_tool_calls.ts). */
-  answerCall(message: unknown): JSONRPCResultResponse | undefined;
   /** Who began it (callerKey): later requests must come from the same caller. */
   owner: string;
   /** When it last made a request (ms). */

@@ -21,7 +21,7 @@ export function serverForCaller(
   caller: Caller,
   where: string,
 ): Omit<SessionServer, "push"> | { refused: Response } {
-  const { server, session, toolList, connect, answerCall } = createMcpServer({
+  const { server, session, toolList } = createMcpServer({
     table: deps.table,
     logger: deps.logger,
     origin: {
@@ -30,9 +30,9 @@ export function serverForCaller(
       join: caller.kind === "join",
     },
   });
-  if (caller.kind !== "agent") return { server, session, toolList, connect, answerCall };
+  if (caller.kind !== "agent") return { server, session, toolList };
   const refused = bindOrRefuse(deps.table, session, caller.name);
-  if (!refused) return { server, session, toolList, connect, answerCall };
+  if (!refused) return { server, session, toolList };
   void server.close().catch(() => {});
   return { refused };
 }

@@ -11,7 +11,6 @@ import type { Logger } from "../log.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
-import { directPost } from "./direct_post.ts";
 import { jsonRpcError } from "./responses.ts";
 import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
@@ -79,8 +78,7 @@ export class StreamableHttpSessions {
       if (!body.ok) return body.response;
       // It may have ended while its body arrived (DELETE, idle expiry): then nothing runs.
       if (this.#sessions.get(sessionId) !== session) return _sessionNotFound();
-      return directPost(req, sessionId, body.value, session.answerCall) ??
-        await session.transport.handleRequest(req, { parsedBody: body.value });
+      return await session.transport.handleRequest(req, { parsedBody: body.value });
     }
     if (req.method !== "POST") {
       return jsonRpcError(400, -32000, "Bad request: an mcp-session-id header is required");
@@ -145,7 +143,7 @@ export class StreamableHttpSessions {
   ): Promise<Response> {
     const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
     if ("refused" in made) return made.refused;
-    const { server, session, toolList, connect, answerCall } = made;
+    const { server, session, toolList } = made;
     const ended = (id: string | undefined) => {
       if (id !== undefined) {
         this.#sessions.delete(id);
@@ -164,7 +162,6 @@ export class StreamableHttpSessions {
           server,
           session,
           toolList,
-          answerCall,
           owner: callerKey(caller),
           lastActive: this.#now(),
         };
@@ -178,7 +175,7 @@ export class StreamableHttpSessions {
       onsessionclosed: ended,
     });
     transport.onclose = () => ended(transport.sessionId);
-    await connect(transport);
+    await server.connect(transport);
     return await transport.handleRequest(req, { parsedBody: initialize });
   }
 

@@ -5,15 +5,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation";
-import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import type { JSONRPCResultResponse } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
 import { VERSION } from "../version.ts";
 import { Session, type SessionOrigin } from "./session.ts";
 import { SessionToolList } from "./session_tool_list.ts";
 import { registerTool } from "./register_tool.ts";
-import { DirectToolCalls } from "./direct_tool_calls.ts";
 import { allTools } from "./tools/all_tools.ts";
 import { toolSettings } from "./tool_settings.ts";
 import { registerAgentResources } from "./agent_resources.ts";
@@ -45,7 +42,7 @@ them with the tools above (get_messages, get_task_detail...).`;
 
 /**
  * One JSON Schema validator for every session, made when first used. The SDK would make one per
- * server (an Ajv instance, ~1 ms and its memory for each HTTP session); it only checks answers
+ * server (an Ajv instance, its time and memory for each HTTP session); it only checks answers
  * to elicitation requests, which team-table does not send.
  */
 let _ajv: AjvJsonSchemaValidator | undefined;
@@ -67,16 +64,12 @@ export interface McpServerDeps {
   resourceUpdates?: boolean;
 }
 
-/** A session's MCP server, and how to connect it (see DirectToolCalls). */
+/** A session's MCP server (connect it to one transport with `server.connect`). */
 export interface SessionServer {
   server: McpServer;
   session: Session;
   push: SessionPush;
   toolList: SessionToolList;
-  /** Connects the server to `transport`; tools/call is answered without the SDK's wrapper. */
-  connect(transport: Transport): Promise<void>;
-  /** Answers a plain tools/call message itself, or leaves it to the SDK (DirectToolCalls). */
-  answerCall(message: unknown): JSONRPCResultResponse | undefined;
 }
 
 export function createMcpServer(deps: McpServerDeps): SessionServer {
@@ -98,13 +91,8 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
   const ctx = { table: deps.table, session, logger: deps.logger, toolList };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
-  const calls = new DirectToolCalls();
-  for (const tool of allTools(toolSettings(deps.table))) registerTool(server, calls, ctx, tool);
+  for (const tool of allTools(toolSettings(deps.table))) registerTool(server, ctx, tool);
   toolList.install();
   const push = new SessionPush({ server, session, channel, subscriptions });
-  const connect = async (transport: Transport) => {
-    await server.connect(transport);
-    calls.attach(transport);
-  };
-  return { server, session, push, toolList, connect, answerCall: (m) => calls.answer(m) };
+  return { server, session, push, toolList };
 }

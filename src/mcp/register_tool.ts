@@ -19,7 +19,6 @@ import { mayCallTool } from "../core/permissions/permissions.ts";
 import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
-import type { DirectToolCalls } from "./direct_tool_calls.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedTool } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
@@ -37,6 +36,10 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
   input: I;
   output: O;
   annotations: ToolAnnotations;
+  /**
+   * Synchronous on purpose: the whole call is one transaction on the process's one database
+   * connection, which every session shares; an await inside it would let another call run in it.
+   */
   run(args: z.output<z.ZodObject<I>>, ctx: ToolContext): z.input<z.ZodObject<O>>;
   /**
    * What the text form shows when it is not the whole result (a field that repeats another
@@ -98,12 +101,7 @@ function _strictInput(def: AnyTool): z.ZodObject {
   });
 }
 
-export function registerTool(
-  server: McpServer,
-  calls: DirectToolCalls,
-  ctx: ToolContext,
-  def: AnyTool,
-): void {
+export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool): void {
   let compiled = _compiled.get(def);
   if (compiled === undefined) {
     compiled = _compile(def);
@@ -111,13 +109,12 @@ export function registerTool(
   }
   const { inputSchema, annotations } = compiled;
   ToolCatalog.of(ctx.table).add(def.name, () => advertisedTool(def));
-  // No output schema for the SDK: it would check every result at run time (~15–25 µs a call).
+  // No output schema for the SDK: it would check every result at run time, on every call.
   // Every result the tests get is checked against its tool's result schema
   // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
   const answer = (rawArgs: unknown): CallToolResult => {
     try {
-      // Parsed with inputSchema already (by DirectToolCalls or the SDK): a bad call never gets
-      // here.
+      // The SDK parsed them with inputSchema already: a bad call never gets here.
       const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
       // One transaction per call: the name and role checks, the change, the badge and the
       // tool list agree with each other, and the statements share one lock and snapshot.
@@ -138,7 +135,6 @@ export function registerTool(
     { title: def.title, description: def.description, inputSchema, annotations },
     answer,
   );
-  calls.add(def.name, inputSchema, answer);
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import type { NotificationBackend, PushEvent } from "../notify/notification_backend.ts";
+import { isTableEventType, type TableEventType } from "../core/event_outbox.ts";
 import { describeEvent } from "../format/describe_event.ts";
 import { payloadField } from "../format/payload_field.ts";
 import { inboxUri, tasksUri } from "./agent_resources.ts";
@@ -15,16 +16,27 @@ import type { Session } from "./session.ts";
 export const CHANNEL_CAPABILITY = "claude/channel";
 export const CHANNEL_METHOD = "notifications/claude/channel";
 
-/** The events a channel forwards: what the agent should react to. */
-const _CHANNEL_TYPES = new Set([
-  "message",
-  "broadcast",
-  "task_created",
-  "task_reassigned",
-  "task_comment",
-  "review_requested",
-  "task_unblocked",
-]);
+/**
+ * What each event does in a session: whether a channel forwards it (what the agent should react
+ * to), and which subscribed resource it updates.
+ */
+const _PUSH: Record<TableEventType, { channel: boolean; resource?: "inbox" | "tasks" }> = {
+  message: { channel: true, resource: "inbox" },
+  broadcast: { channel: true, resource: "inbox" },
+  task_created: { channel: true, resource: "tasks" },
+  task_claimed: { channel: false, resource: "tasks" },
+  task_updated: { channel: false, resource: "tasks" },
+  task_reassigned: { channel: true, resource: "tasks" },
+  task_comment: { channel: true, resource: "tasks" },
+  review_requested: { channel: true, resource: "tasks" },
+  task_unblocked: { channel: true, resource: "tasks" },
+  context_updated: { channel: false },
+  message_acknowledged: { channel: false },
+  lease_granted: { channel: false },
+  lease_refused: { channel: false },
+  lease_released: { channel: false },
+  lease_freed: { channel: false },
+};
 
 export class SessionPush implements NotificationBackend {
   readonly #server: McpServer;
@@ -52,18 +64,18 @@ export class SessionPush implements NotificationBackend {
     if (bound === undefined || bound.toLowerCase() !== agent.toLowerCase()) return;
     if (event.id === undefined || event.id <= this.#lastId) return;
     this.#lastId = event.id;
-    if (this.#channel && _CHANNEL_TYPES.has(event.type)) {
+    const type = event.type;
+    if (!isTableEventType(type)) return;
+    const push = _PUSH[type];
+    if (this.#channel && push.channel) {
       void this.#server.server.notification({
         method: CHANNEL_METHOD,
-        params: {
-          content: describeEvent({ type: event.type, payload: event.data }),
-          meta: _meta(event),
-        },
+        params: { content: describeEvent({ type, payload: event.data }), meta: _meta(event) },
       }).catch(() => {});
     }
-    const uri = event.type === "message" || event.type === "broadcast"
+    const uri = push.resource === "inbox"
       ? inboxUri(bound)
-      : event.type.startsWith("task_") || event.type === "review_requested"
+      : push.resource === "tasks"
       ? tasksUri(bound)
       : undefined;
     if (uri !== undefined && this.#subscriptions.has(uri)) {

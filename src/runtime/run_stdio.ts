@@ -12,7 +12,6 @@ import { connectAs } from "../mcp/connect_binding.ts";
 import { createMcpServer } from "../mcp/create_mcp_server.ts";
 import { OutboxRelay } from "../notify/outbox_relay.ts";
 import { runLifecycle } from "./lifecycle.ts";
-import { collectWhenFirstIdle } from "./idle_gc.ts";
 import { localProcesses } from "./local_processes.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
@@ -50,7 +49,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
   return runLifecycle(logger, async (life) => {
     const { db, table } = openTable(config, deps);
     life.defer("the database", () => db.close());
-    const { server, session, push, toolList, connect } = createMcpServer({
+    const { server, session, push, toolList } = createMcpServer({
       table,
       logger,
       channel: config.channel,
@@ -82,8 +81,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
       // A role granted from elsewhere reaches the tool list within a tick.
       toolList.announceChanges();
     });
-    await connect(transport);
-    life.defer("the idle collection", collectWhenFirstIdle());
+    await server.connect(transport);
     if (Deno.stdin.isTerminal()) Deno.stderr.writeSync(new TextEncoder().encode(STDIO_HINT));
     logger.debug(`stdio server ready on ${config.dbPath}`);
     await life.stopped();

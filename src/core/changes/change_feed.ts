@@ -6,6 +6,7 @@
 import { actorLabel, TABLE_LABEL } from "../actor.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { Change } from "./change.ts";
+import { assertNever } from "../assert_never.ts";
 
 export interface FeedLine {
   taskId: number;
@@ -69,8 +70,39 @@ export function feedOf(change: Change): FeedLine[] {
         at: change.at,
       }];
     }
-    default:
+    // No feed line: not about a task, or the command stores its own.
+    case "member.registered":
+    case "member.came_back":
+    case "member.role_granted":
+    case "member.deregistered":
+    case "member.released":
+    case "credential.issued":
+    case "credential.refused":
+    case "message.sent":
+    case "message.broadcast":
+    case "messages.read":
+    case "message.removed":
+    case "inbox.cleared":
+    case "messages.purged":
+    case "task.subtasks_complete":
+    case "context.shared":
+    case "context.deleted":
+    case "rule.created":
+    case "rule.updated":
+    case "rule.deleted":
+    case "rule.chain_limit":
+    case "lease.granted":
+    case "lease.refused":
+    case "lease.renewed":
+    case "lease.released":
+    case "lease.freed":
+    case "auth.refused":
+    case "web.signed_in":
+    case "web.signed_out":
+    case "web.sign_in_failed":
       return [];
+    default:
+      return assertNever(change, "change");
   }
 }
 

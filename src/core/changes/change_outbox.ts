@@ -3,7 +3,8 @@
  * the poll daemon, channel notifications and replays all read these.
  */
 import { actorLabel, TABLE_LABEL } from "../actor.ts";
-import type { NewEvent, TableEventType } from "../event_outbox.ts";
+import type { NewEvent, TableEventBody } from "../event_outbox.ts";
+import { assertNever } from "../assert_never.ts";
 import {
   escalationAudience,
   partiesToTell,
@@ -69,14 +70,21 @@ export function outboxOf(change: Change): NewEvent[] {
       ];
     }
     case "task.claimed":
-      return _tell(change.task, by, "task_claimed", {}, [change.before.assignee]);
+      return _tell(change.task, by, {
+        type: "task_claimed",
+        payload: { task: change.task, by },
+      }, [change.before.assignee]);
     case "task.review_claimed":
-      return _tell(change.task, by, "task_claimed", { review: true });
+      return _tell(change.task, by, {
+        type: "task_claimed",
+        payload: { task: change.task, by, review: true },
+      });
     case "task.updated": {
       const { before, task } = change;
-      const events = _tell(task, by, "task_updated", { from: before.status, to: task.status }, [
-        before.assignee,
-      ]);
+      const events = _tell(task, by, {
+        type: "task_updated",
+        payload: { task, by, from: before.status, to: task.status },
+      }, [before.assignee]);
       if (task.status === "awaiting_review" && before.status !== "awaiting_review") {
         const payload = { task, by };
         for (const recipient of reviewAudience(task, by, change.reviewers)) {
@@ -90,14 +98,17 @@ export function outboxOf(change: Change): NewEvent[] {
       return events;
     }
     case "task.reassigned":
-      return _tell(change.task, by, "task_reassigned", {
-        from: change.before.assignee,
-        to: change.task.assignee,
+      return _tell(change.task, by, {
+        type: "task_reassigned",
+        payload: { task: change.task, by, from: change.before.assignee, to: change.task.assignee },
       }, [change.before.assignee]);
     case "task.commented": {
       const { before, task, comment } = change;
       const extra = { comment, from: before.status, to: task.status };
-      const events = _tell(task, by, "task_comment", extra, [before.assignee]);
+      const events = _tell(task, by, {
+        type: "task_comment",
+        payload: { task, by, ...extra },
+      }, [before.assignee]);
       for (const recipient of escalationAudience(task, by, change.escalateTo)) {
         events.push({
           recipient,
@@ -108,10 +119,15 @@ export function outboxOf(change: Change): NewEvent[] {
       return events;
     }
     case "task.released":
-      return _tell(change.task, by, "task_updated", {
-        from: change.before.status,
-        to: change.task.status,
-        released: change.reason,
+      return _tell(change.task, by, {
+        type: "task_updated",
+        payload: {
+          task: change.task,
+          by,
+          from: change.before.status,
+          to: change.task.status,
+          released: change.reason,
+        },
       }, [change.before.assignee]);
     case "task.unblocked":
       return unblockedAudience(change.task).map((recipient) => ({
@@ -165,8 +181,32 @@ export function outboxOf(change: Change): NewEvent[] {
         type: "lease_freed",
         payload: { paths: change.paths, by, summary: `${_paths(change.paths)} free now` },
       }];
-    default:
+    // Nothing to tell: the audit log, feeds or triggers say these.
+    case "member.registered":
+    case "member.came_back":
+    case "member.role_granted":
+    case "member.deregistered":
+    case "member.released":
+    case "credential.issued":
+    case "credential.refused":
+    case "messages.read":
+    case "message.removed":
+    case "inbox.cleared":
+    case "messages.purged":
+    case "task.subtasks_complete":
+    case "rule.created":
+    case "rule.updated":
+    case "rule.deleted":
+    case "rule.fired":
+    case "rule.chain_limit":
+    case "lease.renewed":
+    case "auth.refused":
+    case "web.signed_in":
+    case "web.signed_out":
+    case "web.sign_in_failed":
       return [];
+    default:
+      return assertNever(change, "change");
   }
 }
 
@@ -182,17 +222,12 @@ function _distinctNames(names: readonly string[]): string[] {
   return [...seen.values()];
 }
 
-/** One event per party of the task (and `others`), never to the actor. */
+/** `event` to each party of the task (and `others`), never to the actor. */
 function _tell(
   task: Task,
   by: string,
-  type: TableEventType,
-  extra: Record<string, unknown>,
+  event: TableEventBody,
   others: readonly (string | null)[] = [],
 ): NewEvent[] {
-  return partiesToTell(task, by, others).map((recipient) => ({
-    recipient,
-    type,
-    payload: { task, by, ...extra },
-  }));
+  return partiesToTell(task, by, others).map((recipient) => ({ recipient, ...event }));
 }

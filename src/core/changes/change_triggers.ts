@@ -8,6 +8,7 @@ import type { Trigger } from "../rules/rule_definition.ts";
 import type { TriggerSubject } from "../rules/trigger_sink.ts";
 import { type Task, taskFields } from "../tasks/task_model.ts";
 import type { Change } from "./change.ts";
+import { assertNever } from "../assert_never.ts";
 
 export interface RaisedTrigger {
   trigger: Trigger;
@@ -89,8 +90,37 @@ export function triggersOf(change: Change): RaisedTrigger[] {
       raised.fields["event.subtasks"] = change.subtasks;
       return [raised];
     }
-    default:
+    // No rule trigger for these.
+    case "member.came_back":
+    case "member.role_granted":
+    case "member.deregistered":
+    case "member.released":
+    case "credential.issued":
+    case "credential.refused":
+    case "messages.read":
+    case "message.acknowledged":
+    case "message.removed":
+    case "inbox.cleared":
+    case "messages.purged":
+    case "task.review_claimed":
+    case "task.reassigned":
+    case "rule.created":
+    case "rule.updated":
+    case "rule.deleted":
+    case "rule.fired":
+    case "rule.chain_limit":
+    case "lease.granted":
+    case "lease.refused":
+    case "lease.renewed":
+    case "lease.released":
+    case "lease.freed":
+    case "auth.refused":
+    case "web.signed_in":
+    case "web.signed_out":
+    case "web.sign_in_failed":
       return [];
+    default:
+      return assertNever(change, "change");
   }
 }
 
