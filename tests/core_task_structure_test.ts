@@ -101,7 +101,7 @@ Deno.test("dependencies: open blockers stop start and finish, named in the error
   );
   assert.equal(snapshot(t.db), before, "refusals change nothing");
   assert.equal(
-    t.table.tasks.next({ by: agentActor("bob"), claim: false }).task?.id,
+    t.table.tasks.next({ by: agentActor("bob") })?.id,
     design.id,
     "blocked tasks are not offered",
   );

@@ -442,6 +442,18 @@ export const MIGRATIONS: readonly Migration[] = [
       DROP INDEX events_by_time;
     `,
   },
+  {
+    version: 14,
+    description: "a review's verdict, author and time beside its note",
+    sql: `
+      -- Set by a reviewer's verdict (or note) on a task awaiting review; cleared, with
+      -- review_note, when the task is next handed over for review. Notes written before have
+      -- none: their task's reviewer and updated_at stand in.
+      ALTER TABLE tasks ADD COLUMN review_verdict TEXT;
+      ALTER TABLE tasks ADD COLUMN review_by TEXT;
+      ALTER TABLE tasks ADD COLUMN review_at INTEGER;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
