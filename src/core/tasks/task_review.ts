@@ -45,7 +45,7 @@ export function verdictMessage(
     }
     : {
       subject: `Changes requested on task #${task.id}`,
-      content: `Changes requested on task #${task.id} "${task.title}" by ${by}${said} It is ` +
-        "in_progress again and still yours; move it to awaiting_review when it is ready.",
+      content: `Changes requested on task #${task.id} "${task.title}" by ${by} (in_progress ` +
+        `again, still yours; move it to awaiting_review when ready)${said}`,
     };
 }
