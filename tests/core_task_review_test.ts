@@ -49,16 +49,16 @@ Deno.test("changes requested in one call: back to the assignee, told in its inbo
       "rita",
       task.id,
       "Changes requested on task #1",
-      'Changes requested on task #1 "CSV export" by rita (in_progress again, still yours; ' +
-      "move it to awaiting_review when ready): Quote fields with commas",
+      'Changes requested by rita on task #1 "CSV export": Quote fields with commas. It is ' +
+      "in_progress again, still yours; move it to awaiting_review when ready.",
     ],
   );
   const feed = t.table.tasks.detail(task.id).feed.split("\n").map((l) => l.replace(/ — .*$/, ""));
   assert.deepEqual(feed.slice(-2), [
     "[status_change] rita requested changes: moved task from awaiting_review to in_progress; " +
     "set reviewer to rita",
-    '[message] rita → bob: Changes requested on task #1 "CSV export" by rita (in_progress ' +
-    "again, still yours; move it to awaiting_review when ready): Quote fields with commas",
+    '[message] rita → bob: Changes requested by rita on task #1 "CSV export": Quote fields ' +
+    "with commas. It is in_progress again, still yours; move it to awaiting_review when ready.",
   ]);
   assert.equal(t.table.audit.query({ action: "task.updated" })[0]?.details["verdict"], "changes");
 
@@ -76,7 +76,7 @@ Deno.test("changes requested in one call: back to the assignee, told in its inbo
   ]);
   assert.equal(
     t.table.messages.inbox({ by: bob }).messages[0]?.content,
-    'Task #1 "CSV export" approved by rita (done).',
+    'Approved by rita: task #1 "CSV export" is done.',
   );
 });
 
@@ -118,7 +118,7 @@ Deno.test("who may give a verdict: the reviewer if set, else anyone but the assi
   ]);
   assert.match(
     unreviewed.t.table.messages.inbox({ by: bob }).messages[0]?.content ?? "",
-    /^Changes requested on task #1 "CSV export" by dave \(in_progress again.*when ready\)\.$/,
+    /^Changes requested by dave on task #1 "CSV export"\. It is in_progress again/,
   );
 });
 
@@ -151,7 +151,7 @@ Deno.test("the operator's verdict from the web view reaches the implementer as h
   assert.equal(message?.sender, "human:ops");
   assert.match(
     message?.content ?? "",
-    /by human:ops \(in_progress again.*\): Needs a changelog entry$/,
+    /^Changes requested by human:ops on task #1 "CSV export": Needs a changelog entry\. It/,
   );
   assert.equal(t.table.tasks.get(task.id).reviewer, "rita", "the named reviewer stays");
 });

@@ -30,22 +30,29 @@ export function verdictRecipient(task: Task, by: string): string | null {
   return recipient.toLowerCase() === by.toLowerCase() ? null : recipient;
 }
 
-/** The message that carries a verdict and its note to the implementer. */
+/** The message that carries a verdict and its note to the implementer (the note up front). */
 export function verdictMessage(
   task: Task,
   verdict: ReviewVerdict,
   by: string,
   note: string | null,
 ): { subject: string; content: string } {
-  const said = note ? `: ${note}` : ".";
-  return verdict === "approve"
-    ? {
+  const what = `task #${task.id} "${task.title}"`;
+  if (verdict === "approve") {
+    return {
       subject: `Task #${task.id} approved`,
-      content: `Task #${task.id} "${task.title}" approved by ${by} (done)${said}`,
-    }
-    : {
-      subject: `Changes requested on task #${task.id}`,
-      content: `Changes requested on task #${task.id} "${task.title}" by ${by} (in_progress ` +
-        `again, still yours; move it to awaiting_review when ready)${said}`,
+      content: `Approved by ${by}: ${what} is done${note ? `. ${_sentence(note)}` : "."}`,
     };
+  }
+  return {
+    subject: `Changes requested on task #${task.id}`,
+    content: `Changes requested by ${by} on ${what}${note ? `: ${_sentence(note)}` : "."} It ` +
+      "is in_progress again, still yours; move it to awaiting_review when ready.",
+  };
+}
+
+/** The note, ending as a sentence does. */
+function _sentence(note: string): string {
+  const trimmed = note.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
