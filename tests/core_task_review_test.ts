@@ -76,7 +76,7 @@ Deno.test("changes requested in one call: back to the assignee, told in its inbo
   ]);
   assert.equal(
     t.table.messages.inbox({ by: bob }).messages[0]?.content,
-    'Approved by rita: task #1 "CSV export" is done.',
+    'Approved by rita on task #1 "CSV export". It is done.',
   );
 });
 

@@ -75,7 +75,7 @@ Deno.test("the reviewer's result is a review note: the implementer's result stay
   const feed = t.table.tasks.detail(task.id).feed;
   assert.match(feed, /result: PR #7, tests added/);
   assert.match(feed, /bob approved: moved task from awaiting_review to done/);
-  assert.match(feed, /bob → alice: Approved by bob: task #1 "T" is done\. LGTM, merged\./);
+  assert.match(feed, /bob → alice: Approved by bob on task #1 "T": LGTM, merged\. It is done\./);
   const audit = t.table.audit.query({ action: "task.updated", limit: 1 })[0];
   assert.equal(audit?.details["review_note"], "LGTM, merged");
   assert.equal(audit?.details["verdict"], "approve");

@@ -41,7 +41,7 @@ export function verdictMessage(
   if (verdict === "approve") {
     return {
       subject: `Task #${task.id} approved`,
-      content: `Approved by ${by}: ${what} is done${note ? `. ${_sentence(note)}` : "."}`,
+      content: `Approved by ${by} on ${what}${note ? `: ${_sentence(note)}` : "."} It is done.`,
     };
   }
   return {
