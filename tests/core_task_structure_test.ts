@@ -193,7 +193,15 @@ Deno.test("a task with open subtasks is a container: never offered, claimed, sta
     );
   }
   assert.equal(snapshot(t.db), before, "every refusal changed nothing");
-  // Other changes stay possible: a result, a priority of its own, blocked.
+  // It may still be blocked and unblocked: a resolution takes it back to pending, not started.
+  t.table.tasks.comment({ taskId: feature.id, by: boss, content: "legal?", type: "blocker" });
+  const resolved = t.table.tasks.comment({
+    taskId: feature.id,
+    by: boss,
+    content: "cleared",
+    type: "resolution",
+  });
+  assert.equal(resolved.task.status, "pending");
   t.table.tasks.update({ taskId: feature.id, by: boss, status: "blocked" });
 
   // Shown as n of m subtasks done, on the task itself (list, get, detail).

@@ -400,7 +400,10 @@ export class TaskStore {
           );
         }
         if (type === "blocker") status = "blocked";
-        if (type === "resolution" && before.status === "blocked") status = "in_progress";
+        // A container is never in progress: its subtasks are.
+        if (type === "resolution" && before.status === "blocked") {
+          status = this.#structure.openSubtasks(before.id).length ? "pending" : "in_progress";
+        }
       }
       const now = this.#ctx.clock.now();
       const id = this.#activity.record(before.id, {
