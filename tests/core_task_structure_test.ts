@@ -252,3 +252,35 @@ Deno.test("a rule cannot finish a container either: its set_status fails, record
     /rule:close-on-comment fired on task.comment: set_status FAILED: .*cannot be done: it has 1 open subtask/,
   );
 });
+
+Deno.test("no open subtask under a done parent: adding or moving one is refused, changing nothing", () => {
+  using t = tempTeam(["alice"]);
+  const alice = agentActor("alice");
+  const parent = t.table.tasks.create({ title: "shipped", by: alice });
+  t.table.tasks.update({ taskId: parent.id, by: alice, status: "done" });
+  const loose = t.table.tasks.create({ title: "loose", by: alice });
+  const before = snapshot(t.db);
+  const refused = (e: unknown) =>
+    e instanceof ConflictError &&
+    e.message === "parent_id: task 1 is done; reopen it with update_task (status pending) " +
+        "before adding open subtasks under it.";
+  assert.throws(
+    () => t.table.tasks.create({ title: "more", by: alice, parentId: parent.id }),
+    refused,
+  );
+  assert.throws(
+    () => t.table.tasks.update({ taskId: loose.id, by: alice, parentId: parent.id }),
+    refused,
+  );
+  assert.equal(snapshot(t.db), before);
+  // A finished task may be filed under it, but not reopened there alone.
+  t.table.tasks.update({ taskId: loose.id, by: alice, status: "done", parentId: parent.id });
+  assert.throws(
+    () => t.table.tasks.update({ taskId: loose.id, by: alice, status: "in_progress" }),
+    /Task 2 cannot be reopened: its parent #1 "shipped" is done; reopen the parent first/,
+  );
+  // Reopened, the parent takes open subtasks again.
+  t.table.tasks.update({ taskId: parent.id, by: alice, status: "pending" });
+  t.table.tasks.create({ title: "more", by: alice, parentId: parent.id });
+  assert.deepEqual(t.table.tasks.get(parent.id).subtasks, { done: 1, total: 2 });
+});

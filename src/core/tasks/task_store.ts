@@ -109,7 +109,9 @@ export class TaskStore {
       const now = this.#ctx.clock.now();
       const who = this.#ctx.principals.resolve(input.by, "creator");
       const assignee = this.#optionalMember(input.assignee, "assignee");
-      if (input.parentId !== undefined) this.#attachable(who, input.parentId, "add a subtask");
+      if (input.parentId !== undefined) {
+        this.#attachable(who, input.parentId, "add a subtask", true);
+      }
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const id = Number(
         this.#ctx.sql.get(
@@ -259,7 +261,8 @@ export class TaskStore {
       );
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
-        this.#attachable(who, input.parentId, `move task ${before.id}`);
+        const open = (input.status ?? before.status) !== "done";
+        this.#attachable(who, input.parentId, `move task ${before.id}`, open);
         this.#ctx.sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(
           input.parentId,
           before.id,
@@ -474,7 +477,8 @@ export class TaskStore {
 
   /**
    * A task with open blockers cannot start or finish; one with open subtasks cannot start, be
-   * handed over for review or finish (its subtasks finish it).
+   * handed over for review or finish (its subtasks finish it); a done subtask of a done parent
+   * is not reopened alone.
    */
   #guardStatus(before: Task, status: TaskStatus): void {
     if (status === before.status) return;
@@ -488,6 +492,15 @@ export class TaskStore {
       ? "be done"
       : null;
     if (goal !== null) this.#structure.requireNoOpenSubtasks(before.id, goal);
+    if (before.status === "done" && before.parent_id !== null) {
+      const parent = this.get(before.parent_id);
+      if (parent.status === "done") {
+        throw new ConflictError(
+          `Task ${before.id} cannot be reopened: its parent #${parent.id} "${parent.title}" is ` +
+            "done; reopen the parent first (update_task status pending).",
+        );
+      }
+    }
   }
 
   /**
@@ -524,14 +537,24 @@ export class TaskStore {
     return this.#ctx.directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
   }
 
-  /** Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks). */
-  #attachable(who: Principal, parentId: number, what: string): void {
+  /**
+   * Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks), and
+   * an `open` one under a parent that is done (a done task with open subtasks would be a lie).
+   */
+  #attachable(who: Principal, parentId: number, what: string, open: boolean): void {
     this.#structure.checkParent(null, parentId);
+    const parent = this.get(parentId);
     enforce(
-      mayAttachSubtask(who, this.get(parentId)),
+      mayAttachSubtask(who, parent),
       { who, what: `${what} under task ${parentId}`, field: "parent_id" },
       this.#ctx.roles,
     );
+    if (open && parent.status === "done") {
+      throw new ConflictError(
+        `parent_id: task ${parentId} is done; reopen it with update_task (status pending) ` +
+          "before adding open subtasks under it.",
+      );
+    }
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {
