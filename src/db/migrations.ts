@@ -444,7 +444,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 14,
-    description: "a review's verdict, author and time beside its note",
+    description: "a review's verdict, author and time beside its note; subtasks by status",
     sql: `
       -- Set by a reviewer's verdict (or note) on a task awaiting review; cleared, with
       -- review_note, when the task is next handed over for review. Notes written before have
@@ -452,6 +452,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE tasks ADD COLUMN review_verdict TEXT;
       ALTER TABLE tasks ADD COLUMN review_by TEXT;
       ALTER TABLE tasks ADD COLUMN review_at INTEGER;
+      -- next_task passes over tasks with open subtasks and every task shows its subtask counts:
+      -- both read a parent's subtasks' statuses from this index alone.
+      DROP INDEX tasks_by_parent;
+      CREATE INDEX tasks_by_parent ON tasks (parent_id, status) WHERE parent_id IS NOT NULL;
     `,
   },
 ];
