@@ -1,7 +1,7 @@
 /** File leases in the core: grants, refusals, releases, and leases ending by themselves. */
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
-import { ForbiddenError, ValidationError } from "../src/core/errors.ts";
+import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
 import {
   advanceLive,
@@ -13,6 +13,7 @@ import {
 
 const alice = agentActor("alice");
 const bob = agentActor("bob");
+const carol = agentActor("carol");
 
 Deno.test("leases: exclusive conflicts with any overlap, all or none, each conflict named", () => {
   using t = tempTeam(["alice", "bob"]);
@@ -157,8 +158,8 @@ Deno.test("leases: claim with paths is all or none; next_task skips leased tasks
     /src\/x\.ts: held exclusively by bob/,
   );
   assert.equal(snapshot(t.db), before, "neither the task nor a lease was taken");
-  assert.equal(t.table.tasks.next({ by: alice, claim: false }).task?.id, free.id);
-  assert.equal(t.table.tasks.next({ by: bob, claim: false }).task?.id, task.id, "bob holds them");
+  assert.equal(t.table.tasks.next({ by: alice })?.id, free.id);
+  assert.equal(t.table.tasks.next({ by: bob })?.id, task.id, "bob holds them");
 });
 
 Deno.test("leases: bad input names the field and changes nothing", () => {
@@ -220,4 +221,84 @@ Deno.test("leases: an id names one lease forever; a stale id is refused, naming 
     () => t.table.leases.release({ by: alice, ids: [first.id] }),
     /no live lease with id 1;/,
   );
+});
+
+Deno.test("a claim leases the task's declared paths (and those it adds), all or none", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  const { task } = t.table.taskLeases.create({
+    title: "parser",
+    by: alice,
+    paths: ["src/parse.ts", "tests/parse_test.ts"],
+  });
+  // The paths travel with the task: get, list, detail.
+  assert.deepEqual(task.paths, ["src/parse.ts", "tests/parse_test.ts"]);
+  assert.deepEqual(t.table.tasks.list({}).find((x) => x.id === task.id)?.paths, task.paths);
+  assert.deepEqual(t.table.tasks.detail(task.id).task.paths, task.paths);
+  const plain = t.table.tasks.create({ title: "no paths", by: alice });
+  assert.equal(plain.paths, undefined, "only a task that declared paths shows them");
+
+  const claimed = t.table.taskLeases.claim({ taskId: task.id, by: bob, paths: ["docs/parse.md"] });
+  assert.equal(claimed.task.assignee, "bob");
+  assert.deepEqual(
+    claimed.leases.map((l) => [l.path, l.agent, l.task_id, l.exclusive]).sort(),
+    [
+      ["docs/parse.md", "bob", task.id, true],
+      ["src/parse.ts", "bob", task.id, true],
+      ["tests/parse_test.ts", "bob", task.id, true],
+    ],
+  );
+  // Done: the leases end with the task.
+  t.table.tasks.update({ taskId: task.id, by: bob, status: "awaiting_review" });
+  const review = t.table.taskLeases.claim({ taskId: task.id, by: carol });
+  assert.deepEqual(review.leases, [], "a review claim leases nothing");
+  t.table.tasks.update({ taskId: task.id, by: carol, status: "done" });
+  assert.deepEqual(t.table.leases.list(), []);
+});
+
+Deno.test("a claim whose declared paths another agent leases is refused whole, naming each holder", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  t.table.leases.reserve({ by: carol, paths: ["src/**"], ttl: 600, reason: "refactor" });
+  const { task } = t.table.taskLeases.create({
+    title: "parser",
+    by: alice,
+    paths: ["src/parse.ts", "README.md"],
+  });
+  const before = snapshot(t.db);
+  const until = new Date(t.clock.now() + 600_000).toISOString();
+  assert.throws(
+    () => t.table.taskLeases.claim({ taskId: task.id, by: bob }),
+    (e: unknown) =>
+      e instanceof ConflictError &&
+      e.message.startsWith(
+        `paths: task ${task.id} was not claimed: 1 of its paths are leased by others: ` +
+          `src/parse.ts: held exclusively by carol (src/**) since `,
+      ) && e.message.includes(`until ${until}: refactor. Nothing changed.`),
+  );
+  assert.equal(snapshot(t.db), before, "neither the task nor any lease was taken");
+  // next_task does not offer it to bob; carol (who holds the paths) may take it.
+  assert.equal(t.table.taskLeases.next({ by: bob, claim: true }).task, null);
+  const next = t.table.taskLeases.next({ by: carol, claim: true });
+  assert.equal(next.task?.id, task.id);
+  assert.deepEqual(next.leases?.map((l) => l.path).sort(), ["README.md", "src/parse.ts"]);
+});
+
+Deno.test("next_task with claim leases the declared paths in the same transaction", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const { task } = t.table.taskLeases.create({ title: "a", by: alice, paths: ["a.ts"] });
+  const offered = t.table.taskLeases.next({ by: bob, claim: false });
+  assert.deepEqual([offered.task?.id, offered.claimed, offered.leases], [
+    task.id,
+    false,
+    undefined,
+  ]);
+  assert.deepEqual(t.table.leases.list(), [], "an offer leases nothing");
+  const taken = t.table.taskLeases.next({ by: bob, claim: true });
+  assert.deepEqual([taken.task?.status, taken.claimed], ["in_progress", true]);
+  assert.deepEqual(t.table.leases.list().map((l) => [l.agent, l.path, l.task_id]), [
+    ["bob", "a.ts", task.id],
+  ]);
+  const plain = t.table.tasks.create({ title: "b", by: alice });
+  const second = t.table.taskLeases.next({ by: alice, claim: true });
+  assert.equal(second.task?.id, plain.id);
+  assert.equal(second.leases, undefined, "no paths, no leases field");
 });

@@ -209,7 +209,8 @@ Deno.test("review hand-off: reviewer asked, review claimed once, reviewer may fi
   assert.equal(done.status, "done");
   assert.deepEqual(
     t.table.events.after(mark).map((e) => `${e.type}>${e.recipient}`),
-    ["task_updated>alice", "task_updated>bob"],
+    ["task_updated>alice", "task_updated>bob", "message>bob"],
+    "the verdict also reaches the implementer's inbox",
   );
 });
 

@@ -76,10 +76,11 @@ Deno.test("a full review cycle through MCP clients, feed checked line by line", 
       "[status_change] claude-code moved task from in_progress to awaiting_review",
       "[status_change] codex claimed review",
       "[comment] codex: LGTM",
-      "[status_change] codex moved task from awaiting_review to done; review note: merged",
+      "[status_change] codex approved: moved task from awaiting_review to done",
+      '[message] codex → claude-code: Approved by codex on task #1 "SSE endpoint": merged. It is done.',
     ]);
     for (const line of String(detail["feed"]).split("\n")) assert.match(line, / — \d\d:\d\d$/);
-    assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 2]);
+    assert.deepEqual([detail["comment_count"], detail["message_count"]], [4, 3]);
     const task = detail["task"] as { status: string; assignee: string; reviewer: string };
     assert.deepEqual([task.status, task.assignee, task.reviewer], ["done", "claude-code", "codex"]);
 

@@ -66,12 +66,19 @@ Deno.test("the reviewer's result is a review note: the implementer's result stay
     result: "LGTM, merged",
   });
   assert.equal(done.result, "PR #7, tests added");
-  assert.equal(done.review_note, "LGTM, merged");
+  assert.deepEqual(done.review_note, {
+    verdict: "approve",
+    note: "LGTM, merged",
+    by: "bob",
+    at: done.updated_at,
+  });
   const feed = t.table.tasks.detail(task.id).feed;
   assert.match(feed, /result: PR #7, tests added/);
-  assert.match(feed, /bob moved task from awaiting_review to done; review note: LGTM, merged/);
+  assert.match(feed, /bob approved: moved task from awaiting_review to done/);
+  assert.match(feed, /bob → alice: Approved by bob on task #1 "T": LGTM, merged\. It is done\./);
   const audit = t.table.audit.query({ action: "task.updated", limit: 1 })[0];
   assert.equal(audit?.details["review_note"], "LGTM, merged");
+  assert.equal(audit?.details["verdict"], "approve");
 });
 
 Deno.test("audit: an action family by its word ('task' means task.*), times as durations", () => {

@@ -274,3 +274,50 @@ Deno.test("web: a human creates, assigns, updates and closes tasks; audited; bad
   assert.equal(table.audit.query({}).length, before, "nothing changed");
   assert.equal(table.tasks.get(task.id).assignee, "bob");
 });
+
+Deno.test("web: a parent shows n of m subtasks done and cannot be closed early; a PATCH is a verdict", async () => {
+  await using s = await setup();
+  const { table } = s.t;
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  const alice = agentActor("alice");
+  const parent = table.tasks.create({ title: "Feature", by: alice });
+  const child = table.taskLeases.create({
+    title: "Part",
+    by: alice,
+    parentId: parent.id,
+    paths: ["src/part.ts"],
+  }).task;
+  const overview = await (await s.get("/api/overview")).json();
+  const pending = overview.board.pending as { id: number; subtasks?: unknown; paths?: unknown }[];
+  assert.deepEqual(pending.map((t) => [t.id, t.subtasks ?? null, t.paths ?? null]), [
+    [parent.id, { done: 0, total: 1 }, null],
+    [child.id, null, ["src/part.ts"]],
+  ]);
+  assert.equal(overview.subtasks, undefined, "no separate map: the tasks carry it");
+  const early = await s.send("PATCH", `/api/tasks/${parent.id}`, { status: "done" });
+  assert.equal(early.status, 400);
+  const refusal = await early.json();
+  assert.equal(refusal.error, "conflict");
+  assert.match(
+    refusal.message,
+    /Task 1 cannot be done: it has 1 open subtask\(s\): #2 "Part" \(pending\)/,
+  );
+  // The operator sends alice's work back from the page: alice is told, the task shows the note.
+  table.taskLeases.claim({ taskId: child.id, by: alice });
+  table.tasks.update({ taskId: child.id, by: alice, status: "awaiting_review" });
+  const sent = await s.send("PATCH", `/api/tasks/${child.id}`, {
+    status: "in_progress",
+    result: "Add a test",
+  });
+  const task = (await sent.json()).task;
+  assert.deepEqual([task.status, task.assignee, task.review_note.verdict, task.review_note.by], [
+    "in_progress",
+    "alice",
+    "changes",
+    "human:ops",
+  ]);
+  assert.match(
+    table.messages.peek("alice")[0]?.content ?? "",
+    /by human:ops on task #2 "Part": Add a test\./,
+  );
+});

@@ -1,8 +1,8 @@
 /**
  * `team-table status [--since 2h]`: the table at a glance in a terminal — who is there and how
- * recently they were seen, the board by status, what is blocked and by what, unread mail per
- * agent, and what happened since a time — read from the database directly, so it works with
- * or without `serve`.
+ * recently they were seen, the board by status, parents with their subtasks done, what is
+ * blocked and by what, unread mail per agent, and what happened since a time — read from the
+ * database directly, so it works with or without `serve`.
  */
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
@@ -58,6 +58,15 @@ export function renderStatus(table: Table, options: { since: number; dbPath: str
   }
   const counts = boardCounts(table);
   lines.push("", `Board: ${Object.entries(counts).map(([s, n]) => `${s} ${n}`).join(" · ")}`);
+  const parents = table.tasks.list({}).filter((t) => t.subtasks && t.status !== "done");
+  if (parents.length > 0) {
+    lines.push("Parents (done when their subtasks are):");
+    for (const t of parents) {
+      lines.push(
+        `  #${t.id} "${t.title}" — ${t.subtasks?.done} of ${t.subtasks?.total} subtasks done`,
+      );
+    }
+  }
   const blocked = blockedTasks(table);
   if (blocked.length > 0) {
     lines.push("Blocked:");

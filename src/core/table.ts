@@ -129,6 +129,7 @@ export function createTable(deps: {
     structure,
     activity,
     pathsBusy: (taskId, agent) => leases.taskPathsBusy(taskId, agent),
+    messenger: (input) => void messages.send(input),
   });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));

@@ -493,6 +493,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE members ADD COLUMN session_host TEXT;
     `,
   },
+  {
+    version: 16,
+    description: "a review's verdict, author and time beside its note; subtasks by status",
+    sql: `
+      -- Set by a reviewer's verdict (or note) on a task awaiting review; cleared, with
+      -- review_note, when the task is next handed over for review. Notes written before have
+      -- none: their task's reviewer and updated_at stand in.
+      ALTER TABLE tasks ADD COLUMN review_verdict TEXT;
+      ALTER TABLE tasks ADD COLUMN review_by TEXT;
+      ALTER TABLE tasks ADD COLUMN review_at INTEGER;
+      -- next_task passes over tasks with open subtasks and every task shows its subtask counts:
+      -- both read a parent's subtasks' statuses from this index alone.
+      DROP INDEX tasks_by_parent;
+      CREATE INDEX tasks_by_parent ON tasks (parent_id, status) WHERE parent_id IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -131,7 +131,7 @@ export const SHIPPED_ROLES: readonly Role[] = [
     name: "coder",
     description: "Implements tasks - writes code and tests, and hands work over for review.",
     guidelines:
-      "You write the team's code.\n- Pick work with next_task (implementation first), claim it before you start, and comment as you go.\n- When you are stuck, post a blocker comment on the task; your lead hears about it.\n- Finish by moving the task to awaiting_review with a result that says what changed and how it was tested.",
+      "You write the team's code.\n- Pick work with next_task (implementation first), claim it before you start, and comment as you go.\n- When you are stuck, post a blocker comment on the task; your lead hears about it.\n- Finish by moving the task to awaiting_review with a result that says what changed and how it was tested.\n- A review sent back comes to your inbox and shows on the task (review_note): fix it, then move it to awaiting_review again.",
     capabilities: [
       "coding",
     ],
@@ -213,7 +213,7 @@ export const SHIPPED_ROLES: readonly Role[] = [
     name: "reviewer",
     description: "Reviews work that is awaiting review, and sends it back or closes it.",
     guidelines:
-      "You review the team's work.\n- Look at list_tasks(status=awaiting_review); claim a review with claim_task before you start.\n- Comment concretely on the task; move it back to in_progress with what must change, or to done.\n- Never review your own work.",
+      "You review the team's work.\n- Look at list_tasks(status=awaiting_review); claim a review with claim_task before you start.\n- Give your verdict in one update_task call: status done, or in_progress with a result saying concretely what must change (its assignee gets it in their inbox).\n- Never review your own work.",
     capabilities: [
       "review",
     ],

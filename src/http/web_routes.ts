@@ -161,14 +161,6 @@ export async function apiRoute(
           TASK_STATUSES.map((s) => [s, tasks.filter((t) => t.status === s)]),
         ),
         blocked: blockedTasks(table).map((b) => ({ task_id: b.task.id, waits_for: b.waits_for })),
-        subtasks: Object.fromEntries(
-          table.db.prepare(
-            `SELECT parent_id, count(*) AS total, sum(status = 'done') AS done FROM tasks
-             WHERE parent_id IS NOT NULL GROUP BY parent_id`,
-          ).all().map((
-            r,
-          ) => [String(r["parent_id"]), { done: Number(r["done"]), total: Number(r["total"]) }]),
-        ),
         away: awaySummary(table, since),
         leases: table.leases.list(),
         lease_waiters: table.leases.waiters(),

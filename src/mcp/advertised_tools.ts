@@ -781,16 +781,9 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         task: {
           type: "object",
         },
-        paths: {
-          type: "array",
-          items: {
-            type: "string",
-          },
-        },
       },
       required: [
         "task",
-        "paths",
       ],
     },
     annotations: {
@@ -875,12 +868,12 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "next_task",
     title: "What should I do next?",
     description:
-      "The pending task to take next: assigned to you first, then of a type your role prefers, then by priority and age; skips tasks whose paths others lease. Returns it, or null.",
+      "The pending task to take next: assigned to you first, then of a type your role prefers, then by priority and age; skips tasks whose paths others lease and tasks with open subtasks. Returns it, or null.",
     inputSchema: {
       type: "object",
       properties: {
         claim: {
-          description: "Also claim it, atomically",
+          description: "Also claim it and lease its paths, atomically",
           type: "boolean",
         },
       },
@@ -901,6 +894,12 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
         claimed: {
           type: "boolean",
         },
+        leases: {
+          type: "array",
+          items: {
+            type: "object",
+          },
+        },
       },
       required: [
         "task",
@@ -916,7 +915,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "claim_task",
     title: "Claim a task",
     description:
-      "Claim a pending task: in_progress and yours. Refused if another got it first, or it is assigned to another (unless claim_assigned). On a task awaiting_review, claims the review (not of your own work). With paths, also leases them exclusively: both or neither.",
+      "Claim a pending task: in_progress and yours, its paths leased exclusively (with any paths you add): all or nothing. Refused if another got it first, it has open subtasks or blockers, or it is assigned to another (unless claim_assigned). On a task awaiting_review, claims the review (not of your own work).",
     inputSchema: {
       type: "object",
       properties: {
@@ -970,7 +969,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "update_task",
     title: "Update a task",
     description:
-      "Change a task (give only what changes): its creator, assignee, reviewer or update_any_task. awaiting_review asks for the review; the reviewer's result is kept as review_note.",
+      "Change a task (give only what changes): its creator, assignee, reviewer or update_any_task. awaiting_review asks for the review. Review verdict on a task awaiting_review (its reviewer; none: anyone but its assignee): done, or in_progress to send it back; result is the note; the assignee gets it in their inbox.",
     inputSchema: {
       type: "object",
       properties: {

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { SEARCH_KINDS } from "../core/search/search_query.ts";
 import { COMMENT_TYPES } from "../core/tasks/task_activity.ts";
-import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
+import { REVIEW_VERDICTS, TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 
 /**
  * Each schema is built on first use, once: only tools' result fields (built when a tool is
@@ -212,12 +212,23 @@ export const taskSchema = _once(() =>
     parent_id: z.number().int().nullable().describe("the task this is a subtask of"),
     blocked_by: z.array(z.number().int()).describe("tasks this one waits for (done or not)"),
     result: z.string().nullable(),
-    review_note: z.string().nullable().describe("the reviewer's result; result stays the author's"),
+    review_note: z.object({
+      verdict: z.enum(REVIEW_VERDICTS).nullable(),
+      note: z.string().nullable(),
+      by: z.string(),
+      at: _time(),
+    }).nullable().describe("the last review (result stays the author's), until the next hand-over"),
     created_at: _time(),
     updated_at: _time(),
     claimed_at: _time().nullable(),
     review_claimed_at: _time().nullable(),
     completed_at: _time().nullable(),
+    paths: z.array(z.string()).optional().describe(
+      "files or globs it declared; a claim leases them",
+    ),
+    subtasks: z.object({ done: z.number().int(), total: z.number().int() }).optional().describe(
+      "it is done when all its subtasks are",
+    ),
   })
 );
 
@@ -235,6 +246,8 @@ export const taskSummarySchema = _once(() =>
     parent_id: true,
     blocked_by: true,
     updated_at: true,
+    paths: true,
+    subtasks: true,
   })
 );
 

@@ -9,7 +9,7 @@ import type { Actor } from "../actor.ts";
 import type { Lease, LeaseConflict, LeaseEnd } from "../leases/lease.ts";
 import type { Member } from "../members/member.ts";
 import type { Message } from "../messages/message.ts";
-import type { Task, TaskComment } from "../tasks/task_model.ts";
+import type { ReviewVerdict, Task, TaskComment } from "../tasks/task_model.ts";
 
 interface _By {
   /** Who made the change (an agent's name in its registered spelling). */
@@ -80,6 +80,8 @@ export type TaskChange =
     result: string | undefined;
     /** The reviewer's result on a task awaiting review, kept apart from the result. */
     reviewNote: string | undefined;
+    /** A review's verdict, and who was told in their inbox (null: nobody to tell). */
+    verdict: { verdict: ReviewVerdict; told: string | null } | undefined;
     /** When the task now awaits review without a reviewer: the agents whose role reviews. */
     reviewers: string[];
   }

@@ -150,6 +150,7 @@ export function auditOf(change: Change): AuditRecord | null {
           review_note: change.reviewNote === undefined
             ? undefined
             : change.reviewNote.slice(0, 200),
+          verdict: change.verdict?.verdict,
         },
       };
     case "task.reassigned":

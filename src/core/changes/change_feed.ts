@@ -4,7 +4,6 @@
  * is the change itself, stored by the command.
  */
 import { actorLabel, TABLE_LABEL } from "../actor.ts";
-import type { Task } from "../tasks/task_model.ts";
 import type { Change } from "./change.ts";
 import { assertNever } from "../assert_never.ts";
 
@@ -106,19 +105,23 @@ export function feedOf(change: Change): FeedLine[] {
   }
 }
 
-function _updateLine(
-  change: { before: Task; task: Task; result: string | undefined; reviewNote: string | undefined },
-): string {
-  const { before, task, result, reviewNote } = change;
+function _updateLine(change: Extract<Change, { type: "task.updated" }>): string {
+  const { before, task, result, reviewNote, verdict } = change;
   const parts: string[] = [];
-  if (task.status !== before.status) {
+  if (verdict !== undefined) {
+    parts.push(
+      `${verdict.verdict === "approve" ? "approved" : "requested changes"}: moved task from ` +
+        `${before.status} to ${task.status}`,
+    );
+  } else if (task.status !== before.status) {
     parts.push(`moved task from ${before.status} to ${task.status}`);
   }
   if (task.reviewer !== before.reviewer && task.reviewer) {
     parts.push(`set reviewer to ${task.reviewer}`);
   }
   if (result !== undefined) parts.push(`result: ${result}`);
-  if (reviewNote !== undefined) parts.push(`review note: ${reviewNote}`);
+  // A verdict's note is in the message to the implementer, a feed line of its own.
+  if (reviewNote !== undefined && !verdict?.told) parts.push(`review note: ${reviewNote}`);
   if (parts.length === 0) parts.push(`updated task (status ${task.status})`);
   return parts.join("; ");
 }

@@ -12,7 +12,7 @@
 import type { Actor } from "../actor.ts";
 import { SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
 import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
@@ -23,7 +23,6 @@ import { enforce } from "../permissions/refusal.ts";
 import { int, text } from "../rows.ts";
 import type { StoreContext } from "../store_context.ts";
 import {
-  describeConflict,
   type Lease,
   type LeaseConflict,
   type LeaseEnd,
@@ -135,22 +134,6 @@ export class LeaseStore {
       });
       return { granted: true, leases, conflicts: [], waiting: false };
     });
-  }
-
-  /**
-   * Reserves for `taskId` and throws a ConflictError naming each conflict when refused (the
-   * refusal stays audited only when no outer transaction rolls back). For claim_task(paths).
-   */
-  reserveForTask(input: ReserveInput & { taskId: number }): Lease[] {
-    const result = this.reserve(input);
-    if (!result.granted) {
-      throw new ConflictError(
-        `paths: ${result.conflicts.length} conflict(s): ${
-          result.conflicts.map(describeConflict).join("; ")
-        }`,
-      );
-    }
-    return result.leases;
   }
 
   /**

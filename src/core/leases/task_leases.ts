@@ -1,13 +1,14 @@
 /**
- * Tasks and the files they touch: a task may declare its paths when it is created, and a claim
- * may take the task and its leases in one transaction (both or neither).
+ * Tasks and the files they touch: a task may declare its paths when it is created, and its
+ * claim takes the task and leases on them in one transaction (both or neither).
  */
 import type { Transactor } from "../../db/transaction.ts";
 import { checkLeasePaths } from "../input_rules/lease_paths.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { CreateTaskInput, TaskStore } from "../tasks/task_store.ts";
 import type { Actor } from "../actor.ts";
-import type { Lease } from "./lease.ts";
+import { ConflictError } from "../errors.ts";
+import { describeConflict, type Lease } from "./lease.ts";
 import type { LeaseStore } from "./lease_store.ts";
 
 export class TaskLeases {
@@ -28,14 +29,18 @@ export class TaskLeases {
   } {
     const paths = input.paths === undefined ? undefined : checkLeasePaths(input.paths);
     return this.#tx.run(() => {
-      const task = this.#tasks.create(input);
-      return { task, paths: paths ? this.#leases.declareTaskPaths(task.id, paths) : [] };
+      const created = this.#tasks.create(input);
+      if (!paths) return { task: created, paths: [] };
+      const declared = this.#leases.declareTaskPaths(created.id, paths);
+      return { task: this.#tasks.get(created.id), paths: declared };
     });
   }
 
   /**
-   * Claims a task and, with `paths`, leases them for it (exclusive): if any path is held by
-   * another agent, nothing changes and the error names each conflict.
+   * Claims a task and leases, exclusively and for it, the paths it declared and the `paths`
+   * given: all of them or, when any is held by another agent, nothing (neither the claim nor
+   * a lease), and the error names each holder, its paths and until when. The claim of a
+   * review leases only the paths given (and a reviewer holds no task leases: refused).
    */
   claim(input: {
     taskId: number;
@@ -43,18 +48,48 @@ export class TaskLeases {
     paths?: readonly string[] | undefined;
     ttl?: number | undefined;
   }): { task: Task; leases: Lease[] } {
-    const paths = input.paths === undefined ? undefined : checkLeasePaths(input.paths);
+    const given = input.paths === undefined ? [] : checkLeasePaths(input.paths);
     return this.#tx.run(() => {
       const task = this.#tasks.claim({ taskId: input.taskId, by: input.by });
-      if (paths === undefined) return { task, leases: [] };
-      const leases = this.#leases.reserveForTask({
+      const declared = task.status === "in_progress" ? task.paths ?? [] : [];
+      const paths = [...new Set([...declared, ...given])];
+      if (paths.length === 0) return { task, leases: [] };
+      const reserved = this.#leases.reserve({
         by: input.by,
         paths,
         ttl: input.ttl,
         taskId: task.id,
         reason: `task #${task.id}: ${task.title}`.slice(0, 200),
       });
-      return { task, leases };
+      if (!reserved.granted) {
+        throw new ConflictError(
+          `paths: task ${task.id} was not claimed: ${
+            new Set(reserved.conflicts.map((c) => c.path)).size
+          } of its paths ` +
+            `are leased by others: ${reserved.conflicts.map(describeConflict).join("; ")}. ` +
+            "Nothing changed. Claim it once they are free (reserve_paths notify_when_free " +
+            "tells you), or take another task (next_task skips those).",
+        );
+      }
+      return { task, leases: reserved.leases };
+    });
+  }
+
+  /**
+   * The task `by` should take next (TaskStore.next); with `claim`, claimed with its declared
+   * paths leased, in the same transaction (next_task passes over tasks whose paths others
+   * lease, so the lease is granted).
+   */
+  next(input: { by: Actor; claim: boolean; ttl?: number | undefined }): {
+    task: Task | null;
+    claimed: boolean;
+    leases?: Lease[];
+  } {
+    return this.#tx.run(() => {
+      const offered = this.#tasks.next({ by: input.by });
+      if (offered === null || !input.claim) return { task: offered, claimed: false };
+      const { task, leases } = this.claim({ taskId: offered.id, by: input.by, ttl: input.ttl });
+      return { task, claimed: true, ...(leases.length ? { leases } : {}) };
     });
   }
 }

@@ -100,6 +100,16 @@ export function mayClaimReview(who: Principal, task: TaskParties & { id: number 
   };
 }
 
+/**
+ * Giving the verdict on a task awaiting review (done, or back to in_progress): whoever may
+ * update it, or else whoever may claim its review (its reviewer; without one, anyone but its
+ * assignee).
+ */
+export function mayGiveVerdict(who: Principal, task: TaskParties & { id: number }): Verdict {
+  const asParty = mayUpdateTask(who, task);
+  return asParty.allowed ? asParty : mayClaimReview(who, task);
+}
+
 /** Retracting a message for every recipient (a recipient removes only its own copy). */
 export function mayRetractMessage(who: Principal, message: { sender: string }): Verdict {
   if (isAgentNamed(who, message.sender) || holds(who, "delete_any_message")) return _YES;

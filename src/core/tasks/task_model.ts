@@ -18,6 +18,19 @@ export type TaskPriority = typeof TASK_PRIORITIES[number];
 /** The task type whose affinity marks the roles that hear about reviews. */
 export const REVIEW_AFFINITY = "review";
 
+/** What a reviewer decides about a task awaiting review: done, or back to its assignee. */
+export const REVIEW_VERDICTS = ["approve", "changes"] as const;
+export type ReviewVerdict = typeof REVIEW_VERDICTS[number];
+
+/** The open review of a task: shown until the task is next handed over for review. */
+export interface ReviewNote {
+  /** null: a note written while the task still awaited review. */
+  verdict: ReviewVerdict | null;
+  note: string | null;
+  by: string;
+  at: string;
+}
+
 export interface Task {
   id: number;
   title: string;
@@ -34,13 +47,17 @@ export interface Task {
   /** The tasks this one waits for (done or not); see get_task_detail for their status. */
   blocked_by: number[];
   result: string | null;
-  /** What the reviewer wrote when it finished the review (the result stays the implementer's). */
-  review_note: string | null;
+  /** The reviewer's verdict and note (the result stays the implementer's), until the next hand-over. */
+  review_note: ReviewNote | null;
   created_at: string;
   updated_at: string;
   claimed_at: string | null;
   review_claimed_at: string | null;
   completed_at: string | null;
+  /** The files or globs it declared it will touch (only when it declared some). */
+  paths?: string[];
+  /** How many of its subtasks are done (only when it has subtasks). */
+  subtasks?: { done: number; total: number };
 }
 
 export interface TaskComment {
@@ -66,9 +83,15 @@ export interface TaskDetail {
   next_cursor?: string;
 }
 
-/** The SELECT that every task query starts from (adds the blocked_by list). */
+/**
+ * The SELECT that every task query starts from (adds the blocked_by list, the declared paths
+ * and the subtask counts).
+ */
 export const SELECT_TASKS = `SELECT tasks.*, (SELECT json_group_array(blocker_id)
-  FROM task_dependencies d WHERE d.task_id = tasks.id) AS blocked_by FROM tasks`;
+  FROM task_dependencies d WHERE d.task_id = tasks.id) AS blocked_by,
+  (SELECT json_group_array(path) FROM task_paths p WHERE p.task_id = tasks.id) AS paths,
+  (SELECT json_array(count(*), coalesce(sum(c.status = 'done'), 0)) FROM tasks c
+    WHERE c.parent_id = tasks.id) AS subtask_counts FROM tasks`;
 
 /** A row of SELECT_TASKS as a Task. */
 export function toTask(row: Record<string, unknown>): Task {
@@ -89,12 +112,44 @@ export function toTask(row: Record<string, unknown>): Task {
     parent_id: intOrNull(row, "parent_id"),
     blocked_by: _ids(text(row, "blocked_by")),
     result: textOrNull(row, "result"),
-    review_note: textOrNull(row, "review_note"),
+    review_note: _reviewNote(row),
     created_at: toIso(int(row, "created_at")),
     updated_at: toIso(int(row, "updated_at")),
     claimed_at: time("claimed_at"),
     review_claimed_at: time("review_claimed_at"),
     completed_at: time("completed_at"),
+    ..._declared(row),
+  };
+}
+
+/** The optional parts of a task: its declared paths and its subtask counts, when it has them. */
+function _declared(row: Record<string, unknown>): Pick<Task, "paths" | "subtasks"> {
+  const out: Pick<Task, "paths" | "subtasks"> = {};
+  const pathsJson = row["paths"];
+  if (typeof pathsJson === "string") {
+    const paths: unknown = JSON.parse(pathsJson);
+    if (Array.isArray(paths) && paths.length > 0) {
+      out.paths = paths.filter((p): p is string => typeof p === "string").sort();
+    }
+  }
+  const countsJson = row["subtask_counts"];
+  if (typeof countsJson === "string") {
+    const [total, done] = _ids(countsJson);
+    if (total !== undefined && total > 0) out.subtasks = { done: done ?? 0, total };
+  }
+  return out;
+}
+
+function _reviewNote(row: Record<string, unknown>): ReviewNote | null {
+  const at = intOrNull(row, "review_at");
+  const note = textOrNull(row, "review_note");
+  if (at === null && note === null) return null;
+  const verdict = textOrNull(row, "review_verdict");
+  return {
+    verdict: verdict === null ? null : _oneOf(REVIEW_VERDICTS, verdict),
+    note,
+    by: textOrNull(row, "review_by") ?? textOrNull(row, "reviewer") ?? "",
+    at: toIso(at ?? int(row, "updated_at")),
   };
 }
 

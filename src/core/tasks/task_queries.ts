@@ -118,7 +118,8 @@ export class TaskQueries {
   }
 
   /**
-   * The id of the pending, unblocked task `member` should take next: one assigned to it first,
+   * The id of the pending, unblocked task without open subtasks (a container is done by its
+   * subtasks) `member` should take next: one assigned to it first,
    * then one whose type its role prefers, then by priority and age; `skip` passes over some.
    */
   nextFor(
@@ -129,6 +130,8 @@ export class TaskQueries {
       `SELECT id FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
          AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
                          WHERE d.task_id = tasks.id AND b.status <> 'done')
+         AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
+                         AND c.status <> 'done')
        ORDER BY CASE WHEN assignee = :me THEN 0 ELSE 1 END,
          CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
          CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id

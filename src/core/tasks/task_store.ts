@@ -22,6 +22,7 @@ import {
   mayAttachSubtask,
   mayClaimReview,
   mayClaimTask,
+  mayGiveVerdict,
   mayReassignTask,
   mayUpdateTask,
 } from "../permissions/permissions.ts";
@@ -39,6 +40,7 @@ import {
 import type { TaskFilter, TaskQueries } from "./task_queries.ts";
 import type { Page, PageRequest } from "../pages.ts";
 import type { TaskStructure } from "./task_structure.ts";
+import { verdictMessage, verdictOf, verdictRecipient } from "./task_review.ts";
 
 export interface CreateTaskInput {
   by: Actor;
@@ -64,12 +66,23 @@ export interface UpdateTaskInput {
   removeBlockedBy?: readonly number[] | undefined;
 }
 
+/** How the board puts a message in an agent's inbox (a review's verdict), as `by`. */
+export type TaskMessenger = (input: {
+  by: Actor;
+  recipient: string;
+  subject: string;
+  content: string;
+  taskId: number;
+}) => void;
+
 export interface TaskStoreDeps extends StoreContext {
   queries: TaskQueries;
   structure: TaskStructure;
   activity: TaskActivityLog;
   /** Whether the paths a task declares are leased by an agent other than `agent`. */
   pathsBusy?: ((taskId: number, agent: string) => boolean) | undefined;
+  /** Sends a verdict to the implementer's inbox (createTable wires the message store). */
+  messenger?: TaskMessenger | undefined;
 }
 
 export class TaskStore {
@@ -78,6 +91,7 @@ export class TaskStore {
   readonly #structure: TaskStructure;
   readonly #activity: TaskActivityLog;
   readonly #pathsBusy: (taskId: number, agent: string) => boolean;
+  readonly #messenger: TaskMessenger;
 
   constructor(deps: TaskStoreDeps) {
     this.#ctx = deps;
@@ -85,6 +99,7 @@ export class TaskStore {
     this.#structure = deps.structure;
     this.#activity = deps.activity;
     this.#pathsBusy = deps.pathsBusy ?? (() => false);
+    this.#messenger = deps.messenger ?? (() => {});
   }
 
   create(input: CreateTaskInput): Task {
@@ -95,7 +110,9 @@ export class TaskStore {
       const now = this.#ctx.clock.now();
       const who = this.#ctx.principals.resolve(input.by, "creator");
       const assignee = this.#optionalMember(input.assignee, "assignee");
-      if (input.parentId !== undefined) this.#attachable(who, input.parentId, "add a subtask");
+      if (input.parentId !== undefined) {
+        this.#attachable(who, input.parentId, "add a subtask", true);
+      }
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const id = Number(
         this.#ctx.sql.get(
@@ -154,19 +171,16 @@ export class TaskStore {
 
   /**
    * The pending task the agent should take next (TaskQueries.nextFor), skipping tasks whose
-   * declared paths another agent has leased. With `claim`, it is claimed in the same
-   * transaction, so two agents asking at once never get the same task.
+   * declared paths another agent has leased. TaskLeases.next claims it with its leases.
    */
-  next(input: { by: Actor; claim: boolean }): { task: Task | null; claimed: boolean } {
+  next(input: { by: Actor }): Task | null {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
       const id = who.agent === null || who.role === null ? null : this.#queries.nextFor(
         { name: who.agent, role: who.role },
         (id) => this.#pathsBusy(id, who.agent ?? ""),
       );
-      if (id === null) return { task: null, claimed: false };
-      if (!input.claim) return { task: this.get(id), claimed: false };
-      return { task: this.claim({ taskId: id, by: who.actor }), claimed: true };
+      return id === null ? null : this.get(id);
     });
   }
 
@@ -210,6 +224,7 @@ export class TaskStore {
         );
       }
       this.#structure.requireUnblocked(before.id, "be claimed");
+      this.#structure.requireNoOpenSubtasks(before.id, "be claimed");
       enforce(mayClaimTask(who, before), attempt, this.#ctx.roles);
       const changed = this.#ctx.sql.get(
         `UPDATE tasks SET status = 'in_progress', assignee = ?, claimed_at = ?, updated_at = ?
@@ -226,7 +241,10 @@ export class TaskStore {
   /**
    * Sets a task's status (and result, reviewer, parent, dependencies): its creator, assignee,
    * reviewer or a holder of update_any_task. Moving a task to awaiting_review asks its reviewer
-   * (or the reviewers, or everyone) for a review.
+   * (or the reviewers, or everyone) for a review and clears the last review note. Moving it on
+   * from awaiting_review (done, or back to in_progress) is a review's verdict when someone
+   * other than its assignee does it: whoever may claim its review may give it, the result is
+   * the review note, and the assignee is told in its inbox.
    */
   update(input: UpdateTaskInput): Task {
     if (input.result !== undefined) checkResult(input.result);
@@ -234,14 +252,19 @@ export class TaskStore {
       const who = this.#ctx.principals.resolve(input.by);
       const before = this.get(input.taskId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
+      const verdict = verdictOf(who, before, input.status);
+      const onlyVerdict = verdict !== null && input.reviewer === undefined &&
+        input.parentId === undefined && !input.addBlockedBy?.length &&
+        !input.removeBlockedBy?.length;
       enforce(
-        mayUpdateTask(who, before),
-        { who, what: `update task ${before.id}`, field: "task_id" },
+        onlyVerdict ? mayGiveVerdict(who, before) : mayUpdateTask(who, before),
+        { who, what: `${onlyVerdict ? "review" : "update"} task ${before.id}`, field: "task_id" },
         this.#ctx.roles,
       );
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
-        this.#attachable(who, input.parentId, `move task ${before.id}`);
+        const open = (input.status ?? before.status) !== "done";
+        this.#attachable(who, input.parentId, `move task ${before.id}`, open);
         this.#ctx.sql.get("UPDATE tasks SET parent_id = ? WHERE id = ?").run(
           input.parentId,
           before.id,
@@ -252,15 +275,22 @@ export class TaskStore {
       const status = input.status ?? before.status;
       // The reviewer's result on a task awaiting review is its review note: the author's
       // result stays.
-      const reviewing = before.status === "awaiting_review" &&
-        isAgentNamed(who, before.reviewer) && !isAgentNamed(who, before.assignee);
+      const reviewing = verdict !== null || (before.status === "awaiting_review" &&
+        isAgentNamed(who, before.reviewer) && !isAgentNamed(who, before.assignee));
       const result = reviewing ? undefined : input.result;
       const reviewNote = reviewing ? input.result : undefined;
       this.#guardStatus(before, status);
       const now = this.#ctx.clock.now();
+      const handOver = status === "awaiting_review" && before.status !== "awaiting_review";
+      const notes = verdict !== null || reviewNote !== undefined;
       this.#ctx.sql.get(
         `UPDATE tasks SET status = :status, result = coalesce(:result, result),
-           review_note = coalesce(:review_note, review_note),
+           review_note = CASE WHEN :hand_over THEN NULL WHEN :notes THEN :review_note
+                         ELSE review_note END,
+           review_verdict = CASE WHEN :hand_over THEN NULL WHEN :notes THEN :verdict
+                            ELSE review_verdict END,
+           review_by = CASE WHEN :hand_over THEN NULL WHEN :notes THEN :by ELSE review_by END,
+           review_at = CASE WHEN :hand_over THEN NULL WHEN :notes THEN :now ELSE review_at END,
            reviewer = coalesce(:reviewer, reviewer), updated_at = :now,
            assignee = CASE WHEN :status = 'in_progress' AND assignee IS NULL THEN :agent
                       ELSE assignee END,
@@ -274,15 +304,21 @@ export class TaskStore {
       ).run({
         status,
         result: result ?? null,
+        hand_over: handOver ? 1 : 0,
+        notes: notes ? 1 : 0,
         review_note: reviewNote ?? null,
-        reviewer,
+        verdict,
+        by: who.label,
+        // A verdict's giver becomes the reviewer of a task that had none.
+        reviewer: reviewer ?? (verdict !== null && before.reviewer === null ? who.agent : null),
         now,
-        agent: who.agent,
+        // A verdict leaves the assignee as it was; another move to in_progress takes the task.
+        agent: verdict === null ? who.agent : null,
         id: before.id,
       });
       const task = this.get(before.id);
-      const asksReview = task.status === "awaiting_review" &&
-        before.status !== "awaiting_review" && task.reviewer === null;
+      const recipient = verdict === null ? null : verdictRecipient(task, who.label);
+      const told = recipient !== null && this.#ctx.directory.find(recipient) ? recipient : null;
       this.#ctx.publisher.publish({
         type: "task.updated",
         by: who.actor,
@@ -290,10 +326,19 @@ export class TaskStore {
         task,
         result,
         reviewNote,
-        reviewers: asksReview
+        verdict: verdict === null ? undefined : { verdict, told },
+        reviewers: handOver && task.reviewer === null
           ? this.#ctx.directory.withRoles(this.#ctx.roles.rolesWithAffinity(REVIEW_AFFINITY))
           : [],
       });
+      if (verdict !== null && told !== null) {
+        this.#messenger({
+          by: who.actor,
+          recipient: told,
+          taskId: task.id,
+          ...verdictMessage(task, verdict, who.label, reviewNote ?? null),
+        });
+      }
       this.#afterStatusChange(before, task, who);
       return task;
     });
@@ -360,7 +405,10 @@ export class TaskStore {
           );
         }
         if (type === "blocker") status = "blocked";
-        if (type === "resolution" && before.status === "blocked") status = "in_progress";
+        // A container is never in progress: its subtasks are.
+        if (type === "resolution" && before.status === "blocked") {
+          status = this.#structure.openSubtasks(before.id).length ? "pending" : "in_progress";
+        }
       }
       const now = this.#ctx.clock.now();
       const id = this.#activity.record(before.id, {
@@ -429,11 +477,32 @@ export class TaskStore {
     );
   }
 
-  /** A task with open blockers cannot start or finish. */
+  /**
+   * A task with open blockers cannot start or finish; one with open subtasks cannot start, be
+   * handed over for review or finish (its subtasks finish it); a done subtask of a done parent
+   * is not reopened alone.
+   */
   #guardStatus(before: Task, status: TaskStatus): void {
     if (status === before.status) return;
     if (status === "in_progress") this.#structure.requireUnblocked(before.id, "start");
     if (status === "done") this.#structure.requireUnblocked(before.id, "be done");
+    const goal = status === "in_progress"
+      ? "start"
+      : status === "awaiting_review"
+      ? "await review"
+      : status === "done"
+      ? "be done"
+      : null;
+    if (goal !== null) this.#structure.requireNoOpenSubtasks(before.id, goal);
+    if (before.status === "done" && before.parent_id !== null) {
+      const parent = this.get(before.parent_id);
+      if (parent.status === "done") {
+        throw new ConflictError(
+          `Task ${before.id} cannot be reopened: its parent #${parent.id} "${parent.title}" is ` +
+            "done; reopen the parent first (update_task status pending).",
+        );
+      }
+    }
   }
 
   /**
@@ -470,14 +539,24 @@ export class TaskStore {
     return this.#ctx.directory.withRoles(escalation.role === undefined ? [] : [escalation.role]);
   }
 
-  /** Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks). */
-  #attachable(who: Principal, parentId: number, what: string): void {
+  /**
+   * Refuses unless `who` may hang a task under `parentId` (its parties decide its subtasks), and
+   * an `open` one under a parent that is done (a done task with open subtasks would be a lie).
+   */
+  #attachable(who: Principal, parentId: number, what: string, open: boolean): void {
     this.#structure.checkParent(null, parentId);
+    const parent = this.get(parentId);
     enforce(
-      mayAttachSubtask(who, this.get(parentId)),
+      mayAttachSubtask(who, parent),
       { who, what: `${what} under task ${parentId}`, field: "parent_id" },
       this.#ctx.roles,
     );
+    if (open && parent.status === "done") {
+      throw new ConflictError(
+        `parent_id: task ${parentId} is done; reopen it with update_task (status pending) ` +
+          "before adding open subtasks under it.",
+      );
+    }
   }
 
   #optionalMember(name: string | undefined, field: string): string | null {

@@ -13,6 +13,9 @@ export interface TaskRef {
   assignee: string | null;
 }
 
+/** How many open subtasks a refusal names (the rest are counted). */
+const _NAMED_MAX = 10;
+
 export class TaskStructure {
   readonly #sql: Statements;
 
@@ -88,6 +91,34 @@ export class TaskStructure {
       `Task ${taskId} cannot ${goal}: it is blocked by ${
         open.map((t) => `#${t.id} "${t.title}" (${t.status})`).join(", ")
       }. Finish those first, or remove them with update_task remove_blocked_by.`,
+    );
+  }
+
+  /** The subtasks of `taskId` that are not done yet. */
+  openSubtasks(taskId: number): TaskRef[] {
+    return this.#sql.get(
+      `SELECT id, title, status, assignee FROM tasks
+       WHERE parent_id = ? AND status <> 'done' ORDER BY id`,
+    ).all(taskId).map(_toRef);
+  }
+
+  /**
+   * Throws when `taskId` has open subtasks: such a task is a container, done when its last
+   * subtask is (the complete-parent rule), never claimed, started or finished by hand.
+   */
+  requireNoOpenSubtasks(taskId: number, goal: string): void {
+    const open = this.openSubtasks(taskId);
+    if (open.length === 0) return;
+    const named = open.slice(0, _NAMED_MAX).map((t) => `#${t.id} "${t.title}" (${t.status})`);
+    const more = open.length > _NAMED_MAX
+      ? ` and ${open.length - _NAMED_MAX} more (list_tasks parent_id=${taskId})`
+      : "";
+    throw new ConflictError(
+      `Task ${taskId} cannot ${goal}: it has ${open.length} open subtask(s): ${
+        named.join(", ")
+      }${more}. It is done when its last subtask is; nobody can start or finish it before, ` +
+        `whatever their privileges. Work on its subtasks (next_task offers them), or move them ` +
+        `under another task with update_task parent_id.`,
     );
   }
 

@@ -68,11 +68,11 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema(), paths: z.array(z.string()) };
+      return { task: taskSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.taskLeases.create({
+      const { task } = table.taskLeases.create({
         paths: args.paths,
         title: args.title,
         by: session.actor(args.creator, "creator"),
@@ -84,6 +84,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parentId: args.parent_id,
         blockedBy: args.blocked_by,
       });
+      return { task };
     },
   }));
 
@@ -132,20 +133,26 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "next_task",
     title: "What should I do next?",
     description: "The pending task to take next: assigned to you first, then of a type your role " +
-      "prefers, then by priority and age; skips tasks whose paths others lease. Returns it, " +
-      "or null.",
+      "prefers, then by priority and age; skips tasks whose paths others lease and tasks with " +
+      "open subtasks. Returns it, or null.",
     get input() {
       return {
-        claim: boolField("claim").optional().describe("Also claim it, atomically"),
+        claim: boolField("claim").optional().describe(
+          "Also claim it and lease its paths, atomically",
+        ),
         agent_name: actorField("agent_name"),
       };
     },
     get output() {
-      return { task: taskSchema().nullable(), claimed: z.boolean() };
+      return {
+        task: taskSchema().nullable(),
+        claimed: z.boolean(),
+        leases: z.array(leaseSchema()).optional(),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.tasks.next({
+      return table.taskLeases.next({
         by: session.actor(args.agent_name, "agent_name"),
         claim: args.claim === true,
       });
@@ -156,10 +163,10 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "claim_task",
     title: "Claim a task",
     description:
-      "Claim a pending task: in_progress and yours. Refused if another got it first, or it is " +
-      "assigned to another (unless claim_assigned). On a task awaiting_review, claims the " +
-      "review (not of your own work). With paths, also leases them exclusively: both or " +
-      "neither.",
+      "Claim a pending task: in_progress and yours, its paths leased exclusively (with any " +
+      "paths you add): all or nothing. Refused if another got it first, it has open subtasks " +
+      "or blockers, or it is assigned to another (unless claim_assigned). On a task " +
+      "awaiting_review, claims the review (not of your own work).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -186,8 +193,9 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "update_task",
     title: "Update a task",
     description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
-      "update_any_task. awaiting_review asks for the review; the reviewer's result is kept as " +
-      "review_note.",
+      "update_any_task. awaiting_review asks for the review. Review verdict on a task " +
+      "awaiting_review (its reviewer; none: anyone but its assignee): done, or in_progress " +
+      "to send it back; result is the note; the assignee gets it in their inbox.",
     get input() {
       return {
         task_id: idField("task_id"),

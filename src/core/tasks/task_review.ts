@@ -1,0 +1,58 @@
+/**
+ * A review's verdict: what counts as one, and what the implementer is told. Pure: the store
+ * decides and writes (task_store.ts update).
+ */
+import { isAgentNamed } from "../permissions/permissions.ts";
+import type { Principal } from "../permissions/principal.ts";
+import type { ReviewVerdict, Task, TaskStatus } from "./task_model.ts";
+
+/**
+ * The verdict a move of `before` to `status` gives, if it is one: an agent or a human other
+ * than its assignee moving a task awaiting review to done (approve) or back to in_progress
+ * (changes). Rules and the system move tasks; they do not review them.
+ */
+export function verdictOf(
+  who: Principal,
+  before: Task,
+  status: TaskStatus | undefined,
+): ReviewVerdict | null {
+  if (before.status !== "awaiting_review") return null;
+  if (who.actor.kind !== "agent" && who.actor.kind !== "human") return null;
+  if (isAgentNamed(who, before.assignee)) return null;
+  if (status === "done") return "approve";
+  if (status === "in_progress") return "changes";
+  return null;
+}
+
+/** Who hears a verdict in their inbox: the assignee, else the creator; never the reviewer. */
+export function verdictRecipient(task: Task, by: string): string | null {
+  const recipient = task.assignee ?? task.creator;
+  return recipient.toLowerCase() === by.toLowerCase() ? null : recipient;
+}
+
+/** The message that carries a verdict and its note to the implementer (the note up front). */
+export function verdictMessage(
+  task: Task,
+  verdict: ReviewVerdict,
+  by: string,
+  note: string | null,
+): { subject: string; content: string } {
+  const what = `task #${task.id} "${task.title}"`;
+  if (verdict === "approve") {
+    return {
+      subject: `Task #${task.id} approved`,
+      content: `Approved by ${by} on ${what}${note ? `: ${_sentence(note)}` : "."} It is done.`,
+    };
+  }
+  return {
+    subject: `Changes requested on task #${task.id}`,
+    content: `Changes requested by ${by} on ${what}${note ? `: ${_sentence(note)}` : "."} It ` +
+      "is in_progress again, still yours; move it to awaiting_review when ready.",
+  };
+}
+
+/** The note, ending as a sentence does. */
+function _sentence(note: string): string {
+  const trimmed = note.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
