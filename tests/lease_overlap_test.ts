@@ -38,6 +38,17 @@ const _CASES: [string, string, boolean][] = [
   ["src/[ab].ts", "src/[cd].ts", true],
 ];
 
+/** Each path is refused as paths[0] with a ValidationError matching its pattern. */
+function assertRefused(refused: readonly [string, RegExp][]): void {
+  for (const [path, message] of refused) {
+    assert.throws(() => checkLeasePath(path, "paths[0]"), (e: unknown) => {
+      assert.ok(e instanceof ValidationError);
+      assert.match(e.message, message);
+      return true;
+    }, path);
+  }
+}
+
 Deno.test("lease paths: overlap of files and globs", () => {
   for (const [a, b, expected] of _CASES) {
     assert.equal(pathsOverlap(a, b), expected, `${a} vs ${b}`);
@@ -67,13 +78,7 @@ Deno.test("lease paths: one spelling, and clear errors for what cannot be leased
     ["./", /names no file/],
     ["a".repeat(600), /too long: 600 characters; the limit is 512/],
   ];
-  for (const [path, message] of refused) {
-    assert.throws(() => checkLeasePath(path, "paths[0]"), (e: unknown) => {
-      assert.ok(e instanceof ValidationError);
-      assert.match(e.message, message);
-      return true;
-    }, path);
-  }
+  assertRefused(refused);
   assert.throws(() => checkLeasePaths([]), /paths must not be empty/);
   assert.throws(
     () => checkLeasePaths(Array.from({ length: 10_000 }, (_, i) => `f${i}`)),
@@ -95,13 +100,7 @@ Deno.test("lease paths: a glob's syntax is one that matches in bounded time", ()
     ["src/[ab.ts", /'\[' that is never closed/],
     ["{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}", /more than 32 alternatives/],
   ];
-  for (const [path, message] of refused) {
-    assert.throws(() => checkLeasePath(path, "paths[0]"), (e: unknown) => {
-      assert.ok(e instanceof ValidationError);
-      assert.match(e.message, message);
-      return true;
-    }, path);
-  }
+  assertRefused(refused);
 });
 
 Deno.test("lease paths: matching takes no backtracking blow-up, even for a glob stored before", () => {
