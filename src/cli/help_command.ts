@@ -69,6 +69,7 @@ serve:
                        (env TEAM_TABLE_BODY_TIMEOUT; default 30)
   --operator NAME      (also send, broadcast, task, context, lease) the name humans act
                        under, shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
+  --no-metrics         no /metrics (Prometheus text for the operator token; on by default)
   --join-token         accept a join token (new agents register new, unprivileged names;
                        env TEAM_TABLE_JOIN_TOKEN), kept in 'join_token' beside the database
   The operator token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file

@@ -69,6 +69,8 @@ export interface ParsedArgs {
   /** doctor: serve's address, and whether to fix what it can. */
   url?: string;
   fix?: boolean;
+  /** serve: no /metrics endpoint. */
+  noMetrics?: boolean;
 }
 
 type _ValueFlag =
@@ -112,7 +114,8 @@ type _SwitchFlag =
   | "joinToken"
   | "hook"
   | "staged"
-  | "fix";
+  | "fix"
+  | "noMetrics";
 
 /** The commands a human uses to act on the table, as `human:OPERATOR`. */
 const _HUMAN: Command[] = ["send", "broadcast", "task", "context"];
@@ -173,6 +176,7 @@ const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--hook": { key: "hook", commands: ["lease"] },
   "--staged": { key: "staged", commands: ["lease"] },
   "--fix": { key: "fix", commands: ["doctor"] },
+  "--no-metrics": { key: "noMetrics", commands: ["serve"] },
 };
 const _COMMANDS: Record<string, Command> = {
   serve: "serve",

@@ -16,6 +16,7 @@ import { registerTool } from "./register_tool.ts";
 import { DirectToolCalls } from "./direct_tool_calls.ts";
 import { allTools } from "./tools/all_tools.ts";
 import { toolSettings } from "./tool_settings.ts";
+import type { ToolCallObserver } from "./tool_call_observer.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 
@@ -65,6 +66,8 @@ export interface McpServerDeps {
    * notifications/resources/updated. HTTP sessions do not, so they do not advertise it.
    */
   resourceUpdates?: boolean;
+  /** Told of every tool call: its tool, outcome and duration (serve's /metrics). */
+  toolCalls?: ToolCallObserver | undefined;
 }
 
 /** A session's MCP server, and how to connect it (see DirectToolCalls). */
@@ -95,7 +98,13 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
   );
   const session = new Session(deps.origin, deps.table.clock.now());
   const toolList = new SessionToolList({ server, table: deps.table, session });
-  const ctx = { table: deps.table, session, logger: deps.logger, toolList };
+  const ctx = {
+    table: deps.table,
+    session,
+    logger: deps.logger,
+    toolList,
+    toolCalls: deps.toolCalls,
+  };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
   const calls = new DirectToolCalls();

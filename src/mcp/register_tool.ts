@@ -23,6 +23,7 @@ import type { DirectToolCalls } from "./direct_tool_calls.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedTool } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
+import { toolCallOutcome } from "./tool_call_observer.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   name: string;
@@ -115,6 +116,8 @@ export function registerTool(
   // Every result the tests get is checked against its tool's result schema
   // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
   const answer = (rawArgs: unknown): CallToolResult => {
+    const started = ctx.toolCalls === undefined ? 0 : performance.now();
+    let failure: unknown;
     try {
       // Parsed with inputSchema already (by DirectToolCalls or the SDK): a bad call never gets
       // here.
@@ -125,12 +128,15 @@ export function registerTool(
       if (unread) ctx.session.showedUnread(unread);
       return result;
     } catch (error) {
+      failure = error;
       try {
         return _failed(ctx, def.name, error);
-      } catch (failure) {
+      } catch (reporting) {
         // Reporting it failed too (the database is gone): say so without a badge.
-        return errorResult(failure, { tool: def.name, logger: ctx.logger, unread: undefined });
+        return errorResult(reporting, { tool: def.name, logger: ctx.logger, unread: undefined });
       }
+    } finally {
+      ctx.toolCalls?.(def.name, toolCallOutcome(failure), (performance.now() - started) / 1000);
     }
   };
   server.registerTool(
