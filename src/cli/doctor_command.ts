@@ -7,7 +7,7 @@
 import { type Config, ConfigError, type Env, readEnv, resolveConfig } from "../config.ts";
 import { LATEST_SCHEMA_VERSION } from "../db/migrations.ts";
 import { readFileHealth, truncateWal } from "../db/database_health.ts";
-import { tokenPath } from "../http/access_token.ts";
+import { readTokenFile, tokenPath } from "../http/access_token.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import { checkDatabase, checkPermissions, checkWal } from "./doctor/database_checks.ts";
 import { type CheckResult, skipped } from "./doctor/doctor_check.ts";
@@ -113,14 +113,8 @@ async function _fix(config: Config): Promise<string[]> {
 function _credential(dbPath: string, env: Env): OperatorCredential | undefined {
   const fromEnv = env["TEAM_TABLE_TOKEN"]?.trim();
   if (fromEnv) return { token: fromEnv, source: "TEAM_TABLE_TOKEN" };
-  const file = tokenPath(dbPath);
-  try {
-    const token = Deno.readTextFileSync(file).trim();
-    return token.length > 0 ? { token, source: file } : undefined;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    throw error;
-  }
+  const token = readTokenFile(dbPath);
+  return token === undefined ? undefined : { token, source: tokenPath(dbPath) };
 }
 
 function _serveUrl(text: string): URL {
