@@ -55,6 +55,8 @@ export interface ServeConfig extends Config {
   maxSessionsPerCredential: number;
   /** How long a request body may take to arrive after its headers (408 past it). */
   bodyTimeoutMs: number;
+  /** Serve /metrics (Prometheus text, operator token); off with --no-metrics. */
+  metrics: boolean;
 }
 
 export interface PollConfig extends Config {
@@ -194,6 +196,7 @@ export interface ServeFlags extends CommonFlags {
   maxSessions?: string | undefined;
   maxSessionsPerCredential?: string | undefined;
   bodyTimeout?: string | undefined;
+  noMetrics?: boolean | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -260,6 +263,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       flags.bodyTimeout ?? _nonEmpty(env["TEAM_TABLE_BODY_TIMEOUT"]) ?? "30",
       "body timeout",
     ),
+    metrics: flags.noMetrics !== true,
   };
 }
 

@@ -31,6 +31,12 @@ Usage:
                                      exit 2 when another agent leased a path exclusively
   team-table lease hook install [--agent NAME] [--root DIR]   a git pre-commit hook
   team-table lease list | release ID... --reason TEXT   leases; force-release as operator
+  team-table doctor [--url URL] [--json] [--fix]
+                                     is the table healthy: database integrity, schema, WAL
+                                     size, file permissions, names of exited processes, work
+                                     of agents long gone, serve reachable with the operator
+                                     token (TEAM_TABLE_TOKEN or the token file); exit 1 on any
+                                     problem, each with its fix; --fix does what it can
   team-table version | --version     print the versions
   team-table help | --help           print this help
 
@@ -63,6 +69,7 @@ serve:
                        (env TEAM_TABLE_BODY_TIMEOUT; default 30)
   --operator NAME      (also send, broadcast, task, context, lease) the name humans act
                        under, shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
+  --no-metrics         no /metrics (Prometheus text for the operator token; on by default)
   --join-token         accept a join token (new agents register new, unprivileged names;
                        env TEAM_TABLE_JOIN_TOKEN), kept in 'join_token' beside the database
   The operator token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file

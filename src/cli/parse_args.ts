@@ -17,6 +17,7 @@ export type Command =
   | "task"
   | "context"
   | "lease"
+  | "doctor"
   | "help"
   | "version";
 
@@ -65,6 +66,11 @@ export interface ParsedArgs {
   reason?: string;
   hook?: boolean;
   staged?: boolean;
+  /** doctor: serve's address, and whether to fix what it can. */
+  url?: string;
+  fix?: boolean;
+  /** serve: no /metrics endpoint. */
+  noMetrics?: boolean;
 }
 
 type _ValueFlag =
@@ -97,7 +103,8 @@ type _ValueFlag =
   | "ttl"
   | "taskId"
   | "root"
-  | "reason";
+  | "reason"
+  | "url";
 type _SwitchFlag =
   | "noAuth"
   | "json"
@@ -106,7 +113,9 @@ type _SwitchFlag =
   | "channel"
   | "joinToken"
   | "hook"
-  | "staged";
+  | "staged"
+  | "fix"
+  | "noMetrics";
 
 /** The commands a human uses to act on the table, as `human:OPERATOR`. */
 const _HUMAN: Command[] = ["send", "broadcast", "task", "context"];
@@ -119,6 +128,7 @@ const _ALL: Command[] = [
   "status",
   "search",
   "lease",
+  "doctor",
   ..._HUMAN,
 ];
 /** Commands that take words after them (poll's agent, subcommands, texts). */
@@ -154,16 +164,19 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--ttl": { key: "ttl", commands: ["context"] },
   "--root": { key: "root", commands: ["lease"] },
   "--reason": { key: "reason", commands: ["lease"] },
+  "--url": { key: "url", commands: ["doctor"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
   "--join-token": { key: "joinToken", commands: ["serve"] },
   "--channel": { key: "channel", commands: ["stdio"] },
-  "--json": { key: "json", commands: ["poll", "search"] },
+  "--json": { key: "json", commands: ["poll", "search", "doctor"] },
   "--once": { key: "once", commands: ["poll"] },
   "--auto-reply": { key: "autoReply", commands: ["poll"] },
   "--hook": { key: "hook", commands: ["lease"] },
   "--staged": { key: "staged", commands: ["lease"] },
+  "--fix": { key: "fix", commands: ["doctor"] },
+  "--no-metrics": { key: "noMetrics", commands: ["serve"] },
 };
 const _COMMANDS: Record<string, Command> = {
   serve: "serve",
@@ -177,6 +190,7 @@ const _COMMANDS: Record<string, Command> = {
   task: "task",
   context: "context",
   lease: "lease",
+  doctor: "doctor",
   help: "help",
   "--help": "help",
   "-h": "help",

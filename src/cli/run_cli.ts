@@ -30,6 +30,7 @@ const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number
   task: async (parsed) => (await import("./task_command.ts")).taskCommand(parsed),
   context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
   lease: async (parsed) => (await import("./lease_command.ts")).leaseCommand(parsed),
+  doctor: async (parsed) => (await import("./doctor_command.ts")).doctorCommand(parsed),
   help: helpCommand,
   version: versionCommand,
 };

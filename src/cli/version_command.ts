@@ -3,12 +3,18 @@ import { DatabaseSync } from "node:sqlite";
 import { LATEST_SCHEMA_VERSION } from "../db/migrations.ts";
 import { VERSION } from "../version.ts";
 
-/** The version line: team-table, Deno, SQLite and the database schema. */
-export function versionText(): string {
+/** team-table's, Deno's and SQLite's versions, and the schema this build understands. */
+export function versions(): { team_table: string; deno: string; sqlite: string; schema: number } {
   const db = new DatabaseSync(":memory:");
   const sqlite = String(db.prepare("SELECT sqlite_version() AS v").get()?.["v"]);
   db.close();
-  return `team-table ${VERSION} (deno ${Deno.version.deno}, sqlite ${sqlite}, schema ${LATEST_SCHEMA_VERSION})`;
+  return { team_table: VERSION, deno: Deno.version.deno, sqlite, schema: LATEST_SCHEMA_VERSION };
+}
+
+/** The version line: team-table, Deno, SQLite and the database schema. */
+export function versionText(): string {
+  const v = versions();
+  return `team-table ${v.team_table} (deno ${v.deno}, sqlite ${v.sqlite}, schema ${v.schema})`;
 }
 
 /** Prints the version line to stdout. */

@@ -63,24 +63,35 @@ export class Departures {
   releaseAbandoned(): Task[] {
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
-      const rows = this.#ctx.sql.get(
-        `SELECT t.id, m.name, m.seen_at FROM tasks t JOIN members m ON m.name = t.assignee
-         WHERE t.status IN ('pending', 'in_progress')
-           AND (m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :away
-         ORDER BY t.id`,
-      ).all({
-        stale: this.#ctx.directory.staleBefore(now),
-        away: this.#ctx.directory.goneBefore(now),
-      });
-      return rows.map((row) => {
-        const since = toIso(int(row, "seen_at")).slice(11, 16);
-        const minutes = Math.round((now - int(row, "seen_at")) / 60_000);
+      return this.abandoned(now).map((found) => {
+        const since = toIso(found.seenAt).slice(11, 16);
+        const minutes = Math.round((now - found.seenAt) / 60_000);
         return this.#release(
-          int(row, "id"),
-          `${text(row, "name")} has been away since ${since} UTC (${minutes} min)`,
+          found.taskId,
+          `${found.agent} has been away since ${since} UTC (${minutes} min)`,
         );
       });
     });
+  }
+
+  /**
+   * The open tasks `releaseAbandoned` would give back now, without giving them back (reads
+   * only): each with its agent and when that agent was last seen (ms).
+   */
+  abandoned(now = this.#ctx.clock.now()): { taskId: number; agent: string; seenAt: number }[] {
+    return this.#ctx.sql.get(
+      `SELECT t.id, m.name, m.seen_at FROM tasks t JOIN members m ON m.name = t.assignee
+       WHERE t.status IN ('pending', 'in_progress')
+         AND (m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :away
+       ORDER BY t.id`,
+    ).all({
+      stale: this.#ctx.directory.staleBefore(now),
+      away: this.#ctx.directory.goneBefore(now),
+    }).map((row) => ({
+      taskId: int(row, "id"),
+      agent: text(row, "name"),
+      seenAt: int(row, "seen_at"),
+    }));
   }
 
   #openTasksOf(agent: string): number[] {

@@ -24,11 +24,17 @@ export interface OpenDatabaseOptions {
   mustExist?: boolean;
   /** Told about permissions that are looser than they should be (see `_checkModes`). */
   warn?: (message: string) => void;
+  /**
+   * Open an existing file as it is, for inspection (doctor): no file or folder created, no
+   * journal mode set, no migration, no permission changed.
+   */
+  asIs?: boolean;
 }
 
 /** Opens the database at `path`; throws DatabaseOpenError with a one-line reason. */
 export function openDatabase(path: string, options: OpenDatabaseOptions = {}): DatabaseSync {
-  if (options.mustExist) _requireFile(path);
+  if (options.mustExist || options.asIs) _requireFile(path);
+  if (options.asIs) return _openAsIs(path);
   _ensureFile(path);
   let db: DatabaseSync;
   try {
@@ -51,6 +57,17 @@ export function openDatabase(path: string, options: OpenDatabaseOptions = {}): D
   // Only now that it is known to be a team-table database.
   if (Deno.build.os !== "windows") _checkModes(path, options.warn ?? (() => {}));
   return db;
+}
+
+function _openAsIs(path: string): DatabaseSync {
+  try {
+    const db = new DatabaseSync(path);
+    db.exec(`PRAGMA busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.exec("PRAGMA foreign_keys = ON");
+    return db;
+  } catch (error) {
+    throw new DatabaseOpenError(path, _reason(error));
+  }
 }
 
 /** A missing file is refused with the reason, not created. */

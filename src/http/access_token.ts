@@ -16,6 +16,17 @@ export function tokenPath(dbPath: string, file = "token"): string {
   return join(dirname(dbPath), file);
 }
 
+/** The token kept in `file` beside the database, if there is one (never creates it). */
+export function readTokenFile(dbPath: string, file = "token"): string | undefined {
+  try {
+    const token = Deno.readTextFileSync(tokenPath(dbPath, file)).trim();
+    return token.length > 0 ? token : undefined;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The token from the environment, else the one kept in `file` beside the database, else a new
  * one saved there (0600).

@@ -25,6 +25,8 @@ import { WebAuth } from "./web_access.ts";
 import { apiRoute, pageRoute } from "./web_routes.ts";
 import { WebSessions } from "./web_sessions.ts";
 import { StreamableHttpSessions } from "./streamable_http_sessions.ts";
+import { metricsRoute } from "./metrics_route.ts";
+import type { ServeMetrics } from "./serve_metrics.ts";
 
 export interface HandlerDeps {
   table: Table;
@@ -48,6 +50,8 @@ export interface HandlerDeps {
   legacyQueueBytes?: number;
   /** The bounds of the audit of refused requests (tests shrink them). */
   refusalAudit?: Partial<RefusalAuditOptions>;
+  /** Counts for /metrics (operator credential); undefined: no /metrics (--no-metrics). */
+  metrics?: ServeMetrics | undefined;
   now?: () => number;
 }
 
@@ -89,6 +93,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     idleMs: deps.sessionIdleMs,
     quota,
     now,
+    toolCalls: deps.metrics?.toolCall,
   });
   const sseSessions = new LegacySseSessions({
     table: deps.table,
@@ -96,6 +101,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     quota,
     idleMs: deps.sessionIdleMs,
     now,
+    toolCalls: deps.metrics?.toolCall,
     ...(deps.legacyQueueBytes === undefined ? {} : { queueBytes: deps.legacyQueueBytes }),
   });
   const bodyTimeoutMs = deps.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
@@ -119,6 +125,8 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   const signIn = { table: deps.table, operator, auth, limiter: new SignInLimiter(), now };
 
   function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
+    const given = req.headers.has("authorization") || url.searchParams.has("token");
+    deps.metrics?.refused(given ? "wrong_token" : "no_token");
     refusals.refuse({
       address: _address(info),
       method: req.method,
@@ -163,6 +171,13 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
         ),
     },
     { path: "/health", methods: ["GET", "HEAD"], auth: "none", handle: health },
+    ...(deps.metrics === undefined ? [] : [metricsRoute(deps.metrics, {
+      table: deps.table,
+      dbPath: deps.dbPath,
+      mcpSessions,
+      sseSessions,
+      backend: deps.backend,
+    })]),
     {
       path: "/",
       methods: ["GET"],
@@ -255,7 +270,10 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     async fetch(received, info) {
       const url = new URL(received.url);
       const refused = checkHost(received, allowed);
-      if (refused) return refused;
+      if (refused) {
+        deps.metrics?.refused("forbidden_host");
+        return refused;
+      }
       const req = withBodyDeadline(received, bodyTimeoutMs);
       try {
         return await route(req, url, info);

@@ -19,6 +19,7 @@ import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
+import type { ToolCallObserver } from "../mcp/tool_call_observer.ts";
 import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 
 const _encoder = new TextEncoder();
@@ -101,6 +102,7 @@ export class LegacySseSessions {
   readonly #queueBytes: number;
   readonly #idleMs: number;
   readonly #now: () => number;
+  readonly #toolCalls: ToolCallObserver | undefined;
 
   constructor(deps: {
     table: Table;
@@ -111,7 +113,10 @@ export class LegacySseSessions {
     /** How far behind a stream's reader may fall (default LEGACY_SSE_QUEUE_BYTES). */
     queueBytes?: number;
     now?: () => number;
+    /** Told of every tool call (serve's metrics). */
+    toolCalls?: ToolCallObserver | undefined;
   }) {
+    this.#toolCalls = deps.toolCalls;
     this.#table = deps.table;
     this.#logger = deps.logger;
     this.#quota = deps.quota;
@@ -149,7 +154,11 @@ export class LegacySseSessions {
   async #open(caller: Caller, where: string, slot: QuotaSlot): Promise<Response> {
     const id = crypto.randomUUID();
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
-    const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
+    const made = serverForCaller(
+      { table: this.#table, logger: this.#logger, toolCalls: this.#toolCalls },
+      caller,
+      where,
+    );
     if ("refused" in made) return made.refused;
     const { server, session, toolList } = made;
     const entry: _Session = {

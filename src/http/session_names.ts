@@ -10,6 +10,7 @@ import { connectAs } from "../mcp/connect_binding.ts";
 import { createMcpServer, type SessionServer } from "../mcp/create_mcp_server.ts";
 import type { Caller } from "./caller.ts";
 import type { Session } from "../mcp/session.ts";
+import type { ToolCallObserver } from "../mcp/tool_call_observer.ts";
 import { jsonRpcError } from "./responses.ts";
 
 /**
@@ -17,13 +18,14 @@ import { jsonRpcError } from "./responses.ts";
  * session to its agent (or lets it wait for the name); a credential problem is a 403 answer.
  */
 export function serverForCaller(
-  deps: { table: Table; logger: Logger },
+  deps: { table: Table; logger: Logger; toolCalls?: ToolCallObserver | undefined },
   caller: Caller,
   where: string,
 ): Omit<SessionServer, "push"> | { refused: Response } {
   const { server, session, toolList } = createMcpServer({
     table: deps.table,
     logger: deps.logger,
+    toolCalls: deps.toolCalls,
     origin: {
       where,
       key: caller.kind === "agent" ? caller.key : undefined,

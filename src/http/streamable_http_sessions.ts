@@ -14,6 +14,7 @@ import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
 import { type OpenSession, OpenSessions } from "./open_sessions.ts";
 import type { QuotaSlot, SessionQuota } from "./session_quota.ts";
+import type { ToolCallObserver } from "../mcp/tool_call_observer.ts";
 
 type _Session = OpenSession<WebStandardStreamableHTTPServerTransport>;
 
@@ -24,10 +25,19 @@ export class StreamableHttpSessions {
   readonly #idleMs: number;
   readonly #now: () => number;
   readonly #quota: SessionQuota;
+  readonly #toolCalls: ToolCallObserver | undefined;
 
   constructor(
-    deps: { table: Table; logger: Logger; idleMs: number; quota: SessionQuota; now?: () => number },
+    deps: {
+      table: Table;
+      logger: Logger;
+      idleMs: number;
+      quota: SessionQuota;
+      now?: () => number;
+      toolCalls?: ToolCallObserver | undefined;
+    },
   ) {
+    this.#toolCalls = deps.toolCalls;
     this.#table = deps.table;
     this.#logger = deps.logger;
     this.#idleMs = deps.idleMs;
@@ -141,7 +151,11 @@ export class StreamableHttpSessions {
     where: string,
     slot: QuotaSlot,
   ): Promise<Response> {
-    const made = serverForCaller({ table: this.#table, logger: this.#logger }, caller, where);
+    const made = serverForCaller(
+      { table: this.#table, logger: this.#logger, toolCalls: this.#toolCalls },
+      caller,
+      where,
+    );
     if ("refused" in made) return made.refused;
     const { server, session, toolList } = made;
     const ended = (id: string | undefined) => {

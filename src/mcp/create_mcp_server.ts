@@ -13,6 +13,7 @@ import { SessionToolList } from "./session_tool_list.ts";
 import { registerTool } from "./register_tool.ts";
 import { allTools } from "./tools/all_tools.ts";
 import { toolSettings } from "./tool_settings.ts";
+import type { ToolCallObserver } from "./tool_call_observer.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 
@@ -62,6 +63,8 @@ export interface McpServerDeps {
    * notifications/resources/updated. HTTP sessions do not, so they do not advertise it.
    */
   resourceUpdates?: boolean;
+  /** Told of every tool call: its tool, outcome and duration (serve's /metrics). */
+  toolCalls?: ToolCallObserver | undefined;
 }
 
 /** A session's MCP server (connect it to one transport with `server.connect`). */
@@ -88,7 +91,13 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
   );
   const session = new Session(deps.origin, deps.table.clock.now());
   const toolList = new SessionToolList({ server, table: deps.table, session });
-  const ctx = { table: deps.table, session, logger: deps.logger, toolList };
+  const ctx = {
+    table: deps.table,
+    session,
+    logger: deps.logger,
+    toolList,
+    toolCalls: deps.toolCalls,
+  };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);
   for (const tool of allTools(toolSettings(deps.table))) registerTool(server, ctx, tool);

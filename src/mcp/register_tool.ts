@@ -22,6 +22,7 @@ import type { ToolContext } from "./tool_context.ts";
 import { errorResult, successResult } from "./tool_result.ts";
 import { advertisedTool } from "./advertised_schema.ts";
 import { ToolCatalog } from "./tool_catalog.ts";
+import { toolCallOutcome } from "./tool_call_observer.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   name: string;
@@ -113,6 +114,8 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
   // Every result the tests get is checked against its tool's result schema
   // (tests/support/result_check.ts); tools/list advertises the lean form (tool_catalog.ts).
   const answer = (rawArgs: unknown): CallToolResult => {
+    const started = ctx.toolCalls === undefined ? 0 : performance.now();
+    let failure: unknown;
     try {
       // The SDK parsed them with inputSchema already: a bad call never gets here.
       const args = (rawArgs ?? {}) as z.output<z.ZodObject<z.ZodRawShape>>;
@@ -122,12 +125,15 @@ export function registerTool(server: McpServer, ctx: ToolContext, def: AnyTool):
       if (unread) ctx.session.showedUnread(unread);
       return result;
     } catch (error) {
+      failure = error;
       try {
         return _failed(ctx, def.name, error);
-      } catch (failure) {
+      } catch (reporting) {
         // Reporting it failed too (the database is gone): say so without a badge.
-        return errorResult(failure, { tool: def.name, logger: ctx.logger, unread: undefined });
+        return errorResult(reporting, { tool: def.name, logger: ctx.logger, unread: undefined });
       }
+    } finally {
+      ctx.toolCalls?.(def.name, toolCallOutcome(failure), (performance.now() - started) / 1000);
     }
   };
   server.registerTool(

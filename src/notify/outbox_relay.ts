@@ -60,6 +60,11 @@ export class OutboxRelay {
     }, this.#pollMs);
   }
 
+  /** The id of the last event delivered. */
+  get deliveredId(): number {
+    return this.#lastId;
+  }
+
   stop(): void {
     this.#unsubscribe?.();
     if (this.#timer !== undefined) clearInterval(this.#timer);

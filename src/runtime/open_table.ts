@@ -29,15 +29,17 @@ export async function loadTableDeps(config: Config): Promise<TableDeps & { logge
 
 /**
  * Opens the configured database and builds the table on it; the caller closes `db`. With
- * `mustExist`, a missing database file is an error rather than a new, empty table.
+ * `mustExist`, a missing database file is an error rather than a new, empty table; with `asIs`
+ * too, and the file is not migrated or changed (doctor, on a schema it checked).
  */
 export function openTable(
   config: Config,
   deps: TableDeps & { logger?: Logger },
-  options: { mustExist?: boolean } = {},
+  options: { mustExist?: boolean; asIs?: boolean } = {},
 ): { db: DatabaseSync; table: Table } {
   const db = openDatabase(config.dbPath, {
     mustExist: options.mustExist === true,
+    asIs: options.asIs === true,
     warn: (message) => deps.logger?.warn(message),
   });
   try {

@@ -11,6 +11,7 @@ import type { Logger } from "../log.ts";
 import { configureNotifications, notificationBackend } from "../notify/notification_backend.ts";
 import { OutboxRelay } from "../notify/outbox_relay.ts";
 import { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
+import { ServeMetrics } from "../http/serve_metrics.ts";
 import { type Lifecycle, runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
@@ -37,6 +38,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     );
     const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
     configureNotifications(backend);
+    const metrics = config.metrics ? new ServeMetrics() : undefined;
     const handler = createHandler({
       table,
       logger,
@@ -50,6 +52,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       dbPath: config.dbPath,
       operator: config.operator,
       joinToken: join?.token,
+      metrics,
     });
     const server = _listen(config, { life, fetch: (req, info) => handler.fetch(req, info) });
     const addr = await server.listening;
@@ -62,6 +65,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     // right after it still shuts down cleanly) and the periodic work.
     const relay = new OutboxRelay({ table, backend: notificationBackend, logger });
     relay.start();
+    if (metrics) metrics.delivered = () => relay.deliveredId;
     life.defer("the outbox relay", () => relay.stop());
     life.stopOnSignals();
     // Not a log line: the token and URLs are printed whatever the log level.

@@ -1,4 +1,5 @@
 /** The HTTP app of `serve` over a temp table, called in-process, with a clock tests move. */
+import { ServeMetrics } from "../../src/http/serve_metrics.ts";
 import {
   createHandler,
   type HandlerDeps,
@@ -40,6 +41,8 @@ export function tempHandler(
     sessionIdleMs: options.idleMs ?? 60_000,
     dbPath: t.path,
     now: () => now,
+    // On by default, as in serve.
+    metrics: new ServeMetrics(),
     ...(options.operator === undefined ? {} : { operator: options.operator }),
     ...options.deps,
   });

@@ -283,6 +283,14 @@ export class LeaseStore {
     return checked;
   }
 
+  /**
+   * Leases that ended by themselves but are still stored (the next lease command or
+   * maintenance round removes them), with why (reads only).
+   */
+  lapsed(): { lease: Lease; cause: LeaseEnd; reason: string }[] {
+    return this.#rows().flatMap(({ lease, ended }) => ended === null ? [] : [{ lease, ...ended }]);
+  }
+
   /** Removes the leases that ended by themselves, tells their holders and the waiters. */
   endLapsed(): number {
     return this.#ctx.tx.run(() => {

@@ -146,6 +146,27 @@ export class MemberDirectory {
     };
   }
 
+  /** The names held by a session that recorded its process (stdio), with the process. */
+  processHolds(): {
+    name: string;
+    pid: number;
+    host: string;
+    where: string | null;
+    seenAt: number;
+  }[] {
+    return this.#sql.get(
+      `SELECT name, session_pid, session_host, session_where, seen_at FROM members
+       WHERE session_id IS NOT NULL AND session_pid IS NOT NULL AND session_host IS NOT NULL
+       ORDER BY name`,
+    ).all().map((row) => ({
+      name: text(row, "name"),
+      pid: int(row, "session_pid"),
+      host: text(row, "session_host"),
+      where: textOrNull(row, "session_where"),
+      seenAt: int(row, "seen_at"),
+    }));
+  }
+
   list(options: { includeInactive?: boolean | undefined } = {}): Member[] {
     return this.#select(options, null, -1);
   }

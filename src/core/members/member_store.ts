@@ -412,6 +412,49 @@ export class MemberStore {
     ).run(JSON.stringify(sessions.map((s) => ({ id: s.id, at: Math.min(s.at ?? now, now) }))));
   }
 
+  /** How long an agent may be away before its tasks and leases go back (the grace). */
+  get awayReleaseMs(): number {
+    return this.#ctx.directory.awayReleaseMs;
+  }
+
+  /**
+   * Names still held by a stdio process on this machine that no longer exists (the next
+   * session to ask for such a name takes it at once). Empty without `processes`.
+   */
+  heldByExitedProcesses(): { name: string; pid: number; where: string | null; seenAt: number }[] {
+    const processes = this.#processes;
+    if (processes === undefined) return [];
+    return this.#ctx.directory.processHolds()
+      .filter((hold) => hold.host === processes.host && !processes.alive(hold.pid))
+      .map(({ name, pid, where, seenAt }) => ({ name, pid, where, seenAt }));
+  }
+
+  /**
+   * Lets go of the names `heldByExitedProcesses` finds, each only while the same process still
+   * holds it (a new session may have taken it since). Returns the names freed.
+   */
+  freeExited(): string[] {
+    return this.#ctx.tx.run(() =>
+      this.heldByExitedProcesses().flatMap((held) => {
+        const hold = this.#ctx.directory.hold(held.name);
+        const changed = this.#ctx.sql.get(
+          `UPDATE members SET session_id = NULL, session_where = NULL, session_since = NULL,
+             session_pid = NULL, session_host = NULL, seen_at = ?
+           WHERE name = ? AND session_pid = ? AND session_host = ?`,
+        ).run(this.#ctx.clock.now(), held.name, held.pid, this.#processes?.host ?? "").changes;
+        if (Number(changed) === 0) return [];
+        this.#ctx.publisher.publish({
+          type: "member.released",
+          by: { kind: "system" },
+          member: this.#ctx.directory.require(held.name),
+          where: hold?.where ?? "",
+          reason: "exited",
+        });
+        return [held.name];
+      })
+    );
+  }
+
   /** The member's role when `sessionId` holds `name` now; undefined when it does not. */
   heldRole(name: string, sessionId: string): string | undefined {
     return this.#ctx.directory.heldRole(name, sessionId);
