@@ -16,7 +16,7 @@ export const CHANNEL_CAPABILITY = "claude/channel";
 export const CHANNEL_METHOD = "notifications/claude/channel";
 
 /** The events a channel forwards: what the agent should react to. */
-const _CHANNEL_TYPES = new Set([
+export const CHANNEL_EVENT_TYPES: ReadonlySet<string> = new Set([
   "message",
   "broadcast",
   "task_created",
@@ -52,7 +52,7 @@ export class SessionPush implements NotificationBackend {
     if (bound === undefined || bound.toLowerCase() !== agent.toLowerCase()) return;
     if (event.id === undefined || event.id <= this.#lastId) return;
     this.#lastId = event.id;
-    if (this.#channel && _CHANNEL_TYPES.has(event.type)) {
+    if (this.#channel && CHANNEL_EVENT_TYPES.has(event.type)) {
       void this.#server.server.notification({
         method: CHANNEL_METHOD,
         params: {
