@@ -39,7 +39,8 @@ export class AgentClient {
   #client: Client | undefined;
   #transport: Transport | undefined;
   #events: AbortController | undefined;
-  #lastEventId = 0;
+  /** Where the push stream resumes after a reconnect (undefined: never connected). */
+  #resumeAfter: number | undefined;
 
   constructor(
     readonly name: string,
@@ -159,7 +160,9 @@ export class AgentClient {
     const abort = new AbortController();
     this.#events = abort;
     const response = await fetch(`${url}/events/${encodeURIComponent(this.name)}`, {
-      headers: { ...headers, "last-event-id": String(this.#lastEventId) },
+      headers: this.#resumeAfter === undefined
+        ? headers
+        : { ...headers, "last-event-id": String(this.#resumeAfter) },
       signal: abort.signal,
     });
     if (!response.ok || !response.body) throw new Error(`/events: ${response.status}`);
@@ -167,10 +170,9 @@ export class AgentClient {
     void readSse(response.body, (frame) => {
       const data = JSON.parse(frame.data) as Record<string, unknown>;
       if (frame.event === "connected") {
-        this.ledger.windows.get(this.name)!.push({
-          fromAt: Date.now(),
-          afterId: Number(data["last_event_id"] ?? 0),
-        });
+        const afterId = Number(data["last_event_id"]);
+        this.#resumeAfter = Math.max(this.#resumeAfter ?? 0, afterId);
+        this.ledger.windows.get(this.name)!.push({ fromAt: Date.now(), afterId });
         connected.resolve();
         return;
       }
@@ -195,7 +197,7 @@ export class AgentClient {
       status?: string | undefined;
     },
   ): void {
-    this.#lastEventId = Math.max(this.#lastEventId, id);
+    this.#resumeAfter = Math.max(this.#resumeAfter ?? 0, id);
     this.ledger.received.get(this.name)!.push(id);
     this.pushes.add({ id, type, ...about });
   }

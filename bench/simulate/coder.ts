@@ -40,7 +40,7 @@ export class Coder {
 
   async run(): Promise<void> {
     while (!this.team.over && Date.now() < this.team.deadline) {
-      await this.readMail();
+      await this.#readMail();
       const task = await this.#take();
       if (task === undefined) {
         await this.agent.pushes.wait(this.team.idleMs + this.rng.int(0, 500));
@@ -50,7 +50,7 @@ export class Coder {
     }
   }
 
-  async readMail(): Promise<void> {
+  async #readMail(): Promise<void> {
     const read = await readMail(this.agent, this.agent.pushes.take());
     const fromTeam = read.filter((m) => this.team.coders.includes(m.sender));
     if (fromTeam.length > 0) this.#thread = fromTeam.at(-1)!.id;

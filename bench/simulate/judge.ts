@@ -36,6 +36,8 @@ export interface Figures {
   available_to_claim_p50_ms: number | null;
   available_to_claim_p95_ms: number | null;
   claims: number;
+  /** The three longest waits from available to claimed: "#task coder: ms". */
+  slowest_claims: string[];
   calls_by_agent: Record<string, number>;
   chars_by_agent: Record<string, number>;
   tools_list_bytes: Record<string, number>;
@@ -68,6 +70,7 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
   const finished = [...ledger.tasks.values()].filter((t) => t.doneAt !== undefined).length;
   const perTask = (n: number) => _round(n / Math.max(1, finished));
   const waits = _availableToClaim(ledger);
+  const ms = waits.map((w) => w.ms);
   const notifications = await _notifications(ledger, facts);
   const restart = ledger.restart;
   const byTool: Record<string, number> = {};
@@ -96,9 +99,11 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
     reviewer_calls_per_task: perTask(sum("reviewer", "calls")),
     reviewer_calls_per_review: _round(sum("reviewer", "calls") / Math.max(1, ledger.reviews)),
     chars_per_task: Math.round((sum("coder", "chars") + sum("reviewer", "chars")) / finished),
-    available_to_claim_p50_ms: waits.length ? Math.round(percentile(waits, 50)) : null,
-    available_to_claim_p95_ms: waits.length ? Math.round(percentile(waits, 95)) : null,
-    claims: waits.length,
+    available_to_claim_p50_ms: ms.length ? Math.round(percentile(ms, 50)) : null,
+    available_to_claim_p95_ms: ms.length ? Math.round(percentile(ms, 95)) : null,
+    claims: ms.length,
+    slowest_claims: waits.sort((a, b) => b.ms - a.ms).slice(0, 3)
+      .map((w) => `#${w.task} ${w.agent}: ${Math.round(w.ms)} ms`),
     calls_by_agent: Object.fromEntries(usage.map(([name, u]) => [name, u.calls])),
     chars_by_agent: Object.fromEntries(usage.map(([name, u]) => [name, u.chars])),
     tools_list_bytes: Object.fromEntries(usage.map(([name, u]) => [name, u.toolsListBytes])),
@@ -125,11 +130,11 @@ function _collisions(holds: Hold[]): number {
 
 /**
  * Per claim: from the moment the task could be taken (created or sent back, its blockers
- * approved, its files released by others) to the claim. Releases count from the start of the
- * release call, so a wait is never shorter than it was.
+ * approved, its files released) to the claim. Releases count from the start of the release
+ * call, so a wait is never shorter than it was. Time when every coder was busy counts too.
  */
-function _availableToClaim(ledger: Ledger): number[] {
-  const waits: number[] = [];
+function _availableToClaim(ledger: Ledger): { task: number; agent: string; ms: number }[] {
+  const waits: { task: number; agent: string; ms: number }[] = [];
   for (const story of ledger.tasks.values()) {
     story.claims.forEach((claim, k) => {
       const opened = k === 0
@@ -139,17 +144,17 @@ function _availableToClaim(ledger: Ledger): number[] {
       if (opened === undefined || blockersDone.includes(undefined)) return;
       const freed = _freedFor(story, claim, ledger.holds);
       const available = Math.max(opened, ...(blockersDone as number[]), ...freed);
-      waits.push(Math.max(0, claim.at - available));
+      waits.push({ task: story.id, agent: claim.agent, ms: Math.max(0, claim.at - available) });
     });
   }
   return waits;
 }
 
-function _freedFor(story: TaskStory, claim: { agent: string; at: number }, holds: Hold[]) {
+/** When the task's files were released before the claim (by anyone: leased, no one could take it). */
+function _freedFor(story: TaskStory, claim: { at: number }, holds: Hold[]) {
   return holds
     .filter((h) =>
-      h.agent !== claim.agent && h.from < claim.at && h.to !== undefined &&
-      h.paths.some((p) => story.paths.includes(p))
+      h.to !== undefined && h.to <= claim.at && h.paths.some((p) => story.paths.includes(p))
     )
     .map((h) => h.to!);
 }

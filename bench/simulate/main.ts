@@ -78,6 +78,7 @@ function table(f: Figures): string {
   return [
     `team simulation: ${f.coders} coders, ${f.tasks} subtasks, seed ${f.seed}`,
     ...all.map(([k, v]) => `${k.padEnd(width)}  ${v}`),
+    `slowest claims: ${f.slowest_claims.join(", ")}`,
     `calls by tool: ${tools}`,
   ].join("\n");
 }
