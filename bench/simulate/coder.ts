@@ -23,7 +23,7 @@ export interface Task {
 export interface Faults {
   /** A stdio coder midway through a task with files; returns the task as it found it again. */
   crash?: ((coder: Coder, task: Task) => Promise<Task>) | undefined;
-  /** An HTTP coder after a hand-over. */
+  /** An HTTP coder after a hand-over or a `next_task` that found nothing. */
   drop?: ((coder: Coder) => Promise<void>) | undefined;
 }
 
@@ -43,6 +43,7 @@ export class Coder {
       await this.#readMail();
       const task = await this.#take();
       if (task === undefined) {
+        await this.#playDrop();
         await this.agent.pushes.wait(this.team.idleMs + this.rng.int(0, 500));
         continue;
       }
@@ -102,11 +103,15 @@ export class Coder {
       await this.agent.ok("release_paths", { paths });
       this.team.ledger.release(this.agent.name, releasing, paths);
     }
+    await this.#playDrop();
+  }
+
+  /** The drop, if it is still to play and this coder is on HTTP (after a hand-over, or idle). */
+  async #playDrop(): Promise<void> {
     const drop = this.faults.drop;
-    if (drop !== undefined && this.agent.connection.kind === "http") {
-      this.faults.drop = undefined;
-      await drop(this);
-    }
+    if (drop === undefined || this.agent.connection.kind !== "http") return;
+    this.faults.drop = undefined;
+    await drop(this);
   }
 
   /** One message in the team's thread: a reply to its newest message, or the first one. */

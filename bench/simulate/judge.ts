@@ -98,7 +98,7 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
     coder_calls_per_task: perTask(sum("coder", "calls")),
     reviewer_calls_per_task: perTask(sum("reviewer", "calls")),
     reviewer_calls_per_review: _round(sum("reviewer", "calls") / Math.max(1, ledger.reviews)),
-    chars_per_task: Math.round((sum("coder", "chars") + sum("reviewer", "chars")) / finished),
+    chars_per_task: Math.round(perTask(sum("coder", "chars") + sum("reviewer", "chars"))),
     available_to_claim_p50_ms: ms.length ? Math.round(percentile(ms, 50)) : null,
     available_to_claim_p95_ms: ms.length ? Math.round(percentile(ms, 95)) : null,
     claims: ms.length,
