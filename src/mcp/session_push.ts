@@ -38,6 +38,11 @@ const _PUSH: Record<TableEventType, { channel: boolean; resource?: "inbox" | "ta
   lease_freed: { channel: false },
 };
 
+/** The events a channel forwards: what the agent should react to. */
+export const CHANNEL_EVENT_TYPES: ReadonlySet<string> = new Set(
+  Object.entries(_PUSH).filter(([, push]) => push.channel).map(([type]) => type),
+);
+
 export class SessionPush implements NotificationBackend {
   readonly #server: McpServer;
   readonly #session: Session;
