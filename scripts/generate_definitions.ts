@@ -9,7 +9,7 @@
  *   settings, built by the live builder (src/mcp/advertised_schema.ts), so that the first
  *   tools/list converts no zod schema to JSON Schema.
  *
- * tests/shipped_definitions_test.ts fails when either is out of date.
+ * `deno task check` (and tests/shipped_definitions_test.ts) fails when either is out of date.
  *
  *   deno task generate
  */
@@ -125,9 +125,25 @@ function _literal(value: unknown, indent: string): string {
   throw new Error(`cannot write ${typeof value} as a literal`);
 }
 
+/** The generated modules and their texts as the sources make them now. */
+function _modules(): [URL, string][] {
+  return [
+    [DEFINITIONS_MODULE, generateDefinitionsModule()],
+    [ADVERTISED_MODULE, generateAdvertisedToolsModule()],
+  ];
+}
+
 if (import.meta.main) {
-  Deno.writeTextFileSync(DEFINITIONS_MODULE, generateDefinitionsModule());
-  console.log(`wrote ${DEFINITIONS_MODULE.pathname}`);
-  Deno.writeTextFileSync(ADVERTISED_MODULE, generateAdvertisedToolsModule());
-  console.log(`wrote ${ADVERTISED_MODULE.pathname}`);
+  // --check (deno task check): write nothing; fail, naming the command, when a module is stale.
+  if (Deno.args.includes("--check")) {
+    const stale = _modules().filter(([url, text]) => Deno.readTextFileSync(url) !== text);
+    for (const [url] of stale) {
+      console.error(`${url.pathname} is out of date: run \`${REGENERATE}\` and commit the result`);
+    }
+    Deno.exit(stale.length === 0 ? 0 : 1);
+  }
+  for (const [url, text] of _modules()) {
+    Deno.writeTextFileSync(url, text);
+    console.log(`wrote ${url.pathname}`);
+  }
 }
