@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { DatabaseSync } from "node:sqlite";
-import { tempDb, TestAgent } from "./support/test_agent.ts";
-import { snapshot } from "./support/temp_table.ts";
+import { TestAgent } from "./support/test_agent.ts";
+import { snapshot, tempTable } from "./support/temp_table.ts";
 
 const long = (n: number) => "x".repeat(n);
 
@@ -410,11 +409,10 @@ const AGENT_SCOPED: [string, Record<string, unknown>][] = [
 ];
 
 Deno.test("bad input to every tool: a specific isError result, the server stays up, nothing changes", async (t) => {
-  const db = await tempDb();
-  const bob = await TestAgent.stdio(db.path);
-  const alice = await TestAgent.stdio(db.path);
-  const stranger = await TestAgent.stdio(db.path);
-  const reader = () => new DatabaseSync(db.path, { readOnly: true });
+  using db = tempTable();
+  const bob = await TestAgent.inProcess(db.table);
+  const alice = await TestAgent.inProcess(db.table);
+  const stranger = await TestAgent.inProcess(db.table);
   try {
     await bob.ok("register", { name: "bob" });
     await bob.ok("create_task", { title: "bob's task", assignee: "bob" });
@@ -431,9 +429,7 @@ Deno.test("bad input to every tool: a specific isError result, the server stays 
       "every tool has bad-input cases",
     );
 
-    const probe = reader();
-    const before = snapshot(probe);
-    probe.close();
+    const before = snapshot(db.db);
 
     for (const [tool, args, expected] of CASES) {
       await t.step(`${tool} ${JSON.stringify(args).slice(0, 60)}`, async () => {
@@ -455,12 +451,9 @@ Deno.test("bad input to every tool: a specific isError result, the server stays 
       });
     }
 
-    const after = reader();
-    assert.equal(snapshot(after), before, "the database is unchanged");
-    after.close();
+    assert.equal(snapshot(db.db), before, "the database is unchanged");
     assert.equal((await alice.ok("list_members"))["count"], 2, "the server is still up");
   } finally {
     await Promise.all([bob.close(), alice.close(), stranger.close()]);
-    await db.cleanup();
   }
 });

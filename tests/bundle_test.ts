@@ -25,7 +25,13 @@ Deno.test("the bundle runs stdio servers, a user's YAML roles and serve", async 
       new StdioClientTransport({
         command: Deno.execPath(),
         args: run,
-        env: { TEAM_TABLE_DB: db.path, TEAM_TABLE_ROLES_DIR: `${testdata}roles-override` },
+        // The SDK's transport passes on only a few variables (HOME, PATH...) unless told:
+        // DENO_DIR and the cache settings must reach the child, or it cannot find its modules.
+        env: {
+          ...Deno.env.toObject(),
+          TEAM_TABLE_DB: db.path,
+          TEAM_TABLE_ROLES_DIR: `${testdata}roles-override`,
+        },
         stderr: "pipe",
       }),
     );

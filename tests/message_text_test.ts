@@ -1,9 +1,10 @@
 /**
- * The text a model reads for messages, through real stdio clients: a flag appears only when
+ * The text a model reads for messages, through real clients (in process): a flag appears only when
  * true, thread_id only when it names another thread, and structuredContent keeps every field.
  */
 import assert from "node:assert/strict";
-import { tempDb, TestAgent } from "./support/test_agent.ts";
+import { TestAgent } from "./support/test_agent.ts";
+import { tempTable } from "./support/temp_table.ts";
 
 type Row = Record<string, unknown>;
 
@@ -12,9 +13,9 @@ function _messages(text: string): Row[] {
 }
 
 Deno.test("message texts leave out false flags and a thread_id that says nothing", async () => {
-  const db = await tempDb();
-  const alice = await TestAgent.stdio(db.path);
-  const bob = await TestAgent.stdio(db.path);
+  using db = tempTable();
+  const alice = await TestAgent.inProcess(db.table);
+  const bob = await TestAgent.inProcess(db.table);
   try {
     await alice.ok("register", { name: "alice" });
     await bob.ok("register", { name: "bob" });
@@ -68,7 +69,6 @@ Deno.test("message texts leave out false flags and a thread_id that says nothing
   } finally {
     await alice.close();
     await bob.close();
-    await db.cleanup();
   }
 });
 

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { COMMAND_WORDS, FLAG_NAMES } from "../src/cli/parse_args.ts";
 import { ENV_VARS } from "../src/config.ts";
 import { API_ENDPOINTS } from "../src/http/web_routes.ts";
-import { TOOL_NAMES } from "../src/mcp/tool_names.ts";
+import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 
 const README = await Deno.readTextFile(new URL("../README.md", import.meta.url));

@@ -1,7 +1,7 @@
 import { mayCallTool, toolsOf } from "../src/core/permissions/permissions.ts";
 import assert from "node:assert/strict";
 import { PRIVILEGES } from "../src/core/role_catalog.ts";
-import { TOOL_NAMES } from "../src/mcp/tool_names.ts";
+import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
 import { loadRoleCatalog, shippedRoleCatalog } from "../src/definitions/load_roles.ts";
 import { RoleFileError } from "../src/definitions/file_problems.ts";
 import { parseRoleFile } from "../src/definitions/parse_role_file.ts";

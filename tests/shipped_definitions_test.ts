@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import {
-  ADVERTISED_MODULE,
-  DEFINITIONS_MODULE,
-  generateAdvertisedToolsModule,
-  generateDefinitionsModule,
+  ADVERTISED_DATA,
+  DEFINITIONS_DATA,
+  generateAdvertisedToolsData,
+  generateDefinitionsData,
   REGENERATE,
 } from "../scripts/generate_definitions.ts";
 import { shippedRoleCatalog } from "../src/definitions/load_roles.ts";
@@ -12,10 +12,10 @@ import { defaultRules } from "../src/definitions/load_rules.ts";
 const MAIN = new URL("../main.ts", import.meta.url).href;
 
 Deno.test("the generated shipped definitions match roles/*.yaml and rules/defaults.yaml", () => {
-  const committed = Deno.readTextFileSync(DEFINITIONS_MODULE);
+  const committed = Deno.readTextFileSync(DEFINITIONS_DATA);
   assert.ok(
-    committed === generateDefinitionsModule(),
-    `src/definitions/shipped_definitions.ts is out of date with roles/ or rules/: run ` +
+    committed === generateDefinitionsData(),
+    `src/definitions/shipped_definitions.json is out of date with roles/ or rules/: run ` +
       `\`${REGENERATE}\` and commit the result`,
   );
   assert.equal(shippedRoleCatalog().names().length, 9);
@@ -24,8 +24,8 @@ Deno.test("the generated shipped definitions match roles/*.yaml and rules/defaul
 
 Deno.test("the generated tool list is what the live builder makes of the tool definitions", () => {
   assert.ok(
-    Deno.readTextFileSync(ADVERTISED_MODULE) === generateAdvertisedToolsModule(),
-    `src/mcp/advertised_tools.ts is out of date with the tools in src/mcp/: run ` +
+    Deno.readTextFileSync(ADVERTISED_DATA) === generateAdvertisedToolsData(),
+    `src/mcp/advertised_tools.json is out of date with the tools in src/mcp/: run ` +
       `\`${REGENERATE}\` and commit the result`,
   );
 });

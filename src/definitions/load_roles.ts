@@ -7,7 +7,7 @@
 import { join } from "node:path";
 import { compareNames } from "../core/name_order.ts";
 import { RoleCatalog } from "../core/role_catalog.ts";
-import { TOOL_NAMES } from "../mcp/tool_names.ts";
+import { TOOL_NAMES } from "../core/permissions/tool_privileges.ts";
 import { RoleFileError } from "./file_problems.ts";
 import type { RoleFileText } from "./parse_role_files.ts";
 import { SHIPPED_ROLES } from "./shipped_definitions.ts";

@@ -6,7 +6,7 @@
  * scripts/generate_definitions.ts).
  */
 import type { Role } from "../core/role_catalog.ts";
-import { TOOL_NAMES } from "../mcp/tool_names.ts";
+import { TOOL_NAMES } from "../core/permissions/tool_privileges.ts";
 import { byFileAndLine, RoleFileError } from "./file_problems.ts";
 import { parseRoleFile } from "./parse_role_file.ts";
 

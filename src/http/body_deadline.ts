@@ -87,8 +87,8 @@ interface _Late {
 }
 
 /**
- * The bodies being read. One timer checks them all (a timer per request cost ~20 µs of each
- * call); it runs while bodies are waiting, every quarter of the shortest deadline (at most
+ * The bodies being read. One timer checks them all (a timer per request costs every call a
+ * timer's setup and teardown); it runs while bodies are waiting, every quarter of the shortest deadline (at most
  * every second), so a late body fails at most that much after its deadline.
  */
 const _waiting = new Set<_Late>();

@@ -16,6 +16,8 @@ import {
   holdsAnything,
 } from "../core/agent_holdings.ts";
 import { mayCallTool } from "../core/permissions/permissions.ts";
+import type { ToolName, ToolPrivilege } from "../core/permissions/tool_privileges.ts";
+import type { Privilege } from "../core/role_catalog.ts";
 import { toolRefusal } from "../core/permissions/refusal.ts";
 import type { UnreadSummary } from "../core/messages/message.ts";
 import type { ToolContext } from "./tool_context.ts";
@@ -25,7 +27,10 @@ import { ToolCatalog } from "./tool_catalog.ts";
 import { toolCallOutcome } from "./tool_call_observer.ts";
 
 export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape> {
-  name: string;
+  /** One of core/permissions/tool_privileges.ts, which lists every tool. */
+  name: ToolName;
+  /** The privilege the tool needs, as tool_privileges.ts lists it (see `tool`). */
+  privilege?: Privilege | null;
   title: string;
   /** Written for the model: when to use the tool and what it returns. */
   description: string;
@@ -52,9 +57,19 @@ export interface ToolDefinition<I extends z.ZodRawShape, O extends z.ZodRawShape
 /** A tool definition with its parameter types erased, as sessions register it. */
 export type AnyTool = ToolDefinition<z.ZodRawShape, z.ZodRawShape>;
 
-/** Checks a definition against its own parameter and result types, then erases them. */
-export function tool<I extends z.ZodRawShape, O extends z.ZodRawShape>(
-  def: ToolDefinition<I, O>,
+/**
+ * A privileged tool declares its privilege, and only the one tool_privileges.ts lists for it;
+ * a tool that needs none may leave it out.
+ */
+type PrivilegeOf<N extends ToolName> = ToolPrivilege<N> extends null ? { privilege?: null }
+  : { privilege: ToolPrivilege<N> };
+
+/**
+ * Checks a definition against its own parameter and result types and its name and privilege
+ * against the tool list, then erases its types.
+ */
+export function tool<N extends ToolName, I extends z.ZodRawShape, O extends z.ZodRawShape>(
+  def: ToolDefinition<I, O> & { name: N } & PrivilegeOf<N>,
 ): AnyTool {
   return _once(_once(def, "input"), "output") as unknown as AnyTool;
 }

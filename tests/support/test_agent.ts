@@ -1,12 +1,18 @@
 /**
- * A real MCP client (the SDK's Client) connected to team-table: over stdio to a spawned
- * `main.ts`, or over Streamable HTTP or legacy SSE to a running `serve`.
+ * A real MCP client (the SDK's Client) connected to team-table: in process over the SDK's
+ * in-memory transport (tool behaviour: fast, no process), over stdio to a spawned `main.ts`, or
+ * over Streamable HTTP or legacy SSE to a running `serve`. Every kind has the same interface, so
+ * a test can switch.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { InMemoryTransport } from "@modelcontextprotocol/sdk/inMemory.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Table } from "../../src/core/table.ts";
+import { createLogger } from "../../src/log.ts";
+import { createMcpServer, type McpServerDeps } from "../../src/mcp/create_mcp_server.ts";
 import { PERMISSION_FLAGS } from "../../scripts/permissions.ts";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { CallToolResultSchema } from "@modelcontextprotocol/sdk/types.js";
@@ -84,6 +90,8 @@ export interface ToolOutcome {
 export class TestAgent {
   readonly client: Client;
   readonly #transport: Transport;
+  /** What else closes with the client (an in-process agent's server). */
+  #onClose: () => Promise<void> = () => Promise.resolve();
   /** The last of what a stdio server wrote to stderr (read, so the pipe never fills). */
   #stderr = "";
 
@@ -110,6 +118,23 @@ export class TestAgent {
   /** What the stdio server last wrote to stderr (empty for HTTP agents). */
   stderr(): string {
     return this.#stderr;
+  }
+
+  /**
+   * A session on `table` in this process, over the SDK's in-memory transport: the same server
+   * a stdio or HTTP connection gets (createMcpServer), without the process. Agents made on one
+   * table share it, as HTTP sessions of one `serve` do.
+   */
+  static async inProcess(
+    table: Table,
+    options: Omit<McpServerDeps, "table" | "logger"> = {},
+  ): Promise<TestAgent> {
+    const { server } = createMcpServer({ table, logger: createLogger("error"), ...options });
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await server.connect(serverSide);
+    const agent = await TestAgent.#connect(clientSide);
+    agent.#onClose = () => server.close();
+    return agent;
   }
 
   /** Spawns `main.ts` (stdio) on `dbPath`. */
@@ -215,6 +240,7 @@ export class TestAgent {
   async close(): Promise<void> {
     await this.client.close();
     await this.#transport.close();
+    await this.#onClose();
   }
 }
 

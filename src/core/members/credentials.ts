@@ -7,7 +7,8 @@ import process from "node:process";
 
 /**
  * node:crypto, loaded on first use (its hash and constant-time compare are synchronous, unlike
- * Web Crypto's): a stdio server that checks no credential does not load it (~6 ms at start).
+ * Web Crypto's): a stdio server that checks no credential does not load it, which would slow its
+ * start (docs/performance.md).
  */
 let _crypto: typeof import("node:crypto") | undefined;
 

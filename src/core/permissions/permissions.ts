@@ -7,6 +7,7 @@
 import { type Actor, HUMAN_PREFIX } from "../actor.ts";
 import type { Privilege, Role, RoleCatalog } from "../role_catalog.ts";
 import type { Principal } from "./principal.ts";
+import { isToolName, TOOL_PRIVILEGES } from "./tool_privileges.ts";
 
 /** Yes; no unless one holds `privilege` (and is not one of `only`); or no, whoever asks. */
 export type Verdict =
@@ -209,20 +210,11 @@ export function mayReadEvents(reader: Actor | null, agent: string): boolean {
 }
 
 /**
- * Tools that can only succeed with a privilege: a role without it neither lists nor calls
- * them (every call would be refused, and their schemas would cost every agent context).
+ * The privilege without which `tool` always fails, if there is one: a role without it neither
+ * lists nor calls the tool (every call would be refused, and its schema would cost context).
  */
-const _TOOL_PRIVILEGES: Readonly<Record<string, Privilege>> = {
-  purge_messages: "purge_messages",
-  assign_role: "assign_roles",
-  create_rule: "manage_rules",
-  update_rule: "manage_rules",
-  delete_rule: "manage_rules",
-};
-
-/** The privilege without which `tool` always fails, if there is one. */
 export function privilegeOfTool(tool: string): Privilege | undefined {
-  return Object.hasOwn(_TOOL_PRIVILEGES, tool) ? _TOOL_PRIVILEGES[tool] : undefined;
+  return isToolName(tool) ? TOOL_PRIVILEGES[tool] ?? undefined : undefined;
 }
 
 /**

@@ -266,6 +266,7 @@ export function messagingTools(): AnyTool[] {
 
   tools.push(tool({
     name: "purge_messages",
+    privilege: "purge_messages",
     title: "Erase old messages (purge_messages)",
     description:
       "Erase every message sent before before_date, for everyone (purge_messages privilege; " +

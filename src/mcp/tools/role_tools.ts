@@ -50,6 +50,7 @@ export function roleTools(): AnyTool[] {
 
   tools.push(tool({
     name: "assign_role",
+    privilege: "assign_roles",
     title: "Give an agent a role",
     description:
       "Give a registered agent any role (assign_roles privilege); it applies from the agent's " +

@@ -52,6 +52,7 @@ export function ruleTools(): AnyTool[] {
 
   tools.push(tool({
     name: "create_rule",
+    privilege: "manage_rules",
     title: "Create a workflow rule",
     description:
       "When the trigger (on) fires and the condition (if) holds, run the actions (then), on " +
@@ -95,6 +96,7 @@ export function ruleTools(): AnyTool[] {
 
   tools.push(tool({
     name: "update_rule",
+    privilege: "manage_rules",
     title: "Change a workflow rule",
     description:
       "Change a run-time rule (any field), or switch a shipped or file rule on or off. " +
@@ -124,6 +126,7 @@ export function ruleTools(): AnyTool[] {
 
   tools.push(tool({
     name: "delete_rule",
+    privilege: "manage_rules",
     title: "Delete a workflow rule",
     description: "Delete a run-time rule (others can only be disabled). manage_rules privilege.",
     get input() {
