@@ -1121,7 +1121,7 @@ export const ADVERTISED_TOOLS: readonly Tool[] = [
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, and its feed: comments, status changes and linked messages, oldest first, one line each (the newest; next_cursor for older).",
+      "One task in full: subtasks, blockers, and its feed: comments, status changes and the linked messages you sent or received, oldest first, one line each (the newest; next_cursor for older).",
     inputSchema: {
       type: "object",
       properties: {

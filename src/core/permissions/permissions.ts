@@ -134,6 +134,22 @@ export function messageReaderOf(who: Principal): string | null {
   return who.agent;
 }
 
+/**
+ * Whose messages a reader sees, wherever a message appears (a thread, a task's feed, search):
+ * `every` for rules, humans (the operator) and the system; an agent's own (sent or received);
+ * or none, for a session that has no agent yet.
+ */
+export type MessageReader =
+  | { readonly kind: "every" }
+  | { readonly kind: "agent"; readonly name: string }
+  | { readonly kind: "none" };
+
+/** The reader `who` is (null: a session with no agent): the one message visibility rule. */
+export function messageReaderFor(who: Principal | null): MessageReader {
+  if (who === null) return { kind: "none" };
+  return who.agent === null ? { kind: "every" } : { kind: "agent", name: who.agent };
+}
+
 /** Deleting a shared-context key: the author of its latest version, or manage_context. */
 export function mayDeleteContext(who: Principal, latest: { set_by: string }): Verdict {
   if (isAgentNamed(who, latest.set_by) || holds(who, "manage_context")) return _YES;
