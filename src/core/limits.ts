@@ -65,6 +65,12 @@ export const LIMITS = {
    */
   newNamesPerSource: 100,
   registrationWindowMs: 10 * 60_000,
+  /**
+   * Agent tokens the join token may have minted that are still held: in all, and for one
+   * client address (docs/security.md).
+   */
+  joinCredentialsMax: 50,
+  joinCredentialsPerAddress: 20,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,

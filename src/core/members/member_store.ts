@@ -106,6 +106,7 @@ export class MemberStore {
       }
       if (role.privileged && keyHash === null) throw this.#keylessRefusal(name, role.name);
       if (!existing) this.#checkNewName(input.session, now);
+      if (input.join) this.#checkJoinCredentials(input.session.where);
       this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
       const capabilities = JSON.stringify([...new Set([...given, ...role.capabilities])]);
@@ -119,8 +120,8 @@ export class MemberStore {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
              key_hash, session_id, session_where, session_since, seen_at, registered_session,
-             registered_source)
-           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             registered_source, joined_from)
+           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           name,
           role.name,
@@ -134,6 +135,7 @@ export class MemberStore {
           now,
           input.session.id,
           _source(input.session),
+          issued ? input.session.where : null,
         );
       }
       const member = directory.require(name);
@@ -207,8 +209,10 @@ export class MemberStore {
       }
       const issued = needsKey ? newCredential() : undefined;
       if (existing) {
-        sql.get("UPDATE members SET role = ?, key_hash = coalesce(?, key_hash) WHERE name = ?")
-          .run(role.name, issued?.hash ?? null, existing.name);
+        sql.get(
+          `UPDATE members SET role = ?, key_hash = coalesce(?, key_hash),
+             joined_from = CASE WHEN ? IS NULL THEN joined_from END WHERE name = ?`,
+        ).run(role.name, issued?.hash ?? null, issued?.hash ?? null, existing.name);
       } else {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
@@ -252,8 +256,10 @@ export class MemberStore {
       const issued = newCredential();
       const now = this.#ctx.clock.now();
       if (existing) {
-        sql.get("UPDATE members SET key_hash = ?, role = coalesce(?, role) WHERE name = ?")
-          .run(issued.hash, role?.name ?? null, existing.name);
+        sql.get(
+          `UPDATE members SET key_hash = ?, role = coalesce(?, role), joined_from = NULL
+           WHERE name = ?`,
+        ).run(issued.hash, role?.name ?? null, existing.name);
       } else {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
@@ -458,6 +464,33 @@ export class MemberStore {
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
     return this.#ctx.directory.require(name, field);
+  }
+
+  /**
+   * Refuses a join-token registration when the credentials the join token minted (still held)
+   * number LIMITS.joinCredentialsMax, or those minted for `where` (the client's address)
+   * LIMITS.joinCredentialsPerAddress. Counted in the database, inside the registering
+   * transaction, so the bound holds across processes.
+   */
+  #checkJoinCredentials(where: string): void {
+    const row = this.#ctx.sql.get(
+      `SELECT count(*) AS total, count(CASE WHEN joined_from = ? THEN 1 END) AS here
+       FROM members WHERE joined_from IS NOT NULL AND key_hash IS NOT NULL`,
+    ).get(where) ?? {};
+    const advice = "The operator removes names no longer used (team-table members remove NAME) " +
+      "or gives an agent its own token (team-table members add NAME).";
+    if (int(row, "total") >= LIMITS.joinCredentialsMax) {
+      throw new ConflictError(
+        `name: the join token has made ${int(row, "total")} agent tokens, the most it may ` +
+          `(${LIMITS.joinCredentialsMax}). ${advice}`,
+      );
+    }
+    if (int(row, "here") >= LIMITS.joinCredentialsPerAddress) {
+      throw new ConflictError(
+        `name: the join token has made ${int(row, "here")} agent tokens for ${where}, the most ` +
+          `one address may get (${LIMITS.joinCredentialsPerAddress}). ${advice}`,
+      );
+    }
   }
 
   /**
