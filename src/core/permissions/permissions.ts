@@ -150,9 +150,14 @@ export function messageReaderFor(who: Principal | null): MessageReader {
   return who.agent === null ? { kind: "every" } : { kind: "agent", name: who.agent };
 }
 
-/** Deleting a shared-context key: the author of its latest version, or manage_context. */
-export function mayDeleteContext(who: Principal, latest: { set_by: string }): Verdict {
-  if (isAgentNamed(who, latest.set_by) || holds(who, "manage_context")) return _YES;
+/**
+ * Deleting a shared-context key: the one author of every version readers could still get since
+ * the key was (re)created, so that overwriting another agent's key does not make it one's own
+ * to delete; or manage_context.
+ */
+export function mayDeleteContext(who: Principal, key: { authors: readonly string[] }): Verdict {
+  if (key.authors.every((author) => isAgentNamed(who, author))) return _YES;
+  if (holds(who, "manage_context")) return _YES;
   return { allowed: false, privilege: "manage_context" };
 }
 
