@@ -5,8 +5,8 @@ import { SIGN_IN_CODE_TTL_MS } from "../http/web_sessions.ts";
 import { VERSION } from "../version.ts";
 
 /**
- * The start-up text of `serve`: where it listens, each credential and what it is for, and how
- * to add an agent to a client.
+ * The start-up text of `serve`: where it listens, each credential (a secret only when it was
+ * just made) and what it is for, and how to add an agent to a client.
  */
 export function serveBanner(
   config: ServeConfig,
@@ -43,7 +43,7 @@ export function serveBanner(
     lines.push("  access token:          none (--no-auth, loopback only)");
   } else {
     lines.push(
-      `  operator token:        ${token.token} (${_source(token)})`,
+      `  operator token:        ${_shown(token, "TEAM_TABLE_TOKEN")}`,
       "    for you: the web view, /api, any agent's /events; over MCP an unbound session",
       "  agent tokens:          'team-table members add NAME' prints one; it binds the MCP",
       "    session to NAME and reads only NAME's /events",
@@ -51,7 +51,7 @@ export function serveBanner(
   }
   if (join) {
     lines.push(
-      `  join token:            ${join.token} (${_source(join)})`,
+      `  join token:            ${_shown(join, "TEAM_TABLE_JOIN_TOKEN")}`,
       "    lets a new agent register a new, unprivileged name; register returns its agent token",
     );
   }
@@ -74,12 +74,14 @@ export function serveBanner(
   return lines.join("\n");
 }
 
-function _source(token: AccessToken): string {
-  return token.source === "env"
-    ? "from the environment"
-    : token.source === "created"
-    ? `new, saved to ${token.path}`
-    : `from ${token.path}`;
+/**
+ * A secret is shown once, when it is made; afterwards the banner (which lands in service logs)
+ * says where it is kept.
+ */
+function _shown(token: AccessToken, env: string): string {
+  if (token.source === "created") return `${token.token} (new, saved to ${token.path})`;
+  if (token.source === "env") return `from ${env} (not shown)`;
+  return `kept in ${token.path} (not shown; read it there)`;
 }
 
 /** When bound to every interface, the machine's own names and addresses are allowed hosts. */
