@@ -55,6 +55,8 @@ export interface ServeConfig extends Config {
   maxSessionsPerCredential: number;
   /** How long a request body may take to arrive after its headers (408 past it). */
   bodyTimeoutMs: number;
+  /** Serve HTTPS with this certificate chain and private key (PEM files); undefined: HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export interface PollConfig extends Config {
@@ -98,6 +100,8 @@ export const ENV_VARS = [
   "TEAM_TABLE_MAX_SESSIONS",
   "TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL",
   "TEAM_TABLE_BODY_TIMEOUT",
+  "TEAM_TABLE_TLS_CERT",
+  "TEAM_TABLE_TLS_KEY",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -194,6 +198,8 @@ export interface ServeFlags extends CommonFlags {
   maxSessions?: string | undefined;
   maxSessionsPerCredential?: string | undefined;
   bodyTimeout?: string | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -224,6 +230,15 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
   const operator = resolveOperator(flags, env);
+  const certFile = flags.tlsCert ?? _nonEmpty(env["TEAM_TABLE_TLS_CERT"]);
+  const keyFile = flags.tlsKey ?? _nonEmpty(env["TEAM_TABLE_TLS_KEY"]);
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(
+      `HTTPS needs both a certificate and its key: --tls-cert FILE and --tls-key FILE ` +
+        `(env TEAM_TABLE_TLS_CERT, TEAM_TABLE_TLS_KEY); only the ` +
+        `${certFile === undefined ? "key" : "certificate"} was given`,
+    );
+  }
   const maxSessions = _integer(
     flags.maxSessions ?? _nonEmpty(env["TEAM_TABLE_MAX_SESSIONS"]) ?? "100",
     "max-sessions",
@@ -260,6 +275,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       flags.bodyTimeout ?? _nonEmpty(env["TEAM_TABLE_BODY_TIMEOUT"]) ?? "30",
       "body timeout",
     ),
+    tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile },
   };
 }
 

@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM stop accepting, end the streams, checkpoint and close the database, exit 0.
  * A port that is taken fails start-up at once, and what was started is torn down again.
  */
-import type { ServeConfig } from "../config.ts";
+import { ConfigError, type ServeConfig } from "../config.ts";
 import { loadOrCreateToken } from "../http/access_token.ts";
 import { createHandler } from "../http/create_handler.ts";
 import type { Logger } from "../log.ts";
@@ -105,6 +105,20 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
   });
 }
 
+/** The PEM certificate chain and key for Deno.serve; a file that cannot be read is a ConfigError. */
+function _readTls(files: { certFile: string; keyFile: string }): { cert: string; key: string } {
+  const read = (flag: string, path: string) => {
+    try {
+      return Deno.readTextFileSync(path);
+    } catch (error) {
+      throw new ConfigError(
+        `${flag}: cannot read ${path} (${error instanceof Error ? error.message : error})`,
+      );
+    }
+  };
+  return { cert: read("--tls-cert", files.certFile), key: read("--tls-key", files.keyFile) };
+}
+
 /**
  * Starts Deno.serve and registers its shutdown. A taken port throws AddrInUse with one line
  * that says what to do.
@@ -116,14 +130,22 @@ function _listen(
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   let server: Deno.HttpServer<Deno.NetAddr>;
+  const tls = config.tls === undefined ? {} : _readTls(config.tls);
   try {
     server = Deno.serve({
       hostname: config.host,
       port: config.port,
       signal: abort.signal,
       onListen: (addr) => listening.resolve(addr),
+      ...tls,
     }, options.fetch);
   } catch (error) {
+    if (config.tls !== undefined && !(error instanceof Deno.errors.AddrInUse)) {
+      throw new ConfigError(
+        `cannot serve HTTPS with --tls-cert ${config.tls.certFile} and --tls-key ` +
+          `${config.tls.keyFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     throw new Deno.errors.AddrInUse(
       `cannot listen on ${config.host}:${config.port}: the address is already in use ` +

@@ -1,5 +1,5 @@
 /** What `serve` prints once it listens, and the names it answers to on a LAN. */
-import type { ServeConfig } from "../config.ts";
+import { isLoopbackHost, type ServeConfig } from "../config.ts";
 import type { AccessToken } from "../http/access_token.ts";
 import { SIGN_IN_CODE_TTL_MS } from "../http/web_sessions.ts";
 import { VERSION } from "../version.ts";
@@ -26,7 +26,7 @@ export function serveBanner(
     : addr.hostname.includes(":")
     ? `[${addr.hostname}]`
     : addr.hostname;
-  const base = `http://${shownHost}:${addr.port}`;
+  const base = `${config.tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   const lines = [
     `team-table ${VERSION} serve: listening on ${base} (database ${config.dbPath})`,
     `  MCP, Streamable HTTP:  ${base}/mcp`,
@@ -39,6 +39,13 @@ export function serveBanner(
         "with the operator token"
       : `  web view:              ${base}/`,
   ];
+  if (!config.tls && !isLoopbackHost(config.host)) {
+    lines.push(
+      `  warning: plain HTTP on ${config.host}: tokens (and ?token= in URLs) cross the network ` +
+        "in clear text;\n    serve HTTPS with --tls-cert FILE --tls-key FILE, or behind a TLS " +
+        "reverse proxy (docs/security.md)",
+    );
+  }
   if (!token) {
     lines.push("  access token:          none (--no-auth, loopback only)");
   } else {
