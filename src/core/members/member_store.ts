@@ -13,7 +13,8 @@ import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
 import type { Page, PageRequest } from "../pages.ts";
-import { int } from "../rows.ts";
+import { int, text } from "../rows.ts";
+import { nameSkeleton, SKELETON_RULE } from "../input_rules/name_skeleton.ts";
 import { mayGrantRole, maySelfAssignRole } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
@@ -106,6 +107,7 @@ export class MemberStore {
       }
       if (role.privileged && keyHash === null) throw this.#keylessRefusal(name, role.name);
       if (!existing) this.#checkNewName(input.session, now);
+      if (!existing) this.#checkLookAlike(name);
       if (input.join) this.#checkJoinCredentials(input.session.where);
       this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
@@ -208,6 +210,7 @@ export class MemberStore {
         );
       }
       const issued = needsKey ? newCredential() : undefined;
+      if (!existing) this.#checkLookAlike(input.name);
       if (existing) {
         sql.get(
           `UPDATE members SET role = ?, key_hash = coalesce(?, key_hash),
@@ -255,6 +258,7 @@ export class MemberStore {
         : this.#role(input.role ?? DEFAULT_ROLE, "role");
       const issued = newCredential();
       const now = this.#ctx.clock.now();
+      if (!existing) this.#checkLookAlike(input.name);
       if (existing) {
         sql.get(
           `UPDATE members SET key_hash = ?, role = coalesce(?, role), joined_from = NULL
@@ -464,6 +468,22 @@ export class MemberStore {
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
     return this.#ctx.directory.require(name, field);
+  }
+
+  /**
+   * Refuses a new name that looks like an existing member's (name_skeleton.ts), naming it:
+   * `aIice` could be taken for `alice` by whoever reads a message's sender.
+   */
+  #checkLookAlike(name: string): void {
+    const skeleton = nameSkeleton(name);
+    const twin = this.#ctx.sql.get("SELECT name FROM members").all()
+      .map((row) => text(row, "name"))
+      .find((other) => nameSkeleton(other) === skeleton);
+    if (twin === undefined) return;
+    throw new ConflictError(
+      `name: '${name}' looks like the member '${twin}' (both read as '${skeleton}' with ` +
+        `${SKELETON_RULE}). Choose a name that cannot be taken for another member's.`,
+    );
   }
 
   /**
