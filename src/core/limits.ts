@@ -105,6 +105,8 @@ export const LIMITS = {
   leasePathsMax: 100,
   leasePathMax: 512,
   leasesPerAgentMax: 500,
+  /** Leases whose first segment is a glob that an agent without manage_leases may hold. */
+  leaseTopLevelGlobsMax: 10,
   leaseReasonMax: 500,
   /** A lease's time to live when none is asked for (an hour), and the longest by default. */
   leaseTtlDefaultS: 3_600,

@@ -161,6 +161,14 @@ export function mayDeleteContext(who: Principal, key: { authors: readonly string
   return { allowed: false, privilege: "manage_context" };
 }
 
+/**
+ * A lease beyond what one agent may cover (lease_coverage.ts: one that reaches into every
+ * folder, or more top-level globs than LIMITS.leaseTopLevelGlobsMax): manage_leases.
+ */
+export function mayLeaseBroadly(who: Principal): Verdict {
+  return holds(who, "manage_leases") ? _YES : { allowed: false, privilege: "manage_leases" };
+}
+
 /** Ending another agent's file lease: its holder, or manage_leases (with a reason). */
 export function mayReleaseLease(who: Principal, lease: { agent: string }): Verdict {
   if (isAgentNamed(who, lease.agent) || holds(who, "manage_leases")) return _YES;
