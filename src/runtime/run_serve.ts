@@ -15,6 +15,7 @@ import { type Lifecycle, runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
 import { lanNames, serveBanner } from "./serve_banner.ts";
+import { readTlsFiles } from "./tls_files.ts";
 
 /** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
 export const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -105,20 +106,6 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
   });
 }
 
-/** The PEM certificate chain and key for Deno.serve; a file that cannot be read is a ConfigError. */
-function _readTls(files: { certFile: string; keyFile: string }): { cert: string; key: string } {
-  const read = (flag: string, path: string) => {
-    try {
-      return Deno.readTextFileSync(path);
-    } catch (error) {
-      throw new ConfigError(
-        `${flag}: cannot read ${path} (${error instanceof Error ? error.message : error})`,
-      );
-    }
-  };
-  return { cert: read("--tls-cert", files.certFile), key: read("--tls-key", files.keyFile) };
-}
-
 /**
  * Starts Deno.serve and registers its shutdown. A taken port throws AddrInUse with one line
  * that says what to do.
@@ -130,7 +117,7 @@ function _listen(
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   let server: Deno.HttpServer<Deno.NetAddr>;
-  const tls = config.tls === undefined ? {} : _readTls(config.tls);
+  const tls = config.tls === undefined ? {} : readTlsFiles(config.tls);
   try {
     server = Deno.serve({
       hostname: config.host,
