@@ -57,6 +57,8 @@ export interface ServeConfig extends Config {
   bodyTimeoutMs: number;
   /** Serve /metrics (Prometheus text, operator token); off with --no-metrics. */
   metrics: boolean;
+  /** Serve HTTPS with this certificate chain and private key (PEM files); undefined: HTTP. */
+  tls: { certFile: string; keyFile: string } | undefined;
 }
 
 export interface PollConfig extends Config {
@@ -100,6 +102,8 @@ export const ENV_VARS = [
   "TEAM_TABLE_MAX_SESSIONS",
   "TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL",
   "TEAM_TABLE_BODY_TIMEOUT",
+  "TEAM_TABLE_TLS_CERT",
+  "TEAM_TABLE_TLS_KEY",
   "HOME",
   "USERPROFILE",
 ] as const;
@@ -197,6 +201,8 @@ export interface ServeFlags extends CommonFlags {
   maxSessionsPerCredential?: string | undefined;
   bodyTimeout?: string | undefined;
   noMetrics?: boolean | undefined;
+  tlsCert?: string | undefined;
+  tlsKey?: string | undefined;
 }
 
 const _LOOPBACK = new Set(["127.0.0.1", "localhost", "::1", "[::1]"]);
@@ -227,6 +233,15 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
     throw new ConfigError("TEAM_TABLE_TOKEN must be at least 16 characters long");
   }
   const operator = resolveOperator(flags, env);
+  const certFile = flags.tlsCert ?? _nonEmpty(env["TEAM_TABLE_TLS_CERT"]);
+  const keyFile = flags.tlsKey ?? _nonEmpty(env["TEAM_TABLE_TLS_KEY"]);
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new ConfigError(
+      `HTTPS needs both a certificate and its key: --tls-cert FILE and --tls-key FILE ` +
+        `(env TEAM_TABLE_TLS_CERT, TEAM_TABLE_TLS_KEY); only the ` +
+        `${certFile === undefined ? "key" : "certificate"} was given`,
+    );
+  }
   const maxSessions = _integer(
     flags.maxSessions ?? _nonEmpty(env["TEAM_TABLE_MAX_SESSIONS"]) ?? "100",
     "max-sessions",
@@ -264,6 +279,7 @@ export function resolveServeConfig(flags: ServeFlags, env: Env): ServeConfig {
       "body timeout",
     ),
     metrics: flags.noMetrics !== true,
+    tls: certFile === undefined || keyFile === undefined ? undefined : { certFile, keyFile },
   };
 }
 

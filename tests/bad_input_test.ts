@@ -336,7 +336,7 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "delete_context",
     { key: "spec" },
-    /'alice' may not delete 'spec' \(its latest version is by 'bob'\): role 'agent' lacks the privilege manage_context/,
+    /'alice' may not delete 'spec' \(its versions are by 'bob'\): role 'agent' lacks the privilege manage_context/,
   ],
   [
     "get_audit_log",

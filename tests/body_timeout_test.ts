@@ -4,6 +4,8 @@ import { createHandler } from "../src/http/create_handler.ts";
 import { SSENotificationBackend } from "../src/notify/sse_notification_backend.ts";
 import { tempTable } from "./support/temp_table.ts";
 import { tempHandler } from "./support/temp_handler.ts";
+import { startServe } from "./support/serve_process.ts";
+import { tempDb } from "./support/test_agent.ts";
 
 const TOKEN = "timeout-test-token-0123456789";
 
@@ -84,5 +86,41 @@ Deno.test("serve: a stalled request body over a raw socket is answered 408 at th
   } finally {
     await handler.close();
     await server.shutdown();
+  }
+});
+
+Deno.test("serve: a sign-in form that never completes gets 408 like /mcp, not 500", async () => {
+  const db = await tempDb();
+  const server = await startServe(db.path, { env: { TEAM_TABLE_BODY_TIMEOUT: "0.2" } });
+  try {
+    const { hostname, port } = new URL(server.url);
+    const socket = await Deno.connect({ hostname, port: Number(port) });
+    await socket.write(
+      new TextEncoder().encode(
+        `POST /login HTTP/1.1\r\nHost: ${hostname}:${port}\r\n` +
+          "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n" +
+          "token=abc",
+      ),
+    );
+    let text = "";
+    const buffer = new Uint8Array(8_192);
+    const deadline = setTimeout(() => socket.close(), 5_000);
+    try {
+      while (!text.includes("</html>")) {
+        const n = await socket.read(buffer);
+        if (n === null) break;
+        text += new TextDecoder().decode(buffer.subarray(0, n));
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+    socket.close();
+    assert.match(text, /^HTTP\/1.1 408/);
+    assert.match(text, /connection: close/i);
+    assert.match(text, /The form did not arrive within 0.2 s; send it again./);
+    assert.doesNotMatch(server.stderr(), /error|Error/, "nothing is logged as an error");
+  } finally {
+    assert.equal(await server.stop(), 0);
+    await db.cleanup();
   }
 });

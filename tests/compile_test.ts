@@ -66,6 +66,7 @@ Deno.test("no code reads files relative to the source tree at run time", async (
     `${root}src/http/access_token.ts`, // the token beside the database
     `${root}src/db/open_database.ts`, // the database itself
     `${root}src/cli/lease_git.ts`, // the repository's pre-commit hook, where git says it is
+    `${root}src/runtime/tls_files.ts`, // --tls-cert, --tls-key: paths the user gives
   ]);
   /** Commands that take paths relative to where the user runs them (not the source tree). */
   const usesWorkingDirectory = new Set([`${root}src/cli/lease_command.ts`]);

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { agentActor } from "../src/core/actor.ts";
 import { VERSIONS_KEPT } from "../src/core/context/shared_context.ts";
-import { tempTeam } from "./support/temp_table.ts";
+import { snapshot, tempTeam } from "./support/temp_table.ts";
 
 const alice = agentActor("alice");
 const bob = agentActor("bob");
@@ -89,13 +89,24 @@ Deno.test(`${VERSIONS_KEPT + 10} overwrites by another agent never push out the 
   assert.equal(rows, VERSIONS_KEPT + 1, "storage stays bounded");
 });
 
-Deno.test("a non-author who overwrites and deletes leaves a tombstone over the whole history", () => {
-  using t = tempTeam(["alice", "bob"]);
+Deno.test("overwriting another agent's key does not make it one's own to delete; a deletion is a tombstone over the whole history", () => {
+  using t = tempTeam(["alice", "bob"], { lead: "boss" });
   const { context } = t.table;
   context.share({ by: alice, key: "spec", value: "alice's words" });
   context.share({ by: bob, key: "spec", value: "bob's" });
   for (let i = 0; i < VERSIONS_KEPT; i++) context.share({ by: bob, key: "spec", value: `${i}` });
-  context.delete({ by: bob, key: "spec" });
+  const before = snapshot(t.db);
+  assert.throws(
+    () => context.delete({ by: bob, key: "spec" }),
+    /'bob' may not delete 'spec' \(its versions are by 'alice', 'bob'\): role 'agent' lacks the privilege manage_context/,
+  );
+  assert.throws(
+    () => context.delete({ by: alice, key: "spec" }),
+    /'alice' may not delete 'spec' \(its versions are by 'alice', 'bob'\)/,
+    "nor alice's alone, once bob wrote on it",
+  );
+  assert.deepEqual(snapshot(t.db), before, "a refused deletion changes nothing");
+  context.delete({ by: agentActor("boss"), key: "spec" });
   assert.throws(() => context.get({ key: "spec" }), /or it expired or was deleted/);
   const history = context.history({ key: "spec" });
   assert.equal(history[0]?.deleted, true);
@@ -107,4 +118,18 @@ Deno.test("a non-author who overwrites and deletes leaves a tombstone over the w
     expectedVersion: 0,
   });
   assert.equal(restored.value, "alice's words", "the author writes it back from history");
+  assert.equal(context.delete({ by: alice, key: "spec" }).deleted, true, "now all hers again");
+});
+
+Deno.test("an expired version by another agent no longer stands in the author's way", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const { context } = t.table;
+  context.share({ by: alice, key: "note", value: "mine" });
+  context.share({ by: bob, key: "note", value: "for a second", ttl: 1 });
+  assert.throws(
+    () => context.delete({ by: alice, key: "note" }),
+    /its versions are by 'alice', 'bob'/,
+  );
+  t.clock.advance(1_000);
+  assert.equal(context.delete({ by: alice, key: "note" }).deleted, true);
 });

@@ -74,9 +74,15 @@ Deno.test("messages, context and privileges", () => {
     mayRetractMessage(agent("bob", "admin", ["delete_any_message"]), { sender: "alice" }).allowed,
     true,
   );
-  assert.equal(mayDeleteContext(agent("bob", "agent"), { set_by: "alice" }).allowed, false);
+  assert.equal(mayDeleteContext(agent("bob", "agent"), { authors: ["alice"] }).allowed, false);
   assert.equal(
-    mayDeleteContext(other(humanActor("ops"), "human:ops"), { set_by: "a" }).allowed,
+    mayDeleteContext(agent("bob", "agent"), { authors: ["alice", "bob"] }).allowed,
+    false,
+    "writing on alice's key does not make it bob's to delete",
+  );
+  assert.equal(mayDeleteContext(agent("bob", "agent"), { authors: ["Bob"] }).allowed, true);
+  assert.equal(
+    mayDeleteContext(other(humanActor("ops"), "human:ops"), { authors: ["a"] }).allowed,
     true,
   );
   assert.equal(mayUsePrivilege(agent("bob", "agent"), "purge_messages").allowed, false);

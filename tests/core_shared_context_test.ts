@@ -136,7 +136,7 @@ Deno.test("delete: the author or manage_context; a tombstone that keeps history;
   const before = snapshot(t.db);
   assert.throws(
     () => t.table.context.delete({ key: "k", ns: "p", by: agentActor("bob") }),
-    /'bob' may not delete 'k' \(its latest version is by 'alice'\): role 'agent' lacks the privilege manage_context/,
+    /'bob' may not delete 'k' \(its versions are by 'alice'\): role 'agent' lacks the privilege manage_context/,
   );
   assert.equal(snapshot(t.db), before);
   const tombstone = t.table.context.delete({ key: "k", ns: "p", by: agentActor("alice") });

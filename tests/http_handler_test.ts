@@ -1,5 +1,7 @@
 import { testSession } from "./support/temp_table.ts";
 import assert from "node:assert/strict";
+import { VERSION } from "../src/version.ts";
+import { humanActor } from "../src/core/actor.ts";
 import { MAX_BODY_BYTES } from "../src/http/json_body.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 import { INITIALIZE, mcpHeaders as mcpHeadersFor } from "./support/mcp_requests.ts";
@@ -101,7 +103,7 @@ Deno.test("request bodies over 1 MiB are refused with 413 before parsing", async
   assert.equal((await garbage.json()).error.code, -32700);
 });
 
-Deno.test("unknown paths 404, wrong methods 405, discovery probes 404, /health needs no token", async () => {
+Deno.test("unknown paths 404, wrong methods 405, discovery probes 404, /health tells anyone only up and the version, the operator the rest", async () => {
   await using s = setup();
   const get = (path: string, init: RequestInit = {}) =>
     s.handler.fetch(new Request(`${BASE}${path}`, init));
@@ -128,7 +130,17 @@ Deno.test("unknown paths 404, wrong methods 405, discovery probes 404, /health n
   s.t.table.members.register({ session: testSession("bob"), name: "bob" });
   const health = await get("/health");
   assert.equal(health.status, 200);
-  const body = await health.json();
+  assert.deepEqual(await health.json(), { status: "ok", version: VERSION }, "up, and the version");
+  const { credential } = s.t.table.members.issueCredential({
+    name: "bob",
+    by: humanActor("op"),
+  });
+  for (const token of [credential, "wrong-token-0123456789"]) {
+    const other = await get("/health", { headers: { authorization: `Bearer ${token}` } });
+    assert.deepEqual(Object.keys(await other.json()), ["status", "version"], "not the operator");
+  }
+  const operator = await get("/health", { headers: auth });
+  const body = await operator.json();
   assert.equal(body.status, "ok");
   assert.equal(body.counts.members, 1);
   assert.equal(body.database, s.t.path);

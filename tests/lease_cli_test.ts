@@ -3,6 +3,7 @@
  * hook's real stdin, and the git pre-commit hook in a real temporary repository.
  */
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { agentActor } from "../src/core/actor.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
@@ -180,4 +181,45 @@ Deno.test("lease hook install: the pre-commit hook refuses a commit of a leased 
   assert.match(refused.stderr, /src\/a\.ts: held exclusively by alice/);
   const bypass = await _git(s.repo, "commit", "-q", "--no-verify", "-m", "src anyway");
   assert.equal(bypass.code, 0, "git hooks can be bypassed");
+});
+
+Deno.test("lease check --hook: the path the edit really touches is checked (symlinks, any cwd)", async () => {
+  await using s = await _setUp();
+  const dir = dirname(s.repo);
+  await Deno.symlink(s.repo, `${dir}/checkout`);
+  await Deno.symlink(`${s.repo}/src/a.ts`, `${s.repo}/alias.ts`);
+  await Deno.symlink(`${s.repo}/src`, `${s.repo}/lib`);
+  await Deno.symlink(`${s.repo}/src/new.ts`, `${s.repo}/dangling.ts`);
+  await Deno.symlink(`${s.repo}/src/a.ts`, `${dir}/outside-alias.ts`);
+  const edit = (filePath: string, cwd: string) =>
+    JSON.stringify({
+      session_id: "abc123",
+      transcript_path: "/tmp/transcript.jsonl",
+      cwd,
+      permission_mode: "default",
+      hook_event_name: "PreToolUse",
+      tool_name: "Edit",
+      tool_input: { file_path: filePath, old_string: "1", new_string: "2" },
+    });
+  const check = (stdin: string) =>
+    _teamTable(["lease", "check", "--hook", "--db", s.db, "--agent", "bob"], { cwd: "/", stdin });
+  const cases: [string, string, string][] = [
+    ["a symlinked checkout", `${dir}/checkout/src/a.ts`, `${dir}/checkout`],
+    ["a relative path in a symlinked checkout", "src/a.ts", `${dir}/checkout`],
+    ["a symlinked file", `${s.repo}/alias.ts`, s.repo],
+    ["a symlinked folder", `${s.repo}/lib/a.ts`, s.repo],
+    ["a new file in a symlinked folder", `${s.repo}/lib/brand-new.ts`, s.repo],
+    ["a dangling symlink to a leased place", `${s.repo}/dangling.ts`, s.repo],
+    ["a symlink outside the repository", `${dir}/outside-alias.ts`, dir],
+    ["a cwd outside the repository", `${s.repo}/src/a.ts`, dir],
+    ["a cwd that does not exist", `${s.repo}/src/a.ts`, `${dir}/gone`],
+    ["a relative path from a cwd that does not exist", "../../src/a.ts", `${s.repo}/x/gone`],
+  ];
+  for (const [what, filePath, cwd] of cases) {
+    const refused = await check(edit(filePath, cwd));
+    assert.equal(refused.code, 2, `${what}: ${refused.stderr}`);
+    assert.match(refused.stderr, /held exclusively by alice \(src\/\*\*\)/, what);
+  }
+  const free = await check(edit(`${dir}/checkout/docs/b.md`, `${dir}/checkout`));
+  assert.equal(free.code, 0, `a free file through the symlinked checkout: ${free.stderr}`);
 });

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { startServe } from "./support/serve_process.ts";
+import { startServe, TEST_TOKEN } from "./support/serve_process.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 import { tempDb, TestAgent } from "./support/test_agent.ts";
 import { waitFor } from "./support/wait_for.ts";
@@ -8,7 +8,9 @@ const TOKEN = "legacy-idle-token-0123456789";
 const BASE = "http://127.0.0.1:8741";
 
 async function health(url: string): Promise<{ connections: { sse_sessions: number } }> {
-  const response = await fetch(`${url}/health`);
+  const response = await fetch(`${url}/health`, {
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+  });
   return await response.json();
 }
 

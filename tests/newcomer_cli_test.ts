@@ -178,7 +178,8 @@ Deno.test("the serve banner is printed whatever the log level", async () => {
   const db = await tempDb();
   const server = await startServe(db.path, { env: { TEAM_TABLE_LOG_LEVEL: "error" } });
   try {
-    assert.match(server.stderr(), /operator token: +test-token-/);
+    assert.match(server.stderr(), /operator token: +from TEAM_TABLE_TOKEN \(not shown\)/);
+    assert.ok(!server.stderr().includes(server.token), "a token from the environment is not shown");
     assert.match(server.stderr(), /claude mcp add --transport http team-table/);
   } finally {
     await server.stop();

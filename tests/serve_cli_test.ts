@@ -39,11 +39,17 @@ Deno.test("bad serve flags are one-line errors", async () => {
   }
 });
 
-Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and shown in the banner", async () => {
+Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and shown in the banner once", async () => {
   const db = await tempDb();
   try {
-    const first = await startServe(db.path, { token: null });
+    const first = await startServe(db.path, { token: null, args: ["--join-token"] });
     const tokenFile = `${db.dir}/token`;
+    const joinFile = `${db.dir}/join_token`;
+    const join = (await Deno.readTextFile(joinFile)).trim();
+    assert.match(
+      first.stderr(),
+      new RegExp(`join token: +${join} \\(new, saved to ${joinFile}\\)`),
+    );
     const token = (await Deno.readTextFile(tokenFile)).trim();
     assert.ok(token.length >= 32);
     assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600);
@@ -66,8 +72,16 @@ Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and sh
     await unauthorized.body?.cancel();
     assert.equal(await first.stop(), 0);
 
-    const second = await startServe(db.path, { token: null });
-    assert.match(second.stderr(), new RegExp(`operator token: +${token} \\(from ${tokenFile}\\)`));
+    await Deno.chmod(tokenFile, 0o644);
+    const second = await startServe(db.path, { token: null, args: ["--join-token"] });
+    assert.match(
+      second.stderr(),
+      new RegExp(`operator token: +kept in ${tokenFile} \\(not shown; read it there\\)`),
+    );
+    assert.match(second.stderr(), new RegExp(`join token: +kept in ${joinFile} \\(not shown`));
+    assert.ok(!second.stderr().includes(token), "a restart does not print the secret again");
+    assert.ok(!second.stderr().includes(join));
+    assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600, "the file is 0600 again");
     assert.equal(await second.stop(), 0);
   } finally {
     await db.cleanup();

@@ -57,10 +57,13 @@ Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session"
     await t.step("DELETE ends a Streamable HTTP session", async () => {
       const temp = await TestAgent.http(server.url, server.token);
       await temp.ok("list_members");
-      let health = await (await fetch(`${server.url}/health`)).json();
+      const anyone = await (await fetch(`${server.url}/health`)).json();
+      assert.deepEqual(Object.keys(anyone), ["status", "version"], "no credential: up, version");
+      const operator = { headers: { authorization: `Bearer ${server.token}` } };
+      let health = await (await fetch(`${server.url}/health`, operator)).json();
       assert.equal(health.connections.mcp_sessions, 3);
       await temp.terminate();
-      health = await (await fetch(`${server.url}/health`)).json();
+      health = await (await fetch(`${server.url}/health`, operator)).json();
       assert.equal(health.connections.mcp_sessions, 2, "alice and bob remain");
     });
   } finally {

@@ -67,6 +67,8 @@ serve:
                        recently used one ends (env TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL; default 20)
   --body-timeout SECONDS  a request body must arrive this soon after its headers, else 408
                        (env TEAM_TABLE_BODY_TIMEOUT; default 30)
+  --tls-cert FILE --tls-key FILE  serve HTTPS with this PEM certificate chain and key
+                       (env TEAM_TABLE_TLS_CERT, TEAM_TABLE_TLS_KEY; default plain HTTP)
   --operator NAME      (also send, broadcast, task, context, lease) the name humans act
                        under, shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
   --no-metrics         no /metrics (Prometheus text for the operator token; on by default)

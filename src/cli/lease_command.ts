@@ -8,7 +8,7 @@
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import { describeConflict, describeLease } from "../core/leases/lease.ts";
 import type { ParsedArgs } from "./parse_args.ts";
-import { installPreCommit, repositoryPath, repositoryRoot, stagedFiles } from "./lease_git.ts";
+import { editedPaths, installPreCommit, repositoryRoot, stagedFiles } from "./lease_git.ts";
 import { usageError, wholeNumber, withTable } from "./table_command.ts";
 
 const _USAGE = "lease check [--agent NAME] [--root DIR] [--hook | --staged | PATH...] | " +
@@ -47,17 +47,16 @@ async function _check(parsed: ParsedArgs, words: string[]): Promise<number> {
     paths = input.paths;
     if (paths.length === 0) return 0;
   }
-  let root: string;
-  try {
-    root = await repositoryRoot(parsed.root, cwd);
-  } catch (error) {
-    // Outside any repository no lease can cover the file: nothing to stop.
-    if (parsed.hook && error instanceof ConfigError && parsed.root === undefined) return 0;
-    throw error;
+  let files: string[];
+  if (parsed.staged) {
+    files = await stagedFiles(await repositoryRoot(parsed.root, cwd));
+  } else {
+    files = [];
+    for (const path of paths) {
+      // Outside any repository no lease can cover the file: nothing to stop.
+      files.push(...(await editedPaths(path, cwd, parsed.root))?.paths ?? []);
+    }
   }
-  const files = parsed.staged
-    ? await stagedFiles(root)
-    : paths.flatMap((p) => repositoryPath(root, cwd, p) ?? []);
   if (files.length === 0) return 0;
   const agent = resolveConfig(parsed, readEnv()).agent ?? null;
   return withTable(parsed, { mustExist: true }, ({ table }) => {

@@ -3,7 +3,7 @@
  * --show-toplevel`), paths made repository-relative, the files a commit stages, and the git
  * pre-commit hook that runs `lease check --staged`.
  */
-import { isAbsolute, relative, resolve } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve } from "node:path";
 import { ConfigError } from "../config.ts";
 
 /** Runs git in `cwd`; its stdout, or a ConfigError with git's own words. */
@@ -23,10 +23,79 @@ async function _git(cwd: string, args: string[]): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-/** The repository root: `root` when given, else git's top level for `cwd`. */
+/**
+ * The repository root, symlinks resolved: `root` when given, else git's top level for `cwd`.
+ */
 export async function repositoryRoot(root: string | undefined, cwd: string): Promise<string> {
-  if (root !== undefined) return resolve(cwd, root);
-  return (await _git(cwd, ["rev-parse", "--show-toplevel"])).trim();
+  if (root !== undefined) return await realPathOf(resolve(cwd, root));
+  const top = (await _git(await _existingFolder(cwd), ["rev-parse", "--show-toplevel"])).trim();
+  return await realPathOf(top);
+}
+
+/**
+ * What an edit of `path` (absolute, or relative to `cwd`, which need not exist) really touches:
+ * its repository (`root`, else the one holding the file as named, else the one holding the
+ * file it resolves to) and the root-relative paths of the file as named (its folders
+ * resolved) and of the file it is (a symlink followed), so that a symlinked checkout, folder
+ * or file, or a cwd outside the repository, hides no leased file. Null: in no repository.
+ */
+export async function editedPaths(
+  path: string,
+  cwd: string,
+  root: string | undefined,
+): Promise<{ root: string; paths: string[] } | null> {
+  const absolute = resolve(cwd, path);
+  const named = join(await realPathOf(dirname(absolute)), basename(absolute));
+  const real = await realPathOf(absolute);
+  let top: string | undefined;
+  if (root !== undefined) top = await realPathOf(resolve(cwd, root));
+  for (const file of [named, real]) {
+    if (top !== undefined) break;
+    top = await repositoryRoot(undefined, dirname(file)).catch((error) => {
+      if (error instanceof ConfigError) return undefined;
+      throw error;
+    });
+  }
+  if (top === undefined) return null;
+  const inside = [named, real].flatMap((file) => repositoryPath(top, top, file) ?? []);
+  return { root: top, paths: [...new Set(inside)] };
+}
+
+/** How many symlinks `realPathOf` follows before it gives up (as the kernel's ELOOP). */
+const _SYMLINKS_MAX = 40;
+
+/**
+ * `path` with every symlink resolved, as far as it exists: the real path of its nearest
+ * existing ancestor with the rest appended; a dangling symlink resolves to its target (writing
+ * through it creates that file).
+ */
+export async function realPathOf(path: string): Promise<string> {
+  let at = resolve(path);
+  const rest: string[] = [];
+  for (let links = 0;;) {
+    try {
+      return join(await Deno.realPath(at), ...rest.toReversed());
+    } catch {
+      // missing (or not a folder): a dangling symlink is followed, else look one level up
+    }
+    const link = await Deno.lstat(at).then((info) => info.isSymlink, () => false);
+    if (link && links++ < _SYMLINKS_MAX) {
+      at = resolve(dirname(at), await Deno.readLink(at));
+      continue;
+    }
+    const up = dirname(at);
+    if (up === at) return join(at, ...rest.toReversed());
+    rest.push(basename(at));
+    at = up;
+  }
+}
+
+/** `path` or its nearest ancestor that is an existing folder (git runs there). */
+async function _existingFolder(path: string): Promise<string> {
+  for (let at = resolve(path);; at = dirname(at)) {
+    const folder = await Deno.stat(at).then((info) => info.isDirectory, () => false);
+    if (folder || dirname(at) === at) return at;
+  }
 }
 
 /**

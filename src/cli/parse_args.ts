@@ -47,6 +47,8 @@ export interface ParsedArgs {
   maxSessions?: string;
   maxSessionsPerCredential?: string;
   bodyTimeout?: string;
+  tlsCert?: string;
+  tlsKey?: string;
   role?: string;
   maxReplies?: string;
   since?: string;
@@ -85,6 +87,8 @@ type _ValueFlag =
   | "maxSessions"
   | "maxSessionsPerCredential"
   | "bodyTimeout"
+  | "tlsCert"
+  | "tlsKey"
   | "operator"
   | "interval"
   | "exec"
@@ -145,6 +149,8 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--max-sessions": { key: "maxSessions", commands: ["serve"] },
   "--max-sessions-per-credential": { key: "maxSessionsPerCredential", commands: ["serve"] },
   "--body-timeout": { key: "bodyTimeout", commands: ["serve"] },
+  "--tls-cert": { key: "tlsCert", commands: ["serve"] },
+  "--tls-key": { key: "tlsKey", commands: ["serve"] },
   "--operator": { key: "operator", commands: ["serve", "lease", ..._HUMAN] },
   "--interval": { key: "interval", commands: ["poll"] },
   "--exec": { key: "exec", commands: ["poll"] },

@@ -79,6 +79,12 @@ export const LIMITS = {
    */
   newNamesPerSource: 100,
   registrationWindowMs: 10 * 60_000,
+  /**
+   * Agent tokens the join token may have minted that are still held: in all, and for one
+   * client address (docs/security.md).
+   */
+  joinCredentialsMax: 50,
+  joinCredentialsPerAddress: 20,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,
@@ -113,6 +119,8 @@ export const LIMITS = {
   leasePathsMax: 100,
   leasePathMax: 512,
   leasesPerAgentMax: 500,
+  /** Leases whose first segment is a glob that an agent without manage_leases may hold. */
+  leaseTopLevelGlobsMax: 10,
   leaseReasonMax: 500,
   /** The alternatives one lease glob may spell out to with `{a,b}`. */
   leaseGlobAlternativesMax: 32,

@@ -509,6 +509,19 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_by_parent ON tasks (parent_id, status) WHERE parent_id IS NOT NULL;
     `,
   },
+  {
+    version: 17,
+    description: "which credentials the join token minted, and from where, so that they are " +
+      "bounded per join token and per address",
+    sql: `
+      -- Where the join-token registration that minted the member's credential came from
+      -- ("http 10.0.0.5"); NULL when the operator issued it (members add, token, grant).
+      ALTER TABLE members ADD COLUMN joined_from TEXT;
+      CREATE INDEX members_by_joined_from ON members (joined_from) WHERE joined_from IS NOT NULL;
+      UPDATE members SET joined_from = 'unknown'
+        WHERE registered_source = 'join token' AND key_hash IS NOT NULL;
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 /**
  * The access token of `serve`. TEAM_TABLE_TOKEN wins; otherwise a random token is created on
- * first start and kept (0600) in `token` beside the database, so restarts keep it.
+ * first start and kept (0600, restored at each start) in `token` beside the database, so
+ * restarts keep it.
  */
 import { dirname, join } from "node:path";
 
@@ -40,7 +41,13 @@ export function loadOrCreateToken(
   const path = tokenPath(dbPath, file);
   try {
     const existing = Deno.readTextFileSync(path).trim();
-    if (existing.length >= 16) return { token: existing, source: "file", path };
+    if (existing.length >= 16) {
+      // Kept for the owner alone, even if someone loosened it.
+      if (Deno.build.os !== "windows" && (Deno.statSync(path).mode ?? 0) & 0o077) {
+        Deno.chmodSync(path, 0o600);
+      }
+      return { token: existing, source: "file", path };
+    }
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }

@@ -13,7 +13,13 @@ import { tokensMatch } from "./access_token.ts";
 export type Caller =
   | { readonly kind: "operator" }
   | { readonly kind: "join" }
-  | { readonly kind: "agent"; readonly name: string; readonly key: string };
+  | {
+    readonly kind: "agent";
+    readonly name: string;
+    readonly key: string;
+    /** The join token minted this credential (false: the operator issued it). */
+    readonly joined: boolean;
+  };
 
 export interface CallerTokens {
   /** The operator token; undefined: no tokens at all (--no-auth, loopback only). */
@@ -33,7 +39,17 @@ export function identifyCaller(
   if (tokensMatch(given, tokens.operator)) return { kind: "operator" };
   if (tokens.join !== undefined && tokensMatch(given, tokens.join)) return { kind: "join" };
   const member = table.principals.byKeyHash(hashCredential(given));
-  return member ? { kind: "agent", name: member, key: given } : undefined;
+  return member
+    ? { kind: "agent", name: member.name, key: given, joined: member.joined }
+    : undefined;
+}
+
+/**
+ * Whether a caller's sessions count against the join token's share of the sessions: the join
+ * token's own and those of the agent tokens it minted (session_quota.ts).
+ */
+export function joinedCaller(caller: Caller): boolean {
+  return caller.kind === "join" || (caller.kind === "agent" && caller.joined);
 }
 
 /** One string per caller, to tell whether later requests come from the one that began. */

@@ -144,7 +144,14 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     );
   }
 
-  function health(): Response {
+  /**
+   * Up and the version for anyone (a load balancer's probe); the rest (database path, counts,
+   * connections) only with the operator's credential (bearer token or signed-in web session).
+   */
+  function health({ req, url }: { req: Request; url: URL }): Response {
+    if (auth.access(req, url) === undefined) {
+      return jsonResponse(200, { status: "ok", version: VERSION });
+    }
     return jsonResponse(200, {
       status: "ok",
       version: VERSION,

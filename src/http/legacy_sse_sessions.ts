@@ -13,7 +13,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { type Caller, callerKey } from "./caller.ts";
+import { type Caller, callerKey, joinedCaller } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
@@ -142,7 +142,7 @@ export class LegacySseSessions {
   /** GET /sse: a new session and its event stream; an agent token binds it at once. */
   async open(caller: Caller, where: string): Promise<Response> {
     const owner = callerKey(caller);
-    const admitted = await this.#quota.admit(owner);
+    const admitted = await this.#quota.admit(owner, joinedCaller(caller) ? where : undefined);
     if ("refused" in admitted) return admitted.refused;
     try {
       return await this.#open(caller, where, admitted.slot);

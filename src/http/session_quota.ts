@@ -6,6 +6,10 @@
  * and never ends it), else its least recently active one (a client that restarts without ending
  * its session keeps working); a server at its total cap answers 503 with Retry-After (one
  * credential cannot end the sessions of another).
+ *
+ * The join token's sessions and those of the agent tokens it minted share `join` places, at most
+ * `joinPerAddress` of them from one client address, so that credentials nobody vetted cannot fill
+ * the server: the rest stays for the operator token and the agent tokens the operator issued.
  */
 import type { Logger } from "../log.ts";
 import { jsonRpcError } from "./responses.ts";
@@ -14,6 +18,10 @@ import { jsonRpcError } from "./responses.ts";
 export interface SessionCaps {
   total: number;
   perCredential: number;
+  /** Sessions of join-token credentials in all (default: half of `total`, rounded up). */
+  join?: number | undefined;
+  /** Sessions of join-token credentials from one address (default: `perCredential`). */
+  joinPerAddress?: number | undefined;
 }
 
 export const DEFAULT_SESSION_CAPS: SessionCaps = { total: 100, perCredential: 20 };
@@ -35,11 +43,18 @@ export interface QuotaSlot {
   release(): void;
 }
 
+/** Who holds a place: the credential (callerKey), and its address when the join token vouched. */
+interface Holder {
+  owner: string;
+  /** The client address of a join-token credential's session; undefined for the others. */
+  joinedFrom: string | undefined;
+}
+
 export class SessionQuota {
-  readonly #caps: SessionCaps;
-  readonly #entries = new Map<string, QuotaEntry & { owner: string }>();
-  /** Places held by sessions still being set up, by owner. */
-  readonly #pending = new Map<string, number>();
+  readonly #caps: { [K in keyof SessionCaps]-?: number };
+  readonly #entries = new Map<string, QuotaEntry & Holder>();
+  /** Places held by sessions still being set up. */
+  readonly #pending = new Set<Holder>();
   readonly #idleMs: number;
   readonly #now: () => number;
   readonly #logger: Logger;
@@ -49,7 +64,12 @@ export class SessionQuota {
     caps: SessionCaps,
     options: { idleMs: number; logger: Logger; now?: () => number },
   ) {
-    this.#caps = caps;
+    this.#caps = {
+      total: caps.total,
+      perCredential: caps.perCredential,
+      join: caps.join ?? Math.ceil(caps.total / 2),
+      joinPerAddress: caps.joinPerAddress ?? caps.perCredential,
+    };
     this.#idleMs = options.idleMs;
     this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
@@ -62,17 +82,23 @@ export class SessionQuota {
   /**
    * A place for a new session of `owner`, ending one of its sessions when it is at its cap (one
    * that never took a name first, then the least recently active); or the 503 answer when the
-   * server is full.
+   * server is full, or (`joinedFrom`: the address of a join-token credential) when the join
+   * token's share, or that address's, is.
    */
-  async admit(owner: string): Promise<{ slot: QuotaSlot } | { refused: Response }> {
+  async admit(
+    owner: string,
+    joinedFrom?: string,
+  ): Promise<{ slot: QuotaSlot } | { refused: Response }> {
     for (;;) {
       const own = [...this.#entries.values()].filter((e) => e.owner === owner);
-      if (own.length + (this.#pending.get(owner) ?? 0) < this.#caps.perCredential) break;
+      if (own.length + this.#pendingOf((h) => h.owner === owner) < this.#caps.perCredential) {
+        break;
+      }
       const oldest = own.sort((a, b) =>
         Number(a.bound()) - Number(b.bound()) || a.lastActive() - b.lastActive()
       )[0];
       if (!oldest) {
-        return { refused: this.#full("this credential") };
+        return { refused: this.#full("this credential", this.#caps.perCredential) };
       }
       const before = this.#entries.size;
       this.#logger.info(
@@ -89,23 +115,39 @@ export class SessionQuota {
         }
       }
     }
-    if (this.#entries.size + this.#pendingTotal() >= this.#caps.total) {
-      return { refused: this.#full("the server") };
+    if (this.#entries.size + this.#pending.size >= this.#caps.total) {
+      return { refused: this.#full("the server", this.#caps.total) };
     }
-    this.#pending.set(owner, (this.#pending.get(owner) ?? 0) + 1);
-    let held = true;
-    const release = () => {
-      if (!held) return;
-      held = false;
-      const left = (this.#pending.get(owner) ?? 1) - 1;
-      if (left > 0) this.#pending.set(owner, left);
-      else this.#pending.delete(owner);
-    };
+    if (joinedFrom !== undefined) {
+      const joined = (h: Holder) => h.joinedFrom !== undefined;
+      if (this.#count(joined) >= this.#caps.join) {
+        return {
+          refused: this.#full(
+            "the join token's credentials (its own and the agent tokens it made)",
+            this.#caps.join,
+            joined,
+          ),
+        };
+      }
+      const here = (h: Holder) => h.joinedFrom === joinedFrom;
+      if (this.#count(here) >= this.#caps.joinPerAddress) {
+        return {
+          refused: this.#full(
+            `the join token's credentials from ${joinedFrom}`,
+            this.#caps.joinPerAddress,
+            here,
+          ),
+        };
+      }
+    }
+    const holder: Holder = { owner, joinedFrom };
+    this.#pending.add(holder);
+    const release = () => this.#pending.delete(holder);
     return {
       slot: {
         attach: (id, entry) => {
           release();
-          this.#entries.set(id, { ...entry, owner });
+          this.#entries.set(id, { ...entry, ...holder });
         },
         release,
       },
@@ -117,23 +159,30 @@ export class SessionQuota {
     this.#entries.delete(id);
   }
 
-  #pendingTotal(): number {
-    let total = 0;
-    for (const count of this.#pending.values()) total += count;
-    return total;
+  #pendingOf(match: (holder: Holder) => boolean): number {
+    let n = 0;
+    for (const holder of this.#pending) if (match(holder)) n++;
+    return n;
   }
 
-  #full(who: string): Response {
+  #count(match: (holder: Holder) => boolean): number {
+    let n = this.#pendingOf(match);
+    for (const entry of this.#entries.values()) if (match(entry)) n++;
+    return n;
+  }
+
+  #full(who: string, most: number, among: (holder: Holder) => boolean = () => true): Response {
     // Every session ends by itself after idleMs unused: the oldest frees a place first.
-    const oldest = Math.min(...[...this.#entries.values()].map((e) => e.lastActive()));
+    const oldest = Math.min(
+      ...[...this.#entries.values()].filter(among).map((e) => e.lastActive()),
+    );
     const wait = Number.isFinite(oldest) ? oldest + this.#idleMs - this.#now() : 60_000;
     const retry = Math.max(1, Math.ceil(wait / 1000));
     const response = jsonRpcError(
       503,
       -32005,
-      `Too many MCP sessions: ${who} holds the most it may (${
-        who === "the server" ? this.#caps.total : this.#caps.perCredential
-      }). End sessions you no longer use (DELETE /mcp), or retry in ${retry} s.`,
+      `Too many MCP sessions: ${who} holds the most it may (${most}). End sessions you no ` +
+        `longer use (DELETE /mcp), or retry in ${retry} s.`,
     );
     response.headers.set("retry-after", String(retry));
     return response;

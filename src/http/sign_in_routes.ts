@@ -8,7 +8,7 @@
 import { humanActor, SYSTEM_ACTOR } from "../core/actor.ts";
 import type { Table } from "../core/table.ts";
 import { tokensMatch } from "./access_token.ts";
-import { readBody } from "./body_deadline.ts";
+import { BodyTimeoutError, readBody } from "./body_deadline.ts";
 import { htmlResponse, seeOther } from "./html_response.ts";
 import type { SignInLimiter } from "./sign_in_limiter.ts";
 import { foreignOrigin, type WebAuth } from "./web_access.ts";
@@ -193,7 +193,18 @@ async function _readForm(req: Request): Promise<URLSearchParams | Response> {
     await req.body?.cancel();
     return loginPage({ status: 415, error: "Sign in with the form on this page." });
   }
-  const bytes = await readBody(req, _FORM_LIMIT_BYTES);
+  let bytes: Uint8Array | undefined;
+  try {
+    bytes = await readBody(req, _FORM_LIMIT_BYTES);
+  } catch (error) {
+    if (!(error instanceof BodyTimeoutError)) throw error;
+    // As /mcp answers (json_body.ts): 408, and the connection is not reused.
+    return loginPage({
+      status: 408,
+      error: `The form did not arrive within ${error.ms / 1000} s; send it again.`,
+      headers: { connection: "close" },
+    });
+  }
   if (bytes === undefined) {
     return loginPage({ status: 413, error: "That form is too large to be a sign-in." });
   }

@@ -8,7 +8,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { type Caller, callerKey } from "./caller.ts";
+import { type Caller, callerKey, joinedCaller } from "./caller.ts";
 import { releaseName, serverForCaller } from "./session_names.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
@@ -135,7 +135,10 @@ export class StreamableHttpSessions {
     caller: Caller,
     where: string,
   ): Promise<Response> {
-    const admitted = await this.#quota.admit(callerKey(caller));
+    const admitted = await this.#quota.admit(
+      callerKey(caller),
+      joinedCaller(caller) ? where : undefined,
+    );
     if ("refused" in admitted) return admitted.refused;
     try {
       return await this.#open(req, initialize, caller, where, admitted.slot);

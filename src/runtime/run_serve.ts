@@ -4,7 +4,7 @@
  * SIGINT/SIGTERM stop accepting, end the streams, checkpoint and close the database, exit 0.
  * A port that is taken fails start-up at once, and what was started is torn down again.
  */
-import type { ServeConfig } from "../config.ts";
+import { ConfigError, type ServeConfig } from "../config.ts";
 import { loadOrCreateToken } from "../http/access_token.ts";
 import { createHandler } from "../http/create_handler.ts";
 import type { Logger } from "../log.ts";
@@ -16,6 +16,7 @@ import { type Lifecycle, runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
 import { lanNames, serveBanner } from "./serve_banner.ts";
+import { readTlsFiles } from "./tls_files.ts";
 
 /** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
 export const EVENT_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -128,14 +129,22 @@ function _listen(
   const abort = new AbortController();
   const listening = Promise.withResolvers<Deno.NetAddr>();
   let server: Deno.HttpServer<Deno.NetAddr>;
+  const tls = config.tls === undefined ? {} : readTlsFiles(config.tls);
   try {
     server = Deno.serve({
       hostname: config.host,
       port: config.port,
       signal: abort.signal,
       onListen: (addr) => listening.resolve(addr),
+      ...tls,
     }, options.fetch);
   } catch (error) {
+    if (config.tls !== undefined && !(error instanceof Deno.errors.AddrInUse)) {
+      throw new ConfigError(
+        `cannot serve HTTPS with --tls-cert ${config.tls.certFile} and --tls-key ` +
+          `${config.tls.keyFile}: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
     if (!(error instanceof Deno.errors.AddrInUse)) throw error;
     throw new Deno.errors.AddrInUse(
       `cannot listen on ${config.host}:${config.port}: the address is already in use ` +

@@ -1,12 +1,12 @@
 /** What `serve` prints once it listens, and the names it answers to on a LAN. */
-import type { ServeConfig } from "../config.ts";
+import { isLoopbackHost, type ServeConfig } from "../config.ts";
 import type { AccessToken } from "../http/access_token.ts";
 import { SIGN_IN_CODE_TTL_MS } from "../http/web_sessions.ts";
 import { VERSION } from "../version.ts";
 
 /**
- * The start-up text of `serve`: where it listens, each credential and what it is for, and how
- * to add an agent to a client.
+ * The start-up text of `serve`: where it listens, each credential (a secret only when it was
+ * just made) and what it is for, and how to add an agent to a client.
  */
 export function serveBanner(
   config: ServeConfig,
@@ -26,7 +26,7 @@ export function serveBanner(
     : addr.hostname.includes(":")
     ? `[${addr.hostname}]`
     : addr.hostname;
-  const base = `http://${shownHost}:${addr.port}`;
+  const base = `${config.tls ? "https" : "http"}://${shownHost}:${addr.port}`;
   const lines = [
     `team-table ${VERSION} serve: listening on ${base} (database ${config.dbPath})`,
     `  MCP, Streamable HTTP:  ${base}/mcp`,
@@ -39,11 +39,18 @@ export function serveBanner(
         "with the operator token"
       : `  web view:              ${base}/`,
   ];
+  if (!config.tls && !isLoopbackHost(config.host)) {
+    lines.push(
+      `  warning: plain HTTP on ${config.host}: tokens (and ?token= in URLs) cross the network ` +
+        "in clear text;\n    serve HTTPS with --tls-cert FILE --tls-key FILE, or behind a TLS " +
+        "reverse proxy (docs/security.md)",
+    );
+  }
   if (!token) {
     lines.push("  access token:          none (--no-auth, loopback only)");
   } else {
     lines.push(
-      `  operator token:        ${token.token} (${_source(token)})`,
+      `  operator token:        ${_shown(token, "TEAM_TABLE_TOKEN")}`,
       "    for you: the web view, /api, any agent's /events; over MCP an unbound session",
       "  agent tokens:          'team-table members add NAME' prints one; it binds the MCP",
       "    session to NAME and reads only NAME's /events",
@@ -51,7 +58,7 @@ export function serveBanner(
   }
   if (join) {
     lines.push(
-      `  join token:            ${join.token} (${_source(join)})`,
+      `  join token:            ${_shown(join, "TEAM_TABLE_JOIN_TOKEN")}`,
       "    lets a new agent register a new, unprivileged name; register returns its agent token",
     );
   }
@@ -74,12 +81,14 @@ export function serveBanner(
   return lines.join("\n");
 }
 
-function _source(token: AccessToken): string {
-  return token.source === "env"
-    ? "from the environment"
-    : token.source === "created"
-    ? `new, saved to ${token.path}`
-    : `from ${token.path}`;
+/**
+ * A secret is shown once, when it is made; afterwards the banner (which lands in service logs)
+ * says where it is kept.
+ */
+function _shown(token: AccessToken, env: string): string {
+  if (token.source === "created") return `${token.token} (new, saved to ${token.path})`;
+  if (token.source === "env") return `from ${env} (not shown)`;
+  return `kept in ${token.path} (not shown; read it there)`;
 }
 
 /** When bound to every interface, the machine's own names and addresses are allowed hosts. */

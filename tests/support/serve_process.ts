@@ -37,7 +37,7 @@ export async function startServe(
       const { done, value } = await reader.read();
       if (done) break;
       text += decoder.decode(value, { stream: true });
-      const match = text.match(/listening on (http:\/\/[^\s]+)/);
+      const match = text.match(/listening on (https?:\/\/[^\s]+)/);
       if (match?.[1]) ready.resolve(match[1]);
     }
     ready.reject(new Error(`serve exited before listening:\n${text}`));

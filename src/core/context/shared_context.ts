@@ -269,8 +269,8 @@ export class SharedContextStore {
 
   /**
    * Deletes a key by writing a tombstone version (its history stays: every author's latest
-   * version can still be read and written back). Only the author of the version readers see,
-   * or a holder of manage_context, may.
+   * version can still be read and written back). Only an agent that wrote every unexpired
+   * version since the key was (re)created, or a holder of manage_context, may.
    */
   delete(input: { key: string; ns?: string | undefined; by: Actor }): ContextVersion {
     return this.#ctx.tx.run(() => {
@@ -281,9 +281,12 @@ export class SharedContextStore {
       const live = this.#liveRow(ns, input.key, now);
       if (!live) throw this.#missing(ns, input.key);
       const author = text(live, "set_by");
-      enforce(mayDeleteContext(who, { set_by: author }), {
+      const authors = this.#authorsSinceCreated(ns, input.key, now);
+      enforce(mayDeleteContext(who, { authors }), {
         who,
-        what: `delete '${input.key}' (its latest version is by '${author}')`,
+        what: `delete '${input.key}' (its versions are by ${
+          authors.map((a) => `'${a}'`).join(", ")
+        })`,
       }, this.#ctx.roles);
       const version = this.#maxVersion(ns, input.key) + 1;
       this.#ctx.sql.get(
@@ -336,6 +339,17 @@ export class SharedContextStore {
        ORDER BY version DESC LIMIT 1`,
     ).get(ns, key, now);
     return row && int(row, "deleted") === 0 ? row : undefined;
+  }
+
+  /** Who wrote the unexpired versions of a key since its last deletion, by name. */
+  #authorsSinceCreated(ns: string, key: string, now: number): string[] {
+    return this.#ctx.sql.get(
+      `SELECT DISTINCT set_by FROM context_entries WHERE ns = ?1 AND key = ?2 AND deleted = 0
+         AND (expires_at IS NULL OR expires_at > ?3)
+         AND version > (SELECT coalesce(max(version), 0) FROM context_entries
+                        WHERE ns = ?1 AND key = ?2 AND deleted = 1)
+       ORDER BY set_by`,
+    ).all(ns, key, now).map((row) => text(row, "set_by"));
   }
 
   #maxVersion(ns: string, key: string): number {

@@ -17,7 +17,7 @@ import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
-import { mayReleaseLease } from "../permissions/permissions.ts";
+import { mayLeaseBroadly, mayReleaseLease } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { int, text } from "../rows.ts";
@@ -30,6 +30,7 @@ import {
   toLease,
   toLeaseWaiter,
 } from "./lease.ts";
+import { coverageProblem } from "./lease_coverage.ts";
 import { coversFile, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
@@ -102,6 +103,7 @@ export class LeaseStore {
     return this.#ctx.tx.run(() => {
       const who = this.#holder(input.by);
       this.#endLapsed();
+      this.#checkCoverage(who, paths);
       if (input.taskId !== undefined) this.#checkTask(input.taskId, who.agent);
       const conflicts = this.#conflicts(who.agent, paths, exclusive);
       if (conflicts.length > 0) {
@@ -482,6 +484,28 @@ export class LeaseStore {
   }
 
   /** Only agents hold leases. */
+  /** Refuses leases beyond what one agent may cover, unless it holds manage_leases. */
+  #checkCoverage(who: Principal & { agent: string }, paths: readonly string[]): void {
+    if (mayLeaseBroadly(who).allowed) return;
+    const held = this.#live().filter((l) => l.agent.toLowerCase() === who.agent.toLowerCase())
+      .map((l) => l.path);
+    const problem = coverageProblem(paths, held);
+    if (problem === undefined) return;
+    const wholeTree = "A whole-tree lease (a change across the repository) is taken by a " +
+      "member with manage_leases, who can then hand the work over; otherwise lease the folders " +
+      "you will edit (src/**, docs/*.md).";
+    enforce(mayLeaseBroadly(who), {
+      who,
+      field: problem.kind === "everywhere" ? `paths[${problem.index}]` : "paths",
+      what: problem.kind === "everywhere"
+        ? `lease '${problem.path}': it names no top-level folder or file, so it reaches into ` +
+          `every folder`
+        : `hold ${problem.count} leases whose first segment is a glob (the most without it: ` +
+          `${LIMITS.leaseTopLevelGlobsMax})`,
+      advice: wholeTree,
+    }, this.#ctx.roles);
+  }
+
   #holder(actor: Actor): Principal & { agent: string } {
     const who = this.#ctx.principals.resolve(actor);
     if (who.agent === null) {

@@ -118,6 +118,17 @@ export class MemberDirectory {
     return row ? toMember(row, this.staleBefore()) : undefined;
   }
 
+  /**
+   * Who holds the credential with this hash: its name, and whether the join token minted it
+   * (false: the operator issued it).
+   */
+  credentialHolder(hash: string): { name: string; joined: boolean } | undefined {
+    const row = this.#sql.get("SELECT name, joined_from FROM members WHERE key_hash = ?").get(hash);
+    return row
+      ? { name: text(row, "name"), joined: textOrNull(row, "joined_from") !== null }
+      : undefined;
+  }
+
   /** The member's role when `sessionId` holds `name`; one narrow read on every tool call. */
   heldRole(name: string, sessionId: string): string | undefined {
     const row = this.#sql.get("SELECT role FROM members WHERE name = ? AND session_id = ?")

@@ -14,7 +14,8 @@ import { checkRoleName } from "../input_rules/slugs.ts";
 import { checkCapabilities } from "../input_rules/text_rules.ts";
 import { LIMITS } from "../limits.ts";
 import type { Page, PageRequest } from "../pages.ts";
-import { int } from "../rows.ts";
+import { int, text } from "../rows.ts";
+import { nameSkeleton, SKELETON_RULE } from "../input_rules/name_skeleton.ts";
 import { mayGrantRole, maySelfAssignRole } from "../permissions/permissions.ts";
 import { enforce, refusal } from "../permissions/refusal.ts";
 import { DEFAULT_ROLE, type Role } from "../role_catalog.ts";
@@ -113,6 +114,8 @@ export class MemberStore {
       }
       if (role.privileged && keyHash === null) throw this.#keylessRefusal(name, role.name);
       if (!existing) this.#checkNewName(input.session, now);
+      if (!existing) this.#checkLookAlike(name);
+      if (input.join) this.#checkJoinCredentials(input.session.where);
       this.#takeName(name, input.session, now);
       const given = input.capabilities ?? existing?.capabilities ?? [];
       const capabilities = JSON.stringify([...new Set([...given, ...role.capabilities])]);
@@ -126,8 +129,8 @@ export class MemberStore {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
              key_hash, session_id, session_where, session_since, seen_at, registered_session,
-             registered_source, session_pid, session_host)
-           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             registered_source, session_pid, session_host, joined_from)
+           VALUES (?, ?, ?, 'active', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         ).run(
           name,
           role.name,
@@ -143,6 +146,7 @@ export class MemberStore {
           _source(input.session),
           input.session.process?.pid ?? null,
           input.session.process?.host ?? null,
+          issued ? input.session.where : null,
         );
       }
       // A name joining for the first time (new, or made by the operator beforehand) receives
@@ -220,9 +224,12 @@ export class MemberStore {
         );
       }
       const issued = needsKey ? newCredential() : undefined;
+      if (!existing) this.#checkLookAlike(input.name);
       if (existing) {
-        sql.get("UPDATE members SET role = ?, key_hash = coalesce(?, key_hash) WHERE name = ?")
-          .run(role.name, issued?.hash ?? null, existing.name);
+        sql.get(
+          `UPDATE members SET role = ?, key_hash = coalesce(?, key_hash),
+             joined_from = CASE WHEN ? IS NULL THEN joined_from END WHERE name = ?`,
+        ).run(role.name, issued?.hash ?? null, issued?.hash ?? null, existing.name);
       } else {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
@@ -265,9 +272,12 @@ export class MemberStore {
         : this.#role(input.role ?? DEFAULT_ROLE, "role");
       const issued = newCredential();
       const now = this.#ctx.clock.now();
+      if (!existing) this.#checkLookAlike(input.name);
       if (existing) {
-        sql.get("UPDATE members SET key_hash = ?, role = coalesce(?, role) WHERE name = ?")
-          .run(issued.hash, role?.name ?? null, existing.name);
+        sql.get(
+          `UPDATE members SET key_hash = ?, role = coalesce(?, role), joined_from = NULL
+           WHERE name = ?`,
+        ).run(issued.hash, role?.name ?? null, existing.name);
       } else {
         sql.get(
           `INSERT INTO members (name, role, capabilities, status, registered_at, last_seen,
@@ -535,6 +545,49 @@ export class MemberStore {
   /** The member with this name (any case), or a NotFoundError that suggests close names. */
   require(name: string, field = "name"): Member {
     return this.#ctx.directory.require(name, field);
+  }
+
+  /**
+   * Refuses a new name that looks like an existing member's (name_skeleton.ts), naming it:
+   * `aIice` could be taken for `alice` by whoever reads a message's sender.
+   */
+  #checkLookAlike(name: string): void {
+    const skeleton = nameSkeleton(name);
+    const twin = this.#ctx.sql.get("SELECT name FROM members").all()
+      .map((row) => text(row, "name"))
+      .find((other) => nameSkeleton(other) === skeleton);
+    if (twin === undefined) return;
+    throw new ConflictError(
+      `name: '${name}' looks like the member '${twin}' (both read as '${skeleton}' with ` +
+        `${SKELETON_RULE}). Choose a name that cannot be taken for another member's.`,
+    );
+  }
+
+  /**
+   * Refuses a join-token registration when the credentials the join token minted (still held)
+   * number LIMITS.joinCredentialsMax, or those minted for `where` (the client's address)
+   * LIMITS.joinCredentialsPerAddress. Counted in the database, inside the registering
+   * transaction, so the bound holds across processes.
+   */
+  #checkJoinCredentials(where: string): void {
+    const row = this.#ctx.sql.get(
+      `SELECT count(*) AS total, count(CASE WHEN joined_from = ? THEN 1 END) AS here
+       FROM members WHERE joined_from IS NOT NULL AND key_hash IS NOT NULL`,
+    ).get(where) ?? {};
+    const advice = "The operator removes names no longer used (team-table members remove NAME) " +
+      "or gives an agent its own token (team-table members add NAME).";
+    if (int(row, "total") >= LIMITS.joinCredentialsMax) {
+      throw new ConflictError(
+        `name: the join token has made ${int(row, "total")} agent tokens, the most it may ` +
+          `(${LIMITS.joinCredentialsMax}). ${advice}`,
+      );
+    }
+    if (int(row, "here") >= LIMITS.joinCredentialsPerAddress) {
+      throw new ConflictError(
+        `name: the join token has made ${int(row, "here")} agent tokens for ${where}, the most ` +
+          `one address may get (${LIMITS.joinCredentialsPerAddress}). ${advice}`,
+      );
+    }
   }
 
   /**

@@ -9,7 +9,8 @@ import { toIso } from "../clock.ts";
 import { NotFoundError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, cursorOf, pageOf, type PageRequest, pageSize } from "../pages.ts";
-import { mayReadMessage, messageReaderOf } from "../permissions/permissions.ts";
+import { mayReadMessage, messageReaderFor } from "../permissions/permissions.ts";
+import { readerParams, visibleMessageSql } from "./message_visibility.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
@@ -26,9 +27,8 @@ import {
 } from "./message.ts";
 import type { LinkedTasks } from "./message_store.ts";
 
-/** Messages a reader may see: null reads every message; an agent, what it sent or received. */
-const _VISIBLE = `m.archived_at IS NULL AND (:reader IS NULL OR m.sender = :reader
-  OR EXISTS (SELECT 1 FROM deliveries v WHERE v.message_id = m.id AND v.agent = :reader))`;
+/** Messages a reader may see (message_visibility.ts), not retracted. */
+const _VISIBLE = `m.archived_at IS NULL AND ${visibleMessageSql("m")}`;
 
 export class MessageThreads {
   readonly #sql: Statements;
@@ -74,12 +74,12 @@ export class MessageThreads {
       what: `read the thread of message ${start.id}`,
       field: "message_id",
     }, this.#roles);
-    const reader = messageReaderOf(who);
+    const reader = readerParams(messageReaderFor(who));
     const size = pageSize(input.limit, LIMITS.pages.thread);
     const before = input.cursor === undefined
       ? null
       : Number(cursorKey(input.cursor, ["number"], "get_thread")[0]);
-    const params = { thread: start.thread_id, reader, before, limit: size + 1 };
+    const params = { thread: start.thread_id, ...reader, before, limit: size + 1 };
     const page = pageOf(
       this.#sql.get(
         `SELECT m.* FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}
@@ -94,7 +94,7 @@ export class MessageThreads {
       this.#sql.get(
         `SELECT count(*) AS n FROM messages m WHERE m.thread_id = :thread AND ${_VISIBLE}
            AND m.id < :oldest`,
-      ).get({ thread: start.thread_id, reader, oldest: messages[0]?.id ?? 0 }) ?? { n: 0 },
+      ).get({ thread: start.thread_id, ...reader, oldest: messages[0]?.id ?? 0 }) ?? { n: 0 },
       "n",
     );
     const deliveries = this.#deliveries(messages.map((m) => m.id));

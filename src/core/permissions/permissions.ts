@@ -145,10 +145,39 @@ export function messageReaderOf(who: Principal): string | null {
   return who.agent;
 }
 
-/** Deleting a shared-context key: the author of its latest version, or manage_context. */
-export function mayDeleteContext(who: Principal, latest: { set_by: string }): Verdict {
-  if (isAgentNamed(who, latest.set_by) || holds(who, "manage_context")) return _YES;
+/**
+ * Whose messages a reader sees, wherever a message appears (a thread, a task's feed, search):
+ * `every` for rules, humans (the operator) and the system; an agent's own (sent or received);
+ * or none, for a session that has no agent yet.
+ */
+export type MessageReader =
+  | { readonly kind: "every" }
+  | { readonly kind: "agent"; readonly name: string }
+  | { readonly kind: "none" };
+
+/** The reader `who` is (null: a session with no agent): the one message visibility rule. */
+export function messageReaderFor(who: Principal | null): MessageReader {
+  if (who === null) return { kind: "none" };
+  return who.agent === null ? { kind: "every" } : { kind: "agent", name: who.agent };
+}
+
+/**
+ * Deleting a shared-context key: the one author of every version readers could still get since
+ * the key was (re)created, so that overwriting another agent's key does not make it one's own
+ * to delete; or manage_context.
+ */
+export function mayDeleteContext(who: Principal, key: { authors: readonly string[] }): Verdict {
+  if (key.authors.every((author) => isAgentNamed(who, author))) return _YES;
+  if (holds(who, "manage_context")) return _YES;
   return { allowed: false, privilege: "manage_context" };
+}
+
+/**
+ * A lease beyond what one agent may cover (lease_coverage.ts: one that reaches into every
+ * folder, or more top-level globs than LIMITS.leaseTopLevelGlobsMax): manage_leases.
+ */
+export function mayLeaseBroadly(who: Principal): Verdict {
+  return holds(who, "manage_leases") ? _YES : { allowed: false, privilege: "manage_leases" };
 }
 
 /** Ending another agent's file lease: its holder, or manage_leases (with a reason). */

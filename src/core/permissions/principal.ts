@@ -35,9 +35,12 @@ export class Principals {
     this.#roles = deps.roles;
   }
 
-  /** The name of the member whose credential has this hash, if any. */
-  byKeyHash(hash: string): string | undefined {
-    return this.#members.byKeyHash(hash)?.name;
+  /**
+   * The member whose credential has this hash, if any, and whether the join token minted that
+   * credential (false: the operator issued it).
+   */
+  byKeyHash(hash: string): { name: string; joined: boolean } | undefined {
+    return this.#members.credentialHolder(hash);
   }
 
   /**

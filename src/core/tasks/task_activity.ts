@@ -11,6 +11,8 @@ import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
+import type { MessageReader } from "../permissions/permissions.ts";
+import { readerParams, visibleMessageSql } from "../messages/message_visibility.ts";
 
 export const COMMENT_TYPES = ["comment", "status_change", "blocker", "resolution"] as const;
 export type CommentType = typeof COMMENT_TYPES[number];
@@ -53,10 +55,11 @@ export class TaskActivityLog {
   }
 
   /**
-   * Activity and linked (not retracted) messages: the newest `limit` entries before `cursor`
-   * (LIMITS.pages.feed), oldest first, and a cursor for the ones before them.
+   * Activity and the linked (not retracted) messages `reader` may see: the newest `limit`
+   * entries before `cursor` (LIMITS.pages.feed), oldest first, and a cursor for the ones
+   * before them.
    */
-  feed(taskId: number, page: PageRequest = {}): Page<FeedEntry> {
+  feed(taskId: number, reader: MessageReader, page: PageRequest = {}): Page<FeedEntry> {
     const size = pageSize(page.limit, LIMITS.pages.feed);
     const after = page.cursor === undefined
       ? [Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER]
@@ -64,13 +67,21 @@ export class TaskActivityLog {
     const rows = this.#sql.get(
       `SELECT * FROM (
          SELECT at, type, agent, content, NULL AS recipient, NULL AS message_id, 0 AS kind, id
-           FROM task_activity WHERE task_id = ?1
+           FROM task_activity WHERE task_id = :task
          UNION ALL
          SELECT created_at, 'message', sender, content, coalesce(recipient, '*'), id, 1, id
-           FROM messages WHERE task_id = ?1 AND archived_at IS NULL)
-       WHERE (at, kind, id) < (?2, ?3, ?4)
-       ORDER BY at DESC, kind DESC, id DESC LIMIT ?5`,
-    ).all(taskId, after[0]!, after[1]!, after[2]!, size + 1);
+           FROM messages m WHERE task_id = :task AND archived_at IS NULL
+             AND ${visibleMessageSql("m")})
+       WHERE (at, kind, id) < (:at, :kind, :id)
+       ORDER BY at DESC, kind DESC, id DESC LIMIT :limit`,
+    ).all({
+      task: taskId,
+      ...readerParams(reader),
+      at: after[0]!,
+      kind: after[1]!,
+      id: after[2]!,
+      limit: size + 1,
+    });
     const newest = pageOf(rows, size, (row) => [int(row, "at"), int(row, "kind"), int(row, "id")]);
     const items = newest.items.reverse().map((row) => {
       const type = text(row, "type");
@@ -89,14 +100,18 @@ export class TaskActivityLog {
       : { items, next_cursor: newest.next_cursor };
   }
 
-  /** How many comments (of any kind but status changes) and linked messages the task has. */
-  counts(taskId: number): { comments: number; messages: number } {
+  /**
+   * How many comments (of any kind but status changes) the task has, and how many linked
+   * messages `reader` may see.
+   */
+  counts(taskId: number, reader: MessageReader): { comments: number; messages: number } {
     const row = this.#sql.get(
       `SELECT
-         (SELECT count(*) FROM task_activity WHERE task_id = ?1 AND type <> 'status_change')
+         (SELECT count(*) FROM task_activity WHERE task_id = :task AND type <> 'status_change')
            AS comments,
-         (SELECT count(*) FROM messages WHERE task_id = ?1 AND archived_at IS NULL) AS messages`,
-    ).get(taskId);
+         (SELECT count(*) FROM messages m WHERE task_id = :task AND archived_at IS NULL
+            AND ${visibleMessageSql("m")}) AS messages`,
+    ).get({ task: taskId, ...readerParams(reader) });
     return { comments: row ? int(row, "comments") : 0, messages: row ? int(row, "messages") : 0 };
   }
 }

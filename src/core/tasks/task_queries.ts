@@ -5,6 +5,7 @@
 import { NotFoundError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
+import type { MessageReader } from "../permissions/permissions.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
 import { int } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
@@ -155,14 +156,14 @@ export class TaskQueries {
   }
 
   /**
-   * The task, its newest activity and linked messages (`page`: LIMITS.pages.feed, older ones
+   * The task, its newest activity and the linked messages `reader` may see (`page`: LIMITS.pages.feed, older ones
    * after `next_cursor`) oldest first, the rendered feed of those (one line per entry, its
    * content whole), and how many comments and messages it has in all.
    */
-  detail(taskId: number, page: PageRequest = {}): TaskDetail {
+  detail(taskId: number, reader: MessageReader, page: PageRequest = {}): TaskDetail {
     const task = this.get(taskId);
-    const entries = this.#activity.feed(task.id, page);
-    const counts = this.#activity.counts(task.id);
+    const entries = this.#activity.feed(task.id, reader, page);
+    const counts = this.#activity.counts(task.id, reader);
     return {
       task,
       subtasks: this.#structure.children(task.id),

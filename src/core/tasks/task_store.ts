@@ -14,7 +14,7 @@ import {
   checkResult,
   checkTitle,
 } from "../input_rules/text_rules.ts";
-import type { Actor } from "../actor.ts";
+import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
 import {
@@ -25,6 +25,7 @@ import {
   mayGiveVerdict,
   mayReassignTask,
   mayUpdateTask,
+  messageReaderFor,
 } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
@@ -164,9 +165,13 @@ export class TaskStore {
     return this.#queries.get(id);
   }
 
-  /** The task and its newest activity (TaskQueries.detail). */
-  detail(taskId: number, page: PageRequest = {}): TaskDetail {
-    return this.#queries.detail(taskId, page);
+  /**
+   * The task and its newest activity (TaskQueries.detail), with the linked messages `viewer`
+   * may read: null is a session with no agent (none); by default the operator's view (all).
+   */
+  detail(taskId: number, page: PageRequest = {}, viewer: Actor | null = SYSTEM_ACTOR): TaskDetail {
+    const reader = messageReaderFor(viewer === null ? null : this.#ctx.principals.resolve(viewer));
+    return this.#queries.detail(taskId, reader, page);
   }
 
   /**

@@ -186,8 +186,8 @@ export function contextTools(): AnyTool[] {
     name: "delete_context",
     title: "Delete a shared key",
     description:
-      "Delete a key by writing a tombstone version (context_history keeps the rest): the " +
-      "latest version's author, or manage_context.",
+      "Delete a key by writing a tombstone version (context_history keeps the rest): only " +
+      "if you wrote all its unexpired versions, else manage_context.",
     get input() {
       return {
         key: _key(),

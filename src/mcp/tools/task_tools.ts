@@ -3,6 +3,7 @@
  * task's story: task_comment, get_task_detail.
  */
 import { z } from "zod";
+import { agentActor } from "../../core/actor.ts";
 import { LIMITS } from "../../core/limits.ts";
 import { COMMENT_TYPES } from "../../core/tasks/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks/task_model.ts";
@@ -289,7 +290,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "A task's whole story",
     description:
       "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
-      "linked messages, oldest first, one line each (the newest; next_cursor for older).",
+      "the linked messages you sent or received, oldest first, one line each (the newest; " +
+      "next_cursor for older).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -309,8 +311,9 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run(args, { table }) {
-      return table.tasks.detail(args.task_id, { limit: args.limit, cursor: args.cursor });
+    run(args, { table, session }) {
+      const viewer = session.agent === undefined ? null : agentActor(session.agent);
+      return table.tasks.detail(args.task_id, { limit: args.limit, cursor: args.cursor }, viewer);
     },
     // The feed has every entry whole, one line each: the text leaves the entries out.
     text: ({ entries: _entries, ...rest }) => rest,
