@@ -114,6 +114,11 @@ export function pathName(path: readonly Command[]): string {
 
 /** `task create TITLE [--assignee NAME]...`: a leaf's usage after `team-table`. */
 export function leafUsage(prefix: readonly string[], leaf: LeafCommand): string {
+  return usageParts(prefix, leaf).join(" ");
+}
+
+/** A leaf's usage in the parts a line may break between: words, then one part per flag. */
+export function usageParts(prefix: readonly string[], leaf: LeafCommand): string[] {
   const flags = Object.entries(leaf.flags).map(([key, flag]) =>
     flag.type === "boolean"
       ? `[${flagName(key, flag)}]`
@@ -121,7 +126,7 @@ export function leafUsage(prefix: readonly string[], leaf: LeafCommand): string 
       ? `${flagName(key, flag)} ${flag.value}`
       : `[${flagName(key, flag)} ${flag.value}]`
   );
-  return [...prefix, ...leaf.words, ...flags].join(" ");
+  return [...prefix, ...leaf.words, ...flags];
 }
 
 /** Every leaf under a command with the words that lead to it. */
@@ -334,4 +339,23 @@ function _helpHint(path: readonly Command[]): string {
   return path.length === 0
     ? "team-table --help"
     : `team-table ${path.map((c) => c.name).join(" ")} --help`;
+}
+
+/** Every command word and option the command line knows (loads every command). */
+export async function knownWords(
+  registry: Registry,
+): Promise<{ commands: string[]; flags: string[] }> {
+  const commands = await Promise.all(registry.commands.map((c) => c.load()));
+  const specs: FlagSpecs[] = [
+    GLOBAL_FLAGS,
+    HELP_FLAGS,
+    ...[registry.default, ...commands].map(_treeFlags),
+  ];
+  const flags = specs.flatMap((flags) =>
+    Object.entries(flags).map(([key, flag]) => flagName(key, flag))
+  );
+  return {
+    commands: [...registry.commands.map((c) => c.name), HELP_WORD],
+    flags: [...new Set(flags)],
+  };
 }

@@ -9,34 +9,16 @@ import { TableError, ValidationError } from "../core/errors.ts";
 import { cliWording } from "./cli_wording.ts";
 import { parseCommandLine } from "./command_line.ts";
 import { COMMANDS } from "./commands.ts";
-import { helpCommand } from "./help_command.ts";
+import { printHelp } from "./help_command.ts";
 import { missingPermission } from "./missing_permission.ts";
-import { type Command, parseArgs, type ParsedArgs } from "./parse_args.ts";
-
-/** Commands not yet described by a spec (commands.ts). */
-const _OLD_COMMANDS: Partial<Record<Command, (parsed: ParsedArgs) => number | Promise<number>>> = {
-  roles: async (parsed) => (await import("./roles_command.ts")).rolesCommand(parsed),
-  members: async (parsed) => (await import("./members_command.ts")).membersCommand(parsed),
-  search: async (parsed) => (await import("./search_command.ts")).searchCommand(parsed),
-  send: async (parsed) => (await import("./send_command.ts")).sendCommand(parsed),
-  broadcast: async (parsed) => (await import("./send_command.ts")).broadcastCommand(parsed),
-  task: async (parsed) => (await import("./task_command.ts")).taskCommand(parsed),
-  context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
-  lease: async (parsed) => (await import("./lease_command.ts")).leaseCommand(parsed),
-  help: helpCommand,
-};
 
 /** Runs `team-table ARGS` and returns the process exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
   let command = "stdio";
   try {
-    const parsed = parseArgs(args);
-    command = parsed.command;
-    const old = _OLD_COMMANDS[parsed.command];
-    if (old !== undefined) return await old(parsed);
     const invocation = await parseCommandLine(args, COMMANDS);
-    if (invocation.kind === "help") return helpCommand();
-    command = invocation.path.map((c) => c.name).join(" ") || "stdio";
+    if (invocation.kind === "help") return await printHelp(invocation.path, COMMANDS);
+    command = invocation.path.map((c) => c.name).join(" ") || command;
     if (invocation.kind === "own") return await invocation.command.run(invocation.args);
     return await invocation.command.run(invocation.input);
   } catch (error) {
