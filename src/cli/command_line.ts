@@ -220,9 +220,9 @@ function _subcommand(
   let used = 0;
   while (node.kind === "group") {
     const word = words[used];
-    const sub: Command | undefined = word === undefined
-      ? node.subcommands.find((c) => c.name === (node.kind === "group" ? node.default : ""))
-      : node.subcommands.find((c) => c.name === word);
+    // Asked for help, `roles --help` is the group's, not its default's.
+    const name = word ?? (lenient ? undefined : node.default);
+    const sub: Command | undefined = node.subcommands.find((c) => c.name === name);
     if (sub === undefined) {
       if (lenient) return { path, leaf: undefined, used };
       throw _groupUsage(path);
