@@ -40,7 +40,7 @@ export type Invocation =
 export const HELP_WORD = "help";
 
 /** How the default command is named in messages. */
-export const DEFAULT_NAME = "the stdio server";
+const _DEFAULT_NAME = "the stdio server";
 
 type Token = ReturnType<typeof _tokenize>[number];
 
@@ -67,7 +67,7 @@ export async function parseCommandLine(
     }
     return { kind: "own", path: [command], command, args: rest };
   }
-  const tokens = _tokenize(rest, { ...GLOBAL_FLAGS, ...HELP_FLAGS, ..._treeFlags(command) });
+  const tokens = _tokenize(rest, { ...GLOBAL_FLAGS, ...HELP_FLAGS, ...treeFlags(command) });
   const words = tokens.flatMap((t) => t.kind === "positional" ? [t.value] : []);
   const asked = tokens.findLast((t) => t.kind === "option" && t.name in HELP_FLAGS);
   if (asked?.kind === "option" && asked.name === "version") {
@@ -109,7 +109,7 @@ export async function findPath(words: readonly string[], registry: Registry): Pr
 
 /** How a command path is named in messages: `'task create'`, or the stdio server. */
 export function pathName(path: readonly Command[]): string {
-  return path.length === 0 ? DEFAULT_NAME : `'${path.map((c) => c.name).join(" ")}'`;
+  return path.length === 0 ? _DEFAULT_NAME : `'${path.map((c) => c.name).join(" ")}'`;
 }
 
 /** `task create TITLE [--assignee NAME]...`: a leaf's usage after `team-table`. */
@@ -150,8 +150,8 @@ async function _commandIndex(args: readonly string[], registry: Registry): Promi
   const first = _firstWord(_tokenize(args, known), known);
   if (!first.unknownBefore) return _asCommand(first.token, args, registry);
   const all: FlagSpecs[] = [known];
-  for (const entry of registry.commands) all.push(_treeFlags(await entry.load()));
-  const everything = Object.assign({}, ...all);
+  for (const entry of registry.commands) all.push(treeFlags(await entry.load()));
+  const everything: FlagSpecs = Object.assign({}, ...all);
   return _asCommand(_firstWord(_tokenize(args, everything), everything).token, args, registry);
 }
 
@@ -181,10 +181,10 @@ function _words(args: readonly string[]): string[] {
 }
 
 /** Every flag of a command and its subcommands, by key. */
-function _treeFlags(command: Command): FlagSpecs {
+export function treeFlags(command: Command): FlagSpecs {
   if (command.kind === "leaf") return command.flags;
   if (command.kind === "own") return {};
-  return Object.assign({}, ...command.subcommands.map(_treeFlags));
+  return Object.fromEntries(command.subcommands.flatMap((sub) => Object.entries(treeFlags(sub))));
 }
 
 function _tokenize(args: readonly string[], flags: FlagSpecs) {
@@ -294,7 +294,7 @@ async function _notOurs(
 ): Promise<ConfigError> {
   const commands = [registry.default, ...await Promise.all(registry.commands.map((c) => c.load()))];
   const known = commands.some((c) =>
-    Object.entries(_treeFlags(c)).some(([key, flag]) => flagName(key, flag) === raw)
+    Object.entries(treeFlags(c)).some(([key, flag]) => flagName(key, flag) === raw)
   );
   return new ConfigError(
     known
@@ -349,7 +349,7 @@ export async function knownWords(
   const specs: FlagSpecs[] = [
     GLOBAL_FLAGS,
     HELP_FLAGS,
-    ...[registry.default, ...commands].map(_treeFlags),
+    ...[registry.default, ...commands].map(treeFlags),
   ];
   const flags = specs.flatMap((flags) =>
     Object.entries(flags).map(([key, flag]) => flagName(key, flag))

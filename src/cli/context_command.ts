@@ -5,13 +5,14 @@
 import { ConfigError } from "../config.ts";
 import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
 import { checkContextValue } from "../core/input_rules/text_rules.ts";
+import { DEFAULT_NAMESPACE } from "../core/context/shared_context.ts";
 import { LIMITS } from "../core/limits.ts";
 import { defineCommand, defineGroup, type FlagSpecs } from "./command_spec.ts";
 import { OPERATOR_FLAG } from "./shared_flags.ts";
 import { wholeNumber, withTable } from "./table_command.ts";
 
 const _NS = {
-  ns: { type: "string", value: "NS", help: "the namespace (default: default)" },
+  ns: { type: "string", value: "NS", help: `the namespace (default '${DEFAULT_NAMESPACE}')` },
 } as const satisfies FlagSpecs;
 
 /** The shared-context subcommands. */

@@ -3,7 +3,7 @@
  * The overview shows every command's usage and what it is for; a command's help adds what each
  * of its options means.
  */
-import { leavesOf, type Registry, usageParts } from "./command_line.ts";
+import { leavesOf, type Registry, treeFlags, usageParts } from "./command_line.ts";
 import { type Command, flagName, type FlagSpecs, GLOBAL_FLAGS } from "./command_spec.ts";
 
 const _WIDTH = 100;
@@ -28,7 +28,7 @@ export function helpText(path: readonly Command[], registry: Registry): Promise<
     if (leaf.command !== command) lines.push(..._wrap(leaf.command.summary, "      "));
   }
   if (command.details !== undefined) lines.push("", ..._wrap(command.details, ""));
-  const flags = _flagsUnder(command);
+  const flags = treeFlags(command);
   if (Object.keys(flags).length > 0) lines.push("", "Options:", ..._options(flags));
   lines.push(
     "",
@@ -72,13 +72,6 @@ function _usage(command: Command, words: readonly string[]): string[] {
     ? command.usage.map((line) => [line])
     : [];
   return lines.flatMap((parts) => _wrap(["team-table", ...parts], "  ", "        "));
-}
-
-/** Every option of a command and its subcommands, once each. */
-function _flagsUnder(command: Command): FlagSpecs {
-  if (command.kind === "leaf") return command.flags;
-  if (command.kind === "own") return {};
-  return Object.assign({}, ...command.subcommands.map(_flagsUnder));
 }
 
 function _flagList(flags: FlagSpecs): string {

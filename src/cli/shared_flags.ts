@@ -10,8 +10,3 @@ export const OPERATOR_FLAG = {
       "human)",
   },
 } as const satisfies FlagSpecs;
-
-/** Machine-readable output. */
-export const JSON_FLAG = {
-  json: { type: "boolean", help: "JSON instead of text" },
-} as const satisfies FlagSpecs;
