@@ -74,15 +74,22 @@ Deno.test("the default database lives at ~/.team-table/team_table.db", async () 
 });
 
 Deno.test("--channel (or TEAM_TABLE_CHANNEL=1) turns channels on for the stdio server only", async () => {
-  const { parseArgs } = await import("../src/cli/parse_args.ts");
+  const { parseCommandLine } = await import("../src/cli/command_line.ts");
+  const { COMMANDS } = await import("../src/cli/commands.ts");
   const { resolveConfig } = await import("../src/config.ts");
   const env = { HOME: "/tmp" };
-  assert.equal(resolveConfig(parseArgs(["--channel"]), env).channel, true);
-  assert.equal(resolveConfig(parseArgs([]), { ...env, TEAM_TABLE_CHANNEL: "1" }).channel, true);
-  assert.equal(resolveConfig(parseArgs([]), env).channel, false);
+  const stdio = await parseCommandLine(["--channel"], COMMANDS);
+  assert.ok(stdio.kind === "run" && stdio.command === COMMANDS.default);
+  assert.deepEqual(stdio.input.flags.get("channel"), [""]);
+  assert.equal(resolveConfig({ channel: true }, env).channel, true);
+  assert.equal(resolveConfig({}, { ...env, TEAM_TABLE_CHANNEL: "1" }).channel, true);
+  assert.equal(resolveConfig({}, env).channel, false);
   assert.throws(
-    () => resolveConfig(parseArgs([]), { ...env, TEAM_TABLE_CHANNEL: "yes" }),
+    () => resolveConfig({}, { ...env, TEAM_TABLE_CHANNEL: "yes" }),
     /must be 1 or 0/,
   );
-  assert.throws(() => parseArgs(["serve", "--channel"]), /--channel is not an option of 'serve'/);
+  await assert.rejects(
+    () => parseCommandLine(["serve", "--channel"], COMMANDS),
+    /--channel is not an option of 'serve'/,
+  );
 });

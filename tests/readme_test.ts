@@ -3,13 +3,15 @@
  * endpoint the program has is in it, and it names none that the program does not have.
  */
 import assert from "node:assert/strict";
-import { COMMAND_WORDS, FLAG_NAMES } from "../src/cli/parse_args.ts";
+import { knownWords } from "../src/cli/command_line.ts";
+import { COMMANDS } from "../src/cli/commands.ts";
 import { ENV_VARS } from "../src/config.ts";
 import { API_ENDPOINTS } from "../src/http/web_routes.ts";
 import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 
 const README = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+const { commands: COMMAND_WORDS, flags: FLAG_NAMES } = await knownWords(COMMANDS);
 /** Options of other programs the README shows (deno, claude, codex, curl, the scripts). */
 const OTHER_FLAGS = new Set([
   "--allow-all",

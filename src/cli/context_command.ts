@@ -5,54 +5,86 @@
 import { ConfigError } from "../config.ts";
 import { checkContextKey, checkNamespace } from "../core/input_rules/context_names.ts";
 import { checkContextValue } from "../core/input_rules/text_rules.ts";
+import { DEFAULT_NAMESPACE } from "../core/context/shared_context.ts";
 import { LIMITS } from "../core/limits.ts";
-import type { ParsedArgs } from "./parse_args.ts";
-import { usageError, wholeNumber, withTable, words } from "./table_command.ts";
+import { defineCommand, defineGroup, type FlagSpecs } from "./command_spec.ts";
+import { OPERATOR_FLAG } from "./shared_flags.ts";
+import { wholeNumber, withTable } from "./table_command.ts";
 
-const _USAGE = "context get KEY [--ns NS] | set KEY VALUE [--ns NS] [--ttl SECONDS] | " +
-  "list [--ns NS]";
+const _NS = {
+  ns: { type: "string", value: "NS", help: `the namespace (default '${DEFAULT_NAMESPACE}')` },
+} as const satisfies FlagSpecs;
 
-/** Runs one context subcommand. */
-export function contextCommand(parsed: ParsedArgs): Promise<number> {
-  const sub = parsed.positionals?.[0];
-  const ns = parsed.ns === undefined ? undefined : checkNamespace(parsed.ns, "--ns");
-  if (parsed.ttl !== undefined && sub !== "set") {
-    throw new ConfigError(`--ttl is not an option of 'context ${sub ?? ""}'`.trimEnd());
-  }
-  if (sub === "get") {
-    const [key = ""] = words(parsed, 1, 1, "context get KEY [--ns NS]");
-    const checkedKey = checkContextKey(key, "KEY");
-    return withTable(parsed, { mustExist: true }, ({ table }) => {
-      console.log(table.context.get({ key: checkedKey, ns }).value);
-      return 0;
-    });
-  }
-  if (sub === "set") {
-    const [key = "", value = ""] = words(parsed, 1, 2, "context set KEY VALUE [--ns NS]");
-    const input = {
-      key: checkContextKey(key, "KEY"),
-      value: checkContextValue(value, "VALUE"),
-      ns,
-      ttl: parsed.ttl === undefined ? undefined : _ttl(parsed.ttl),
-    };
-    return withTable(parsed, { mustExist: false }, ({ table, human }) => {
-      const entry = table.context.share({ ...input, by: human });
-      console.log(`${entry.ns}/${entry.key} is now version ${entry.version} by ${entry.set_by}`);
-      return 0;
-    });
-  }
-  if (sub === "list") {
-    words(parsed, 1, 0, "context list [--ns NS]");
-    return withTable(parsed, { mustExist: true }, ({ table }) => {
-      const keys = table.context.keys({ ns });
-      if (keys.length === 0) console.log("nothing is shared");
-      for (const k of keys) {
-        console.log(`${k.ns}/${k.key} v${k.version} by ${k.set_by} (${k.size} characters)`);
-      }
-      return 0;
-    });
-  }
-  throw usageError(_USAGE);
+/** The shared-context subcommands. */
+export const contextCommand = defineGroup({
+  name: "context",
+  summary: "shared context, as human:OPERATOR",
+  subcommands: [
+    defineCommand({
+      name: "get",
+      summary: "the value of KEY",
+      flags: { ..._NS, ...OPERATOR_FLAG },
+      words: ["KEY"],
+      run: ({ flags, words }) => {
+        const ns = _ns(flags.ns);
+        const key = checkContextKey(words.KEY, "KEY");
+        return withTable(flags, { mustExist: true }, ({ table }) => {
+          console.log(table.context.get({ key, ns }).value);
+          return 0;
+        });
+      },
+    }),
+    defineCommand({
+      name: "set",
+      summary: "share VALUE under KEY (a new version)",
+      flags: {
+        ..._NS,
+        ttl: {
+          type: "string",
+          value: "SECONDS",
+          help: `forget it after this long (at most ${LIMITS.contextTtlMaxS}, a year)`,
+        },
+        ...OPERATOR_FLAG,
+      },
+      words: ["KEY", "VALUE"],
+      run: ({ flags, words }) => {
+        const input = {
+          key: checkContextKey(words.KEY, "KEY"),
+          value: checkContextValue(words.VALUE, "VALUE"),
+          ns: _ns(flags.ns),
+          ttl: flags.ttl === undefined ? undefined : _ttl(flags.ttl),
+        };
+        return withTable(flags, { mustExist: false }, ({ table, human }) => {
+          const entry = table.context.share({ ...input, by: human });
+          console.log(
+            `${entry.ns}/${entry.key} is now version ${entry.version} by ${entry.set_by}`,
+          );
+          return 0;
+        });
+      },
+    }),
+    defineCommand({
+      name: "list",
+      summary: "the keys, with version, author and size",
+      flags: { ..._NS, ...OPERATOR_FLAG },
+      words: [],
+      run: ({ flags }) => {
+        const ns = _ns(flags.ns);
+        return withTable(flags, { mustExist: true }, ({ table }) => {
+          const keys = table.context.keys({ ns });
+          if (keys.length === 0) console.log("nothing is shared");
+          for (const k of keys) {
+            console.log(`${k.ns}/${k.key} v${k.version} by ${k.set_by} (${k.size} characters)`);
+          }
+          return 0;
+        });
+      },
+    }),
+  ],
+});
+
+function _ns(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : checkNamespace(text, "--ns");
 }
 
 function _ttl(text: string): number {

@@ -13,7 +13,7 @@ import { checkDatabase, checkPermissions, checkWal } from "./doctor/database_che
 import { type CheckResult, skipped } from "./doctor/doctor_check.ts";
 import { checkServe, type OperatorCredential } from "./doctor/serve_check.ts";
 import { checkExitedHolders, checkGoneAgents } from "./doctor/table_checks.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand } from "./command_spec.ts";
 import { versions } from "./version_command.ts";
 
 /** What the doctor found: every check by name, and the problems of all of them. */
@@ -27,16 +27,37 @@ export interface DoctorReport {
   fixed?: string[];
 }
 
-export async function doctorCommand(parsed: ParsedArgs): Promise<number> {
-  const env = readEnv();
-  const config = resolveConfig(parsed, env);
-  const url = parsed.url === undefined ? undefined : _serveUrl(parsed.url);
-  const fixed = parsed.fix ? await _fix(config) : undefined;
-  const report = await diagnose(config, { url, credential: _credential(config.dbPath, env) });
-  if (fixed !== undefined) report.fixed = fixed;
-  console.log(parsed.json ? JSON.stringify(report, null, 2) : _text(report));
-  return report.healthy ? 0 : 1;
-}
+export const doctorCommand = defineCommand({
+  name: "doctor",
+  summary: "is the table healthy: database integrity, schema, WAL size, file permissions, " +
+    "names of exited processes, work of agents long gone, serve reachable",
+  details: "Exit 0 when healthy, 1 on any problem, each with its fix. serve is asked with the " +
+    "operator token (TEAM_TABLE_TOKEN or the token file beside the database).",
+  flags: {
+    url: {
+      type: "string",
+      value: "URL",
+      help: "serve's address, to check it answers with the operator token",
+    },
+    json: { type: "boolean", help: "the report as JSON" },
+    fix: {
+      type: "boolean",
+      help: "do what can be done: migrate, free names of exited processes, give back work " +
+        "of agents long gone, truncate the write-ahead log",
+    },
+  },
+  words: [],
+  run: async ({ flags }) => {
+    const env = readEnv();
+    const config = resolveConfig(flags, env);
+    const url = flags.url === undefined ? undefined : _serveUrl(flags.url);
+    const fixed = flags.fix ? await _fix(config) : undefined;
+    const report = await diagnose(config, { url, credential: _credential(config.dbPath, env) });
+    if (fixed !== undefined) report.fixed = fixed;
+    console.log(flags.json ? JSON.stringify(report, null, 2) : _text(report));
+    return report.healthy ? 0 : 1;
+  },
+});
 
 /** Runs every check. */
 export async function diagnose(

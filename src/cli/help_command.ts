@@ -1,96 +1,115 @@
-/** `team-table help`: every command, flag and environment variable. */
+/**
+ * `team-table help [COMMAND...]`, `--help`, `COMMAND --help`: written from the command specs.
+ * The overview shows every command's usage and what it is for; a command's help adds what each
+ * of its options means.
+ */
+import { leavesOf, type Registry, treeFlags, usageParts } from "./command_line.ts";
+import { type Command, flagName, type FlagSpecs, GLOBAL_FLAGS } from "./command_spec.ts";
 
-/** The help text. */
-export const USAGE = `team-table — the coordination table for teams of AI agents (MCP server)
+const _WIDTH = 100;
+/** Where an option's explanation starts. */
+const _HELP_COLUMN = 23;
 
-Usage:
-  team-table [options]               MCP server over stdio (what an MCP client starts)
-  team-table serve [options]         MCP over HTTP (/mcp, /sse) with push events (/events/{agent})
-  team-table poll <agent> [options]  print an agent's new messages and events (stdio fallback)
-  team-table roles list | show NAME | check DIR
-                                     the role templates: list, show one, validate a directory
-  team-table members list | add NAME [--role R] | token NAME | grant NAME ROLE |
-                     revoke NAME | reset NAME | remove NAME
-                                     who is registered and present; credentials (printed
-                                     once), roles, freeing a held name, removing a member
-  team-table status [--since 2h]     the table at a glance: members, board, blocked tasks,
-                                     unread mail, and what happened since (default 24h)
-  team-table search WORDS [--kinds K,K] [--agent NAME] [--since 2h] [--limit N] [--json]
-                                     full-text search of messages, tasks, comments and shared
-                                     context (kinds: message, task, comment, context); every
-                                     word must match, "quoted words" are a phrase, word* a prefix
-  team-table send TO TEXT [--task ID]        a message to an agent, as human:OPERATOR
-  team-table broadcast TEXT [--task ID]      a message to everyone, as human:OPERATOR
-  team-table task create TITLE [--assignee A] [--priority P] [--description D]
-  team-table task assign ID AGENT | update ID [--status S] [--result R] | close ID [--result R]
-  team-table task list [--status S] [--assignee A] | show ID
-                                     the task board, as human:OPERATOR
-  team-table context get KEY | set KEY VALUE [--ttl SECONDS] | list   [--ns NS]
-                                     shared context, as human:OPERATOR
-  team-table lease check [--agent NAME] [--root DIR] (PATH... | --hook | --staged)
-                                     exit 2 when another agent leased a path exclusively
-  team-table lease hook install [--agent NAME] [--root DIR]   a git pre-commit hook
-  team-table lease list | release ID... --reason TEXT   leases; force-release as operator
-  team-table doctor [--url URL] [--json] [--fix]
-                                     is the table healthy: database integrity, schema, WAL
-                                     size, file permissions, names of exited processes, work
-                                     of agents long gone, serve reachable with the operator
-                                     token (TEAM_TABLE_TOKEN or the token file); exit 1 on any
-                                     problem, each with its fix; --fix does what it can
-  team-table version | --version     print the versions
-  team-table help | --help           print this help
+const _TITLE = "team-table — the coordination table for teams of AI agents (MCP server)";
+const _ENV_ONLY = [
+  "  TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the",
+  "                       expired-context sweep (default 15)",
+];
+const _FOOTER = "Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.";
 
-Options for every command (before or after it):
-  --db PATH            the SQLite database (env TEAM_TABLE_DB; default ~/.team-table/team_table.db)
-  --log-level LEVEL    debug, info, warn or error (env TEAM_TABLE_LOG_LEVEL; default info)
-  --roles-dir DIR      role templates that replace or add to the shipped ones
-                       (env TEAM_TABLE_ROLES_DIR)
-  --rules FILE         workflow rules that replace or add to the shipped defaults
-                       (env TEAM_TABLE_RULES)
-  --channel            stdio: push table events into the session as Claude Code channel
-                       notifications (env TEAM_TABLE_CHANNEL=1)
-  --agent NAME         stdio: this server is agent NAME, bound before the first tool call
-                       (env TEAM_TABLE_AGENT; its credential in TEAM_TABLE_AGENT_KEY)
-  TEAM_TABLE_TICK      seconds between runs of time-based rules (agent.idle) and the
-                       expired-context sweep (default 15)
+/** The help for a command path (outermost first), or the overview for none. */
+export function helpText(path: readonly Command[], registry: Registry): Promise<string> {
+  const command = path.at(-1);
+  if (command === undefined) return _overview(registry);
+  const names = path.map((c) => c.name);
+  const lines = [..._wrap(`team-table ${names.join(" ")}: ${command.summary}`, ""), "", "Usage:"];
+  for (const leaf of leavesOf(command, names.slice(0, -1))) {
+    lines.push(..._usage(leaf.command, leaf.words));
+    if (leaf.command !== command) lines.push(..._wrap(leaf.command.summary, "      "));
+  }
+  if (command.details !== undefined) lines.push("", ..._wrap(command.details, ""));
+  const flags = treeFlags(command);
+  if (Object.keys(flags).length > 0) lines.push("", "Options:", ..._options(flags));
+  lines.push(
+    "",
+    ..._wrap(
+      `Options for every command: ${_flagList(GLOBAL_FLAGS)} (team-table --help says more).`,
+      "",
+    ),
+  );
+  return Promise.resolve(lines.join("\n"));
+}
 
-serve:
-  --host HOST          address to listen on (env TEAM_TABLE_HOST; default 127.0.0.1)
-  --port PORT          port, 0 picks a free one (env TEAM_TABLE_PORT; default 8741)
-  --no-auth            no access token (refused unless the host is loopback)
-  --allow-origin NAME  also accept this host name or origin in Host/Origin headers (repeatable)
-  --heartbeat SECONDS  heartbeat interval on event streams (env TEAM_TABLE_HEARTBEAT; default 30)
-  --session-idle SECONDS  end MCP sessions idle this long (env TEAM_TABLE_SESSION_IDLE; default 1800)
-  --max-sessions N     MCP sessions open at once; a new one past it gets 503
-                       (env TEAM_TABLE_MAX_SESSIONS; default 100)
-  --max-sessions-per-credential N  sessions one credential may hold; past it, its least
-                       recently used one ends (env TEAM_TABLE_MAX_SESSIONS_PER_CREDENTIAL; default 20)
-  --body-timeout SECONDS  a request body must arrive this soon after its headers, else 408
-                       (env TEAM_TABLE_BODY_TIMEOUT; default 30)
-  --tls-cert FILE --tls-key FILE  serve HTTPS with this PEM certificate chain and key
-                       (env TEAM_TABLE_TLS_CERT, TEAM_TABLE_TLS_KEY; default plain HTTP)
-  --operator NAME      (also send, broadcast, task, context, lease) the name humans act
-                       under, shown as human:NAME (env TEAM_TABLE_OPERATOR; default human)
-  --no-metrics         no /metrics (Prometheus text for the operator token; on by default)
-  --join-token         accept a join token (new agents register new, unprivileged names;
-                       env TEAM_TABLE_JOIN_TOKEN), kept in 'join_token' beside the database
-  The operator token is TEAM_TABLE_TOKEN, or one generated on first start and kept in the file
-  'token' beside the database; agent tokens come from 'team-table members add NAME'.
-
-poll <agent>:
-  --interval SECONDS   how often to look (default 30; fractions allowed)
-  --once               print what is new since the last poll, then exit
-  --json               one JSON object per line instead of text
-  --exec COMMAND       run COMMAND (via sh -c) for each event; the event JSON is on its stdin
-                       and in TEAM_TABLE_EVENT (also TEAM_TABLE_EVENT_ID, TEAM_TABLE_EVENT_TYPE)
-  --auto-reply         acknowledge direct messages automatically; a question or decision is
-                       escalated (ESCALATE line) and ends auto-replies for the run
-  --max-replies N      cap on automatic replies per run (default 13)
-
-Logs go to stderr; in stdio mode stdout carries only MCP JSON-RPC.`;
-
-/** Prints the help text to stdout. */
-export function helpCommand(): number {
-  console.log(USAGE);
+/** Prints the help of a command path to stdout. */
+export async function printHelp(path: readonly Command[], registry: Registry): Promise<number> {
+  console.log(await helpText(path, registry));
   return 0;
+}
+
+async function _overview(registry: Registry): Promise<string> {
+  const lines = [_TITLE, "", "Usage:"];
+  lines.push(..._usage(registry.default, []));
+  lines.push(..._wrap(registry.default.summary, "      "));
+  for (const entry of registry.commands) {
+    const command = await entry.load();
+    for (const leaf of leavesOf(command)) lines.push(..._usage(leaf.command, leaf.words));
+    lines.push(..._wrap(command.summary, "      "));
+  }
+  lines.push("  team-table help [COMMAND...] | COMMAND --help | --help | -h");
+  lines.push("      what a command does and what each of its options means");
+  lines.push("", "Options for every command (before or after it):", ..._options(GLOBAL_FLAGS));
+  lines.push(..._ENV_ONLY);
+  lines.push("", "The stdio server (no command):", ..._options(registry.default.flags));
+  lines.push("", _FOOTER);
+  return lines.join("\n");
+}
+
+/** A leaf's usage, wrapped: `  team-table task create TITLE [--assignee A] ...`. */
+function _usage(command: Command, words: readonly string[]): string[] {
+  const lines = command.kind === "leaf"
+    ? [usageParts(words, command)]
+    : command.kind === "own"
+    ? command.usage.map((line) => [line])
+    : [];
+  return lines.flatMap((parts) => _wrap(["team-table", ...parts], "  ", "        "));
+}
+
+function _flagList(flags: FlagSpecs): string {
+  return Object.entries(flags).map(([key, flag]) =>
+    flag.type === "boolean" ? flagName(key, flag) : `${flagName(key, flag)} ${flag.value}`
+  ).join(", ");
+}
+
+/** `  --port PORT          port, 0 picks...`, the explanation wrapped at its column. */
+function _options(flags: FlagSpecs): string[] {
+  return Object.entries(flags).flatMap(([key, flag]) => {
+    const name = flag.type === "boolean"
+      ? flagName(key, flag)
+      : `${flagName(key, flag)} ${flag.value}`;
+    const indent = " ".repeat(_HELP_COLUMN);
+    const head = `  ${name}`;
+    if (head.length + 1 >= _HELP_COLUMN) return [head, ..._wrap(flag.help, indent)];
+    const [first = "", ...rest] = _wrap(flag.help, indent);
+    return [head.padEnd(_HELP_COLUMN) + first.slice(_HELP_COLUMN), ...rest];
+  });
+}
+
+/**
+ * Text broken at spaces (or between the given parts) to the width, each line with the indent
+ * (later lines `next`).
+ */
+function _wrap(text: string | readonly string[], indent: string, next = indent): string[] {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of typeof text === "string" ? text.split(/\s+/) : text) {
+    const start = line.trim() === "";
+    if (!start && line.length + 1 + word.length > _WIDTH) {
+      lines.push(line);
+      line = next + word;
+    } else {
+      line = start ? line + word : `${line} ${word}`;
+    }
+  }
+  lines.push(line);
+  return lines;
 }

@@ -7,32 +7,88 @@
  */
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import { describeConflict, describeLease } from "../core/leases/lease.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand, defineGroup, type FlagSpecs, type ParsedFlags } from "./command_spec.ts";
+import { OPERATOR_FLAG } from "./shared_flags.ts";
 import { editedPaths, installPreCommit, repositoryRoot, stagedFiles } from "./lease_git.ts";
 import { usageError, wholeNumber, withTable } from "./table_command.ts";
 
-const _USAGE = "lease check [--agent NAME] [--root DIR] [--hook | --staged | PATH...] | " +
-  "lease hook install [--agent NAME] [--root DIR] | lease list | " +
-  "lease release ID... --reason TEXT";
+const _WHO_WHERE = {
+  agent: {
+    type: "string",
+    value: "NAME",
+    help: "the agent editing (env TEAM_TABLE_AGENT); its own leases never stop it",
+  },
+  root: {
+    type: "string",
+    value: "DIR",
+    help: "the repository's root (default: git's, from the working directory)",
+  },
+} as const satisfies FlagSpecs;
 
-/** Runs one lease subcommand. */
-export async function leaseCommand(parsed: ParsedArgs): Promise<number> {
-  const [sub, ...rest] = parsed.positionals ?? [];
-  if (sub === "check") return await _check(parsed, rest);
-  if (sub === "hook" && rest.length === 1 && rest[0] === "install") return await _install(parsed);
-  if (sub === "list" && rest.length === 0) return _list(parsed);
-  if (sub === "release" && rest.length > 0) return _release(parsed, rest);
-  throw usageError(_USAGE);
-}
+const _CHECK_FLAGS = {
+  ..._WHO_WHERE,
+  hook: {
+    type: "boolean",
+    help: "read the path from a Claude Code PreToolUse hook's JSON on stdin",
+  },
+  staged: { type: "boolean", help: "check the files git has staged for commit" },
+  ...OPERATOR_FLAG,
+} as const satisfies FlagSpecs;
 
-async function _check(parsed: ParsedArgs, words: string[]): Promise<number> {
-  const modes = [parsed.hook === true, parsed.staged === true, words.length > 0];
+/** The lease subcommands. */
+export const leaseCommand = defineGroup({
+  name: "lease",
+  summary: "file leases where the edit happens: check a path, a git pre-commit hook, list, " +
+    "force-release as operator",
+  subcommands: [
+    defineCommand({
+      name: "check",
+      summary: "exit 2, naming the holder, when another agent leased a path exclusively",
+      flags: _CHECK_FLAGS,
+      words: ["[PATH...]"],
+      run: ({ flags, words }) => _check(flags, words.PATH),
+    }),
+    defineGroup({
+      name: "hook",
+      summary: "the git pre-commit hook",
+      subcommands: [
+        defineCommand({
+          name: "install",
+          summary: "a pre-commit hook refusing commits of files another agent leased",
+          flags: { ..._WHO_WHERE, ...OPERATOR_FLAG },
+          words: [],
+          run: ({ flags }) => _install(flags),
+        }),
+      ],
+    }),
+    defineCommand({
+      name: "list",
+      summary: "every lease, and who waits for one",
+      flags: OPERATOR_FLAG,
+      words: [],
+      run: ({ flags }) => _list(flags),
+    }),
+    defineCommand({
+      name: "release",
+      summary: "end leases by id, as the operator, saying why",
+      flags: {
+        reason: { type: "string", value: "TEXT", required: true, help: "why (the holder is told)" },
+        ...OPERATOR_FLAG,
+      },
+      words: ["ID..."],
+      run: ({ flags, words }) => _release(flags, words.ID, flags.reason),
+    }),
+  ],
+});
+
+async function _check(flags: ParsedFlags<typeof _CHECK_FLAGS>, words: string[]): Promise<number> {
+  const modes = [flags.hook, flags.staged, words.length > 0];
   if (modes.filter(Boolean).length !== 1) {
     throw usageError("lease check [--agent NAME] [--root DIR] (--hook | --staged | PATH...)");
   }
   let cwd = Deno.cwd();
   let paths = words;
-  if (parsed.hook) {
+  if (flags.hook) {
     // Exit 2 is the only answer that stops Claude Code's edit: a hook that cannot read its
     // input says so and exits 1, which lets the edit through with the message shown.
     let input;
@@ -48,18 +104,18 @@ async function _check(parsed: ParsedArgs, words: string[]): Promise<number> {
     if (paths.length === 0) return 0;
   }
   let files: string[];
-  if (parsed.staged) {
-    files = await stagedFiles(await repositoryRoot(parsed.root, cwd));
+  if (flags.staged) {
+    files = await stagedFiles(await repositoryRoot(flags.root, cwd));
   } else {
     files = [];
     for (const path of paths) {
       // Outside any repository no lease can cover the file: nothing to stop.
-      files.push(...(await editedPaths(path, cwd, parsed.root))?.paths ?? []);
+      files.push(...(await editedPaths(path, cwd, flags.root))?.paths ?? []);
     }
   }
   if (files.length === 0) return 0;
-  const agent = resolveConfig(parsed, readEnv()).agent ?? null;
-  return withTable(parsed, { mustExist: true }, ({ table }) => {
+  const agent = resolveConfig(flags, readEnv()).agent ?? null;
+  return withTable(flags, { mustExist: true }, ({ table }) => {
     const blocked = table.leases.check({ agent, files }).flatMap((c) =>
       c.blockedBy ? [describeConflict({ path: c.file, lease: c.blockedBy })] : []
     );
@@ -91,9 +147,9 @@ function _hookInput(text: string): { paths: string[]; cwd: string | undefined } 
   return { paths: [...new Set(paths)], cwd: typeof cwd === "string" ? cwd : undefined };
 }
 
-async function _install(parsed: ParsedArgs): Promise<number> {
-  const config = resolveConfig(parsed, readEnv());
-  const root = await repositoryRoot(parsed.root, Deno.cwd());
+async function _install(flags: ParsedFlags<typeof _WHO_WHERE>): Promise<number> {
+  const config = resolveConfig(flags, readEnv());
+  const root = await repositoryRoot(flags.root, Deno.cwd());
   const command = [
     ..._self(),
     "lease",
@@ -131,8 +187,8 @@ function _self(): string[] {
   ];
 }
 
-function _list(parsed: ParsedArgs): Promise<number> {
-  return withTable(parsed, { mustExist: true }, ({ table }) => {
+function _list(flags: ParsedFlags<typeof OPERATOR_FLAG>): Promise<number> {
+  return withTable(flags, { mustExist: true }, ({ table }) => {
     const leases = table.leases.list();
     if (leases.length === 0) console.log("no file is leased");
     for (const lease of leases) console.log(describeLease(lease));
@@ -143,11 +199,13 @@ function _list(parsed: ParsedArgs): Promise<number> {
   });
 }
 
-function _release(parsed: ParsedArgs, words: string[]): Promise<number> {
+function _release(
+  flags: ParsedFlags<typeof OPERATOR_FLAG>,
+  words: string[],
+  reason: string,
+): Promise<number> {
   const ids = words.map((w) => wholeNumber(w, "ID"));
-  if (parsed.reason === undefined) throw new ConfigError("lease release needs --reason TEXT");
-  const reason = parsed.reason;
-  return withTable(parsed, { mustExist: true }, ({ table, human }) => {
+  return withTable(flags, { mustExist: true }, ({ table, human }) => {
     const released = table.leases.release({ by: human, ids, reason });
     for (const lease of released) console.log(`released ${describeLease(lease)}`);
     return 0;

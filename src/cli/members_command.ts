@@ -10,52 +10,97 @@ import { checkAgentName } from "../core/input_rules/agent_names.ts";
 import type { Member } from "../core/members/member.ts";
 import type { Table } from "../core/table.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand, defineGroup, type FlagSpecs, type GlobalValues } from "./command_spec.ts";
 
-const _USAGE = "team-table members list | add NAME [--role ROLE] | token NAME | " +
-  "grant NAME ROLE | revoke NAME | reset NAME | remove NAME";
+const _ROLE_FLAG = {
+  role: {
+    type: "string",
+    value: "ROLE",
+    help: "the role it joins with (default: the default role)",
+  },
+} as const satisfies FlagSpecs;
 
-/** The subcommands, the positional words each takes after NAME, and what each does. */
-const _SUBCOMMANDS: Record<string, { words: number; run: (table: Table, args: _Args) => string }> =
-  {
-    add: { words: 0, run: _add },
-    token: { words: 0, run: _token },
-    grant: { words: 1, run: _grant },
-    revoke: { words: 0, run: _revoke },
-    reset: { words: 0, run: _reset },
-    remove: { words: 0, run: _remove },
-  };
-
-interface _Args {
-  name: string;
-  words: string[];
-  role: string | undefined;
-}
-
-/** Runs a members subcommand on the configured database; returns the exit code. */
-export function membersCommand(parsed: ParsedArgs): Promise<number> {
-  const config = resolveConfig(parsed, readEnv());
-  const [sub = "list", name, ...words] = parsed.positionals ?? [];
-  if (sub === "list") {
-    if (name !== undefined) throw new ConfigError(`usage: ${_USAGE}`);
-    const list = (table: Table) => _list(table.members.list({ includeInactive: true }));
-    return _withTable(config, true, list);
-  }
-  const spec = _SUBCOMMANDS[sub];
-  if (!spec) throw new ConfigError(`unknown members subcommand '${sub}' (${_USAGE})`);
-  if (name === undefined || words.length !== spec.words) {
-    throw new ConfigError(`usage: ${_USAGE}`);
-  }
-  if (parsed.role !== undefined && sub !== "add") {
-    throw new ConfigError(`--role goes with 'members add' (usage: ${_USAGE})`);
-  }
+/**
+ * Runs `run` on the table for the member NAME (checked first) and prints what it says.
+ * `mustExist`: adding and granting may come before anyone registered; the rest need the database.
+ */
+function _onMember(
+  flags: GlobalValues,
+  name: string,
+  mustExist: boolean,
+  run: (table: Table) => string,
+): Promise<number> {
   _checkName(name);
-  // Adding and granting may come before anyone registered; the rest need the database.
-  return _withTable(config, sub !== "add" && sub !== "grant", (table) => {
-    console.log(spec.run(table, { name, words, role: parsed.role }));
+  return _withTable(resolveConfig(flags, readEnv()), mustExist, (table) => {
+    console.log(run(table));
     return 0;
   });
 }
+
+/** The members subcommands; `members` alone lists them. */
+export const membersCommand = defineGroup({
+  name: "members",
+  summary: "who is registered and present; credentials (printed once), roles, freeing a held " +
+    "name, removing a member",
+  default: "list",
+  subcommands: [
+    defineCommand({
+      name: "list",
+      summary: "every member: role, presence, since when, whether it has a credential",
+      flags: {},
+      words: [],
+      run: ({ flags }) => {
+        const config = resolveConfig(flags, readEnv());
+        return _withTable(config, true, (t) => _list(t.members.list({ includeInactive: true })));
+      },
+    }),
+    defineCommand({
+      name: "add",
+      summary: "register NAME with a credential, printed once",
+      flags: _ROLE_FLAG,
+      words: ["NAME"],
+      run: ({ flags, words }) =>
+        _onMember(flags, words.NAME, false, (t) => _add(t, words.NAME, flags.role)),
+    }),
+    defineCommand({
+      name: "token",
+      summary: "a new credential for NAME (the old one stops working)",
+      flags: {},
+      words: ["NAME"],
+      run: ({ flags, words }) => _onMember(flags, words.NAME, true, (t) => _token(t, words.NAME)),
+    }),
+    defineCommand({
+      name: "grant",
+      summary: "give NAME the role ROLE (a privileged role comes with a credential)",
+      flags: {},
+      words: ["NAME", "ROLE"],
+      run: ({ flags, words }) =>
+        _onMember(flags, words.NAME, false, (t) => _grant(t, words.NAME, words.ROLE)),
+    }),
+    defineCommand({
+      name: "revoke",
+      summary: "NAME gets the default role again",
+      flags: {},
+      words: ["NAME"],
+      run: ({ flags, words }) => _onMember(flags, words.NAME, true, (t) => _revoke(t, words.NAME)),
+    }),
+    defineCommand({
+      name: "reset",
+      summary: "free NAME from the session holding it",
+      flags: {},
+      words: ["NAME"],
+      run: ({ flags, words }) => _onMember(flags, words.NAME, true, (t) => _reset(t, words.NAME)),
+    }),
+    defineCommand({
+      name: "remove",
+      summary: "remove NAME: gone, its name free, its credential and role dropped, its tasks " +
+        "back to pending",
+      flags: {},
+      words: ["NAME"],
+      run: ({ flags, words }) => _onMember(flags, words.NAME, true, (t) => _remove(t, words.NAME)),
+    }),
+  ],
+});
 
 async function _withTable(
   config: ReturnType<typeof resolveConfig>,
@@ -72,23 +117,22 @@ async function _withTable(
 
 const _OPERATOR = humanActor("operator");
 
-function _add(table: Table, args: _Args): string {
-  const issued = table.members.issueCredential({ name: args.name, role: args.role, by: _OPERATOR });
+function _add(table: Table, name: string, role: string | undefined): string {
+  const issued = table.members.issueCredential({ name, role, by: _OPERATOR });
   return `${issued.member.name} (role '${issued.member.role}') can now join with its ` +
     `credential.\n${_showOnce(issued.credential, issued.member.name)}`;
 }
 
-function _token(table: Table, args: _Args): string {
-  table.members.require(args.name, "NAME");
-  const issued = table.members.issueCredential({ name: args.name, by: _OPERATOR });
+function _token(table: Table, name: string): string {
+  table.members.require(name, "NAME");
+  const issued = table.members.issueCredential({ name, by: _OPERATOR });
   return `${issued.rotated ? "New credential" : "Credential"} for ${issued.member.name}` +
     `${issued.rotated ? " (the old one no longer works)" : ""}.\n` +
     _showOnce(issued.credential, issued.member.name);
 }
 
-function _grant(table: Table, args: _Args): string {
-  const role = args.words[0] ?? "";
-  const member = table.members.grant({ name: args.name, role, by: _OPERATOR });
+function _grant(table: Table, name: string, role: string): string {
+  const member = table.members.grant({ name, role, by: _OPERATOR });
   const line = `${member.name} now has role '${member.role}'` +
     (member.status === "inactive"
       ? " (not at the table yet: it takes effect when it registers)"
@@ -99,18 +143,18 @@ function _grant(table: Table, args: _Args): string {
       _showOnce(member.credential, member.name);
 }
 
-function _reset(table: Table, args: _Args): string {
-  const member = table.members.reset({ name: args.name, by: _OPERATOR });
+function _reset(table: Table, name: string): string {
+  const member = table.members.reset({ name: name, by: _OPERATOR });
   return `${member.name} is free: the session that held it no longer does (it is ${member.presence}).`;
 }
 
-function _revoke(table: Table, args: _Args): string {
-  const member = table.members.revoke({ name: args.name, by: _OPERATOR });
+function _revoke(table: Table, name: string): string {
+  const member = table.members.revoke({ name: name, by: _OPERATOR });
   return `${member.name} has the default role '${member.role}' again.`;
 }
 
-function _remove(table: Table, args: _Args): string {
-  const { member, released } = table.departures.remove({ name: args.name, by: _OPERATOR });
+function _remove(table: Table, name: string): string {
+  const { member, released } = table.departures.remove({ name: name, by: _OPERATOR });
   return `${member.name} is removed: gone, its name free, its credential and role dropped` +
     (released.length
       ? `; tasks back to pending: ${released.map((t) => `#${t.id}`).join(", ")}.`

@@ -3,8 +3,6 @@
  * `deno run`. A team-table started from a checkout with too few permissions gets one line
  * instead: which permission, for which command, and how to get a `team-table` that has them.
  */
-import type { Command } from "./parse_args.ts";
-
 const _KINDS: Record<string, string> = {
   net: "network",
   env: "environment",
@@ -25,7 +23,7 @@ export const INSTALL_HINT =
  * The one-line message for a missing Deno permission (NotCapable or PermissionDenied naming an
  * --allow flag, directly or inside another error's message), or undefined for other errors.
  */
-export function missingPermission(error: unknown, command: Command): string | undefined {
+export function missingPermission(error: unknown, command: string): string | undefined {
   if (!(error instanceof Error)) return undefined;
   const flag = error.message.match(/run again with the --allow-(\w+) flag/)?.[1];
   const capability = error instanceof Deno.errors.NotCapable ||

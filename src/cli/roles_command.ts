@@ -3,46 +3,66 @@ import { toolsOf } from "../core/permissions/permissions.ts";
 import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import type { Role } from "../core/role_catalog.ts";
 import { loadRoleCatalog } from "../definitions/load_roles.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand, defineGroup } from "./command_spec.ts";
 
 /** Lists, shows or checks role templates; reads no database. */
-export async function rolesCommand(parsed: ParsedArgs): Promise<number> {
-  const { rolesDir } = resolveConfig(parsed, readEnv());
-  const [sub, name, extra] = parsed.positionals ?? [];
-  if (sub === "check") {
-    if (!name || extra) throw new ConfigError("usage: team-table roles check DIR");
-    const catalog = await loadRoleCatalog(name);
-    const overrides = catalog.list().filter((role) => role.source !== "shipped");
-    console.log(
-      `${name}: ${overrides.length} role file(s) valid (${
-        overrides.map((r) => r.name).join(", ") || "none"
-      })`,
-    );
-    return 0;
-  }
-  const catalog = await loadRoleCatalog(rolesDir);
-  if (sub === undefined || sub === "list") {
-    if (name) throw new ConfigError("usage: team-table roles list");
-    for (const role of catalog.list()) {
-      const flags = [
-        role.privileged ? "privileged" : "",
-        role.source === "shipped" ? "" : `from ${role.source}`,
-      ]
-        .filter(Boolean).join(", ");
-      console.log(`${role.name.padEnd(14)} ${role.description}${flags ? ` [${flags}]` : ""}`);
-    }
-    return 0;
-  }
-  if (sub === "show") {
-    if (!name || extra) throw new ConfigError("usage: team-table roles show NAME");
-    if (!catalog.has(name)) {
-      throw new ConfigError(`there is no role '${name}'; roles: ${catalog.names().join(", ")}`);
-    }
-    console.log(describeRole(catalog.get(name), toolsOf(catalog, name)));
-    return 0;
-  }
-  throw new ConfigError(`unknown roles subcommand '${sub}' (list, show NAME, check DIR)`);
-}
+export const rolesCommand = defineGroup({
+  name: "roles",
+  summary: "the role templates: list, show one, validate a directory of role files",
+  default: "list",
+  subcommands: [
+    defineCommand({
+      name: "list",
+      summary: "every role with its description (and where it comes from, when not shipped)",
+      flags: {},
+      words: [],
+      run: async ({ flags }) => {
+        const catalog = await loadRoleCatalog(resolveConfig(flags, readEnv()).rolesDir);
+        for (const role of catalog.list()) {
+          const notes = [
+            role.privileged ? "privileged" : "",
+            role.source === "shipped" ? "" : `from ${role.source}`,
+          ]
+            .filter(Boolean).join(", ");
+          console.log(`${role.name.padEnd(14)} ${role.description}${notes ? ` [${notes}]` : ""}`);
+        }
+        return 0;
+      },
+    }),
+    defineCommand({
+      name: "show",
+      summary: "one role: privileges, capabilities, tools, guidelines",
+      flags: {},
+      words: ["NAME"],
+      run: async ({ flags, words }) => {
+        const catalog = await loadRoleCatalog(resolveConfig(flags, readEnv()).rolesDir);
+        if (!catalog.has(words.NAME)) {
+          throw new ConfigError(
+            `there is no role '${words.NAME}'; roles: ${catalog.names().join(", ")}`,
+          );
+        }
+        console.log(describeRole(catalog.get(words.NAME), toolsOf(catalog, words.NAME)));
+        return 0;
+      },
+    }),
+    defineCommand({
+      name: "check",
+      summary: "validate the role files in DIR (exit 2 naming the file and line of a mistake)",
+      flags: {},
+      words: ["DIR"],
+      run: async ({ words }) => {
+        const catalog = await loadRoleCatalog(words.DIR);
+        const overrides = catalog.list().filter((role) => role.source !== "shipped");
+        console.log(
+          `${words.DIR}: ${overrides.length} role file(s) valid (${
+            overrides.map((r) => r.name).join(", ") || "none"
+          })`,
+        );
+        return 0;
+      },
+    }),
+  ],
+});
 
 /** A role as readable text. */
 export function describeRole(role: Role, tools: readonly string[]): string {

@@ -7,41 +7,20 @@ import { DatabaseOpenError } from "../db/open_database.ts";
 import { RoleFileError, RuleFileError } from "../definitions/file_problems.ts";
 import { TableError, ValidationError } from "../core/errors.ts";
 import { cliWording } from "./cli_wording.ts";
-import { helpCommand } from "./help_command.ts";
+import { parseCommandLine } from "./command_line.ts";
+import { COMMANDS } from "./commands.ts";
+import { printHelp } from "./help_command.ts";
 import { missingPermission } from "./missing_permission.ts";
-import { type Command, parseArgs, type ParsedArgs } from "./parse_args.ts";
-import { stdioCommand } from "./stdio_command.ts";
-import { versionCommand } from "./version_command.ts";
-
-/**
- * Each command's entry. The others load on demand: the stdio server (what MCP clients start,
- * and start often) does not pay for their modules. deno compile embeds them all the same.
- */
-const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number>> = {
-  stdio: stdioCommand,
-  serve: async (parsed) => (await import("./serve_command.ts")).serveCommand(parsed),
-  poll: async (parsed) => (await import("./poll_command.ts")).pollCommand(parsed),
-  roles: async (parsed) => (await import("./roles_command.ts")).rolesCommand(parsed),
-  members: async (parsed) => (await import("./members_command.ts")).membersCommand(parsed),
-  status: async (parsed) => (await import("./status_command.ts")).statusCommand(parsed),
-  search: async (parsed) => (await import("./search_command.ts")).searchCommand(parsed),
-  send: async (parsed) => (await import("./send_command.ts")).sendCommand(parsed),
-  broadcast: async (parsed) => (await import("./send_command.ts")).broadcastCommand(parsed),
-  task: async (parsed) => (await import("./task_command.ts")).taskCommand(parsed),
-  context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
-  lease: async (parsed) => (await import("./lease_command.ts")).leaseCommand(parsed),
-  doctor: async (parsed) => (await import("./doctor_command.ts")).doctorCommand(parsed),
-  help: helpCommand,
-  version: versionCommand,
-};
 
 /** Runs `team-table ARGS` and returns the process exit code. */
 export async function runCli(args: readonly string[]): Promise<number> {
-  let command: Command = "stdio";
+  let command = "stdio";
   try {
-    const parsed = parseArgs(args);
-    command = parsed.command;
-    return await _COMMANDS[parsed.command](parsed);
+    const invocation = await parseCommandLine(args, COMMANDS);
+    if (invocation.kind === "help") return await printHelp(invocation.path, COMMANDS);
+    command = invocation.path.map((c) => c.name).join(" ") || command;
+    if (invocation.kind === "own") return await invocation.command.run(invocation.args);
+    return await invocation.command.run(invocation.input);
   } catch (error) {
     const exit = _exitFor(error, command);
     if (exit === undefined) throw error;
@@ -51,7 +30,7 @@ export async function runCli(args: readonly string[]): Promise<number> {
 }
 
 /** The exit code and one-line message for an error the user can act on. */
-function _exitFor(error: unknown, command: Command): { code: number; message: string } | undefined {
+function _exitFor(error: unknown, command: string): { code: number; message: string } | undefined {
   const permission = missingPermission(error, command);
   if (permission !== undefined) return { code: 1, message: permission };
   if (error instanceof ConfigError) return { code: 2, message: error.message };

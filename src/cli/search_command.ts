@@ -11,7 +11,7 @@ import { LIMITS } from "../core/limits.ts";
 import { SEARCH_KINDS, type SearchKind } from "../core/search/search_query.ts";
 import type { SearchHit } from "../core/search/table_search.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand, type FlagSpecs, type ParsedFlags } from "./command_spec.ts";
 import { parseSince } from "./status_command.ts";
 
 /** The kinds named by `--kinds message,task`. */
@@ -43,33 +43,60 @@ export function renderHit(hit: SearchHit): string {
   }\n    open: ${hit.open}`;
 }
 
+const _FLAGS = {
+  kinds: {
+    type: "string",
+    value: "K,K",
+    help: `what to look through (${SEARCH_KINDS.join(", ")}; default all)`,
+  },
+  agent: { type: "string", value: "NAME", help: "only what NAME wrote" },
+  since: {
+    type: "string",
+    value: "WHEN",
+    help: "only since a duration back from now (30m, 2h, 1d) or a date",
+  },
+  limit: { type: "string", value: "N", help: "at most N results" },
+  json: { type: "boolean", help: "the results as JSON" },
+} as const satisfies FlagSpecs;
+
 /** Runs `team-table search` against the configured database. */
-export async function searchCommand(parsed: ParsedArgs): Promise<number> {
-  const query = (parsed.positionals ?? []).join(" ");
+export const searchCommand = defineCommand({
+  name: "search",
+  summary: "full-text search of messages, tasks, comments and shared context: every word must " +
+    'match, "quoted words" are a phrase, word* a prefix',
+  flags: _FLAGS,
+  words: ["[WORDS...]"],
+  run: ({ flags, words }) => _search(flags, words.WORDS.join(" ")),
+});
+
+async function _search(
+  flags: ParsedFlags<typeof _FLAGS>,
+  query: string,
+): Promise<number> {
   if (query.trim() === "") {
     throw new ConfigError("search needs words to look for: team-table search WORDS");
   }
-  const config = resolveConfig(parsed, readEnv());
-  const kinds = parseKinds(parsed.kinds);
+  const config = resolveConfig(flags, readEnv());
+  const kinds = parseKinds(flags.kinds);
   const { db, table } = openTable(config, await loadTableDeps(config));
   try {
-    const limit = parsed.limit === undefined ? undefined : checkPageSize(
-      /^\d+$/.test(parsed.limit) ? Number(parsed.limit) : parsed.limit,
+    const limit = flags.limit === undefined ? undefined : checkPageSize(
+      /^\d+$/.test(flags.limit) ? Number(flags.limit) : flags.limit,
       LIMITS.searchLimitMax,
       "--limit",
     );
-    const since = parsed.since === undefined
+    const since = flags.since === undefined
       ? undefined
-      : parseSince(parsed.since, table.clock.now());
+      : parseSince(flags.since, table.clock.now());
     const found = table.search.search({
       by: humanActor("operator"),
       query,
       kinds,
-      agent: parsed.agent,
+      agent: flags.agent,
       since,
       limit,
     });
-    if (parsed.json) {
+    if (flags.json) {
       console.log(JSON.stringify(found));
       return 0;
     }

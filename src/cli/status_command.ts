@@ -10,7 +10,7 @@ import { describeLease } from "../core/leases/lease.ts";
 import type { Table } from "../core/table.ts";
 import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
-import type { ParsedArgs } from "./parse_args.ts";
+import { defineCommand } from "./command_spec.ts";
 
 /** Milliseconds since the epoch for `--since` (a duration back from now, or an ISO date). */
 export function parseSince(text: string | undefined, now: number): number {
@@ -101,14 +101,27 @@ function _count(n: number, noun: string): string {
 }
 
 /** Runs `team-table status` against the configured database. */
-export async function statusCommand(parsed: ParsedArgs): Promise<number> {
-  const config = resolveConfig(parsed, readEnv());
-  const { db, table } = openTable(config, await loadTableDeps(config), { mustExist: true });
-  try {
-    const since = parseSince(parsed.since, table.clock.now());
-    console.log(renderStatus(table, { since, dbPath: config.dbPath }));
-    return 0;
-  } finally {
-    db.close();
-  }
-}
+export const statusCommand = defineCommand({
+  name: "status",
+  summary: "the table at a glance: members, board, blocked tasks, leases, unread mail, and " +
+    "what happened since a time",
+  flags: {
+    since: {
+      type: "string",
+      value: "WHEN",
+      help: "what happened since: a duration back from now (30m, 2h, 1d) or a date (default 24h)",
+    },
+  },
+  words: [],
+  run: async ({ flags }) => {
+    const config = resolveConfig(flags, readEnv());
+    const { db, table } = openTable(config, await loadTableDeps(config), { mustExist: true });
+    try {
+      const since = parseSince(flags.since, table.clock.now());
+      console.log(renderStatus(table, { since, dbPath: config.dbPath }));
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+});

@@ -2,11 +2,17 @@
  * What the one-shot commands share (status, members, send, broadcast, task, context): resolve
  * the config, open the table, run, close. Humans act as `human:OPERATOR`.
  */
-import { type Config, ConfigError, readEnv, resolveConfig, resolveOperator } from "../config.ts";
+import {
+  type CommonFlags,
+  type Config,
+  ConfigError,
+  readEnv,
+  resolveConfig,
+  resolveOperator,
+} from "../config.ts";
 import { type Actor, humanActor } from "../core/actor.ts";
 import type { Table } from "../core/table.ts";
 import { loadTableDeps, openTable } from "../runtime/open_table.ts";
-import type { ParsedArgs } from "./parse_args.ts";
 
 /** What a one-shot command runs with. */
 export interface TableCommandContext {
@@ -21,26 +27,19 @@ export interface TableCommandContext {
  * refused (commands that only read, or that need members) instead of created empty.
  */
 export async function withTable<T>(
-  parsed: ParsedArgs,
+  flags: CommonFlags & { operator?: string | undefined },
   options: { mustExist: boolean },
   run: (context: TableCommandContext) => T,
 ): Promise<T> {
   const env = readEnv();
-  const config = resolveConfig(parsed, env);
-  const human = humanActor(resolveOperator(parsed, env));
+  const config = resolveConfig(flags, env);
+  const human = humanActor(resolveOperator(flags, env));
   const { db, table } = openTable(config, await loadTableDeps(config), options);
   try {
     return run({ table, config, human });
   } finally {
     db.close();
   }
-}
-
-/** Exactly `count` words after the subcommand, or a usage error. */
-export function words(parsed: ParsedArgs, from: number, count: number, usage: string): string[] {
-  const rest = (parsed.positionals ?? []).slice(from);
-  if (rest.length !== count) throw usageError(usage);
-  return rest;
 }
 
 /** A usage error (exit code 2). */

@@ -14,128 +14,142 @@ import {
   type TaskPriority,
   type TaskStatus,
 } from "../core/tasks/task_model.ts";
-import type { ParsedArgs } from "./parse_args.ts";
-import { usageError, wholeNumber, withTable, words } from "./table_command.ts";
+import { defineCommand, defineGroup, type FlagSpecs, type ParsedFlags } from "./command_spec.ts";
+import { OPERATOR_FLAG } from "./shared_flags.ts";
+import { wholeNumber, withTable } from "./table_command.ts";
 
-const _USAGE = "task create TITLE [--assignee A] [--priority P] [--description D] | " +
-  "assign ID AGENT | update ID [--status S] [--result R] | close ID [--result R] | " +
-  "list [--status S] [--assignee A] | show ID";
+const _STATUS = {
+  status: { type: "string", value: "S", help: `one of ${TASK_STATUSES.join(", ")}` },
+} as const satisfies FlagSpecs;
+const _RESULT = {
+  result: { type: "string", value: "R", help: "what came of it" },
+} as const satisfies FlagSpecs;
+const _ASSIGNEE = {
+  assignee: { type: "string", value: "A", help: "the agent it is for" },
+} as const satisfies FlagSpecs;
 
-const _FLAGS_OF: Record<string, readonly (keyof ParsedArgs)[]> = {
-  create: ["assignee", "priority", "description"],
-  assign: [],
-  update: ["status", "result"],
-  close: ["result"],
-  list: ["status", "assignee"],
-  show: [],
-};
+/** The board's subcommands, each through the task store like any agent's call. */
+export const taskCommand = defineGroup({
+  name: "task",
+  summary: "the task board, as human:OPERATOR",
+  subcommands: [
+    defineCommand({
+      name: "create",
+      summary: "a new task",
+      flags: {
+        ..._ASSIGNEE,
+        priority: {
+          type: "string",
+          value: "P",
+          help: `one of ${TASK_PRIORITIES.join(", ")} (default medium)`,
+        },
+        description: { type: "string", value: "D", help: "what is to be done" },
+        ...OPERATOR_FLAG,
+      },
+      words: ["TITLE"],
+      run: ({ flags, words }) => {
+        const input = {
+          title: checkTitle(words.TITLE, "TITLE"),
+          assignee: flags.assignee === undefined
+            ? undefined
+            : checkAgentName(flags.assignee, "--assignee"),
+          priority: flags.priority === undefined ? undefined : _priority(flags.priority),
+          description: flags.description === undefined
+            ? undefined
+            : checkDescription(flags.description, "--description"),
+        };
+        return withTable(flags, { mustExist: false }, ({ table, human }) => {
+          const task = table.tasks.create({ by: human, ...input });
+          console.log(`created ${_line(task)}`);
+          return 0;
+        });
+      },
+    }),
+    defineCommand({
+      name: "assign",
+      summary: "give task ID to AGENT",
+      flags: OPERATOR_FLAG,
+      words: ["ID", "AGENT"],
+      run: ({ flags, words }) => {
+        const taskId = wholeNumber(words.ID, "ID");
+        const newAssignee = checkAgentName(words.AGENT, "AGENT");
+        return withTable(flags, { mustExist: true }, ({ table, human }) => {
+          const task = table.tasks.reassign({ taskId, by: human, newAssignee });
+          console.log(`assigned ${_line(task)}`);
+          return 0;
+        });
+      },
+    }),
+    defineCommand({
+      name: "update",
+      summary: "change task ID's status or result",
+      flags: { ..._STATUS, ..._RESULT, ...OPERATOR_FLAG },
+      words: ["ID"],
+      run: ({ flags, words }) =>
+        _update(flags, words.ID, flags.status === undefined ? undefined : _status(flags.status)),
+    }),
+    defineCommand({
+      name: "close",
+      summary: "mark task ID done",
+      flags: { ..._RESULT, ...OPERATOR_FLAG },
+      words: ["ID"],
+      run: ({ flags, words }) => _update(flags, words.ID, "done"),
+    }),
+    defineCommand({
+      name: "list",
+      summary: "the board, or part of it",
+      flags: { ..._STATUS, ..._ASSIGNEE, ...OPERATOR_FLAG },
+      words: [],
+      run: ({ flags }) => {
+        const status = flags.status === undefined ? undefined : _status(flags.status);
+        const assignee = flags.assignee === undefined
+          ? undefined
+          : checkAgentName(flags.assignee, "--assignee");
+        return withTable(flags, { mustExist: true }, ({ table }) => {
+          const tasks = table.tasks.list({ status, assignee });
+          if (tasks.length === 0) console.log("no tasks");
+          for (const task of tasks) console.log(_line(task));
+          return 0;
+        });
+      },
+    }),
+    defineCommand({
+      name: "show",
+      summary: "task ID with its description, result and feed",
+      flags: OPERATOR_FLAG,
+      words: ["ID"],
+      run: ({ flags, words }) => {
+        const taskId = wholeNumber(words.ID, "ID");
+        return withTable(flags, { mustExist: true }, ({ table }) => {
+          const detail = table.tasks.detail(taskId, { limit: LIMITS.pages.feed.max });
+          const task = detail.task;
+          console.log(_line(task));
+          if (task.description) console.log(`  ${task.description}`);
+          if (task.result !== null) console.log(`  result: ${task.result}`);
+          if (detail.next_cursor !== undefined) {
+            console.log(`  (older entries left out: the newest ${LIMITS.pages.feed.max} follow)`);
+          }
+          if (detail.feed) console.log(detail.feed);
+          return 0;
+        });
+      },
+    }),
+  ],
+});
 
-/** Runs one task subcommand. */
-export function taskCommand(parsed: ParsedArgs): Promise<number> {
-  const sub = parsed.positionals?.[0];
-  const allowed = sub === undefined ? undefined : _FLAGS_OF[sub];
-  if (sub === undefined || allowed === undefined) throw usageError(_USAGE);
-  for (const flag of ["assignee", "priority", "description", "status", "result"] as const) {
-    if (parsed[flag] !== undefined && !allowed.includes(flag)) {
-      throw new ConfigError(`--${flag} is not an option of 'task ${sub}'`);
-    }
-  }
-  switch (sub) {
-    case "create":
-      return _create(parsed);
-    case "assign":
-      return _assign(parsed);
-    case "update":
-    case "close":
-      return _update(parsed, sub);
-    case "list":
-      return _list(parsed);
-    default:
-      return _show(parsed);
-  }
-}
-
-function _create(parsed: ParsedArgs): Promise<number> {
-  const [title = ""] = words(parsed, 1, 1, "task create TITLE [--assignee A] [--priority P]");
-  const input = {
-    title: checkTitle(title, "TITLE"),
-    assignee: parsed.assignee === undefined
-      ? undefined
-      : checkAgentName(parsed.assignee, "--assignee"),
-    priority: parsed.priority === undefined ? undefined : _priority(parsed.priority),
-    description: parsed.description === undefined
-      ? undefined
-      : checkDescription(parsed.description, "--description"),
-  };
-  return withTable(parsed, { mustExist: false }, ({ table, human }) => {
-    const task = table.tasks.create({ by: human, ...input });
-    console.log(`created ${_line(task)}`);
-    return 0;
-  });
-}
-
-function _assign(parsed: ParsedArgs): Promise<number> {
-  const [id = "", agent = ""] = words(parsed, 1, 2, "task assign ID AGENT");
+function _update(
+  flags: ParsedFlags<typeof _RESULT & typeof OPERATOR_FLAG>,
+  id: string,
+  status: TaskStatus | undefined,
+): Promise<number> {
   const taskId = wholeNumber(id, "ID");
-  const newAssignee = checkAgentName(agent, "AGENT");
-  return withTable(parsed, { mustExist: true }, ({ table, human }) => {
-    const task = table.tasks.reassign({ taskId, by: human, newAssignee });
-    console.log(`assigned ${_line(task)}`);
-    return 0;
-  });
-}
-
-function _update(parsed: ParsedArgs, sub: "update" | "close"): Promise<number> {
-  const [id = ""] = words(
-    parsed,
-    1,
-    1,
-    sub === "close" ? "task close ID [--result R]" : "task update ID [--status S] [--result R]",
-  );
-  const taskId = wholeNumber(id, "ID");
-  const status = sub === "close"
-    ? "done"
-    : parsed.status === undefined
-    ? undefined
-    : _status(parsed.status);
-  const result = parsed.result === undefined ? undefined : checkResult(parsed.result, "--result");
+  const result = flags.result === undefined ? undefined : checkResult(flags.result, "--result");
   if (status === undefined && result === undefined) {
     throw new ConfigError("task update needs --status or --result (or both)");
   }
-  return withTable(parsed, { mustExist: true }, ({ table, human }) => {
+  return withTable(flags, { mustExist: true }, ({ table, human }) => {
     const task = table.tasks.update({ taskId, by: human, status, result });
     console.log(`updated ${_line(task)}`);
-    return 0;
-  });
-}
-
-function _list(parsed: ParsedArgs): Promise<number> {
-  words(parsed, 1, 0, "task list [--status S] [--assignee A]");
-  const status = parsed.status === undefined ? undefined : _status(parsed.status);
-  const assignee = parsed.assignee === undefined
-    ? undefined
-    : checkAgentName(parsed.assignee, "--assignee");
-  return withTable(parsed, { mustExist: true }, ({ table }) => {
-    const tasks = table.tasks.list({ status, assignee });
-    if (tasks.length === 0) console.log("no tasks");
-    for (const task of tasks) console.log(_line(task));
-    return 0;
-  });
-}
-
-function _show(parsed: ParsedArgs): Promise<number> {
-  const [id = ""] = words(parsed, 1, 1, "task show ID");
-  const taskId = wholeNumber(id, "ID");
-  return withTable(parsed, { mustExist: true }, ({ table }) => {
-    const detail = table.tasks.detail(taskId, { limit: LIMITS.pages.feed.max });
-    const task = detail.task;
-    console.log(_line(task));
-    if (task.description) console.log(`  ${task.description}`);
-    if (task.result !== null) console.log(`  result: ${task.result}`);
-    if (detail.next_cursor !== undefined) {
-      console.log(`  (older entries left out: the newest ${LIMITS.pages.feed.max} follow)`);
-    }
-    if (detail.feed) console.log(detail.feed);
     return 0;
   });
 }

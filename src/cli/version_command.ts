@@ -2,6 +2,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { LATEST_SCHEMA_VERSION } from "../db/migrations.ts";
 import { VERSION } from "../version.ts";
+import { defineCommand } from "./command_spec.ts";
 
 /** team-table's, Deno's and SQLite's versions, and the schema this build understands. */
 export function versions(): { team_table: string; deno: string; sqlite: string; schema: number } {
@@ -17,8 +18,14 @@ export function versionText(): string {
   return `team-table ${v.team_table} (deno ${v.deno}, sqlite ${v.sqlite}, schema ${v.schema})`;
 }
 
-/** Prints the version line to stdout. */
-export function versionCommand(): number {
-  console.log(versionText());
-  return 0;
-}
+/** Prints the version line to stdout (also `--version`, `-V`). */
+export const versionCommand = defineCommand({
+  name: "version",
+  summary: "print the versions: team-table, Deno, SQLite, the database schema (also --version)",
+  flags: {},
+  words: [],
+  run: () => {
+    console.log(versionText());
+    return 0;
+  },
+});
