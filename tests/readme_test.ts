@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { COMMAND_WORDS, FLAG_NAMES } from "../src/cli/parse_args.ts";
 import { ENV_VARS } from "../src/config.ts";
-import { API_ENDPOINTS } from "../src/http/web_routes.ts";
+import { API_ENDPOINTS } from "../src/http/web_api.ts";
 import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 

@@ -1,4 +1,5 @@
 import { testSession } from "./support/temp_table.ts";
+import { API_ENDPOINTS } from "../src/http/web_api.ts";
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../src/log.ts";
@@ -320,4 +321,40 @@ Deno.test("web: a parent shows n of m subtasks done and cannot be closed early; 
     table.messages.peek("alice")[0]?.content ?? "",
     /by human:ops on task #2 "Part": Add a test\./,
   );
+});
+
+Deno.test("web: every /api endpoint answers; a wrong method is 405, a bad id 400, the rest 404", async () => {
+  await using s = await setup();
+  const { table } = s.t;
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  const sent = table.messages.send({ by: agentActor("alice"), recipient: "alice", content: "x" });
+  const task = table.tasks.create({ title: "T", by: agentActor("alice") });
+  table.context.share({ key: "k", value: "v", by: agentActor("alice") });
+  assert.ok(API_ENDPOINTS.includes("GET /api/search"), "search is listed");
+  assert.ok(API_ENDPOINTS.includes("GET /api/threads/{message_id}"), "threads are listed");
+  for (const endpoint of API_ENDPOINTS) {
+    const [method = "", path = ""] = endpoint.split(" ");
+    const concrete = path.replace("{id}", String(task.id)).replace("{message_id}", String(sent.id));
+    const query = path === "/api/search" ? "?q=T" : path === "/api/context/history" ? "?key=k" : "";
+    const response = method === "GET"
+      ? await s.get(`${concrete}${query}`)
+      : await s.send(method, concrete, {});
+    assert.notEqual(response.status, 404, `${endpoint} answers (${response.status})`);
+    assert.notEqual(response.status, 405, `${endpoint} answers (${response.status})`);
+    await response.body?.cancel();
+  }
+  const wrong = await s.send("DELETE", `/api/tasks/${task.id}`, {});
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.get("allow"), "GET, PATCH");
+  await wrong.body?.cancel();
+  const badId = await s.get("/api/tasks/abc");
+  assert.equal(badId.status, 400);
+  assert.match((await badId.json()).message, /id: 'abc' is not an id/);
+  const nothing = await s.get("/api/nothing");
+  assert.equal(nothing.status, 404);
+  await nothing.body?.cancel();
+  const unsigned = await s.get("/api/nothing", {});
+  assert.equal(unsigned.status, 401, "nothing under /api answers without the credential");
+  await unsigned.body?.cancel();
+  assert.equal("db" in table, false, "the table exposes no database handle");
 });

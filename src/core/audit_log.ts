@@ -76,6 +76,17 @@ export class AuditLog {
     return pageOf(this.#select(filter, before, size + 1), size, (entry) => [entry.id]);
   }
 
+  /** Every entry at or after `since` (ms), oldest first: action, agent and details only. */
+  since(since: number): Pick<AuditEntry, "action" | "agent" | "details">[] {
+    return this.#sql.get(
+      "SELECT action, agent, details FROM audit_log WHERE at >= ? ORDER BY id",
+    ).all(since).map((row) => ({
+      action: text(row, "action"),
+      agent: textOrNull(row, "agent"),
+      details: _parseDetails(text(row, "details")),
+    }));
+  }
+
   #select(query: AuditQuery, before: number | null, limit: number): AuditEntry[] {
     const where: string[] = [];
     const params: (string | number)[] = [];

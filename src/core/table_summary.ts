@@ -5,7 +5,6 @@
  */
 import type { Table } from "./table.ts";
 import type { Task } from "./tasks/task_model.ts";
-import { TASK_STATUSES } from "./tasks/task_model.ts";
 import type { TaskRef } from "./tasks/task_structure.ts";
 
 /** An online agent without a tool call for this long shows as idle. */
@@ -70,10 +69,7 @@ export function membersAtAGlance(table: Table): MemberGlance[] {
 }
 
 export function boardCounts(table: Table): Record<string, number> {
-  const rows = table.db.prepare("SELECT status, count(*) AS n FROM tasks GROUP BY status").all();
-  return Object.fromEntries(
-    TASK_STATUSES.map((s) => [s, Number(rows.find((r) => r["status"] === s)?.["n"] ?? 0)]),
-  );
+  return table.tasks.countByStatus();
 }
 
 /** Tasks marked blocked, and pending tasks that wait for open blockers. */
@@ -100,16 +96,11 @@ export function awaySummary(table: Table, since: number): AwaySummary {
     agents_came: 0,
     agents_left: 0,
   };
-  const rows = table.db.prepare(
-    "SELECT action, agent, details FROM audit_log WHERE at >= ? ORDER BY id",
-  ).all(since);
   // Agents, not registrations: one agent coming back three times came once.
   const came = new Set<string>();
   const left = new Set<string>();
-  for (const row of rows) {
-    const action = String(row["action"]);
-    const details: unknown = JSON.parse(String(row["details"]));
-    const to = typeof details === "object" && details !== null ? Reflect.get(details, "to") : null;
+  for (const { action, agent, details } of table.audit.since(since)) {
+    const to = details["to"];
     if (action === "task.updated" && to === "done") summary.tasks_finished++;
     if ((action === "task.updated" || action === "task.commented") && to === "blocked") {
       summary.tasks_blocked++;
@@ -117,9 +108,9 @@ export function awaySummary(table: Table, since: number): AwaySummary {
     if (action === "task.created") summary.tasks_created++;
     if (action === "message.sent" || action === "message.broadcast") summary.messages++;
     if (action === "rule.fired") summary.rules_fired++;
-    const agent = String(row["agent"]).toLowerCase();
-    if (action === "member.registered" || action === "member.returned") came.add(agent);
-    if (action === "member.deregistered") left.add(agent);
+    const who = String(agent).toLowerCase();
+    if (action === "member.registered" || action === "member.returned") came.add(who);
+    if (action === "member.deregistered") left.add(who);
   }
   summary.agents_came = came.size;
   summary.agents_left = left.size;
