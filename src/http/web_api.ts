@@ -20,9 +20,11 @@ import { invalidTimeMessage, parseTime } from "../core/input_rules/times.ts";
 import { LIMITS } from "../core/limits.ts";
 import { SEARCH_KINDS, type SearchKind } from "../core/search/search_query.ts";
 import type { Table } from "../core/table.ts";
-import { awaySummary, blockedTasks, boardCounts, membersAtAGlance } from "../core/table_summary.ts";
+import type { PageRequest } from "../core/pages.ts";
+import { awaySummary, membersAtAGlance } from "../core/table_summary.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../core/tasks/task_model.ts";
 import { readJsonBody } from "./json_body.ts";
+import { boardCard, boardColumn } from "./web_board.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
 import { methodNotAllowed, type Route, type RouteRequest, RouteTable } from "./route_table.ts";
 import { refuseForgedChange, type WebAuth } from "./web_access.ts";
@@ -95,6 +97,17 @@ function _badRequest(issues: z.core.$ZodIssue[]): Response {
   );
 }
 
+/** `limit` (1 to `max`; absent: the list's default) and `cursor` (a next_cursor) of a page. */
+function _page(url: URL, max: number): PageRequest | Response {
+  const text = url.searchParams.get("limit");
+  const limit = text === null
+    ? undefined
+    : _checked(() => checkPageSize(/^\d+$/.test(text) ? Number(text) : text, max));
+  if (limit instanceof Response) return limit;
+  const cursor = url.searchParams.get("cursor") || undefined;
+  return { limit, cursor };
+}
+
 /** The `ns` query parameter, when given and valid. */
 function _namespace(url: URL): string | undefined | Response {
   const ns = url.searchParams.get("ns");
@@ -124,20 +137,75 @@ const _ENDPOINTS: readonly ApiEndpoint[] = [
     handle: ({ url, table, human }) => {
       const since = _time(url, "since", table.clock.now() - 24 * 3_600_000, table.clock.now());
       if (since instanceof Response) return since;
-      const tasks = table.tasks.list({});
+      const counts = table.tasks.countByStatus();
+      // The first page of each list; done tasks only counted (the page pages on).
+      const board = Object.fromEntries(TASK_STATUSES.map((status) => {
+        const column = status === "done" ? { items: [] } : boardColumn(table, status);
+        return [status, { ...column, total: counts[status] }];
+      }));
+      const members = table.members.page({ includeInactive: true });
       return jsonResponse(200, {
         operator: actorLabel(human),
         now: new Date(table.clock.now()).toISOString(),
-        members: membersAtAGlance(table),
-        counts: boardCounts(table),
-        board: Object.fromEntries(
-          TASK_STATUSES.map((s) => [s, tasks.filter((t) => t.status === s)]),
-        ),
-        blocked: blockedTasks(table).map((b) => ({ task_id: b.task.id, waits_for: b.waits_for })),
+        counts,
         away: awaySummary(table, since),
-        leases: table.leases.list(),
+        member_names: table.members.names(),
+        members: { ...members, items: membersAtAGlance(table, members.items) },
+        board,
+        leases: table.leases.page({}),
         lease_waiters: table.leases.waiters(),
         last_event_id: table.events.latestId(),
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/board",
+    handle: ({ url, table }) => {
+      const status = TASK_STATUSES.find((s) => s === url.searchParams.get("status"));
+      if (status === undefined) {
+        return jsonError(
+          400,
+          "bad_request",
+          `status: required, one of ${TASK_STATUSES.join(", ")}`,
+        );
+      }
+      const page = _page(url, LIMITS.pages.tasks.max);
+      if (page instanceof Response) return page;
+      return jsonResponse(200, boardColumn(table, status, page));
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/board/:id",
+    handle: ({ params, table }) => {
+      const id = _id(params, "id");
+      if (id instanceof Response) return id;
+      return jsonResponse(200, {
+        card: boardCard(table, table.tasks.get(id)),
+        counts: table.tasks.countByStatus(),
+      });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/members",
+    handle: ({ url, table }) => {
+      const page = _page(url, LIMITS.pages.members.max);
+      if (page instanceof Response) return page;
+      const members = table.members.page({ includeInactive: true }, page);
+      return jsonResponse(200, { ...members, items: membersAtAGlance(table, members.items) });
+    },
+  },
+  {
+    method: "GET",
+    path: "/api/leases",
+    handle: ({ url, table }) => {
+      const page = _page(url, LIMITS.pages.leases.max);
+      if (page instanceof Response) return page;
+      return jsonResponse(200, {
+        leases: table.leases.page({}, page),
+        waiters: table.leases.waiters(),
       });
     },
   },
@@ -289,16 +357,14 @@ const _ENDPOINTS: readonly ApiEndpoint[] = [
     handle: ({ url, table }) => {
       const since = _time(url, "since", 0, table.clock.now());
       if (since instanceof Response) return since;
-      const limit = _limit(url, 200);
-      if (limit instanceof Response) return limit;
-      return jsonResponse(200, {
-        entries: table.audit.query({
-          agent: url.searchParams.get("agent") || undefined,
-          action: url.searchParams.get("action") || undefined,
-          since: since === 0 ? undefined : since,
-          limit,
-        }),
-      });
+      const page = _page(url, LIMITS.pages.audit.max);
+      if (page instanceof Response) return page;
+      const { items, next_cursor } = table.audit.page({
+        agent: url.searchParams.get("agent") || undefined,
+        action: url.searchParams.get("action") || undefined,
+        since: since === 0 ? undefined : since,
+      }, page);
+      return jsonResponse(200, { entries: items, ...(next_cursor ? { next_cursor } : {}) });
     },
   },
   { method: "GET", path: "/api/search", handle: _search },

@@ -187,6 +187,15 @@ export class TaskQueries {
     }));
   }
 
+  /** The oldest task `agent` has in progress, if any (its id and title). */
+  workingOn(agent: string): { id: number; title: string } | undefined {
+    const row = this.#sql.get(
+      `SELECT id, title FROM tasks WHERE assignee = ? AND status = 'in_progress'
+       ORDER BY id LIMIT 1`,
+    ).get(agent);
+    return row ? { id: int(row, "id"), title: text(row, "title") } : undefined;
+  }
+
   /** The id of a pending or in-progress task assigned to `agent`, if it has one. */
   openTaskOf(agent: string): number | null {
     const row = this.#sql.get(

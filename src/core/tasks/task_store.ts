@@ -170,6 +170,11 @@ export class TaskStore {
     return this.#queries.countByStatus();
   }
 
+  /** The oldest task `agent` has in progress (TaskQueries.workingOn). */
+  workingOn(agent: string): { id: number; title: string } | undefined {
+    return this.#queries.workingOn(agent);
+  }
+
   /** The open tasks and taken reviews of `agent` (TaskQueries.heldBy). */
   heldBy(agent: string): ReturnType<TaskQueries["heldBy"]> {
     return this.#queries.heldBy(agent);
