@@ -37,6 +37,8 @@ Usage:
                                      of agents long gone, serve reachable with the operator
                                      token (TEAM_TABLE_TOKEN or the token file); exit 1 on any
                                      problem, each with its fix; --fix does what it can
+  team-table web-link [--url URL]    a fresh one-time sign-in link to serve's web view (the
+                                     banner's is used up once followed)
   team-table version | --version     print the versions
   team-table help | --help           print this help
 

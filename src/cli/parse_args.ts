@@ -18,6 +18,7 @@ export type Command =
   | "context"
   | "lease"
   | "doctor"
+  | "web-link"
   | "help"
   | "version";
 
@@ -133,6 +134,7 @@ const _ALL: Command[] = [
   "search",
   "lease",
   "doctor",
+  "web-link",
   ..._HUMAN,
 ];
 /** Commands that take words after them (poll's agent, subcommands, texts). */
@@ -170,7 +172,7 @@ const _VALUE_FLAGS: Record<string, { key: _ValueFlag; commands: Command[] }> = {
   "--ttl": { key: "ttl", commands: ["context"] },
   "--root": { key: "root", commands: ["lease"] },
   "--reason": { key: "reason", commands: ["lease"] },
-  "--url": { key: "url", commands: ["doctor"] },
+  "--url": { key: "url", commands: ["doctor", "web-link"] },
 };
 const _SWITCHES: Record<string, { key: _SwitchFlag; commands: Command[] }> = {
   "--no-auth": { key: "noAuth", commands: ["serve"] },
@@ -197,6 +199,7 @@ const _COMMANDS: Record<string, Command> = {
   context: "context",
   lease: "lease",
   doctor: "doctor",
+  "web-link": "web-link",
   help: "help",
   "--help": "help",
   "-h": "help",

@@ -31,6 +31,7 @@ const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number
   context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
   lease: async (parsed) => (await import("./lease_command.ts")).leaseCommand(parsed),
   doctor: async (parsed) => (await import("./doctor_command.ts")).doctorCommand(parsed),
+  "web-link": async (parsed) => (await import("./web_link_command.ts")).webLinkCommand(parsed),
   help: helpCommand,
   version: versionCommand,
 };

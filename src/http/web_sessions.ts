@@ -107,6 +107,14 @@ export function issueSignInCode(table: Table): string {
   return code;
 }
 
+/**
+ * A fresh one-time sign-in link to the web view of the serve at `base` (its scheme, host and
+ * port), which must run over the same table.
+ */
+export function signInLink(table: Table, base: string): string {
+  return `${base.replace(/\/+$/, "")}/login?code=${issueSignInCode(table)}`;
+}
+
 function _secret(): string {
   return randomBytes(32).toString("base64url");
 }
