@@ -96,6 +96,31 @@ Deno.test("leases: the time to live runs out (injected clock) and waiters are to
   assert.deepEqual(t.table.leases.waiters(), []);
 });
 
+Deno.test("leases: asking again for the same paths renews the wait; one notice, one waiter", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  t.table.leases.reserve({ by: alice, paths: ["src/reports/**"], ttl: 600 });
+  for (let i = 0; i < 3; i++) {
+    const refused = t.table.leases.reserve({
+      by: agentActor("carol"),
+      paths: ["src/reports/csv.ts"],
+      notifyWhenFree: true,
+    });
+    assert.equal(refused.waiting, true);
+  }
+  t.table.leases.reserve({ by: bob, paths: ["src/reports/pdf.ts"], notifyWhenFree: true });
+  assert.deepEqual(
+    t.table.leases.waiters().map((w) => `${w.agent} for ${w.paths.join(", ")}`),
+    ["carol for src/reports/csv.ts", "bob for src/reports/pdf.ts"],
+  );
+  t.table.leases.release({ by: alice, paths: ["src/reports/**"] });
+  assert.equal(
+    t.table.messages.peek("carol").filter((m) => /free: src\/reports\/csv\.ts/.test(m.content))
+      .length,
+    1,
+    "carol is told once",
+  );
+});
+
 Deno.test("leases: end when the task is done or reassigned, and when the holder is away", () => {
   using t = tempTeam(["alice", "bob"]);
   const task = t.table.tasks.create({ title: "edit", by: alice });

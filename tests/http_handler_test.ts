@@ -199,3 +199,41 @@ Deno.test("HTTP sessions do not advertise resources/subscribe (they send no reso
   assert.equal(json.result.capabilities.resources.subscribe, false);
   assert.equal(json.result.capabilities.resources.listChanged, true);
 });
+
+Deno.test("both MCP transports share one registry: one quota, the same idle rule", async () => {
+  await using s = tempHandler({
+    token: TOKEN,
+    idleMs: 60_000,
+    deps: { sessionCaps: { total: 2, perCredential: 5 } },
+  });
+  const sse = await s.handler.fetch(new Request(`${BASE}/sse`, { headers: auth }));
+  assert.equal(sse.status, 200);
+  const started = await s.handler.fetch(
+    new Request(`${BASE}/mcp`, {
+      method: "POST",
+      headers: mcpHeaders,
+      body: JSON.stringify(initialize),
+    }),
+  );
+  assert.equal(started.status, 200);
+  await started.body?.cancel();
+  const full = await s.handler.fetch(new Request(`${BASE}/sse`, { headers: auth }));
+  assert.equal(full.status, 503, "the /mcp session counts against the /sse one's quota");
+  await full.body?.cancel();
+  s.advance(30_000);
+  assert.deepEqual(
+    [await s.handler.mcpSessions.sweepIdle(), await s.handler.sseSessions.sweepIdle()],
+    [0, 0],
+  );
+  s.advance(31_000);
+  assert.deepEqual(
+    [await s.handler.mcpSessions.sweepIdle(), await s.handler.sseSessions.sweepIdle()],
+    [1, 1],
+    "each ends after the idle time without a request",
+  );
+  assert.deepEqual([s.handler.mcpSessions.size, s.handler.sseSessions.size], [0, 0]);
+  const again = await s.handler.fetch(new Request(`${BASE}/sse`, { headers: auth }));
+  assert.equal(again.status, 200, "their places went back to the quota");
+  await again.body?.cancel();
+  await sse.body?.cancel();
+});

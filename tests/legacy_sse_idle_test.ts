@@ -30,7 +30,7 @@ Deno.test("serve: a legacy /sse session that makes no call for the idle time end
     await waitFor(async () => (await health(server.url)).connections.sse_sessions === 0, {
       what: "the idle legacy session to end",
     });
-    assert.match(server.stderr(), /sse session [\w-]+ expired after 1 s without a call/);
+    assert.match(server.stderr(), /sse session [\w-]+ expired after 1 s without a request/);
     const next = await TestAgent.http(server.url, server.token);
     try {
       await next.ok("register", { name: "carol" });

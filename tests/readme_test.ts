@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { knownWords } from "../src/cli/command_line.ts";
 import { COMMANDS } from "../src/cli/commands.ts";
 import { ENV_VARS } from "../src/config.ts";
-import { API_ENDPOINTS } from "../src/http/web_routes.ts";
+import { API_ENDPOINTS } from "../src/http/web_api.ts";
 import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
 import { tempHandler } from "./support/temp_handler.ts";
 

@@ -73,7 +73,7 @@ Deno.test("the address map is bounded: the oldest is forgotten, its count kept i
 
 Deno.test("a flood of refused requests with long distinct paths stays within the audit bound", async () => {
   await using s = tempHandler({ token: TOKEN });
-  const sizeBefore = _auditBytes(s.t.table.db);
+  const sizeBefore = _auditBytes(s.t.db);
   for (let i = 0; i < 2_000; i++) {
     const response = await s.handler.fetch(
       new Request(`${BASE}/${i % 2 ? "events" : "api"}/${"b".repeat(8_000)}${i}`),
@@ -95,7 +95,7 @@ Deno.test("a flood of refused requests with long distinct paths stays within the
   const total = rows.reduce((sum, row) => sum + Number(row.details["count"]), 0);
   assert.equal(total, 2_000, "every refusal is counted, the excess in summary rows");
   assert.equal(s.handler.refusals.size, 0, "addresses quiet for a minute are forgotten");
-  const added = _auditBytes(s.t.table.db) - sizeBefore;
+  const added = _auditBytes(s.t.db) - sizeBefore;
   assert.ok(added < 100_000, `the audit log grew by ${added} bytes`);
 });
 

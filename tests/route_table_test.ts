@@ -18,3 +18,23 @@ Deno.test("routes: plain paths by lookup, patterns in order, the first match win
   assert.equal(table.match("/mcp/"), undefined);
   assert.equal(table.match("/nothing"), undefined);
 });
+
+Deno.test("routes: one path, one route per method; the methods of a path for a 405", () => {
+  const of = (path: string, method: string): Route => ({
+    path,
+    methods: [method],
+    auth: "none",
+    handle: () => new Response(`${method} ${path}`),
+  });
+  const table = new RouteTable([
+    of("/api/tasks/:id", "GET"),
+    of("/api/tasks/:id", "PATCH"),
+    of("/api/tasks", "POST"),
+  ]);
+  assert.equal(table.match("/api/tasks/7", "PATCH")?.route.methods?.[0], "PATCH");
+  assert.deepEqual(table.match("/api/tasks/7", "GET")?.params, { id: "7" });
+  assert.equal(table.match("/api/tasks/7", "DELETE"), undefined);
+  assert.deepEqual(table.allowed("/api/tasks/7"), ["GET", "PATCH"]);
+  assert.deepEqual(table.allowed("/api/nothing"), []);
+  assert.deepEqual(table.paths(), ["/api/tasks/:id", "/api/tasks"], "each path once");
+});

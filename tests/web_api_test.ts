@@ -1,4 +1,5 @@
 import { testSession } from "./support/temp_table.ts";
+import { API_ENDPOINTS } from "../src/http/web_api.ts";
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import { createLogger } from "../src/log.ts";
@@ -91,7 +92,7 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
   table.leases.reserve({ by: agentActor("bob"), paths: ["src/a.ts"], notifyWhenFree: true });
   const overview = await (await s.get("/api/overview")).json();
   assert.deepEqual(
-    overview.leases.map((l: { agent: string; path: string; exclusive: boolean }) => [
+    overview.leases.items.map((l: { agent: string; path: string; exclusive: boolean }) => [
       l.agent,
       l.path,
       l.exclusive,
@@ -100,8 +101,10 @@ Deno.test("web: overview, task detail, messages with filters, context, audit", a
     "who holds what",
   );
   assert.deepEqual(overview.lease_waiters.map((w: { agent: string }) => w.agent), ["bob"]);
-  assert.deepEqual(overview.members.map((m: { name: string }) => m.name), ["alice", "bob"]);
-  assert.equal(overview.board.pending[0].title, "T");
+  assert.deepEqual(overview.members.items.map((m: { name: string }) => m.name), ["alice", "bob"]);
+  assert.deepEqual(overview.member_names, ["alice", "bob"]);
+  assert.equal(overview.board.pending.items[0].title, "T");
+  assert.equal(overview.board.pending.total, 1);
   assert.equal(overview.counts.pending, 1);
   assert.equal(overview.away.messages, 3);
   const detail = await (await s.get(`/api/tasks/${task.id}`)).json();
@@ -288,7 +291,11 @@ Deno.test("web: a parent shows n of m subtasks done and cannot be closed early; 
     paths: ["src/part.ts"],
   }).task;
   const overview = await (await s.get("/api/overview")).json();
-  const pending = overview.board.pending as { id: number; subtasks?: unknown; paths?: unknown }[];
+  const pending = overview.board.pending.items as {
+    id: number;
+    subtasks?: unknown;
+    paths?: unknown;
+  }[];
   assert.deepEqual(pending.map((t) => [t.id, t.subtasks ?? null, t.paths ?? null]), [
     [parent.id, { done: 0, total: 1 }, null],
     [child.id, null, ["src/part.ts"]],
@@ -320,4 +327,93 @@ Deno.test("web: a parent shows n of m subtasks done and cannot be closed early; 
     table.messages.peek("alice")[0]?.content ?? "",
     /by human:ops on task #2 "Part": Add a test\./,
   );
+});
+
+Deno.test("web: every /api endpoint answers; a wrong method is 405, a bad id 400, the rest 404", async () => {
+  await using s = await setup();
+  const { table } = s.t;
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  const sent = table.messages.send({ by: agentActor("alice"), recipient: "alice", content: "x" });
+  const task = table.tasks.create({ title: "T", by: agentActor("alice") });
+  table.context.share({ key: "k", value: "v", by: agentActor("alice") });
+  assert.ok(API_ENDPOINTS.includes("GET /api/search"), "search is listed");
+  assert.ok(API_ENDPOINTS.includes("GET /api/threads/{message_id}"), "threads are listed");
+  for (const endpoint of API_ENDPOINTS) {
+    const [method = "", path = ""] = endpoint.split(" ");
+    const concrete = path.replace("{id}", String(task.id)).replace("{message_id}", String(sent.id));
+    const query = path === "/api/search" ? "?q=T" : path === "/api/context/history" ? "?key=k" : "";
+    const response = method === "GET"
+      ? await s.get(`${concrete}${query}`)
+      : await s.send(method, concrete, {});
+    assert.notEqual(response.status, 404, `${endpoint} answers (${response.status})`);
+    assert.notEqual(response.status, 405, `${endpoint} answers (${response.status})`);
+    await response.body?.cancel();
+  }
+  const wrong = await s.send("DELETE", `/api/tasks/${task.id}`, {});
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.get("allow"), "GET, PATCH");
+  await wrong.body?.cancel();
+  const badId = await s.get("/api/tasks/abc");
+  assert.equal(badId.status, 400);
+  assert.match((await badId.json()).message, /id: 'abc' is not an id/);
+  const nothing = await s.get("/api/nothing");
+  assert.equal(nothing.status, 404);
+  await nothing.body?.cancel();
+  const unsigned = await s.get("/api/nothing", {});
+  assert.equal(unsigned.status, 401, "nothing under /api answers without the credential");
+  await unsigned.body?.cancel();
+  assert.equal("db" in table, false, "the table exposes no database handle");
+});
+
+Deno.test("web: the first load is pages (done counted only); a changed task is one card; lists page", async () => {
+  await using s = await setup();
+  const { table } = s.t;
+  table.members.register({ session: testSession("alice"), name: "alice" });
+  const alice = agentActor("alice");
+  const tasks = Array.from(
+    { length: 25 },
+    (_, i) => table.tasks.create({ title: `T${i}`, by: alice }),
+  );
+  const first = tasks[0]!;
+  table.tasks.claim({ taskId: first.id, by: alice });
+  table.tasks.update({ taskId: first.id, by: alice, status: "done" });
+  const waiting = table.tasks.create({ title: "Waits", by: alice, blockedBy: [tasks[1]!.id] });
+  const overview = await (await s.get("/api/overview")).json();
+  assert.deepEqual(overview.board.done, { items: [], total: 1 }, "done: counted, not listed");
+  assert.equal(overview.board.pending.total, 25);
+  assert.equal(overview.board.pending.items.length, 20, "a page of cards");
+  assert.equal(overview.board.pending.items[0].description, undefined, "a card, not the task");
+  assert.equal(overview.members.items[0].current_task, null);
+  const rest = await (await s.get(
+    `/api/board?status=pending&cursor=${overview.board.pending.next_cursor}`,
+  )).json();
+  assert.deepEqual(
+    [...overview.board.pending.items, ...rest.items].map((t: { id: number }) => t.id).sort(
+      (a: number, b: number) => a - b,
+    ),
+    [...tasks.slice(1), waiting].map((t) => t.id),
+    "the next page has the rest, none twice",
+  );
+  const done = await (await s.get("/api/board?status=done")).json();
+  assert.deepEqual(done.items.map((t: { id: number }) => t.id), [first.id]);
+  table.tasks.claim({ taskId: tasks[2]!.id, by: alice });
+  const changed = await (await s.get(`/api/board/${tasks[2]!.id}`)).json();
+  assert.equal(changed.card.status, "in_progress");
+  assert.equal(changed.counts.in_progress, 1);
+  const card = await (await s.get(`/api/board/${waiting.id}`)).json();
+  assert.deepEqual(card.card.waits_for, [tasks[1]!.id], "the blockers it still waits for");
+  const members = await (await s.get("/api/members?limit=1")).json();
+  assert.deepEqual(members.items.map((m: { current_task: unknown }) => m.current_task), [
+    { id: tasks[2]!.id, title: "T2" },
+  ]);
+  const badStatus = await s.get("/api/board?status=later");
+  assert.equal(badStatus.status, 400);
+  assert.match((await badStatus.json()).message, /status: required, one of pending/);
+  const audit = await (await s.get("/api/audit?limit=5")).json();
+  assert.equal(audit.entries.length, 5);
+  const older = await (await s.get(`/api/audit?limit=5&cursor=${audit.next_cursor}`)).json();
+  assert.ok(older.entries[0].id < audit.entries[4].id, "the next page is older");
+  const badCursor = await s.get("/api/audit?cursor=nope");
+  assert.equal(badCursor.status, 400);
+  await badCursor.body?.cancel();
 });

@@ -44,7 +44,7 @@ Deno.test("web session: the form starts a session; the cookie holds its id, not 
   const cookie = cookieOf(response) ?? "";
   assert.ok(!cookie.includes(TOKEN));
   const id = cookie.split("=")[1] ?? "";
-  const stored = JSON.stringify(s.t.table.db.prepare("SELECT * FROM web_sessions").all());
+  const stored = JSON.stringify(s.t.db.prepare("SELECT * FROM web_sessions").all());
   assert.ok(!stored.includes(id), "only a hash of the session id is stored");
   assert.ok(!stored.includes(TOKEN), "nor the token");
   const page = await s.fetchAs("/", { headers: { cookie } });
@@ -274,7 +274,6 @@ Deno.test("web session: sessions survive a restart, end with a new operator toke
       allowOrigins: [],
       sessionIdleMs: 60_000,
       dbPath: s.t.path,
-      now: () => Date.parse("2026-01-01T00:00:00Z"),
     });
   const again = restart(TOKEN);
   const kept = await again.fetch(new Request(`${BASE}/api/overview`, { headers: web.read }));
@@ -291,7 +290,7 @@ Deno.test("web session: sessions survive a restart, end with a new operator toke
     const response = await postSignIn(s.handler, BASE, { token: TOKEN });
     await response.body?.cancel();
   }
-  const count = s.t.table.db.prepare("SELECT count(*) AS n FROM web_sessions").get()?.["n"];
+  const count = s.t.db.prepare("SELECT count(*) AS n FROM web_sessions").get()?.["n"];
   assert.equal(count, MAX_WEB_SESSIONS);
   const oldest = await s.fetchAs("/api/overview", { headers: web.read });
   assert.equal(oldest.status, 401, "the oldest session made room");

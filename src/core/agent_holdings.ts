@@ -5,7 +5,6 @@
  * objects. Reads only.
  */
 import { excerptOf } from "./messages/message.ts";
-import { int, text } from "./rows.ts";
 import type { Table } from "./table.ts";
 
 /** At most this many of each kind are listed; `more` counts the rest. */
@@ -43,20 +42,7 @@ export interface Holdings {
 }
 
 export function agentHoldings(table: Table, agent: string): Holdings {
-  const taskRows = table.db.prepare(
-    `SELECT id, title, status, 'assignee' AS held_as FROM tasks
-       WHERE assignee = :agent AND status IN ('pending', 'in_progress', 'awaiting_review')
-     UNION ALL
-     SELECT id, title, status, 'reviewer' AS held_as FROM tasks
-       WHERE reviewer = :agent AND status = 'awaiting_review' AND review_claimed_at IS NOT NULL
-     ORDER BY id`,
-  ).all({ agent });
-  const tasks = taskRows.map((row): HeldTask => ({
-    id: int(row, "id"),
-    title: text(row, "title"),
-    status: text(row, "status"),
-    as: text(row, "held_as") === "reviewer" ? "reviewer" : "assignee",
-  }));
+  const tasks: HeldTask[] = table.tasks.heldBy(agent);
   const leases = table.leases.list({ agent }).map((lease): HeldLease => ({
     id: lease.id,
     path: lease.path,
@@ -64,16 +50,10 @@ export function agentHoldings(table: Table, agent: string): Holdings {
     task_id: lease.task_id,
     until: lease.until,
   }));
-  const ackRows = table.db.prepare(
-    `SELECT m.id, m.sender, m.content FROM deliveries d JOIN messages m ON m.id = d.message_id
-     WHERE d.agent = ? AND d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL
-       AND d.archived_at IS NULL AND m.archived_at IS NULL
-     ORDER BY d.ack_requested_at, m.id`,
-  ).all(agent);
-  const acks = ackRows.map((row): OwedAck => ({
-    message_id: int(row, "id"),
-    sender: text(row, "sender"),
-    excerpt: excerptOf(text(row, "content")),
+  const acks = table.messages.acksOwed(agent).map((owed): OwedAck => ({
+    message_id: owed.message_id,
+    sender: owed.sender,
+    excerpt: excerptOf(owed.content),
   }));
   const more: NonNullable<Holdings["more"]> = {};
   if (tasks.length > _SHOWN) more.tasks = tasks.length - _SHOWN;

@@ -33,6 +33,17 @@ export interface AuditQuery {
   limit?: number | undefined;
 }
 
+/** Counts of what happened in a span of the log (AuditLog.tallySince). */
+export interface AuditTally {
+  tasks_finished: number;
+  tasks_blocked: number;
+  tasks_created: number;
+  messages: number;
+  rules_fired: number;
+  agents_came: number;
+  agents_left: number;
+}
+
 export class AuditLog {
   readonly #sql: Statements;
   readonly #clock: Clock;
@@ -74,6 +85,35 @@ export class AuditLog {
       ? null
       : Number(cursorKey(page.cursor, ["number"], "get_audit_log")[0]);
     return pageOf(this.#select(filter, before, size + 1), size, (entry) => [entry.id]);
+  }
+
+  /**
+   * What happened since `since` (ms), counted in SQL: tasks finished, blocked and created,
+   * messages, rule firings, and how many distinct agents came (registered or returned) and left.
+   */
+  tallySince(since: number): AuditTally {
+    const row = this.#sql.get(
+      `SELECT
+         coalesce(sum(action = 'task.updated' AND details ->> '$.to' = 'done'), 0) AS finished,
+         coalesce(sum(action IN ('task.updated', 'task.commented')
+           AND details ->> '$.to' = 'blocked'), 0) AS blocked,
+         coalesce(sum(action = 'task.created'), 0) AS created,
+         coalesce(sum(action IN ('message.sent', 'message.broadcast')), 0) AS messages,
+         coalesce(sum(action = 'rule.fired'), 0) AS rules,
+         count(DISTINCT CASE WHEN action IN ('member.registered', 'member.returned')
+           THEN lower(agent) END) AS came,
+         count(DISTINCT CASE WHEN action = 'member.deregistered' THEN lower(agent) END) AS gone
+       FROM audit_log WHERE at >= ?`,
+    ).get(since) ?? {};
+    return {
+      tasks_finished: int(row, "finished"),
+      tasks_blocked: int(row, "blocked"),
+      tasks_created: int(row, "created"),
+      messages: int(row, "messages"),
+      rules_fired: int(row, "rules"),
+      agents_came: int(row, "came"),
+      agents_left: int(row, "gone"),
+    };
   }
 
   #select(query: AuditQuery, before: number | null, limit: number): AuditEntry[] {

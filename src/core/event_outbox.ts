@@ -197,6 +197,15 @@ export class EventOutbox {
     return row ? int(row, "id") : 0;
   }
 
+  /**
+   * A number that changes when another connection commits to the database (SQLite's
+   * data_version): a relay polls it to learn that other processes wrote events.
+   */
+  dataVersion(): number {
+    const value = this.#sql.get("PRAGMA data_version").get()?.["data_version"];
+    return typeof value === "number" ? value : -1;
+  }
+
   /** Removes events older than `beforeMs`; replays cannot reach further back than this. */
   prune(beforeMs: number): number {
     return Number(this.#sql.get("DELETE FROM events WHERE at < ?").run(beforeMs).changes);

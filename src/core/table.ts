@@ -25,6 +25,7 @@ import { MemberStore } from "./members/member_store.ts";
 import { MessageStore } from "./messages/message_store.ts";
 import { MessageThreads } from "./messages/message_threads.ts";
 import { Principals } from "./permissions/principal.ts";
+import { OperatorSignIns } from "./operator_sign_ins.ts";
 import { PollCursors } from "./poll_cursors.ts";
 import type { RoleCatalog } from "./role_catalog.ts";
 import type { RuleActions } from "./rules/rule_actions.ts";
@@ -42,8 +43,8 @@ import { Transactor } from "../db/transaction.ts";
 
 export { DEFAULT_AWAY_RELEASE_MS, DEFAULT_PRESENCE_MS };
 
+/** The domain over one database; the database itself is not reachable through it. */
 export interface Table {
-  readonly db: DatabaseSync;
   readonly clock: Clock;
   /** Every write goes through it: one transaction per operation. */
   readonly tx: Transactor;
@@ -68,6 +69,8 @@ export interface Table {
   /** Tasks with the paths they touch: create with paths, claim with leases. */
   readonly taskLeases: TaskLeases;
   readonly pollCursors: PollCursors;
+  /** The operator's web sessions and one-time sign-in codes (stored hashed). */
+  readonly signIns: OperatorSignIns;
   readonly roles: RoleCatalog;
   readonly rules: RuleBook;
   readonly ruleEngine: RuleEngine;
@@ -141,7 +144,6 @@ export function createTable(deps: {
     messages,
   });
   return {
-    db,
     clock,
     tx,
     audit,
@@ -158,6 +160,7 @@ export function createTable(deps: {
     leases,
     taskLeases: new TaskLeases({ tx, tasks, leases }),
     pollCursors: new PollCursors({ tx, sql }),
+    signIns: new OperatorSignIns({ sql, tx, clock }),
     roles,
     rules,
     ruleEngine,

@@ -1,5 +1,4 @@
 /** Headline numbers of a table, for /health and status displays. */
-import { int } from "./rows.ts";
 import type { Table } from "./table.ts";
 
 export interface TableCounts {
@@ -16,23 +15,18 @@ export interface TableCounts {
 }
 
 export function countTable(table: Table): TableCounts {
-  const row = table.db.prepare(
-    `SELECT
-       (SELECT count(*) FROM members) AS members,
-       (SELECT count(*) FROM members WHERE status = 'active') AS active_members,
-       (SELECT count(*) FROM messages) AS messages,
-       (SELECT count(*) FROM tasks) AS tasks,
-       (SELECT count(*) FROM tasks WHERE status <> 'done') AS open_tasks`,
-  ).get() ?? {};
   const presence = { online: 0, away: 0, gone: 0 };
-  for (const member of table.members.list({ includeInactive: true })) presence[member.presence]++;
+  const members = table.members.list({ includeInactive: true });
+  for (const member of members) presence[member.presence]++;
+  const tasks = table.tasks.countByStatus();
+  const all = Object.values(tasks).reduce((sum, n) => sum + n, 0);
   return {
-    members: int(row, "members"),
-    active_members: int(row, "active_members"),
+    members: members.length,
+    active_members: members.filter((m) => m.status === "active").length,
     ...presence,
-    messages: int(row, "messages"),
-    tasks: int(row, "tasks"),
-    open_tasks: int(row, "open_tasks"),
+    messages: table.messages.count(),
+    tasks: all,
+    open_tasks: all - tasks.done,
     last_event_id: table.events.latestId(),
   };
 }

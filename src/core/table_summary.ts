@@ -3,9 +3,9 @@
  * board by status; what is blocked; and what happened since a time. `team-table status` and
  * the web view both show it.
  */
+import type { Member } from "./members/member.ts";
 import type { Table } from "./table.ts";
 import type { Task } from "./tasks/task_model.ts";
-import { TASK_STATUSES } from "./tasks/task_model.ts";
 import type { TaskRef } from "./tasks/task_structure.ts";
 
 /** An online agent without a tool call for this long shows as idle. */
@@ -45,17 +45,20 @@ export interface AwaySummary {
   agents_left: number;
 }
 
-export function membersAtAGlance(table: Table): MemberGlance[] {
+/** Each member (all, or those given: a page of them) at a glance. */
+export function membersAtAGlance(
+  table: Table,
+  members: readonly Member[] = table.members.list({ includeInactive: true }),
+): MemberGlance[] {
   const now = table.clock.now();
-  const working = table.tasks.list({ status: "in_progress" });
-  return table.members.list({ includeInactive: true }).map((member) => {
+  return members.map((member) => {
     const seen = now - Date.parse(member.last_seen);
     const presence: Presence = member.presence !== "online"
       ? member.presence
       : seen <= ONLINE_MS
       ? "online"
       : "idle";
-    const task = working.find((t) => t.assignee?.toLowerCase() === member.name.toLowerCase());
+    const task = table.tasks.workingOn(member.name);
     return {
       name: member.name,
       role: member.role,
@@ -70,10 +73,7 @@ export function membersAtAGlance(table: Table): MemberGlance[] {
 }
 
 export function boardCounts(table: Table): Record<string, number> {
-  const rows = table.db.prepare("SELECT status, count(*) AS n FROM tasks GROUP BY status").all();
-  return Object.fromEntries(
-    TASK_STATUSES.map((s) => [s, Number(rows.find((r) => r["status"] === s)?.["n"] ?? 0)]),
-  );
+  return table.tasks.countByStatus();
 }
 
 /** Tasks marked blocked, and pending tasks that wait for open blockers. */
@@ -90,38 +90,5 @@ export function blockedTasks(table: Table): BlockedGlance[] {
 
 /** What happened since `since` (ms), from the audit log. */
 export function awaySummary(table: Table, since: number): AwaySummary {
-  const summary: AwaySummary = {
-    since: new Date(since).toISOString(),
-    tasks_finished: 0,
-    tasks_blocked: 0,
-    tasks_created: 0,
-    messages: 0,
-    rules_fired: 0,
-    agents_came: 0,
-    agents_left: 0,
-  };
-  const rows = table.db.prepare(
-    "SELECT action, agent, details FROM audit_log WHERE at >= ? ORDER BY id",
-  ).all(since);
-  // Agents, not registrations: one agent coming back three times came once.
-  const came = new Set<string>();
-  const left = new Set<string>();
-  for (const row of rows) {
-    const action = String(row["action"]);
-    const details: unknown = JSON.parse(String(row["details"]));
-    const to = typeof details === "object" && details !== null ? Reflect.get(details, "to") : null;
-    if (action === "task.updated" && to === "done") summary.tasks_finished++;
-    if ((action === "task.updated" || action === "task.commented") && to === "blocked") {
-      summary.tasks_blocked++;
-    }
-    if (action === "task.created") summary.tasks_created++;
-    if (action === "message.sent" || action === "message.broadcast") summary.messages++;
-    if (action === "rule.fired") summary.rules_fired++;
-    const agent = String(row["agent"]).toLowerCase();
-    if (action === "member.registered" || action === "member.returned") came.add(agent);
-    if (action === "member.deregistered") left.add(agent);
-  }
-  summary.agents_came = came.size;
-  summary.agents_left = left.size;
-  return summary;
+  return { since: new Date(since).toISOString(), ...table.audit.tallySince(since) };
 }

@@ -18,11 +18,11 @@ import { RefusalAudit, type RefusalAuditOptions } from "./refusal_audit.ts";
 import { DEFAULT_SESSION_CAPS, type SessionCaps, SessionQuota } from "./session_quota.ts";
 import { withBodyDeadline } from "./body_deadline.ts";
 import { jsonError, jsonResponse } from "./responses.ts";
-import { methodNotAllowed, type Route, type RouteAuth, RouteTable } from "./route_table.ts";
+import { methodNotAllowed, type RouteAuth, RouteTable } from "./route_table.ts";
 import { SignInLimiter } from "./sign_in_limiter.ts";
 import { auditPendingSignInFailures, signInRoute } from "./sign_in_routes.ts";
 import { WebAuth } from "./web_access.ts";
-import { apiRoute, pageRoute } from "./web_routes.ts";
+import { webRoutes } from "./web_routes.ts";
 import { WebSessions } from "./web_sessions.ts";
 import { StreamableHttpSessions } from "./streamable_http_sessions.ts";
 import { metricsRoute } from "./metrics_route.ts";
@@ -52,7 +52,6 @@ export interface HandlerDeps {
   refusalAudit?: Partial<RefusalAuditOptions>;
   /** Counts for /metrics (operator credential); undefined: no /metrics (--no-metrics). */
   metrics?: ServeMetrics | undefined;
-  now?: () => number;
 }
 
 /** How long a request body may take to arrive after its headers, by default. */
@@ -79,7 +78,8 @@ export interface TeamTableHandler {
 }
 
 export function createHandler(deps: HandlerDeps): TeamTableHandler {
-  const now = deps.now ?? Date.now;
+  // One clock for the table and its transports: tests move the table's.
+  const now = () => deps.table.clock.now();
   const startedAt = now();
   const allowed = allowedHostNames(deps.bindHost, deps.allowOrigins);
   const quota = new SessionQuota(deps.sessionCaps ?? DEFAULT_SESSION_CAPS, {
@@ -119,7 +119,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     token: deps.token,
     sessions: deps.token === undefined
       ? undefined
-      : new WebSessions({ table: deps.table, operatorToken: deps.token, now }),
+      : new WebSessions({ table: deps.table, operatorToken: deps.token }),
   });
   const web = { table: deps.table, backend: deps.backend, auth, operator };
   const signIn = { table: deps.table, operator, auth, limiter: new SignInLimiter(), now };
@@ -186,12 +186,6 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       backend: deps.backend,
     })]),
     {
-      path: "/",
-      methods: ["GET"],
-      auth: "none",
-      handle: ({ req, url }) => pageRoute(req, url, web),
-    },
-    {
       path: "/login",
       methods: ["GET", "POST"],
       auth: "none",
@@ -203,17 +197,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       auth: "none",
       handle: ({ req, url, address }) => signInRoute({ req, url, address }, signIn),
     },
-    ...["/observe", "/api/*"].map((path): Route => ({
-      path,
-      auth: "web",
-      handle: ({ req, url }) => {
-        const access = auth.access(req, url);
-        if (access === undefined) {
-          throw new Error("the route table let in a web request without access");
-        }
-        return apiRoute(req, url, web, access);
-      },
-    })),
+    ...webRoutes(web),
     {
       path: "/mcp",
       methods: ["GET", "POST", "DELETE"],
@@ -251,18 +235,18 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
 
   async function route(req: Request, url: URL, info: RequestInfo | undefined): Promise<Response> {
     const path = url.pathname;
-    const found = routes.match(path);
+    const found = routes.match(path, req.method);
     if (!found) {
+      const allowed = routes.allowed(path);
+      if (allowed.length > 0) return methodNotAllowed(path, allowed);
       return jsonError(
         404,
         "not_found",
-        `Nothing at ${path}. Endpoints: /mcp, /sse, /messages, /events/{agent}, /health, / (web view).`,
+        `Nothing at ${path}. Endpoints: /mcp, /sse, /messages, /events/{agent}, /health, / (web ` +
+          "view), /observe and /api/... (its JSON API, listed in the README).",
       );
     }
     const { route, params } = found;
-    if (route.methods && !route.methods.includes(req.method)) {
-      return methodNotAllowed(path, route.methods);
-    }
     const caller = callerFor(route.auth, req, url);
     if (caller === undefined) return unauthorized(req, url, info);
     const address = _address(info);

@@ -13,8 +13,7 @@ import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { type Caller, callerKey, joinedCaller } from "./caller.ts";
-import { releaseName, serverForCaller } from "./session_names.ts";
+import { type Caller, callerKey } from "./caller.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonError, jsonRpcError } from "./responses.ts";
@@ -95,14 +94,9 @@ export class LegacySseTransport implements Transport {
 type _Session = OpenSession<LegacySseTransport>;
 
 export class LegacySseSessions {
-  readonly #sessions = new OpenSessions<LegacySseTransport>();
-  readonly #table: Table;
-  readonly #logger: Logger;
-  readonly #quota: SessionQuota;
+  readonly #sessions: OpenSessions<LegacySseTransport>;
   readonly #queueBytes: number;
-  readonly #idleMs: number;
   readonly #now: () => number;
-  readonly #toolCalls: ToolCallObserver | undefined;
 
   constructor(deps: {
     table: Table;
@@ -112,17 +106,18 @@ export class LegacySseSessions {
     idleMs: number;
     /** How far behind a stream's reader may fall (default LEGACY_SSE_QUEUE_BYTES). */
     queueBytes?: number;
-    now?: () => number;
+    now: () => number;
     /** Told of every tool call (serve's metrics). */
     toolCalls?: ToolCallObserver | undefined;
   }) {
-    this.#toolCalls = deps.toolCalls;
-    this.#table = deps.table;
-    this.#logger = deps.logger;
-    this.#quota = deps.quota;
     this.#queueBytes = deps.queueBytes ?? LEGACY_SSE_QUEUE_BYTES;
-    this.#idleMs = deps.idleMs;
-    this.#now = deps.now ?? Date.now;
+    this.#now = deps.now;
+    // Closing the stream ends the session (the transport's onclose, set in #open).
+    this.#sessions = new OpenSessions({
+      ...deps,
+      label: "sse",
+      close: (_id, entry) => entry.transport.close(),
+    });
   }
 
   get size(): number {
@@ -140,47 +135,28 @@ export class LegacySseSessions {
   }
 
   /** GET /sse: a new session and its event stream; an agent token binds it at once. */
-  async open(caller: Caller, where: string): Promise<Response> {
-    const owner = callerKey(caller);
-    const admitted = await this.#quota.admit(owner, joinedCaller(caller) ? where : undefined);
-    if ("refused" in admitted) return admitted.refused;
-    try {
-      return await this.#open(caller, where, admitted.slot);
-    } finally {
-      admitted.slot.release(); // no-op once the session attached to it
-    }
+  open(caller: Caller, where: string): Promise<Response> {
+    return this.#sessions.admit(caller, where, (slot) => this.#open(caller, where, slot));
   }
 
   async #open(caller: Caller, where: string, slot: QuotaSlot): Promise<Response> {
     const id = crypto.randomUUID();
     const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
-    const made = serverForCaller(
-      { table: this.#table, logger: this.#logger, toolCalls: this.#toolCalls },
-      caller,
-      where,
-    );
+    const made = this.#sessions.server(caller, where);
     if ("refused" in made) return made.refused;
     const { server, session, toolList } = made;
-    const entry: _Session = {
+    transport.onclose = () => {
+      this.#sessions.ended(id, session);
+      void server.close().catch(() => {});
+    };
+    this.#sessions.add(id, {
       transport,
       server,
       session,
       toolList,
       owner: callerKey(caller),
       lastActive: this.#now(),
-    };
-    transport.onclose = () => {
-      this.#sessions.delete(id);
-      this.#quota.release(id);
-      void server.close().catch(() => {});
-      releaseName(this.#table, session, this.#logger);
-    };
-    this.#sessions.set(id, entry);
-    slot.attach(id, {
-      lastActive: () => entry.lastActive,
-      bound: () => session.agent !== undefined,
-      close: () => transport.close(),
-    });
+    }, slot);
     await server.connect(transport);
     return new Response(transport.stream, {
       headers: {
@@ -194,15 +170,15 @@ export class LegacySseSessions {
   /** POST /messages?sessionId=…: one JSON-RPC message for that session. */
   async post(req: Request, url: URL, caller: Caller): Promise<Response> {
     const id = url.searchParams.get("sessionId");
-    const session = id === null ? undefined : this.#sessions.get(id);
-    if (!session) return _sessionNotFound();
-    if (session.owner !== callerKey(caller)) {
-      return jsonError(
+    const found = this.#sessions.find(id, caller);
+    if ("refused" in found) {
+      return found.refused === "not_found" ? _sessionNotFound() : jsonError(
         403,
         "forbidden",
         "This session was opened with another credential; post with that one.",
       );
     }
+    const { session } = found;
     const body = await readJsonBody(req);
     if (!body.ok) return body.response;
     // It may have ended while the body arrived (its stream closed, idle expiry): nothing runs.
@@ -223,29 +199,19 @@ export class LegacySseSessions {
 
   /**
    * Closes the sessions that have posted nothing for longer than the idle time (their streams
-   * end; their names are released); returns how many.
+   * end; their names are released); returns how many (OpenSessions).
    */
-  async sweepIdle(): Promise<number> {
-    const idle = this.#sessions.idleSince(this.#now() - this.#idleMs);
-    for (const [id, session] of idle) {
-      this.#logger.info(`sse session ${id} expired after ${this.#idleMs / 1000} s without a call`);
-      await session.transport.close();
-    }
-    return idle.length;
+  sweepIdle(): Promise<number> {
+    return this.#sessions.sweepIdle();
   }
 
   /** Closes the sessions whose agent's name another session took (OpenSessions). */
-  async endReplaced(): Promise<number> {
-    const lost = this.#sessions.lostTheirNames(this.#table.members);
-    for (const [id, session] of lost) {
-      this.#logger.info(`sse session ${id} ended: '${session.session.agent}' was taken over`);
-      await session.transport.close();
-    }
-    return lost.length;
+  endReplaced(): Promise<number> {
+    return this.#sessions.endReplaced();
   }
 
-  async closeAll(): Promise<void> {
-    for (const [, session] of this.#sessions.entries()) await session.transport.close();
+  closeAll(): Promise<void> {
+    return this.#sessions.closeAll();
   }
 }
 

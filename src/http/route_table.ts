@@ -1,8 +1,8 @@
 /**
  * Routing by a table: each entry names a path pattern (`/events/:agent`: `:name` is one path
  * segment; `/api/*`: `*` is the rest of the path), the methods it accepts, how a request must
- * authenticate, and its handler. The first entry whose pattern matches wins. A plain path (no
- * pattern syntax) is found by lookup: every MCP call goes through here.
+ * authenticate, and its handler. The first entry whose pattern matches and that accepts the
+ * request's method wins.
  *
  * The patterns are plain regular expressions, not URLPattern: Deno's URLPattern keeps a
  * process-wide cache of up to 4,096 inputs it was asked to match, so a flood of distinct long
@@ -43,36 +43,61 @@ export interface Route {
   handle(request: RouteRequest): Response | Promise<Response>;
 }
 
-/** The routes of an app, matched in order. */
+/**
+ * The routes of an app. A request takes the first route whose pattern matches its path and
+ * that accepts its method; several routes may share a path, one per method.
+ */
 export class RouteTable {
   readonly #entries: { route: Route; pattern: RegExp | undefined }[];
-  /** Plain paths to their entry's index. */
-  readonly #plain = new Map<string, number>();
 
   constructor(routes: readonly Route[]) {
-    this.#entries = routes.map((route, i) => {
-      const plain = !/[:*(){}?+\\]/.test(route.path);
-      if (plain && !this.#plain.has(route.path)) this.#plain.set(route.path, i);
-      return { route, pattern: plain ? undefined : _compile(route.path) };
-    });
+    this.#entries = routes.map((route) => ({
+      route,
+      pattern: /[:*(){}?+\\]/.test(route.path) ? _compile(route.path) : undefined,
+    }));
   }
 
-  /** Every route's path pattern, in order. */
+  /** Every route's path pattern and methods, in order. */
+  routes(): { path: string; methods: readonly string[] | undefined }[] {
+    return this.#entries.map(({ route }) => ({ path: route.path, methods: route.methods }));
+  }
+
+  /** Every route's path pattern, in order, each once. */
   paths(): string[] {
-    return this.#entries.map(({ route }) => route.path);
+    return [...new Set(this.#entries.map(({ route }) => route.path))];
   }
 
-  /** The first route whose pattern matches `path`, with the pattern's named parts. */
-  match(path: string): { route: Route; params: RouteRequest["params"] } | undefined {
-    const plain = this.#plain.get(path);
-    const before = plain ?? this.#entries.length;
-    for (let i = 0; i < before; i++) {
-      const { route, pattern } = this.#entries[i]!;
-      const found = pattern?.exec(path);
-      if (found) return { route, params: { ...found.groups } };
+  /** The first route at `path` that accepts `method`, with the pattern's named parts. */
+  match(
+    path: string,
+    method = "GET",
+  ): { route: Route; params: RouteRequest["params"] } | undefined {
+    for (const { route, pattern } of this.#entries) {
+      const params = _params(path, route, pattern);
+      if (params && (!route.methods || route.methods.includes(method))) return { route, params };
     }
-    return plain === undefined ? undefined : { route: this.#entries[plain]!.route, params: {} };
+    return undefined;
   }
+
+  /** The methods the routes at `path` accept (none: no route there), for a 405's Allow. */
+  allowed(path: string): string[] {
+    const methods = new Set<string>();
+    for (const { route, pattern } of this.#entries) {
+      if (_params(path, route, pattern)) { for (const m of route.methods ?? []) methods.add(m); }
+    }
+    return [...methods];
+  }
+}
+
+/** The named parts of `path` when `route` matches it. */
+function _params(
+  path: string,
+  route: Route,
+  pattern: RegExp | undefined,
+): RouteRequest["params"] | undefined {
+  if (pattern === undefined) return route.path === path ? {} : undefined;
+  const found = pattern.exec(path);
+  return found ? { ...found.groups } : undefined;
 }
 
 /** `/events/:agent` -> /^\/events\/(?<agent>[^/]+)$/; `/api/*` -> /^\/api\/.*$/. */

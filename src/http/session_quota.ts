@@ -62,7 +62,7 @@ export class SessionQuota {
   /** `idleMs`: when an idle session expires (Retry-After is counted from the oldest one). */
   constructor(
     caps: SessionCaps,
-    options: { idleMs: number; logger: Logger; now?: () => number },
+    options: { idleMs: number; logger: Logger; now: () => number },
   ) {
     this.#caps = {
       total: caps.total,
@@ -72,7 +72,7 @@ export class SessionQuota {
     };
     this.#idleMs = options.idleMs;
     this.#logger = options.logger;
-    this.#now = options.now ?? Date.now;
+    this.#now = options.now;
   }
 
   get size(): number {

@@ -8,8 +8,7 @@ import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
-import { type Caller, callerKey, joinedCaller } from "./caller.ts";
-import { releaseName, serverForCaller } from "./session_names.ts";
+import { type Caller, callerKey } from "./caller.ts";
 import { readJsonBody } from "./json_body.ts";
 import { jsonRpcError } from "./responses.ts";
 import { type OpenSession, OpenSessions } from "./open_sessions.ts";
@@ -19,13 +18,8 @@ import type { ToolCallObserver } from "../mcp/tool_call_observer.ts";
 type _Session = OpenSession<WebStandardStreamableHTTPServerTransport>;
 
 export class StreamableHttpSessions {
-  readonly #sessions = new OpenSessions<WebStandardStreamableHTTPServerTransport>();
-  readonly #table: Table;
-  readonly #logger: Logger;
-  readonly #idleMs: number;
+  readonly #sessions: OpenSessions<WebStandardStreamableHTTPServerTransport>;
   readonly #now: () => number;
-  readonly #quota: SessionQuota;
-  readonly #toolCalls: ToolCallObserver | undefined;
 
   constructor(
     deps: {
@@ -33,16 +27,19 @@ export class StreamableHttpSessions {
       logger: Logger;
       idleMs: number;
       quota: SessionQuota;
-      now?: () => number;
+      now: () => number;
       toolCalls?: ToolCallObserver | undefined;
     },
   ) {
-    this.#toolCalls = deps.toolCalls;
-    this.#table = deps.table;
-    this.#logger = deps.logger;
-    this.#idleMs = deps.idleMs;
-    this.#quota = deps.quota;
-    this.#now = deps.now ?? Date.now;
+    this.#now = deps.now;
+    this.#sessions = new OpenSessions({
+      ...deps,
+      label: "mcp",
+      close: async (id, entry) => {
+        await entry.server.close().catch(() => {});
+        this.#sessions.ended(id, entry.session);
+      },
+    });
   }
 
   get size(): number {
@@ -69,16 +66,16 @@ export class StreamableHttpSessions {
   async handle(req: Request, caller: Caller, where: string): Promise<Response> {
     const sessionId = req.headers.get("mcp-session-id");
     if (sessionId !== null) {
-      const session = this.#sessions.get(sessionId);
-      if (!session) return _sessionNotFound();
-      if (session.owner !== callerKey(caller)) {
-        return jsonRpcError(
+      const found = this.#sessions.find(sessionId, caller);
+      if ("refused" in found) {
+        return found.refused === "not_found" ? _sessionNotFound() : jsonRpcError(
           403,
           -32003,
           "This session was started with another credential; use that one, or initialize a new " +
             "session.",
         );
       }
+      const { session } = found;
       session.lastActive = this.#now();
       if (req.method === "GET") {
         return _counted(session, await session.transport.handleRequest(req));
@@ -102,49 +99,25 @@ export class StreamableHttpSessions {
         "Bad request: no mcp-session-id header, and the body is not an initialize request",
       );
     }
-    return await this.#start(req, body.value, caller, where);
+    return await this.#sessions.admit(
+      caller,
+      where,
+      (slot) => this.#open(req, body.value, caller, where, slot),
+    );
   }
 
   /** Closes the sessions whose agent's name another session took (OpenSessions). */
-  async endReplaced(): Promise<number> {
-    const lost = this.#sessions.lostTheirNames(this.#table.members);
-    for (const [id, session] of lost) {
-      this.#logger.info(`mcp session ${id} ended: '${session.session.agent}' was taken over`);
-      await this.#close(id, session);
-    }
-    return lost.length;
+  endReplaced(): Promise<number> {
+    return this.#sessions.endReplaced();
   }
 
-  /** Closes sessions that have been idle for longer than the idle limit. */
-  async sweepIdle(): Promise<number> {
-    const idle = this.#sessions.idleSince(this.#now() - this.#idleMs);
-    for (const [id, session] of idle) {
-      this.#logger.info(`mcp session ${id} expired after ${this.#idleMs / 1000} s idle`);
-      await this.#close(id, session);
-    }
-    return idle.length;
+  /** Closes sessions that have been idle for longer than the idle limit (OpenSessions). */
+  sweepIdle(): Promise<number> {
+    return this.#sessions.sweepIdle();
   }
 
-  async closeAll(): Promise<void> {
-    for (const [id, session] of this.#sessions.entries()) await this.#close(id, session);
-  }
-
-  async #start(
-    req: Request,
-    initialize: unknown,
-    caller: Caller,
-    where: string,
-  ): Promise<Response> {
-    const admitted = await this.#quota.admit(
-      callerKey(caller),
-      joinedCaller(caller) ? where : undefined,
-    );
-    if ("refused" in admitted) return admitted.refused;
-    try {
-      return await this.#open(req, initialize, caller, where, admitted.slot);
-    } finally {
-      admitted.slot.release(); // no-op once the session attached to it
-    }
+  closeAll(): Promise<void> {
+    return this.#sessions.closeAll();
   }
 
   async #open(
@@ -154,20 +127,9 @@ export class StreamableHttpSessions {
     where: string,
     slot: QuotaSlot,
   ): Promise<Response> {
-    const made = serverForCaller(
-      { table: this.#table, logger: this.#logger, toolCalls: this.#toolCalls },
-      caller,
-      where,
-    );
+    const made = this.#sessions.server(caller, where);
     if ("refused" in made) return made.refused;
     const { server, session, toolList } = made;
-    const ended = (id: string | undefined) => {
-      if (id !== undefined) {
-        this.#sessions.delete(id);
-        this.#quota.release(id);
-      }
-      releaseName(this.#table, session, this.#logger);
-    };
     const transport = new WebStandardStreamableHTTPServerTransport({
       sessionIdGenerator: () => crypto.randomUUID(),
       // A tool call is answered with one JSON body, not an SSE stream per POST; what is not a
@@ -182,25 +144,13 @@ export class StreamableHttpSessions {
           owner: callerKey(caller),
           lastActive: this.#now(),
         };
-        this.#sessions.set(id, entry);
-        slot.attach(id, {
-          lastActive: () => entry.lastActive,
-          bound: () => session.agent !== undefined,
-          close: () => this.#close(id, entry),
-        });
+        this.#sessions.add(id, entry, slot);
       },
-      onsessionclosed: ended,
+      onsessionclosed: (id: string) => this.#sessions.ended(id, session),
     });
-    transport.onclose = () => ended(transport.sessionId);
+    transport.onclose = () => this.#sessions.ended(transport.sessionId, session);
     await server.connect(transport);
     return await transport.handleRequest(req, { parsedBody: initialize });
-  }
-
-  async #close(id: string, session: _Session): Promise<void> {
-    this.#sessions.delete(id);
-    this.#quota.release(id);
-    await session.server.close().catch(() => {});
-    releaseName(this.#table, session.session, this.#logger);
   }
 }
 

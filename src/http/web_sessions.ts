@@ -42,44 +42,25 @@ export function isWebSecret(value: string): boolean {
 /** The sessions and sign-in codes of the web view, for one operator token. */
 export class WebSessions {
   readonly #table: Table;
-  readonly #now: () => number;
   readonly #operatorHash: string;
 
-  constructor(options: { table: Table; operatorToken: string; now: () => number }) {
+  constructor(options: { table: Table; operatorToken: string }) {
     this.#table = options.table;
-    this.#now = options.now;
     this.#operatorHash = hashCredential(options.operatorToken);
   }
 
   /** Starts a session (ending expired ones, and the oldest beyond the bound). */
   create(address: string): NewWebSession {
     const id = _secret();
-    const session = {
-      id,
+    const stored = this.#table.signIns.start({
       idHash: hashCredential(id),
       csrf: _secret(),
-      expiresAt: this.#now() + WEB_SESSION_TTL_MS,
-    };
-    const db = this.#table.db;
-    this.#table.tx.run(() => {
-      db.prepare("DELETE FROM web_sessions WHERE expires_at <= ?").run(this.#now());
-      db.prepare(
-        `DELETE FROM web_sessions WHERE id_hash IN (
-           SELECT id_hash FROM web_sessions ORDER BY created_at DESC, rowid DESC LIMIT -1 OFFSET ?)`,
-      ).run(MAX_WEB_SESSIONS - 1);
-      db.prepare(
-        `INSERT INTO web_sessions (id_hash, csrf, operator_hash, address, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?)`,
-      ).run(
-        session.idHash,
-        session.csrf,
-        this.#operatorHash,
-        address,
-        this.#now(),
-        session.expiresAt,
-      );
+      operatorHash: this.#operatorHash,
+      address,
+      ttlMs: WEB_SESSION_TTL_MS,
+      most: MAX_WEB_SESSIONS,
     });
-    return session;
+    return { id, ...stored };
   }
 
   /**
@@ -88,58 +69,50 @@ export class WebSessions {
    */
   find(id: string): WebSession | undefined {
     if (!isWebSecret(id)) return undefined;
-    const row = this.#table.db.prepare(
-      `SELECT id_hash, csrf, expires_at FROM web_sessions
-       WHERE id_hash = ? AND operator_hash = ? AND expires_at > ?`,
-    ).get(hashCredential(id), this.#operatorHash, this.#now());
-    if (!row) return undefined;
-    const { id_hash, csrf, expires_at } = row;
-    if (typeof id_hash !== "string" || typeof csrf !== "string" || typeof expires_at !== "number") {
-      throw new Error("web_sessions: a row of an unexpected shape");
-    }
-    return { idHash: id_hash, csrf, expiresAt: expires_at };
+    return this.#table.signIns.find(hashCredential(id), this.#operatorHash);
   }
 
   /** Ends a session (sign-out). */
   revoke(session: WebSession): void {
-    this.#table.tx.run(() =>
-      this.#table.db.prepare("DELETE FROM web_sessions WHERE id_hash = ?").run(session.idHash)
-    );
+    this.#table.signIns.end(session.idHash);
   }
 
   /** A new one-time sign-in code (for the banner's link). */
   issueCode(): string {
-    const code = _secret();
-    const db = this.#table.db;
-    this.#table.tx.run(() => {
-      db.prepare("DELETE FROM web_sign_in_codes WHERE expires_at <= ?").run(this.#now());
-      db.prepare(
-        `DELETE FROM web_sign_in_codes WHERE code_hash IN (
-           SELECT code_hash FROM web_sign_in_codes ORDER BY created_at DESC, rowid DESC
-           LIMIT -1 OFFSET ?)`,
-      ).run(MAX_SIGN_IN_CODES - 1);
-      db.prepare(
-        "INSERT INTO web_sign_in_codes (code_hash, created_at, expires_at) VALUES (?, ?, ?)",
-      ).run(hashCredential(code), this.#now(), this.#now() + SIGN_IN_CODE_TTL_MS);
-    });
-    return code;
+    return issueSignInCode(this.#table);
   }
 
   /** Uses up `code`: true once for a code that was issued and has not expired. */
   redeemCode(code: string): boolean {
-    if (!isWebSecret(code)) return false;
-    const result = this.#table.tx.run(() =>
-      this.#table.db.prepare(
-        "DELETE FROM web_sign_in_codes WHERE code_hash = ? AND expires_at > ?",
-      ).run(hashCredential(code), this.#now())
-    );
-    return Number(result.changes) === 1;
+    return isWebSecret(code) && this.#table.signIns.redeemCode(hashCredential(code));
   }
 
   /** True when `token` is the operator token these sessions belong to (constant-time). */
   isOperatorToken(token: string): boolean {
     return credentialMatches(token, this.#operatorHash);
   }
+}
+
+/**
+ * A new one-time code for a sign-in link (`/login?code=`), stored hashed in the table: any
+ * process on the table may issue one (serve's banner, `team-table web-link`).
+ */
+export function issueSignInCode(table: Table): string {
+  const code = _secret();
+  table.signIns.addCode({
+    codeHash: hashCredential(code),
+    ttlMs: SIGN_IN_CODE_TTL_MS,
+    most: MAX_SIGN_IN_CODES,
+  });
+  return code;
+}
+
+/**
+ * A fresh one-time sign-in link to the web view of the serve at `base` (its scheme, host and
+ * port), which must run over the same table.
+ */
+export function signInLink(table: Table, base: string): string {
+  return `${base.replace(/\/+$/, "")}/login?code=${issueSignInCode(table)}`;
 }
 
 function _secret(): string {

@@ -31,7 +31,6 @@ export class OutboxRelay {
   #scheduled = false;
   /** This process's events committed since the last relay, oldest first. */
   #handedOver: TableEvent[] = [];
-  readonly #dataVersionQuery;
 
   constructor(
     deps: { table: Table; backend: () => NotificationBackend; pollMs?: number; logger: Logger },
@@ -40,7 +39,6 @@ export class OutboxRelay {
     this.#backend = deps.backend;
     this.#pollMs = deps.pollMs ?? 50;
     this.#logger = deps.logger;
-    this.#dataVersionQuery = deps.table.db.prepare("PRAGMA data_version");
   }
 
   /** Starts from the newest event: what came before is for replays (Last-Event-ID). */
@@ -121,7 +119,6 @@ export class OutboxRelay {
   }
 
   #readDataVersion(): number {
-    const value = this.#dataVersionQuery.get()?.["data_version"];
-    return typeof value === "number" ? value : -1;
+    return this.#table.events.dataVersion();
   }
 }

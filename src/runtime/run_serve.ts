@@ -107,7 +107,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     });
     life.every(3_600_000, () => {
       try {
-        table.tx.run(() => table.events.prune(Date.now() - EVENT_RETENTION_MS));
+        table.tx.run(() => table.events.prune(table.clock.now() - EVENT_RETENTION_MS));
       } catch (error) {
         logger.warn(`event pruning failed: ${error instanceof Error ? error.message : error}`);
       }

@@ -69,6 +69,11 @@ Deno.test({
       await page.waitForSelector("#members tr");
       assert.match(await page.textContent("#members") ?? "", /alice\s*coder\s*online/);
       await page.waitForSelector(`[data-task="${taskId}"]`);
+      // From here on the page applies events: it never loads the board again.
+      const boardLoads: string[] = [];
+      page.on("request", (request) => {
+        if (new URL(request.url()).pathname === "/api/overview") boardLoads.push(request.url());
+      });
       assert.match(
         await page.textContent("#board") ?? "",
         /in progress \(1\)#\d+ Ship the web view/,
@@ -109,6 +114,22 @@ Deno.test({
       await page.locator("#task-edit-result").getByText("saved").waitFor();
       await page.locator("#task-feed").getByText(/result: done by hand/).waitFor();
       await page.keyboard.press("Escape");
+
+      assert.deepEqual(boardLoads, [], "events fetched what changed, never the whole board");
+
+      // At phone width nothing is cut: the page does not scroll sideways, wide tables do.
+      await page.setViewportSize({ width: 375, height: 800 });
+      // (page.evaluate with strings: this file is type-checked without the DOM's types)
+      const overflow = await page.evaluate(
+        "document.documentElement.scrollWidth - document.documentElement.clientWidth",
+      );
+      assert.equal(overflow, 0, "no column runs off a 375 px screen");
+      const cut = await page.evaluate(
+        `[...document.querySelectorAll("table")].filter((table) =>
+          getComputedStyle(table.parentElement).overflowX !== "auto").length`,
+      );
+      assert.equal(cut, 0, "every table scrolls inside its section");
+      await page.setViewportSize({ width: 1280, height: 900 });
 
       const shots = await Deno.makeTempDir({ prefix: "team-table-web-" });
       try {

@@ -13,7 +13,7 @@ export interface TempHandler {
   t: TempTable;
   handler: TeamTableHandler;
   backend: SSENotificationBackend;
-  /** Moves the handler's clock (session idle times, auth-audit windows). */
+  /** Moves the table's clock, which the handler reads too (session idle times, audit windows). */
   advance(ms: number): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -29,7 +29,6 @@ export function tempHandler(
   },
 ): TempHandler {
   const t = tempTable();
-  let now = Date.parse("2026-01-01T00:00:00Z");
   const backend = new SSENotificationBackend();
   const handler = createHandler({
     table: t.table,
@@ -40,7 +39,6 @@ export function tempHandler(
     allowOrigins: options.allowOrigins ?? [],
     sessionIdleMs: options.idleMs ?? 60_000,
     dbPath: t.path,
-    now: () => now,
     // On by default, as in serve.
     metrics: new ServeMetrics(),
     ...(options.operator === undefined ? {} : { operator: options.operator }),
@@ -50,9 +48,7 @@ export function tempHandler(
     t,
     handler,
     backend,
-    advance: (ms) => {
-      now += ms;
-    },
+    advance: (ms) => t.clock.advance(ms),
     async [Symbol.asyncDispose]() {
       await handler.close();
       t[Symbol.dispose]();

@@ -364,8 +364,18 @@ export class LeaseStore {
     }
   }
 
+  /** Waits for `paths`; asking again for the same paths renews the wait, never a second one. */
   #wait(agent: string, paths: readonly string[], exclusive: boolean, ttl: number): void {
     const now = this.#ctx.clock.now();
+    const same = new Set(paths);
+    for (const waiter of this.waiters()) {
+      if (
+        waiter.agent.toLowerCase() === agent.toLowerCase() &&
+        waiter.paths.length === same.size && waiter.paths.every((p) => same.has(p))
+      ) {
+        this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
+      }
+    }
     this.#ctx.sql.get(
       `INSERT INTO lease_waiters (agent, paths, exclusive, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?)`,

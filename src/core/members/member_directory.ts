@@ -208,6 +208,12 @@ export class MemberDirectory {
       .map((row) => toMember(row, stale));
   }
 
+  /** The names of the active members, in order. */
+  names(): string[] {
+    return this.#sql.get("SELECT name FROM members WHERE status = 'active' ORDER BY name").all()
+      .map((row) => text(row, "name"));
+  }
+
   /** Names of the members (active or not) whose role is one of `roles`. */
   withRoles(roles: readonly string[]): string[] {
     if (roles.length === 0) return [];

@@ -537,6 +537,11 @@ export class MemberStore {
     return this.#ctx.directory.page(options, page);
   }
 
+  /** The names of the active members, in order (MemberDirectory.names). */
+  names(): string[] {
+    return this.#ctx.directory.names();
+  }
+
   /** The member with this name (any case), if there is one. */
   find(name: string): Member | undefined {
     return this.#ctx.directory.find(name);

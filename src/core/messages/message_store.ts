@@ -395,6 +395,26 @@ export class MessageStore {
     return row ? int(row, "n") : 0;
   }
 
+  /** The messages `agent` has not acknowledged yet though asked to, oldest request first. */
+  acksOwed(agent: string): { message_id: number; sender: string; content: string }[] {
+    return this.#ctx.sql.get(
+      `SELECT m.id, m.sender, m.content FROM deliveries d JOIN messages m ON m.id = d.message_id
+       WHERE d.agent = ? AND d.ack_requested_at IS NOT NULL AND d.acked_at IS NULL
+         AND d.archived_at IS NULL AND m.archived_at IS NULL
+       ORDER BY d.ack_requested_at, m.id`,
+    ).all(agent).map((row) => ({
+      message_id: int(row, "id"),
+      sender: text(row, "sender"),
+      content: text(row, "content"),
+    }));
+  }
+
+  /** How many messages the table holds (archived ones too). */
+  count(): number {
+    const row = this.#ctx.sql.get("SELECT count(*) AS n FROM messages").get();
+    return row ? int(row, "n") : 0;
+  }
+
   #remove(input: { messageId: number; by: Actor; archive: boolean }): RemoveResult {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);

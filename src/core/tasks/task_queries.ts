@@ -7,10 +7,17 @@ import { LIMITS } from "../limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import type { MessageReader } from "../permissions/permissions.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
-import { int } from "../rows.ts";
+import { int, text } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
 import { renderFeedLine, type TaskActivityLog } from "./task_activity.ts";
-import { SELECT_TASKS, type Task, type TaskDetail, type TaskStatus, toTask } from "./task_model.ts";
+import {
+  SELECT_TASKS,
+  type Task,
+  TASK_STATUSES,
+  type TaskDetail,
+  type TaskStatus,
+  toTask,
+} from "./task_model.ts";
 import type { TaskStructure } from "./task_structure.ts";
 
 export interface TaskFilter {
@@ -144,6 +151,49 @@ export class TaskQueries {
     });
     const ids = rows.map((row) => int(row, "id"));
     return ids.find((id) => !skip(id)) ?? null;
+  }
+
+  /** How many tasks are in each status (every status named, 0 when none). */
+  countByStatus(): Record<TaskStatus, number> {
+    const counts = { pending: 0, in_progress: 0, awaiting_review: 0, done: 0, blocked: 0 };
+    for (
+      const row of this.#sql.get("SELECT status, count(*) AS n FROM tasks GROUP BY status").all()
+    ) {
+      const status = TASK_STATUSES.find((s) => s === row["status"]);
+      if (status !== undefined) counts[status] = int(row, "n");
+    }
+    return counts satisfies Record<TaskStatus, number>;
+  }
+
+  /**
+   * The tasks `agent` holds, by id: its open work (pending, in progress, awaiting review) and
+   * the reviews it took.
+   */
+  heldBy(
+    agent: string,
+  ): { id: number; title: string; status: string; as: "assignee" | "reviewer" }[] {
+    return this.#sql.get(
+      `SELECT id, title, status, 'assignee' AS held_as FROM tasks
+         WHERE assignee = :agent AND status IN ('pending', 'in_progress', 'awaiting_review')
+       UNION ALL
+       SELECT id, title, status, 'reviewer' AS held_as FROM tasks
+         WHERE reviewer = :agent AND status = 'awaiting_review' AND review_claimed_at IS NOT NULL
+       ORDER BY id`,
+    ).all({ agent }).map((row) => ({
+      id: int(row, "id"),
+      title: text(row, "title"),
+      status: text(row, "status"),
+      as: text(row, "held_as") === "reviewer" ? "reviewer" : "assignee",
+    }));
+  }
+
+  /** The oldest task `agent` has in progress, if any (its id and title). */
+  workingOn(agent: string): { id: number; title: string } | undefined {
+    const row = this.#sql.get(
+      `SELECT id, title FROM tasks WHERE assignee = ? AND status = 'in_progress'
+       ORDER BY id LIMIT 1`,
+    ).get(agent);
+    return row ? { id: int(row, "id"), title: text(row, "title") } : undefined;
   }
 
   /** The id of a pending or in-progress task assigned to `agent`, if it has one. */

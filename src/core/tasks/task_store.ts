@@ -165,6 +165,21 @@ export class TaskStore {
     return this.#queries.get(id);
   }
 
+  /** How many tasks are in each status (TaskQueries.countByStatus). */
+  countByStatus(): Record<TaskStatus, number> {
+    return this.#queries.countByStatus();
+  }
+
+  /** The oldest task `agent` has in progress (TaskQueries.workingOn). */
+  workingOn(agent: string): { id: number; title: string } | undefined {
+    return this.#queries.workingOn(agent);
+  }
+
+  /** The open tasks and taken reviews of `agent` (TaskQueries.heldBy). */
+  heldBy(agent: string): ReturnType<TaskQueries["heldBy"]> {
+    return this.#queries.heldBy(agent);
+  }
+
   /**
    * The task and its newest activity (TaskQueries.detail), with the linked messages `viewer`
    * may read: null is a session with no agent (none); by default the operator's view (all).
