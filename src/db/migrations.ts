@@ -522,6 +522,22 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE registered_source = 'join token' AND key_hash IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    description: "a lease call reads only the leases near its paths, by index",
+    sql: `
+      -- 1 when the lease's first folder is a pattern ('**', '*.md', '{src,docs}/x'): such a
+      -- lease may cover files anywhere; any other covers files under its first folder only,
+      -- which the path index finds as a range.
+      ALTER TABLE leases ADD COLUMN wild_top INTEGER NOT NULL DEFAULT 0;
+      UPDATE leases SET wild_top = 1 WHERE substr(path, 1, instr(path || '/', '/') - 1)
+        GLOB '*[*?{}]*' OR instr(substr(path, 1, instr(path || '/', '/') - 1), '[') > 0
+        OR instr(substr(path, 1, instr(path || '/', '/') - 1), ']') > 0;
+      CREATE INDEX leases_by_path ON leases (path);
+      CREATE INDEX leases_wild_top ON leases (wild_top) WHERE wild_top = 1;
+      CREATE INDEX leases_by_expiry ON leases (expires_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
