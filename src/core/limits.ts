@@ -39,8 +39,8 @@ export const LIMITS = {
    * result), matches ranked (newest first), and milliseconds spent ranking them.
    */
   searchPrefixTermsMax: 3,
-  searchScanMax: 2_000,
-  searchBudgetMs: 30,
+  searchScanMax: 1_000,
+  searchBudgetMs: 20,
   searchLimitDefault: 20,
   searchLimitMax: 100,
   titleMax: 200,

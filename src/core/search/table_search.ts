@@ -151,7 +151,7 @@ export class TableSearch {
     ) {
       ranked.push({ rid: int(row, "rid"), score: Number(row["score"]) });
       if (ranked.length >= budget.matches || budget.timer() >= deadline) {
-        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches);
+        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches, budget.ms);
         break;
       }
     }
@@ -260,10 +260,10 @@ export class TableSearch {
   }
 }
 
-function _stoppedNote(ranked: number, byCount: boolean): string {
+function _stoppedNote(ranked: number, byCount: boolean, budgetMs: number): string {
   const why = byCount
     ? "the most one search ranks"
-    : `the ${LIMITS.searchBudgetMs} ms one search may take ran out`;
+    : `the ${budgetMs} ms one search may take ran out`;
   return `Ranked only the newest ${ranked.toLocaleString("en-US")} matches (${why}). Add ` +
     `words, or narrow with kinds, agent or since.`;
 }
