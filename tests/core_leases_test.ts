@@ -43,7 +43,8 @@ Deno.test("leases: every lease that can cover a path is found, whichever folder 
     t.table.leases.reserve({ by: bob, paths: [path] }).conflicts.map((c) => c.lease.path);
   // The narrowing in SQL loses nothing that comparing with every lease finds.
   const requests = ["src/**", "src/a.ts", "notes/a.md", "docs/x.ts", "web/gen/a.ts", "bin/tool"];
-  for (const path of [...requests, "pkg/**", "**", "*.md", "pkg0/a.ts", "srcs/a.ts"]) {
+  const deeper = ["pkg/a/b/c.ts", "pkg/a", "pkg/*/x", "pkg/a*", "src", "lib/x.ts", "pk*/a/b.ts"];
+  for (const path of [...requests, ...deeper, "pkg/**", "**", "*.md", "pkg0/a.ts", "srcs/a.ts"]) {
     assert.deepEqual(conflicts(path), held.filter((h) => pathsOverlap(path, h)), path);
   }
   assert.deepEqual(conflicts("bin/tool"), ["[ab]in/tool"]);

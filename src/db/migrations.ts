@@ -546,16 +546,12 @@ export const MIGRATIONS: readonly Migration[] = [
       END;
       CREATE INDEX messages_broadcasts ON messages (id) WHERE recipient IS NULL;
 
-      -- 1 when the lease's first folder is a pattern ('**', '*.md', '{src,docs}/x'): such a
-      -- lease may cover files anywhere; any other covers files under its first folder only,
-      -- which the path index finds as a range.
-      ALTER TABLE leases ADD COLUMN wild_top INTEGER NOT NULL DEFAULT 0;
-      UPDATE leases SET wild_top = 1 WHERE substr(path, 1, instr(path || '/', '/') - 1)
-        GLOB '*[*?{}]*' OR instr(substr(path, 1, instr(path || '/', '/') - 1), '[') > 0
-        OR instr(substr(path, 1, instr(path || '/', '/') - 1), ']') > 0;
-      CREATE INDEX leases_by_path ON leases (path);
-      CREATE INDEX leases_wild_top ON leases (wild_top) WHERE wild_top = 1;
-      CREATE INDEX leases_by_expiry ON leases (expires_at);
+      -- The text every file the lease covers begins with: a file's own path, or a glob's
+      -- folders before its first pattern ('src/**' -> 'src', '**/*.md' -> ''). Two leases can
+      -- overlap only when one's is a prefix of the other's, which this index finds. Leases
+      -- stored before say '' (they may cover anything) until they end, within a day.
+      ALTER TABLE leases ADD COLUMN dir TEXT NOT NULL DEFAULT '';
+      CREATE INDEX leases_by_dir ON leases (dir);
     `,
   },
 ];

@@ -423,10 +423,9 @@ export class LeaseStore {
       }
       const id = Number(
         this.#ctx.sql.get(
-          `INSERT INTO leases
-             (exclusive, reason, task_id, expires_at, agent, path, created_at, wild_top)
+          `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at, dir)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(...values, agent, path, now, _wildTop(path) ? 1 : 0).lastInsertRowid,
+        ).run(...values, agent, path, now, _literalDir(path)).lastInsertRowid,
       );
       return this.#get(id);
     });
@@ -600,25 +599,34 @@ const _ENDED = `(m.name IS NULL OR m.status <> 'active' OR l.expires_at <= :now
   OR (l.task_id IS NOT NULL AND (t.id IS NULL OR t.status = 'done'
       OR coalesce(t.assignee <> l.agent, 1))))`;
 
-/** Whether the first folder of `path` is a pattern (it may then name files anywhere). */
-function _wildTop(path: string): boolean {
-  return isGlob(path.split("/")[0] ?? "");
+/**
+ * The text every file `path` covers begins with: a file's own path, or a glob's folders before
+ * its first pattern character ('src/**' -> 'src', 'src/a*.ts' -> 'src', '**' -> '').
+ */
+function _literalDir(path: string): string {
+  if (!isGlob(path)) return path;
+  const literal = path.slice(0, path.search(/[*?[\]{}]/));
+  return literal.slice(0, Math.max(0, literal.lastIndexOf("/")));
 }
 
 /**
- * SQL narrowing the leases that can overlap `path` before pathsOverlap decides: the same
- * path, those under its first folder (a range of the path index), and those whose first folder
- * is a pattern (their own index). A path whose first folder is a pattern may meet any lease.
+ * SQL narrowing the leases that can overlap `path` before pathsOverlap decides: a file both
+ * cover begins with both leases' literal folders (_literalDir), so one is a prefix of the
+ * other: the lease's is one of the path's folders (or the path), or begins with the path's.
  */
 function _nearPaths(path: string): { where: string; params: Record<string, string> } {
-  if (_wildTop(path)) return { where: "1", params: {} };
-  const top = path.split("/")[0] ?? path;
-  return {
-    where: "(l.path IN (:near, :near_top) OR (l.path >= :near_lo AND l.path < :near_hi) " +
-      "OR l.wild_top = 1)",
-    // '0' is the character after '/': the range holds every path starting with `top/`.
-    params: { near: path, near_top: top, near_lo: `${top}/`, near_hi: `${top}0` },
+  const dir = _literalDir(path);
+  const ancestors = ["", dir];
+  for (let at = dir.indexOf("/"); at > 0; at = dir.indexOf("/", at + 1)) {
+    ancestors.push(dir.slice(0, at));
+  }
+  const params: Record<string, string> = {
+    near_lo: dir,
+    near_hi: `${dir}${String.fromCodePoint(0x10ffff)}`,
   };
+  ancestors.forEach((a, i) => params[`near_${i}`] = a);
+  const list = ancestors.map((_, i) => `:near_${i}`).join(", ");
+  return { where: `(l.dir IN (${list}) OR (l.dir >= :near_lo AND l.dir < :near_hi))`, params };
 }
 
 /** Why a lease has ended by itself, from its row joined with its holder and its task. */
