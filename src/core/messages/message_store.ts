@@ -85,6 +85,20 @@ const _PENDING_BROADCASTS_ANY = `
 const _PENDING_BROADCASTS = `SELECT message_id FROM (${_PENDING_BROADCASTS_ANY})
   WHERE archived_at IS NULL`;
 
+/**
+ * SQL: the ids of :agent's newest `n` unread, unarchived messages of each kind (delivered, not
+ * yet delivered), each read newest first from its index, so the badge costs the same at any
+ * backlog; order the union and keep `n`.
+ */
+function _newestUnreadIds(n: number): string {
+  return `
+  SELECT message_id FROM (SELECT message_id FROM deliveries INDEXED BY deliveries_unread
+    WHERE agent = :agent AND read_at IS NULL AND archived_at IS NULL
+    ORDER BY message_id DESC LIMIT ${n})
+  UNION ALL
+  SELECT message_id FROM (${_PENDING_BROADCASTS} ORDER BY message_id DESC LIMIT ${n})`;
+}
+
 /** SQL: the ids of :agent's unread, unarchived messages (delivered or not yet). */
 const _UNREAD_IDS = `
   SELECT message_id FROM deliveries INDEXED BY deliveries_unread
@@ -385,8 +399,8 @@ export class MessageStore {
   unreadSummary(agent: string, seen?: number): UnreadSummary {
     const counted = this.#ctx.sql.get(
       `SELECT count(*) AS n, coalesce(max(message_id), 0) AS newest FROM (
-         SELECT message_id FROM (${_UNREAD_IDS}) ORDER BY message_id DESC
-         LIMIT ${LIMITS.unreadBadgeCount})`,
+         SELECT message_id FROM (${_newestUnreadIds(LIMITS.unreadBadgeCount)})
+         ORDER BY message_id DESC LIMIT ${LIMITS.unreadBadgeCount})`,
     ).get({ agent });
     const count = counted ? int(counted, "n") : 0;
     const newest = counted ? int(counted, "newest") : 0;
@@ -398,7 +412,7 @@ export class MessageStore {
          coalesce(m.thread_id, m.id) AS thread_id, m.ack_required,
          substr(m.content, 1, ${EXCERPT_SOURCE_CHARS}) AS head,
          length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut
-       FROM (${_UNREAD_IDS}) u JOIN messages m ON m.id = u.message_id
+       FROM (${_newestUnreadIds(_PREVIEW_COUNT)}) u JOIN messages m ON m.id = u.message_id
        WHERE m.archived_at IS NULL
        ORDER BY m.id DESC LIMIT ${_PREVIEW_COUNT}`,
     ).all({ agent }).map((row) => ({

@@ -290,9 +290,9 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: its subtasks (a page: subtasks_cursor for more), blockers, and its " +
-      "feed: comments, status changes and the linked messages you sent or received, oldest " +
-      "first, one line each (the newest; next_cursor for older).",
+      "One task in full: subtasks (a page), blockers, and its feed: comments, status changes " +
+      "and the linked messages you sent or received, oldest first, one line each (the newest; " +
+      "next_cursor for older).",
     get input() {
       return {
         task_id: idField("task_id"),
