@@ -21,6 +21,7 @@ import { openDatabase } from "../src/db/open_database.ts";
 import { createLogger } from "../src/log.ts";
 import { createMcpServer } from "../src/mcp/create_mcp_server.ts";
 import { shippedRoleCatalog } from "../src/definitions/load_roles.ts";
+import { growthFigures } from "./growth.ts";
 import { percentile, summarize, type Timing } from "./stats.ts";
 
 const QUICK = Deno.args.includes("--quick");
@@ -1253,7 +1254,20 @@ try {
   if (only("http")) await httpFigures();
   if (only("push")) await pushFigures();
   if (only("startup")) await startupFigures();
-  if (only("growth")) growthFigure();
+  if (only("growth")) {
+    growthFigure();
+    rows.push(
+      ...await growthFigures({
+        quick: QUICK,
+        log,
+        tempDir,
+        teamTableArgs,
+        stdioClient,
+        call,
+        structured,
+      }),
+    );
+  }
   if (only("badge")) badgeFigure();
   if (only("session")) sessionFigure();
   if (only("search")) searchFigures();

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
+import { pathsOverlap } from "../src/core/leases/path_overlap.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
 import {
   advanceLive,
@@ -30,6 +31,35 @@ Deno.test("leases: exclusive conflicts with any overlap, all or none, each confl
   const told = t.table.events.forAgent("alice", 0).filter((e) => e.type === "lease_refused");
   assert.equal(told.length, 1);
   assert.ok(t.table.leases.reserve({ by: bob, paths: ["README.md", "src/a.md"] }).granted);
+});
+
+Deno.test("leases: every lease that can cover a path is found, whichever folder it starts in", () => {
+  // Both lead: leases whose first folder is a pattern need manage_leases.
+  using t = tempTeam([], { lead: "alice" });
+  grantAndJoin(t, "bob", "lead");
+  const held = ["src", "**/*.md", "{lib,docs}/x.ts", "*/gen/**", "[ab]in/tool", "pkg/a/**"];
+  assert.ok(t.table.leases.reserve({ by: alice, paths: held, ttl: 600 }).granted);
+  const conflicts = (path: string) =>
+    t.table.leases.reserve({ by: bob, paths: [path] }).conflicts.map((c) => c.lease.path);
+  // The narrowing in SQL loses nothing that comparing with every lease finds.
+  const requests = ["src/**", "src/a.ts", "notes/a.md", "docs/x.ts", "web/gen/a.ts", "bin/tool"];
+  const deeper = ["pkg/a/b/c.ts", "pkg/a", "pkg/*/x", "pkg/a*", "src", "lib/x.ts", "pk*/a/b.ts"];
+  for (const path of [...requests, ...deeper, "pkg/**", "**", "*.md", "pkg0/a.ts", "srcs/a.ts"]) {
+    assert.deepEqual(conflicts(path), held.filter((h) => pathsOverlap(path, h)), path);
+  }
+  assert.deepEqual(conflicts("bin/tool"), ["[ab]in/tool"]);
+  assert.deepEqual(conflicts("web/gen/a.ts"), ["*/gen/**"]);
+  assert.deepEqual(conflicts("**"), held, "a path anywhere meets every lease");
+  assert.deepEqual(conflicts("pkg0/a.ts"), [], "a folder that only begins like another");
+  assert.deepEqual(
+    t.table.leases.check({ agent: "bob", files: ["lib/x.ts", "pkg/a/b.ts", "pkgs/a.ts"] })
+      .map((c) => c.blockedBy?.path ?? null),
+    ["{lib,docs}/x.ts", "pkg/a/**", null],
+  );
+  assert.deepEqual(t.table.leases.list({ path: "web/**" }).map((l) => l.path), [
+    "**/*.md",
+    "*/gen/**",
+  ]);
 });
 
 Deno.test("leases: shared leases coexist; an exclusive one on top is refused", () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ValidationError } from "../src/core/errors.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import { toFtsQuery } from "../src/core/search/search_query.ts";
 import { type SearchBudget, TableSearch } from "../src/core/search/table_search.ts";
 import { Statements } from "../src/db/statements.ts";
@@ -220,6 +221,33 @@ Deno.test("a search ranks the newest matches within its budget, and says when it
   const byTime = slow.search({ by: operator, query: "status" });
   assert.equal(byTime.results.length, 3, "each match took 10 ms of a 30 ms budget");
   assert.match(byTime.stopped ?? "", /^Ranked only the newest 3 matches \(the 30 ms one search/);
+});
+
+Deno.test("a common word stops at the scan limit; a rare word among its matches is found whole", () => {
+  const t = tempTable({ rateLimit: 0 });
+  using _t = t;
+  t.table.members.register({ name: "alice", session: testSession("alice") });
+  t.table.members.register({ name: "bob", session: testSession("bob") });
+  const rare = [0, 600, LIMITS.searchScanMax + 99]; // the oldest, one between, the newest
+  t.table.tx.run(() => {
+    for (let i = 0; i < LIMITS.searchScanMax + 100; i++) {
+      const content = `build step ${i}${rare.includes(i) ? " zanzibar" : ""}`;
+      t.table.messages.send({ by: alice, recipient: "bob", content });
+    }
+  });
+  const search = budgeted(t, { matches: LIMITS.searchScanMax, ms: 1_000, timer: () => 0 });
+  const common = search.search({ by: bob, query: "build" });
+  assert.equal(common.more, true);
+  assert.match(common.stopped ?? "", /^Ranked only the newest 1,000 matches/);
+  const found = search.search({ by: bob, query: "zanzibar", limit: 100 });
+  assert.equal(found.stopped, undefined);
+  assert.deepEqual(found.results.map((r) => r.id).sort((a, b) => (a ?? 0) - (b ?? 0)), [
+    1,
+    601,
+    1_100,
+  ]);
+  const both = search.search({ by: bob, query: "build zanzibar", limit: 100 });
+  assert.equal(both.results.length, 3, "every message with both words, the oldest too");
 });
 
 Deno.test("a snippet shows the first match of a long text, found without FTS5's snippet()", () => {

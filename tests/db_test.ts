@@ -312,3 +312,21 @@ Deno.test("schema 13: mail retracted before the upgrade is archived in every inb
     db.close();
   }
 });
+
+Deno.test("schema 18: leases stored before the upgrade may cover anything until they end", () => {
+  using tmp = tempDir();
+  const path = `${tmp.dir}/leases.db`;
+  const old = openDatabase(path, { migrateTo: 17 });
+  const insert = old.prepare(
+    `INSERT INTO leases (agent, path, exclusive, created_at, expires_at) VALUES ('a', ?, 1, 1, 9)`,
+  );
+  for (const p of ["src/a.ts", "src/**", "**/*.md"]) insert.run(p);
+  old.close();
+  const db = openDatabase(path);
+  try {
+    const dirs = db.prepare("SELECT DISTINCT dir FROM leases").all().map((r) => r["dir"]);
+    assert.deepEqual(dirs, [""], "a prefix of every path: found by every lease call");
+  } finally {
+    db.close();
+  }
+});

@@ -39,8 +39,8 @@ export const LIMITS = {
    * result), matches ranked (newest first), and milliseconds spent ranking them.
    */
   searchPrefixTermsMax: 3,
-  searchScanMax: 2_000,
-  searchBudgetMs: 30,
+  searchScanMax: 1_000,
+  searchBudgetMs: 20,
   searchLimitDefault: 20,
   searchLimitMax: 100,
   titleMax: 200,
@@ -107,6 +107,8 @@ export const LIMITS = {
     contextHistory: { default: 20, max: 100 },
     leases: { default: 50, max: 500 },
     rules: { default: 50, max: 200 },
+    /** A task's subtasks in get_task_detail, oldest first. */
+    subtasks: { default: 20, max: 200 },
     /** A task's feed in get_task_detail: its newest entries. */
     feed: { default: 50, max: 200 },
   },

@@ -522,6 +522,38 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE registered_source = 'join token' AND key_hash IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    description: "a lease call reads only the leases near its paths, by index; a broadcast is " +
+      "one row, delivered to each member when it next reads its inbox",
+    sql: `
+      -- Message ids never go back (a purge of the newest no longer lets the next message take
+      -- their ids): the last id given, which members' broadcast marks below are compared with.
+      CREATE TABLE message_ids (one INTEGER PRIMARY KEY CHECK (one = 1), last INTEGER NOT NULL);
+      INSERT INTO message_ids (one, last) SELECT 1, coalesce(max(id), 0) FROM messages;
+      -- A broadcast that asks for no acknowledgement gets no delivery row per member when it
+      -- is sent: a member reads it if it was a member then (its id is above joined_after, the
+      -- last message id when the member was added) and its row is written when the member next
+      -- changes its inbox (broadcasts_upto: the last broadcast id written for it).
+      ALTER TABLE members ADD COLUMN joined_after INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE members ADD COLUMN broadcasts_upto INTEGER NOT NULL DEFAULT 0;
+      UPDATE members SET joined_after = (SELECT last FROM message_ids),
+        broadcasts_upto = (SELECT last FROM message_ids);
+      CREATE TRIGGER members_broadcast_marks AFTER INSERT ON members BEGIN
+        UPDATE members SET joined_after = (SELECT last FROM message_ids),
+          broadcasts_upto = (SELECT last FROM message_ids)
+          WHERE rowid = new.rowid;
+      END;
+      CREATE INDEX messages_broadcasts ON messages (id) WHERE recipient IS NULL;
+
+      -- The text every file the lease covers begins with: a file's own path, or a glob's
+      -- folders before its first pattern ('src/**' -> 'src', '**/*.md' -> ''). Two leases can
+      -- overlap only when one's is a prefix of the other's, which this index finds. Leases
+      -- stored before say '' (they may cover anything) until they end, within a day.
+      ALTER TABLE leases ADD COLUMN dir TEXT NOT NULL DEFAULT '';
+      CREATE INDEX leases_by_dir ON leases (dir);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -31,6 +31,7 @@ import {
   toLeaseWaiter,
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
+import { isGlob } from "./glob.ts";
 import { coversFile, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
@@ -219,13 +220,7 @@ export class LeaseStore {
     filter: { path?: string | undefined; agent?: string | undefined; taskId?: number | undefined } =
       {},
   ): Lease[] {
-    const path = filter.path === undefined ? undefined : checkLeasePath(filter.path, "path");
-    const agent = filter.agent?.toLowerCase();
-    return this.#live().filter((lease) =>
-      (path === undefined || pathsOverlap(path, lease.path)) &&
-      (agent === undefined || lease.agent.toLowerCase() === agent) &&
-      (filter.taskId === undefined || lease.task_id === filter.taskId)
-    );
+    return this.#listed(filter, 0, Infinity);
   }
 
   /** A page of list(filter), oldest first: `limit` (LIMITS.pages.leases), after `cursor`. */
@@ -237,8 +232,38 @@ export class LeaseStore {
     const after = page.cursor === undefined
       ? 0
       : Number(cursorKey(page.cursor, ["number"], "list_leases")[0]);
-    const rows = this.list(filter).filter((lease) => lease.id > after).slice(0, size + 1);
-    return pageOf(rows, size, (lease) => [lease.id]);
+    return pageOf(this.#listed(filter, after, size + 1), size, (lease) => [lease.id]);
+  }
+
+  /** Up to `count` live leases after id `after` matching `filter`, read in SQL by their indexes. */
+  #listed(
+    filter: { path?: string | undefined; agent?: string | undefined; taskId?: number | undefined },
+    after: number,
+    count: number,
+  ): Lease[] {
+    const path = filter.path === undefined ? undefined : checkLeasePath(filter.path, "path");
+    const where = ["l.id > :after"];
+    const params: Record<string, string | number> = { after };
+    if (filter.agent !== undefined) {
+      where.push("l.agent = :agent");
+      params["agent"] = filter.agent;
+    }
+    if (filter.taskId !== undefined) {
+      where.push("l.task_id = :task");
+      params["task"] = filter.taskId;
+    }
+    if (path !== undefined) {
+      const near = _nearPaths(path);
+      where.push(near.where);
+      Object.assign(params, near.params);
+    }
+    const found: Lease[] = [];
+    for (const lease of this.#liveWhere(where.join(" AND "), params)) {
+      if (path !== undefined && !pathsOverlap(path, lease.path)) continue;
+      found.push(lease);
+      if (found.length >= count) break;
+    }
+    return found;
   }
 
   /** Agents waiting for paths to free up, oldest first. */
@@ -254,11 +279,12 @@ export class LeaseStore {
   check(input: { agent: string | null; files: readonly string[] }): FileCheck[] {
     const files = checkFilePaths(input.files, "PATH");
     const me = input.agent?.toLowerCase();
-    const others = this.#live().filter((l) => l.exclusive && l.agent.toLowerCase() !== me);
-    return files.map((file) => ({
-      file,
-      blockedBy: others.find((lease) => coversFile(lease.path, file)) ?? null,
-    }));
+    return files.map((file) => {
+      const near = _nearPaths(file);
+      const others = [...this.#liveWhere(`l.exclusive = 1 AND ${near.where}`, near.params)]
+        .filter((l) => l.agent.toLowerCase() !== me);
+      return { file, blockedBy: others.find((lease) => coversFile(lease.path, file)) ?? null };
+    });
   }
 
   /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
@@ -290,7 +316,7 @@ export class LeaseStore {
    * maintenance round removes them), with why (reads only).
    */
   lapsed(): { lease: Lease; cause: LeaseEnd; reason: string }[] {
-    return this.#rows().flatMap(({ lease, ended }) => ended === null ? [] : [{ lease, ...ended }]);
+    return this.#lapsedRows();
   }
 
   /** Removes the leases that ended by themselves, tells their holders and the waiters. */
@@ -303,12 +329,11 @@ export class LeaseStore {
   }
 
   #endLapsed(): number {
-    const lapsed = this.#rows().filter((row) => row.ended !== null);
+    const lapsed = this.#lapsedRows();
     const groups = new Map<string, { cause: LeaseEnd; reason: string; leases: Lease[] }>();
-    for (const { lease, ended } of lapsed) {
-      if (ended === null) continue;
-      const key = `${lease.agent.toLowerCase()}\u0000${ended.reason}`;
-      const group = groups.get(key) ?? { ...ended, leases: [] };
+    for (const { lease, cause, reason } of lapsed) {
+      const key = `${lease.agent.toLowerCase()}\u0000${reason}`;
+      const group = groups.get(key) ?? { cause, reason, leases: [] };
       group.leases.push(lease);
       groups.set(key, group);
     }
@@ -389,7 +414,7 @@ export class LeaseStore {
   ): Lease[] {
     const now = this.#ctx.clock.now();
     const until = now + terms.ttl * 1_000;
-    const mine = this.#live().filter((l) => l.agent.toLowerCase() === agent.toLowerCase());
+    const mine = this.#liveOf(agent);
     const added = paths.filter((p) => !mine.some((l) => l.path === p)).length;
     if (mine.length + added > LIMITS.leasesPerAgentMax) {
       throw new ValidationError(
@@ -408,9 +433,9 @@ export class LeaseStore {
       }
       const id = Number(
         this.#ctx.sql.get(
-          `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-        ).run(...values, agent, path, now).lastInsertRowid,
+          `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at, dir)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(...values, agent, path, now, _literalDir(path)).lastInsertRowid,
       );
       return this.#get(id);
     });
@@ -418,11 +443,14 @@ export class LeaseStore {
 
   /** The live leases of other agents that stand in the way of `paths`. */
   #conflicts(agent: string, paths: readonly string[], exclusive: boolean): LeaseConflict[] {
-    const others = this.#live().filter((l) => l.agent.toLowerCase() !== agent.toLowerCase());
-    return paths.flatMap((path) =>
-      others.filter((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
-        .map((lease) => ({ path, lease }))
-    );
+    const me = agent.toLowerCase();
+    return paths.flatMap((path) => {
+      const near = _nearPaths(path);
+      const shared = exclusive ? "" : "l.exclusive = 1 AND ";
+      return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
+        .filter((lease) => lease.agent.toLowerCase() !== me && pathsOverlap(path, lease.path))
+        .map((lease) => ({ path, lease }));
+    });
   }
 
   /** Other agents holding shared leases that overlap `paths`. */
@@ -432,16 +460,14 @@ export class LeaseStore {
   }
 
   #select(who: Principal, ids?: readonly number[], paths?: readonly string[]): Lease[] {
-    const live = this.#live();
     if (ids !== undefined) {
       return ids.map((id) => {
-        const lease = live.find((l) => l.id === id);
+        const [lease] = this.#liveWhere("l.id = :id", { id });
         if (!lease) throw new ValidationError(this.#noLiveLease(id));
         return lease;
       });
     }
-    const me = who.agent?.toLowerCase();
-    const mine = live.filter((l) => l.agent.toLowerCase() === me);
+    const mine = who.agent === null ? [] : this.#liveOf(who.agent);
     if (paths === undefined) return mine;
     return paths.map((path) => {
       const lease = mine.find((l) => l.path === path);
@@ -463,12 +489,31 @@ export class LeaseStore {
       `reused; list_leases shows the live ones`;
   }
 
-  #live(): Lease[] {
-    return this.#rows().filter((row) => row.ended === null).map((row) => row.lease);
+  /** The live leases `agent` holds, oldest first (by the agent index). */
+  #liveOf(agent: string): Lease[] {
+    return [...this.#liveWhere("l.agent = :agent", { agent })];
   }
 
-  /** Every lease with why it has ended (null: it has not). */
-  #rows(): { lease: Lease; ended: { cause: LeaseEnd; reason: string } | null }[] {
+  /** Live leases matching `where` (SQL over `l`, the leases row), oldest first. */
+  *#liveWhere(where: string, params: Record<string, string | number>): Generator<Lease> {
+    for (const row of this.#state(`NOT (${_ENDED}) AND ${where}`, params)) yield toLease(row);
+  }
+
+  /** The leases that have ended by themselves but are still stored, with why. */
+  #lapsedRows(): { lease: Lease; cause: LeaseEnd; reason: string }[] {
+    const now = this.#ctx.clock.now();
+    return [...this.#state(_ENDED, {})].flatMap((row) => {
+      const lease = toLease(row);
+      const ended = _ended(lease, row, now);
+      return ended === null ? [] : [{ lease, ...ended }];
+    });
+  }
+
+  /** Lease rows with their holder's and task's state, filtered by `where` in SQL. */
+  #state(
+    where: string,
+    params: Record<string, string | number>,
+  ): IterableIterator<Record<string, unknown>> {
     const now = this.#ctx.clock.now();
     return this.#ctx.sql.get(
       `SELECT l.*, m.name IS NULL OR m.status <> 'active' AS left_table,
@@ -477,13 +522,13 @@ export class LeaseStore {
          t.id IS NOT NULL AND t.assignee = l.agent AS task_kept
        FROM leases l LEFT JOIN members m ON m.name = l.agent
          LEFT JOIN tasks t ON t.id = l.task_id
+       WHERE ${where}
        ORDER BY l.id`,
-    ).all({
+    ).iterate({
+      ...params,
+      now,
       stale: this.#ctx.directory.staleBefore(now),
       gone: this.#ctx.directory.goneBefore(now),
-    }).map((row) => {
-      const lease = toLease(row);
-      return { lease, ended: _ended(lease, row, now) };
     });
   }
 
@@ -497,8 +542,7 @@ export class LeaseStore {
   /** Refuses leases beyond what one agent may cover, unless it holds manage_leases. */
   #checkCoverage(who: Principal & { agent: string }, paths: readonly string[]): void {
     if (mayLeaseBroadly(who).allowed) return;
-    const held = this.#live().filter((l) => l.agent.toLowerCase() === who.agent.toLowerCase())
-      .map((l) => l.path);
+    const held = this.#liveOf(who.agent).map((l) => l.path);
     const problem = coverageProblem(paths, held);
     if (problem === undefined) return;
     const wholeTree = "A whole-tree lease (a change across the repository) is taken by a " +
@@ -554,6 +598,45 @@ function _checkReason(reason: string): void {
   if (reason.length > LIMITS.leaseReasonMax) {
     throw new ValidationError(tooLongMessage("reason", reason.length, LIMITS.leaseReasonMax));
   }
+}
+
+/**
+ * SQL: the lease row `l` (joined with its holder `m` and task `t`) has ended by itself; the
+ * same causes as _ended, which words them.
+ */
+const _ENDED = `(m.name IS NULL OR m.status <> 'active' OR l.expires_at <= :now
+  OR coalesce((m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :gone, 0)
+  OR (l.task_id IS NOT NULL AND (t.id IS NULL OR t.status = 'done'
+      OR coalesce(t.assignee <> l.agent, 1))))`;
+
+/**
+ * The text every file `path` covers begins with: a file's own path, or a glob's folders before
+ * its first pattern character ('src/**' -> 'src', 'src/a*.ts' -> 'src', '**' -> '').
+ */
+function _literalDir(path: string): string {
+  if (!isGlob(path)) return path;
+  const literal = path.slice(0, path.search(/[*?[\]{}]/));
+  return literal.slice(0, Math.max(0, literal.lastIndexOf("/")));
+}
+
+/**
+ * SQL narrowing the leases that can overlap `path` before pathsOverlap decides: a file both
+ * cover begins with both leases' literal folders (_literalDir), so one is a prefix of the
+ * other: the lease's is one of the path's folders (or the path), or begins with the path's.
+ */
+function _nearPaths(path: string): { where: string; params: Record<string, string> } {
+  const dir = _literalDir(path);
+  const ancestors = ["", dir];
+  for (let at = dir.indexOf("/"); at > 0; at = dir.indexOf("/", at + 1)) {
+    ancestors.push(dir.slice(0, at));
+  }
+  const params: Record<string, string> = {
+    near_lo: dir,
+    near_hi: `${dir}${String.fromCodePoint(0x10ffff)}`,
+  };
+  ancestors.forEach((a, i) => params[`near_${i}`] = a);
+  const list = ancestors.map((_, i) => `:near_${i}`).join(", ");
+  return { where: `(l.dir IN (${list}) OR (l.dir >= :near_lo AND l.dir < :near_hi))`, params };
 }
 
 /** Why a lease has ended by itself, from its row joined with its holder and its task. */

@@ -1,7 +1,10 @@
 /**
  * Direct messages and broadcasts. A message row holds what was said; each recipient gets a
  * delivery row with its own read and archived state, so one agent reading, archiving or
- * clearing a broadcast changes it for that agent only. `messages.archived_at` is set when the
+ * clearing a broadcast changes it for that agent only. A broadcast that asks for no
+ * acknowledgement is one row when sent: each member's delivery of it is written when that
+ * member next changes its inbox (#deliverBroadcasts), and until then the unread counts add it
+ * (_PENDING_BROADCASTS), so sending it costs the same however many members and deliveries. `messages.archived_at` is set when the
  * sender (or an agent with delete_any_message) retracts the message for everyone, and then
  * every delivery of it is archived too.
  */
@@ -17,6 +20,7 @@ import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { checkMessageRate } from "../rate_limit.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import { receivedSql } from "./message_visibility.ts";
 import type { Task } from "../tasks/task_model.ts";
 import {
   type AckResult,
@@ -66,6 +70,41 @@ export interface MessageStoreDeps extends StoreContext {
 
 const _PREVIEW_COUNT = 3;
 
+/**
+ * SQL: the broadcasts that asked for no acknowledgement, sent to member :agent since its
+ * deliveries were last written (#deliverBroadcasts), retracted ones too (as message_id and
+ * archived_at).
+ */
+const _PENDING_BROADCASTS_ANY = `
+  SELECT b.id AS message_id, b.archived_at AS archived_at
+  FROM members p JOIN messages b INDEXED BY messages_broadcasts
+    ON b.recipient IS NULL AND b.id > p.broadcasts_upto
+  WHERE p.name = :agent AND b.ack_required = 0 AND b.sender <> p.name COLLATE NOCASE`;
+
+/** SQL: the same, not retracted: unread for :agent though no delivery row holds them yet. */
+const _PENDING_BROADCASTS = `SELECT message_id FROM (${_PENDING_BROADCASTS_ANY})
+  WHERE archived_at IS NULL`;
+
+/**
+ * SQL: the ids of :agent's newest `n` unread, unarchived messages of each kind (delivered, not
+ * yet delivered), each read newest first from its index, so the badge costs the same at any
+ * backlog; order the union and keep `n`.
+ */
+function _newestUnreadIds(n: number): string {
+  return `
+  SELECT message_id FROM (SELECT message_id FROM deliveries INDEXED BY deliveries_unread
+    WHERE agent = :agent AND read_at IS NULL AND archived_at IS NULL
+    ORDER BY message_id DESC LIMIT ${n})
+  UNION ALL
+  SELECT message_id FROM (${_PENDING_BROADCASTS} ORDER BY message_id DESC LIMIT ${n})`;
+}
+
+/** SQL: the ids of :agent's unread, unarchived messages (delivered or not yet). */
+const _UNREAD_IDS = `
+  SELECT message_id FROM deliveries INDEXED BY deliveries_unread
+  WHERE agent = :agent AND read_at IS NULL AND archived_at IS NULL
+  UNION ALL ${_PENDING_BROADCASTS}`;
+
 export class MessageStore {
   readonly #ctx: StoreContext;
   readonly #tasks: LinkedTasks;
@@ -105,12 +144,19 @@ export class MessageStore {
       const now = this.#ctx.clock.now();
       const who = this.#sender(input.by, now, input.session);
       const message = this.#insert(who, { ...input, recipient: null, now });
-      const recipients = Number(
-        this.#ctx.sql.get(
-          `INSERT INTO deliveries (agent, message_id, ack_requested_at)
-           SELECT name, ?, ? FROM members WHERE name <> ?`,
-        ).run(message.id, input.ackRequired ? now : null, who.label).changes,
-      );
+      // Acknowledgements are owed per member, so those broadcasts are delivered at once.
+      const recipients = input.ackRequired
+        ? Number(
+          this.#ctx.sql.get(
+            `INSERT INTO deliveries (agent, message_id, ack_requested_at)
+             SELECT name, ?, ? FROM members WHERE name <> ?`,
+          ).run(message.id, now, who.label).changes,
+        )
+        : int(
+          this.#ctx.sql.get("SELECT count(*) AS n FROM members WHERE name <> ?").get(who.label) ??
+            { n: 0 },
+          "n",
+        );
       this.#ctx.publisher.publish({
         type: "message.broadcast",
         by: who.actor,
@@ -144,6 +190,7 @@ export class MessageStore {
     return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
       const agent = who.label;
+      this.#deliverBroadcasts(agent);
       const size = pageSize(input.limit, LIMITS.pages.inbox);
       const before = input.cursor === undefined
         ? null
@@ -202,6 +249,7 @@ export class MessageStore {
         ? null
         : checkText("note", input.note, TEXT_RULES.ackNote);
       const message = this.#find(input.messageId);
+      this.#deliverBroadcasts(who.label);
       const delivery = this.#ctx.sql.get(
         "SELECT ack_requested_at, acked_at, ack_note FROM deliveries WHERE agent = ? AND message_id = ?",
       ).get(who.label, message.id);
@@ -256,6 +304,7 @@ export class MessageStore {
   clearInbox(input: { by: Actor; before?: number | undefined; sender?: string | undefined }) {
     return this.#ctx.tx.run(() => {
       const who = this.#recipient(input.by);
+      this.#deliverBroadcasts(who.label);
       const sender = input.sender === undefined
         ? null
         : this.#ctx.directory.require(input.sender, "sender").name;
@@ -329,12 +378,16 @@ export class MessageStore {
   peek(agent: string, limit = 20): InboxMessage[] {
     const name = this.#ctx.directory.require(agent, "agent").name;
     return this.#ctx.sql.get(
-      `SELECT m.*, d.read_at AS d_read_at, d.archived_at AS d_archived_at,
-         d.acked_at AS d_acked_at
-       FROM deliveries d JOIN messages m ON m.id = d.message_id
-       WHERE d.agent = ? AND d.archived_at IS NULL AND m.archived_at IS NULL
-       ORDER BY d.read_at IS NOT NULL, m.id DESC LIMIT ?`,
-    ).all(name, limit).map(_inboxMessage);
+      `SELECT m.*, d.d_read_at, d.d_archived_at, d.d_acked_at FROM (
+         SELECT message_id, read_at AS d_read_at, archived_at AS d_archived_at,
+           acked_at AS d_acked_at
+         FROM deliveries WHERE agent = :agent AND archived_at IS NULL
+         UNION ALL
+         SELECT message_id, NULL, NULL, NULL FROM (${_PENDING_BROADCASTS})) d
+       JOIN messages m ON m.id = d.message_id
+       WHERE m.archived_at IS NULL
+       ORDER BY d.d_read_at IS NOT NULL, m.id DESC LIMIT :limit`,
+    ).all({ agent: name, limit }).map(_inboxMessage);
   }
 
   /**
@@ -346,10 +399,9 @@ export class MessageStore {
   unreadSummary(agent: string, seen?: number): UnreadSummary {
     const counted = this.#ctx.sql.get(
       `SELECT count(*) AS n, coalesce(max(message_id), 0) AS newest FROM (
-         SELECT message_id FROM deliveries INDEXED BY deliveries_unread
-         WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL
+         SELECT message_id FROM (${_newestUnreadIds(LIMITS.unreadBadgeCount)})
          ORDER BY message_id DESC LIMIT ${LIMITS.unreadBadgeCount})`,
-    ).get(agent);
+    ).get({ agent });
     const count = counted ? int(counted, "n") : 0;
     const newest = counted ? int(counted, "newest") : 0;
     if (count === 0 || newest === seen) return { count, newest };
@@ -360,11 +412,10 @@ export class MessageStore {
          coalesce(m.thread_id, m.id) AS thread_id, m.ack_required,
          substr(m.content, 1, ${EXCERPT_SOURCE_CHARS}) AS head,
          length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut
-       FROM deliveries d INDEXED BY deliveries_unread
-       JOIN messages m ON m.id = d.message_id
-       WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL
-       ORDER BY d.message_id DESC LIMIT ${_PREVIEW_COUNT}`,
-    ).all(agent).map((row) => ({
+       FROM (${_newestUnreadIds(_PREVIEW_COUNT)}) u JOIN messages m ON m.id = u.message_id
+       WHERE m.archived_at IS NULL
+       ORDER BY m.id DESC LIMIT ${_PREVIEW_COUNT}`,
+    ).all({ agent }).map((row) => ({
       id: int(row, "id"),
       sender: text(row, "sender"),
       broadcast: int(row, "broadcast") === 1,
@@ -379,19 +430,17 @@ export class MessageStore {
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */
   oldestUnreadAt(agent: string): number | undefined {
     const row = this.#ctx.sql.get(
-      `SELECT min(m.created_at) AS at FROM deliveries d INDEXED BY deliveries_unread
-       JOIN messages m ON m.id = d.message_id
-       WHERE d.agent = ? AND d.read_at IS NULL AND d.archived_at IS NULL AND m.archived_at IS NULL`,
-    ).get(agent);
+      `SELECT min(m.created_at) AS at FROM (${_UNREAD_IDS}) u JOIN messages m ON m.id = u.message_id
+       WHERE m.archived_at IS NULL`,
+    ).get({ agent });
     return row ? intOrNull(row, "at") ?? undefined : undefined;
   }
 
   /** How many unread, unarchived messages wait for `agent`, all counted. */
   unreadCount(agent: string): number {
     const row = this.#ctx.sql.get(
-      `SELECT count(*) AS n FROM deliveries INDEXED BY deliveries_unread
-       WHERE agent = ? AND read_at IS NULL AND archived_at IS NULL`,
-    ).get(agent);
+      `SELECT count(*) AS n FROM (${_UNREAD_IDS})`,
+    ).get({ agent });
     return row ? int(row, "n") : 0;
   }
 
@@ -415,10 +464,36 @@ export class MessageStore {
     return row ? int(row, "n") : 0;
   }
 
+  /**
+   * Writes `agent`'s deliveries of the broadcasts sent since it last changed its inbox (those
+   * that asked for no acknowledgement), so reading, archiving and clearing them work on rows.
+   * Call inside the command's transaction.
+   */
+  #deliverBroadcasts(agent: string): void {
+    const member = this.#ctx.sql.get(
+      "SELECT name, broadcasts_upto FROM members WHERE name = ?",
+    ).get(agent);
+    if (!member) return;
+    const upto = int(member, "broadcasts_upto");
+    const latest = this.#ctx.sql.get(
+      `SELECT coalesce(max(id), 0) AS id FROM messages INDEXED BY messages_broadcasts
+       WHERE recipient IS NULL`,
+    ).get();
+    const newest = latest ? int(latest, "id") : 0;
+    if (newest <= upto) return;
+    const name = text(member, "name");
+    this.#ctx.sql.get(
+      `INSERT OR IGNORE INTO deliveries (agent, message_id, archived_at)
+       SELECT :agent, message_id, archived_at FROM (${_PENDING_BROADCASTS_ANY})`,
+    ).run({ agent: name });
+    this.#ctx.sql.get("UPDATE members SET broadcasts_upto = ? WHERE name = ?").run(newest, name);
+  }
+
   #remove(input: { messageId: number; by: Actor; archive: boolean }): RemoveResult {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
       const message = this.#find(input.messageId);
+      if (who.agent !== null) this.#deliverBroadcasts(who.agent);
       const delivery = this.#ctx.sql.get(
         "SELECT archived_at FROM deliveries WHERE agent = ? AND message_id = ?",
       ).get(who.label, message.id);
@@ -495,8 +570,8 @@ export class MessageStore {
     if (input.replyTo !== undefined) {
       const parent = this.#find(input.replyTo, "reply_to");
       const received = this.#ctx.sql.get(
-        "SELECT 1 AS yes FROM deliveries WHERE agent = ? AND message_id = ?",
-      ).get(who.label, parent.id) !== undefined;
+        `SELECT 1 AS yes FROM messages m WHERE m.id = :id AND ${receivedSql("m", ":agent")}`,
+      ).get({ id: parent.id, agent: who.label }) !== undefined;
       enforce(mayReadMessage(who, parent, received), {
         who,
         what: `reply to message ${parent.id}`,
@@ -508,10 +583,14 @@ export class MessageStore {
       subject ??= parent.subject;
     }
     const taskId = this.#linkTask(input.taskId);
-    // The id is chosen here (the write lock is held) so a new thread's id is written with it.
-    const next = this.#ctx.sql.get("SELECT coalesce(max(id), 0) + 1 AS id FROM messages").get();
+    // The id is chosen here (the write lock is held) so a new thread's id is written with it;
+    // message_ids keeps it above every id given before, even ones purged since.
+    const next = this.#ctx.sql.get(
+      `UPDATE message_ids SET last = max(last, (SELECT coalesce(max(id), 0) FROM messages)) + 1
+       RETURNING last`,
+    ).get();
     const row = {
-      id: next ? int(next, "id") : 1,
+      id: next ? int(next, "last") : 1,
       sender: who.label,
       recipient: input.recipient,
       content: input.content,

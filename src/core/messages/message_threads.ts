@@ -10,7 +10,7 @@ import { NotFoundError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { cursorKey, cursorOf, pageOf, type PageRequest, pageSize } from "../pages.ts";
 import { mayReadMessage, messageReaderFor } from "../permissions/permissions.ts";
-import { readerParams, visibleMessageSql } from "./message_visibility.ts";
+import { readerParams, receivedSql, visibleMessageSql } from "./message_visibility.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
@@ -67,8 +67,8 @@ export class MessageThreads {
     }
     const start = toMessage(row);
     const received = who.agent !== null && this.#sql.get(
-          "SELECT 1 AS yes FROM deliveries WHERE agent = ? AND message_id = ?",
-        ).get(who.agent, start.id) !== undefined;
+          `SELECT 1 AS yes FROM messages m WHERE m.id = :id AND ${receivedSql("m", ":agent")}`,
+        ).get({ id: start.id, agent: who.agent }) !== undefined;
     enforce(mayReadMessage(who, start, received), {
       who,
       what: `read the thread of message ${start.id}`,

@@ -21,6 +21,7 @@ import { messageReaderOf } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
+import { receivedSql } from "../messages/message_visibility.ts";
 import { parseSearch, SEARCH_KINDS, type SearchKind } from "./search_query.ts";
 import { snippetOf } from "./snippet.ts";
 
@@ -85,8 +86,7 @@ const _MATCH = `
   WHERE search_index MATCH :q AND (
     (s.rowid % 4 = 0 AND :messages AND EXISTS (
       SELECT 1 FROM messages m WHERE m.id = s.rowid / 4 AND m.archived_at IS NULL
-        AND (:reader IS NULL OR m.sender = :reader
-             OR EXISTS (SELECT 1 FROM deliveries d WHERE d.message_id = m.id AND d.agent = :reader))
+        AND (:reader IS NULL OR m.sender = :reader OR ${receivedSql("m", ":reader")})
         AND (:agent IS NULL OR m.sender = :agent COLLATE NOCASE)
         AND (:since IS NULL OR m.created_at >= :since)))
     OR (s.rowid % 4 = 1 AND :tasks AND EXISTS (
@@ -151,7 +151,7 @@ export class TableSearch {
     ) {
       ranked.push({ rid: int(row, "rid"), score: Number(row["score"]) });
       if (ranked.length >= budget.matches || budget.timer() >= deadline) {
-        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches);
+        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches, budget.ms);
         break;
       }
     }
@@ -260,10 +260,10 @@ export class TableSearch {
   }
 }
 
-function _stoppedNote(ranked: number, byCount: boolean): string {
+function _stoppedNote(ranked: number, byCount: boolean, budgetMs: number): string {
   const why = byCount
     ? "the most one search ranks"
-    : `the ${LIMITS.searchBudgetMs} ms one search may take ran out`;
+    : `the ${budgetMs} ms one search may take ran out`;
   return `Ranked only the newest ${ranked.toLocaleString("en-US")} matches (${why}). Add ` +
     `words, or narrow with kinds, agent or since.`;
 }

@@ -71,7 +71,10 @@ export interface TaskComment {
 
 export interface TaskDetail {
   task: Task;
+  /** A page of its subtasks, oldest first; task.subtasks counts them all. */
   subtasks: TaskRef[];
+  /** There are more subtasks: the cursor of the next page. */
+  subtasks_next_cursor?: string;
   blockers: TaskRef[];
   /** Comments, automatic status changes and linked messages, oldest first (the newest page). */
   entries: FeedEntry[];

@@ -206,17 +206,25 @@ export class TaskQueries {
   }
 
   /**
-   * The task, its newest activity and the linked messages `reader` may see (`page`: LIMITS.pages.feed, older ones
+   * The task, a page of its subtasks (`subtasksPage`: LIMITS.pages.subtasks, oldest first;
+   * task.subtasks counts them all), its newest activity and the linked messages `reader` may see (`page`: LIMITS.pages.feed, older ones
    * after `next_cursor`) oldest first, the rendered feed of those (one line per entry, its
    * content whole), and how many comments and messages it has in all.
    */
-  detail(taskId: number, reader: MessageReader, page: PageRequest = {}): TaskDetail {
+  detail(
+    taskId: number,
+    reader: MessageReader,
+    page: PageRequest = {},
+    subtasksPage: PageRequest = {},
+  ): TaskDetail {
     const task = this.get(taskId);
+    const subtasks = this.#structure.childrenPage(task.id, subtasksPage);
     const entries = this.#activity.feed(task.id, reader, page);
     const counts = this.#activity.counts(task.id, reader);
     return {
       task,
-      subtasks: this.#structure.children(task.id),
+      subtasks: subtasks.items,
+      ...(subtasks.next_cursor === undefined ? {} : { subtasks_next_cursor: subtasks.next_cursor }),
       blockers: this.#structure.blockers(task.id),
       entries: entries.items,
       comment_count: counts.comments,

@@ -184,9 +184,14 @@ export class TaskStore {
    * The task and its newest activity (TaskQueries.detail), with the linked messages `viewer`
    * may read: null is a session with no agent (none); by default the operator's view (all).
    */
-  detail(taskId: number, page: PageRequest = {}, viewer: Actor | null = SYSTEM_ACTOR): TaskDetail {
+  detail(
+    taskId: number,
+    page: PageRequest = {},
+    viewer: Actor | null = SYSTEM_ACTOR,
+    subtasks: PageRequest = {},
+  ): TaskDetail {
     const reader = messageReaderFor(viewer === null ? null : this.#ctx.principals.resolve(viewer));
-    return this.#queries.detail(taskId, reader, page);
+    return this.#queries.detail(taskId, reader, page, subtasks);
   }
 
   /**

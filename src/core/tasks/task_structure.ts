@@ -5,6 +5,8 @@
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { int, text } from "../rows.ts";
 import type { Statements } from "../../db/statements.ts";
+import { LIMITS } from "../limits.ts";
+import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pages.ts";
 
 export interface TaskRef {
   id: number;
@@ -128,6 +130,19 @@ export class TaskStructure {
       `SELECT t.id, t.title, t.status, t.assignee FROM task_dependencies d
        JOIN tasks t ON t.id = d.blocker_id WHERE d.task_id = ? ORDER BY t.id`,
     ).all(taskId).map(_toRef);
+  }
+
+  /** A page of children(taskId): `limit` (LIMITS.pages.subtasks), after `cursor`. */
+  childrenPage(taskId: number, page: PageRequest = {}): Page<TaskRef> {
+    const size = pageSize(page.limit, LIMITS.pages.subtasks);
+    const after = page.cursor === undefined
+      ? 0
+      : Number(cursorKey(page.cursor, ["number"], "get_task_detail's subtasks")[0]);
+    const rows = this.#sql.get(
+      `SELECT id, title, status, assignee FROM tasks WHERE parent_id = ? AND id > ?
+       ORDER BY id LIMIT ?`,
+    ).all(taskId, after, size + 1).map(_toRef);
+    return pageOf(rows, size, (ref) => [ref.id]);
   }
 
   children(taskId: number): TaskRef[] {

@@ -13,6 +13,7 @@ import {
   boolField,
   enumField,
   idField,
+  limitField,
   slugField,
   textField,
 } from "../fields.ts";
@@ -289,19 +290,25 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
-      "the linked messages you sent or received, oldest first, one line each (the newest; " +
+      "One task in full: subtasks (a page), blockers, and its feed: comments, status changes " +
+      "and the linked messages you sent or received, oldest first, one line each (the newest; " +
       "next_cursor for older).",
     get input() {
       return {
         task_id: idField("task_id"),
         ...pageInput(LIMITS.pages.feed),
+        subtasks_limit: limitField("subtasks_limit", LIMITS.pages.subtasks.max).optional()
+          .describe(`Default ${LIMITS.pages.subtasks.default}`),
+        subtasks_cursor: textField("subtasks_cursor", 1, LIMITS.cursorMax).optional(),
       };
     },
     get output() {
       return {
         task: taskSchema(),
-        subtasks: z.array(taskRefSchema()),
+        subtasks: z.array(taskRefSchema()).describe("oldest first; task.subtasks counts all"),
+        subtasks_next_cursor: z.string().optional().describe(
+          "More subtasks: pass it as subtasks_cursor",
+        ),
         blockers: z.array(taskRefSchema()).describe("the tasks it waits for, with their status"),
         entries: z.array(feedEntrySchema()),
         comment_count: z.number().int(),
@@ -313,7 +320,12 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     annotations: { readOnlyHint: true, idempotentHint: true },
     run(args, { table, session }) {
       const viewer = session.agent === undefined ? null : agentActor(session.agent);
-      return table.tasks.detail(args.task_id, { limit: args.limit, cursor: args.cursor }, viewer);
+      return table.tasks.detail(
+        args.task_id,
+        { limit: args.limit, cursor: args.cursor },
+        viewer,
+        { limit: args.subtasks_limit, cursor: args.subtasks_cursor },
+      );
     },
     // The feed has every entry whole, one line each: the text leaves the entries out.
     text: ({ entries: _entries, ...rest }) => rest,
