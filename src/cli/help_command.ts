@@ -37,6 +37,16 @@ Usage:
                                      of agents long gone, serve reachable with the operator
                                      token (TEAM_TABLE_TOKEN or the token file); exit 1 on any
                                      problem, each with its fix; --fix does what it can
+  team-table setup --agent NAME [--url URL] [--key KEY] [--client ID]... [--scope user|project]
+                   [--project DIR] [--name ENTRY] [--command PATH] [--hooks] [--dry-run | --yes]
+                                     add team-table to the MCP clients installed for this user
+                                     (claude-code, codex, cursor, vscode, gemini) as agent NAME:
+                                     stdio, or HTTP with --url (serve's /mcp) and the agent's
+                                     token; --hooks also the Claude Code edit hook and the git
+                                     pre-commit hook; the plan is shown, then asked or --yes
+  team-table setup status [--agent NAME] [--url URL] [--client ID]... [--json]
+                                     each client's entry beside the expected one, what drifted
+                                     and the command that fixes it; exit 1 on any drift
   team-table version | --version     print the versions
   team-table help | --help           print this help
 

@@ -18,6 +18,7 @@ export type Command =
   | "context"
   | "lease"
   | "doctor"
+  | "setup"
   | "help"
   | "version";
 
@@ -73,6 +74,8 @@ export interface ParsedArgs {
   fix?: boolean;
   /** serve: no /metrics endpoint. */
   noMetrics?: boolean;
+  /** setup: every word but the command word, which setup parses itself. */
+  rawArgs?: string[];
 }
 
 type _ValueFlag =
@@ -197,6 +200,7 @@ const _COMMANDS: Record<string, Command> = {
   context: "context",
   lease: "lease",
   doctor: "doctor",
+  setup: "setup",
   help: "help",
   "--help": "help",
   "-h": "help",
@@ -223,6 +227,9 @@ export const COMMAND_WORDS: readonly string[] = Object.keys(_COMMANDS);
 export function parseArgs(args: readonly string[]): ParsedArgs {
   const commandAt = _commandIndex(args);
   const parsed: ParsedArgs = { command: commandAt === -1 ? "stdio" : _COMMANDS[args[commandAt]!]! };
+  if (parsed.command === "setup") {
+    return { command: "setup", rawArgs: args.filter((_, i) => i !== commandAt) };
+  }
   for (let i = 0; i < args.length; i++) {
     if (i === commandAt) continue;
     const arg = args[i] ?? "";

@@ -31,6 +31,8 @@ const _COMMANDS: Record<Command, (parsed: ParsedArgs) => number | Promise<number
   context: async (parsed) => (await import("./context_command.ts")).contextCommand(parsed),
   lease: async (parsed) => (await import("./lease_command.ts")).leaseCommand(parsed),
   doctor: async (parsed) => (await import("./doctor_command.ts")).doctorCommand(parsed),
+  setup: async (parsed) =>
+    (await import("./setup/setup_command.ts")).setupCommand(parsed.rawArgs ?? []),
   help: helpCommand,
   version: versionCommand,
 };

@@ -1,0 +1,291 @@
+/**
+ * `team-table setup` and `setup status` against the real clients: Claude Code's and Codex's
+ * own CLIs (installed from npm) and the JSON files of Cursor, VS Code and Gemini CLI, each run
+ * with HOME set to a temporary folder so no real configuration is touched. The entries run the
+ * command `deno task install` writes; `claude mcp list` connecting to it is the proof they work.
+ */
+import assert from "node:assert/strict";
+import { dirname, join } from "node:path";
+import { clientClis, denoDir, installedTeamTable } from "./support/client_clis.ts";
+import { startServe } from "./support/serve_process.ts";
+
+const clis = await clientClis();
+const skip = typeof clis === "string";
+if (skip) console.log(`setup_clients_test: the client CLIs are skipped: ${clis}`);
+
+interface _Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** A user's home with Cursor, VS Code and Gemini CLI folders, and a project folder. */
+async function _home(): Promise<{ home: string; project: string; env: Record<string, string> }> {
+  const home = await Deno.makeTempDir({ prefix: "team-table-setup-home-" });
+  const project = join(home, "project");
+  for (const dir of ["project", ".cursor", ".gemini", ".config/Code/User"]) {
+    await Deno.mkdir(join(home, dir), { recursive: true });
+  }
+  const bin = await installedTeamTable();
+  const path = [bin, typeof clis === "string" ? "" : clis.bin, dirname(Deno.execPath())]
+    .filter((p) => p !== "").join(":");
+  const env = {
+    HOME: home,
+    PATH: `${path}:${Deno.env.get("PATH") ?? ""}`,
+    DENO_DIR: denoDir(),
+  };
+  return { home, project, env };
+}
+
+async function _run(
+  program: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string,
+): Promise<_Run> {
+  const out = await new Deno.Command(program, {
+    args,
+    env,
+    cwd,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
+}
+
+const _tt = (h: Awaited<ReturnType<typeof _home>>, ...args: string[]) =>
+  _run("team-table", args, h.env, h.project);
+
+async function _json(path: string): Promise<Record<string, unknown>> {
+  return JSON.parse(await Deno.readTextFile(path));
+}
+
+/** `claude mcp list`'s line for the entry named `name`. */
+async function _claudeList(h: Awaited<ReturnType<typeof _home>>, name = "team-table") {
+  const out = await _run("claude", ["mcp", "list"], h.env, h.project);
+  return out.stdout.split("\n").find((line) => line.startsWith(`${name}:`)) ?? out.stdout;
+}
+
+Deno.test({
+  name:
+    "setup: --dry-run writes nothing; --yes adds a stdio entry to every client; claude connects",
+  ignore: skip,
+  async fn() {
+    const h = await _home();
+    const command = join(await installedTeamTable(), "team-table");
+    const dry = await _tt(h, "setup", "--agent", "alice", "--dry-run");
+    assert.equal(dry.code, 0, dry.stderr);
+    for (
+      const line of [
+        "claude mcp add -s user team-table",
+        "codex mcp add team-table",
+        ".cursor/mcp.json",
+        "Code/User/mcp.json",
+        ".gemini/settings.json",
+      ]
+    ) {
+      assert.ok(dry.stdout.includes(line), `${line} in:\n${dry.stdout}`);
+    }
+    assert.match(dry.stdout, /dry run: nothing was written/);
+    assert.equal(await Deno.stat(join(h.home, ".cursor/mcp.json")).catch(() => null), null);
+
+    const unasked = await _tt(h, "setup", "--agent", "alice");
+    assert.equal(unasked.code, 1);
+    assert.match(unasked.stdout, /nothing was written \(run again with --yes to apply\)/);
+    assert.equal(await Deno.stat(join(h.home, ".cursor/mcp.json")).catch(() => null), null);
+
+    const done = await _tt(h, "setup", "--agent", "alice", "--yes");
+    assert.equal(done.code, 0, done.stderr + done.stdout);
+    assert.match(await _claudeList(h), /team-table: .*team-table --agent alice - ✔ Connected/);
+    const codex = await _run("codex", ["mcp", "get", "team-table", "--json"], h.env, h.project);
+    const transport = JSON.parse(codex.stdout).transport;
+    assert.deepEqual([transport.command, transport.args], [command, ["--agent", "alice"]]);
+    const stdio = { command, args: ["--agent", "alice"], env: {} };
+    assert.deepEqual((await _json(join(h.home, ".cursor/mcp.json"))).mcpServers, {
+      "team-table": stdio,
+    });
+    assert.deepEqual((await _json(join(h.home, ".gemini/settings.json"))).mcpServers, {
+      "team-table": stdio,
+    });
+    assert.deepEqual((await _json(join(h.home, ".config/Code/User/mcp.json"))).servers, {
+      "team-table": { type: "stdio", ...stdio },
+    });
+
+    const status = await _tt(h, "setup", "status", "--agent", "alice", "--json");
+    assert.equal(status.code, 0, status.stdout);
+    const report = JSON.parse(status.stdout);
+    assert.deepEqual(
+      report.clients.map((c: { client: string; problems: unknown[] }) => [c.client, c.problems]),
+      ["claude-code", "codex", "cursor", "vscode", "gemini"].map((id) => [id, []]),
+    );
+  },
+});
+
+Deno.test({
+  name: "setup status: a name that now needs a credential is named with its fix; --key mends it",
+  ignore: skip,
+  async fn() {
+    const h = await _home();
+    assert.equal(
+      (await _tt(h, "setup", "--agent", "bob", "--client", "claude-code", "--yes")).code,
+      0,
+    );
+    const added = await _tt(h, "members", "add", "bob");
+    const key = added.stdout.match(/(ttk_\S+)/)?.[1] ?? "";
+    assert.ok(key, added.stdout);
+    // What the user met: the entry fails with no reason in the client...
+    assert.match(await _claudeList(h), /✘ Failed to connect/);
+    // ...and status says why, and how to fix it.
+    const status = await _tt(h, "setup", "status", "--agent", "bob", "--client", "claude-code");
+    assert.equal(status.code, 1);
+    assert.match(
+      status.stdout,
+      /✘ needs credential \('team-table'\): bob now has a credential and the entry does not pass it \(TEAM_TABLE_AGENT_KEY\)/,
+    );
+    assert.match(
+      status.stdout,
+      /fix: team-table setup --client claude-code --agent bob --key KEY --yes/,
+    );
+    // setup refuses to write an entry that would fail the same way.
+    const refused = await _tt(h, "setup", "--agent", "bob", "--client", "claude-code", "--yes");
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, /bob has a credential: pass it with --key KEY/);
+    const wrong = await _tt(h, "setup", "--agent", "bob", "--key", "ttk_not-it", "--yes");
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /--key is no member's credential, not bob's/);
+
+    const mended = await _tt(
+      h,
+      "setup",
+      "--agent",
+      "bob",
+      "--key",
+      key,
+      "--client",
+      "claude-code",
+      "--yes",
+    );
+    assert.equal(mended.code, 0, mended.stderr);
+    assert.doesNotMatch(mended.stdout, new RegExp(key), "the credential is not printed whole");
+    assert.match(await _claudeList(h), /✔ Connected/);
+    const ok = await _tt(h, "setup", "status", "--agent", "bob", "--client", "claude-code");
+    assert.equal(ok.code, 0, ok.stdout);
+  },
+});
+
+Deno.test({
+  name: "setup status: a stale command, a Deno-run entry, a duplicate and a missing client entry",
+  ignore: skip,
+  async fn() {
+    const h = await _home();
+    assert.equal(
+      (await _tt(h, "setup", "--agent", "carol", "--client", "cursor", "--yes")).code,
+      0,
+    );
+    const file = join(h.home, ".cursor/mcp.json");
+    const config = await _json(file);
+    const servers = config.mcpServers as Record<string, unknown>;
+    servers["team-table"] = { command: "/gone/bin/team-table", args: ["--agent", "carol"] };
+    servers["team-table-old"] = {
+      command: Deno.execPath(),
+      args: ["run", "-A", "/old/checkout/main.ts", "--agent", "carol"],
+    };
+    await Deno.writeTextFile(file, JSON.stringify(config));
+    const status = await _tt(
+      h,
+      "setup",
+      "status",
+      "--agent",
+      "carol",
+      "--client",
+      "cursor",
+      "--client",
+      "gemini",
+    );
+    assert.equal(status.code, 1);
+    assert.match(
+      status.stdout,
+      /✘ stale command \('team-table'\): \/gone\/bin\/team-table does not exist/,
+    );
+    assert.match(
+      status.stdout,
+      /✘ stale command \('team-table-old'\): it runs Deno directly .*main\.ts\), which breaks when Deno is upgraded or the checkout moves/,
+    );
+    assert.match(
+      status.stdout,
+      /✘ duplicate \('team-table-old'\): 'team-table-old' .* also runs team-table, beside 'team-table'/,
+    );
+    assert.match(
+      status.stdout,
+      /fix: delete "team-table-old" from "mcpServers" in .*\.cursor\/mcp\.json/,
+    );
+    assert.match(
+      status.stdout,
+      /Gemini CLI .*\n  no team-table entry\n.*\n  ✘ missing: no team-table entry for carol\n    fix: team-table setup --client gemini --agent carol --yes/,
+    );
+  },
+});
+
+Deno.test({
+  name:
+    "setup --url: an HTTP entry with the agent's token connects to serve; a wrong token is named",
+  ignore: skip,
+  async fn() {
+    const h = await _home();
+    const db = join(h.home, ".team-table", "team_table.db");
+    const added = await _tt(h, "members", "add", "dave");
+    const token = added.stdout.match(/(ttk_\S+)/)?.[1] ?? "";
+    const serve = await startServe(db, { env: { HOME: h.home } });
+    try {
+      const url = `${serve.url}/mcp`;
+      const done = await _tt(
+        h,
+        "setup",
+        "--agent",
+        "dave",
+        "--url",
+        url,
+        "--key",
+        token,
+        "--client",
+        "claude-code",
+        "--client",
+        "codex",
+        "--yes",
+      );
+      assert.equal(done.code, 0, done.stderr);
+      assert.match(done.stdout, /Codex reads the token from \$TEAM_TABLE_AGENT_KEY/);
+      assert.match(await _claudeList(h), new RegExp(`team-table: ${url} \\(HTTP\\) - ✔ Connected`));
+      const codex = await _run("codex", ["mcp", "get", "team-table", "--json"], h.env, h.project);
+      assert.equal(JSON.parse(codex.stdout).transport.bearer_token_env_var, "TEAM_TABLE_AGENT_KEY");
+
+      const claudeJson = join(h.home, ".claude.json");
+      const config = await _json(claudeJson);
+      const entry =
+        (config.mcpServers as Record<string, { headers: Record<string, string> }>)["team-table"]!;
+      entry.headers["Authorization"] = "Bearer ttk_someone-else";
+      await Deno.writeTextFile(claudeJson, JSON.stringify(config));
+      const status = await _tt(
+        h,
+        "setup",
+        "status",
+        "--agent",
+        "dave",
+        "--url",
+        url,
+        "--client",
+        "claude-code",
+      );
+      assert.equal(status.code, 1);
+      assert.match(
+        status.stdout,
+        /✘ wrong token \('team-table'\): its token is no member's credential/,
+      );
+    } finally {
+      await serve.stop();
+    }
+  },
+});
