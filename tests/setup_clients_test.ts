@@ -224,7 +224,7 @@ Deno.test({
     );
     assert.match(
       status.stdout,
-      /Gemini CLI .*\n  no team-table entry\n.*\n  ✘ missing: no team-table entry for carol\n    fix: team-table setup --client gemini --agent carol --yes/,
+      /Gemini CLI .*\n {2}no team-table entry\n.*\n {2}✘ missing: no team-table entry for carol\n {4}fix: team-table setup --client gemini --agent carol --yes/,
     );
   },
 });
