@@ -6,7 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
+import { agentActor } from "../src/core/actor.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { editHookCommand } from "../src/cli/setup/edit_hook.ts";
 import { clientClis, denoDir, installedTeamTable } from "./support/client_clis.ts";
+import { ROLES, testSession } from "./support/temp_table.ts";
 import { startServe } from "./support/serve_process.ts";
 
 const clis = await clientClis();
@@ -288,4 +293,75 @@ Deno.test({
       await serve.stop();
     }
   },
+});
+
+Deno.test("setup --hooks: the Claude Code edit hook and the git hook run the installed command", async () => {
+  const h = await _home();
+  const git = (...args: string[]) =>
+    _run("git", ["-c", "user.name=t", "-c", "user.email=t@example.com", ...args], h.env, h.project);
+  await Deno.mkdir(join(h.project, "src"));
+  await Deno.writeTextFile(join(h.project, "src/a.ts"), "export const a = 1;\n");
+  assert.equal((await git("init", "-q")).code, 0);
+  await git("add", ".");
+  assert.equal((await git("commit", "-q", "-m", "start")).code, 0);
+  // alice leases src/**; erin is the agent being set up.
+  const dbPath = join(h.home, ".team-table", "team_table.db");
+  await Deno.mkdir(dirname(dbPath), { recursive: true });
+  const sqlite = openDatabase(dbPath);
+  const table = createTable({ db: sqlite, roles: ROLES });
+  for (const name of ["alice", "erin"]) {
+    table.members.register({ name, session: testSession(name) });
+  }
+  table.leases.reserve({ by: agentActor("alice"), paths: ["src/**"], reason: "refactor" });
+  sqlite.close();
+
+  const done = await _tt(h, "setup", "--agent", "erin", "--client", "cursor", "--hooks", "--yes");
+  assert.equal(done.code, 0, done.stderr + done.stdout);
+  const settings = await _json(join(h.home, ".claude", "settings.json"));
+  const command = editHookCommand(settings) ?? "";
+  assert.match(command, /^\S*team-table lease check --hook --agent erin$/);
+  assert.doesNotMatch(command, /main\.ts|deno run/);
+  const hook = await Deno.readTextFile(join(h.project, ".git", "hooks", "pre-commit"));
+  assert.match(hook, /exec \S*team-table lease check --staged --agent erin\n/);
+
+  // The edit hook as Claude Code runs it: the PreToolUse JSON on stdin, exit 2 stops the edit.
+  const child = new Deno.Command("sh", {
+    args: ["-c", command],
+    env: h.env,
+    clearEnv: true,
+    cwd: h.project,
+    stdin: "piped",
+    stderr: "piped",
+    stdout: "null",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify({
+    hook_event_name: "PreToolUse",
+    tool_name: "Edit",
+    tool_input: { file_path: join(h.project, "src/a.ts") },
+    cwd: h.project,
+  })));
+  await writer.close();
+  const edit = await child.output();
+  assert.equal(edit.code, 2);
+  assert.match(new TextDecoder().decode(edit.stderr), /src\/a\.ts: held exclusively by alice/);
+
+  await Deno.writeTextFile(join(h.project, "src/a.ts"), "export const a = 2;\n");
+  await git("add", "src/a.ts");
+  const refused = await git("commit", "-q", "-m", "src");
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /src\/a\.ts: held exclusively by alice/);
+
+  // Installing again replaces our hook and keeps the user's others.
+  const other = { matcher: "Bash", hooks: [{ type: "command", command: "echo mine" }] };
+  const hooks = settings.hooks as { PreToolUse: unknown[] };
+  hooks.PreToolUse.unshift(other);
+  await Deno.writeTextFile(join(h.home, ".claude", "settings.json"), JSON.stringify(settings));
+  assert.equal(
+    (await _tt(h, "setup", "--agent", "erin", "--client", "cursor", "--hooks", "--yes")).code,
+    0,
+  );
+  const again = await _json(join(h.home, ".claude", "settings.json"));
+  assert.equal((again.hooks as { PreToolUse: unknown[] }).PreToolUse.length, 2);
+  assert.deepEqual((again.hooks as { PreToolUse: unknown[] }).PreToolUse[0], other);
 });

@@ -9,6 +9,7 @@ import { ConfigError, readEnv, resolveConfig } from "../config.ts";
 import { describeConflict, describeLease } from "../core/leases/lease.ts";
 import type { ParsedArgs } from "./parse_args.ts";
 import { editedPaths, installPreCommit, repositoryRoot, stagedFiles } from "./lease_git.ts";
+import { stableCommand } from "./setup/team_table_command.ts";
 import { usageError, wholeNumber, withTable } from "./table_command.ts";
 
 const _USAGE = "lease check [--agent NAME] [--root DIR] [--hook | --staged | PATH...] | " +
@@ -92,17 +93,19 @@ function _hookInput(text: string): { paths: string[]; cwd: string | undefined } 
 }
 
 async function _install(parsed: ParsedArgs): Promise<number> {
-  const config = resolveConfig(parsed, readEnv());
+  const env = readEnv();
+  const config = resolveConfig(parsed, env);
   const root = await repositoryRoot(parsed.root, Deno.cwd());
+  // The installed command (not Deno's path and this checkout's main.ts, which move), and no
+  // --root unless given: git runs the hook at the top of the repository, wherever it moved.
   const command = [
-    ..._self(),
+    await stableCommand(env["HOME"] ?? env["USERPROFILE"]),
     "lease",
     "check",
     "--staged",
     "--db",
     config.dbPath,
-    "--root",
-    root,
+    ...(parsed.root === undefined ? [] : ["--root", root]),
     ...(config.agent === undefined ? [] : ["--agent", config.agent]),
   ];
   const path = await installPreCommit(root, command);
@@ -111,24 +114,6 @@ async function _install(parsed: ParsedArgs): Promise<number> {
       "are refused (bypass: git commit --no-verify)",
   );
   return 0;
-}
-
-/** How to run this team-table again: the compiled binary, or deno with this main module. */
-function _self(): string[] {
-  const exec = Deno.execPath();
-  const name = exec.split(/[\\/]/).pop() ?? "";
-  if (!/^deno(\.exe)?$/.test(name)) return [exec];
-  const main = new URL(Deno.mainModule).pathname;
-  return [
-    exec,
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-run",
-    main,
-  ];
 }
 
 function _list(parsed: ParsedArgs): Promise<number> {
