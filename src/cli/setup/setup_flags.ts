@@ -14,6 +14,28 @@ export const SETUP_USAGE =
   "[--project DIR] [--name ENTRY] [--command PATH] [--hooks] [--dry-run] [--yes] [--json] " +
   "[--db PATH]";
 
+const _OPTIONS = {
+  agent: { type: "string" },
+  url: { type: "string" },
+  key: { type: "string" },
+  client: { type: "string", multiple: true },
+  scope: { type: "string" },
+  project: { type: "string" },
+  name: { type: "string" },
+  command: { type: "string" },
+  hooks: { type: "boolean" },
+  "dry-run": { type: "boolean" },
+  yes: { type: "boolean", short: "y" },
+  json: { type: "boolean" },
+  db: { type: "string" },
+  "log-level": { type: "string" },
+  "roles-dir": { type: "string" },
+  rules: { type: "string" },
+} as const;
+
+/** Every option of setup (for the README's check). */
+export const SETUP_FLAG_NAMES: readonly string[] = Object.keys(_OPTIONS).map((name) => `--${name}`);
+
 export interface SetupFlags {
   status: boolean;
   agent?: string;
@@ -42,24 +64,7 @@ export function parseSetupFlags(args: readonly string[]): SetupFlags {
       args: [...args],
       allowPositionals: true,
       strict: true,
-      options: {
-        agent: { type: "string" },
-        url: { type: "string" },
-        key: { type: "string" },
-        client: { type: "string", multiple: true },
-        scope: { type: "string" },
-        project: { type: "string" },
-        name: { type: "string" },
-        command: { type: "string" },
-        hooks: { type: "boolean" },
-        "dry-run": { type: "boolean" },
-        yes: { type: "boolean", short: "y" },
-        json: { type: "boolean" },
-        db: { type: "string" },
-        "log-level": { type: "string" },
-        "roles-dir": { type: "string" },
-        rules: { type: "string" },
-      },
+      options: _OPTIONS,
     });
   } catch (error) {
     throw new ConfigError(
