@@ -365,3 +365,25 @@ Deno.test("setup --hooks: the Claude Code edit hook and the git hook run the ins
   assert.equal((again.hooks as { PreToolUse: unknown[] }).PreToolUse.length, 2);
   assert.deepEqual((again.hooks as { PreToolUse: unknown[] }).PreToolUse[0], other);
 });
+
+Deno.test("doctor: the clients check reports drifted entries as setup status does", async () => {
+  const h = await _home();
+  assert.equal((await _tt(h, "members", "add", "fay")).code, 0);
+  const none = JSON.parse((await _tt(h, "doctor", "--json")).stdout);
+  assert.equal(none.checks.clients.status, "ok");
+  assert.match(none.checks.clients.summary, /no MCP client has a team-table entry/);
+
+  // An entry written before fay had a credential, by hand, in Cursor's file.
+  const command = join(await installedTeamTable(), "team-table");
+  await Deno.writeTextFile(
+    join(h.home, ".cursor/mcp.json"),
+    JSON.stringify({ mcpServers: { "team-table": { command, args: ["--agent", "fay"] } } }),
+  );
+  const drifted = await _tt(h, "doctor", "--json");
+  assert.equal(drifted.code, 1);
+  const report = JSON.parse(drifted.stdout);
+  assert.equal(report.checks.clients.status, "problem");
+  assert.deepEqual(report.problems.map((p: { check: string }) => p.check), ["clients"]);
+  assert.match(report.problems[0].problem, /^Cursor 'team-table': fay now has a credential/);
+  assert.match(report.problems[0].fix, /^team-table setup --client cursor --agent fay --key KEY/);
+});

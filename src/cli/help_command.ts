@@ -35,7 +35,8 @@ Usage:
                                      is the table healthy: database integrity, schema, WAL
                                      size, file permissions, names of exited processes, work
                                      of agents long gone, serve reachable with the operator
-                                     token (TEAM_TABLE_TOKEN or the token file); exit 1 on any
+                                     token (TEAM_TABLE_TOKEN or the token file), the MCP
+                                     clients' team-table entries (setup status); exit 1 on any
                                      problem, each with its fix; --fix does what it can
   team-table setup --agent NAME [--url URL] [--key KEY] [--client ID]... [--scope user|project]
                    [--project DIR] [--name ENTRY] [--command PATH] [--hooks] [--dry-run | --yes]

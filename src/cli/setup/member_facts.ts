@@ -16,15 +16,17 @@ export interface MemberFacts {
 
 /**
  * The facts of every member and the holders of `secrets` (the credentials the entries carry),
- * read at once; null when the database does not exist.
+ * read at once; null when the database does not exist. `asIs`: not migrated (doctor).
  */
 export async function readMemberFacts(
   config: Config,
   secrets: readonly string[],
+  options: { asIs?: boolean } = {},
 ): Promise<MemberFacts | null> {
   let opened;
   try {
-    opened = openTable(config, await loadTableDeps(config), { mustExist: true });
+    const asIs = options.asIs === true;
+    opened = openTable(config, await loadTableDeps(config), { mustExist: true, asIs });
   } catch (error) {
     if (error instanceof DatabaseOpenError) return null;
     throw error;
