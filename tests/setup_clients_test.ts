@@ -387,3 +387,144 @@ Deno.test("doctor: the clients check reports drifted entries as setup status doe
   assert.match(report.problems[0].problem, /^Cursor 'team-table': fay now has a credential/);
   assert.match(report.problems[0].fix, /^team-table setup --client cursor --agent fay --key KEY/);
 });
+
+Deno.test({
+  name:
+    "setup --scope project: Claude Code's local scope and the project's files; Codex says why not",
+  ignore: skip,
+  async fn() {
+    const h = await _home();
+    const command = join(await installedTeamTable(), "team-table");
+    const done = await _tt(h, "setup", "--agent", "gus", "--scope", "project", "--yes");
+    assert.equal(done.code, 0, done.stderr + done.stdout);
+    assert.match(done.stdout, /claude mcp add -s local team-table/);
+    assert.match(done.stdout, /Codex: skipped: Codex keeps MCP servers per user/);
+    // Claude Code sees it from the project folder only.
+    assert.match(await _claudeList(h), /team-table: .* - ✔ Connected/);
+    const elsewhere = await _run("claude", ["mcp", "list"], h.env, h.home);
+    assert.doesNotMatch(elsewhere.stdout, /^team-table:/m);
+    const stdio = { command, args: ["--agent", "gus"], env: {} };
+    assert.deepEqual((await _json(join(h.project, ".cursor/mcp.json"))).mcpServers, {
+      "team-table": stdio,
+    });
+    assert.deepEqual((await _json(join(h.project, ".vscode/mcp.json"))).servers, {
+      "team-table": { type: "stdio", ...stdio },
+    });
+    assert.deepEqual((await _json(join(h.project, ".gemini/settings.json"))).mcpServers, {
+      "team-table": stdio,
+    });
+    const status = await _tt(
+      h,
+      "setup",
+      "status",
+      "--agent",
+      "gus",
+      "--scope",
+      "project",
+      "--client",
+      "claude-code",
+      "--client",
+      "cursor",
+      "--client",
+      "vscode",
+      "--client",
+      "gemini",
+    );
+    assert.equal(status.code, 0, status.stdout);
+    // A user-scope entry beside the project's is a duplicate.
+    assert.equal((await _tt(h, "setup", "--agent", "gus", "--client", "cursor", "--yes")).code, 0);
+    const twice = await _tt(
+      h,
+      "setup",
+      "status",
+      "--agent",
+      "gus",
+      "--scope",
+      "project",
+      "--client",
+      "cursor",
+    );
+    assert.equal(twice.code, 1);
+    assert.match(
+      twice.stdout,
+      /✘ duplicate \('team-table'\): 'team-table' \(user, .*\.cursor\/mcp\.json\) also runs team-table, beside 'team-table' \(project\)/,
+    );
+  },
+});
+
+Deno.test("setup --url: each JSON client's own HTTP format, other keys kept", async () => {
+  const h = await _home();
+  const token = (await _tt(h, "members", "add", "hal")).stdout.match(/(ttk_\S+)/)?.[1] ?? "";
+  const settings = join(h.home, ".gemini/settings.json");
+  await Deno.writeTextFile(
+    settings,
+    JSON.stringify({ theme: "dark", mcpServers: { other: { command: "x" } } }),
+  );
+  const url = "http://127.0.0.1:8741/mcp";
+  const done = await _tt(
+    h,
+    "setup",
+    "--agent",
+    "hal",
+    "--url",
+    url,
+    "--key",
+    token,
+    "--client",
+    "cursor",
+    "--client",
+    "vscode",
+    "--client",
+    "gemini",
+    "--yes",
+  );
+  assert.equal(done.code, 0, done.stderr + done.stdout);
+  const headers = { Authorization: `Bearer ${token}` };
+  assert.deepEqual((await _json(join(h.home, ".cursor/mcp.json"))).mcpServers, {
+    "team-table": { url, headers },
+  });
+  assert.deepEqual((await _json(join(h.home, ".config/Code/User/mcp.json"))).servers, {
+    "team-table": { type: "http", url, headers },
+  });
+  assert.deepEqual(await _json(settings), {
+    theme: "dark",
+    mcpServers: { other: { command: "x" }, "team-table": { httpUrl: url, headers } },
+  });
+  const status = await _tt(
+    h,
+    "setup",
+    "status",
+    "--agent",
+    "hal",
+    "--url",
+    url,
+    "--client",
+    "cursor",
+    "--client",
+    "vscode",
+    "--client",
+    "gemini",
+  );
+  assert.equal(status.code, 0, status.stdout);
+  const mode = (await Deno.stat(join(h.home, ".cursor/mcp.json"))).mode ?? 0;
+  assert.equal(mode & 0o077, 0, "a new file holding a token is the user's alone");
+
+  // A file with comments is not rewritten.
+  await Deno.writeTextFile(join(h.home, ".cursor/mcp.json"), "// mine\n{}");
+  const refused = await _tt(
+    h,
+    "setup",
+    "--agent",
+    "hal",
+    "--url",
+    url,
+    "--key",
+    token,
+    "--client",
+    "cursor",
+    "--yes",
+  );
+  assert.equal(refused.code, 2);
+  assert.match(refused.stderr, /\.cursor\/mcp\.json is not plain JSON .*add the entry by hand/);
+  assert.equal(await Deno.readTextFile(join(h.home, ".cursor/mcp.json")), "// mine\n{}");
+});

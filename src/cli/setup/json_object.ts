@@ -22,7 +22,9 @@ export async function readJsonObject(path: string): Promise<JsonObject | null> {
     value = JSON.parse(text);
   } catch (error) {
     throw new ConfigError(
-      `${path} is not plain JSON (${error instanceof Error ? error.message : error}); ` +
+      `${path} is not plain JSON (${
+        String(error instanceof Error ? error.message : error).replace(/\s+/g, " ")
+      }); ` +
         "comments and trailing commas are not rewritten: add the entry by hand",
     );
   }
