@@ -141,6 +141,7 @@ Deno.test({
     const added = await _tt(h, "members", "add", "bob");
     const key = added.stdout.match(/(ttk_\S+)/)?.[1] ?? "";
     assert.ok(key, added.stdout);
+    assert.match(added.stdout, /team-table setup --agent bob --key <credential> --yes/);
     // What the user met: the entry fails with no reason in the client...
     assert.match(await _claudeList(h), /✘ Failed to connect/);
     // ...and status says why, and how to fix it.
