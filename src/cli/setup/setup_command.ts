@@ -46,6 +46,7 @@ async function _status(
   db: string | undefined,
 ): Promise<number> {
   const command = await stableCommand(ctx.home, flags.command).catch(() => undefined);
+  // The entry to show as expected: known once the agent is, and for stdio the installed command.
   const request = flags.agent === undefined || (flags.url === undefined && command === undefined)
     ? undefined
     : _request(flags, command ?? "", db, flags.key ?? env[KEY_VAR]);
