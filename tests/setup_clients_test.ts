@@ -529,3 +529,31 @@ Deno.test("setup --url: each JSON client's own HTTP format, other keys kept", as
   assert.match(refused.stderr, /\.cursor\/mcp\.json is not plain JSON .*add the entry by hand/);
   assert.equal(await Deno.readTextFile(join(h.home, ".cursor/mcp.json")), "// mine\n{}");
 });
+
+Deno.test("setup status: an entry on another database is named, and its credential is not judged", async () => {
+  const h = await _home();
+  assert.equal((await _tt(h, "members", "add", "ivy")).code, 0);
+  const command = join(await installedTeamTable(), "team-table");
+  await Deno.writeTextFile(
+    join(h.home, ".cursor/mcp.json"),
+    JSON.stringify({
+      mcpServers: {
+        "team-table": { command, args: ["--agent", "ivy", "--db", "/elsewhere/t.db"] },
+      },
+    }),
+  );
+  const status = await _tt(h, "setup", "status", "--agent", "ivy", "--client", "cursor");
+  assert.equal(status.code, 1);
+  const db = join(h.home, ".team-table", "team_table.db");
+  assert.match(
+    status.stdout,
+    new RegExp(
+      `✘ other database \\('team-table'\\): it uses the database /elsewhere/t\\.db, not this table's ${db}`,
+    ),
+  );
+  assert.match(
+    status.stdout,
+    new RegExp(`fix: team-table setup --client cursor --agent ivy --db ${db} --yes`),
+  );
+  assert.doesNotMatch(status.stdout, /needs credential/);
+});

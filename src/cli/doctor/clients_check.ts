@@ -24,7 +24,12 @@ export async function checkClients(
   const status = await setupStatus(
     MCP_CLIENTS,
     { home, project: Deno.cwd() },
-    { name: "team-table", scope: "user", ...(command === undefined ? {} : { command }) },
+    {
+      name: "team-table",
+      scope: "user",
+      ...(command === undefined ? {} : { command }),
+      database: { path: config.dbPath, home },
+    },
     (secrets) =>
       tableReadable ? readMemberFacts(config, secrets, { asIs: true }) : Promise.resolve(null),
     env,

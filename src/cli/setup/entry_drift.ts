@@ -4,10 +4,12 @@
  * a name that now needs a credential, a wrong credential or token, another agent or address,
  * and entries that start team-table twice.
  */
+import { join, resolve } from "node:path";
 import {
   agentOf,
   bearerOf,
   type EntrySpec,
+  flagValue,
   type FoundEntry,
   KEY_VAR,
   looksLikeTeamTable,
@@ -27,7 +29,8 @@ export type DriftKind =
   | "wrong_credential"
   | "wrong_token"
   | "wrong_url"
-  | "duplicate";
+  | "duplicate"
+  | "other_database";
 
 export interface Drift {
   kind: DriftKind;
@@ -45,6 +48,8 @@ export interface Expectation {
   url?: string;
   /** The command a stdio entry should run (undefined: no installed command was found). */
   command?: string;
+  /** The table's database, and the home whose default database an entry without --db uses. */
+  database?: { path: string; home: string };
 }
 
 /** The team-table entries among a client's entries. */
@@ -148,6 +153,15 @@ async function _entryDrift(
         `${setup(expect.agent)} --yes`,
       ));
     }
+    const db = _databaseOf(spec, expect.database?.home);
+    if (expect.database !== undefined && db !== undefined && db !== resolve(expect.database.path)) {
+      drifts.push(at(
+        "other_database",
+        `it uses the database ${db}, not this table's ${resolve(expect.database.path)}`,
+        `${setup(agent, ["--db", resolve(expect.database.path)])} --yes`,
+      ));
+      return drifts; // its credentials are another table's
+    }
     const key = spec.env[KEY_VAR];
     const keyFix = `${setup(agent, ["--key", "KEY"])} --yes (KEY: the credential 'members ` +
       `add' or 'members token ${agent}' printed; lost it? 'team-table members token ${agent}' ` +
@@ -199,4 +213,14 @@ async function _entryDrift(
     }
   }
   return drifts;
+}
+
+/** The database a stdio entry opens: --db, else its TEAM_TABLE_DB, else the home's default. */
+function _databaseOf(
+  spec: Extract<EntrySpec, { transport: "stdio" }>,
+  home: string | undefined,
+): string | undefined {
+  const given = flagValue(spec.args, "--db") ?? spec.env["TEAM_TABLE_DB"];
+  if (given !== undefined) return resolve(given);
+  return home === undefined ? undefined : join(home, ".team-table", "team_table.db");
 }

@@ -59,6 +59,7 @@ async function _status(
       ...(flags.agent === undefined ? {} : { agent: flags.agent }),
       ...(flags.url === undefined ? {} : { url: flags.url }),
       ...(command === undefined ? {} : { command }),
+      database: { path: config.dbPath, home: ctx.home },
       ...(request === undefined ? {} : {
         expected: (client: McpClient) => describeSpec(expectedSpec(request, client.tokenFromEnv)),
       }),
