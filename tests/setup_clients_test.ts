@@ -557,3 +557,49 @@ Deno.test("setup status: an entry on another database is named, and its credenti
   );
   assert.doesNotMatch(status.stdout, /needs credential/);
 });
+
+/** util-linux `script` gives setup a terminal, where it asks before writing. */
+const hasScript = await new Deno.Command("script", {
+  args: ["--version"],
+  stdout: "null",
+  stderr: "null",
+})
+  .output().then((out) => out.success, () => false);
+if (!hasScript) {
+  console.log("setup_clients_test: the terminal question is skipped: no 'script' command");
+}
+
+Deno.test({
+  name: "setup at a terminal: the plan is shown and asked; no writes nothing, yes writes",
+  ignore: !hasScript,
+  async fn() {
+    const h = await _home();
+    const file = join(h.home, ".cursor/mcp.json");
+    const answer = async (reply: string) => {
+      const child = new Deno.Command("script", {
+        args: ["-qec", "team-table setup --agent zed --client cursor", "/dev/null"],
+        env: h.env,
+        clearEnv: true,
+        cwd: h.project,
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      const writer = child.stdin.getWriter();
+      await writer.write(new TextEncoder().encode(`${reply}\n`));
+      await writer.close();
+      return new TextDecoder().decode((await child.output()).stdout);
+    };
+    const declined = await answer("n");
+    assert.match(declined, /\.cursor\/mcp\.json: "mcpServers"\."team-table" = .*--agent zed/);
+    assert.match(declined, /Make these changes\? \[y\/N\]/);
+    assert.match(declined, /nothing was written/);
+    assert.equal(await Deno.stat(file).catch(() => null), null);
+    const accepted = await answer("y");
+    assert.match(accepted, /done: team-table is set up as zed in Cursor/);
+    assert.deepEqual(
+      ((await _json(file)).mcpServers as Record<string, { args: string[] }>)["team-table"]?.args,
+      ["--agent", "zed"],
+    );
+  },
+});
