@@ -67,9 +67,15 @@ Deno.test("no code reads files relative to the source tree at run time", async (
     `${root}src/db/open_database.ts`, // the database itself
     `${root}src/cli/lease_git.ts`, // the repository's pre-commit hook, where git says it is
     `${root}src/runtime/tls_files.ts`, // --tls-cert, --tls-key: paths the user gives
+    `${root}src/cli/setup/json_object.ts`, // the MCP clients' config files, in the user's home
+    `${root}src/cli/setup/team_table_command.ts`, // the command a client entry runs
   ]);
   /** Commands that take paths relative to where the user runs them (not the source tree). */
-  const usesWorkingDirectory = new Set([`${root}src/cli/lease_command.ts`]);
+  const usesWorkingDirectory = new Set([
+    `${root}src/cli/lease_command.ts`,
+    `${root}src/cli/setup/setup_command.ts`, // the project folder (--project, else here)
+    `${root}src/cli/doctor/clients_check.ts`, // the project whose client entries it reads
+  ]);
   for (const file of [`${root}main.ts`, ...await sourceFiles(`${root}src`)]) {
     const text = await Deno.readTextFile(file);
     assert.doesNotMatch(

@@ -8,6 +8,7 @@ import { agentActor } from "../src/core/actor.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { ROLES, testSession } from "./support/temp_table.ts";
+import { installedTeamTable } from "./support/client_clis.ts";
 import { teamTableCommand } from "./support/test_agent.ts";
 
 interface _Run {
@@ -19,11 +20,12 @@ interface _Run {
 async function _run(
   command: string,
   args: string[],
-  options: { cwd: string; stdin?: string },
+  options: { cwd: string; stdin?: string; env?: Record<string, string> },
 ): Promise<_Run> {
   const child = new Deno.Command(command, {
     args,
     cwd: options.cwd,
+    ...(options.env === undefined ? {} : { env: options.env }),
     stdin: options.stdin === undefined ? "null" : "piped",
     stdout: "piped",
     stderr: "piped",
@@ -38,7 +40,10 @@ async function _run(
   return { code: out.code, stdout: decode(out.stdout), stderr: decode(out.stderr) };
 }
 
-function _teamTable(args: string[], options: { cwd: string; stdin?: string }): Promise<_Run> {
+function _teamTable(
+  args: string[],
+  options: { cwd: string; stdin?: string; env?: Record<string, string> },
+): Promise<_Run> {
   const { command, args: full } = teamTableCommand(args);
   return _run(command, full, options);
 }
@@ -163,11 +168,18 @@ Deno.test("lease check --hook: a Claude Code PreToolUse input is blocked or allo
 
 Deno.test("lease hook install: the pre-commit hook refuses a commit of a leased file", async () => {
   await using s = await _setUp();
+  // The hook runs the installed command, found on the PATH, not Deno and this checkout's main.ts.
+  const bin = await installedTeamTable();
+  const env = { PATH: `${bin}:${Deno.env.get("PATH") ?? ""}` };
   const installed = await _teamTable(["lease", "hook", "install", "--db", s.db, "--agent", "bob"], {
     cwd: s.repo,
+    env,
   });
   assert.equal(installed.code, 0, installed.stderr);
   assert.match(installed.stdout, /installed .*pre-commit/);
+  const hook = await Deno.readTextFile(`${s.repo}/.git/hooks/pre-commit`);
+  assert.match(hook, /exec \S*team-table lease check --staged --db /);
+  assert.doesNotMatch(hook, /main\.ts|--root/);
 
   await Deno.writeTextFile(`${s.repo}/docs/b.md`, "# b, edited\n");
   await _git(s.repo, "add", "docs/b.md");

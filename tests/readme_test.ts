@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { knownWords } from "../src/cli/command_line.ts";
 import { COMMANDS } from "../src/cli/commands.ts";
+import { SETUP_FLAG_NAMES } from "../src/cli/setup/setup_flags.ts";
 import { ENV_VARS } from "../src/config.ts";
 import { API_ENDPOINTS } from "../src/http/web_api.ts";
 import { TOOL_NAMES } from "../src/core/permissions/tool_privileges.ts";
@@ -21,6 +22,7 @@ const OTHER_FLAGS = new Set([
   "--allow-run",
   "--allow-sys",
   "--allow-write",
+  "--frozen",
   "--transport",
   "--header",
   "--url",
@@ -63,11 +65,13 @@ Deno.test("README: every tool, and only tools that exist", () => {
 });
 
 Deno.test("README: every option, and only options that exist", () => {
-  for (const flag of FLAG_NAMES) assert.ok(README.includes(flag), `README names ${flag}`);
+  for (const flag of [...FLAG_NAMES, ...SETUP_FLAG_NAMES]) {
+    assert.ok(README.includes(flag), `README names ${flag}`);
+  }
   const named = _all(/(?<![\w-])(--[a-z][a-z-]*)/g);
   assert.deepEqual(
     named.filter((flag) =>
-      !FLAG_NAMES.includes(flag) && !OTHER_FLAGS.has(flag) &&
+      !FLAG_NAMES.includes(flag) && !SETUP_FLAG_NAMES.includes(flag) && !OTHER_FLAGS.has(flag) &&
       !COMMAND_WORDS.includes(flag)
     ),
     [],

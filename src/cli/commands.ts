@@ -21,6 +21,7 @@ export const COMMANDS: Registry = {
     { name: "task", load: async () => (await import("./task_command.ts")).taskCommand },
     { name: "context", load: async () => (await import("./context_command.ts")).contextCommand },
     { name: "lease", load: async () => (await import("./lease_command.ts")).leaseCommand },
+    { name: "setup", load: async () => (await import("./setup/setup_command.ts")).setupCommand },
     { name: "web-link", load: async () => (await import("./web_link_command.ts")).webLinkCommand },
     { name: "doctor", load: async () => (await import("./doctor_command.ts")).doctorCommand },
     { name: "version", load: async () => (await import("./version_command.ts")).versionCommand },

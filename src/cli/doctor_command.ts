@@ -12,6 +12,7 @@ import { loadTableDeps, openTable } from "../runtime/open_table.ts";
 import { checkDatabase, checkPermissions, checkWal } from "./doctor/database_checks.ts";
 import { type CheckResult, skipped } from "./doctor/doctor_check.ts";
 import { checkServe, type OperatorCredential } from "./doctor/serve_check.ts";
+import { checkClients } from "./doctor/clients_check.ts";
 import { checkExitedHolders, checkGoneAgents } from "./doctor/table_checks.ts";
 import { defineCommand } from "./command_spec.ts";
 import { versions } from "./version_command.ts";
@@ -88,7 +89,11 @@ export async function diagnose(
   checks["serve"] = serve.url === undefined
     ? skipped("not checked (give --url URL)")
     : await checkServe(serve.url, serve.credential);
-  // Client entries (`team-table setup status`) join here as one more named check.
+  checks["clients"] = await checkClients(
+    config,
+    readEnv(),
+    health.kind === "sqlite" && health.schema === health.supported,
+  );
   const problems = Object.entries(checks).flatMap(([check, found]) =>
     found.problems.map((p) => ({ check, ...p }))
   );

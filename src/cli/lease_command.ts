@@ -10,6 +10,7 @@ import { describeConflict, describeLease } from "../core/leases/lease.ts";
 import { defineCommand, defineGroup, type FlagSpecs, type ParsedFlags } from "./command_spec.ts";
 import { OPERATOR_FLAG } from "./shared_flags.ts";
 import { editedPaths, installPreCommit, repositoryRoot, stagedFiles } from "./lease_git.ts";
+import { stableCommand } from "./setup/team_table_command.ts";
 import { usageError, wholeNumber, withTable } from "./table_command.ts";
 
 const _WHO_WHERE = {
@@ -148,17 +149,19 @@ function _hookInput(text: string): { paths: string[]; cwd: string | undefined } 
 }
 
 async function _install(flags: ParsedFlags<typeof _WHO_WHERE>): Promise<number> {
-  const config = resolveConfig(flags, readEnv());
+  const env = readEnv();
+  const config = resolveConfig(flags, env);
   const root = await repositoryRoot(flags.root, Deno.cwd());
+  // The installed command (not Deno's path and this checkout's main.ts, which move), and no
+  // --root unless given: git runs the hook at the top of the repository, wherever it moved.
   const command = [
-    ..._self(),
+    await stableCommand(env["HOME"] ?? env["USERPROFILE"]),
     "lease",
     "check",
     "--staged",
     "--db",
     config.dbPath,
-    "--root",
-    root,
+    ...(flags.root === undefined ? [] : ["--root", root]),
     ...(config.agent === undefined ? [] : ["--agent", config.agent]),
   ];
   const path = await installPreCommit(root, command);
@@ -167,24 +170,6 @@ async function _install(flags: ParsedFlags<typeof _WHO_WHERE>): Promise<number> 
       "are refused (bypass: git commit --no-verify)",
   );
   return 0;
-}
-
-/** How to run this team-table again: the compiled binary, or deno with this main module. */
-function _self(): string[] {
-  const exec = Deno.execPath();
-  const name = exec.split(/[\\/]/).pop() ?? "";
-  if (!/^deno(\.exe)?$/.test(name)) return [exec];
-  const main = new URL(Deno.mainModule).pathname;
-  return [
-    exec,
-    "run",
-    "--quiet",
-    "--allow-read",
-    "--allow-write",
-    "--allow-env",
-    "--allow-run",
-    main,
-  ];
 }
 
 function _list(flags: ParsedFlags<typeof OPERATOR_FLAG>): Promise<number> {

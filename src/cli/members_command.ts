@@ -181,6 +181,8 @@ function _showOnce(credential: string, name: string): string {
     "  (shown once: only its hash is kept; 'team-table members token NAME' issues a new one)",
     `  stdio: team-table --agent ${name} with TEAM_TABLE_AGENT_KEY=<credential> in the environment`,
     "  HTTP:  Authorization: Bearer <credential>",
+    `  MCP clients already set up as ${name} stop connecting without it; give it to them:`,
+    `  team-table setup --agent ${name} --key <credential> --yes`,
   ].join("\n");
 }
 

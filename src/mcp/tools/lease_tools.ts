@@ -61,6 +61,10 @@ function _conflict(c: LeaseConflict): z.input<typeof _conflictSchema> {
   };
 }
 
+/** Said with a refusal that did not ask to wait. */
+const _WAIT_HINT = "Nothing changed. Work on something else, or call again with " +
+  "notify_when_free: true to get a message when these paths are free.";
+
 export function leaseTools(settings: ToolSettings): AnyTool[] {
   const tools: AnyTool[] = [];
   tools.push(tool({
@@ -90,6 +94,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
         leases: z.array(leaseSchema()),
         conflicts: z.array(_conflictSchema),
         waiting: z.boolean(),
+        hint: z.string().optional(),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -103,7 +108,12 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
         taskId: args.task_id,
         notifyWhenFree: args.notify_when_free,
       });
-      return { ...result, conflicts: result.conflicts.map(_conflict) };
+      const refused = !result.granted && !result.waiting;
+      return {
+        ...result,
+        conflicts: result.conflicts.map(_conflict),
+        ...(refused ? { hint: _WAIT_HINT } : {}),
+      };
     },
   }));
 

@@ -14,6 +14,10 @@ import { roleView } from "../role_view.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 
+/** Said beside a credential the join token minted: it is never shown again. */
+const _CREDENTIAL_NOTE = "Shown once and never again: save it now as this connection's bearer " +
+  "token; without it this name cannot be taken back.";
+
 export function registrationTools(): AnyTool[] {
   const tools: AnyTool[] = [];
   tools.push(tool({
@@ -47,6 +51,7 @@ export function registrationTools(): AnyTool[] {
         credential: z.string().optional().describe(
           "Your agent token (join token only): connect with it from now on; shown once",
         ),
+        credential_note: z.string().optional(),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
@@ -74,7 +79,7 @@ export function registrationTools(): AnyTool[] {
         created,
         unread_count: holding.unread,
         holding,
-        ...(credential === undefined ? {} : { credential }),
+        ...(credential === undefined ? {} : { credential, credential_note: _CREDENTIAL_NOTE }),
       };
     },
   }));
