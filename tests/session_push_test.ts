@@ -29,6 +29,7 @@ const EXPECTED: Record<TableEventType, { channel: boolean; resource: "inbox" | "
   task_comment: { channel: true, resource: "tasks" },
   review_requested: { channel: true, resource: "tasks" },
   task_unblocked: { channel: true, resource: "tasks" },
+  task_available: { channel: true, resource: "tasks" },
   context_updated: { channel: false, resource: null },
   message_acknowledged: { channel: false, resource: null },
   lease_granted: { channel: false, resource: null },
@@ -70,6 +71,7 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
       to: "bob",
       comment: { type: "comment", content: "logs attached" },
       blocker: 1,
+      why: "created",
       summary: "src/a.ts",
     };
     let id = 0;

@@ -30,6 +30,7 @@ const _PUSH: Record<TableEventType, { channel: boolean; resource?: "inbox" | "ta
   task_comment: { channel: true, resource: "tasks" },
   review_requested: { channel: true, resource: "tasks" },
   task_unblocked: { channel: true, resource: "tasks" },
+  task_available: { channel: true, resource: "tasks" },
   context_updated: { channel: false },
   message_acknowledged: { channel: false },
   lease_granted: { channel: false },

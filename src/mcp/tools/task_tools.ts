@@ -133,9 +133,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
   tools.push(tool({
     name: "next_task",
     title: "What should I do next?",
-    description: "The pending task to take next: assigned to you first, then of a type your role " +
-      "prefers, then by priority and age; skips tasks whose paths others lease and tasks with " +
-      "open subtasks. Returns it, or null.",
+    description: "The pending task to take next: yours first, then your role's type, priority, " +
+      "age; skips tasks whose paths others lease. None: why, in one line.",
     get input() {
       return {
         claim: boolField("claim").optional().describe(
@@ -149,6 +148,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         task: taskSchema().nullable(),
         claimed: z.boolean(),
         leases: z.array(leaseSchema()).optional(),
+        why: z.string().optional().describe("why there is none"),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
