@@ -18,12 +18,14 @@ import {
 } from "../fields.ts";
 import {
   feedEntrySchema,
-  leaseSchema,
-  taskCommentSchema,
+  leaseRefSchema,
+  taskChangeSchema,
   taskRefSchema,
   taskSchema,
   taskSummarySchema,
+  taskWorkSchema,
 } from "../output_schemas.ts";
+import { changeView, leaseRef, workView } from "./task_views.ts";
 import type { ToolSettings } from "../tool_settings.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
@@ -43,7 +45,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "Create a task",
     description:
       "Add a pending task to the board. With an assignee, only that agent (or claim_assigned) " +
-      "may claim it. Returns the task.",
+      "may claim it; without, members who may take it are told.",
     get input() {
       return {
         title: textField("title", 1, LIMITS.titleMax),
@@ -69,11 +71,11 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const { task } = table.taskLeases.create({
+      const { task: created } = table.taskLeases.create({
         paths: args.paths,
         title: args.title,
         by: session.actor(args.creator, "creator"),
@@ -85,7 +87,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parentId: args.parent_id,
         blockedBy: args.blocked_by,
       });
-      return { task };
+      return { task: { id: created.id, title: created.title, status: created.status } };
     },
   }));
 
@@ -145,18 +147,23 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     },
     get output() {
       return {
-        task: taskSchema().nullable(),
+        task: taskWorkSchema().nullable(),
         claimed: z.boolean(),
-        leases: z.array(leaseSchema()).optional(),
+        leases: z.array(leaseRefSchema()).optional(),
         why: z.string().optional().describe("why there is none"),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.taskLeases.next({
+      const { task, leases, ...rest } = table.taskLeases.next({
         by: session.actor(args.agent_name, "agent_name"),
         claim: args.claim === true,
       });
+      return {
+        ...rest,
+        task: task === null ? null : workView(task),
+        ...(leases === undefined ? {} : { leases: leases.map(leaseRef) }),
+      };
     },
   }));
 
@@ -177,16 +184,17 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema(), leases: z.array(leaseSchema()) };
+      return { task: taskWorkSchema(), leases: z.array(leaseRefSchema()) };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.taskLeases.claim({
+      const { task, leases } = table.taskLeases.claim({
         taskId: args.task_id,
         by: session.actor(args.agent_name, "agent_name"),
         paths: args.paths,
         ttl: args.ttl,
       });
+      return { task: workView(task), leases: leases.map(leaseRef) };
     },
   }));
 
@@ -210,10 +218,11 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
+      const before = table.tasks.get(args.task_id);
       const task = table.tasks.update({
         taskId: args.task_id,
         status: args.status,
@@ -224,7 +233,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         removeBlockedBy: args.remove_blocked_by,
         by: session.actor(args.agent_name, "agent_name"),
       });
-      return { task };
+      return { task: changeView(before, task) };
     },
   }));
 
@@ -241,16 +250,17 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
+      const before = table.tasks.get(args.task_id);
       const task = table.tasks.reassign({
         taskId: args.task_id,
         newAssignee: args.new_assignee,
         by: session.actor(args.agent_name, "agent_name"),
       });
-      return { task };
+      return { task: changeView(before, task) };
     },
   }));
 
@@ -272,16 +282,18 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { comment: taskCommentSchema(), task: taskSchema() };
+      return { comment_id: z.number().int(), task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.tasks.comment({
+      const before = table.tasks.get(args.task_id);
+      const { comment, task } = table.tasks.comment({
         taskId: args.task_id,
         content: args.content,
         type: args.type,
         by: session.actor(args.agent_name, "agent_name"),
       });
+      return { comment_id: comment.id, task: changeView(before, task) };
     },
   }));
 
