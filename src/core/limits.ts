@@ -86,8 +86,8 @@ export const LIMITS = {
   joinCredentialsMax: 50,
   joinCredentialsPerAddress: 20,
   /**
-   * Members told that a task is available (task_available), at most: one to take it and two
-   * in case the first is busy or takes another task; each told member that finds nothing
+   * Idle members told that a task is available (task_available), at most: one to take it and
+   * two in case the first is slow or takes another task; each told member that finds nothing
    * costs a call, so more only adds lost races (docs/performance.md).
    */
   workOfferMax: 3,

@@ -25,7 +25,7 @@ const _PUSH: Record<TableEventType, { channel: boolean; resource?: "inbox" | "ta
   broadcast: { channel: true, resource: "inbox" },
   task_created: { channel: true, resource: "tasks" },
   task_claimed: { channel: false, resource: "tasks" },
-  task_updated: { channel: false, resource: "tasks" },
+  task_updated: { channel: true, resource: "tasks" },
   task_reassigned: { channel: true, resource: "tasks" },
   task_comment: { channel: true, resource: "tasks" },
   review_requested: { channel: true, resource: "tasks" },

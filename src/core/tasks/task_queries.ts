@@ -24,6 +24,8 @@ export interface TaskFilter {
    * first.
    */
   mineFirst?: { name: string; role: string } | undefined;
+  /** Only tasks changed after this time (ms), in the order they changed (page only). */
+  changedAfter?: number | undefined;
   /** At most this many (default LIMITS.listLimitMax), after skipping `offset` (default 0). */
   limit?: number | undefined;
   offset?: number | undefined;
@@ -70,6 +72,9 @@ export class TaskQueries {
     page: PageRequest = {},
   ): Page<Task> {
     const size = pageSize(page.limit, LIMITS.pages.tasks);
+    if (filter.changedAfter !== undefined) {
+      return this.#changed(filter, filter.changedAfter, size, page);
+    }
     const after = page.cursor === undefined
       ? null
       : cursorKey(page.cursor, ["number", "number", "number"], "list_tasks");
@@ -78,6 +83,37 @@ export class TaskQueries {
       rows,
       size,
       (row) => [int(row, "k_mine"), int(row, "k_priority"), int(row, "id")],
+    );
+    return { items: items.map(toTask), ...(next_cursor === undefined ? {} : { next_cursor }) };
+  }
+
+  /** A page of the tasks changed after `since` (ms), oldest change first. */
+  #changed(filter: TaskFilter, since: number, size: number, page: PageRequest): Page<Task> {
+    const after = page.cursor === undefined
+      ? null
+      : cursorKey(page.cursor, ["number", "number"], "list_tasks");
+    const rows = this.#sql.get(
+      `${SELECT_TASKS} WHERE updated_at > :since
+         AND (:status IS NULL OR status = :status)
+         AND (:assignee IS NULL OR assignee = :assignee)
+         AND (:reviewer IS NULL OR reviewer = :reviewer)
+         AND (:parent IS NULL OR parent_id = :parent)
+         AND (:after_at IS NULL OR (updated_at, id) > (:after_at, :after_id))
+       ORDER BY updated_at, id LIMIT :limit`,
+    ).all({
+      since,
+      status: filter.status ?? null,
+      assignee: filter.assignee ?? null,
+      reviewer: filter.reviewer ?? null,
+      parent: filter.parentId ?? null,
+      after_at: after?.[0] ?? null,
+      after_id: after?.[1] ?? null,
+      limit: size + 1,
+    });
+    const { items, next_cursor } = pageOf(
+      rows,
+      size,
+      (row) => [int(row, "updated_at"), int(row, "id")],
     );
     return { items: items.map(toTask), ...(next_cursor === undefined ? {} : { next_cursor }) };
   }

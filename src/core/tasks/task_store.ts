@@ -39,7 +39,7 @@ import {
   type TaskStatus,
 } from "./task_model.ts";
 import type { TaskFilter, TaskQueries } from "./task_queries.ts";
-import type { Page, PageRequest } from "../pages.ts";
+import { cursorKey, cursorOf, type Page, type PageRequest } from "../pages.ts";
 import type { TaskStructure } from "./task_structure.ts";
 import { verdictMessage, verdictOf, verdictRecipient } from "./task_review.ts";
 import type { AvailableWhy } from "./work_offers.ts";
@@ -169,17 +169,32 @@ export class TaskStore {
     return this.#queries.list({ ...filter, mineFirst });
   }
 
-  /** A page of list(filter): see TaskQueries.page. */
+  /**
+   * A page of list(filter) (TaskQueries.page); with `since` (a changes_cursor), only the tasks
+   * changed after it, oldest change first. `changes_cursor` marks now: passed as `since` later,
+   * it gives what changed after this call.
+   */
   page(
-    filter: Omit<TaskFilter, "mineFirst" | "limit" | "offset"> & {
+    filter: Omit<TaskFilter, "mineFirst" | "limit" | "offset" | "changedAfter"> & {
       mineFirst?: string | undefined;
+      since?: string | undefined;
     },
     page: PageRequest = {},
-  ): Page<Task> {
-    const mineFirst = filter.mineFirst === undefined
+  ): Page<Task> & { changes_cursor: string } {
+    const { since, ...rest } = filter;
+    const mineFirst = rest.mineFirst === undefined
       ? undefined
-      : this.#ctx.directory.require(filter.mineFirst, "agent_name");
-    return this.#queries.page({ ...filter, mineFirst }, page);
+      : this.#ctx.directory.require(rest.mineFirst, "agent_name");
+    const changedAfter = since === undefined ? undefined : Number(
+      cursorKey(since, ["number"], "list_tasks", { name: "since", from: "changes_cursor" })[0],
+    );
+    return this.#ctx.tx.run(() => {
+      // Every change commits one at a time with its own now: any change after this call is
+      // stamped at or after now, so the cursor is the millisecond before (a change in this
+      // very millisecond may show twice, never not at all).
+      const changes_cursor = cursorOf([this.#ctx.clock.now() - 1]);
+      return { ...this.#queries.page({ ...rest, mineFirst, changedAfter }, page), changes_cursor };
+    });
   }
 
   get(id: number): Task {

@@ -80,10 +80,11 @@ export class WorkOffers {
   }
 
   /**
-   * Who is told that `task` is available: online members other than `by` whose role may claim
-   * tasks and prefers the task's type (any such role when none online prefers it, or the task
-   * has no type); idle ones (no task in progress) first, each group turned by the task's id so
-   * that a batch of tasks wakes different members; at most LIMITS.workOfferMax.
+   * Who is told that `task` is available: idle online members (no task in progress) other
+   * than `by` whose role may claim tasks and prefers the task's type (any such role when none
+   * online prefers it, or the task has no type); at most LIMITS.workOfferMax, the list turned
+   * by the task's id so that a batch of tasks wakes different members. A busy member is not
+   * told: it asks next_task when it finishes.
    */
   takers(task: Task, by: string | null): string[] {
     const rows = this.#ctx.sql.get(
@@ -104,12 +105,9 @@ export class WorkOffers {
       return [{ name, prefers, idle: int(row, "busy") === 0 }];
     });
     const preferring = able.filter((m) => m.prefers);
-    const pool = preferring.length > 0 ? preferring : able;
-    const turn = (list: typeof pool) => {
-      const at = list.length === 0 ? 0 : task.id % list.length;
-      return [...list.slice(at), ...list.slice(0, at)];
-    };
-    return [...turn(pool.filter((m) => m.idle)), ...turn(pool.filter((m) => !m.idle))]
-      .slice(0, LIMITS.workOfferMax).map((m) => m.name);
+    const pool = (preferring.length > 0 ? preferring : able).filter((m) => m.idle);
+    const at = pool.length === 0 ? 0 : task.id % pool.length;
+    return [...pool.slice(at), ...pool.slice(0, at)].slice(0, LIMITS.workOfferMax)
+      .map((m) => m.name);
   }
 }

@@ -96,7 +96,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "List tasks",
     description:
       "The board, highest priority then oldest first, as summaries (get_task_detail has the " +
-      "rest).",
+      "rest). since: only what changed after an earlier changes_cursor.",
     get input() {
       return {
         status: enumField("status", TASK_STATUSES).optional(),
@@ -106,6 +106,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         mine_first: boolField("mine_first").optional().describe(
           "Pending tasks your role prefers first",
         ),
+        since: textField("since", 1, LIMITS.cursorMax).optional(),
         ...pageInput(LIMITS.pages.tasks),
       };
     },
@@ -114,6 +115,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         tasks: z.array(taskSummarySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
+        changes_cursor: z.string(),
       };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -124,11 +126,15 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         reviewer: args.reviewer,
         parentId: args.parent_id,
         mineFirst: args.mine_first ? session.actor(undefined, "agent_name").name : undefined,
+        since: args.since,
       }, args);
-      return pageResult("tasks", {
-        ...page,
-        items: page.items.map((task) => taskSummarySchema().parse(task)),
-      });
+      return {
+        ...pageResult("tasks", {
+          ...page,
+          items: page.items.map((task) => taskSummarySchema().parse(task)),
+        }),
+        changes_cursor: page.changes_cursor,
+      };
     },
   }));
 
