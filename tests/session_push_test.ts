@@ -68,6 +68,7 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
       message: { id: 1, sender: "alice", content: "hi" },
       task: { id: 2, title: "Fix login", priority: "high" },
       by: "alice",
+      from: "carol",
       to: "bob",
       comment: { type: "comment", content: "logs attached" },
       blocker: 1,
