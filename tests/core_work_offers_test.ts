@@ -33,7 +33,7 @@ Deno.test("a new task for anyone is offered to a few online members whose role p
   assert.equal(told.length, LIMITS.workOfferMax);
   assert.ok(told.every((line) => line.startsWith(`#${task.id} created>`)));
   const names = told.map((line) => line.split(">")[1]);
-  assert.deepEqual(new Set(names), new Set(["c2", "c3", "c4"]), "the idle coders, not busy c1");
+  assert.ok(names.every((n) => ["c2", "c3", "c4"].includes(n!)), "idle coders, not busy c1");
   assert.ok(!names.includes("rev") && !names.includes("lead") && !names.includes("gone"));
   assert.equal(
     t.table.events.after(mark).filter((e) => e.type === "task_created").length,
@@ -56,14 +56,14 @@ Deno.test("busy members are not told (they ask when they finish); an assigned ta
   assert.deepEqual(offers(t, mark), []);
 });
 
-Deno.test("a thousand members online: three are told", () => {
+Deno.test("a thousand members online: a bounded few are told", () => {
   using t = tempTable();
   for (let i = 0; i < 1_000; i++) {
     t.table.members.register({ name: `a${i}`, session: testSession(`a${i}`) });
   }
   const mark = t.table.events.latestId();
   t.table.tasks.create({ title: "one", by: agentActor("a0") });
-  assert.equal(offers(t, mark).length, 3);
+  assert.equal(offers(t, mark).length, LIMITS.workOfferMax);
 });
 
 Deno.test("a task is offered when its last blocker is done, when given back, and when its files free up", () => {

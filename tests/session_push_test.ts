@@ -49,12 +49,12 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "t", version: "1" });
-  const seen: { type: string; content: string }[] = [];
+  const seen: { type: string; content: string; meta: Record<string, string> }[] = [];
   const updates: { type: string; uri: string }[] = [];
   let current = "";
   client.setNotificationHandler(ChannelNotification, (n: unknown) => {
     const { params } = ChannelNotification.parse(n);
-    seen.push({ type: params.meta["type"] ?? "", content: params.content });
+    seen.push({ type: params.meta["type"] ?? "", content: params.content, meta: params.meta });
   });
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n: unknown) => {
     updates.push({ type: current, uri: ResourceUpdatedNotificationSchema.parse(n).params.uri });
@@ -65,7 +65,7 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
     await client.subscribeResource({ uri: "team-table://inbox/bob" });
     await client.subscribeResource({ uri: "team-table://tasks/bob" });
     const data = {
-      message: { id: 1, sender: "alice", content: "hi" },
+      message: { id: 1, sender: "alice", content: "hi", ack_required: true },
       task: { id: 2, title: "Fix login", priority: "high" },
       by: "alice",
       from: "carol",
@@ -85,6 +85,11 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
     assert.deepEqual(
       seen.map((n) => n.type),
       TABLE_EVENT_TYPES.filter((type) => EXPECTED[type].channel),
+    );
+    // A message that asks for acknowledgement says so in meta: acknowledge_message needs no read.
+    assert.deepEqual(
+      seen.filter((n) => n.type === "message").map((n) => n.meta["ack_required"]),
+      ["true"],
     );
     for (const { type, content } of seen) {
       assert.notEqual(content, type, `${type} is described, not just named`);

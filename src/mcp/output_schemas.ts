@@ -251,9 +251,9 @@ export const taskSummarySchema = _once(() =>
   })
 );
 
-/** A task to work on: the summary with what to do and the last result and review. */
+/** A task to work on: the summary (no time) with what to do and the last result and review. */
 export const taskWorkSchema = _once(() =>
-  taskSummarySchema().extend(
+  taskSummarySchema().omit({ updated_at: true }).extend(
     taskSchema().pick({ description: true, result: true, review_note: true }).shape,
   )
 );

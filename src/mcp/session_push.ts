@@ -90,7 +90,7 @@ export class SessionPush implements NotificationBackend {
   }
 }
 
-/** String ids for the channel's meta: event, type, message, task, sender. */
+/** String ids for the channel's meta: event, type, message, task, sender, ack_required. */
 function _meta(event: PushEvent): Record<string, string> {
   const message = event.data["message"];
   const task = event.data["task"];
@@ -101,5 +101,6 @@ function _meta(event: PushEvent): Record<string, string> {
   if (taskId !== undefined && taskId !== null) meta["task_id"] = String(taskId);
   const sender = payloadField(message, "sender") ?? event.data["by"];
   if (typeof sender === "string") meta["sender"] = sender;
+  if (payloadField(message, "ack_required") === true) meta["ack_required"] = "true";
   return meta;
 }

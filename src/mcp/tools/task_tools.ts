@@ -44,8 +44,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "create_task",
     title: "Create a task",
     description:
-      "Add a pending task to the board. With an assignee, only that agent (or claim_assigned) " +
-      "may claim it; without, members who may take it are told.",
+      "Add a pending task. With an assignee, only that agent (or claim_assigned) may claim it; " +
+      "without, idle members who may take it are told.",
     get input() {
       return {
         title: textField("title", 1, LIMITS.titleMax),
@@ -54,19 +54,15 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         assignee: agentNameField("assignee").optional(),
         priority: enumField("priority", TASK_PRIORITIES).optional().describe("Default medium"),
         reviewer: agentNameField("reviewer").optional().describe(
-          "Asked when it reaches awaiting_review",
+          "Asked to review it",
         ),
-        parent_id: idField("parent_id").optional().describe(
-          "Make it a subtask (the parent is done when all its subtasks are)",
-        ),
-        blocked_by: _ids("blocked_by").optional().describe(
-          "Tasks to be done before it can start or finish",
-        ),
+        parent_id: idField("parent_id").optional().describe("Make it a subtask"),
+        blocked_by: _ids("blocked_by").optional().describe("Tasks it waits for"),
         type: slugField("type", "task type").optional().describe(
-          "Kind of work (implement, review, test, docs, bugfix...), matched to role affinity",
+          "Kind of work (implement, test, docs...), matched to role affinity",
         ),
         paths: leasePathsField("paths").optional().describe(
-          "Files or globs it will touch; next_task skips it while others lease them",
+          "Files or globs it touches; a claim leases them",
         ),
       };
     },
@@ -96,7 +92,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "List tasks",
     description:
       "The board, highest priority then oldest first, as summaries (get_task_detail has the " +
-      "rest). since: only what changed after an earlier changes_cursor.",
+      "rest); since a changes_cursor: only what changed.",
     get input() {
       return {
         status: enumField("status", TASK_STATUSES).optional(),
@@ -104,7 +100,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         reviewer: agentNameField("reviewer").optional(),
         parent_id: idField("parent_id").optional().describe("Only its subtasks"),
         mine_first: boolField("mine_first").optional().describe(
-          "Pending tasks your role prefers first",
+          "Your role's pending tasks first",
         ),
         since: textField("since", 1, LIMITS.cursorMax).optional(),
         ...pageInput(LIMITS.pages.tasks),
@@ -146,7 +142,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     get input() {
       return {
         claim: boolField("claim").optional().describe(
-          "Also claim it and lease its paths, atomically",
+          "Also claim it, its paths leased",
         ),
         agent_name: actorField("agent_name"),
       };
@@ -156,7 +152,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         task: taskWorkSchema().nullable(),
         claimed: z.boolean(),
         leases: z.array(leaseRefSchema()).optional(),
-        why: z.string().optional().describe("why there is none"),
+        why: z.string().optional(),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
@@ -176,11 +172,10 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
   tools.push(tool({
     name: "claim_task",
     title: "Claim a task",
-    description:
-      "Claim a pending task: in_progress and yours, its paths leased exclusively (with any " +
-      "paths you add): all or nothing. Refused if another got it first, it has open subtasks " +
-      "or blockers, or it is assigned to another (unless claim_assigned). On a task " +
-      "awaiting_review, claims the review (not of your own work).",
+    description: "Claim a pending task: in_progress, yours, its paths (and any you add) leased " +
+      "exclusively; all or nothing. Refused if taken, blocked, with open subtasks, or assigned " +
+      "to another (unless claim_assigned). On a task awaiting_review: claims its review (not " +
+      "of your own work).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -207,16 +202,16 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
   tools.push(tool({
     name: "update_task",
     title: "Update a task",
-    description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
-      "update_any_task. awaiting_review asks for the review. Review verdict on a task " +
-      "awaiting_review (its reviewer; none: anyone but its assignee): done, or in_progress " +
-      "to send it back; result is the note; the assignee gets it in their inbox.",
+    description: "Change a task (only what changes): its creator, assignee, reviewer or " +
+      "update_any_task. awaiting_review hands it over (its leases end). Verdict on a task " +
+      "awaiting_review (its reviewer, else anyone but its assignee): done, or in_progress to " +
+      "send it back; result is the note, sent to the assignee.",
     get input() {
       return {
         task_id: idField("task_id"),
         status: enumField("status", TASK_STATUSES).optional(),
         reviewer: agentNameField("reviewer").optional(),
-        parent_id: idField("parent_id").optional().describe("Make it a subtask of this task"),
+        parent_id: idField("parent_id").optional().describe("New parent"),
         add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
         remove_blocked_by: _ids("remove_blocked_by").optional(),
         result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
@@ -274,9 +269,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "task_comment",
     title: "Comment on a task",
     description:
-      "Comment on a task; its creator, assignee and reviewer are told. A blocker moves it to " +
-      "blocked, a resolution back to in_progress (these two: creator, assignee, reviewer or " +
-      "update_any_task).",
+      "Comment on a task; its creator, assignee and reviewer are told. blocker: moves it to " +
+      "blocked; resolution: back to in_progress (these two: those three or update_any_task).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -307,9 +301,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks, blockers, and its feed: comments, status changes and " +
-      "the linked messages you sent or received, oldest first, one line each (the newest; " +
-      "next_cursor for older).",
+      "One task in full: subtasks, blockers, and its feed (comments, status changes, your " +
+      "linked messages), one line each, oldest first; next_cursor for older.",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -320,11 +313,11 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       return {
         task: taskSchema(),
         subtasks: z.array(taskRefSchema()),
-        blockers: z.array(taskRefSchema()).describe("the tasks it waits for, with their status"),
+        blockers: z.array(taskRefSchema()),
         entries: z.array(feedEntrySchema()),
         comment_count: z.number().int(),
         message_count: z.number().int(),
-        feed: z.string().describe("The activity feed, one line per entry"),
+        feed: z.string(),
         ...nextCursorOutput,
       };
     },

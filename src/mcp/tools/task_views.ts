@@ -27,11 +27,13 @@ const _WORK = [..._SUMMARY, "description", "result", "review_note"] as const;
 
 type _Work = Pick<Task, typeof _WORK[number]>;
 
-/** A task to work on: its summary, description, result and last review; no times but one. */
-export function workView(task: Task): _Work {
+/** A task to work on: its summary, description, result and last review; no times. */
+export function workView(task: Task): Omit<_Work, "updated_at"> {
   const view: Partial<Record<keyof _Work, unknown>> = {};
-  for (const key of _WORK) if (task[key] !== undefined) view[key] = task[key];
-  return view as _Work;
+  for (const key of _WORK) {
+    if (key !== "updated_at" && task[key] !== undefined) view[key] = task[key];
+  }
+  return view as Omit<_Work, "updated_at">;
 }
 
 /** What changed from `before` to `after`: id and status, then each field that differs. */
