@@ -22,7 +22,12 @@ Deno.test("task results: the work when taken, only what changed otherwise", asyn
       paths: ["src/export.ts"],
     });
     const id = (created["task"] as { id: number }).id;
-    assert.deepEqual(created["task"], { id, title: "Export", status: "pending" });
+    assert.deepEqual(created["task"], {
+      id,
+      title: "Export",
+      status: "pending",
+      paths: ["src/export.ts"],
+    });
 
     const taken = await coder.ok("next_task", { claim: true });
     const task = taken["task"] as Record<string, unknown>;

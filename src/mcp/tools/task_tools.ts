@@ -83,7 +83,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parentId: args.parent_id,
         blockedBy: args.blocked_by,
       });
-      return { task: { id: created.id, title: created.title, status: created.status } };
+      const { id, title, status, paths } = created;
+      return { task: { id, title, status, ...(paths === undefined ? {} : { paths }) } };
     },
   }));
 
