@@ -50,10 +50,10 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     assert.equal(typeof message["id"], "number");
     assert.equal("content" in message, false, "the sender is not sent its words back");
     assert.doesNotMatch(sent.text, /to myself/);
-    // New mail: the preview again, newest first.
+    // New mail: the preview shows only what came since the last notice.
     assert.match(sent.texts[1] ?? "", /^📬 You have 96 unread messages\. Newest: #106 from alice/);
     const shown = sent.structured?.["unread"] as { preview: { id: number }[] };
-    assert.deepEqual(shown.preview.map((p) => p.id), [106, 105, 104]);
+    assert.deepEqual(shown.preview.map((p) => p.id), [106]);
     const again = await alice.call("heartbeat");
     assert.match(again.texts[1] ?? "", /96 unread messages \(none new\)\.$/);
   } finally {
