@@ -50,8 +50,8 @@ Deno.test("next_task that finds nothing says why, with counts, in one line", asy
     assert.equal(result.task, undefined);
     assert.equal(
       result.why,
-      `Nothing for you: 2 wait on #${first.id}; 1 touch paths leased by holder until ${until} ` +
-        "UTC; 1 assigned to others; 1 wait for their subtasks. When one frees up, idle members " +
+      `Nothing for you; pending: 2 waiting on #${first.id}; 1 with paths leased by holder until ` +
+        `${until} UTC; 1 assigned to others; 1 with open subtasks. When one frees up, idle members ` +
         "are told (task_available).",
     );
     assert.ok(!result.why.includes("\n"));

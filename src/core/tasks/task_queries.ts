@@ -244,7 +244,7 @@ export class TaskQueries {
     const waiting = int(row, "waiting");
     if (waiting > 0) {
       const blockers = JSON.parse(text(row, "blockers")) as number[];
-      parts.push(`${waiting} wait on ${_refs(blockers)}`);
+      parts.push(`${waiting} waiting on ${_refs(blockers)}`);
     }
     if (leased.length > 0) {
       const holders = new Map<string, string>();
@@ -255,7 +255,7 @@ export class TaskQueries {
       }
       const who = [...holders].slice(0, 3).map(([agent, until]) => `${agent} until ${until}`);
       parts.push(
-        `${leased.length} touch paths leased by ${who.join(", ")}${
+        `${leased.length} with paths leased by ${who.join(", ")}${
           holders.size > 3 ? ` and ${holders.size - 3} more` : ""
         } UTC`,
       );
@@ -263,8 +263,10 @@ export class TaskQueries {
     const others = int(row, "others");
     if (others > 0) parts.push(`${others} assigned to others`);
     const containers = int(row, "containers");
-    if (containers > 0) parts.push(`${containers} wait for their subtasks`);
-    return `Nothing for you: ${parts.join("; ")}. When one frees up, idle members are told ` +
+    if (containers > 0) parts.push(`${containers} with open subtasks`);
+    return `Nothing for you; pending: ${
+      parts.join("; ")
+    }. When one frees up, idle members are told ` +
       "(task_available).";
   }
 
