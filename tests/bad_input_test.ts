@@ -248,6 +248,11 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ["list_tasks", { mine_first: 1 }, /mine_first must be true or false/],
   ["list_tasks", { cursor: "x" }, /cursor 'x' is not a next_cursor from list_tasks/],
   ["list_tasks", { limit: 0 }, /limit must be an integer from 1 to 200/],
+  [
+    "list_tasks",
+    { since: "x" },
+    /since 'x' is not a changes_cursor from list_tasks; omit it to start/,
+  ],
   ["create_task", { title: "t", type: "Big Thing" }, /type 'Big Thing' is not a valid task type/],
   ["list_rules", { all: true }, /unknown parameter 'all'; list_rules takes 'limit', 'cursor'/],
   [

@@ -19,14 +19,15 @@ Deno.test("changes write events in the same transaction, addressed to who should
   assert.deepEqual(summary(t.table.events.after(0)), [
     "message>bob",
     "broadcast>*-bob",
-    "task_created>*-alice",
+    "task_available>carol",
+    "task_available>bob",
     "task_created>carol",
     "task_claimed>alice",
     "task_updated>alice",
     "task_updated>carol",
   ]);
   const bobs = t.table.events.forAgent("BOB", 0);
-  assert.deepEqual(bobs.map((e) => e.type), ["message", "task_created"]);
+  assert.deepEqual(bobs.map((e) => e.type), ["message", "task_available"]);
   const updated = t.table.events.after(0).at(-2)!;
   assert.deepEqual(
     [updated.payload["by"], updated.payload["from"], updated.payload["to"]],

@@ -45,9 +45,9 @@ Deno.test("review requests: the reviewer; else reviewers by role but the actor; 
   assert.deepEqual(reviewAudience(task({}), "bob", ["bob"]), ["*"]);
 });
 
-Deno.test("escalation skips who heard already; unblocking tells the assignee, else the creator", () => {
+Deno.test("escalation skips who heard already; unblocking tells the assignee (else takers are offered it)", () => {
   const t = task({ assignee: "bob" });
   assert.deepEqual(escalationAudience(t, "bob", ["lead1", "alice", "lead1"]), ["lead1"]);
   assert.deepEqual(unblockedAudience(t), ["bob"]);
-  assert.deepEqual(unblockedAudience(task({})), ["alice"]);
+  assert.deepEqual(unblockedAudience(task({})), []);
 });

@@ -88,9 +88,14 @@ Deno.test("team flow over stdio: containers, task paths leased by the claim, a r
     );
     const taken = await cody.ok("next_task", { claim: true });
     assert.equal((taken["task"] as TaskView).id, write.id, "docs is skipped: alice leases it");
+    assert.deepEqual((taken["leases"] as { path: string }[]).map((l) => l.path), [
+      "src/csv/write.ts",
+    ]);
     assert.deepEqual(
-      (taken["leases"] as { path: string; task_id: number }[]).map((l) => [l.path, l.task_id]),
-      [["src/csv/write.ts", write.id]],
+      ((await cody.ok("list_leases", { agent: "cody" }))["leases"] as { task_id: number }[])
+        .map((l) => l.task_id),
+      [write.id],
+      "leased for the task",
     );
 
     // A review sent back in one call reaches the implementer's inbox and shows on the task.
@@ -99,15 +104,16 @@ Deno.test("team flow over stdio: containers, task paths leased by the claim, a r
       status: "awaiting_review",
       result: "Implemented; tests passing",
     });
+    // The hand-over ends the task's leases: its files are free while it is reviewed.
+    assert.deepEqual((await cody.ok("list_leases", { agent: "cody" }))["leases"], []);
     const verdict = await rita.ok("update_task", {
       task_id: write.id,
       status: "in_progress",
       result: "Quote fields that contain commas",
     });
-    assert.deepEqual(
-      [(verdict["task"] as TaskView).status, (verdict["task"] as TaskView).assignee],
-      ["in_progress", "cody"],
-    );
+    // The result says what changed: the assignee stays cody, so it is not repeated.
+    assert.equal((verdict["task"] as TaskView).status, "in_progress");
+    assert.equal((verdict["task"] as TaskView).assignee, undefined);
     const next = await cody.call("heartbeat");
     assert.match(
       next.texts[1] ?? "",
@@ -124,6 +130,7 @@ Deno.test("team flow over stdio: containers, task paths leased by the claim, a r
       "rita",
     ]);
     assert.equal(shown.review_note?.note, "Quote fields that contain commas");
+    assert.equal(shown.assignee, "cody");
     await cody.ok("update_task", { task_id: write.id, status: "awaiting_review" });
     const cleared = (await cody.ok("get_task_detail", { task_id: write.id }))["task"] as TaskView;
     assert.equal(cleared.review_note, null, "the next hand-over clears the note");

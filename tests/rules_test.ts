@@ -69,6 +69,10 @@ Deno.test("default: notify-blocked tells the assignee; request-review tells the 
     ok: true,
     result: "skipped: task.assignee names nobody to tell (or only the actor)",
   }]);
+  // The audit log keeps what a rule skipped; the task's feed, which agents read, does not.
+  const feed = t.table.tasks.detail(task.id).feed;
+  assert.match(feed, /rule:notify-blocked fired on task.status_changed: notify: told bob/);
+  assert.doesNotMatch(feed, /skipped/);
 });
 
 Deno.test("default: assign-idle gives an idle agent the next task for its role, once", () => {

@@ -43,7 +43,8 @@ Deno.test("serve: push events over SSE", async (t) => {
       const broadcast = await events.nextOf(["broadcast"]);
       assert.equal(JSON.parse(broadcast.data).message.sender, "alice");
       await alice.ok("create_task", { title: "for anyone" });
-      const created = await events.nextOf(["task_created"]);
+      // Offered to the online members who may take it (bob), not announced to everyone.
+      const created = await events.nextOf(["task_available"]);
       const taskId = JSON.parse(created.data).task.id;
       await alice.ok("create_task", { title: "for bob", assignee: "bob" });
       await events.nextOf(["task_created"]);

@@ -24,11 +24,12 @@ const EXPECTED: Record<TableEventType, { channel: boolean; resource: "inbox" | "
   broadcast: { channel: true, resource: "inbox" },
   task_created: { channel: true, resource: "tasks" },
   task_claimed: { channel: false, resource: "tasks" },
-  task_updated: { channel: false, resource: "tasks" },
+  task_updated: { channel: true, resource: "tasks" },
   task_reassigned: { channel: true, resource: "tasks" },
   task_comment: { channel: true, resource: "tasks" },
   review_requested: { channel: true, resource: "tasks" },
   task_unblocked: { channel: true, resource: "tasks" },
+  task_available: { channel: true, resource: "tasks" },
   context_updated: { channel: false, resource: null },
   message_acknowledged: { channel: false, resource: null },
   lease_granted: { channel: false, resource: null },
@@ -48,12 +49,12 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
   const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
   await server.connect(serverSide);
   const client = new Client({ name: "t", version: "1" });
-  const seen: { type: string; content: string }[] = [];
+  const seen: { type: string; content: string; meta: Record<string, string> }[] = [];
   const updates: { type: string; uri: string }[] = [];
   let current = "";
   client.setNotificationHandler(ChannelNotification, (n: unknown) => {
     const { params } = ChannelNotification.parse(n);
-    seen.push({ type: params.meta["type"] ?? "", content: params.content });
+    seen.push({ type: params.meta["type"] ?? "", content: params.content, meta: params.meta });
   });
   client.setNotificationHandler(ResourceUpdatedNotificationSchema, (n: unknown) => {
     updates.push({ type: current, uri: ResourceUpdatedNotificationSchema.parse(n).params.uri });
@@ -64,12 +65,14 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
     await client.subscribeResource({ uri: "team-table://inbox/bob" });
     await client.subscribeResource({ uri: "team-table://tasks/bob" });
     const data = {
-      message: { id: 1, sender: "alice", content: "hi" },
+      message: { id: 1, sender: "alice", content: "hi", ack_required: true },
       task: { id: 2, title: "Fix login", priority: "high" },
       by: "alice",
+      from: "carol",
       to: "bob",
       comment: { type: "comment", content: "logs attached" },
       blocker: 1,
+      why: "created",
       summary: "src/a.ts",
     };
     let id = 0;
@@ -82,6 +85,11 @@ Deno.test("each event type reaches a session's channel and resources as it shoul
     assert.deepEqual(
       seen.map((n) => n.type),
       TABLE_EVENT_TYPES.filter((type) => EXPECTED[type].channel),
+    );
+    // A message that asks for acknowledgement says so in meta: acknowledge_message needs no read.
+    assert.deepEqual(
+      seen.filter((n) => n.type === "message").map((n) => n.meta["ack_required"]),
+      ["true"],
     );
     for (const { type, content } of seen) {
       assert.notEqual(content, type, `${type} is described, not just named`);

@@ -40,26 +40,22 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     assert.doesNotMatch(after.text, /unread/, "the badge is said once, on its own line");
 
     // Nothing new since the last notice: the badge just counts (no preview to read again).
-    assert.equal(
-      after.texts[1],
-      "📬 You have 95 unread messages (nothing new since the last notice). " +
-        "Call get_messages to read them.",
-    );
+    assert.equal(after.texts[1], "📬 You have 95 unread messages (none new).");
     assert.deepEqual(after.structured?.["unread"], { count: 95 });
     const failed = await alice.call("get_task_detail", { task_id: 999 });
-    assert.match(failed.texts[1] ?? "", /nothing new since the last notice/);
+    assert.match(failed.texts[1] ?? "", /\(none new\)/);
 
     const sent = await alice.call("send_message", { recipient: "alice", content: "to myself" });
     const message = sent.structured?.["message"] as Record<string, unknown>;
     assert.equal(typeof message["id"], "number");
     assert.equal("content" in message, false, "the sender is not sent its words back");
     assert.doesNotMatch(sent.text, /to myself/);
-    // New mail: the preview again, newest first.
+    // New mail: the preview shows only what came since the last notice.
     assert.match(sent.texts[1] ?? "", /^📬 You have 96 unread messages\. Newest: #106 from alice/);
     const shown = sent.structured?.["unread"] as { preview: { id: number }[] };
-    assert.deepEqual(shown.preview.map((p) => p.id), [106, 105, 104]);
+    assert.deepEqual(shown.preview.map((p) => p.id), [106]);
     const again = await alice.call("heartbeat");
-    assert.match(again.texts[1] ?? "", /96 unread messages \(nothing new since the last notice\)/);
+    assert.match(again.texts[1] ?? "", /96 unread messages \(none new\)\.$/);
   } finally {
     await alice.close();
     await db.cleanup();

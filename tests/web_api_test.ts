@@ -53,7 +53,7 @@ Deno.test("web: no session, no data; the form signs in; the token still works as
   assert.match(html, /human:ops/);
   assert.match(
     html,
-    /for \(const type of \["message","broadcast",.*"task_unblocked","message_acknowledged",.*"lease_freed"\]\)/,
+    /for \(const type of \["message","broadcast",.*"task_unblocked","task_available","message_acknowledged",.*"lease_freed"\]\)/,
     "listens to every event type",
   );
   assert.doesNotMatch(html, /<script src=|<link[^>]+href="http/, "no external assets");

@@ -11,7 +11,7 @@ import { type CallToolResult, CallToolResultSchema } from "@modelcontextprotocol
 import { z } from "zod";
 import type { Ledger, Role } from "./ledger.ts";
 import { teamTableArgs } from "./processes.ts";
-import { PushQueue } from "./push_queue.ts";
+import { type Push, PushQueue } from "./push_queue.ts";
 import { readSse } from "./sse_frames.ts";
 
 const ChannelNotification = z.object({
@@ -70,9 +70,13 @@ export class AgentClient {
       client.setNotificationHandler(ChannelNotification, (notification: unknown) => {
         const { params } = ChannelNotification.parse(notification);
         const id = Number(params.meta["event_id"]);
-        this.#received(id, params.meta["type"] ?? "", {
+        const type = params.meta["type"] ?? "";
+        this.#received(id, type, {
           taskId: _num(params.meta["task_id"]),
           messageId: _num(params.meta["message_id"]),
+          sender: params.meta["sender"],
+          ackRequired: params.meta["ack_required"] === "true",
+          status: type === "task_updated" ? /→ (\w+)$/.exec(params.content)?.[1] : undefined,
         });
       });
       this.#transport = transport;
@@ -178,25 +182,22 @@ export class AgentClient {
       }
       if (frame.id === undefined) return;
       const task = data["task"] as { id?: number; status?: string } | undefined;
-      const message = data["message"] as { id?: number; task_id?: number } | undefined;
+      const message = data["message"] as
+        | { id?: number; task_id?: number; sender?: string; ack_required?: boolean }
+        | undefined;
       this.#received(Number(frame.id), frame.event, {
         taskId: task?.id ?? message?.task_id,
         messageId: message?.id,
         status: task?.status,
+        sender: message?.sender ?? (typeof data["by"] === "string" ? data["by"] : undefined),
+        ackRequired: message?.ack_required === true,
+        task: task as Record<string, unknown> | undefined,
       });
     }, abort.signal).catch(() => {}).finally(() => connected.resolve());
     await connected.promise;
   }
 
-  #received(
-    id: number,
-    type: string,
-    about: {
-      taskId?: number | undefined;
-      messageId?: number | undefined;
-      status?: string | undefined;
-    },
-  ): void {
+  #received(id: number, type: string, about: Omit<Push, "id" | "type">): void {
     this.#resumeAfter = Math.max(this.#resumeAfter ?? 0, id);
     this.ledger.received.get(this.name)!.push(id);
     this.pushes.add({ id, type, ...about });

@@ -1,11 +1,12 @@
 /**
- * A coder: waits for a push (or looks again after a while), asks `next_task`, claims the task
- * with its files leased (`claim_task` with paths, both or neither), "works", comments, writes
- * to a teammate in the team's thread, hands over for review and releases its files.
+ * A coder: takes work with `next_task` (claim: the task and its files leased in one call),
+ * "works", comments, writes to a teammate in the team's thread, and hands over for review (the
+ * hand-over frees its files). Idle, it reads waiting mail and waits for a push that may bring
+ * work (task_available, its task sent back) rather than asking again and again.
  */
 import type { AgentClient } from "./agent_client.ts";
-import { readMail } from "./mail.ts";
-import { filesOf } from "./plan.ts";
+import { acknowledgePushed, readMail } from "./mail.ts";
+import type { Push } from "./push_queue.ts";
 import type { Rng } from "./rng.ts";
 import { sleep } from "./rng.ts";
 import type { Team } from "./team.ts";
@@ -13,7 +14,8 @@ import type { Team } from "./team.ts";
 export interface Task {
   id: number;
   title: string;
-  description?: string;
+  /** The files it declares (its claim leased them). */
+  paths: string[];
 }
 
 /**
@@ -25,6 +27,12 @@ export interface Faults {
   crash?: ((coder: Coder, task: Task) => Promise<Task>) | undefined;
   /** An HTTP coder after a hand-over or a `next_task` that found nothing. */
   drop?: ((coder: Coder) => Promise<void>) | undefined;
+}
+
+/** A push that may mean work for this coder: offered, given, unblocked, or sent back. */
+function _mayBeWork(push: Push): boolean {
+  return push.type === "task_available" || push.type === "task_created" ||
+    push.type === "task_unblocked" || (push.type === "task_updated" && push.status === "pending");
 }
 
 export class Coder {
@@ -40,36 +48,52 @@ export class Coder {
 
   async run(): Promise<void> {
     while (!this.team.over && Date.now() < this.team.deadline) {
-      await this.#readMail();
-      const task = await this.#take();
+      await this.#notice(this.agent.pushes.take());
+      const task = await this.take();
       if (task === undefined) {
         await this.#playDrop();
-        await this.agent.pushes.wait(this.team.idleMs + this.rng.int(0, 500));
+        await this.#idle();
         continue;
       }
       await this.#work(task);
     }
   }
 
-  async #readMail(): Promise<void> {
-    const read = await readMail(this.agent, this.agent.pushes.take());
-    const fromTeam = read.filter((m) => this.team.coders.includes(m.sender));
-    if (fromTeam.length > 0) this.#thread = fromTeam.at(-1)!.id;
+  /** Takes the next task with its files leased (next_task claim); undefined: none for now. */
+  async take(): Promise<Task | undefined> {
+    const outcome = await this.agent.call("next_task", { claim: true });
+    if (outcome.isError || outcome.data["claimed"] !== true) return undefined;
+    const task = outcome.data["task"] as { id: number; title: string; paths?: string[] };
+    const at = Date.now();
+    this.team.ledger.task(task.id).claims.push({ agent: this.agent.name, at });
+    const leased = ((outcome.data["leases"] ?? []) as { path: string }[]).map((l) => l.path);
+    if (leased.length > 0) {
+      this.team.ledger.holds.push({ agent: this.agent.name, paths: leased, from: at });
+    }
+    return { id: task.id, title: task.title, paths: task.paths ?? [] };
   }
 
-  async #take(): Promise<Task | undefined> {
-    const offer = (await this.agent.ok("next_task"))["task"] as Task | null;
-    if (offer === null) return undefined;
-    const paths = filesOf(offer.description);
-    const claim = await this.agent.call("claim_task", {
-      task_id: offer.id,
-      ...(paths.length > 0 ? { paths } : {}),
-    });
-    if (claim.isError) return undefined; // another coder was faster, or its files are leased
-    const at = Date.now();
-    this.team.ledger.task(offer.id).claims.push({ agent: this.agent.name, at });
-    if (paths.length > 0) this.team.ledger.holds.push({ agent: this.agent.name, paths, from: at });
-    return offer;
+  /** Acknowledges what asks for it and follows the team's thread, from the pushes alone. */
+  async #notice(pushes: Push[]): Promise<void> {
+    await acknowledgePushed(this.agent, pushes);
+    for (const push of pushes) {
+      const fromTeam = push.sender !== undefined && this.team.coders.includes(push.sender);
+      if (push.type === "message" && fromTeam && push.messageId !== undefined) {
+        this.#thread = Math.max(this.#thread ?? 0, push.messageId);
+      }
+    }
+  }
+
+  /** Nothing to take: reads waiting mail, then waits for a push that may bring work. */
+  async #idle(): Promise<void> {
+    await readMail(this.agent);
+    const until = Date.now() + this.team.idleMs;
+    while (!this.team.over && Date.now() < until) {
+      await this.agent.pushes.wait(Math.min(500, until - Date.now()));
+      const pushes = this.agent.pushes.take();
+      await this.#notice(pushes);
+      if (pushes.some(_mayBeWork)) return;
+    }
   }
 
   async #work(claimed: Task): Promise<void> {
@@ -78,30 +102,27 @@ export class Coder {
     let task = claimed;
     const crash = this.faults.crash;
     const stdio = this.agent.connection.kind === "stdio";
-    if (crash !== undefined && stdio && filesOf(task.description).length > 0) {
+    if (crash !== undefined && stdio && task.paths.length > 0) {
       this.faults.crash = undefined;
       task = await crash(this, task);
     }
     await sleep(workMs / 2);
-    const paths = filesOf(task.description);
     await this.agent.ok("task_comment", {
       task_id: task.id,
-      content: `Implemented ${paths.join(", ") || "the parent's wiring"}; tests pass.`,
+      content: `Implemented ${task.paths.join(", ") || "the parent's wiring"}; tests pass.`,
     });
     await this.#tellTeammate(task);
+    // The hand-over ends the task's leases: its files are free from this call on.
+    const handing = Date.now();
     await this.agent.ok("update_task", {
       task_id: task.id,
       status: "awaiting_review",
       result: `Done: ${task.title}.`,
     });
+    this.team.ledger.release(this.agent.name, handing, task.paths);
     const restart = this.team.ledger.restart;
     if (restart?.agent === this.agent.name && restart.taskId === task.id) {
       restart.handedOverAfter = true;
-    }
-    if (paths.length > 0) {
-      const releasing = Date.now();
-      await this.agent.ok("release_paths", { paths });
-      this.team.ledger.release(this.agent.name, releasing, paths);
     }
     await this.#playDrop();
   }

@@ -42,6 +42,8 @@ export interface Figures {
   chars_by_agent: Record<string, number>;
   tools_list_bytes: Record<string, number>;
   calls_by_tool: Record<string, number>;
+  /** Each agent's calls by tool. */
+  calls_by_agent_and_tool: Record<string, Record<string, number>>;
 }
 
 interface OutboxEvent {
@@ -108,6 +110,7 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
     chars_by_agent: Object.fromEntries(usage.map(([name, u]) => [name, u.chars])),
     tools_list_bytes: Object.fromEntries(usage.map(([name, u]) => [name, u.toolsListBytes])),
     calls_by_tool: byTool,
+    calls_by_agent_and_tool: Object.fromEntries(usage.map(([name, u]) => [name, u.byTool])),
   };
 }
 

@@ -6,8 +6,17 @@ export interface Push {
   type: string;
   taskId?: number | undefined;
   messageId?: number | undefined;
-  /** The task's status after the change (HTTP pushes carry the task). */
+  /**
+   * The task's status after the change: HTTP pushes carry the task; a channel line ends with it
+   * ("task #3 updated by reviewer: awaiting_review → done").
+   */
   status?: string | undefined;
+  /** Who sent the message, or made the change. */
+  sender?: string | undefined;
+  /** The message asks for acknowledgement. */
+  ackRequired?: boolean | undefined;
+  /** The task as an HTTP push carries it (a channel line does not). */
+  task?: Record<string, unknown> | undefined;
 }
 
 export class PushQueue {

@@ -1,52 +1,69 @@
 /**
- * The reviewer (HTTP, push-driven): on a review request (or a task of its own back in review)
- * it claims the review, reads the task, and approves it; one review, chosen by the seed, is
- * sent back with a note (status pending, still the coder's).
+ * The reviewer (HTTP, push-driven): a review request's push carries the task (its description
+ * and the hand-over's result), so it needs no read. Named as the task's reviewer it gives the
+ * verdict at once; otherwise it claims the review first, so no one else takes it. It approves,
+ * and sends one review, chosen by the seed, back with a note (status pending, still the coder's).
  */
 import type { AgentClient } from "./agent_client.ts";
-import { readMail } from "./mail.ts";
+import { acknowledgePushed, readMail } from "./mail.ts";
 import type { Rng } from "./rng.ts";
 import type { Team } from "./team.ts";
+
+/** The reviewer reads its mail once no push has come for this long. */
+const QUIET_MS = 3_000;
+
+interface Asked {
+  id: number;
+  reviewer: unknown;
+}
 
 export class Reviewer {
   readonly #sendBackAt: number;
   #reviews = 0;
-  readonly #waiting: number[] = [];
+  readonly #waiting: Asked[] = [];
 
   constructor(readonly agent: AgentClient, rng: Rng, readonly team: Team) {
     this.#sendBackAt = rng.int(2, 4);
   }
 
   async run(): Promise<void> {
+    let busyAt = Date.now();
     while (!this.team.over && Date.now() < this.team.deadline) {
-      await this.agent.pushes.wait(this.team.idleMs);
+      await this.agent.pushes.wait(500);
       const pushes = this.agent.pushes.take();
+      if (pushes.length > 0) busyAt = Date.now();
+      await acknowledgePushed(this.agent, pushes);
       for (const push of pushes) {
-        const asked = push.type === "review_requested" ||
-          (push.type === "task_updated" && push.status === "awaiting_review");
-        if (asked && push.taskId !== undefined && !this.#waiting.includes(push.taskId)) {
-          this.#waiting.push(push.taskId);
+        // One request per hand-over (a task's reviewer hears it too when it is named).
+        if (
+          push.type === "review_requested" && push.taskId !== undefined &&
+          !this.#waiting.some((a) => a.id === push.taskId)
+        ) {
+          this.#waiting.push({ id: push.taskId, reviewer: push.task?.["reviewer"] });
         }
       }
-      await readMail(this.agent, pushes);
-      for (let id = this.#waiting.shift(); id !== undefined; id = this.#waiting.shift()) {
-        await this.#review(id);
+      for (let asked = this.#waiting.shift(); asked !== undefined; asked = this.#waiting.shift()) {
+        await this.#review(asked);
       }
+      // Mail waits for a quiet moment (the review requests it repeats came by push).
+      if (Date.now() - busyAt > QUIET_MS) await readMail(this.agent);
     }
   }
 
-  async #review(taskId: number): Promise<void> {
-    const claim = await this.agent.call("claim_task", { task_id: taskId });
-    if (claim.isError) return;
-    await this.agent.ok("get_task_detail", { task_id: taskId });
-    this.#reviews++;
-    const sendBack = this.#reviews === this.#sendBackAt;
-    await this.agent.ok("update_task", {
-      task_id: taskId,
+  async #review(asked: Asked): Promise<void> {
+    if (asked.reviewer !== this.agent.name) {
+      const claim = await this.agent.call("claim_task", { task_id: asked.id });
+      if (claim.isError) return;
+    }
+    const sendBack = this.#reviews + 1 === this.#sendBackAt;
+    const verdict = await this.agent.call("update_task", {
+      task_id: asked.id,
       status: sendBack ? "pending" : "done",
       result: sendBack ? "Please cover the empty export in a test." : "Approved.",
     });
-    const story = this.team.ledger.task(taskId);
+    if (verdict.isError) return; // reviewed already (a push for a review given)
+    this.#reviews++;
+    const story = this.team.ledger.task(asked.id);
     if (sendBack) story.sentBackAt.push(Date.now());
     else story.doneAt = Date.now();
     this.team.ledger.reviews++;

@@ -56,7 +56,7 @@ export async function simulate(options: SimulationOptions): Promise<Figures> {
     coders: coderNames,
     over: false,
     deadline: Date.now() + (options.limitMs ?? 300_000),
-    idleMs: 3_000,
+    idleMs: 15_000,
     workMs: [400, 1_500],
   };
   const lead = new Lead(client("lead", "lead", "stdio"), team);
@@ -71,12 +71,17 @@ export async function simulate(options: SimulationOptions): Promise<Figures> {
   );
   const agents = [lead.agent, reviewer.agent, ...coders.map((c) => c.agent)];
   try {
+    // Each connection names its agent (stdio --agent, an HTTP token): no register. A coder's
+    // first call, asking for work, binds its session; the lead's is its first create_task.
     await Promise.all(agents.map(async (agent) => {
       await agent.connect();
-      await agent.ok("register", { name: agent.name });
-      agent.listening();
       await agent.listTools();
     }));
+    await Promise.all(coders.map(async (coder) => {
+      if (await coder.take() !== undefined) throw new Error("work before the plan");
+      coder.agent.listening();
+    }));
+    reviewer.agent.listening();
     const started = Date.now();
     log(`planning ${options.tasks} subtasks`);
     await lead.plan(planFeature(options.tasks, rng.fork()));

@@ -39,6 +39,8 @@ export interface TableEventPayloads {
   review_requested: _TaskEvent;
   context_updated: { ns: string; key: string; version: number; set_by: string; deleted: boolean };
   task_unblocked: _TaskEvent & { blocker: number };
+  /** A task anyone may take is free to take now (why: created, unblocked, released...). */
+  task_available: _TaskEvent & { why: string };
   message_acknowledged: {
     message_id: number;
     thread_id: Message["thread_id"];
@@ -74,6 +76,7 @@ const _TYPES: Record<TableEventType, true> = {
   review_requested: true,
   context_updated: true,
   task_unblocked: true,
+  task_available: true,
   message_acknowledged: true,
   lease_granted: true,
   lease_refused: true,

@@ -85,6 +85,14 @@ export const LIMITS = {
    */
   joinCredentialsMax: 50,
   joinCredentialsPerAddress: 20,
+  /**
+   * Idle members told that a task is available (task_available), at most: one to take it and
+   * one in case the first is slow or takes another task; each told member that finds nothing
+   * costs a call, so more only adds lost races (docs/performance.md).
+   */
+  workOfferMax: 2,
+  /** Tasks offered at most when released files free several at once. */
+  workOffersPerRelease: 10,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,

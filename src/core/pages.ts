@@ -41,12 +41,14 @@ export function pageOf<T>(rows: T[], size: number, keyOf: (item: T) => CursorKey
 
 /**
  * The sort key a cursor holds, checked against `shape` (the type of each value); a cursor
- * that is not one `list` gave is refused naming it.
+ * that is not one `list` gave is refused naming it (and the parameter, `field`, with the
+ * result field it comes from, `from`).
  */
 export function cursorKey(
   cursor: string,
   shape: readonly ("string" | "number")[],
   list: string,
+  field: { name: string; from: string } = { name: "cursor", from: "next_cursor" },
 ): (string | number)[] {
   const key = _decode(cursor);
   if (
@@ -56,7 +58,7 @@ export function cursorKey(
     )
   ) {
     throw new ValidationError(
-      `cursor '${cursor}' is not a next_cursor from ${list}; omit it to start`,
+      `${field.name} '${cursor}' is not a ${field.from} from ${list}; omit it to start`,
     );
   }
   return key as (string | number)[];

@@ -38,6 +38,7 @@ import { TaskActivityLog } from "./tasks/task_activity.ts";
 import { TaskQueries } from "./tasks/task_queries.ts";
 import { TaskStore } from "./tasks/task_store.ts";
 import { TaskStructure } from "./tasks/task_structure.ts";
+import { WorkOffers } from "./tasks/work_offers.ts";
 import { Statements } from "../db/statements.ts";
 import { Transactor } from "../db/transaction.ts";
 
@@ -125,14 +126,23 @@ export function createTable(deps: {
     ctx: base,
     maxTtl: deps.leaseMaxTtl,
     notify: (recipient, content) => void messages.send({ by: SYSTEM_ACTOR, recipient, content }),
+    freed: (paths, by) => offers.offerFreed(paths, by),
+  });
+  const offers = new WorkOffers({
+    ctx: base,
+    pathsLeased: (taskId) => leases.taskPathsBusy(taskId, ""),
   });
   const tasks = new TaskStore({
     ...base,
     queries,
     structure,
     activity,
-    pathsBusy: (taskId, agent) => leases.taskPathsBusy(taskId, agent),
+    blockerFor: (agent) => leases.blockerFor(agent),
     messenger: (input) => void messages.send(input),
+    offer: (taskId, by, why) => void offers.offer(taskId, by, why),
+    declarePaths: (taskId, paths) => void leases.declareTaskPaths(taskId, paths),
+    handedOver: (taskId, by) =>
+      void leases.endForTask(taskId, `task #${taskId} was handed over for review`, by),
   });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));

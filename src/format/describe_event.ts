@@ -48,6 +48,10 @@ const _DESCRIBE: { [K in TableEventType]: (read: _Read<K>) => string } = {
   },
   task_unblocked: (read) =>
     `${_taskRef(read("task"))} unblocked: its last blocker #${String(read("blocker"))} is done`,
+  task_available: (read) =>
+    `${_taskRef(read("task"))} is free to take (${String(read("why"))}): "${
+      _oneLine(payloadField(read("task"), "title"), 120)
+    }"`,
   context_updated: (read) =>
     `context ${String(read("ns"))}/${String(read("key"))} ${
       read("deleted") ? "deleted" : `v${String(read("version"))} written`

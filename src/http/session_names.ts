@@ -26,6 +26,7 @@ export function serverForCaller(
     table: deps.table,
     logger: deps.logger,
     toolCalls: deps.toolCalls,
+    agent: caller.kind === "agent" ? caller.name : undefined,
     origin: {
       where,
       key: caller.kind === "agent" ? caller.key : undefined,

@@ -17,29 +17,30 @@ import type { ToolCallObserver } from "./tool_call_observer.ts";
 import { registerAgentResources } from "./agent_resources.ts";
 import { CHANNEL_CAPABILITY, SessionPush } from "./session_push.ts";
 
-const _INSTRUCTIONS = `team-table is a shared table for a team of AI agents.
-Start by calling register with your agent name (and role): it returns your role's guidelines,
-which you should follow, and what you hold (open tasks, leases, acknowledgements owed); the tool
-list follows your role. A session bound at start (--agent, an agent token) is told what it holds
-with its first result.
-Then: send_message / broadcast to talk (reply_to threads a reply, ack_required asks for
-acknowledge_message), get_messages to read your inbox, search to find what was said,
-create_task / list_tasks / claim_task / update_task for the task board, share_context /
-get_shared_context for shared facts, get_audit_log to see what happened.
-Once registered, every call acts as you. Reading the board, shared context, members, roles,
-rules and the audit log works before register. A refused call says why and what is allowed;
-a privilege a tool names (update_any_task, manage_rules...) comes with a role (list_roles).
-The unread badge: when mail is waiting, a result ends with a "📬 You have N unread" line, and
-its structuredContent has unread: {count (at most 100), preview: [{id, sender, broadcast, subject,
-thread_id, ack_required, excerpt}]}; the preview only when mail came since the last notice. Call
-get_messages to read it.
-A result's text leaves out nulls and empty lists, and a message's flags (broadcast, ack_required,
-unread, archived) unless true, and its thread_id when that is its own id or the thread shown;
-structuredContent has every field.`;
+/** Who the session is: bound by its connection, or to register. */
+function _whoYouAre(agent: string | undefined): string {
+  return agent === undefined
+    ? "Call register first with your name (and role): it returns your role's guidelines and " +
+      "what you hold."
+    : `You are ${agent} (this connection binds you: no register needed; it only changes role ` +
+      "or capabilities). Your first result says what you hold.";
+}
 
-const _CHANNEL_INSTRUCTIONS = `Events from the table (messages to you, tasks given to you,
-comments on your tasks, review requests) arrive as <channel source="team-table"> lines; act on
-them with the tools above (get_messages, get_task_detail...).`;
+const _LOOP =
+  `Work: next_task (claim: true) takes a task and leases its paths; edit only leased files
+(reserve_paths for more). task_comment as you go; update_task awaiting_review hands it over and
+frees the paths; the verdict (done, or back to you with a note) comes to your inbox.
+Pushes say when to act (task_available, review_requested, messages); a result ending "📬 You have
+N unread" means get_messages. A refused call says why and what is allowed. Result text leaves out
+nulls, empty lists and false flags; structuredContent has every field.`;
+
+const _CHANNEL_INSTRUCTIONS = `Events arrive as <channel source="team-table"> lines.`;
+
+/** The server's instructions for a session (`agent`: the one its connection binds). */
+export function serverInstructions(agent: string | undefined, channel: boolean): string {
+  return `team-table is a shared table for a team of AI agents. ${_whoYouAre(agent)}\n${_LOOP}` +
+    (channel ? `\n${_CHANNEL_INSTRUCTIONS}` : "");
+}
 
 /**
  * One JSON Schema validator for every session, made when first used. The SDK would make one per
@@ -65,6 +66,8 @@ export interface McpServerDeps {
   resourceUpdates?: boolean;
   /** Told of every tool call: its tool, outcome and duration (serve's /metrics). */
   toolCalls?: ToolCallObserver | undefined;
+  /** The agent the connection binds (stdio --agent, an agent token): the instructions name it. */
+  agent?: string | undefined;
 }
 
 /** A session's MCP server (connect it to one transport with `server.connect`). */
@@ -80,7 +83,7 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
   const server = new McpServer(
     { name: "team-table", title: "Team Table", version: VERSION },
     {
-      instructions: channel ? `${_INSTRUCTIONS}\n${_CHANNEL_INSTRUCTIONS}` : _INSTRUCTIONS,
+      instructions: serverInstructions(deps.agent, channel),
       jsonSchemaValidator: _sharedValidator,
       capabilities: {
         logging: {},

@@ -251,6 +251,23 @@ export const taskSummarySchema = _once(() =>
   })
 );
 
+/** A task to work on: the summary (no time) with what to do and the last result and review. */
+export const taskWorkSchema = _once(() =>
+  taskSummarySchema().omit({ updated_at: true }).extend(
+    taskSchema().pick({ description: true, result: true, review_note: true }).shape,
+  )
+);
+
+/** What a change did to a task: its id and status, and each other field that changed. */
+export const taskChangeSchema = _once(() =>
+  taskWorkSchema().partial().required({ id: true, status: true })
+);
+
+/** A lease as a claim reports it: its id (to release it by), path and end. */
+export const leaseRefSchema = _once(() =>
+  leaseSchema().pick({ id: true, path: true, until: true })
+);
+
 export const taskRefSchema = _once(() =>
   z.object({
     id: z.number().int(),

@@ -25,11 +25,12 @@ const _PUSH: Record<TableEventType, { channel: boolean; resource?: "inbox" | "ta
   broadcast: { channel: true, resource: "inbox" },
   task_created: { channel: true, resource: "tasks" },
   task_claimed: { channel: false, resource: "tasks" },
-  task_updated: { channel: false, resource: "tasks" },
+  task_updated: { channel: true, resource: "tasks" },
   task_reassigned: { channel: true, resource: "tasks" },
   task_comment: { channel: true, resource: "tasks" },
   review_requested: { channel: true, resource: "tasks" },
   task_unblocked: { channel: true, resource: "tasks" },
+  task_available: { channel: true, resource: "tasks" },
   context_updated: { channel: false },
   message_acknowledged: { channel: false },
   lease_granted: { channel: false },
@@ -89,7 +90,7 @@ export class SessionPush implements NotificationBackend {
   }
 }
 
-/** String ids for the channel's meta: event, type, message, task, sender. */
+/** String ids for the channel's meta: event, type, message, task, sender, ack_required. */
 function _meta(event: PushEvent): Record<string, string> {
   const message = event.data["message"];
   const task = event.data["task"];
@@ -100,5 +101,6 @@ function _meta(event: PushEvent): Record<string, string> {
   if (taskId !== undefined && taskId !== null) meta["task_id"] = String(taskId);
   const sender = payloadField(message, "sender") ?? event.data["by"];
   if (typeof sender === "string") meta["sender"] = sender;
+  if (payloadField(message, "ack_required") === true) meta["ack_required"] = "true";
   return meta;
 }

@@ -60,8 +60,8 @@ export function badgeText(unread: UnreadSummary): string {
   const noun = unread.count === 1 ? "message" : "messages";
   const count = unread.count >= LIMITS.unreadBadgeCount ? `${unread.count}+` : unread.count;
   if (unread.preview === undefined) {
-    return `📬 You have ${count} unread ${noun} (nothing new since the last notice). ` +
-      `Call get_messages to read them.`;
+    // Said on every result until read: the instructions say what it means.
+    return `📬 You have ${count} unread ${noun} (none new).`;
   }
   const newest = unread.preview
     .map((p) =>

@@ -54,6 +54,7 @@ export function runStdio(config: Config, deps: TableDeps & { logger: Logger }): 
       logger,
       channel: config.channel,
       resourceUpdates: true,
+      agent: config.agent,
       origin: {
         where: `stdio, pid ${Deno.pid}`,
         key: config.agentKey,

@@ -96,6 +96,14 @@ export type TaskChange =
   }
   | _By & { readonly type: "task.unblocked"; task: Task; blocker: number }
   | _By & {
+    readonly type: "task.available";
+    task: Task;
+    /** created, unblocked, released, paths freed (work_offers.ts). */
+    why: string;
+    /** The members told (WorkOffers.takers). */
+    takers: string[];
+  }
+  | _By & {
     readonly type: "task.released";
     before: Task;
     task: Task;

@@ -184,6 +184,7 @@ export function auditOf(change: Change): AuditRecord | null {
         },
       };
     case "task.unblocked":
+    case "task.available":
     case "task.subtasks_complete":
       return null;
     case "context.shared":

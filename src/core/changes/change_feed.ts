@@ -59,8 +59,10 @@ export function feedOf(change: Change): FeedLine[] {
       );
     }
     case "rule.fired": {
-      if (change.taskId === undefined) return [];
-      const summary = change.outcomes
+      // An action that had nothing to do is bookkeeping: the audit log keeps it, a feed not.
+      const acted = change.outcomes.filter((o) => !(o.ok && o.result.startsWith("skipped")));
+      if (change.taskId === undefined || acted.length === 0) return [];
+      const summary = acted
         .map((o) => `${o.action}${o.ok ? "" : " FAILED"}: ${o.result}`).join("; ");
       return [{
         taskId: change.taskId,
@@ -84,6 +86,7 @@ export function feedOf(change: Change): FeedLine[] {
     case "inbox.cleared":
     case "messages.purged":
     case "task.subtasks_complete":
+    case "task.available":
     case "context.shared":
     case "context.deleted":
     case "rule.created":

@@ -61,14 +61,21 @@ export function outboxOf(change: Change): NewEvent[] {
           deleted: change.type === "context.deleted",
         },
       }];
-    case "task.created": {
-      const payload = { task: change.task, by };
-      return [
-        change.task.assignee
-          ? { recipient: change.task.assignee, type: "task_created", payload }
-          : { recipient: "*", except: by, type: "task_created", payload },
-      ];
-    }
+    case "task.created":
+      // A task for anyone is offered to those who may take it (task.available), not to all.
+      return change.task.assignee
+        ? [{
+          recipient: change.task.assignee,
+          type: "task_created",
+          payload: { task: change.task, by },
+        }]
+        : [];
+    case "task.available":
+      return change.takers.map((recipient) => ({
+        recipient,
+        type: "task_available",
+        payload: { task: change.task, by, why: change.why },
+      }));
     case "task.claimed":
       return _tell(change.task, by, {
         type: "task_claimed",
@@ -130,6 +137,7 @@ export function outboxOf(change: Change): NewEvent[] {
         },
       }, [change.before.assignee]);
     case "task.unblocked":
+      // Without an assignee, those who may take it hear (task.available).
       return unblockedAudience(change.task).map((recipient) => ({
         recipient,
         type: "task_unblocked",

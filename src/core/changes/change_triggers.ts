@@ -104,6 +104,7 @@ export function triggersOf(change: Change): RaisedTrigger[] {
     case "messages.purged":
     case "task.review_claimed":
     case "task.reassigned":
+    case "task.available":
     case "rule.created":
     case "rule.updated":
     case "rule.deleted":

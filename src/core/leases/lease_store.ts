@@ -77,17 +77,21 @@ export interface LeaseStoreDeps {
   notify: LeaseNotice;
   /** The longest time to live a lease may ask for, in seconds. */
   maxTtl?: number | undefined;
+  /** Told of the paths of leases that just ended (tasks waiting on them are offered). */
+  freed?: ((paths: readonly string[], by: Actor) => void) | undefined;
 }
 
 export class LeaseStore {
   readonly #ctx: StoreContext;
   readonly #notify: LeaseNotice;
   readonly #maxTtl: number;
+  readonly #freed: (paths: readonly string[], by: Actor) => void;
 
   constructor(deps: LeaseStoreDeps) {
     this.#ctx = deps.ctx;
     this.#notify = deps.notify;
     this.#maxTtl = deps.maxTtl ?? LIMITS.leaseTtlMaxDefaultS;
+    this.#freed = deps.freed ?? (() => {});
   }
 
   /** The longest time to live, in seconds. */
@@ -293,6 +297,36 @@ export class LeaseStore {
     return paths.length > 0 && this.#conflicts(agent, paths, true).length > 0;
   }
 
+  /**
+   * The live leases of agents other than `agent` read once: returns, for some paths, the first
+   * lease that stands in the way of an exclusive lease on them (null: none). For a scan over
+   * many tasks (next_task), which must not read the leases again for each.
+   */
+  blockerFor(agent: string): (paths: readonly string[]) => Lease | null {
+    const me = agent.toLowerCase();
+    const others = [...this.#liveWhere("1", {})].filter((l) => l.agent.toLowerCase() !== me);
+    return (paths) =>
+      others.find((lease) => paths.some((path) => pathsOverlap(path, lease.path))) ?? null;
+  }
+
+  /**
+   * Ends the leases its assignee holds for `taskId` (the work was handed over) and tells the
+   * waiters. Call inside the transaction that hands it over.
+   */
+  endForTask(taskId: number, reason: string, by: Actor): Lease[] {
+    return this.#ctx.tx.run(() => {
+      const held = [...this.#liveWhere("l.task_id = :task", { task: taskId })];
+      const byHolder = new Map<string, Lease[]>();
+      for (const lease of held) {
+        const key = lease.agent.toLowerCase();
+        byHolder.set(key, [...(byHolder.get(key) ?? []), lease]);
+      }
+      for (const leases of byHolder.values()) this.#end(leases, "task", reason, by);
+      if (held.length > 0) this.#tellWaiters();
+      return held;
+    });
+  }
+
   /** The paths a task declares it will touch. */
   taskPaths(taskId: number): string[] {
     return this.#ctx.sql.get("SELECT path FROM task_paths WHERE task_id = ? ORDER BY path")
@@ -366,6 +400,7 @@ export class LeaseStore {
       cause,
       reason,
     });
+    this.#freed(leases.map((l) => l.path), by);
   }
 
   /** Waiters whose paths are free now are told (a message and a lease_freed event). */

@@ -28,12 +28,8 @@ export class TaskLeases {
     paths: string[];
   } {
     const paths = input.paths === undefined ? undefined : checkLeasePaths(input.paths);
-    return this.#tx.run(() => {
-      const created = this.#tasks.create(input);
-      if (!paths) return { task: created, paths: [] };
-      const declared = this.#leases.declareTaskPaths(created.id, paths);
-      return { task: this.#tasks.get(created.id), paths: declared };
-    });
+    const task = this.#tasks.create({ ...input, paths });
+    return { task, paths: paths ?? [] };
   }
 
   /**
@@ -84,10 +80,13 @@ export class TaskLeases {
     task: Task | null;
     claimed: boolean;
     leases?: Lease[];
+    /** When there is none: why, in one line. */
+    why?: string;
   } {
     return this.#tx.run(() => {
-      const offered = this.#tasks.next({ by: input.by });
-      if (offered === null || !input.claim) return { task: offered, claimed: false };
+      const { task: offered, why } = this.#tasks.nextOrWhy({ by: input.by });
+      if (offered === null) return { task: null, claimed: false, why };
+      if (!input.claim) return { task: offered, claimed: false };
       const { task, leases } = this.claim({ taskId: offered.id, by: input.by, ttl: input.ttl });
       return { task, claimed: true, ...(leases.length ? { leases } : {}) };
     });

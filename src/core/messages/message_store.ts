@@ -393,8 +393,8 @@ export class MessageStore {
   /**
    * How many unread, unarchived messages wait for `agent` (counted up to
    * LIMITS.unreadBadgeCount, so every tool result costs the same at any backlog), the newest
-   * one's id, and a preview of the newest ones unless `seen` is that id (the reader was shown
-   * them already: nothing new arrived since).
+   * one's id, and a preview of the newest ones that came after `seen` (the newest the reader
+   * was shown): none when nothing new arrived since.
    */
   unreadSummary(agent: string, seen?: number): UnreadSummary {
     const counted = this.#ctx.sql.get(
@@ -405,17 +405,17 @@ export class MessageStore {
     const count = counted ? int(counted, "n") : 0;
     const newest = counted ? int(counted, "newest") : 0;
     if (count === 0 || newest === seen) return { count, newest };
-    // Only what the preview shows, and only the head of each content (a long message is not
-    // read whole to show 80 characters of it).
+    // Only what the preview shows: what came since the last notice (`seen`), and only the head
+    // of each content (a long message is not read whole to show 80 characters of it).
     const preview = this.#ctx.sql.get(
       `SELECT m.id, m.sender, m.recipient IS NULL AS broadcast, m.subject,
          coalesce(m.thread_id, m.id) AS thread_id, m.ack_required,
          substr(m.content, 1, ${EXCERPT_SOURCE_CHARS}) AS head,
          length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut
        FROM (${_newestUnreadIds(_PREVIEW_COUNT)}) u JOIN messages m ON m.id = u.message_id
-       WHERE m.archived_at IS NULL
+       WHERE m.archived_at IS NULL AND u.message_id > :seen
        ORDER BY m.id DESC LIMIT ${_PREVIEW_COUNT}`,
-    ).all({ agent }).map((row) => ({
+    ).all({ agent, seen: seen ?? 0 }).map((row) => ({
       id: int(row, "id"),
       sender: text(row, "sender"),
       broadcast: int(row, "broadcast") === 1,
@@ -424,7 +424,7 @@ export class MessageStore {
       ack_required: int(row, "ack_required") !== 0,
       excerpt: excerptOf(text(row, "head"), undefined, int(row, "cut") === 1),
     }));
-    return { count, newest, preview };
+    return preview.length === 0 ? { count, newest } : { count, newest, preview };
   }
 
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */

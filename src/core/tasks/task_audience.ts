@@ -37,9 +37,12 @@ export function escalationAudience(
   return _distinct(targets, [by, task.creator, task.assignee, task.reviewer]);
 }
 
-/** Who hears that a task may start now: its assignee, or its creator when it has none. */
+/**
+ * Who hears that a task may start now: its assignee (without one, the members who may take it
+ * are offered it: work_offers.ts).
+ */
 export function unblockedAudience(task: Task): string[] {
-  return [task.assignee ?? task.creator];
+  return task.assignee === null ? [] : [task.assignee];
 }
 
 function _distinct(names: readonly (string | null)[], excluded: readonly (string | null)[]) {

@@ -8,6 +8,7 @@ import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "../pag
 import type { MessageReader } from "../permissions/permissions.ts";
 import type { RoleCatalog } from "../role_catalog.ts";
 import { int, text } from "../rows.ts";
+import type { Lease } from "../leases/lease.ts";
 import type { Statements } from "../../db/statements.ts";
 import { renderFeedLine, type TaskActivityLog } from "./task_activity.ts";
 import {
@@ -30,6 +31,8 @@ export interface TaskFilter {
    * first.
    */
   mineFirst?: { name: string; role: string } | undefined;
+  /** Only tasks changed after this time (ms), in the order they changed (page only). */
+  changedAfter?: number | undefined;
   /** At most this many (default LIMITS.listLimitMax), after skipping `offset` (default 0). */
   limit?: number | undefined;
   offset?: number | undefined;
@@ -76,6 +79,9 @@ export class TaskQueries {
     page: PageRequest = {},
   ): Page<Task> {
     const size = pageSize(page.limit, LIMITS.pages.tasks);
+    if (filter.changedAfter !== undefined) {
+      return this.#changed(filter, filter.changedAfter, size, page);
+    }
     const after = page.cursor === undefined
       ? null
       : cursorKey(page.cursor, ["number", "number", "number"], "list_tasks");
@@ -84,6 +90,37 @@ export class TaskQueries {
       rows,
       size,
       (row) => [int(row, "k_mine"), int(row, "k_priority"), int(row, "id")],
+    );
+    return { items: items.map(toTask), ...(next_cursor === undefined ? {} : { next_cursor }) };
+  }
+
+  /** A page of the tasks changed after `since` (ms), oldest change first. */
+  #changed(filter: TaskFilter, since: number, size: number, page: PageRequest): Page<Task> {
+    const after = page.cursor === undefined
+      ? null
+      : cursorKey(page.cursor, ["number", "number"], "list_tasks");
+    const rows = this.#sql.get(
+      `${SELECT_TASKS} WHERE updated_at > :since
+         AND (:status IS NULL OR status = :status)
+         AND (:assignee IS NULL OR assignee = :assignee)
+         AND (:reviewer IS NULL OR reviewer = :reviewer)
+         AND (:parent IS NULL OR parent_id = :parent)
+         AND (:after_at IS NULL OR (updated_at, id) > (:after_at, :after_id))
+       ORDER BY updated_at, id LIMIT :limit`,
+    ).all({
+      since,
+      status: filter.status ?? null,
+      assignee: filter.assignee ?? null,
+      reviewer: filter.reviewer ?? null,
+      parent: filter.parentId ?? null,
+      after_at: after?.[0] ?? null,
+      after_id: after?.[1] ?? null,
+      limit: size + 1,
+    });
+    const { items, next_cursor } = pageOf(
+      rows,
+      size,
+      (row) => [int(row, "updated_at"), int(row, "id")],
     );
     return { items: items.map(toTask), ...(next_cursor === undefined ? {} : { next_cursor }) };
   }
@@ -127,30 +164,117 @@ export class TaskQueries {
 
   /**
    * The id of the pending, unblocked task without open subtasks (a container is done by its
-   * subtasks) `member` should take next: one assigned to it first,
-   * then one whose type its role prefers, then by priority and age; `skip` passes over some.
+   * subtasks) `member` should take next: one assigned to it first, then one whose type its role
+   * prefers, then by priority and age; `blocker` names the lease that keeps a task's declared
+   * paths from it (null: free), and such a task is passed over. Candidates are read a page at a
+   * time, so however many busy tasks come first, free work further down is found.
    */
   nextFor(
     member: { name: string; role: string },
-    skip: (taskId: number) => boolean = () => false,
+    blocker: (paths: readonly string[]) => Lease | null = () => null,
   ): number | null {
-    const rows = this.#sql.get(
-      `SELECT id FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
-         AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
-                         WHERE d.task_id = tasks.id AND b.status <> 'done')
-         AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
-                         AND c.status <> 'done')
-       ORDER BY CASE WHEN assignee = :me THEN 0 ELSE 1 END,
-         CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END,
-         CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, id
-       LIMIT :limit`,
-    ).all({
-      me: member.name,
-      affinity: JSON.stringify(this.#roles.get(member.role).task_affinity),
-      limit: LIMITS.listLimitMax,
-    });
-    const ids = rows.map((row) => int(row, "id"));
-    return ids.find((id) => !skip(id)) ?? null;
+    return this.scanFor(member, blocker).id;
+  }
+
+  /** nextFor, with the tasks passed over for their paths and the lease in the way of each. */
+  scanFor(
+    member: { name: string; role: string },
+    blocker: (paths: readonly string[]) => Lease | null = () => null,
+  ): { id: number | null; leased: { taskId: number; lease: Lease }[] } {
+    const leased: { taskId: number; lease: Lease }[] = [];
+    const size = LIMITS.pages.tasks.max;
+    let after: { mine: number; liked: number; priority: number; id: number } | null = null;
+    for (;;) {
+      const rows: Record<string, unknown>[] = this.#sql.get(
+        `SELECT * FROM (SELECT id, CASE WHEN assignee = :me THEN 0 ELSE 1 END AS k_mine,
+             CASE WHEN type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END AS k_liked,
+             CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS k_priority,
+             (SELECT json_group_array(path) FROM task_paths p WHERE p.task_id = tasks.id) AS paths
+           FROM tasks WHERE status = 'pending' AND (assignee IS NULL OR assignee = :me)
+           AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
+                           WHERE d.task_id = tasks.id AND b.status <> 'done')
+           AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
+                           AND c.status <> 'done'))
+         WHERE :after_id IS NULL
+           OR (k_mine, k_liked, k_priority, id) > (:a_mine, :a_liked, :a_priority, :after_id)
+         ORDER BY k_mine, k_liked, k_priority, id
+         LIMIT :limit`,
+      ).all({
+        me: member.name,
+        affinity: JSON.stringify(this.#roles.get(member.role).task_affinity),
+        after_id: after?.id ?? null,
+        a_mine: after?.mine ?? null,
+        a_liked: after?.liked ?? null,
+        a_priority: after?.priority ?? null,
+        limit: size,
+      });
+      for (const row of rows) {
+        const id = int(row, "id");
+        const paths = JSON.parse(text(row, "paths")) as string[];
+        const lease = paths.length === 0 ? null : blocker(paths);
+        if (lease === null) return { id, leased };
+        leased.push({ taskId: id, lease });
+      }
+      const last: Record<string, unknown> | undefined = rows.at(-1);
+      if (rows.length < size || last === undefined) return { id: null, leased };
+      after = {
+        mine: int(last, "k_mine"),
+        liked: int(last, "k_liked"),
+        priority: int(last, "k_priority"),
+        id: int(last, "id"),
+      };
+    }
+  }
+
+  /**
+   * Why nextFor found nothing for `member`, in one line with counts: pending tasks waiting on
+   * blockers, passed over for their leased paths (`leased`, from scanFor), with open subtasks,
+   * assigned to others.
+   */
+  whyNothing(member: { name: string }, leased: { taskId: number; lease: Lease }[]): string {
+    const row = this.#sql.get(
+      `SELECT count(*) AS pending,
+         coalesce(sum(assignee IS NOT NULL AND assignee <> :me), 0) AS others,
+         coalesce(sum(EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
+                              AND c.status <> 'done')), 0) AS containers,
+         (SELECT json_group_array(DISTINCT d.blocker_id) FROM task_dependencies d
+            JOIN tasks b ON b.id = d.blocker_id JOIN tasks w ON w.id = d.task_id
+          WHERE b.status <> 'done' AND w.status = 'pending'
+            AND (w.assignee IS NULL OR w.assignee = :me)) AS blockers,
+         coalesce(sum((assignee IS NULL OR assignee = :me) AND EXISTS (
+           SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
+           WHERE d.task_id = tasks.id AND b.status <> 'done')), 0) AS waiting
+       FROM tasks WHERE status = 'pending'`,
+    ).get({ me: member.name });
+    if (!row || int(row, "pending") === 0) return "No pending tasks.";
+    const parts: string[] = [];
+    const waiting = int(row, "waiting");
+    if (waiting > 0) {
+      const blockers = JSON.parse(text(row, "blockers")) as number[];
+      parts.push(`${waiting} waiting on ${_refs(blockers)}`);
+    }
+    if (leased.length > 0) {
+      const holders = new Map<string, string>();
+      for (const { lease } of leased) {
+        const until = lease.until.slice(11, 16);
+        const known = holders.get(lease.agent);
+        if (known === undefined || until > known) holders.set(lease.agent, until);
+      }
+      const who = [...holders].slice(0, 3).map(([agent, until]) => `${agent} until ${until}`);
+      parts.push(
+        `${leased.length} with paths leased by ${who.join(", ")}${
+          holders.size > 3 ? ` and ${holders.size - 3} more` : ""
+        } UTC`,
+      );
+    }
+    const others = int(row, "others");
+    if (others > 0) parts.push(`${others} assigned to others`);
+    const containers = int(row, "containers");
+    if (containers > 0) parts.push(`${containers} with open subtasks`);
+    return `Nothing for you; pending: ${
+      parts.join("; ")
+    }. When one frees up, idle members are told ` +
+      "(task_available).";
   }
 
   /** How many tasks are in each status (every status named, 0 when none). */
@@ -233,4 +357,10 @@ export class TaskQueries {
       ...(entries.next_cursor === undefined ? {} : { next_cursor: entries.next_cursor }),
     };
   }
+}
+
+/** Task ids as "#3, #4 and 2 more". */
+function _refs(ids: readonly number[]): string {
+  const shown = ids.slice(0, 3).map((id) => `#${id}`).join(", ");
+  return ids.length > 3 ? `${shown} and ${ids.length - 3} more` : shown;
 }

@@ -39,9 +39,11 @@ import {
   type TaskStatus,
 } from "./task_model.ts";
 import type { TaskFilter, TaskQueries } from "./task_queries.ts";
-import type { Page, PageRequest } from "../pages.ts";
+import { cursorKey, cursorOf, type Page, type PageRequest } from "../pages.ts";
 import type { TaskStructure } from "./task_structure.ts";
 import { verdictMessage, verdictOf, verdictRecipient } from "./task_review.ts";
+import type { AvailableWhy } from "./work_offers.ts";
+import type { Lease } from "../leases/lease.ts";
 
 export interface CreateTaskInput {
   by: Actor;
@@ -53,6 +55,8 @@ export interface CreateTaskInput {
   priority?: TaskPriority | undefined;
   parentId?: number | undefined;
   blockedBy?: readonly number[] | undefined;
+  /** Files or globs it will touch (checked; recorded through TaskStoreDeps.declarePaths). */
+  paths?: readonly string[] | undefined;
 }
 
 export interface UpdateTaskInput {
@@ -80,10 +84,19 @@ export interface TaskStoreDeps extends StoreContext {
   queries: TaskQueries;
   structure: TaskStructure;
   activity: TaskActivityLog;
-  /** Whether the paths a task declares are leased by an agent other than `agent`. */
-  pathsBusy?: ((taskId: number, agent: string) => boolean) | undefined;
+  /**
+   * For `agent`, the live leases of others read once: the lease in the way of some paths
+   * (null: none). createTable wires LeaseStore.blockerFor.
+   */
+  blockerFor?: ((agent: string) => (paths: readonly string[]) => Lease | null) | undefined;
   /** Sends a verdict to the implementer's inbox (createTable wires the message store). */
   messenger?: TaskMessenger | undefined;
+  /** Tells who may take a task that it is available (createTable wires WorkOffers.offer). */
+  offer?: ((taskId: number, by: Actor, why: AvailableWhy) => void) | undefined;
+  /** Records the paths a new task declares (createTable wires the leases). */
+  declarePaths?: ((taskId: number, paths: readonly string[]) => void) | undefined;
+  /** Ends the leases held for a task handed over for review (createTable wires the leases). */
+  handedOver?: ((taskId: number, by: Actor) => void) | undefined;
 }
 
 export class TaskStore {
@@ -91,16 +104,22 @@ export class TaskStore {
   readonly #queries: TaskQueries;
   readonly #structure: TaskStructure;
   readonly #activity: TaskActivityLog;
-  readonly #pathsBusy: (taskId: number, agent: string) => boolean;
+  readonly #blockerFor: (agent: string) => (paths: readonly string[]) => Lease | null;
   readonly #messenger: TaskMessenger;
+  readonly #offer: (taskId: number, by: Actor, why: AvailableWhy) => void;
+  readonly #handedOver: (taskId: number, by: Actor) => void;
+  readonly #declarePaths: (taskId: number, paths: readonly string[]) => void;
 
   constructor(deps: TaskStoreDeps) {
     this.#ctx = deps;
     this.#queries = deps.queries;
     this.#structure = deps.structure;
     this.#activity = deps.activity;
-    this.#pathsBusy = deps.pathsBusy ?? (() => false);
+    this.#blockerFor = deps.blockerFor ?? (() => () => null);
     this.#messenger = deps.messenger ?? (() => {});
+    this.#offer = deps.offer ?? (() => {});
+    this.#handedOver = deps.handedOver ?? (() => {});
+    this.#declarePaths = deps.declarePaths ?? (() => {});
   }
 
   create(input: CreateTaskInput): Task {
@@ -134,8 +153,10 @@ export class TaskStore {
         ).lastInsertRowid,
       );
       this.#structure.addBlockers(id, input.blockedBy ?? []);
+      if (input.paths?.length) this.#declarePaths(id, input.paths);
       const task = this.get(id);
       this.#ctx.publisher.publish({ type: "task.created", by: who.actor, task });
+      if (task.assignee === null) this.#offer(task.id, who.actor, "created");
       return task;
     });
   }
@@ -148,17 +169,32 @@ export class TaskStore {
     return this.#queries.list({ ...filter, mineFirst });
   }
 
-  /** A page of list(filter): see TaskQueries.page. */
+  /**
+   * A page of list(filter) (TaskQueries.page); with `since` (a changes_cursor), only the tasks
+   * changed after it, oldest change first. `changes_cursor` marks now: passed as `since` later,
+   * it gives what changed after this call.
+   */
   page(
-    filter: Omit<TaskFilter, "mineFirst" | "limit" | "offset"> & {
+    filter: Omit<TaskFilter, "mineFirst" | "limit" | "offset" | "changedAfter"> & {
       mineFirst?: string | undefined;
+      since?: string | undefined;
     },
     page: PageRequest = {},
-  ): Page<Task> {
-    const mineFirst = filter.mineFirst === undefined
+  ): Page<Task> & { changes_cursor: string } {
+    const { since, ...rest } = filter;
+    const mineFirst = rest.mineFirst === undefined
       ? undefined
-      : this.#ctx.directory.require(filter.mineFirst, "agent_name");
-    return this.#queries.page({ ...filter, mineFirst }, page);
+      : this.#ctx.directory.require(rest.mineFirst, "agent_name");
+    const changedAfter = since === undefined ? undefined : Number(
+      cursorKey(since, ["number"], "list_tasks", { name: "since", from: "changes_cursor" })[0],
+    );
+    return this.#ctx.tx.run(() => {
+      // Every change commits one at a time with its own now: any change after this call is
+      // stamped at or after now, so the cursor is the millisecond before (a change in this
+      // very millisecond may show twice, never not at all).
+      const changes_cursor = cursorOf([this.#ctx.clock.now() - 1]);
+      return { ...this.#queries.page({ ...rest, mineFirst, changedAfter }, page), changes_cursor };
+    });
   }
 
   get(id: number): Task {
@@ -199,13 +235,20 @@ export class TaskStore {
    * declared paths another agent has leased. TaskLeases.next claims it with its leases.
    */
   next(input: { by: Actor }): Task | null {
+    return this.nextOrWhy(input).task;
+  }
+
+  /** next(), and when it finds nothing, why (TaskQueries.whyNothing). */
+  nextOrWhy(input: { by: Actor }): { task: Task; why?: undefined } | { task: null; why: string } {
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
-      const id = who.agent === null || who.role === null ? null : this.#queries.nextFor(
-        { name: who.agent, role: who.role },
-        (id) => this.#pathsBusy(id, who.agent ?? ""),
-      );
-      return id === null ? null : this.get(id);
+      if (who.agent === null || who.role === null) {
+        return { task: null, why: "Only a registered agent is offered tasks." };
+      }
+      const member = { name: who.agent, role: who.role };
+      const scan = this.#queries.scanFor(member, this.#blockerFor(who.agent));
+      if (scan.id !== null) return { task: this.get(scan.id) };
+      return { task: null, why: this.#queries.whyNothing(member, scan.leased) };
     });
   }
 
@@ -364,6 +407,7 @@ export class TaskStore {
           ...verdictMessage(task, verdict, who.label, reviewNote ?? null),
         });
       }
+      if (handOver) this.#handedOver(task.id, who.actor);
       this.#afterStatusChange(before, task, who);
       return task;
     });
@@ -490,6 +534,7 @@ export class TaskStore {
         task,
         reason: input.reason,
       });
+      this.#offer(task.id, input.by, "released");
       return task;
     });
   }
@@ -543,6 +588,7 @@ export class TaskStore {
         task: this.get(id),
         blocker: task.id,
       });
+      this.#offer(id, who.actor, "unblocked");
     }
     if (task.parent_id !== null && this.#structure.allChildrenDone(task.parent_id)) {
       const parent = this.get(task.parent_id);

@@ -19,7 +19,7 @@ import { nextCursorOutput, pageInput, pageResult } from "./page_fields.ts";
 /** Repository-relative files or globs. */
 export function leasePathsField(field: string) {
   return stringListField(field, LIMITS.leasePathsMax, LIMITS.leasePathMax).describe(
-    "Repository-relative files or globs (src/**/*.ts)",
+    "Files or globs (src/**/*.ts)",
   );
 }
 
@@ -81,7 +81,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
         reason: textField("reason", 1, LIMITS.leaseReasonMax).optional().describe(
           "What for",
         ),
-        task_id: idField("task_id").optional().describe("The task it is for"),
+        task_id: idField("task_id").optional().describe("Its task"),
         notify_when_free: boolField("notify_when_free").optional().describe(
           "If refused, message me when free",
         ),

@@ -24,18 +24,17 @@ export function registrationTools(): AnyTool[] {
     name: "register",
     title: "Join the table",
     description:
-      "Join the table, or come back under your name; call this first. Refused: a name another " +
-      "live session holds, a privileged role (an operator grants those), more than " +
-      `${LIMITS.newNamesPerSession} new names per session. Returns your member record, your ` +
-      "role (follow its guidelines), created, unread_count, and holding: your open tasks, " +
-      "leases with expiry and acknowledgements owed.",
+      "Join the table or come back (not needed when your connection names you). Refused: a " +
+      "name another live session holds, a privileged role (an operator grants it), over " +
+      `${LIMITS.newNamesPerSession} new names per session. Returns you, your role (follow its ` +
+      "guidelines) and what you hold.",
     get input() {
       return {
         name: agentNameField("name").describe(
-          "Unique regardless of case; letters or digits first and last, inner space _ . - allowed",
+          "Unique regardless of case",
         ),
         role: roleField("role").optional().describe(
-          "e.g. coder, reviewer (default agent; kept on return); see list_roles",
+          "e.g. coder, reviewer (default agent); see list_roles",
         ),
         capabilities: stringListField("capabilities", LIMITS.capabilitiesMax, LIMITS.capabilityMax)
           .optional().describe('e.g. ["typescript","review"]; replaces the list'),
@@ -45,11 +44,11 @@ export function registrationTools(): AnyTool[] {
       return {
         member: memberSchema(),
         role: roleSchema().omit({ tools: true }),
-        created: z.boolean().describe("false when you were registered before"),
+        created: z.boolean(),
         unread_count: z.number().int(),
         holding: holdingsSchema(),
         credential: z.string().optional().describe(
-          "Your agent token (join token only): connect with it from now on; shown once",
+          "Your agent token (join token only): connect with it; shown once",
         ),
         credential_note: z.string().optional(),
       };

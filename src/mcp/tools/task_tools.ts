@@ -19,12 +19,14 @@ import {
 } from "../fields.ts";
 import {
   feedEntrySchema,
-  leaseSchema,
-  taskCommentSchema,
+  leaseRefSchema,
+  taskChangeSchema,
   taskRefSchema,
   taskSchema,
   taskSummarySchema,
+  taskWorkSchema,
 } from "../output_schemas.ts";
+import { changeView, leaseRef, workView } from "./task_views.ts";
 import type { ToolSettings } from "../tool_settings.ts";
 import { type AnyTool, tool } from "../register_tool.ts";
 import { leasePathsField, leaseTtlField } from "./lease_tools.ts";
@@ -43,8 +45,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "create_task",
     title: "Create a task",
     description:
-      "Add a pending task to the board. With an assignee, only that agent (or claim_assigned) " +
-      "may claim it. Returns the task.",
+      "Add a pending task. With an assignee, only that agent (or claim_assigned) may claim it; " +
+      "without, idle members who may take it are told.",
     get input() {
       return {
         title: textField("title", 1, LIMITS.titleMax),
@@ -53,28 +55,24 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         assignee: agentNameField("assignee").optional(),
         priority: enumField("priority", TASK_PRIORITIES).optional().describe("Default medium"),
         reviewer: agentNameField("reviewer").optional().describe(
-          "Asked when it reaches awaiting_review",
+          "Asked to review it",
         ),
-        parent_id: idField("parent_id").optional().describe(
-          "Make it a subtask (the parent is done when all its subtasks are)",
-        ),
-        blocked_by: _ids("blocked_by").optional().describe(
-          "Tasks to be done before it can start or finish",
-        ),
+        parent_id: idField("parent_id").optional().describe("Make it a subtask"),
+        blocked_by: _ids("blocked_by").optional().describe("Tasks it waits for"),
         type: slugField("type", "task type").optional().describe(
-          "Kind of work (implement, review, test, docs, bugfix...), matched to role affinity",
+          "Kind of work (implement, test, docs...), matched to role affinity",
         ),
         paths: leasePathsField("paths").optional().describe(
-          "Files or globs it will touch; next_task skips it while others lease them",
+          "Files or globs it touches; a claim leases them",
         ),
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      const { task } = table.taskLeases.create({
+      const { task: created } = table.taskLeases.create({
         paths: args.paths,
         title: args.title,
         by: session.actor(args.creator, "creator"),
@@ -86,7 +84,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parentId: args.parent_id,
         blockedBy: args.blocked_by,
       });
-      return { task };
+      const { id, title, status, paths } = created;
+      return { task: { id, title, status, ...(paths === undefined ? {} : { paths }) } };
     },
   }));
 
@@ -95,7 +94,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     title: "List tasks",
     description:
       "The board, highest priority then oldest first, as summaries (get_task_detail has the " +
-      "rest).",
+      "rest); since a changes_cursor: only what changed.",
     get input() {
       return {
         status: enumField("status", TASK_STATUSES).optional(),
@@ -103,8 +102,9 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         reviewer: agentNameField("reviewer").optional(),
         parent_id: idField("parent_id").optional().describe("Only its subtasks"),
         mine_first: boolField("mine_first").optional().describe(
-          "Pending tasks your role prefers first",
+          "Your role's pending tasks first",
         ),
+        since: textField("since", 1, LIMITS.cursorMax).optional(),
         ...pageInput(LIMITS.pages.tasks),
       };
     },
@@ -113,6 +113,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         tasks: z.array(taskSummarySchema()),
         count: z.number().int(),
         ...nextCursorOutput,
+        changes_cursor: z.string(),
       };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
@@ -123,52 +124,60 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         reviewer: args.reviewer,
         parentId: args.parent_id,
         mineFirst: args.mine_first ? session.actor(undefined, "agent_name").name : undefined,
+        since: args.since,
       }, args);
-      return pageResult("tasks", {
-        ...page,
-        items: page.items.map((task) => taskSummarySchema().parse(task)),
-      });
+      return {
+        ...pageResult("tasks", {
+          ...page,
+          items: page.items.map((task) => taskSummarySchema().parse(task)),
+        }),
+        changes_cursor: page.changes_cursor,
+      };
     },
   }));
 
   tools.push(tool({
     name: "next_task",
     title: "What should I do next?",
-    description: "The pending task to take next: assigned to you first, then of a type your role " +
-      "prefers, then by priority and age; skips tasks whose paths others lease and tasks with " +
-      "open subtasks. Returns it, or null.",
+    description: "The pending task to take next: yours first, then your role's type, priority, " +
+      "age; skips tasks whose paths others lease. None: why, in one line.",
     get input() {
       return {
         claim: boolField("claim").optional().describe(
-          "Also claim it and lease its paths, atomically",
+          "Also claim it, its paths leased",
         ),
         agent_name: actorField("agent_name"),
       };
     },
     get output() {
       return {
-        task: taskSchema().nullable(),
+        task: taskWorkSchema().nullable(),
         claimed: z.boolean(),
-        leases: z.array(leaseSchema()).optional(),
+        leases: z.array(leaseRefSchema()).optional(),
+        why: z.string().optional(),
       };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.taskLeases.next({
+      const { task, leases, ...rest } = table.taskLeases.next({
         by: session.actor(args.agent_name, "agent_name"),
         claim: args.claim === true,
       });
+      return {
+        ...rest,
+        task: task === null ? null : workView(task),
+        ...(leases === undefined ? {} : { leases: leases.map(leaseRef) }),
+      };
     },
   }));
 
   tools.push(tool({
     name: "claim_task",
     title: "Claim a task",
-    description:
-      "Claim a pending task: in_progress and yours, its paths leased exclusively (with any " +
-      "paths you add): all or nothing. Refused if another got it first, it has open subtasks " +
-      "or blockers, or it is assigned to another (unless claim_assigned). On a task " +
-      "awaiting_review, claims the review (not of your own work).",
+    description: "Claim a pending task: in_progress, yours, its paths (and any you add) leased " +
+      "exclusively; all or nothing. Refused if taken, blocked, with open subtasks, or assigned " +
+      "to another (unless claim_assigned). On a task awaiting_review: claims its review (not " +
+      "of your own work).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -178,32 +187,33 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema(), leases: z.array(leaseSchema()) };
+      return { task: taskWorkSchema(), leases: z.array(leaseRefSchema()) };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.taskLeases.claim({
+      const { task, leases } = table.taskLeases.claim({
         taskId: args.task_id,
         by: session.actor(args.agent_name, "agent_name"),
         paths: args.paths,
         ttl: args.ttl,
       });
+      return { task: workView(task), leases: leases.map(leaseRef) };
     },
   }));
 
   tools.push(tool({
     name: "update_task",
     title: "Update a task",
-    description: "Change a task (give only what changes): its creator, assignee, reviewer or " +
-      "update_any_task. awaiting_review asks for the review. Review verdict on a task " +
-      "awaiting_review (its reviewer; none: anyone but its assignee): done, or in_progress " +
-      "to send it back; result is the note; the assignee gets it in their inbox.",
+    description: "Change a task (only what changes): its creator, assignee, reviewer or " +
+      "update_any_task. awaiting_review hands it over (its leases end). Verdict on a task " +
+      "awaiting_review (its reviewer, else anyone but its assignee): done, or in_progress to " +
+      "send it back; result is the note, sent to the assignee.",
     get input() {
       return {
         task_id: idField("task_id"),
         status: enumField("status", TASK_STATUSES).optional(),
         reviewer: agentNameField("reviewer").optional(),
-        parent_id: idField("parent_id").optional().describe("Make it a subtask of this task"),
+        parent_id: idField("parent_id").optional().describe("New parent"),
         add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
         remove_blocked_by: _ids("remove_blocked_by").optional(),
         result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
@@ -211,10 +221,11 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
+      const before = table.tasks.get(args.task_id);
       const task = table.tasks.update({
         taskId: args.task_id,
         status: args.status,
@@ -225,7 +236,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         removeBlockedBy: args.remove_blocked_by,
         by: session.actor(args.agent_name, "agent_name"),
       });
-      return { task };
+      return { task: changeView(before, task) };
     },
   }));
 
@@ -242,16 +253,17 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskSchema() };
+      return { task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
+      const before = table.tasks.get(args.task_id);
       const task = table.tasks.reassign({
         taskId: args.task_id,
         newAssignee: args.new_assignee,
         by: session.actor(args.agent_name, "agent_name"),
       });
-      return { task };
+      return { task: changeView(before, task) };
     },
   }));
 
@@ -259,9 +271,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "task_comment",
     title: "Comment on a task",
     description:
-      "Comment on a task; its creator, assignee and reviewer are told. A blocker moves it to " +
-      "blocked, a resolution back to in_progress (these two: creator, assignee, reviewer or " +
-      "update_any_task).",
+      "Comment on a task; its creator, assignee and reviewer are told. blocker: moves it to " +
+      "blocked; resolution: back to in_progress (these two: those three or update_any_task).",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -273,16 +284,18 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { comment: taskCommentSchema(), task: taskSchema() };
+      return { comment_id: z.number().int(), task: taskChangeSchema() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false },
     run(args, { table, session }) {
-      return table.tasks.comment({
+      const before = table.tasks.get(args.task_id);
+      const { comment, task } = table.tasks.comment({
         taskId: args.task_id,
         content: args.content,
         type: args.type,
         by: session.actor(args.agent_name, "agent_name"),
       });
+      return { comment_id: comment.id, task: changeView(before, task) };
     },
   }));
 
@@ -290,9 +303,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks (a page), blockers, and its feed: comments, status changes " +
-      "and the linked messages you sent or received, oldest first, one line each (the newest; " +
-      "next_cursor for older).",
+      "One task in full: subtasks (a page), blockers, and its feed (comments, status changes, " +
+      "your linked messages), one line each, oldest first; next_cursor for older.",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -305,15 +317,13 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     get output() {
       return {
         task: taskSchema(),
-        subtasks: z.array(taskRefSchema()).describe("oldest first; task.subtasks counts all"),
-        subtasks_next_cursor: z.string().optional().describe(
-          "More subtasks: pass it as subtasks_cursor",
-        ),
-        blockers: z.array(taskRefSchema()).describe("the tasks it waits for, with their status"),
+        subtasks: z.array(taskRefSchema()),
+        subtasks_next_cursor: z.string().optional().describe("pass as subtasks_cursor"),
+        blockers: z.array(taskRefSchema()),
         entries: z.array(feedEntrySchema()),
         comment_count: z.number().int(),
         message_count: z.number().int(),
-        feed: z.string().describe("The activity feed, one line per entry"),
+        feed: z.string(),
         ...nextCursorOutput,
       };
     },

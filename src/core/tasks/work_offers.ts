@@ -1,0 +1,113 @@
+/**
+ * Work finds workers: when a task becomes available to anyone (created without an assignee,
+ * its last blocker done, given back to the board, the files it declares freed), the online
+ * members whose role may take it are told (a task.available change, pushed as task_available),
+ * at most LIMITS.workOfferMax of them, so a team of a thousand is not woken for one task.
+ * A task sent back by a review stays its assignee's: the verdict tells them.
+ */
+import type { Actor } from "../actor.ts";
+import { actorLabel } from "../actor.ts";
+import { LIMITS } from "../limits.ts";
+import { mayCallTool } from "../permissions/permissions.ts";
+import { int, text } from "../rows.ts";
+import type { StoreContext } from "../store_context.ts";
+import { pathsOverlap } from "../leases/path_overlap.ts";
+import { SELECT_TASKS, type Task, toTask } from "./task_model.ts";
+
+/** Why a task became available. */
+export type AvailableWhy = "created" | "unblocked" | "released" | "paths freed";
+
+export interface WorkOffersDeps {
+  ctx: StoreContext;
+  /** Whether an exclusive lease of anyone covers one of the task's declared paths. */
+  pathsLeased: (taskId: number) => boolean;
+}
+
+export class WorkOffers {
+  readonly #ctx: StoreContext;
+  readonly #pathsLeased: (taskId: number) => boolean;
+
+  constructor(deps: WorkOffersDeps) {
+    this.#ctx = deps.ctx;
+    this.#pathsLeased = deps.pathsLeased;
+  }
+
+  /**
+   * Tells the takers (takers()) that `taskId` is available, when it is: pending, without an
+   * assignee, blockers or open subtasks, its declared paths unleased. Call inside the
+   * transaction that made it so. Returns who was told.
+   */
+  offer(taskId: number, by: Actor, why: AvailableWhy): string[] {
+    const row = this.#ctx.sql.get(
+      `${SELECT_TASKS} WHERE id = ? AND status = 'pending' AND assignee IS NULL
+         AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
+                         WHERE d.task_id = tasks.id AND b.status <> 'done')
+         AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
+                         AND c.status <> 'done')`,
+    ).get(taskId);
+    if (!row || this.#pathsLeased(taskId)) return [];
+    const task = toTask(row);
+    const takers = this.takers(task, actorLabel(by));
+    if (takers.length > 0) {
+      this.#ctx.publisher.publish({ type: "task.available", by, task, why, takers });
+    }
+    return takers;
+  }
+
+  /**
+   * Offers the pending tasks without an assignee that declare a path overlapping `paths`
+   * (files just released) and are now free to take: at most LIMITS.workOffersPerRelease,
+   * highest priority then oldest first.
+   */
+  offerFreed(paths: readonly string[], by: Actor): void {
+    if (paths.length === 0) return;
+    const rows = this.#ctx.sql.get(
+      `SELECT p.task_id, p.path FROM task_paths p JOIN tasks t ON t.id = p.task_id
+       WHERE t.status = 'pending' AND t.assignee IS NULL
+       ORDER BY CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, t.id`,
+    ).all();
+    const ids: number[] = [];
+    for (const row of rows) {
+      const id = int(row, "task_id");
+      if (ids.includes(id)) continue;
+      if (paths.some((path) => pathsOverlap(path, text(row, "path")))) ids.push(id);
+    }
+    let offered = 0;
+    for (const id of ids) {
+      if (offered >= LIMITS.workOffersPerRelease) break;
+      if (this.offer(id, by, "paths freed").length > 0) offered++;
+    }
+  }
+
+  /**
+   * Who is told that `task` is available: idle online members (no task in progress) other
+   * than `by` whose role may claim tasks and prefers the task's type (any such role when none
+   * online prefers it, or the task has no type); at most LIMITS.workOfferMax, the list turned
+   * by the task's id so that a batch of tasks wakes different members. A busy member is not
+   * told: it asks next_task when it finishes.
+   */
+  takers(task: Task, by: string | null): string[] {
+    const rows = this.#ctx.sql.get(
+      `SELECT m.name, m.role, EXISTS (SELECT 1 FROM tasks t WHERE t.assignee = m.name
+                 AND t.status = 'in_progress') AS busy
+       FROM members m
+       WHERE m.status = 'active' AND m.session_id IS NOT NULL AND m.seen_at >= ?
+       ORDER BY m.name`,
+    ).all(this.#ctx.directory.staleBefore());
+    const me = by?.toLowerCase();
+    const able = rows.flatMap((row) => {
+      const name = text(row, "name");
+      const roleName = text(row, "role");
+      if (name.toLowerCase() === me || !this.#ctx.roles.has(roleName)) return [];
+      const role = this.#ctx.roles.get(roleName);
+      if (!mayCallTool(role, "claim_task")) return [];
+      const prefers = task.type !== null && role.task_affinity.includes(task.type);
+      return [{ name, prefers, idle: int(row, "busy") === 0 }];
+    });
+    const preferring = able.filter((m) => m.prefers);
+    const pool = (preferring.length > 0 ? preferring : able).filter((m) => m.idle);
+    const at = pool.length === 0 ? 0 : task.id % pool.length;
+    return [...pool.slice(at), ...pool.slice(0, at)].slice(0, LIMITS.workOfferMax)
+      .map((m) => m.name);
+  }
+}

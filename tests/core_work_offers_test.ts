@@ -1,0 +1,131 @@
+/**
+ * Work finds workers: a task that becomes available to anyone is pushed (task_available) to a
+ * few online members whose role may take it, idle ones first, never to everyone.
+ */
+import assert from "node:assert/strict";
+import { agentActor } from "../src/core/actor.ts";
+import { LIMITS } from "../src/core/limits.ts";
+import { type TempTable, tempTable, testSession } from "./support/temp_table.ts";
+
+function join(t: TempTable, name: string, role: string): void {
+  t.table.members.register({ name, role, session: testSession(name) });
+}
+
+/** Who was told, after event `mark`, that a task is free to take: "#id why>name". */
+function offers(t: TempTable, mark: number): string[] {
+  return t.table.events.after(mark).filter((e) => e.type === "task_available").map((e) =>
+    `#${(e.payload["task"] as { id: number }).id} ${String(e.payload["why"])}>${e.recipient}`
+  );
+}
+
+Deno.test("a new task for anyone is offered to a few online members whose role prefers it, idle first", () => {
+  using t = tempTable();
+  join(t, "lead", "agent");
+  for (const name of ["c1", "c2", "c3", "c4"]) join(t, name, "coder");
+  join(t, "rev", "reviewer");
+  join(t, "gone", "coder");
+  t.table.members.deregister(agentActor("gone"));
+  const busy = t.table.tasks.create({ title: "busy", by: agentActor("lead"), assignee: "c1" });
+  t.table.tasks.claim({ taskId: busy.id, by: agentActor("c1") });
+  const mark = t.table.events.latestId();
+  const task = t.table.tasks.create({ title: "code", type: "implement", by: agentActor("lead") });
+  const told = offers(t, mark);
+  assert.equal(told.length, LIMITS.workOfferMax);
+  assert.ok(told.every((line) => line.startsWith(`#${task.id} created>`)));
+  const names = told.map((line) => line.split(">")[1]);
+  assert.ok(names.every((n) => ["c2", "c3", "c4"].includes(n!)), "idle coders, not busy c1");
+  assert.ok(!names.includes("rev") && !names.includes("lead") && !names.includes("gone"));
+  assert.equal(
+    t.table.events.after(mark).filter((e) => e.type === "task_created").length,
+    0,
+    "no task_created to everyone",
+  );
+});
+
+Deno.test("busy members are not told (they ask when they finish); an assigned task is offered to nobody", () => {
+  using t = tempTable();
+  join(t, "lead", "agent");
+  for (const name of ["c1", "c2"]) join(t, name, "coder");
+  const own = t.table.tasks.create({ title: "own", by: agentActor("lead"), assignee: "c1" });
+  t.table.tasks.claim({ taskId: own.id, by: agentActor("c1") });
+  let mark = t.table.events.latestId();
+  const next = t.table.tasks.create({ title: "more", type: "implement", by: agentActor("lead") });
+  assert.deepEqual(offers(t, mark), [`#${next.id} created>c2`]);
+  mark = t.table.events.latestId();
+  t.table.tasks.create({ title: "theirs", by: agentActor("lead"), assignee: "c2" });
+  assert.deepEqual(offers(t, mark), []);
+});
+
+Deno.test("a thousand members online: a bounded few are told", () => {
+  using t = tempTable();
+  for (let i = 0; i < 1_000; i++) {
+    t.table.members.register({ name: `a${i}`, session: testSession(`a${i}`) });
+  }
+  const mark = t.table.events.latestId();
+  t.table.tasks.create({ title: "one", by: agentActor("a0") });
+  assert.equal(offers(t, mark).length, LIMITS.workOfferMax);
+});
+
+Deno.test("a task is offered when its last blocker is done, when given back, and when its files free up", () => {
+  using t = tempTable();
+  join(t, "lead", "agent");
+  for (const name of ["c1", "c2"]) join(t, name, "coder");
+  const first = t.table.tasks.create({ title: "first", type: "implement", by: agentActor("lead") });
+  const then = t.table.tasks.create({
+    title: "then",
+    type: "implement",
+    by: agentActor("lead"),
+    blockedBy: [first.id],
+  });
+  // The blocked one is not offered at its creation.
+  assert.ok(offers(t, 0).every((line) => !line.startsWith(`#${then.id} `)));
+  t.table.taskLeases.claim({ taskId: first.id, by: agentActor("c1") });
+  t.table.tasks.update({ taskId: first.id, by: agentActor("c1"), status: "awaiting_review" });
+  let mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: first.id, by: agentActor("lead"), status: "done" });
+  assert.deepEqual(offers(t, mark).map((l) => l.split(">")[0]), [
+    `#${then.id} unblocked`,
+    `#${then.id} unblocked`,
+  ]);
+
+  // c2 holds the files a new task declares: not offered until c2 hands its own task over.
+  const c2s = t.table.taskLeases.create({
+    title: "c2's",
+    by: agentActor("lead"),
+    assignee: "c2",
+    paths: ["src/a.ts"],
+  }).task;
+  t.table.taskLeases.claim({ taskId: c2s.id, by: agentActor("c2") });
+  mark = t.table.events.latestId();
+  const waiting = t.table.taskLeases.create({
+    title: "waits for a.ts",
+    type: "implement",
+    by: agentActor("lead"),
+    paths: ["src/*.ts"],
+  }).task;
+  assert.deepEqual(offers(t, mark), []);
+  mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: c2s.id, by: agentActor("c2"), status: "awaiting_review" });
+  assert.deepEqual(t.table.leases.list({ agent: "c2" }), [], "the hand-over ended c2's leases");
+  assert.deepEqual(offers(t, mark), [`#${waiting.id} paths freed>c1`]);
+
+  // c1 takes it and leaves the table: it goes back to pending and is offered again.
+  t.table.taskLeases.claim({ taskId: waiting.id, by: agentActor("c1") });
+  mark = t.table.events.latestId();
+  t.table.departures.deregister(agentActor("c1"));
+  assert.ok(offers(t, mark).includes(`#${waiting.id} released>c2`));
+});
+
+Deno.test("a review sent back stays its assignee's: nobody else is offered it", () => {
+  using t = tempTable();
+  join(t, "lead", "agent");
+  for (const name of ["c1", "c2"]) join(t, name, "coder");
+  join(t, "rev", "reviewer");
+  const task = t.table.tasks.create({ title: "x", type: "implement", by: agentActor("lead") });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("c1") });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("c1"), status: "awaiting_review" });
+  t.table.tasks.claim({ taskId: task.id, by: agentActor("rev") });
+  const mark = t.table.events.latestId();
+  t.table.tasks.update({ taskId: task.id, by: agentActor("rev"), status: "pending" });
+  assert.deepEqual(offers(t, mark), []);
+});

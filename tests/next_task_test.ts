@@ -1,0 +1,72 @@
+/**
+ * next_task as an agent calls it: free work is found however many busy tasks come first, and
+ * finding nothing says why in one line.
+ */
+import assert from "node:assert/strict";
+import { agentActor } from "../src/core/actor.ts";
+import { LIMITS } from "../src/core/limits.ts";
+import { TestAgent } from "./support/test_agent.ts";
+import { tempTeam } from "./support/temp_table.ts";
+
+Deno.test("next_task finds free work behind more busy tasks than one page of candidates", async () => {
+  using t = tempTeam(["lead", "holder"]);
+  const lead = agentActor("lead");
+  t.table.leases.reserve({ by: agentActor("holder"), paths: ["src/busy/**"], ttl: 3_600 });
+  const busy = LIMITS.pages.tasks.max + 20;
+  for (let i = 0; i < busy; i++) {
+    t.table.taskLeases.create({ title: `busy ${i}`, by: lead, paths: [`src/busy/f${i}.ts`] });
+  }
+  const free = t.table.taskLeases.create({ title: "free", by: lead, paths: ["src/free.ts"] }).task;
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    const offered = await bob.ok("next_task", { claim: true });
+    assert.equal((offered["task"] as { id: number }).id, free.id);
+    assert.equal(offered["claimed"], true);
+  } finally {
+    await bob.close();
+  }
+});
+
+Deno.test("next_task that finds nothing says why, with counts, in one line", async () => {
+  using t = tempTeam(["lead", "holder", "carol"]);
+  const lead = agentActor("lead");
+  const until = t.table.leases.reserve({
+    by: agentActor("holder"),
+    paths: ["src/a.ts"],
+    ttl: 3_600,
+  }).leases[0]!.until.slice(11, 16);
+  const first = t.table.tasks.create({ title: "first", by: lead, assignee: "carol" });
+  t.table.tasks.create({ title: "after", by: lead, blockedBy: [first.id] });
+  t.table.taskLeases.create({ title: "leased", by: lead, paths: ["src/a.ts"] });
+  const parent = t.table.tasks.create({ title: "parent", by: lead });
+  t.table.tasks.create({ title: "child", by: lead, parentId: parent.id, blockedBy: [first.id] });
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    const none = await bob.call("next_task");
+    assert.equal(none.isError, false);
+    const result = JSON.parse(none.text) as { task?: unknown; why: string };
+    assert.equal(result.task, undefined);
+    assert.equal(
+      result.why,
+      `Nothing for you; pending: 2 waiting on #${first.id}; 1 with paths leased by holder until ` +
+        `${until} UTC; 1 assigned to others; 1 with open subtasks. When one frees up, idle members ` +
+        "are told (task_available).",
+    );
+    assert.ok(!result.why.includes("\n"));
+  } finally {
+    await bob.close();
+  }
+});
+
+Deno.test("next_task on an empty board says there is nothing pending", async () => {
+  using t = tempTeam(["lead"]);
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    assert.equal((await bob.ok("next_task"))["why"], "No pending tasks.");
+  } finally {
+    await bob.close();
+  }
+});
