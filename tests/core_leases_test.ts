@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import {
   advanceLive,
   grantAndJoin,
@@ -301,4 +302,32 @@ Deno.test("next_task with claim leases the declared paths in the same transactio
   const second = t.table.taskLeases.next({ by: alice, claim: true });
   assert.equal(second.task?.id, plain.id);
   assert.equal(second.leases, undefined, "no paths, no leases field");
+});
+
+Deno.test("leases: an agent may wait (notify_when_free) for a bounded number of path sets", () => {
+  // Waiters are re-checked on every maintenance round for up to a day: their number is capped.
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["src/**"], ttl: 600 });
+  for (let i = 0; i < LIMITS.leaseWaitersPerAgentMax; i++) {
+    const refused = t.table.leases.reserve({
+      by: bob,
+      paths: [`src/f${i}.ts`],
+      notifyWhenFree: true,
+    });
+    assert.equal(refused.waiting, true);
+  }
+  assert.throws(
+    () => t.table.leases.reserve({ by: bob, paths: ["src/x.ts"], notifyWhenFree: true }),
+    (e: unknown) =>
+      e instanceof ValidationError &&
+      e.message.includes(
+        `bob already waits for ${LIMITS.leaseWaitersPerAgentMax} sets of paths; the limit is ` +
+          `${LIMITS.leaseWaitersPerAgentMax}`,
+      ),
+  );
+  assert.equal(t.table.leases.waiters().length, LIMITS.leaseWaitersPerAgentMax);
+  // without notify_when_free the refusal is as before
+  const plain = t.table.leases.reserve({ by: bob, paths: ["src/x.ts"] });
+  assert.equal(plain.granted, false);
+  assert.equal(plain.conflicts.length, 1);
 });

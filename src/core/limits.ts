@@ -124,6 +124,17 @@ export const LIMITS = {
   leaseReasonMax: 500,
   /** The alternatives one lease glob may spell out to with `{a,b}`. */
   leaseGlobAlternativesMax: 32,
+  /** Folders in one alternative of a lease glob, and `**` among them (bounds overlap work). */
+  leaseGlobPartsMax: 32,
+  leaseGlobStarStarMax: 8,
+  /**
+   * Steps one comparison of two lease globs may take (folder pairs visited over all their
+   * alternatives); when they run out the globs are taken to overlap (a conflict).
+   */
+  leaseOverlapStepsMax: 4_096,
+  /** Agents waiting (notify_when_free) for paths: per agent, and in all. */
+  leaseWaitersPerAgentMax: 10,
+  leaseWaitersMax: 200,
   /** A lease's time to live when none is asked for (an hour), and the longest by default. */
   leaseTtlDefaultS: 3_600,
   leaseTtlMaxDefaultS: 24 * 3_600,

@@ -264,7 +264,7 @@ export class LeaseStore {
   /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
   taskPathsBusy(taskId: number, agent: string): boolean {
     const paths = this.taskPaths(taskId);
-    return paths.length > 0 && this.#conflicts(agent, paths, true).length > 0;
+    return paths.length > 0 && this.#blocked(agent, paths, true);
   }
 
   /** The paths a task declares it will touch. */
@@ -346,7 +346,7 @@ export class LeaseStore {
   /** Waiters whose paths are free now are told (a message and a lease_freed event). */
   #tellWaiters(): void {
     for (const waiter of this.waiters()) {
-      if (this.#conflicts(waiter.agent, waiter.paths, waiter.exclusive).length > 0) continue;
+      if (this.#blocked(waiter.agent, waiter.paths, waiter.exclusive)) continue;
       this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
       this.#ctx.publisher.publish({
         type: "lease.freed",
@@ -366,6 +366,24 @@ export class LeaseStore {
 
   #wait(agent: string, paths: readonly string[], exclusive: boolean, ttl: number): void {
     const now = this.#ctx.clock.now();
+    const count = (where: string, ...args: (string | number)[]) =>
+      Number(
+        this.#ctx.sql.get(`SELECT COUNT(*) AS n FROM lease_waiters WHERE expires_at > ?${where}`)
+          .get(now, ...args)?.n ?? 0,
+      );
+    const mine = count(" AND lower(agent) = ?", agent.toLowerCase());
+    if (mine >= LIMITS.leaseWaitersPerAgentMax) {
+      throw new ValidationError(
+        `notify_when_free: ${agent} already waits for ${mine} sets of paths; the limit is ` +
+          `${LIMITS.leaseWaitersPerAgentMax}. Wait for those, or ask without notify_when_free.`,
+      );
+    }
+    if (count("") >= LIMITS.leaseWaitersMax) {
+      throw new ValidationError(
+        `notify_when_free: ${LIMITS.leaseWaitersMax} waits are open on this table, the limit; ` +
+          "ask again later, without notify_when_free.",
+      );
+    }
     this.#ctx.sql.get(
       `INSERT INTO lease_waiters (agent, paths, exclusive, created_at, expires_at)
        VALUES (?, ?, ?, ?, ?)`,
@@ -412,6 +430,14 @@ export class LeaseStore {
     return paths.flatMap((path) =>
       others.filter((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
         .map((lease) => ({ path, lease }))
+    );
+  }
+
+  /** Whether some live lease of another agent stands in the way of `paths` (stops at the first). */
+  #blocked(agent: string, paths: readonly string[], exclusive: boolean): boolean {
+    const others = this.#live().filter((l) => l.agent.toLowerCase() !== agent.toLowerCase());
+    return paths.some((path) =>
+      others.some((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
     );
   }
 
