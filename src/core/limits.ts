@@ -39,6 +39,8 @@ export const LIMITS = {
    * result), matches ranked (newest first), and milliseconds spent ranking them.
    */
   searchPrefixTermsMax: 3,
+  /** Distinct words of the index one prefix may stand for (counted before it is expanded). */
+  searchPrefixWordsMax: 1_000,
   searchScanMax: 2_000,
   searchBudgetMs: 30,
   searchLimitDefault: 20,
