@@ -87,6 +87,11 @@ export const LIMITS = {
    */
   joinCredentialsMax: 50,
   joinCredentialsPerAddress: 20,
+  /**
+   * Events a resumed `/events` stream replays at most (the newest; a `resync` frame counts the
+   * rest), well under the stream's queue of 1,000.
+   */
+  eventReplayMax: 500,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,
