@@ -50,6 +50,12 @@ export const LIMITS = {
   resultMax: 5_000,
   contextKeyMax: 128,
   contextValueMax: 50_000,
+  /**
+   * What one agent may hold in shared context: live keys whose latest version it wrote, and
+   * their values' bytes (UTF-8).
+   */
+  contextKeysPerAgentMax: 1_000,
+  contextBytesPerAgentMax: 10_000_000,
   /** How long a shared value may live, in seconds (a year). */
   contextTtlMaxS: 365 * 24 * 3_600,
   /** A workflow rule's description, condition (`if`), action texts and number of actions. */

@@ -522,6 +522,19 @@ export const MIGRATIONS: readonly Migration[] = [
         WHERE registered_source = 'join token' AND key_hash IS NOT NULL;
     `,
   },
+  {
+    version: 18,
+    description: "the size of each shared-context value, so that what an agent holds is " +
+      "counted from an index (its quota)",
+    sql: `
+      -- The value's UTF-8 bytes, written with it: share_context counts the live keys and bytes
+      -- the writer holds from the index below alone, without reading the values.
+      ALTER TABLE context_entries ADD COLUMN value_bytes INTEGER;
+      UPDATE context_entries SET value_bytes = octet_length(value);
+      CREATE INDEX context_entries_by_author
+        ON context_entries (set_by, deleted, expires_at, value_bytes);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;
