@@ -331,3 +331,16 @@ Deno.test("leases: an agent may wait (notify_when_free) for a bounded number of 
   assert.equal(plain.granted, false);
   assert.equal(plain.conflicts.length, 1);
 });
+
+Deno.test("leases: a path is compared in one Unicode spelling (NFC), leases and checks alike", () => {
+  // `src/cafe\u0301.ts` (e + combining accent) and `src/café.ts` were granted as two leases.
+  using t = tempTeam(["alice", "bob"]);
+  const decomposed = "src/cafe\u0301.ts";
+  const composed = "src/caf\u00e9.ts";
+  const granted = t.table.leases.reserve({ by: alice, paths: [decomposed] });
+  assert.equal(granted.leases[0]?.path, composed, "stored composed");
+  const refused = t.table.leases.reserve({ by: bob, paths: [composed] });
+  assert.equal(refused.granted, false);
+  const [checked] = t.table.leases.check({ agent: "bob", files: [decomposed] });
+  assert.equal(checked?.blockedBy?.agent, "alice", "the hook's file is compared composed too");
+});
