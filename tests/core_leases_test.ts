@@ -344,3 +344,23 @@ Deno.test("leases: a path is compared in one Unicode spelling (NFC), leases and 
   const [checked] = t.table.leases.check({ agent: "bob", files: [decomposed] });
   assert.equal(checked?.blockedBy?.agent, "alice", "the hook's file is compared composed too");
 });
+
+Deno.test("leases: a refusal lists at most 50 conflicts, found within one call's budget", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const heavy = (tail: string, i: number) =>
+    "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/" + `**/*${tail}/*${tail}/`.repeat(8) + `p${i}.ts`;
+  const planted = t.table.leases.reserve({
+    by: bob,
+    paths: Array.from({ length: 100 }, (_, i) => heavy("b", i)),
+  });
+  assert.equal(planted.granted, true);
+  const refused = t.table.leases.reserve({
+    by: alice,
+    paths: Array.from({ length: 100 }, (_, i) => heavy("a", i)),
+  });
+  assert.equal(refused.granted, false);
+  assert.equal(refused.conflicts.length, LIMITS.leaseConflictsListedMax);
+  // listing by a path: past the budget the rest count as overlapping (never a missed one)
+  assert.equal(t.table.leases.list({ path: heavy("a", 0) }).length, 100);
+  assert.deepEqual(t.table.leases.list({ path: "docs/**" }), []);
+});

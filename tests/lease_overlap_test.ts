@@ -1,6 +1,11 @@
 /** Which lease paths can name the same file: exact for a file, conservative for two globs. */
 import assert from "node:assert/strict";
-import { coversFile, overlapWork, pathsOverlap } from "../src/core/leases/path_overlap.ts";
+import {
+  coversFile,
+  overlapBudget,
+  overlapWork,
+  pathsOverlap,
+} from "../src/core/leases/path_overlap.ts";
 import { LIMITS } from "../src/core/limits.ts";
 import { checkLeasePath, checkLeasePaths } from "../src/core/input_rules/lease_paths.ts";
 import { ValidationError } from "../src/core/errors.ts";
@@ -168,4 +173,27 @@ Deno.test("lease paths: comparing two globs stops at its step budget and answers
   const stored = overlapWork(_heavyGlob("a", "/z.ts", 505), b);
   assert.equal(stored.overlap, true);
   assert.ok(stored.steps < 100, `${stored.steps} steps`);
+});
+
+Deno.test("lease paths: all the comparisons of one call share a step budget", () => {
+  // 100 heavy paths against 100 heavy leases held serve for 5 s with only a per-pair budget.
+  const heavy = (t: string, i: number) =>
+    "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/" + `**/*${t}/*${t}/`.repeat(8) + `p${i}.ts`;
+  const budget = overlapBudget();
+  assert.equal(budget.left, LIMITS.leaseOverlapCallStepsMax);
+  let spent = 0;
+  let pairs = 0;
+  for (let i = 0; i < 100; i++) {
+    for (let j = 0; j < 100; j++) {
+      const before = budget.left;
+      assert.equal(pathsOverlap(heavy("a", i), heavy("b", j), budget), true, "conservative");
+      spent += Math.max(0, before - budget.left);
+      if (before > budget.left) pairs++;
+    }
+  }
+  assert.ok(spent <= LIMITS.leaseOverlapCallStepsMax + LIMITS.leaseOverlapStepsMax, `${spent}`);
+  assert.ok(pairs < 100, `only ${pairs} of 10,000 pairs were compared step by step`);
+  // files against globs are exact whatever is left: they cost no steps of the budget
+  assert.equal(pathsOverlap("docs/a.md", "src/**", budget), false);
+  assert.equal(pathsOverlap("src/a.ts", "src/**", budget), true);
 });

@@ -145,6 +145,13 @@ export const LIMITS = {
    * alternatives); when they run out the globs are taken to overlap (a conflict).
    */
   leaseOverlapStepsMax: 4_096,
+  /**
+   * Steps all the glob comparisons of one lease call may take together (a reservation, a
+   * listing by path, a maintenance round's waiters); past it, globs are taken to overlap.
+   */
+  leaseOverlapCallStepsMax: 100_000,
+  /** Conflicts one refused reservation lists at most. */
+  leaseConflictsListedMax: 50,
   /** Agents waiting (notify_when_free) for paths: per agent, and in all. */
   leaseWaitersPerAgentMax: 10,
   leaseWaitersMax: 200,

@@ -31,7 +31,7 @@ import {
   toLeaseWaiter,
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
-import { coversFile, pathsOverlap } from "./path_overlap.ts";
+import { coversFile, overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
   by: Actor;
@@ -221,8 +221,9 @@ export class LeaseStore {
   ): Lease[] {
     const path = filter.path === undefined ? undefined : checkLeasePath(filter.path, "path");
     const agent = filter.agent?.toLowerCase();
+    const budget = overlapBudget();
     return this.#live().filter((lease) =>
-      (path === undefined || pathsOverlap(path, lease.path)) &&
+      (path === undefined || pathsOverlap(path, lease.path, budget)) &&
       (agent === undefined || lease.agent.toLowerCase() === agent) &&
       (filter.taskId === undefined || lease.task_id === filter.taskId)
     );
@@ -345,8 +346,9 @@ export class LeaseStore {
 
   /** Waiters whose paths are free now are told (a message and a lease_freed event). */
   #tellWaiters(): void {
+    const budget = overlapBudget(); // one for the round: a waiter it cannot afford waits on
     for (const waiter of this.waiters()) {
-      if (this.#blocked(waiter.agent, waiter.paths, waiter.exclusive)) continue;
+      if (this.#blocked(waiter.agent, waiter.paths, waiter.exclusive, budget)) continue;
       this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
       this.#ctx.publisher.publish({
         type: "lease.freed",
@@ -424,20 +426,36 @@ export class LeaseStore {
     });
   }
 
-  /** The live leases of other agents that stand in the way of `paths`. */
+  /**
+   * The live leases of other agents that stand in the way of `paths`: at most
+   * LIMITS.leaseConflictsListedMax, compared within one call's overlap budget.
+   */
   #conflicts(agent: string, paths: readonly string[], exclusive: boolean): LeaseConflict[] {
     const others = this.#live().filter((l) => l.agent.toLowerCase() !== agent.toLowerCase());
-    return paths.flatMap((path) =>
-      others.filter((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
-        .map((lease) => ({ path, lease }))
-    );
+    const budget = overlapBudget();
+    const found: LeaseConflict[] = [];
+    for (const path of paths) {
+      for (const lease of others) {
+        if (!(exclusive || lease.exclusive) || !pathsOverlap(path, lease.path, budget)) continue;
+        found.push({ path, lease });
+        if (found.length >= LIMITS.leaseConflictsListedMax) return found;
+      }
+    }
+    return found;
   }
 
   /** Whether some live lease of another agent stands in the way of `paths` (stops at the first). */
-  #blocked(agent: string, paths: readonly string[], exclusive: boolean): boolean {
+  #blocked(
+    agent: string,
+    paths: readonly string[],
+    exclusive: boolean,
+    budget = overlapBudget(),
+  ): boolean {
     const others = this.#live().filter((l) => l.agent.toLowerCase() !== agent.toLowerCase());
     return paths.some((path) =>
-      others.some((lease) => (exclusive || lease.exclusive) && pathsOverlap(path, lease.path))
+      others.some((lease) =>
+        (exclusive || lease.exclusive) && pathsOverlap(path, lease.path, budget)
+      )
     );
   }
 

@@ -19,9 +19,29 @@ export function coversFile(pattern: string, file: string): boolean {
   return isGlob(pattern) && compileGlob(pattern).matches(file);
 }
 
-/** True when some file could be covered by both lease paths (see the module comment). */
-export function pathsOverlap(a: string, b: string): boolean {
-  return overlapWork(a, b).overlap;
+/**
+ * Steps left for the glob comparisons of one call (LIMITS.leaseOverlapCallStepsMax): many
+ * pairs each within its own budget must not add up to a long call either.
+ */
+export interface OverlapBudget {
+  left: number;
+}
+
+/** A fresh budget for one call. */
+export function overlapBudget(): OverlapBudget {
+  return { left: LIMITS.leaseOverlapCallStepsMax };
+}
+
+/**
+ * True when some file could be covered by both lease paths (see the module comment). With
+ * `budget`, two globs spend its steps; once it is spent they are taken to overlap at once.
+ */
+export function pathsOverlap(a: string, b: string, budget?: OverlapBudget): boolean {
+  if (budget === undefined) return overlapWork(a, b).overlap;
+  if (budget.left <= 0 && isGlob(a) && isGlob(b) && a !== b) return true;
+  const work = overlapWork(a, b, Math.max(1, Math.min(LIMITS.leaseOverlapStepsMax, budget.left)));
+  budget.left -= work.steps;
+  return work.overlap;
 }
 
 /** The answer of pathsOverlap, the steps it took, and whether it ran out of steps. */
