@@ -46,6 +46,8 @@ export const LIMITS = {
   searchLimitDefault: 20,
   searchLimitMax: 100,
   titleMax: 200,
+  /** Tasks one agent created that are not done yet (what one agent may leave open). */
+  openTasksPerCreatorMax: 1_000,
   descriptionMax: 5_000,
   resultMax: 5_000,
   contextKeyMax: 128,
