@@ -72,7 +72,7 @@ const _SYMLINKS_MAX = 40;
  * written; a dangling symlink resolves to its target (writing through it creates that file).
  */
 export async function realPathOf(path: string): Promise<string> {
-  const absolute = isAbsolute(path) ? path : `${Deno.cwd()}/${path}`;
+  const absolute = isAbsolute(path) ? path : `${resolve(".")}/${path}`;
   return await _walk(_ROOT, absolute.split(/[\\/]/), { links: 0 });
 }
 
