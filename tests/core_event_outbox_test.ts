@@ -1,5 +1,6 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
+import type { DatabaseSync } from "node:sqlite";
 import { isEventFor } from "../src/core/event_outbox.ts";
 import { grantAndJoin, tempTeam } from "./support/temp_table.ts";
 
@@ -65,4 +66,56 @@ Deno.test("isEventFor and prune", () => {
   t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: "y" });
   assert.equal(t.table.events.prune(t.clock.now()), 1);
   assert.deepEqual(t.table.events.after(0).map((e) => e.type), ["message"]);
+});
+
+/** `count` raw events: every third for everyone but alice, the rest for bob or carol. */
+function flood(t: { db: DatabaseSync; clock: { now(): number } }, count: number): void {
+  const insert = t.db.prepare(
+    "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, ?, ?, '{}')",
+  );
+  t.db.exec("BEGIN");
+  for (let i = 0; i < count; i++) {
+    const [recipient, except] = i % 3 === 0
+      ? ["*", "alice"]
+      : [i % 3 === 1 ? "bob" : "carol", null];
+    insert.run(t.clock.now(), recipient, except, "broadcast");
+  }
+  t.db.exec("COMMIT");
+}
+
+Deno.test("an agent's events are read in pages by index, each page at most its size", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  flood(t, 3_000);
+  const everything = t.table.events.after(0, 10_000);
+  for (const agent of ["bob", "ALICE"]) {
+    const expected = everything.filter((e) => isEventFor(e, agent)).map((e) => e.id);
+    const read: number[] = [];
+    let cursor = 0;
+    for (;;) {
+      const page = t.table.events.forAgent(agent, cursor, 500);
+      assert.ok(page.length <= 500);
+      if (page.length === 0) break;
+      read.push(...page.map((e) => e.id));
+      cursor = page.at(-1)?.id ?? cursor;
+    }
+    assert.deepEqual(read, expected, agent);
+  }
+});
+
+Deno.test("a resume replays at most the newest N events and counts the ones it skips", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  flood(t, 3_000);
+  const bobs = t.table.events.after(0, 10_000).filter((e) => isEventFor(e, "bob"));
+  assert.equal(bobs.length, 2_000);
+  const replay = t.table.events.replayFor("bob", 0, 500);
+  assert.deepEqual(replay.events.map((e) => e.id), bobs.slice(-500).map((e) => e.id));
+  assert.equal(replay.skipped, 1_500);
+  assert.equal(replay.skippedMore, false);
+  const capped = t.table.events.replayFor("bob", 0, 500, 1_000);
+  assert.deepEqual([capped.skipped, capped.skippedMore], [1_000, true]);
+  // a resume within reach replays everything after it, and skips nothing
+  const recent = bobs.at(-300)?.id ?? 0;
+  const near = t.table.events.replayFor("bob", recent, 500);
+  assert.deepEqual(near.events.map((e) => e.id), bobs.slice(-299).map((e) => e.id));
+  assert.deepEqual([near.skipped, near.skippedMore], [0, false]);
 });

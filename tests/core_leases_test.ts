@@ -4,6 +4,7 @@ import { agentActor, humanActor } from "../src/core/actor.ts";
 import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
 import { pathsOverlap } from "../src/core/leases/path_overlap.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import {
   advanceLive,
   grantAndJoin,
@@ -356,4 +357,65 @@ Deno.test("next_task with claim leases the declared paths in the same transactio
   const second = t.table.taskLeases.next({ by: alice, claim: true });
   assert.equal(second.task?.id, plain.id);
   assert.equal(second.leases, undefined, "no paths, no leases field");
+});
+
+Deno.test("leases: an agent may wait (notify_when_free) for a bounded number of path sets", () => {
+  // Waiters are re-checked on every maintenance round for up to a day: their number is capped.
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["src/**"], ttl: 600 });
+  for (let i = 0; i < LIMITS.leaseWaitersPerAgentMax; i++) {
+    const refused = t.table.leases.reserve({
+      by: bob,
+      paths: [`src/f${i}.ts`],
+      notifyWhenFree: true,
+    });
+    assert.equal(refused.waiting, true);
+  }
+  assert.throws(
+    () => t.table.leases.reserve({ by: bob, paths: ["src/x.ts"], notifyWhenFree: true }),
+    (e: unknown) =>
+      e instanceof ValidationError &&
+      e.message.includes(
+        `bob already waits for ${LIMITS.leaseWaitersPerAgentMax} sets of paths; the limit is ` +
+          `${LIMITS.leaseWaitersPerAgentMax}`,
+      ),
+  );
+  assert.equal(t.table.leases.waiters().length, LIMITS.leaseWaitersPerAgentMax);
+  // without notify_when_free the refusal is as before
+  const plain = t.table.leases.reserve({ by: bob, paths: ["src/x.ts"] });
+  assert.equal(plain.granted, false);
+  assert.equal(plain.conflicts.length, 1);
+});
+
+Deno.test("leases: a path is compared in one Unicode spelling (NFC), leases and checks alike", () => {
+  // `src/cafe\u0301.ts` (e + combining accent) and `src/café.ts` were granted as two leases.
+  using t = tempTeam(["alice", "bob"]);
+  const decomposed = "src/cafe\u0301.ts";
+  const composed = "src/caf\u00e9.ts";
+  const granted = t.table.leases.reserve({ by: alice, paths: [decomposed] });
+  assert.equal(granted.leases[0]?.path, composed, "stored composed");
+  const refused = t.table.leases.reserve({ by: bob, paths: [composed] });
+  assert.equal(refused.granted, false);
+  const [checked] = t.table.leases.check({ agent: "bob", files: [decomposed] });
+  assert.equal(checked?.blockedBy?.agent, "alice", "the hook's file is compared composed too");
+});
+
+Deno.test("leases: a refusal lists at most 50 conflicts, found within one call's budget", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const heavy = (tail: string, i: number) =>
+    "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/" + `**/*${tail}/*${tail}/`.repeat(8) + `p${i}.ts`;
+  const planted = t.table.leases.reserve({
+    by: bob,
+    paths: Array.from({ length: 100 }, (_, i) => heavy("b", i)),
+  });
+  assert.equal(planted.granted, true);
+  const refused = t.table.leases.reserve({
+    by: alice,
+    paths: Array.from({ length: 100 }, (_, i) => heavy("a", i)),
+  });
+  assert.equal(refused.granted, false);
+  assert.equal(refused.conflicts.length, LIMITS.leaseConflictsListedMax);
+  // listing by a path: past the budget the rest count as overlapping (never a missed one)
+  assert.equal(t.table.leases.list({ path: heavy("a", 0) }).length, 100);
+  assert.deepEqual(t.table.leases.list({ path: "docs/**" }), []);
 });

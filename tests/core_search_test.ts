@@ -267,3 +267,31 @@ Deno.test("a snippet shows the first match of a long text, found without FTS5's 
       "filler2…",
   );
 });
+
+Deno.test("a prefix that stands for too many words is refused before FTS5 expands it", () => {
+  // 1,650 values of distinct zqa… words made search("zqa*") hold serve for 3.7 s: FTS5 expands
+  // a prefix to every word it stands for before the first row, where no ranking budget reaches.
+  const t = tempTable();
+  using _t = t;
+  t.table.members.register({ name: "alice", session: testSession("alice") });
+  const max = LIMITS.searchPrefixWordsMax;
+  const words = Array.from({ length: max + 1 }, (_, i) => `zqa${i}x`);
+  t.table.context.share({ by: alice, key: "junk", value: words.join(" ") });
+  const search = (query: string) => t.table.search.search({ by: alice, query });
+  for (const query of ["zqa*", "ZQA*", "note zqaing*"]) {
+    assert.throws(
+      () => search(query),
+      (e: unknown) =>
+        e instanceof ValidationError &&
+        /^query: the prefix '.+\*' stands for more than 1,000 different words in the table .* Give a longer prefix or the whole word\.$/
+          .test(e.message),
+      `${query}: 'zqaing' is stemmed to 'zqa' as the index stems it`,
+    );
+  }
+  // a longer prefix stands for fewer words and is searched as before
+  assert.equal(search("zqa99*").results.length, 1);
+  assert.equal(search("zqa1000x").results.length, 1);
+  // just at the limit is accepted
+  const atLimit = budgeted(t, { matches: 1_000, ms: 1_000, timer: () => 0, prefixWords: max + 1 });
+  assert.equal(atLimit.search({ by: alice, query: "zqa*" }).results.length, 1);
+});

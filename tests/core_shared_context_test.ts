@@ -1,8 +1,10 @@
 import { agentActor, humanActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
-import { ConflictError } from "../src/core/errors.ts";
+import { ConflictError, ValidationError } from "../src/core/errors.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import { VERSIONS_KEPT } from "../src/core/context/shared_context.ts";
 import { snapshot, tempTeam } from "./support/temp_table.ts";
+import { formatCount } from "../src/core/input_rules/wording.ts";
 
 Deno.test("namespaces keep keys apart; versions count per key", () => {
   using t = tempTeam(["alice", "bob"]);
@@ -198,4 +200,40 @@ Deno.test("list_context filters by namespace and prefix; changes emit context_up
     set_by: "alice",
     deleted: false,
   });
+});
+
+Deno.test("quota: one agent's live keys and bytes are bounded, counted in the database", () => {
+  // 1,500 values of 49 KB on new keys once grew the database from 52 to 240 MB unchecked.
+  using t = tempTeam(["alice", "bob"]);
+  const alice = agentActor("alice");
+  const big = "€".repeat(LIMITS.contextValueMax); // bytes are counted in UTF-8: 3 each
+  const size = 3 * LIMITS.contextValueMax;
+  const fit = Math.floor(LIMITS.contextBytesPerAgentMax / size);
+  for (let i = 0; i < fit; i++) t.table.context.share({ key: `big${i}`, value: big, by: alice });
+  const held = fit * size;
+  assert.throws(
+    () => t.table.context.share({ key: "one-more", value: big, by: alice }),
+    (e: unknown) =>
+      e instanceof ValidationError &&
+      e.message.startsWith(
+        `value: alice's live shared-context values would hold ${formatCount(held + size)} ` +
+          "bytes; the limit is 10,000,000 per agent. Delete",
+      ),
+  );
+  assert.throws(() => t.table.context.get({ key: "one-more" }), /nothing is shared/);
+  // rewriting a key it holds replaces its bytes; another agent has its own quota
+  t.table.context.share({ key: "big0", value: big, by: alice });
+  t.table.context.share({ key: "one-more", value: big, by: agentActor("bob") });
+  // deleting frees room
+  t.table.context.delete({ key: "big1", by: alice });
+  t.table.context.share({ key: "one-more-now", value: big, by: alice });
+  // keys: small values up to the count
+  const small = LIMITS.contextKeysPerAgentMax - fit;
+  for (let i = 0; i < small; i++) t.table.context.share({ key: `k${i}`, value: "v", by: alice });
+  assert.throws(
+    () => t.table.context.share({ key: "k-last", value: "v", by: alice }),
+    /key: alice would author 1,001 live shared-context keys; the limit is 1,000 per agent\./,
+  );
+  // the operator is not an agent and has no quota
+  t.table.context.share({ key: "k-last", value: "v", by: humanActor("ops") });
 });

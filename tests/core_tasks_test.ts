@@ -1,6 +1,7 @@
-import { agentActor } from "../src/core/actor.ts";
+import { agentActor, humanActor } from "../src/core/actor.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import assert from "node:assert/strict";
-import { ConflictError, ForbiddenError } from "../src/core/errors.ts";
+import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
 import { snapshot, tempTeam } from "./support/temp_table.ts";
 
 Deno.test("create_task defaults: pending, medium, no assignee; unknown assignee refused", () => {
@@ -99,4 +100,25 @@ Deno.test("moving an unassigned task to in_progress assigns it to the mover", ()
     status: "in_progress",
   });
   assert.equal(moved.assignee, "alice");
+});
+
+Deno.test("an agent may leave at most 1,000 of the tasks it created open, counted in the database", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const alice = agentActor("alice");
+  for (let i = 0; i < LIMITS.openTasksPerCreatorMax; i++) {
+    t.table.tasks.create({ title: `t${i}`, by: alice });
+  }
+  const before = snapshot(t.db);
+  assert.throws(
+    () => t.table.tasks.create({ title: "one more", by: alice }),
+    (e: unknown) =>
+      e instanceof ValidationError &&
+      e.message === "alice created 1,000 tasks that are not done; the limit is 1,000 per agent. " +
+          "Finish some first (update_task to done).",
+  );
+  assert.deepEqual(snapshot(t.db), before, "a refusal changes nothing");
+  t.table.tasks.create({ title: "bob's own", by: agentActor("bob") });
+  t.table.tasks.create({ title: "the operator's", by: humanActor("ops") });
+  t.db.prepare("UPDATE tasks SET status = 'done' WHERE id = 1").run();
+  t.table.tasks.create({ title: "room again", by: alice });
 });

@@ -203,6 +203,9 @@ Deno.test("lease check --hook: the path the edit really touches is checked (syml
   await Deno.symlink(`${s.repo}/src`, `${s.repo}/lib`);
   await Deno.symlink(`${s.repo}/src/new.ts`, `${s.repo}/dangling.ts`);
   await Deno.symlink(`${s.repo}/src/a.ts`, `${dir}/outside-alias.ts`);
+  await Deno.mkdir(`${s.repo}/src/sub`);
+  await Deno.mkdir(`${s.repo}/x`);
+  await Deno.symlink(`${s.repo}/src/sub`, `${s.repo}/x/l`);
   const edit = (filePath: string, cwd: string) =>
     JSON.stringify({
       session_id: "abc123",
@@ -226,6 +229,10 @@ Deno.test("lease check --hook: the path the edit really touches is checked (syml
     ["a cwd outside the repository", `${s.repo}/src/a.ts`, dir],
     ["a cwd that does not exist", `${s.repo}/src/a.ts`, `${dir}/gone`],
     ["a relative path from a cwd that does not exist", "../../src/a.ts", `${s.repo}/x/gone`],
+    // x/l is src/sub, so x/l/.. is src (not x, as collapsing '..' before symlinks would say)
+    ["'..' after a symlinked folder", `${s.repo}/x/l/../a.ts`, s.repo],
+    ["a relative '..' after a symlinked folder", "x/l/../a.ts", s.repo],
+    ["'..' after a symlinked folder in the cwd", "../a.ts", `${s.repo}/x/l`],
   ];
   for (const [what, filePath, cwd] of cases) {
     const refused = await check(edit(filePath, cwd));

@@ -1,6 +1,12 @@
 /** Which lease paths can name the same file: exact for a file, conservative for two globs. */
 import assert from "node:assert/strict";
-import { coversFile, pathsOverlap } from "../src/core/leases/path_overlap.ts";
+import {
+  coversFile,
+  overlapBudget,
+  overlapWork,
+  pathsOverlap,
+} from "../src/core/leases/path_overlap.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import { checkLeasePath, checkLeasePaths } from "../src/core/input_rules/lease_paths.ts";
 import { ValidationError } from "../src/core/errors.ts";
 
@@ -122,4 +128,72 @@ Deno.test("lease paths: a file whose name holds glob characters is covered by it
   assert.ok(coversFile("app/[id]/page.tsx", "app/[id]/page.tsx"));
   assert.ok(pathsOverlap("app/[id]/page.tsx", "app/[id]/page.tsx"));
   assert.ok(coversFile("app/**", "app/[id]/page.tsx"));
+});
+
+/** The attacker's glob: 32 brace alternatives, then `/**\/*a` until `length` characters. */
+function _heavyGlob(tail: string, end: string, length: number): string {
+  let glob = "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}";
+  while ((glob + `/**/*${tail}` + end).length <= length) glob += `/**/*${tail}`;
+  return glob + end;
+}
+
+Deno.test("lease paths: a glob has at most 32 folders and 8 '**' (comparing two is bounded)", () => {
+  // 500 characters of `/**/*a` took 189-591 ms to compare with its twin; now refused.
+  assertRefused([
+    [_heavyGlob("a", "/z.ts", 505), /has 161 folders; the limit is 32; a glob may use/],
+    ["src/" + "x/".repeat(40) + "*.ts", /has 42 folders; the limit is 32/],
+    ["src/" + "**/x/".repeat(9) + "*.ts", /has 9 '\*\*'; the limit is 8/],
+  ]);
+  const eight = "src/" + "**/x/".repeat(8) + "*.ts";
+  assert.equal(checkLeasePath(eight, "paths[0]"), eight);
+});
+
+Deno.test("lease paths: comparing two globs stops at its step budget and answers 'overlap'", () => {
+  // the costliest pair accepted: 32 alternatives each, 8 '**' and 32 folders
+  const heavy = (t: string) =>
+    "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/" + `**/*${t}/*${t}/`.repeat(8) +
+    "q.ts";
+  const [a, b] = [heavy("a"), heavy("b")];
+  assert.equal(checkLeasePath(a, "paths[0]"), a);
+  const unbounded = overlapWork(a, b, Number.MAX_SAFE_INTEGER);
+  assert.equal(unbounded.overlap, false);
+  assert.ok(unbounded.steps > LIMITS.leaseOverlapStepsMax, `${unbounded.steps} steps`);
+  const bounded = overlapWork(a, b);
+  assert.deepEqual(bounded, {
+    overlap: true,
+    steps: LIMITS.leaseOverlapStepsMax,
+    exhausted: true,
+  });
+  assert.equal(pathsOverlap(a, b), true, "out of steps counts as a conflict");
+  // ordinary globs stay well inside the budget and keep their exact answers
+  const ordinary = overlapWork("src/{core,cli}/**/*.ts", "src/**/*.md");
+  assert.equal(ordinary.overlap, false);
+  assert.ok(ordinary.steps < 100, `${ordinary.steps} steps`);
+  // a too-big glob stored before the limit covers everything under its fixed folders: cheap
+  const stored = overlapWork(_heavyGlob("a", "/z.ts", 505), b);
+  assert.equal(stored.overlap, true);
+  assert.ok(stored.steps < 100, `${stored.steps} steps`);
+});
+
+Deno.test("lease paths: all the comparisons of one call share a step budget", () => {
+  // 100 heavy paths against 100 heavy leases held serve for 5 s with only a per-pair budget.
+  const heavy = (t: string, i: number) =>
+    "src/{a,b}/{a,b}/{a,b}/{a,b}/{a,b}/" + `**/*${t}/*${t}/`.repeat(8) + `p${i}.ts`;
+  const budget = overlapBudget();
+  assert.equal(budget.left, LIMITS.leaseOverlapCallStepsMax);
+  let spent = 0;
+  let pairs = 0;
+  for (let i = 0; i < 100; i++) {
+    for (let j = 0; j < 100; j++) {
+      const before = budget.left;
+      assert.equal(pathsOverlap(heavy("a", i), heavy("b", j), budget), true, "conservative");
+      spent += Math.max(0, before - budget.left);
+      if (before > budget.left) pairs++;
+    }
+  }
+  assert.ok(spent <= LIMITS.leaseOverlapCallStepsMax + LIMITS.leaseOverlapStepsMax, `${spent}`);
+  assert.ok(pairs < 100, `only ${pairs} of 10,000 pairs were compared step by step`);
+  // files against globs are exact whatever is left: they cost no steps of the budget
+  assert.equal(pathsOverlap("docs/a.md", "src/**", budget), false);
+  assert.equal(pathsOverlap("src/a.ts", "src/**", budget), true);
 });

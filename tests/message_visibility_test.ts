@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 import { startServe } from "./support/serve_process.ts";
 import { SseReader } from "./support/sse_reader.ts";
+import { tempTable } from "./support/temp_table.ts";
 
 interface Detail {
   entries: { type: string; content: string }[];
@@ -102,5 +103,41 @@ Deno.test("a private message linked to a task: its feed, thread, search and even
     await Promise.all([alice, bob, carol, joiner, unbound, stdio].map((a) => a.close()));
     assert.equal(await server.stop(), 0);
     await db.cleanup();
+  }
+});
+
+Deno.test("the audit log's rows about messages follow the same rule", async () => {
+  // get_audit_log(action: "message.*") once showed any session who wrote to whom, about which task.
+  using db = tempTable();
+  const [alice, bob, carol, stranger] = await Promise.all(
+    [0, 1, 2, 3].map(() => TestAgent.inProcess(db.table)),
+  );
+  try {
+    for (const [name, agent] of [["alice", alice], ["bob", bob], ["carol", carol]] as const) {
+      await agent!.ok("register", { name });
+    }
+    const task = (await alice!.ok("create_task", { title: "ship it" }))["task"] as { id: number };
+    await alice!.ok("send_message", { recipient: "bob", content: "secret", task_id: task.id });
+    await carol!.ok("broadcast", { content: "standup at nine" });
+    await bob!.ok("get_messages", {});
+    const rows = async (agent: TestAgent) =>
+      ((await agent.ok("get_audit_log", { action: "message.*" }))["entries"] as {
+        action: string;
+        agent: string;
+      }[]).map((e) => `${e.action} by ${e.agent}`);
+    assert.deepEqual(await rows(alice!), ["message.broadcast by carol", "message.sent by alice"]);
+    assert.deepEqual(await rows(bob!), ["message.broadcast by carol", "message.sent by alice"]);
+    assert.deepEqual(await rows(carol!), ["message.broadcast by carol"], "not alice's to bob");
+    assert.deepEqual(await rows(stranger!), [], "a session with no agent sees none");
+    const reads = (await carol!.ok("get_audit_log", { action: "messages.read" }))["entries"];
+    assert.deepEqual(reads, [], "nor who read what");
+    // other rows are as before, and the operator's view (the core's default) has everything
+    assert.equal(
+      ((await stranger!.ok("get_audit_log", { action: "task.*" }))["entries"] as []).length,
+      1,
+    );
+    assert.equal(db.table.audit.query({ action: "message.*" }).length, 2);
+  } finally {
+    for (const agent of [alice, bob, carol, stranger]) await agent?.close();
   }
 });

@@ -91,6 +91,40 @@ Deno.test("serve: push events over SSE", async (t) => {
       await events.close();
     });
 
+    await t.step("a resume far back replays the newest 500 after a resync frame", async () => {
+      // 100k missed events once held serve for 6-8.5 s: every page sorted all that was left.
+      const raw = new DatabaseSync(db.path);
+      raw.exec("PRAGMA busy_timeout = 5000");
+      const before = Number(raw.prepare("SELECT max(id) AS id FROM events").get()?.["id"]);
+      const insert = raw.prepare(
+        "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, 'bob', NULL, " +
+          "'broadcast', ?)",
+      );
+      raw.exec("BEGIN IMMEDIATE");
+      for (let i = 0; i < 600; i++) {
+        insert.run(Date.now(), JSON.stringify({ message: { content: `flood ${i}` } }));
+      }
+      raw.exec("COMMIT");
+      raw.close();
+      const events = await subscribe("bob", { "last-event-id": String(before) });
+      assert.equal((await events.next()).event, "connected");
+      const resync = await events.next();
+      assert.equal(resync.event, "resync");
+      assert.equal(resync.id, undefined, "a resync frame leaves Last-Event-ID alone");
+      assert.deepEqual(
+        { ...JSON.parse(resync.data), note: undefined },
+        { skipped: 100, skipped_more: false, note: undefined },
+      );
+      assert.match(JSON.parse(resync.data).note, /^100 older events are not replayed/);
+      const contents: string[] = [];
+      for (let i = 0; i < 500; i++) {
+        contents.push(JSON.parse((await events.nextOf(["broadcast"])).data).message.content);
+      }
+      assert.equal(contents[0], "flood 100");
+      assert.equal(contents.at(-1), "flood 599");
+      await events.close();
+    });
+
     await t.step("two streams for one agent both receive every event", async () => {
       const one = await subscribe("bob");
       const two = await subscribe("bob");

@@ -44,7 +44,8 @@ export async function editedPaths(
   cwd: string,
   root: string | undefined,
 ): Promise<{ root: string; paths: string[] } | null> {
-  const absolute = resolve(cwd, path);
+  // joined as written: `..` is applied only once the folders before it are resolved
+  const absolute = isAbsolute(path) ? path : `${cwd}/${path}`;
   const named = join(await realPathOf(dirname(absolute)), basename(absolute));
   const real = await realPathOf(absolute);
   let top: string | undefined;
@@ -65,29 +66,36 @@ export async function editedPaths(
 const _SYMLINKS_MAX = 40;
 
 /**
- * `path` with every symlink resolved, as far as it exists: the real path of its nearest
- * existing ancestor with the rest appended; a dangling symlink resolves to its target (writing
- * through it creates that file).
+ * `path` (absolute, or relative to the process's cwd) with every symlink resolved, as the
+ * kernel walks it: part by part from the root, a `..` taking the parent of the folder reached
+ * so far (after a symlinked folder, its target's parent), a missing part and the rest kept as
+ * written; a dangling symlink resolves to its target (writing through it creates that file).
  */
 export async function realPathOf(path: string): Promise<string> {
-  let at = resolve(path);
-  const rest: string[] = [];
-  for (let links = 0;;) {
-    try {
-      return join(await Deno.realPath(at), ...rest.toReversed());
-    } catch {
-      // missing (or not a folder): a dangling symlink is followed, else look one level up
-    }
-    const link = await Deno.lstat(at).then((info) => info.isSymlink, () => false);
-    if (link && links++ < _SYMLINKS_MAX) {
-      at = resolve(dirname(at), await Deno.readLink(at));
+  const absolute = isAbsolute(path) ? path : `${resolve(".")}/${path}`;
+  return await _walk(_ROOT, absolute.split(/[\\/]/), { links: 0 });
+}
+
+const _ROOT = resolve("/");
+
+async function _walk(from: string, parts: readonly string[], seen: { links: number }) {
+  let at = from;
+  for (const part of parts) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") {
+      at = dirname(at);
       continue;
     }
-    const up = dirname(at);
-    if (up === at) return join(at, ...rest.toReversed());
-    rest.push(basename(at));
-    at = up;
+    const next = join(at, part);
+    const info = await Deno.lstat(next).catch(() => null);
+    if (info?.isSymlink && seen.links++ < _SYMLINKS_MAX) {
+      const target = await Deno.readLink(next);
+      at = await _walk(isAbsolute(target) ? _ROOT : at, target.split(/[\\/]/), seen);
+      continue;
+    }
+    at = next;
   }
+  return at;
 }
 
 /** `path` or its nearest ancestor that is an existing folder (git runs there). */

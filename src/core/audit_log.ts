@@ -8,6 +8,8 @@ import { LIMITS } from "./limits.ts";
 import { cursorKey, type Page, pageOf, type PageRequest, pageSize } from "./pages.ts";
 import { int, text, textOrNull } from "./rows.ts";
 import type { Statements } from "../db/statements.ts";
+import type { MessageReader } from "./permissions/permissions.ts";
+import { readerParams, visibleMessageSql } from "./messages/message_visibility.ts";
 
 export interface AuditEntry {
   id: number;
@@ -31,6 +33,12 @@ export interface AuditQuery {
   /** Milliseconds since the epoch; entries at or after it. */
   since?: number | undefined;
   limit?: number | undefined;
+  /**
+   * Who reads (default: the operator's view, everything). Rows about messages (`message.*`,
+   * `messages.read`, `inbox.cleared`) follow the one message visibility rule: an agent sees
+   * those it wrote and those about a message it sent or received; a session with no agent none.
+   */
+  reader?: MessageReader | undefined;
 }
 
 /** Counts of what happened in a span of the log (AuditLog.tallySince). */
@@ -43,6 +51,9 @@ export interface AuditTally {
   agents_came: number;
   agents_left: number;
 }
+
+/** Rows about messages, shown by the message visibility rule (AuditQuery.reader). */
+const _MESSAGE_ROWS = `(action LIKE 'message.%' OR action IN ('messages.read', 'inbox.cleared'))`;
 
 export class AuditLog {
   readonly #sql: Statements;
@@ -118,10 +129,10 @@ export class AuditLog {
 
   #select(query: AuditQuery, before: number | null, limit: number): AuditEntry[] {
     const where: string[] = [];
-    const params: (string | number)[] = [];
+    const params: Record<string, string | number | null> = { limit };
     if (query.agent !== undefined) {
-      where.push("agent = ? COLLATE NOCASE");
-      params.push(query.agent);
+      where.push("agent = :agent COLLATE NOCASE");
+      params["agent"] = query.agent;
     }
     if (query.action !== undefined) {
       // A family: `task.*`, or a word without a dot (`task` means task.*).
@@ -131,24 +142,32 @@ export class AuditLog {
         ? undefined
         : `${query.action}.`;
       if (family !== undefined) {
-        where.push("action LIKE ? ESCAPE '\\'");
-        params.push(family.replace(/[\\%_]/g, "\\$&") + "%");
+        where.push("action LIKE :action ESCAPE '\\'");
+        params["action"] = family.replace(/[\\%_]/g, "\\$&") + "%";
       } else {
-        where.push("action = ?");
-        params.push(query.action);
+        where.push("action = :action");
+        params["action"] = query.action;
       }
     }
     if (query.since !== undefined) {
-      where.push("at >= ?");
-      params.push(query.since);
+      where.push("at >= :since");
+      params["since"] = query.since;
     }
     if (before !== null) {
-      where.push("id < ?");
-      params.push(before);
+      where.push("id < :before");
+      params["before"] = before;
+    }
+    if (query.reader !== undefined && query.reader.kind !== "every") {
+      where.push(
+        `(NOT ${_MESSAGE_ROWS} OR audit_log.agent = :reader COLLATE NOCASE
+          OR (action LIKE 'message.%' AND EXISTS (SELECT 1 FROM messages m
+                WHERE m.id = CAST(audit_log.target AS INTEGER) AND ${visibleMessageSql("m")})))`,
+      );
+      Object.assign(params, readerParams(query.reader));
     }
     const sql = `SELECT id, at, agent, action, target, details FROM audit_log
-      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ?`;
-    return this.#sql.get(sql).all(...params, limit).map((row) => ({
+      ${where.length ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT :limit`;
+    return this.#sql.get(sql).all(params).map((row) => ({
       id: int(row, "id"),
       at: toIso(int(row, "at")),
       agent: textOrNull(row, "agent"),

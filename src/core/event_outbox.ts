@@ -166,13 +166,65 @@ export class EventOutbox {
     return () => this.#committed.delete(listener);
   }
 
-  /** Events for `agent` with id above `afterId`, oldest first. */
+  /**
+   * Events for `agent` with id above `afterId`, oldest first. Two index range scans in id
+   * order (its own, and those for everyone) merged, so a page reads at most 2 × `limit` rows
+   * and sorts nothing else.
+   */
   forAgent(agent: string, afterId: number, limit = 1_000): TableEvent[] {
     return this.#sql.get(
-      `SELECT * FROM events WHERE id > ?
-         AND (recipient = ? OR (recipient = '*' AND (except_agent IS NULL OR except_agent <> ?)))
-       ORDER BY id LIMIT ?`,
-    ).all(afterId, agent, agent, limit).map(_toEvent);
+      `SELECT * FROM (
+         SELECT * FROM (SELECT * FROM events WHERE recipient = :agent AND id > :after
+                        ORDER BY id LIMIT :limit)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM events WHERE recipient = '*' AND id > :after
+                          AND (except_agent IS NULL OR except_agent <> :agent)
+                        ORDER BY id LIMIT :limit))
+       ORDER BY id LIMIT :limit`,
+    ).all({ agent, after: afterId, limit }).map(_toEvent);
+  }
+
+  /**
+   * What a stream resuming after `afterId` replays: `agent`'s events after it, oldest first,
+   * but at most `max` (the newest); `skipped` counts the older ones left out (counting stops
+   * at `countMax`, then `skippedMore`). Reads at most 2 × `max` rows plus the count.
+   */
+  replayFor(
+    agent: string,
+    afterId: number,
+    max: number,
+    countMax = 10_000,
+  ): { events: TableEvent[]; skipped: number; skippedMore: boolean } {
+    const newest = this.#sql.get(
+      `SELECT * FROM (
+         SELECT * FROM (SELECT * FROM events WHERE recipient = :agent AND id > :after
+                        ORDER BY id DESC LIMIT :max)
+         UNION ALL
+         SELECT * FROM (SELECT * FROM events WHERE recipient = '*' AND id > :after
+                          AND (except_agent IS NULL OR except_agent <> :agent)
+                        ORDER BY id DESC LIMIT :max))
+       ORDER BY id DESC LIMIT :max`,
+    ).all({ agent, after: afterId, max }).map(_toEvent).reverse();
+    const first = newest[0]?.id;
+    if (newest.length < max || first === undefined) {
+      return { events: newest, skipped: 0, skippedMore: false };
+    }
+    const row = this.#sql.get(
+      `SELECT count(*) AS n FROM (
+         SELECT 1 FROM (SELECT id FROM events WHERE recipient = :agent
+                          AND id > :after AND id < :first LIMIT :cap)
+         UNION ALL
+         SELECT 1 FROM (SELECT id FROM events WHERE recipient = '*' AND id > :after
+                          AND id < :first AND (except_agent IS NULL OR except_agent <> :agent)
+                        LIMIT :cap)
+         LIMIT :cap)`,
+    ).get({ agent, after: afterId, first, cap: countMax + 1 });
+    const counted = row ? int(row, "n") : 0;
+    return {
+      events: newest,
+      skipped: Math.min(counted, countMax),
+      skippedMore: counted > countMax,
+    };
   }
 
   /** Every event with id above `afterId`, oldest first (what a push backend fans out). */

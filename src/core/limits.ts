@@ -39,15 +39,25 @@ export const LIMITS = {
    * result), matches ranked (newest first), and milliseconds spent ranking them.
    */
   searchPrefixTermsMax: 3,
+  /** Distinct words of the index one prefix may stand for (counted before it is expanded). */
+  searchPrefixWordsMax: 1_000,
   searchScanMax: 1_000,
   searchBudgetMs: 20,
   searchLimitDefault: 20,
   searchLimitMax: 100,
   titleMax: 200,
+  /** Tasks one agent created that are not done yet (what one agent may leave open). */
+  openTasksPerCreatorMax: 1_000,
   descriptionMax: 5_000,
   resultMax: 5_000,
   contextKeyMax: 128,
   contextValueMax: 50_000,
+  /**
+   * What one agent may hold in shared context: live keys whose latest version it wrote, and
+   * their values' bytes (UTF-8).
+   */
+  contextKeysPerAgentMax: 1_000,
+  contextBytesPerAgentMax: 10_000_000,
   /** How long a shared value may live, in seconds (a year). */
   contextTtlMaxS: 365 * 24 * 3_600,
   /** A workflow rule's description, condition (`if`), action texts and number of actions. */
@@ -93,6 +103,11 @@ export const LIMITS = {
   workOfferMax: 2,
   /** Tasks offered at most when released files free several at once. */
   workOffersPerRelease: 10,
+  /**
+   * Events a resumed `/events` stream replays at most (the newest; a `resync` frame counts the
+   * rest), well under the stream's queue of 1,000.
+   */
+  eventReplayMax: 500,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,
@@ -134,6 +149,24 @@ export const LIMITS = {
   leaseReasonMax: 500,
   /** The alternatives one lease glob may spell out to with `{a,b}`. */
   leaseGlobAlternativesMax: 32,
+  /** Folders in one alternative of a lease glob, and `**` among them (bounds overlap work). */
+  leaseGlobPartsMax: 32,
+  leaseGlobStarStarMax: 8,
+  /**
+   * Steps one comparison of two lease globs may take (folder pairs visited over all their
+   * alternatives); when they run out the globs are taken to overlap (a conflict).
+   */
+  leaseOverlapStepsMax: 4_096,
+  /**
+   * Steps all the glob comparisons of one lease call may take together (a reservation, a
+   * listing by path, a maintenance round's waiters); past it, globs are taken to overlap.
+   */
+  leaseOverlapCallStepsMax: 100_000,
+  /** Conflicts one refused reservation lists at most. */
+  leaseConflictsListedMax: 50,
+  /** Agents waiting (notify_when_free) for paths: per agent, and in all. */
+  leaseWaitersPerAgentMax: 10,
+  leaseWaitersMax: 200,
   /** A lease's time to live when none is asked for (an hour), and the longest by default. */
   leaseTtlDefaultS: 3_600,
   leaseTtlMaxDefaultS: 24 * 3_600,

@@ -554,6 +554,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX leases_by_dir ON leases (dir);
     `,
   },
+  {
+    version: 19,
+    description: "the size of each shared-context value, and an index of open tasks by " +
+      "creator, so that what one agent holds is counted from indexes (its quotas)",
+    sql: `
+      -- The value's UTF-8 bytes, written with it: share_context counts the live keys and bytes
+      -- the writer holds from the index below alone, without reading the values.
+      ALTER TABLE context_entries ADD COLUMN value_bytes INTEGER;
+      UPDATE context_entries SET value_bytes = octet_length(value);
+      CREATE INDEX context_entries_by_author
+        ON context_entries (set_by, deleted, expires_at, value_bytes);
+      -- create_task counts the creator's tasks that are not done from this index alone.
+      CREATE INDEX tasks_open_by_creator ON tasks (creator) WHERE status <> 'done';
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

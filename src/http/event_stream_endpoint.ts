@@ -1,9 +1,12 @@
 /**
  * GET /events/{agent}: the push stream of one registered, active agent. Sends `connected` at
  * once, replays what the client missed when it sends Last-Event-ID (header, or
- * `?last_event_id=` for clients that cannot set headers), then live events as they happen.
+ * `?last_event_id=` for clients that cannot set headers), then live events as they happen. A
+ * replay is the newest LIMITS.eventReplayMax missed events, read by index in one bounded step;
+ * a `resync` frame before them says how many older ones were left out.
  */
 import { NotFoundError } from "../core/errors.ts";
+import { LIMITS } from "../core/limits.ts";
 import type { Table } from "../core/table.ts";
 import { toPushEvent } from "../notify/outbox_relay.ts";
 import type { SSENotificationBackend } from "../notify/sse_notification_backend.ts";
@@ -60,12 +63,21 @@ export function openEventStream(
   }
   const start = resumeFrom === null ? deps.table.events.latestId() : Number(resumeFrom.trim());
   const connection = deps.backend.open(member.name, start);
-  let cursor = start;
-  for (;;) {
-    const missed = deps.table.events.forAgent(member.name, cursor, 500);
-    if (missed.length === 0) break;
-    for (const event of missed) connection.push(toPushEvent(event));
-    cursor = missed.at(-1)?.id ?? cursor;
+  const replay = deps.table.events.replayFor(member.name, start, LIMITS.eventReplayMax);
+  if (replay.skipped > 0) {
+    connection.push({
+      type: "resync",
+      data: {
+        skipped: replay.skipped,
+        skipped_more: replay.skippedMore,
+        note: `${replay.skipped}${replay.skippedMore ? "+" : ""} older events are not replayed ` +
+          `(a resume reaches back ${LIMITS.eventReplayMax} events); read your inbox and tasks ` +
+          "to catch up.",
+      },
+    });
+  }
+  for (const event of replay.events) {
+    if (!connection.push(toPushEvent(event))) break;
   }
   return new Response(connection.stream, {
     headers: {

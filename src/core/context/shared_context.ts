@@ -9,6 +9,7 @@
 import type { StoreContext } from "../store_context.ts";
 import { checkContextKey, checkNamespace } from "../input_rules/context_names.ts";
 import { checkContextValue } from "../input_rules/text_rules.ts";
+import { formatCount } from "../input_rules/wording.ts";
 import type { Actor } from "../actor.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
@@ -122,6 +123,7 @@ export class SharedContextStore {
               `expected_version ${current}.`,
         );
       }
+      if (who.agent !== null) this.#checkQuota(setBy, ns, input.key, _utf8Bytes(input.value), now);
       const version = this.#maxVersion(ns, input.key) + 1;
       const expiresAt = input.ttl === undefined
         ? (live ? intOrNull(live, "expires_at") : null)
@@ -129,9 +131,10 @@ export class SharedContextStore {
         ? null
         : now + input.ttl * 1000;
       this.#ctx.sql.get(
-        `INSERT INTO context_entries (ns, key, version, value, set_by, created_at, expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)`,
-      ).run(ns, input.key, version, input.value, setBy, now, expiresAt);
+        `INSERT INTO context_entries
+           (ns, key, version, value, set_by, created_at, expires_at, value_bytes)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(ns, input.key, version, input.value, setBy, now, expiresAt, _utf8Bytes(input.value));
       this.#prune(ns, input.key, version);
       this.#ctx.publisher.publish({
         type: "context.shared",
@@ -352,6 +355,38 @@ export class SharedContextStore {
     ).all(ns, key, now).map((row) => text(row, "set_by"));
   }
 
+  /**
+   * Refuses a write that would leave `agent` the author of more live keys, or more bytes of
+   * live values, than LIMITS.contextKeysPerAgentMax and contextBytesPerAgentMax. Counted in
+   * the database: the latest unexpired version of each key, other than the one being written.
+   */
+  #checkQuota(agent: string, ns: string, key: string, size: number, now: number): void {
+    const row = this.#ctx.sql.get(
+      `SELECT count(*) AS keys, coalesce(sum(e.value_bytes), 0) AS bytes
+       FROM context_entries e
+       WHERE e.set_by = :agent AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
+         AND NOT (e.ns = :ns AND e.key = :key)
+         AND e.version = (SELECT max(version) FROM context_entries
+                          WHERE ns = e.ns AND key = e.key)`,
+    ).get({ agent, now, ns, key });
+    const keys = (row ? int(row, "keys") : 0) + 1;
+    const bytes = (row ? int(row, "bytes") : 0) + size;
+    if (keys > LIMITS.contextKeysPerAgentMax) {
+      throw new ValidationError(
+        `key: ${agent} would author ${formatCount(keys)} live shared-context keys; the limit ` +
+          `is ${formatCount(LIMITS.contextKeysPerAgentMax)} per agent. Delete keys you no ` +
+          "longer need (delete_context), or give them a ttl.",
+      );
+    }
+    if (bytes > LIMITS.contextBytesPerAgentMax) {
+      throw new ValidationError(
+        `value: ${agent}'s live shared-context values would hold ${formatCount(bytes)} bytes; ` +
+          `the limit is ${formatCount(LIMITS.contextBytesPerAgentMax)} per agent. Delete ` +
+          "values you no longer need (delete_context), or shorten them.",
+      );
+    }
+  }
+
   #maxVersion(ns: string, key: string): number {
     const row = this.#ctx.sql.get(
       "SELECT coalesce(max(version), 0) AS v FROM context_entries WHERE ns = ? AND key = ?",
@@ -450,4 +485,11 @@ function _toEntry(row: Record<string, unknown>): ContextEntry {
 
 function _time(ms: number | null): string | null {
   return ms === null ? null : toIso(ms);
+}
+
+const _encoder = new TextEncoder();
+
+/** The length of `value` in UTF-8, as stored in value_bytes. */
+function _utf8Bytes(value: string): number {
+  return _encoder.encode(value).length;
 }

@@ -49,7 +49,8 @@ function _checkPath(path: string, field: string): string {
   const kept = segments.filter((s) => s !== "" && s !== ".");
   if (kept.length === 0) throw bad("names no file");
   if (path.endsWith("/")) kept.push("**");
-  return kept.join("/");
+  // one spelling of each character (NFC), so that `cafe\u0301` and `café` are one file
+  return kept.join("/").normalize("NFC");
 }
 
 /** A list of 1..LIMITS.leasePathsMax paths, each checked, duplicates dropped. */

@@ -10,7 +10,8 @@ import { LIMITS } from "../limits.ts";
 
 /** The accepted syntax, for error messages. */
 export const GLOB_SYNTAX = "* (within a folder), ** (any folders), ?, [abc], [a-z], [!a] and " +
-  `{a,b} (at most ${LIMITS.leaseGlobAlternativesMax} alternatives in all); extended globs ` +
+  `{a,b} (at most ${LIMITS.leaseGlobAlternativesMax} alternatives in all), at most ` +
+  `${LIMITS.leaseGlobPartsMax} folders and ${LIMITS.leaseGlobStarStarMax} '**'; extended globs ` +
   "such as +(a|b) are not accepted because they cannot be matched in bounded time";
 
 /** Characters that make a path a glob rather than one file. */
@@ -28,7 +29,7 @@ export function globProblem(glob: string): string | null {
   if (ext) return `uses the extended glob '${ext[0]}…'`;
   if (!_WILD.test(glob)) return null;
   try {
-    for (const alternative of _expand(glob)) _parse(alternative);
+    for (const alternative of _expand(glob)) _checkSize(_parse(alternative));
     return null;
   } catch (error) {
     if (error instanceof _SyntaxError) return error.message;
@@ -145,6 +146,21 @@ function _setEnd(glob: string, start: number): number {
   if (end < 0) throw new _SyntaxError("has a '[' that is never closed");
   if (glob.slice(start, end).includes("/")) throw new _SyntaxError("has a '/' inside [...]");
   return end;
+}
+
+/** Refuses an alternative with more folders or `**` than comparing two globs can afford. */
+function _checkSize(parts: readonly _Part[]): void {
+  if (parts.length > LIMITS.leaseGlobPartsMax) {
+    throw new _SyntaxError(
+      `has ${parts.length} folders; the limit is ${LIMITS.leaseGlobPartsMax}`,
+    );
+  }
+  const starStars = parts.filter((part) => part === "**").length;
+  if (starStars > LIMITS.leaseGlobStarStarMax) {
+    throw new _SyntaxError(
+      `has ${starStars} '**'; the limit is ${LIMITS.leaseGlobStarStarMax}`,
+    );
+  }
 }
 
 function _parse(glob: string): _Part[] {

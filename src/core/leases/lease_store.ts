@@ -32,7 +32,7 @@ import {
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
 import { isGlob } from "./glob.ts";
-import { coversFile, pathsOverlap } from "./path_overlap.ts";
+import { coversFile, overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
   by: Actor;
@@ -261,9 +261,10 @@ export class LeaseStore {
       where.push(near.where);
       Object.assign(params, near.params);
     }
+    const budget = overlapBudget();
     const found: Lease[] = [];
     for (const lease of this.#liveWhere(where.join(" AND "), params)) {
-      if (path !== undefined && !pathsOverlap(path, lease.path)) continue;
+      if (path !== undefined && !pathsOverlap(path, lease.path, budget)) continue;
       found.push(lease);
       if (found.length >= count) break;
     }
@@ -294,7 +295,7 @@ export class LeaseStore {
   /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
   taskPathsBusy(taskId: number, agent: string): boolean {
     const paths = this.taskPaths(taskId);
-    return paths.length > 0 && this.#conflicts(agent, paths, true).length > 0;
+    return paths.length > 0 && this.#blocked(agent, paths, true);
   }
 
   /**
@@ -305,8 +306,10 @@ export class LeaseStore {
   blockerFor(agent: string): (paths: readonly string[]) => Lease | null {
     const me = agent.toLowerCase();
     const others = [...this.#liveWhere("1", {})].filter((l) => l.agent.toLowerCase() !== me);
+    const budget = overlapBudget();
     return (paths) =>
-      others.find((lease) => paths.some((path) => pathsOverlap(path, lease.path))) ?? null;
+      others.find((lease) => paths.some((path) => pathsOverlap(path, lease.path, budget))) ??
+        null;
   }
 
   /**
@@ -405,8 +408,9 @@ export class LeaseStore {
 
   /** Waiters whose paths are free now are told (a message and a lease_freed event). */
   #tellWaiters(): void {
+    const budget = overlapBudget(); // one for the round: a waiter it cannot afford waits on
     for (const waiter of this.waiters()) {
-      if (this.#conflicts(waiter.agent, waiter.paths, waiter.exclusive).length > 0) continue;
+      if (this.#blocked(waiter.agent, waiter.paths, waiter.exclusive, budget)) continue;
       this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
       this.#ctx.publisher.publish({
         type: "lease.freed",
@@ -435,6 +439,24 @@ export class LeaseStore {
       ) {
         this.#ctx.sql.get("DELETE FROM lease_waiters WHERE id = ?").run(waiter.id);
       }
+    }
+    const count = (where: string, ...args: (string | number)[]) =>
+      Number(
+        this.#ctx.sql.get(`SELECT COUNT(*) AS n FROM lease_waiters WHERE expires_at > ?${where}`)
+          .get(now, ...args)?.n ?? 0,
+      );
+    const mine = count(" AND lower(agent) = ?", agent.toLowerCase());
+    if (mine >= LIMITS.leaseWaitersPerAgentMax) {
+      throw new ValidationError(
+        `notify_when_free: ${agent} already waits for ${mine} sets of paths; the limit is ` +
+          `${LIMITS.leaseWaitersPerAgentMax}. Wait for those, or ask without notify_when_free.`,
+      );
+    }
+    if (count("") >= LIMITS.leaseWaitersMax) {
+      throw new ValidationError(
+        `notify_when_free: ${LIMITS.leaseWaitersMax} waits are open on this table, the limit; ` +
+          "ask again later, without notify_when_free.",
+      );
     }
     this.#ctx.sql.get(
       `INSERT INTO lease_waiters (agent, paths, exclusive, created_at, expires_at)
@@ -476,16 +498,47 @@ export class LeaseStore {
     });
   }
 
-  /** The live leases of other agents that stand in the way of `paths`. */
+  /**
+   * The live leases of other agents that stand in the way of `paths`: at most
+   * LIMITS.leaseConflictsListedMax, compared within one call's overlap budget.
+   */
   #conflicts(agent: string, paths: readonly string[], exclusive: boolean): LeaseConflict[] {
+    const budget = overlapBudget();
+    const found: LeaseConflict[] = [];
+    for (const path of paths) {
+      for (const lease of this.#othersNear(agent, path, exclusive)) {
+        if (!pathsOverlap(path, lease.path, budget)) continue;
+        found.push({ path, lease });
+        if (found.length >= LIMITS.leaseConflictsListedMax) return found;
+      }
+    }
+    return found;
+  }
+
+  /** Whether some live lease of another agent stands in the way of `paths` (stops at the first). */
+  #blocked(
+    agent: string,
+    paths: readonly string[],
+    exclusive: boolean,
+    budget = overlapBudget(),
+  ): boolean {
+    return paths.some((path) =>
+      this.#othersNear(agent, path, exclusive).some((lease) =>
+        pathsOverlap(path, lease.path, budget)
+      )
+    );
+  }
+
+  /**
+   * The live leases of agents other than `agent` that may overlap `path` (by index), only the
+   * exclusive ones unless `exclusive`.
+   */
+  #othersNear(agent: string, path: string, exclusive: boolean): Lease[] {
     const me = agent.toLowerCase();
-    return paths.flatMap((path) => {
-      const near = _nearPaths(path);
-      const shared = exclusive ? "" : "l.exclusive = 1 AND ";
-      return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
-        .filter((lease) => lease.agent.toLowerCase() !== me && pathsOverlap(path, lease.path))
-        .map((lease) => ({ path, lease }));
-    });
+    const near = _nearPaths(path);
+    const shared = exclusive ? "" : "l.exclusive = 1 AND ";
+    return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
+      .filter((lease) => lease.agent.toLowerCase() !== me);
   }
 
   /** Other agents holding shared leases that overlap `paths`. */

@@ -4,8 +4,10 @@
  * folder, `**` standing for any number of folders; two wildcard parts of one folder are
  * disjoint only when their fixed beginnings or endings differ (`*.ts` and `*.md`), and
  * otherwise taken to overlap. So the answer for two globs errs on the side of a conflict,
- * never the other way.
+ * never the other way. One comparison of two globs takes at most LIMITS.leaseOverlapStepsMax
+ * steps; when they run out the answer is "overlaps" (a conflict, never a missed one).
  */
+import { LIMITS } from "../limits.ts";
 import { compileGlob, isGlob, partMatches } from "./glob.ts";
 
 /** Characters that make a part of a path a pattern rather than a name. */
@@ -17,26 +19,78 @@ export function coversFile(pattern: string, file: string): boolean {
   return isGlob(pattern) && compileGlob(pattern).matches(file);
 }
 
-/** True when some file could be covered by both lease paths (see the module comment). */
-export function pathsOverlap(a: string, b: string): boolean {
-  if (a === b) return true;
-  const globA = isGlob(a);
-  const globB = isGlob(b);
-  if (!globA && !globB) return false;
-  if (!globA) return coversFile(b, a);
-  if (!globB) return coversFile(a, b);
-  const alternativesB = compileGlob(b).alternatives;
-  return compileGlob(a).alternatives.some((partsA) =>
-    alternativesB.some((partsB) => _sequencesOverlap(partsA, partsB))
-  );
+/**
+ * Steps left for the glob comparisons of one call (LIMITS.leaseOverlapCallStepsMax): many
+ * pairs each within its own budget must not add up to a long call either.
+ */
+export interface OverlapBudget {
+  left: number;
 }
 
-function _sequencesOverlap(a: readonly string[], b: readonly string[]): boolean {
-  const seen = new Set<string>();
+/** A fresh budget for one call. */
+export function overlapBudget(): OverlapBudget {
+  return { left: LIMITS.leaseOverlapCallStepsMax };
+}
+
+/**
+ * True when some file could be covered by both lease paths (see the module comment). With
+ * `budget`, two globs spend its steps; once it is spent they are taken to overlap at once.
+ */
+export function pathsOverlap(a: string, b: string, budget?: OverlapBudget): boolean {
+  if (budget === undefined) return overlapWork(a, b).overlap;
+  if (budget.left <= 0 && isGlob(a) && isGlob(b) && a !== b) return true;
+  const work = overlapWork(a, b, Math.max(1, Math.min(LIMITS.leaseOverlapStepsMax, budget.left)));
+  budget.left -= work.steps;
+  return work.overlap;
+}
+
+/** The answer of pathsOverlap, the steps it took, and whether it ran out of steps. */
+export interface OverlapWork {
+  overlap: boolean;
+  steps: number;
+  exhausted: boolean;
+}
+
+/** pathsOverlap with its cost: each (folder of a, folder of b) pair visited is one step. */
+export function overlapWork(
+  a: string,
+  b: string,
+  budget: number = LIMITS.leaseOverlapStepsMax,
+): OverlapWork {
+  const done = (overlap: boolean): OverlapWork => ({ overlap, steps: 0, exhausted: false });
+  if (a === b) return done(true);
+  const globA = isGlob(a);
+  const globB = isGlob(b);
+  if (!globA && !globB) return done(false);
+  if (!globA) return done(coversFile(b, a));
+  if (!globB) return done(coversFile(a, b));
+  const counter = { left: budget };
+  const alternativesB = compileGlob(b).alternatives;
+  for (const partsA of compileGlob(a).alternatives) {
+    for (const partsB of alternativesB) {
+      const found = _sequencesOverlap(partsA, partsB, counter);
+      if (counter.left < 0) return { overlap: true, steps: budget, exhausted: true };
+      if (found) return { overlap: true, steps: budget - counter.left, exhausted: false };
+    }
+  }
+  return { overlap: false, steps: budget - counter.left, exhausted: false };
+}
+
+/**
+ * Whether the two folder sequences can match one path; a visited (i, j) pair is remembered by
+ * its number. Stops (answering true) when `counter.left` reaches zero.
+ */
+function _sequencesOverlap(
+  a: readonly string[],
+  b: readonly string[],
+  counter: { left: number },
+): boolean {
+  const width = b.length + 1;
+  const seen = new Uint8Array((a.length + 1) * width);
   const visit = (i: number, j: number): boolean => {
-    const key = `${i},${j}`;
-    if (seen.has(key)) return false;
-    seen.add(key);
+    if (seen[i * width + j] === 1) return false;
+    seen[i * width + j] = 1;
+    if (--counter.left < 0) return true;
     if (a[i] === "**") return visit(i + 1, j) || (j < b.length && visit(i, j + 1));
     if (b[j] === "**") return visit(i, j + 1) || (i < a.length && visit(i + 1, j));
     if (i === a.length || j === b.length) return i === a.length && j === b.length;

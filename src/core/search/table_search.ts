@@ -10,7 +10,9 @@
  * One search never holds the table for long: matches are ranked newest first up to a budget
  * (LIMITS.searchScanMax matches, LIMITS.searchBudgetMs of ranking) and a search that runs out
  * says so (`stopped`) with what to narrow; the prefix words it may hold are limited in
- * search_query.ts; snippets are made for the page only (snippet.ts).
+ * search_query.ts, and a prefix that stands for more than LIMITS.searchPrefixWordsMax distinct
+ * words of the index is refused before FTS5 expands it (the expansion happens before the first
+ * row, so the ranking budget cannot stop it); snippets are made for the page only (snippet.ts).
  */
 import type { Actor } from "../actor.ts";
 import type { Clock } from "../clock.ts";
@@ -20,6 +22,7 @@ import { pageSize } from "../pages.ts";
 import { messageReaderOf } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
+import { ValidationError } from "../errors.ts";
 import type { Statements } from "../../db/statements.ts";
 import { receivedSql } from "../messages/message_visibility.ts";
 import { parseSearch, SEARCH_KINDS, type SearchKind } from "./search_query.ts";
@@ -71,6 +74,8 @@ export interface SearchBudget {
   /** Milliseconds of ranking, measured by `timer`. */
   ms: number;
   timer: () => number;
+  /** Distinct index words one prefix may stand for (LIMITS.searchPrefixWordsMax). */
+  prefixWords?: number;
 }
 
 /** What a search found; `stopped` says why it ranked only part of the matches. */
@@ -111,6 +116,7 @@ export class TableSearch {
   readonly #clock: Clock;
   readonly #principals: Principals;
   readonly #budget: SearchBudget;
+  #vocabReady = false;
 
   constructor(
     deps: { sql: Statements; clock: Clock; principals: Principals; budget?: SearchBudget },
@@ -132,6 +138,7 @@ export class TableSearch {
       max: LIMITS.searchLimitMax,
     });
     const marks = input.marks ?? { open: "**", close: "**" };
+    this.#checkPrefixes(parsed.terms);
     const ranked: { rid: number; score: number }[] = [];
     const budget = this.#budget;
     const deadline = budget.timer() + budget.ms;
@@ -162,6 +169,54 @@ export class TableSearch {
     });
     const more = ranked.length > limit || stopped !== undefined;
     return stopped === undefined ? { results, more } : { results, more, stopped };
+  }
+
+  /**
+   * Refuses a prefix word that stands for more distinct words of the index than the budget:
+   * the word is stemmed as the index stems it (a probe table with the same tokenizer), then
+   * the index's words from that stem on are counted (fts5vocab, stopping one past the limit).
+   */
+  #checkPrefixes(terms: readonly { words: string[]; prefix: boolean }[]): void {
+    const prefixes = terms.filter((t) => t.prefix).map((t) => t.words.at(-1) ?? "");
+    if (prefixes.length === 0) return;
+    const max = this.#budget.prefixWords ?? LIMITS.searchPrefixWordsMax;
+    this.#ensureVocab();
+    for (const word of prefixes) {
+      this.#sql.get("DELETE FROM temp.search_probe").run();
+      this.#sql.get("INSERT INTO temp.search_probe (w) VALUES (?)").run(word);
+      const stems = this.#sql.get("SELECT term FROM temp.search_probe_vocab").all()
+        .map((row) => text(row, "term"));
+      this.#sql.get("DELETE FROM temp.search_probe").run();
+      for (const stem of stems) {
+        const row = this.#sql.get(
+          `SELECT count(*) AS n FROM (SELECT term FROM temp.search_vocab
+           WHERE term >= :stem AND term < :stem || char(1114111) LIMIT :cap)`,
+        ).get({ stem, cap: max + 1 });
+        if (Number(row?.["n"] ?? 0) > max) {
+          throw new ValidationError(
+            `query: the prefix '${word}*' stands for more than ${max.toLocaleString("en-US")} ` +
+              `different words in the table (the limit: each is looked up before any result). ` +
+              `Give a longer prefix or the whole word.`,
+          );
+        }
+      }
+    }
+  }
+
+  /** The index's word list and a probe with its tokenizer, per connection (temp schema). */
+  #ensureVocab(): void {
+    if (this.#vocabReady) return;
+    this.#sql.get(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_vocab USING fts5vocab(main, search_index, row)",
+    ).run();
+    this.#sql.get(
+      `CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_probe USING fts5 (
+         w, tokenize = 'porter unicode61 remove_diacritics 2')`,
+    ).run();
+    this.#sql.get(
+      "CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_probe_vocab USING fts5vocab(temp, search_probe, row)",
+    ).run();
+    this.#vocabReady = true;
   }
 
   #snippet(

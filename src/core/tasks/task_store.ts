@@ -17,6 +17,8 @@ import {
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
 import { ConflictError, ValidationError } from "../errors.ts";
+import { LIMITS } from "../limits.ts";
+import { formatCount } from "../input_rules/wording.ts";
 import {
   isAgentNamed,
   mayAttachSubtask,
@@ -129,6 +131,7 @@ export class TaskStore {
     return this.#ctx.tx.run(() => {
       const now = this.#ctx.clock.now();
       const who = this.#ctx.principals.resolve(input.by, "creator");
+      if (who.agent !== null) this.#checkOpenTasks(who.label);
       const assignee = this.#optionalMember(input.assignee, "assignee");
       if (input.parentId !== undefined) {
         this.#attachable(who, input.parentId, "add a subtask", true);
@@ -159,6 +162,23 @@ export class TaskStore {
       if (task.assignee === null) this.#offer(task.id, who.actor, "created");
       return task;
     });
+  }
+
+  /** Refuses a new task from an agent that created LIMITS.openTasksPerCreatorMax still open. */
+  #checkOpenTasks(creator: string): void {
+    const row = this.#ctx.sql.get(
+      `SELECT count(*) AS n FROM (SELECT 1 FROM tasks INDEXED BY tasks_open_by_creator
+         WHERE creator = ? AND status <> 'done' LIMIT ?)`,
+    ).get(creator, LIMITS.openTasksPerCreatorMax);
+    const open = Number(row?.["n"] ?? 0);
+    if (open >= LIMITS.openTasksPerCreatorMax) {
+      throw new ValidationError(
+        `${creator} created ${formatCount(open)} tasks that are not done; the limit is ` +
+          `${
+            formatCount(LIMITS.openTasksPerCreatorMax)
+          } per agent. Finish some first (update_task to done).`,
+      );
+    }
   }
 
   /** Tasks, highest priority first, then oldest first; optionally filtered. */

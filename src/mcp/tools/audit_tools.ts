@@ -1,6 +1,8 @@
 /** get_audit_log. */
 import { z } from "zod";
+import { agentActor } from "../../core/actor.ts";
 import { LIMITS } from "../../core/limits.ts";
+import { messageReaderFor } from "../../core/permissions/permissions.ts";
 import { TEXT_RULES } from "../../core/input_rules/text_rules.ts";
 import { textFieldOf, timeField, timeToMs } from "../fields.ts";
 import { auditEntrySchema } from "../output_schemas.ts";
@@ -12,7 +14,8 @@ export function auditTools(): AnyTool[] {
   tools.push(tool({
     name: "get_audit_log",
     title: "Read the audit log",
-    description: "The append-only log of every change at the table, newest first.",
+    description: "The append-only log of every change at the table, newest first (about " +
+      "messages: only those you sent or received).",
     get input() {
       return {
         agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(
@@ -35,7 +38,11 @@ export function auditTools(): AnyTool[] {
       };
     },
     annotations: { readOnlyHint: true, idempotentHint: true },
-    run(args, { table }) {
+    run(args, { table, session }) {
+      // rows about messages follow the one message visibility rule (audit_log.ts)
+      const viewer = session.agent === undefined
+        ? null
+        : table.principals.resolve(agentActor(session.agent));
       return pageResult(
         "entries",
         table.audit.page({
@@ -44,6 +51,7 @@ export function auditTools(): AnyTool[] {
           since: args.since === undefined
             ? undefined
             : timeToMs("since", args.since, table.clock.now()),
+          reader: messageReaderFor(viewer),
         }, args),
       );
     },
