@@ -3,6 +3,7 @@
  * board by status; what is blocked; and what happened since a time. `team-table status` and
  * the web view both show it.
  */
+import type { AuditTally } from "./audit_log.ts";
 import type { Member } from "./members/member.ts";
 import type { Table } from "./table.ts";
 import type { Task } from "./tasks/task_model.ts";
@@ -34,15 +35,9 @@ export interface BlockedGlance {
   waits_for: TaskRef[];
 }
 
-export interface AwaySummary {
+/** What happened while the viewer was away: the log's counts since then. */
+export interface AwaySummary extends AuditTally {
   since: string;
-  tasks_finished: number;
-  tasks_blocked: number;
-  tasks_created: number;
-  messages: number;
-  rules_fired: number;
-  agents_came: number;
-  agents_left: number;
 }
 
 /** Each member (all, or those given: a page of them) at a glance. */

@@ -138,14 +138,6 @@ export function mayReadMessage(
 }
 
 /**
- * Whose messages a principal's search and thread views are limited to: an agent's own (sent
- * or received); null (every message) for rules, humans and the system.
- */
-export function messageReaderOf(who: Principal): string | null {
-  return who.agent;
-}
-
-/**
  * Whose messages a reader sees, wherever a message appears (a thread, a task's feed, search):
  * `every` for rules, humans (the operator) and the system; an agent's own (sent or received);
  * or none, for a session that has no agent yet.

@@ -19,12 +19,12 @@ import type { Clock } from "../clock.ts";
 import { toIso } from "../clock.ts";
 import { LIMITS } from "../limits.ts";
 import { pageSize } from "../pages.ts";
-import { messageReaderOf } from "../permissions/permissions.ts";
+import { messageReaderFor } from "../permissions/permissions.ts";
 import type { Principals } from "../permissions/principal.ts";
 import { int, intOrNull, text, textOrNull } from "../rows.ts";
 import { ValidationError } from "../errors.ts";
 import type { Statements } from "../../db/statements.ts";
-import { receivedSql } from "../messages/message_visibility.ts";
+import { readerParams, visibleMessageSql } from "../messages/message_visibility.ts";
 import { parseSearch, SEARCH_KINDS, type SearchKind } from "./search_query.ts";
 import { snippetOf } from "./snippet.ts";
 
@@ -91,7 +91,7 @@ const _MATCH = `
   WHERE search_index MATCH :q AND (
     (s.rowid % 4 = 0 AND :messages AND EXISTS (
       SELECT 1 FROM messages m WHERE m.id = s.rowid / 4 AND m.archived_at IS NULL
-        AND (:reader IS NULL OR m.sender = :reader OR ${receivedSql("m", ":reader")})
+        AND ${visibleMessageSql("m")}
         AND (:agent IS NULL OR m.sender = :agent COLLATE NOCASE)
         AND (:since IS NULL OR m.created_at >= :since)))
     OR (s.rowid % 4 = 1 AND :tasks AND EXISTS (
@@ -146,7 +146,7 @@ export class TableSearch {
     for (
       const row of this.#sql.get(_MATCH).iterate({
         q: parsed.fts,
-        reader: messageReaderOf(who),
+        ...readerParams(messageReaderFor(who)),
         agent: input.agent ?? null,
         since: input.since ?? null,
         now: this.#clock.now(),

@@ -14,8 +14,7 @@ export function auditTools(): AnyTool[] {
   tools.push(tool({
     name: "get_audit_log",
     title: "Read the audit log",
-    description: "The append-only log of every change at the table, newest first (about " +
-      "messages: only those you sent or received).",
+    description: "Every change at the table, newest first (of messages, only yours).",
     get input() {
       return {
         agent_name: textFieldOf("agent_name", TEXT_RULES.actorName).optional().describe(

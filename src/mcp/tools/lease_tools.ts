@@ -72,7 +72,7 @@ export function leaseTools(settings: ToolSettings): AnyTool[] {
     title: "Reserve files",
     description: "Lease files you will edit, all or none. Exclusive (default) conflicts with any " +
       "overlapping lease, shared only with exclusive ones; refused: granted=false and the " +
-      "conflicts. Ends on release, ttl, the task done or reassigned, or your leaving.",
+      "conflicts. Ends on release, ttl, its task handed over, done or reassigned, or your leaving.",
     get input() {
       return {
         paths: leasePathsField("paths"),

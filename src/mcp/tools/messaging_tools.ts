@@ -56,8 +56,7 @@ export function messagingTools(): AnyTool[] {
     name: "send_message",
     title: "Send a direct message",
     description: "Message one registered agent (one away finds it in its inbox). Rate limit: " +
-      `${LIMITS.messagesPerWindow} messages with broadcasts per ${LIMITS.rateWindowMs / 1000} s. ` +
-      "Returns the message without its content.",
+      `${LIMITS.messagesPerWindow} messages with broadcasts per ${LIMITS.rateWindowMs / 1000} s.`,
     get input() {
       return {
         sender: actorField("sender"),
@@ -92,7 +91,7 @@ export function messagingTools(): AnyTool[] {
     title: "Message everyone",
     description:
       "Message every registered agent but you (away ones too); counts toward send_message's " +
-      "rate limit. Returns the message without its content, and the number of recipients.",
+      "rate limit.",
     get input() {
       return {
         sender: actorField("sender"),

@@ -17,7 +17,7 @@ export function pageInput(limits: PageLimits) {
 
 /** The output field that says there is more. */
 export const nextCursorOutput = {
-  next_cursor: z.string().optional().describe("There is more: pass it as cursor"),
+  next_cursor: z.string().optional().describe("More: pass it as cursor"),
 };
 
 /** A page as a tool returns it: its items under `name`, their count, and next_cursor if any. */

@@ -25,7 +25,7 @@ export function registrationTools(): AnyTool[] {
     title: "Join the table",
     description:
       "Join the table or come back (not needed when your connection names you). Refused: a " +
-      "name another live session holds, a privileged role (an operator grants it), over " +
+      "name another live session holds, a privileged role, over " +
       `${LIMITS.newNamesPerSession} new names per session. Returns you, your role (follow its ` +
       "guidelines) and what you hold.",
     get input() {

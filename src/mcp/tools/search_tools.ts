@@ -23,8 +23,8 @@ export function searchTools(): AnyTool[] {
     title: "Search the table",
     description:
       "Full-text search of messages you may see, tasks, comments and shared context. Every " +
-      'word must match; "quoted words" are a phrase, word* a prefix. Best first, with a ' +
-      "snippet (matches in **) and the call that opens each.",
+      'word must match; "quoted words" are a phrase, word* a prefix. Best first, each with ' +
+      "a snippet and the call that opens it.",
     get input() {
       return {
         query: textFieldOf("query", TEXT_RULES.searchQuery).describe(

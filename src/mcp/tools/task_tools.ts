@@ -303,8 +303,8 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "get_task_detail",
     title: "A task's whole story",
     description:
-      "One task in full: subtasks (a page), blockers, and its feed (comments, status changes, " +
-      "your linked messages), one line each, oldest first; next_cursor for older.",
+      "One task in full: a page of subtasks, blockers, and its feed (comments, status changes, " +
+      "your linked messages) oldest first; next_cursor for older.",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -318,7 +318,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       return {
         task: taskSchema(),
         subtasks: z.array(taskRefSchema()),
-        subtasks_next_cursor: z.string().optional().describe("pass as subtasks_cursor"),
+        subtasks_next_cursor: z.string().optional(),
         blockers: z.array(taskRefSchema()),
         entries: z.array(feedEntrySchema()),
         comment_count: z.number().int(),
