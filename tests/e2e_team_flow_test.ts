@@ -117,12 +117,7 @@ Deno.test("team flow over stdio: containers, task paths leased by the claim, a r
     const next = await cody.call("heartbeat");
     assert.match(
       next.texts[1] ?? "",
-      /^📬 You have 1 unread message\. Newest: #\d+ from rita \[Changes requested on task #2\]: "Changes requested by rita on task #2 "CSV writer": Quote fields/,
-    );
-    const inbox = (await cody.ok("get_messages"))["messages"] as { content: string }[];
-    assert.match(
-      inbox[0]?.content ?? "",
-      /by rita on task #2 "CSV writer": Quote fields that contain commas\. It is in_progress/,
+      /^📬 New, now read: #\d+ from rita \[Changes requested on task #2\]: "Changes requested by rita on task #2 "CSV writer": Quote fields that contain commas\. It is in_progress/,
     );
     const shown = (await cody.ok("get_task_detail", { task_id: write.id }))["task"] as TaskView;
     assert.deepEqual(shown.review_note && [shown.review_note.verdict, shown.review_note.by], [

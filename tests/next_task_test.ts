@@ -70,3 +70,34 @@ Deno.test("next_task on an empty board says there is nothing pending", async () 
     await bob.close();
   }
 });
+
+Deno.test("a hand-over's result says what is next for the agent, or why nothing is", async () => {
+  using t = tempTeam(["lead"]);
+  const lead = agentActor("lead");
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    const first = t.table.tasks.create({ title: "first", by: lead });
+    const second = t.table.tasks.create({ title: "second", by: lead });
+    t.table.tasks.create({ title: "third", by: lead, blockedBy: [second.id] });
+    await bob.ok("claim_task", { task_id: first.id });
+    const handed = await bob.ok("update_task", { task_id: first.id, status: "awaiting_review" });
+    assert.equal(handed["next"], `#${second.id} "second" is next for you: next_task claims it.`);
+
+    await bob.ok("claim_task", { task_id: second.id });
+    const last = await bob.ok("update_task", { task_id: second.id, status: "awaiting_review" });
+    assert.equal(
+      last["next"],
+      `Nothing for you; pending: 1 waiting on #${second.id}. When one frees up, idle members ` +
+        "are told (task_available).",
+    );
+
+    // Still at work on another task, or a change that puts nothing down: no `next`.
+    const other = t.table.tasks.create({ title: "other", by: lead });
+    await bob.ok("claim_task", { task_id: other.id });
+    const comment = await bob.ok("update_task", { task_id: other.id, result: "halfway" });
+    assert.equal("next" in comment, false);
+  } finally {
+    await bob.close();
+  }
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { humanActor } from "../src/core/actor.ts";
+import { LIMITS } from "../src/core/limits.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { ROLES } from "./support/temp_table.ts";
@@ -14,7 +15,11 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     try {
       const table = createTable({ db: writer, roles: ROLES });
       for (let i = 1; i <= 105; i++) {
-        table.messages.send({ by: humanActor("ops"), recipient: "alice", content: `note ${i}` });
+        table.messages.send({
+          by: humanActor("ops"),
+          recipient: "alice",
+          content: `note ${i} ${"x".repeat(LIMITS.badgeWholeChars)}`,
+        });
       }
     } finally {
       writer.close();
@@ -22,7 +27,7 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     const beat = await alice.call("heartbeat");
     assert.match(
       beat.texts[1] ?? "",
-      /^📬 You have 100\+ unread messages\. Newest: #105 from human:ops/,
+      /^📬 You have 100\+ unread messages\. New: #105 from human:ops/,
     );
     const badge = beat.structured?.["unread"] as { count: number; preview: { id: number }[] };
     assert.equal(badge.count, 100);
@@ -50,12 +55,16 @@ Deno.test("the unread badge counts up to 100 (then says 100+), get_messages and 
     assert.equal(typeof message["id"], "number");
     assert.equal("content" in message, false, "the sender is not sent its words back");
     assert.doesNotMatch(sent.text, /to myself/);
-    // New mail: the preview shows only what came since the last notice.
-    assert.match(sent.texts[1] ?? "", /^📬 You have 96 unread messages\. Newest: #106 from alice/);
+    // New mail: the preview shows only what came since the last notice; a short note whole,
+    // and so read.
+    assert.equal(
+      sent.texts[1],
+      '📬 You have 95 unread messages. New: #106 from alice: "to myself". get_messages reads the unread.',
+    );
     const shown = sent.structured?.["unread"] as { preview: { id: number }[] };
     assert.deepEqual(shown.preview.map((p) => p.id), [106]);
     const again = await alice.call("heartbeat");
-    assert.match(again.texts[1] ?? "", /96 unread messages \(none new\)\.$/);
+    assert.match(again.texts[1] ?? "", /95 unread messages \(none new\)\.$/);
   } finally {
     await alice.close();
     await db.cleanup();

@@ -38,6 +38,8 @@ function _mayBeWork(push: Push): boolean {
 export class Coder {
   /** The newest message of the team's thread this coder has seen (it replies to it). */
   #thread: number | undefined;
+  /** The last hand-over's result said nothing is free for this coder (it waits for a push). */
+  #nothingNext = false;
 
   constructor(
     readonly agent: AgentClient,
@@ -49,7 +51,8 @@ export class Coder {
   async run(): Promise<void> {
     while (!this.team.over && Date.now() < this.team.deadline) {
       await this.#notice(this.agent.pushes.take());
-      const task = await this.take();
+      const task = this.#nothingNext ? undefined : await this.take();
+      this.#nothingNext = false;
       if (task === undefined) {
         await this.#playDrop();
         await this.#idle();
@@ -114,12 +117,15 @@ export class Coder {
     await this.#tellTeammate(task);
     // The hand-over ends the task's leases: its files are free from this call on.
     const handing = Date.now();
-    await this.agent.ok("update_task", {
+    const handed = await this.agent.ok("update_task", {
       task_id: task.id,
       status: "awaiting_review",
       result: `Done: ${task.title}.`,
     });
     this.team.ledger.release(this.agent.name, handing, task.paths);
+    // Its `next` says what it would take, or why nothing (then it waits to be told).
+    const next = handed["next"];
+    this.#nothingNext = typeof next === "string" && !next.startsWith("#");
     const restart = this.team.ledger.restart;
     if (restart?.agent === this.agent.name && restart.taskId === task.id) {
       restart.handedOverAfter = true;

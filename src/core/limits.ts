@@ -79,6 +79,11 @@ export const LIMITS = {
   rateWindowMs: 60_000,
   /** The unread badge on every result counts this many at most (then shows "100+"). */
   unreadBadgeCount: 100,
+  /**
+   * A new message this short is shown whole in the badge of the reader's next result, and so
+   * read (no get_messages call to read a one-line note).
+   */
+  badgeWholeChars: 200,
   /** How many members the table holds at most (each broadcast is delivered to all of them). */
   membersMax: 5_000,
   /** New names one session (one MCP connection) may make. */

@@ -30,8 +30,8 @@ const _LOOP =
   `Work: next_task (claim: true) takes a task and leases its paths; edit only leased files
 (reserve_paths for more). task_comment as you go; update_task awaiting_review hands it over and
 frees the paths; the verdict (done, or back to you with a note) comes to your inbox.
-Pushes say when to act (task_available, review_requested, messages); a result ending "📬 You have
-N unread" means get_messages. A refused call says why and what is allowed. Result text leaves out
+Pushes say when to act (task_available, review_requested, messages); a result's 📬 line shows new
+mail (short notes whole, then read); "N unread" means get_messages. A refused call says why and what is allowed. Result text leaves out
 nulls, empty lists and false flags; structuredContent has every field.`;
 
 const _CHANNEL_INSTRUCTIONS = `Events arrive as <channel source="team-table"> lines.`;

@@ -229,7 +229,7 @@ function _unread(ctx: ToolContext): UnreadSummary | undefined {
   const agent = ctx.session.agent;
   if (agent === undefined) return undefined;
   try {
-    return ctx.table.messages.unreadSummary(agent, ctx.session.unreadShown);
+    return ctx.table.messages.notice(agent, ctx.session.unreadShown);
   } catch (error) {
     ctx.logger.warn(`unread badge unavailable: ${error instanceof Error ? error.message : error}`);
     return undefined;

@@ -23,7 +23,9 @@ export function successResult(
     content.push({ type: "text", text: holding.text });
     value = { ...value, holding: holding.data };
   }
-  if (!unread || unread.count === 0) return { content, structuredContent: value };
+  if (!unread || (unread.count === 0 && unread.preview === undefined)) {
+    return { content, structuredContent: value };
+  }
   content.push({ type: "text", text: badgeText(unread) });
   const { newest: _newest, ...badge } = unread;
   return { content, structuredContent: { ...value, unread: badge } };
@@ -46,7 +48,7 @@ export function errorResult(
   context: { tool: string; logger: Logger; unread: UnreadSummary | undefined },
 ): CallToolResult {
   const content: CallToolResult["content"] = [{ type: "text", text: errorMessage(error, context) }];
-  if (context.unread && context.unread.count > 0) {
+  if (context.unread && (context.unread.count > 0 || context.unread.preview !== undefined)) {
     content.push({ type: "text", text: badgeText(context.unread) });
   }
   return { content, isError: true };
@@ -70,8 +72,10 @@ export function badgeText(unread: UnreadSummary): string {
       }${p.ack_required ? " (acknowledge it)" : ""}: "${p.excerpt}"`
     )
     .join("; ");
-  return `📬 You have ${count} unread ${noun}. Newest: ${newest}. ` +
-    `Call get_messages to read them.`;
+  // Whole messages are read by being shown here; only the rest wait for get_messages.
+  if (unread.count === 0) return `📬 New, now read: ${newest}.`;
+  return `📬 You have ${count} unread ${noun}. New: ${newest}. ` +
+    `get_messages reads the unread.`;
 }
 
 function errorMessage(error: unknown, context: { tool: string; logger: Logger }): string {

@@ -13,7 +13,8 @@ import type { AnyTool } from "../../src/mcp/register_tool.ts";
 import { DEFAULT_TOOL_SETTINGS } from "../../src/mcp/tool_settings.ts";
 
 const _unreadSchema = z.strictObject({
-  count: z.number().int().min(1).max(LIMITS.unreadBadgeCount),
+  // 0 when every new message the badge shows was short enough to be read by being shown.
+  count: z.number().int().min(0).max(LIMITS.unreadBadgeCount),
   preview: z.optional(z.array(z.strictObject({
     id: z.number().int(),
     sender: z.string(),
@@ -22,6 +23,7 @@ const _unreadSchema = z.strictObject({
     thread_id: z.number().int(),
     ack_required: z.boolean(),
     excerpt: z.string(),
+    whole: z.boolean(),
   }))),
 });
 

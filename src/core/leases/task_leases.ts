@@ -6,7 +6,7 @@ import type { Transactor } from "../../db/transaction.ts";
 import { checkLeasePaths } from "../input_rules/lease_paths.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { CreateTaskInput, TaskStore } from "../tasks/task_store.ts";
-import type { Actor } from "../actor.ts";
+import { type Actor, actorLabel } from "../actor.ts";
 import { ConflictError } from "../errors.ts";
 import { describeConflict, type Lease } from "./lease.ts";
 import type { LeaseStore } from "./lease_store.ts";
@@ -69,6 +69,23 @@ export class TaskLeases {
       }
       return { task, leases: reserved.leases };
     });
+  }
+
+  /**
+   * After `by` put its task down (`before` in progress and its, `after` not) with nothing else
+   * in progress: what it would take next, or why nothing, in one line, so it does not have to
+   * ask next_task to learn that it should wait. Undefined for any other change.
+   */
+  nextAfter(input: { by: Actor; before: Task; after: Task }): string | undefined {
+    const { before, after } = input;
+    if (before.status !== "in_progress" || after.status === "in_progress") return undefined;
+    const agent = before.assignee;
+    if (agent === null || this.#tasks.workingOn(agent) !== undefined) return undefined;
+    if (actorLabel(input.by)?.toLowerCase() !== agent.toLowerCase()) return undefined;
+    const { task, why } = this.#tasks.nextOrWhy({ by: input.by });
+    return task === null
+      ? why
+      : `#${task.id} "${task.title}" is next for you: next_task claims it.`;
   }
 
   /**

@@ -43,6 +43,8 @@ export interface UnreadSummary {
     thread_id: number;
     ack_required: boolean;
     excerpt: string;
+    /** The excerpt is the whole message (short): a result that shows it delivers it, read. */
+    whole: boolean;
   }[];
 }
 

@@ -411,7 +411,8 @@ export class MessageStore {
       `SELECT m.id, m.sender, m.recipient IS NULL AS broadcast, m.subject,
          coalesce(m.thread_id, m.id) AS thread_id, m.ack_required,
          substr(m.content, 1, ${EXCERPT_SOURCE_CHARS}) AS head,
-         length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut
+         length(m.content) > ${EXCERPT_SOURCE_CHARS} AS cut,
+         length(m.content) <= ${LIMITS.badgeWholeChars} AS whole
        FROM (${_newestUnreadIds(_PREVIEW_COUNT)}) u JOIN messages m ON m.id = u.message_id
        WHERE m.archived_at IS NULL AND u.message_id > :seen
        ORDER BY m.id DESC LIMIT ${_PREVIEW_COUNT}`,
@@ -422,9 +423,37 @@ export class MessageStore {
       subject: textOrNull(row, "subject"),
       thread_id: int(row, "thread_id"),
       ack_required: int(row, "ack_required") !== 0,
-      excerpt: excerptOf(text(row, "head"), undefined, int(row, "cut") === 1),
+      excerpt: int(row, "whole") === 1
+        ? excerptOf(text(row, "head"), LIMITS.badgeWholeChars)
+        : excerptOf(text(row, "head"), undefined, int(row, "cut") === 1),
+      whole: int(row, "whole") === 1,
     }));
     return preview.length === 0 ? { count, newest } : { count, newest, preview };
+  }
+
+  /**
+   * The badge for `agent`'s next result (unreadSummary): the new messages it shows whole are
+   * delivered by it, so they are marked read here, and `count` is what is still unread.
+   */
+  notice(agent: string, seen?: number): UnreadSummary {
+    return this.#ctx.tx.run(() => {
+      const summary = this.unreadSummary(agent, seen);
+      const whole = (summary.preview ?? []).filter((p) => p.whole).map((p) => p.id);
+      if (whole.length === 0) return summary;
+      this.#deliverBroadcasts(agent);
+      const mark = this.#ctx.sql.get(
+        "UPDATE deliveries SET read_at = ? WHERE agent = ? AND message_id = ? AND read_at IS NULL",
+      );
+      const now = this.#ctx.clock.now();
+      for (const id of whole) mark.run(now, agent, id);
+      this.#ctx.publisher.publish({
+        type: "messages.read",
+        by: { kind: "agent", name: agent },
+        agent,
+        messageIds: whole,
+      });
+      return { ...summary, count: Math.max(0, summary.count - whole.length) };
+    });
   }
 
   /** When the oldest unread, unarchived message for `agent` was sent (ms), if there is one. */

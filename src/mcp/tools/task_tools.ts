@@ -207,7 +207,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     description: "Change a task (only what changes): its creator, assignee, reviewer or " +
       "update_any_task. awaiting_review hands it over (its leases end). Verdict on a task " +
       "awaiting_review (its reviewer, else anyone but its assignee): done, or in_progress to " +
-      "send it back; result is the note, sent to the assignee.",
+      "send it back; result is the note to the assignee.",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -221,11 +221,12 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       };
     },
     get output() {
-      return { task: taskChangeSchema() };
+      return { task: taskChangeSchema(), next: z.string().optional() };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
       const before = table.tasks.get(args.task_id);
+      const by = session.actor(args.agent_name, "agent_name");
       const task = table.tasks.update({
         taskId: args.task_id,
         status: args.status,
@@ -234,9 +235,10 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parentId: args.parent_id,
         addBlockedBy: args.add_blocked_by,
         removeBlockedBy: args.remove_blocked_by,
-        by: session.actor(args.agent_name, "agent_name"),
+        by,
       });
-      return { task: changeView(before, task) };
+      const next = table.taskLeases.nextAfter({ by, before, after: task });
+      return { task: changeView(before, task), ...(next === undefined ? {} : { next }) };
     },
   }));
 
