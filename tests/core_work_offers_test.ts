@@ -107,7 +107,11 @@ Deno.test("a task is offered when its last blocker is done, when given back, and
   mark = t.table.events.latestId();
   t.table.tasks.update({ taskId: c2s.id, by: agentActor("c2"), status: "awaiting_review" });
   assert.deepEqual(t.table.leases.list({ agent: "c2" }), [], "the hand-over ended c2's leases");
-  assert.deepEqual(offers(t, mark), [`#${waiting.id} paths freed>c1`]);
+  // c2 first: its hand-over's result says the task is next for it.
+  assert.deepEqual(offers(t, mark), [
+    `#${waiting.id} paths freed>c2`,
+    `#${waiting.id} paths freed>c1`,
+  ]);
 
   // c1 takes it and leaves the table: it goes back to pending and is offered again.
   t.table.taskLeases.claim({ taskId: waiting.id, by: agentActor("c1") });

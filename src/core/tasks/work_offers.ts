@@ -80,8 +80,8 @@ export class WorkOffers {
   }
 
   /**
-   * Who is told that `task` is available: idle online members (no task in progress) other
-   * than `by` whose role may claim tasks and prefers the task's type (any such role when none
+   * Who is told that `task` is available: idle online members (no task in progress), `by`
+   * first when it is one of them, whose role may claim tasks and prefers the task's type (any such role when none
    * online prefers it, or the task has no type); at most LIMITS.workOfferMax, the list turned
    * by the task's id so that a batch of tasks wakes different members. A busy member is not
    * told: it asks next_task when it finishes.
@@ -98,7 +98,7 @@ export class WorkOffers {
     const able = rows.flatMap((row) => {
       const name = text(row, "name");
       const roleName = text(row, "role");
-      if (name.toLowerCase() === me || !this.#ctx.roles.has(roleName)) return [];
+      if (!this.#ctx.roles.has(roleName)) return [];
       const role = this.#ctx.roles.get(roleName);
       if (!mayCallTool(role, "claim_task")) return [];
       const prefers = task.type !== null && role.task_affinity.includes(task.type);
@@ -106,8 +106,12 @@ export class WorkOffers {
     });
     const preferring = able.filter((m) => m.prefers);
     const pool = (preferring.length > 0 ? preferring : able).filter((m) => m.idle);
-    const at = pool.length === 0 ? 0 : task.id % pool.length;
-    return [...pool.slice(at), ...pool.slice(0, at)].slice(0, LIMITS.workOfferMax)
+    // Who made it available and may take it (its files freed by its own hand-over) comes
+    // first: its result says the task is next for it, so fewer others race it for nothing.
+    const self = pool.filter((m) => m.name.toLowerCase() === me);
+    const others = pool.filter((m) => m.name.toLowerCase() !== me);
+    const at = others.length === 0 ? 0 : task.id % others.length;
+    return [...self, ...others.slice(at), ...others.slice(0, at)].slice(0, LIMITS.workOfferMax)
       .map((m) => m.name);
   }
 }
