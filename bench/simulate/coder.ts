@@ -123,6 +123,7 @@ export class Coder {
       result: `Done: ${task.title}.`,
     });
     this.team.ledger.release(this.agent.name, handing, task.paths);
+    this.team.ledger.task(task.id).handOvers.push({ agent: this.agent.name, at: handing });
     // Its `next` says what it would take, or why nothing (then it waits to be told).
     const next = handed["next"];
     this.#nothingNext = typeof next === "string" && !next.startsWith("#");

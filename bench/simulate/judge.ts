@@ -35,6 +35,12 @@ export interface Figures {
   chars_per_task: number;
   available_to_claim_p50_ms: number | null;
   available_to_claim_p95_ms: number | null;
+  /**
+   * The same, counting only the time some coder was idle (connected, no task in progress):
+   * while every coder is busy or away the wait is the team's size, not the table's flow.
+   */
+  idle_available_to_claim_p50_ms: number | null;
+  idle_available_to_claim_p95_ms: number | null;
   claims: number;
   /** The three longest waits from available to claimed: "#task coder: ms". */
   slowest_claims: string[];
@@ -73,6 +79,7 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
   const perTask = (n: number) => _round(n / Math.max(1, finished));
   const waits = _availableToClaim(ledger);
   const ms = waits.map((w) => w.ms);
+  const idleMs = waits.map((w) => w.idleMs);
   const notifications = await _notifications(ledger, facts);
   const restart = ledger.restart;
   const byTool: Record<string, number> = {};
@@ -103,6 +110,8 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
     chars_per_task: Math.round(perTask(sum("coder", "chars") + sum("reviewer", "chars"))),
     available_to_claim_p50_ms: ms.length ? Math.round(percentile(ms, 50)) : null,
     available_to_claim_p95_ms: ms.length ? Math.round(percentile(ms, 95)) : null,
+    idle_available_to_claim_p50_ms: idleMs.length ? Math.round(percentile(idleMs, 50)) : null,
+    idle_available_to_claim_p95_ms: idleMs.length ? Math.round(percentile(idleMs, 95)) : null,
     claims: ms.length,
     slowest_claims: waits.sort((a, b) => b.ms - a.ms).slice(0, 3)
       .map((w) => `#${w.task} ${w.agent}: ${Math.round(w.ms)} ms`),
@@ -136,8 +145,11 @@ function _collisions(holds: Hold[]): number {
  * approved, its files released) to the claim. Releases count from the start of the release
  * call, so a wait is never shorter than it was. Time when every coder was busy counts too.
  */
-function _availableToClaim(ledger: Ledger): { task: number; agent: string; ms: number }[] {
-  const waits: { task: number; agent: string; ms: number }[] = [];
+function _availableToClaim(
+  ledger: Ledger,
+): { task: number; agent: string; ms: number; idleMs: number }[] {
+  const waits: { task: number; agent: string; ms: number; idleMs: number }[] = [];
+  const busy = _busySpans(ledger);
   for (const story of ledger.tasks.values()) {
     story.claims.forEach((claim, k) => {
       const opened = k === 0
@@ -147,10 +159,57 @@ function _availableToClaim(ledger: Ledger): { task: number; agent: string; ms: n
       if (opened === undefined || blockersDone.includes(undefined)) return;
       const freed = _freedFor(story, claim, ledger.holds);
       const available = Math.max(opened, ...(blockersDone as number[]), ...freed);
-      waits.push({ task: story.id, agent: claim.agent, ms: Math.max(0, claim.at - available) });
+      waits.push({
+        task: story.id,
+        agent: claim.agent,
+        ms: Math.max(0, claim.at - available),
+        idleMs: _idleWithin(busy, available, claim.at),
+      });
     });
   }
   return waits;
+}
+
+/**
+ * Each coder's spans of work, from a claim to its hand-over of that task (or the run's end),
+ * and of absence.
+ */
+function _busySpans(ledger: Ledger): Map<string, { from: number; to: number }[]> {
+  const spans = new Map<string, { from: number; to: number }[]>();
+  for (const agent of ledger.usage.keys()) {
+    if (ledger.usage.get(agent)?.role === "coder") spans.set(agent, []);
+  }
+  for (const story of ledger.tasks.values()) {
+    for (const claim of story.claims) {
+      const end = story.handOvers.find((h) => h.agent === claim.agent && h.at >= claim.at);
+      spans.get(claim.agent)?.push({ from: claim.at, to: end?.at ?? Infinity });
+    }
+  }
+  // Away is not idle: the killed coder until bound again, the dropped one until reconnected.
+  const { restart, reconnect } = ledger;
+  if (restart) {
+    spans.get(restart.agent)?.push({ from: restart.killedAt, to: restart.boundAt ?? Infinity });
+  }
+  if (reconnect) {
+    spans.get(reconnect.agent)?.push({
+      from: reconnect.droppedAt,
+      to: reconnect.boundAt ?? Infinity,
+    });
+  }
+  return spans;
+}
+
+/** How long within [from, to) some coder was idle (not in a span), in 5 ms steps. */
+function _idleWithin(busy: Map<string, { from: number; to: number }[]>, from: number, to: number) {
+  const step = 5;
+  let idle = 0;
+  for (let t = from; t < to; t += step) {
+    const someone = [...busy.values()].some((spans) =>
+      !spans.some((span) => span.from <= t && t < span.to)
+    );
+    if (someone) idle += Math.min(step, to - t);
+  }
+  return idle;
 }
 
 /** When the task's files were released before the claim (by anyone: leased, no one could take it). */

@@ -122,6 +122,7 @@ export class Lead {
       parent,
       createdAt: Date.now(),
       claims: [],
+      handOvers: [],
       sentBackAt: [],
     });
     return task.id;

@@ -39,6 +39,8 @@ export interface TaskStory {
   parent: boolean;
   createdAt: number;
   claims: { agent: string; at: number }[];
+  /** Its assignee's hand-overs (from the start of the update_task call). */
+  handOvers: { agent: string; at: number }[];
   sentBackAt: number[];
   doneAt?: number;
 }

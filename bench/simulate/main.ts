@@ -52,6 +52,10 @@ function table(f: Figures): string {
       `available → claim p50 / p95 (${f.claims} claims)`,
       `${ms(f.available_to_claim_p50_ms)} / ${ms(f.available_to_claim_p95_ms)}`,
     ],
+    [
+      "  the same, counted while some coder was idle",
+      `${ms(f.idle_available_to_claim_p50_ms)} / ${ms(f.idle_available_to_claim_p95_ms)}`,
+    ],
     ["collisions (exclusive leases on a common path at once)", String(f.collisions)],
     [
       "notifications lost / doubled (missed while down)",
