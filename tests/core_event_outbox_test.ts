@@ -20,6 +20,7 @@ Deno.test("changes write events in the same transaction, addressed to who should
   assert.deepEqual(summary(t.table.events.after(0)), [
     "message>bob",
     "broadcast>*-bob",
+    "task_created>(observers)",
     "task_available>carol",
     "task_available>bob",
     "task_created>carol",

@@ -224,6 +224,14 @@ Deno.test("web: /observe streams every event, whoever it is for", async () => {
       ["to bob", "to alice"],
       "the observer hears messages for either agent",
     );
+    // A task for anyone, created while nobody is online to be offered it: the page still hears.
+    table.tasks.create({ by: agentActor("alice"), title: "for anyone" });
+    const created = await observer.nextOf(["task_created"]);
+    assert.equal(JSON.parse(created.data).task.title, "for anyone");
+    for (const agent of ["alice", "bob"]) {
+      const told = table.events.forAgent(agent, 0).filter((e) => e.type === "task_created");
+      assert.deepEqual(told, [], `no agent is told (${agent})`);
+    }
   } finally {
     relay.stop();
     await observer.close();

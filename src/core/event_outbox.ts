@@ -98,7 +98,7 @@ export interface TableEvent {
   id: number;
   at: string;
   type: TableEventType;
-  /** An agent name, or "*" for everyone except `except`. */
+  /** An agent name, "*" for everyone except `except`, or FOR_OBSERVERS. */
   recipient: string;
   except: string | null;
   /**
@@ -113,6 +113,12 @@ export type NewEvent = TableEventBody & {
   recipient: string;
   except?: string | undefined;
 };
+
+/**
+ * The recipient of an event no agent is told about but the web view's stream (which sees every
+ * event) shows: no agent name can be written so.
+ */
+export const FOR_OBSERVERS = "(observers)";
 
 /** True when `event` is addressed to `agent` (names compare without regard to case). */
 export function isEventFor(event: TableEvent, agent: string): boolean {

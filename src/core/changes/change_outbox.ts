@@ -3,7 +3,7 @@
  * the poll daemon, channel notifications and replays all read these.
  */
 import { actorLabel, TABLE_LABEL } from "../actor.ts";
-import type { NewEvent, TableEventBody } from "../event_outbox.ts";
+import { FOR_OBSERVERS, type NewEvent, type TableEventBody } from "../event_outbox.ts";
 import { assertNever } from "../assert_never.ts";
 import {
   escalationAudience,
@@ -62,14 +62,13 @@ export function outboxOf(change: Change): NewEvent[] {
         },
       }];
     case "task.created":
-      // A task for anyone is offered to those who may take it (task.available), not to all.
-      return change.task.assignee
-        ? [{
-          recipient: change.task.assignee,
-          type: "task_created",
-          payload: { task: change.task, by },
-        }]
-        : [];
+      // A task for anyone is offered to those who may take it (task.available), not told to
+      // all; the web view still sees it created.
+      return [{
+        recipient: change.task.assignee ?? FOR_OBSERVERS,
+        type: "task_created",
+        payload: { task: change.task, by },
+      }];
     case "task.available":
       return change.takers.map((recipient) => ({
         recipient,

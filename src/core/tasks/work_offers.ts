@@ -47,7 +47,7 @@ export class WorkOffers {
     ).get(taskId);
     if (!row || this.#pathsLeased(taskId)) return [];
     const task = toTask(row);
-    const takers = this.takers(task, actorLabel(by));
+    const takers = this.takers(task, actorLabel(by), why === "paths freed");
     if (takers.length > 0) {
       this.#ctx.publisher.publish({ type: "task.available", by, task, why, takers });
     }
@@ -80,13 +80,14 @@ export class WorkOffers {
   }
 
   /**
-   * Who is told that `task` is available: idle online members (no task in progress), `by`
-   * first when it is one of them, whose role may claim tasks and prefers the task's type (any such role when none
+   * Who is told that `task` is available: idle online members (no task in progress) other
+   * than `by` (unless `byMayTake`: its own hand-over freed the files; then it comes first)
+   * whose role may claim tasks and prefers the task's type (any such role when none
    * online prefers it, or the task has no type); at most LIMITS.workOfferMax, the list turned
    * by the task's id so that a batch of tasks wakes different members. A busy member is not
    * told: it asks next_task when it finishes.
    */
-  takers(task: Task, by: string | null): string[] {
+  takers(task: Task, by: string | null, byMayTake = false): string[] {
     const rows = this.#ctx.sql.get(
       `SELECT m.name, m.role, EXISTS (SELECT 1 FROM tasks t WHERE t.assignee = m.name
                  AND t.status = 'in_progress') AS busy
@@ -99,6 +100,7 @@ export class WorkOffers {
       const name = text(row, "name");
       const roleName = text(row, "role");
       if (!this.#ctx.roles.has(roleName)) return [];
+      if (!byMayTake && name.toLowerCase() === me) return [];
       const role = this.#ctx.roles.get(roleName);
       if (!mayCallTool(role, "claim_task")) return [];
       const prefers = task.type !== null && role.task_affinity.includes(task.type);
