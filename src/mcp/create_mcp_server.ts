@@ -100,6 +100,7 @@ export function createMcpServer(deps: McpServerDeps): SessionServer {
     logger: deps.logger,
     toolList,
     toolCalls: deps.toolCalls,
+    channel,
   };
   const subscriptions = new Set<string>();
   registerAgentResources(server, ctx, deps.resourceUpdates === true ? subscriptions : undefined);

@@ -175,7 +175,7 @@ function _call(
   if (def.name !== "register") _checkRole(ctx, def.name, role);
   const value = def.run(args, ctx);
   const unread = _unread(ctx);
-  const result = successResult(value, unread, def.text?.(value), _holdings(ctx));
+  const result = successResult(value, unread, def.text?.(value), _holdings(ctx), _offer(ctx));
   // The role just read is still the agent's unless the call bound or unbound the session
   // (register, deregister): an agent never changes its own role otherwise.
   ctx.toolList.announceChanges(ctx.session.agent === agent ? role : undefined);
@@ -223,6 +223,18 @@ function _holdings(ctx: ToolContext): { text: string; data: Holdings } | undefin
   ctx.session.toldHoldings();
   const data = agentHoldings(ctx.table, agent);
   return holdsAnything(data) ? { text: holdingsText(agent, data), data } : undefined;
+}
+
+/**
+ * A task offered to the agent since its last result and still free, for a session whose pushes
+ * do not reach the model (no stdio channel: most HTTP clients never show /events either).
+ */
+function _offer(ctx: ToolContext): { id: number; title: string } | undefined {
+  const agent = ctx.session.agent;
+  if (agent === undefined || ctx.channel === true) return undefined;
+  const { upTo, task } = ctx.table.offers.offeredTo(agent, ctx.session.offersSeen);
+  ctx.session.lookedAtOffers(upTo);
+  return task;
 }
 
 function _unread(ctx: ToolContext): UnreadSummary | undefined {

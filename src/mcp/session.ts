@@ -28,6 +28,8 @@ export class Session {
   #touchedAt = -Infinity;
   #unreadShown: number | undefined;
   #holdingsTold = false;
+  /** The newest event looked at for work offers to show in a result (0: none yet). */
+  #offersSeen = 0;
 
   /** When the session began, on the table's clock (a newer session may take its name over). */
   readonly opened: number;
@@ -77,6 +79,7 @@ export class Session {
     if (agent !== this.#agent) {
       this.#unreadShown = undefined;
       this.#holdingsTold = false;
+      this.#offersSeen = 0;
     }
     this.#agent = agent;
     this.#fixed = this.#fixed || fixed;
@@ -88,6 +91,15 @@ export class Session {
     this.#expected = undefined;
     this.#fixed = false;
     this.#unreadShown = undefined;
+  }
+
+  /** The newest event looked at for work offers (the next look starts after it). */
+  get offersSeen(): number {
+    return this.#offersSeen;
+  }
+
+  lookedAtOffers(upTo: number): void {
+    this.#offersSeen = Math.max(this.#offersSeen, upTo);
   }
 
   /**

@@ -13,4 +13,6 @@ export interface ToolContext {
   readonly toolList: SessionToolList;
   /** Told of every call (serve's metrics). */
   readonly toolCalls?: ToolCallObserver | undefined;
+  /** Pushes reach the model itself (stdio channel): results need not repeat work offers. */
+  readonly channel?: boolean;
 }

@@ -15,6 +15,7 @@ export function successResult(
   unread: UnreadSummary | undefined,
   textView: Record<string, unknown> = value,
   holding?: { text: string; data: Holdings },
+  offer?: { id: number; title: string },
 ): CallToolResult {
   // The badge is said once in the text (its own line), and kept as data in structuredContent.
   const content: CallToolResult["content"] = [{ type: "text", text: resultText(textView) }];
@@ -22,6 +23,14 @@ export function successResult(
     // Once, on the first result of a session bound at connect time: what the agent holds.
     content.push({ type: "text", text: holding.text });
     value = { ...value, holding: holding.data };
+  }
+  if (offer !== undefined) {
+    // Once per offer, for agents whose pushes do not reach the model.
+    content.push({
+      type: "text",
+      text: `🛠 #${offer.id} "${offer.title}" is free to take: next_task claims it.`,
+    });
+    value = { ...value, offered: { task_id: offer.id } };
   }
   if (!unread || (unread.count === 0 && unread.preview === undefined)) {
     return { content, structuredContent: value };

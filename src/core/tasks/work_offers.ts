@@ -55,6 +55,33 @@ export class WorkOffers {
   }
 
   /**
+   * The newest task offered to `agent` (task_available) after event `afterId` that is still
+   * free to take (pending, no assignee), from its newest 50 events; `upTo`: the newest event
+   * looked at (look after it next time).
+   */
+  offeredTo(
+    agent: string,
+    afterId: number,
+  ): { upTo: number; task?: { id: number; title: string } } {
+    const rows = this.#ctx.sql.get(
+      `SELECT e.id AS event_id, t.id, t.title,
+         t.status = 'pending' AND t.assignee IS NULL AS free
+       FROM (SELECT id, type, payload FROM events WHERE recipient = ? AND id > ?
+             ORDER BY id DESC LIMIT 50) e
+       LEFT JOIN tasks t ON e.type = 'task_available'
+         AND t.id = json_extract(e.payload, '$.task.id')
+       ORDER BY e.id DESC`,
+    ).all(agent, afterId);
+    const first = rows[0];
+    if (first === undefined) return { upTo: afterId };
+    const offered = rows.find((row) => row["free"] === 1);
+    return {
+      upTo: int(first, "event_id"),
+      ...(offered ? { task: { id: int(offered, "id"), title: text(offered, "title") } } : {}),
+    };
+  }
+
+  /**
    * Offers the pending tasks without an assignee that declare a path overlapping `paths`
    * (files just released) and are now free to take: at most LIMITS.workOffersPerRelease,
    * highest priority then oldest first.
