@@ -101,3 +101,27 @@ Deno.test("a hand-over's result says what is next for the agent, or why nothing 
     await bob.close();
   }
 });
+
+Deno.test("an assignee cannot approve its own work awaiting review; it may take it back", async () => {
+  using t = tempTeam(["lead"]);
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    const task = t.table.tasks.create({ title: "mine", by: agentActor("lead"), reviewer: "lead" });
+    await bob.ok("claim_task", { task_id: task.id });
+    await bob.ok("update_task", { task_id: task.id, status: "awaiting_review" });
+    const refused = await bob.call("update_task", { task_id: task.id, status: "done" });
+    assert.equal(refused.isError, true);
+    assert.equal(
+      refused.text,
+      `status: task ${task.id} awaits review of your own work; its reviewer lead gives the ` +
+        "verdict (done, or in_progress to send it back). Nothing changed; update_task status " +
+        "in_progress takes it back.",
+    );
+    assert.equal(t.table.tasks.get(task.id).status, "awaiting_review");
+    await bob.ok("update_task", { task_id: task.id, status: "in_progress" });
+    assert.equal(t.table.tasks.get(task.id).status, "in_progress");
+  } finally {
+    await bob.close();
+  }
+});

@@ -24,6 +24,23 @@ export function verdictOf(
   return null;
 }
 
+/**
+ * Why `who` may not move `before` to `status`, if that would approve its own work: a task
+ * awaiting review is done only by someone else's verdict (the assignee may take it back).
+ */
+export function selfApproval(
+  who: Principal,
+  before: Task,
+  status: TaskStatus | undefined,
+): string | null {
+  if (before.status !== "awaiting_review" || status !== "done") return null;
+  if (!isAgentNamed(who, before.assignee)) return null;
+  const by = before.reviewer === null ? "anyone but you" : `its reviewer ${before.reviewer}`;
+  return `status: task ${before.id} awaits review of your own work; ${by} gives the verdict ` +
+    "(done, or in_progress to send it back). Nothing changed; update_task status in_progress " +
+    "takes it back.";
+}
+
 /** Who hears a verdict in their inbox: the assignee, else the creator; never the reviewer. */
 export function verdictRecipient(task: Task, by: string): string | null {
   const recipient = task.assignee ?? task.creator;

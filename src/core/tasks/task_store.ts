@@ -16,7 +16,7 @@ import {
 } from "../input_rules/text_rules.ts";
 import { type Actor, SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
-import { ConflictError, ValidationError } from "../errors.ts";
+import { ConflictError, ForbiddenError, ValidationError } from "../errors.ts";
 import { LIMITS } from "../limits.ts";
 import { formatCount } from "../input_rules/wording.ts";
 import {
@@ -43,7 +43,7 @@ import {
 import type { TaskFilter, TaskQueries } from "./task_queries.ts";
 import { cursorKey, cursorOf, type Page, type PageRequest } from "../pages.ts";
 import type { TaskStructure } from "./task_structure.ts";
-import { verdictMessage, verdictOf, verdictRecipient } from "./task_review.ts";
+import { selfApproval, verdictMessage, verdictOf, verdictRecipient } from "./task_review.ts";
 import type { AvailableWhy } from "./work_offers.ts";
 import type { Lease } from "../leases/lease.ts";
 
@@ -341,6 +341,8 @@ export class TaskStore {
       const before = this.get(input.taskId);
       const reviewer = this.#optionalMember(input.reviewer, "reviewer");
       const verdict = verdictOf(who, before, input.status);
+      const own = selfApproval(who, before, input.status);
+      if (own !== null) throw new ForbiddenError(own);
       const onlyVerdict = verdict !== null && input.reviewer === undefined &&
         input.parentId === undefined && !input.addBlockedBy?.length &&
         !input.removeBlockedBy?.length;
