@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { startServe } from "./support/serve_process.ts";
-import { runTeamTable, tempDb } from "./support/test_agent.ts";
+import { runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 
 function runServeCommand(args: string[], env: Record<string, string>) {
   return runTeamTable(["serve", ...args], env);
@@ -84,6 +84,28 @@ Deno.test("without TEAM_TABLE_TOKEN a token is generated once, kept 0600, and sh
     assert.equal((await Deno.stat(tokenFile)).mode! & 0o777, 0o600, "the file is 0600 again");
     assert.equal(await second.stop(), 0);
   } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("--no-auth: every session is one caller, so only --max-sessions caps them", async () => {
+  const db = await tempDb();
+  const server = await startServe(db.path, {
+    token: null,
+    args: ["--no-auth", "--max-sessions-per-credential", "2"],
+  });
+  const agents: TestAgent[] = [];
+  try {
+    for (const name of ["a1", "a2", "a3"]) {
+      const agent = await TestAgent.http(server.url, "unused");
+      agents.push(agent);
+      await agent.ok("register", { name });
+    }
+    const first = await agents[0]!.call("heartbeat");
+    assert.equal(first.isError, false, "the first agent's session was not ended for a third");
+  } finally {
+    for (const agent of agents) await agent.close();
+    assert.equal(await server.stop(), 0);
     await db.cleanup();
   }
 });

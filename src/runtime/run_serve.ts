@@ -48,7 +48,12 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       bindHost: config.host,
       allowOrigins: [...config.allowOrigins, ...lanNames(config.host)],
       sessionIdleMs: config.sessionIdleMs,
-      sessionCaps: { total: config.maxSessions, perCredential: config.maxSessionsPerCredential },
+      sessionCaps: {
+        total: config.maxSessions,
+        // Without auth every session shares one caller: a per-credential cap would end the
+        // sessions of other agents, so only the total applies.
+        perCredential: config.noAuth ? config.maxSessions : config.maxSessionsPerCredential,
+      },
       bodyTimeoutMs: config.bodyTimeoutMs,
       dbPath: config.dbPath,
       operator: config.operator,
