@@ -111,6 +111,13 @@ export class AgentClient {
     );
     const chars = texts.reduce((sum: number, text: string) => sum + text.length, 0);
     if (metered) this.ledger.call(this.name, tool, chars);
+    if (Deno.env.get("SIM_TRACE")) {
+      console.error(
+        `${Date.now() % 100000} ${this.name} ${tool} ${JSON.stringify(args).slice(0, 80)} -> ${
+          texts.join(" | ").slice(0, 300)
+        }`,
+      );
+    }
     const data = (result.structuredContent ?? {}) as Record<string, unknown>;
     const unread = data["unread"] as { count?: number } | undefined;
     this.unread = unread?.count ?? 0;
