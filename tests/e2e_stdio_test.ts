@@ -23,13 +23,14 @@ Deno.test("two agents in two stdio processes share one database", async (t) => {
       assert.equal(message.sender, "alice");
       const beat = await bob.call("heartbeat");
       assert.equal(beat.isError, false);
-      assert.match(beat.texts[1] ?? "", /1 unread message.*from alice: "hi bob".*get_messages/);
-      assert.equal((beat.structured?.["unread"] as { count: number }).count, 1);
+      // Short: shown whole by the next result, and so read there.
+      assert.equal(beat.texts[1], `📬 New, now read: #${message.id} from alice: "hi bob".`);
+      assert.equal((beat.structured?.["unread"] as { count: number }).count, 0);
       const inbox = await bob.ok("get_messages");
-      assert.equal(inbox["count"], 1);
-      const again = await bob.ok("get_messages");
-      assert.equal(again["count"], 0);
-      assert.equal(again["unread"], undefined);
+      assert.equal(inbox["count"], 0);
+      assert.equal(inbox["unread"], undefined);
+      const read = await bob.ok("get_messages", { include_read: true });
+      assert.deepEqual((read["messages"] as { id: number }[]).map((m) => m.id), [message.id]);
     });
 
     await t.step("a broadcast reaches the other agent", async () => {

@@ -206,7 +206,7 @@ Deno.test("a crashed agent's task says it is away and goes back to the board aft
       return !outcome.isError && outcome.structured;
     }, { what: "the task to go back to the board and be claimed" });
     assert.equal((claimed["task"] as { assignee: string }).assignee, "lead");
-    const inbox = await lead.ok("get_messages");
+    const inbox = await lead.ok("get_messages", { include_read: true });
     assert.match(
       JSON.stringify(inbox["messages"]),
       /is pending again: w3 has been away since/,

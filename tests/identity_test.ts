@@ -47,7 +47,7 @@ Deno.test("a live name cannot be taken: stdio and stdio, HTTP and HTTP, stdio an
     await http1.ok("register", { name: "hal" });
     const stolen = await second.call("register", { name: "hal" });
     assert.match(stolen.text, /'hal' is in use by another session since .* \(http /);
-    const inbox = await first.ok("get_messages");
+    const inbox = await first.ok("get_messages", { include_read: true });
     assert.equal((inbox["messages"] as unknown[]).length, 1, "alice's mail stayed hers");
     await first.close();
     const freed = await twin.ok("get_messages");

@@ -122,7 +122,9 @@ Deno.test("lists in pages: nothing lost or repeated while rows are added", async
     await t.step("get_messages unread: the rest on the next call, unread_remaining", async () => {
       await alice.ok("get_messages", { limit: 100 });
       for (let i = 0; i < 5; i++) {
-        await bob.ok("send_message", { recipient: "alice", content: `u${i}` });
+        // Longer than the badge shows whole, so they stay unread until read.
+        const content = `u${i} ${"x".repeat(LIMITS.badgeWholeChars)}`;
+        await bob.ok("send_message", { recipient: "alice", content });
       }
       const first = await alice.ok("get_messages", { limit: 3 });
       assert.equal(first["count"], 3);

@@ -37,8 +37,8 @@ Deno.test("serve: MCP over Streamable HTTP and legacy SSE, identity per session"
     await t.step("messages flow between HTTP and SSE sessions with the unread badge", async () => {
       await alice.ok("send_message", { recipient: "carol", content: "via http" });
       const beat = await carol.call("heartbeat");
-      assert.match(beat.texts[1] ?? "", /1 unread message/);
-      const inbox = await carol.ok("get_messages");
+      assert.match(beat.texts[1] ?? "", /^📬 New, now read: #\d+ from alice: "via http"\.$/);
+      const inbox = await carol.ok("get_messages", { include_read: true });
       assert.deepEqual(
         (inbox["messages"] as { content: string }[]).map((m) => m.content),
         ["via http"],
