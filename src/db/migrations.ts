@@ -581,6 +581,42 @@ export const MIGRATIONS: readonly Migration[] = [
       -- The summary of what happened since a visit reads only the log rows since then.
       CREATE INDEX audit_by_time ON audit_log (at);
 
+      -- The sweep of lapsed leases reads only its candidates, not every live lease: the expired
+      -- ones (by this index), those of members away past the grace (by members_by_seen), and
+      -- those marked for a look (recheck = 1) when their task or holder changed, or when they
+      -- were granted to a holder or task that already ends them. The sweep clears the marks.
+      CREATE INDEX leases_by_expiry ON leases (expires_at);
+      CREATE INDEX members_by_seen ON members (seen_at);
+      ALTER TABLE leases ADD COLUMN recheck INTEGER NOT NULL DEFAULT 0;
+      UPDATE leases SET recheck = 1;
+      CREATE INDEX leases_to_recheck ON leases (id) WHERE recheck = 1;
+      CREATE TRIGGER leases_recheck_task AFTER UPDATE OF status, assignee ON tasks
+        WHEN new.status IS NOT old.status OR new.assignee IS NOT old.assignee BEGIN
+        UPDATE leases SET recheck = 1 WHERE task_id = new.id;
+      END;
+      CREATE TRIGGER leases_recheck_task_gone AFTER DELETE ON tasks BEGIN
+        UPDATE leases SET recheck = 1 WHERE task_id = old.id;
+      END;
+      CREATE TRIGGER leases_recheck_holder AFTER UPDATE OF status, name ON members
+        WHEN new.status IS NOT old.status OR new.name IS NOT old.name BEGIN
+        UPDATE leases SET recheck = 1 WHERE agent = old.name;
+      END;
+      CREATE TRIGGER leases_recheck_holder_gone AFTER DELETE ON members BEGIN
+        UPDATE leases SET recheck = 1 WHERE agent = old.name;
+      END;
+      CREATE TRIGGER leases_recheck_granted AFTER INSERT ON leases
+        WHEN NOT EXISTS (SELECT 1 FROM members WHERE name = new.agent AND status = 'active')
+          OR (new.task_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks
+                WHERE id = new.task_id AND status <> 'done' AND assignee = new.agent)) BEGIN
+        UPDATE leases SET recheck = 1 WHERE id = new.id;
+      END;
+      CREATE TRIGGER leases_recheck_regranted AFTER UPDATE OF agent, task_id ON leases
+        WHEN NOT EXISTS (SELECT 1 FROM members WHERE name = new.agent AND status = 'active')
+          OR (new.task_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks
+                WHERE id = new.task_id AND status <> 'done' AND assignee = new.agent)) BEGIN
+        UPDATE leases SET recheck = 1 WHERE id = new.id;
+      END;
+
       -- Each shared-context key's newest stored version (the head), and per namespace how many
       -- heads are not deletions: kept by these triggers in the writing transaction, so that
       -- list_namespaces reads a row per namespace instead of every key. A head that has expired
