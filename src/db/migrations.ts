@@ -578,6 +578,9 @@ export const MIGRATIONS: readonly Migration[] = [
       -- stops at a page; the expression is the one TaskQueries sorts by.
       CREATE INDEX tasks_by_status_rank ON tasks
         (status, (CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), id);
+      -- and list_tasks without a status the whole board in that order (a page, not the table).
+      CREATE INDEX tasks_by_rank ON tasks
+        ((CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), id);
       -- The summary of what happened since a visit reads only the log rows since then.
       CREATE INDEX audit_by_time ON audit_log (at);
 
