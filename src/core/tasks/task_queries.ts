@@ -145,9 +145,10 @@ export class TaskQueries {
     add("parent_id", filter.parentId);
     const me = filter.mineFirst;
     if (me !== undefined) return this.#selectMineFirst(me, where, params, after);
-    // Without mine_first every k_mine is 1: the order is (rank, id), which the status index
-    // (tasks_by_status_rank) gives page by page. A cursor is two ranges of it: the rest of its
-    // rank, then the ranks after (one row-value range would walk the rank from its start).
+    // Without mine_first every k_mine is 1: the order is (rank, id), which an index gives page
+    // by page (tasks_by_status_rank, or tasks_by_rank without a status). A cursor is two ranges
+    // of it: the rest of its rank, then the ranks after (one row-value range would walk the
+    // rank from its start).
     const filters = where.map((w) => `${w} AND `).join("");
     const run = (condition: string, extra: Record<string, number>, rows: number) =>
       this.#sql.get(
@@ -396,7 +397,7 @@ function _refs(ids: readonly number[]): string {
   return ids.length > 3 ? `${shown} and ${ids.length - 3} more` : shown;
 }
 
-/** A task's priority as its place in board order; the same expression as tasks_by_status_rank. */
+/** A priority as its place in board order: the expression tasks_by_rank and _status_rank index. */
 const _RANK = "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
 
 /** SELECT_TASKS with each row's sort key (k_mine is 1 unless mine_first says otherwise). */
