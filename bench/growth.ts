@@ -8,6 +8,7 @@
 import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { agentActor } from "../src/core/actor.ts";
 import { createTable, type Table } from "../src/core/table.ts";
+import { awaySummary } from "../src/core/table_summary.ts";
 import { shippedRoleCatalog } from "../src/definitions/load_roles.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { percentile } from "./stats.ts";
@@ -205,6 +206,7 @@ async function measure(h: GrowthHarness, size: Size, label: string) {
   h.log(`growth: seeding the ${label} table (${size.messages} messages)`);
   const seeded = seed(path, size);
   h.log(`growth: seeded in ${seeded.seconds.toFixed(1)} s; timing calls`);
+  const visited = Date.now(); // the web page's last visit: what follows is "while you were away"
   const env = { TEAM_TABLE_DB: path, TEAM_TABLE_RATE_LIMIT: "0" };
   const { client } = await h.stdioClient(h.teamTableArgs(), env);
   const c = (name: string, args: Record<string, unknown>) => h.call(client, name, args);
@@ -258,6 +260,16 @@ async function measure(h: GrowthHarness, size: Size, label: string) {
     () => Promise.resolve(table.leases.check({ agent: BENCHER, files })),
   );
   results["lease check (core, 10 files)"] = check;
+  // The sweep of lapsed leases every lease command starts with (none lapsed here), and the web
+  // page's "While you were away" since a visit after the seeding.
+  results["lease sweep (core)"] = await timeCalls(
+    n,
+    () => Promise.resolve(table.leases.endLapsed()),
+  );
+  results["away summary (core)"] = await timeCalls(
+    n,
+    () => Promise.resolve(awaySummary(table, visited)),
+  );
   const pageSize = Number(db.prepare("PRAGMA page_size").get()?.["page_size"]);
   const walBytes: number[] = [];
   for (let i = 0; i < 3; i++) {

@@ -569,6 +569,128 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX tasks_open_by_creator ON tasks (creator) WHERE status <> 'done';
     `,
   },
+  {
+    version: 20,
+    description: "indexes so that a status's tasks, the log since a visit and the lapsed " +
+      "leases are read without reading the rest; shared-context keys counted per namespace",
+    sql: `
+      -- list_tasks(status) reads one status's tasks in board order (priority, then id) and
+      -- stops at a page; the expression is the one TaskQueries sorts by.
+      CREATE INDEX tasks_by_status_rank ON tasks
+        (status, (CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), id);
+      -- and list_tasks without a status the whole board in that order (a page, not the table).
+      CREATE INDEX tasks_by_rank ON tasks
+        ((CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END), id);
+      -- The summary of what happened since a visit reads only the log rows since then.
+      CREATE INDEX audit_by_time ON audit_log (at);
+
+      -- The sweep of lapsed leases reads only its candidates, not every live lease: the expired
+      -- ones (by this index), those of members away past the grace (by members_by_seen), and
+      -- those marked for a look (recheck = 1) when their task or holder changed, or when they
+      -- were granted to a holder or task that already ends them. The sweep clears the marks.
+      CREATE INDEX leases_by_expiry ON leases (expires_at);
+      CREATE INDEX members_by_seen ON members (seen_at);
+      ALTER TABLE leases ADD COLUMN recheck INTEGER NOT NULL DEFAULT 0;
+      UPDATE leases SET recheck = 1;
+      CREATE INDEX leases_to_recheck ON leases (id) WHERE recheck = 1;
+      CREATE TRIGGER leases_recheck_task AFTER UPDATE OF status, assignee ON tasks
+        WHEN new.status IS NOT old.status OR new.assignee IS NOT old.assignee BEGIN
+        UPDATE leases SET recheck = 1 WHERE task_id = new.id;
+      END;
+      CREATE TRIGGER leases_recheck_task_gone AFTER DELETE ON tasks BEGIN
+        UPDATE leases SET recheck = 1 WHERE task_id = old.id;
+      END;
+      CREATE TRIGGER leases_recheck_holder AFTER UPDATE OF status, name ON members
+        WHEN new.status IS NOT old.status OR new.name IS NOT old.name BEGIN
+        UPDATE leases SET recheck = 1 WHERE agent = old.name;
+      END;
+      CREATE TRIGGER leases_recheck_holder_gone AFTER DELETE ON members BEGIN
+        UPDATE leases SET recheck = 1 WHERE agent = old.name;
+      END;
+      CREATE TRIGGER leases_recheck_granted AFTER INSERT ON leases
+        WHEN NOT EXISTS (SELECT 1 FROM members WHERE name = new.agent AND status = 'active')
+          OR (new.task_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks
+                WHERE id = new.task_id AND status <> 'done' AND assignee = new.agent)) BEGIN
+        UPDATE leases SET recheck = 1 WHERE id = new.id;
+      END;
+      CREATE TRIGGER leases_recheck_regranted AFTER UPDATE OF agent, task_id ON leases
+        WHEN NOT EXISTS (SELECT 1 FROM members WHERE name = new.agent AND status = 'active')
+          OR (new.task_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM tasks
+                WHERE id = new.task_id AND status <> 'done' AND assignee = new.agent)) BEGIN
+        UPDATE leases SET recheck = 1 WHERE id = new.id;
+      END;
+
+      -- Each shared-context key's newest stored version (the head), and per namespace how many
+      -- heads are not deletions: kept by these triggers in the writing transaction, so that
+      -- list_namespaces reads a row per namespace instead of every key. A head that has expired
+      -- but is not yet swept is found by its expiry, and the namespace count corrected.
+      CREATE TABLE context_heads (
+        ns TEXT NOT NULL,
+        key TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        deleted INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        PRIMARY KEY (ns, key)
+      ) WITHOUT ROWID;
+      CREATE INDEX context_heads_newest ON context_heads (ns, created_at, expires_at)
+        WHERE deleted = 0;
+      CREATE INDEX context_heads_by_expiry ON context_heads (expires_at)
+        WHERE deleted = 0 AND expires_at IS NOT NULL;
+      CREATE TABLE context_namespaces (
+        ns TEXT PRIMARY KEY,
+        keys INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER context_heads_counted AFTER INSERT ON context_heads
+        WHEN new.deleted = 0 BEGIN
+        INSERT INTO context_namespaces (ns, keys) VALUES (new.ns, 1)
+          ON CONFLICT (ns) DO UPDATE SET keys = keys + 1;
+      END;
+      CREATE TRIGGER context_heads_uncounted AFTER DELETE ON context_heads
+        WHEN old.deleted = 0 BEGIN
+        UPDATE context_namespaces SET keys = keys - 1 WHERE ns = old.ns;
+        DELETE FROM context_namespaces WHERE ns = old.ns AND keys = 0;
+      END;
+      CREATE TRIGGER context_heads_recounted AFTER UPDATE OF deleted ON context_heads
+        WHEN old.deleted <> new.deleted BEGIN
+        INSERT INTO context_namespaces (ns, keys) VALUES (new.ns, 1)
+          ON CONFLICT (ns) DO UPDATE SET keys = keys + 1 - 2 * new.deleted;
+        DELETE FROM context_namespaces WHERE ns = new.ns AND keys = 0;
+      END;
+      CREATE TRIGGER context_entries_head_insert AFTER INSERT ON context_entries BEGIN
+        INSERT INTO context_heads (ns, key, version, deleted, created_at, expires_at)
+          VALUES (new.ns, new.key, new.version, new.deleted, new.created_at, new.expires_at)
+          ON CONFLICT (ns, key) DO UPDATE SET version = excluded.version,
+            deleted = excluded.deleted, created_at = excluded.created_at,
+            expires_at = excluded.expires_at
+          WHERE excluded.version > context_heads.version;
+      END;
+      -- Removing the head (an expiry sweep) makes the newest version left the head, if any.
+      CREATE TRIGGER context_entries_head_delete AFTER DELETE ON context_entries
+        WHEN old.version = (SELECT version FROM context_heads
+                            WHERE ns = old.ns AND key = old.key) BEGIN
+        DELETE FROM context_heads WHERE ns = old.ns AND key = old.key;
+        INSERT INTO context_heads (ns, key, version, deleted, created_at, expires_at)
+          SELECT ns, key, version, deleted, created_at, expires_at FROM context_entries
+          WHERE ns = old.ns AND key = old.key ORDER BY version DESC LIMIT 1;
+      END;
+      CREATE TRIGGER context_entries_head_update AFTER UPDATE ON context_entries BEGIN
+        DELETE FROM context_heads WHERE ns = old.ns AND key = old.key;
+        INSERT INTO context_heads (ns, key, version, deleted, created_at, expires_at)
+          SELECT ns, key, version, deleted, created_at, expires_at FROM context_entries
+          WHERE ns = old.ns AND key = old.key ORDER BY version DESC LIMIT 1;
+        DELETE FROM context_heads WHERE ns = new.ns AND key = new.key;
+        INSERT INTO context_heads (ns, key, version, deleted, created_at, expires_at)
+          SELECT ns, key, version, deleted, created_at, expires_at FROM context_entries
+          WHERE ns = new.ns AND key = new.key ORDER BY version DESC LIMIT 1;
+      END;
+      INSERT INTO context_heads (ns, key, version, deleted, created_at, expires_at)
+        SELECT e.ns, e.key, e.version, e.deleted, e.created_at, e.expires_at
+        FROM context_entries e
+        WHERE e.version = (SELECT max(version) FROM context_entries
+                           WHERE ns = e.ns AND key = e.key);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -218,21 +218,48 @@ export class SharedContextStore {
     return pageOf(this.#namespaces(after, size + 1), size, (n) => [n.ns]);
   }
 
-  /** Counted in SQL from the keys' latest versions, values never read. */
+  /**
+   * From the per-namespace counts of keys whose head (newest stored version) is no deletion,
+   * kept by triggers (schema 20): a head that has expired but is not yet swept is found by its
+   * expiry, and its key counted by the version readers see instead (if any).
+   */
   #namespaces(after: string, limit: number): NamespaceSummary[] {
-    return this.#ctx.sql.get(
-      `SELECT e.ns, count(*) AS keys, max(e.created_at) AS updated FROM context_entries e
-       WHERE e.ns > :after
-         AND e.version = (SELECT max(version) FROM context_entries
-                          WHERE ns = e.ns AND key = e.key
-                            AND (deleted = 1 OR expires_at IS NULL OR expires_at > :now))
-         AND e.deleted = 0 AND (e.expires_at IS NULL OR e.expires_at > :now)
-       GROUP BY e.ns ORDER BY e.ns LIMIT :limit`,
-    ).all({ after, now: this.#ctx.clock.now(), limit }).map((row) => ({
-      ns: text(row, "ns"),
-      keys: int(row, "keys"),
-      updated_at: toIso(int(row, "updated")),
-    }));
+    const now = this.#ctx.clock.now();
+    const fix = new Map<string, { keys: number; updated: number | null }>();
+    const expired = this.#ctx.sql.get(
+      `SELECT ns, key FROM context_heads
+       WHERE deleted = 0 AND expires_at IS NOT NULL AND expires_at <= ? AND ns > ?`,
+    ).all(now, after);
+    for (const head of expired) {
+      const ns = text(head, "ns");
+      const entry = fix.get(ns) ?? { keys: 0, updated: null };
+      entry.keys--;
+      const live = this.#liveRow(ns, text(head, "key"), now);
+      if (live) {
+        entry.keys++;
+        entry.updated = Math.max(entry.updated ?? 0, int(live, "created_at"));
+      }
+      fix.set(ns, entry);
+    }
+    // A namespace whose every head expired drops out: read as many more as could.
+    const rows = this.#ctx.sql.get(
+      `SELECT n.ns, n.keys,
+         (SELECT h.created_at FROM context_heads h
+          WHERE h.ns = n.ns AND h.deleted = 0 AND (h.expires_at IS NULL OR h.expires_at > :now)
+          ORDER BY h.created_at DESC LIMIT 1) AS updated
+       FROM context_namespaces n WHERE n.ns > :after ORDER BY n.ns LIMIT :limit`,
+    ).all({ now, after, limit: limit < 0 ? -1 : limit + fix.size });
+    const namespaces: NamespaceSummary[] = [];
+    for (const row of rows) {
+      const ns = text(row, "ns");
+      const change = fix.get(ns);
+      const keys = int(row, "keys") + (change?.keys ?? 0);
+      if (keys <= 0) continue;
+      const updated = Math.max(intOrNull(row, "updated") ?? 0, change?.updated ?? 0);
+      namespaces.push({ ns, keys, updated_at: toIso(updated) });
+      if (namespaces.length === limit) break;
+    }
+    return namespaces;
   }
 
   /** The stored versions of a key that have not expired (deletions included), newest first. */

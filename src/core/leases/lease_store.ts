@@ -367,6 +367,8 @@ export class LeaseStore {
 
   #endLapsed(): number {
     const lapsed = this.#lapsedRows();
+    // The leases marked for a look that have not lapsed are looked at: unmarked (schema 20).
+    this.#ctx.sql.get("UPDATE leases SET recheck = 0 WHERE recheck = 1").run();
     const groups = new Map<string, { cause: LeaseEnd; reason: string; leases: Lease[] }>();
     for (const { lease, cause, reason } of lapsed) {
       const key = `${lease.agent.toLowerCase()}\u0000${reason}`;
@@ -587,10 +589,13 @@ export class LeaseStore {
     for (const row of this.#state(`NOT (${_ENDED}) AND ${where}`, params)) yield toLease(row);
   }
 
-  /** The leases that have ended by themselves but are still stored, with why. */
+  /**
+   * The leases that have ended by themselves but are still stored, with why; only the
+   * candidates are read (_LAPSE_CANDIDATES), by index.
+   */
   #lapsedRows(): { lease: Lease; cause: LeaseEnd; reason: string }[] {
     const now = this.#ctx.clock.now();
-    return [...this.#state(_ENDED, {})].flatMap((row) => {
+    return [...this.#state(`l.id IN (${_LAPSE_CANDIDATES}) AND ${_ENDED}`, {})].flatMap((row) => {
       const lease = toLease(row);
       const ended = _ended(lease, row, now);
       return ended === null ? [] : [{ lease, ...ended }];
@@ -696,6 +701,17 @@ const _ENDED = `(m.name IS NULL OR m.status <> 'active' OR l.expires_at <= :now
   OR coalesce((m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :gone, 0)
   OR (l.task_id IS NOT NULL AND (t.id IS NULL OR t.status = 'done'
       OR coalesce(t.assignee <> l.agent, 1))))`;
+
+/**
+ * SQL: the ids of the leases that may have ended by themselves (a superset of _ENDED's, each
+ * part by an index): expired, held by a member away past the grace, or marked when their task
+ * or holder changed (the triggers of schema 20). UNION ALL: a UNION would sort, scanning the
+ * tables; CROSS JOIN: from the away members to their leases, not the other way.
+ */
+const _LAPSE_CANDIDATES = `SELECT id FROM leases WHERE expires_at <= :now
+  UNION ALL SELECT id FROM leases WHERE recheck = 1
+  UNION ALL SELECT a.id FROM members w CROSS JOIN leases a ON a.agent = w.name
+    WHERE w.seen_at < :gone AND (w.session_id IS NULL OR w.seen_at < :stale)`;
 
 /**
  * The text every file `path` covers begins with: a file's own path, or a glob's folders before

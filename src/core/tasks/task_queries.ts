@@ -132,33 +132,65 @@ export class TaskQueries {
     limit: number,
     offset: number,
   ): Record<string, unknown>[] {
+    const where: string[] = [];
+    const params: Record<string, string | number | null> = { limit, offset };
+    const add = (column: string, value: string | number | undefined) => {
+      if (value === undefined) return;
+      where.push(`${column} = :${column}`);
+      params[column] = value;
+    };
+    add("status", filter.status);
+    add("assignee", filter.assignee);
+    add("reviewer", filter.reviewer);
+    add("parent_id", filter.parentId);
     const me = filter.mineFirst;
-    const affinity = JSON.stringify(me ? this.#roles.get(me.role).task_affinity : []);
+    if (me !== undefined) return this.#selectMineFirst(me, where, params, after);
+    // Without mine_first every k_mine is 1: the order is (rank, id), which an index gives page
+    // by page (tasks_by_status_rank, or tasks_by_rank without a status). A cursor is two ranges
+    // of it: the rest of its rank, then the ranks after (one row-value range would walk the
+    // rank from its start).
+    const filters = where.map((w) => `${w} AND `).join("");
+    const run = (condition: string, extra: Record<string, number>, rows: number) =>
+      this.#sql.get(
+        `${SELECT_TASKS_BY_RANK} WHERE ${filters}${condition}
+         ORDER BY ${_RANK}, id LIMIT :limit OFFSET :offset`,
+      ).all({ ...params, ...extra, limit: rows });
+    if (after === null) return run("1", {}, limit);
+    const [afterMine, afterRank, afterId] = after.map(Number) as [number, number, number];
+    if (afterMine > 1) return [];
+    if (afterMine < 1) return run("1", {}, limit);
+    const rest = run(
+      `${_RANK} = :rank AND id > :after_id`,
+      { rank: afterRank, after_id: afterId },
+      limit,
+    );
+    if (rest.length >= limit) return rest;
+    return [...rest, ...run(`${_RANK} > :rank`, { rank: afterRank }, limit - rest.length)];
+  }
+
+  /** #select with the member's own pending work first (sorted in full: not by an index). */
+  #selectMineFirst(
+    me: { name: string; role: string },
+    where: string[],
+    params: Record<string, string | number | null>,
+    after: (string | number)[] | null,
+  ): Record<string, unknown>[] {
     return this.#sql.get(
       `SELECT * FROM (SELECT t.*,
-           CASE WHEN :me IS NOT NULL AND status = 'pending' AND (assignee IS NULL OR assignee = :me)
+           CASE WHEN status = 'pending' AND (assignee IS NULL OR assignee = :me)
              AND type IN (SELECT value FROM json_each(:affinity)) THEN 0 ELSE 1 END AS k_mine,
-           CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS k_priority
-         FROM (${SELECT_TASKS}) t
-         WHERE (:status IS NULL OR status = :status)
-           AND (:assignee IS NULL OR assignee = :assignee)
-           AND (:reviewer IS NULL OR reviewer = :reviewer)
-           AND (:parent IS NULL OR parent_id = :parent))
+           ${_RANK} AS k_priority
+         FROM (${SELECT_TASKS}${where.length ? ` WHERE ${where.join(" AND ")}` : ""}) t)
        WHERE :after_id IS NULL OR (k_mine, k_priority, id) > (:after_mine, :after_priority, :after_id)
        ORDER BY k_mine, k_priority, id
        LIMIT :limit OFFSET :offset`,
     ).all({
-      status: filter.status ?? null,
-      assignee: filter.assignee ?? null,
-      reviewer: filter.reviewer ?? null,
-      parent: filter.parentId ?? null,
-      me: me?.name ?? null,
-      affinity,
+      ...params,
+      me: me.name,
+      affinity: JSON.stringify(this.#roles.get(me.role).task_affinity),
       after_mine: after?.[0] ?? null,
       after_priority: after?.[1] ?? null,
       after_id: after?.[2] ?? null,
-      limit,
-      offset,
     });
   }
 
@@ -364,3 +396,13 @@ function _refs(ids: readonly number[]): string {
   const shown = ids.slice(0, 3).map((id) => `#${id}`).join(", ");
   return ids.length > 3 ? `${shown} and ${ids.length - 3} more` : shown;
 }
+
+/** A priority as its place in board order: the expression tasks_by_rank and _status_rank index. */
+const _RANK = "CASE priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END";
+
+/** SELECT_TASKS with each row's sort key (k_mine is 1 unless mine_first says otherwise). */
+const SELECT_TASKS_BY_RANK = (() => {
+  const head = "SELECT tasks.*,";
+  if (!SELECT_TASKS.startsWith(head)) throw new Error("SELECT_TASKS must begin with " + head);
+  return `SELECT tasks.*, 1 AS k_mine, ${_RANK} AS k_priority,${SELECT_TASKS.slice(head.length)}`;
+})();
