@@ -419,3 +419,29 @@ Deno.test("leases: a refusal lists at most 50 conflicts, found within one call's
   assert.equal(t.table.leases.list({ path: heavy("a", 0) }).length, 100);
   assert.deepEqual(t.table.leases.list({ path: "docs/**" }), []);
 });
+
+Deno.test("leases: a deep file against 500 slow globs is answered within one call's budget", () => {
+  // The attacker's shapes: bob's reservation of one such file took 4.4 s (list 3.4 s, the hook
+  // check and next_task as long); each call now stops at its budget and errs toward a conflict.
+  using t = tempTeam(["alice", "bob"]);
+  const glob = (n: number) => "x/**/" + "{a,?}/".repeat(5) + "?/".repeat(23) + `c${n}`;
+  const file = "x/" + "a/".repeat(250) + "f0";
+  for (let k = 0; k < 5; k++) {
+    const paths = Array.from({ length: 100 }, (_, i) => glob(k * 100 + i));
+    assert.equal(t.table.leases.reserve({ by: alice, paths }).granted, true);
+  }
+  const refused = t.table.leases.reserve({ by: bob, paths: [file] });
+  assert.equal(refused.granted, false, "out of steps: a conflict, never a missed one");
+  assert.equal(refused.conflicts.length, LIMITS.leaseConflictsListedMax);
+  assert.equal(t.table.leases.list({ path: file }).length, 500, "listed, never hidden");
+  const [checked] = t.table.leases.check({ agent: "bob", files: [file] });
+  assert.equal(checked?.blockedBy?.agent, "alice", "the hook blocks rather than says free");
+  assert.equal(t.table.leases.blockerFor("bob")([file])?.agent, "alice");
+  // paths elsewhere are read by index and never meet those globs
+  assert.equal(
+    t.table.leases.reserve({ by: bob, paths: ["y/" + "a/".repeat(250) + "f0"] })
+      .granted,
+    true,
+  );
+  assert.equal(t.table.leases.blockerFor("carol")(["docs/a.md"]), null);
+});

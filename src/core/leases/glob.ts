@@ -47,9 +47,18 @@ type _Part = "**" | _Token[];
 
 class _SyntaxError extends Error {}
 
+/**
+ * Steps a match may still take (each comparison of a folder or a character is one). When they
+ * run out the match stops and answers true: the caller takes it as covered, never a miss.
+ */
+export interface StepCounter {
+  left: number;
+}
+
 /** A compiled glob: its alternatives, each a list of folder parts. */
 export interface Glob {
-  matches(file: string): boolean;
+  /** Whether `file` matches; with `counter`, stops answering true once its steps run out. */
+  matches(file: string, counter?: StepCounter): boolean;
   /** Each alternative's folder parts, for comparing two globs. */
   readonly alternatives: readonly (readonly string[])[];
 }
@@ -73,7 +82,7 @@ export function compileGlob(glob: string): Glob {
 /** True when the folder name `name` matches the single part `part` of an accepted glob. */
 export function partMatches(part: string, name: string): boolean {
   const parsed = _parsePart(part);
-  return parsed === "**" || _matchTokens(parsed, name);
+  return parsed === "**" || _matchTokens(parsed, [...name], { left: Infinity });
 }
 
 function _compile(glob: string): Glob {
@@ -81,9 +90,9 @@ function _compile(glob: string): Glob {
   const parsed = alternatives.map(_parse);
   return {
     alternatives: alternatives.map((a) => a.split("/")),
-    matches: (file) => {
-      const names = file.split("/");
-      return parsed.some((parts) => _matchParts(parts, names));
+    matches: (file, counter = { left: Infinity }) => {
+      const names = file.split("/").map((name) => [...name]);
+      return parsed.some((parts) => _matchParts(parts, names, counter));
     },
   };
 }
@@ -208,18 +217,21 @@ function _set(body: string): _Token {
  * Wildcard matching that, on a mismatch, resumes only after the most recent `*` (or `**`):
  * each step moves forward or back to that one point, so the work is at most the product of
  * the two lengths. `fits(i, j)` says whether item i of the pattern takes item j of the input.
+ * Each step spends one of `counter`; when none are left it answers true (see StepCounter).
  */
 function _wildcardMatch(
   patternLength: number,
   inputLength: number,
   isStar: (i: number) => boolean,
   fits: (i: number, j: number) => boolean,
+  counter: StepCounter,
 ): boolean {
   let p = 0;
   let s = 0;
   let starP = -1;
   let starS = 0;
   while (s < inputLength) {
+    if (--counter.left < 0) return true;
     if (p < patternLength && isStar(p)) {
       starP = p++;
       starS = s;
@@ -234,16 +246,20 @@ function _wildcardMatch(
     }
   }
   while (p < patternLength && isStar(p)) p++;
-  return p === patternLength;
+  return p === patternLength || counter.left < 0;
 }
 
-function _matchTokens(tokens: readonly _Token[], name: string): boolean {
-  const chars = [...name];
+function _matchTokens(
+  tokens: readonly _Token[],
+  chars: readonly string[],
+  counter: StepCounter,
+): boolean {
   return _wildcardMatch(
     tokens.length,
     chars.length,
     (i) => tokens[i]?.kind === "star",
     (i, j) => _tokenFits(tokens[i], chars[j] ?? ""),
+    counter,
   );
 }
 
@@ -260,14 +276,19 @@ function _tokenFits(token: _Token | undefined, char: string): boolean {
   }
 }
 
-function _matchParts(parts: readonly _Part[], names: readonly string[]): boolean {
+function _matchParts(
+  parts: readonly _Part[],
+  names: readonly (readonly string[])[],
+  counter: StepCounter,
+): boolean {
   return _wildcardMatch(
     parts.length,
     names.length,
     (i) => parts[i] === "**",
     (i, j) => {
       const part = parts[i];
-      return part !== undefined && part !== "**" && _matchTokens(part, names[j] ?? "");
+      return part !== undefined && part !== "**" && _matchTokens(part, names[j] ?? [], counter);
     },
+    counter,
   );
 }

@@ -32,7 +32,7 @@ import {
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
 import { isGlob } from "./glob.ts";
-import { coversFile, overlapBudget, pathsOverlap } from "./path_overlap.ts";
+import { overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
   by: Actor;
@@ -279,16 +279,19 @@ export class LeaseStore {
 
   /**
    * For each file (repository-relative), the exclusive lease of another agent that covers it,
-   * if any. `agent` null: every exclusive lease counts. Reads only.
+   * if any. `agent` null: every exclusive lease counts. Reads only. The matching shares one
+   * call's step budget; a lease it cannot afford to match counts as covering (blocked).
    */
   check(input: { agent: string | null; files: readonly string[] }): FileCheck[] {
     const files = checkFilePaths(input.files, "PATH");
     const me = input.agent?.toLowerCase();
+    const budget = overlapBudget();
     return files.map((file) => {
       const near = _nearPaths(file);
       const others = [...this.#liveWhere(`l.exclusive = 1 AND ${near.where}`, near.params)]
         .filter((l) => l.agent.toLowerCase() !== me);
-      return { file, blockedBy: others.find((lease) => coversFile(lease.path, file)) ?? null };
+      const blockedBy = others.find((lease) => pathsOverlap(file, lease.path, budget)) ?? null;
+      return { file, blockedBy };
     });
   }
 
@@ -299,17 +302,28 @@ export class LeaseStore {
   }
 
   /**
-   * The live leases of agents other than `agent` read once: returns, for some paths, the first
-   * lease that stands in the way of an exclusive lease on them (null: none). For a scan over
-   * many tasks (next_task), which must not read the leases again for each.
+   * Returns, for some paths, the first live lease of an agent other than `agent` that stands in
+   * the way of an exclusive lease on them (null: none). For a scan over many tasks (next_task):
+   * each path's nearby leases are read by index once, and all comparisons share one budget.
    */
   blockerFor(agent: string): (paths: readonly string[]) => Lease | null {
-    const me = agent.toLowerCase();
-    const others = [...this.#liveWhere("1", {})].filter((l) => l.agent.toLowerCase() !== me);
+    const near = new Map<string, Lease[]>();
     const budget = overlapBudget();
-    return (paths) =>
-      others.find((lease) => paths.some((path) => pathsOverlap(path, lease.path, budget))) ??
-        null;
+    const nearOf = (path: string): Lease[] => {
+      let leases = near.get(path);
+      if (leases === undefined) {
+        leases = this.#othersNear(agent, path, true);
+        near.set(path, leases);
+      }
+      return leases;
+    };
+    return (paths) => {
+      for (const path of paths) {
+        const lease = nearOf(path).find((l) => pathsOverlap(path, l.path, budget));
+        if (lease !== undefined) return lease;
+      }
+      return null;
+    };
   }
 
   /**
