@@ -445,3 +445,16 @@ Deno.test("leases: a deep file against 500 slow globs is answered within one cal
   );
   assert.equal(t.table.leases.blockerFor("carol")(["docs/a.md"]), null);
 });
+
+Deno.test("leases: a waiter of many long paths is told some of them; the lease end succeeds", () => {
+  // Its notice named all 100 paths of 504 characters, past a message's length limit, and the
+  // release that sent it (any holder's, or expiry in maintenance) failed with that error.
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["x/**"] });
+  const paths = Array.from({ length: 100 }, (_, i) => "x/" + "a/".repeat(250) + `f${i}`);
+  assert.equal(t.table.leases.reserve({ by: bob, paths, notifyWhenFree: true }).waiting, true);
+  assert.equal(t.table.leases.release({ by: alice }).length, 1);
+  const notice = t.table.messages.peek("bob")[0]?.content ?? "";
+  assert.match(notice, /^The paths you waited for are free: x\/a\/a\/.* and 99 more\. Reserve/);
+  assert.deepEqual(t.table.leases.waiters(), []);
+});

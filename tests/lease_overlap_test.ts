@@ -6,6 +6,7 @@ import {
   overlapWork,
   pathsOverlap,
 } from "../src/core/leases/path_overlap.ts";
+import { compileGlob } from "../src/core/leases/glob.ts";
 import { LIMITS } from "../src/core/limits.ts";
 import { checkLeasePath, checkLeasePaths } from "../src/core/input_rules/lease_paths.ts";
 import { ValidationError } from "../src/core/errors.ts";
@@ -237,4 +238,16 @@ Deno.test("lease paths: a file against many globs spends one call's budget, then
   }
   assert.ok(spent <= LIMITS.leaseOverlapCallStepsMax + LIMITS.leaseOverlapStepsMax, `${spent}`);
   assert.ok(matched < 30, `only ${matched} of 500 globs were matched step by step`);
+});
+
+Deno.test("lease paths: the compiled globs kept are the least recently used dropped first", () => {
+  // Cleared whole when 2,000 were kept: past that every live glob was compiled again.
+  const hot = compileGlob("hot/**/*.ts");
+  const firstCold = compileGlob("cold/0/*.ts");
+  for (let i = 1; i < 2_500; i++) {
+    compileGlob(`cold/${i}/*.ts`);
+    assert.equal(compileGlob("hot/**/*.ts"), hot, `still kept after ${i} others`);
+  }
+  assert.notEqual(compileGlob("cold/0/*.ts"), firstCold, "the least recently used was dropped");
+  assert.equal(compileGlob("cold/0/*.ts").matches("cold/0/a.ts"), true);
 });

@@ -109,6 +109,11 @@ export const LIMITS = {
   /** Tasks offered at most when released files free several at once. */
   workOffersPerRelease: 10,
   /**
+   * Declared task paths near the freed files (by index) that one lease end reads to find the
+   * tasks to offer; their comparisons share one call's overlap budget.
+   */
+  workOfferPathsReadMax: 500,
+  /**
    * Events a resumed `/events` stream replays at most (the newest; a `resync` frame counts the
    * rest), well under the stream's queue of 1,000.
    */

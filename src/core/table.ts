@@ -69,6 +69,8 @@ export interface Table {
   readonly leases: LeaseStore;
   /** Tasks with the paths they touch: create with paths, claim with leases. */
   readonly taskLeases: TaskLeases;
+  /** Who is told that a task is available (task_available), as a release frees its files. */
+  readonly offers: WorkOffers;
   readonly pollCursors: PollCursors;
   /** The operator's web sessions and one-time sign-in codes (stored hashed). */
   readonly signIns: OperatorSignIns;
@@ -130,7 +132,7 @@ export function createTable(deps: {
   });
   const offers = new WorkOffers({
     ctx: base,
-    pathsLeased: (taskId) => leases.taskPathsBusy(taskId, ""),
+    pathsLeased: (taskId, budget) => leases.taskPathsBusy(taskId, "", budget),
   });
   const tasks = new TaskStore({
     ...base,
@@ -169,6 +171,7 @@ export function createTable(deps: {
     context: new SharedContextStore(base),
     leases,
     taskLeases: new TaskLeases({ tx, tasks, leases }),
+    offers,
     pollCursors: new PollCursors({ tx, sql }),
     signIns: new OperatorSignIns({ sql, tx, clock }),
     roles,

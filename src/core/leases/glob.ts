@@ -29,7 +29,7 @@ export function globProblem(glob: string): string | null {
   if (ext) return `uses the extended glob '${ext[0]}…'`;
   if (!_WILD.test(glob)) return null;
   try {
-    for (const alternative of _expand(glob)) _checkSize(_parse(alternative));
+    _parseAll(glob);
     return null;
   } catch (error) {
     if (error instanceof _SyntaxError) return error.message;
@@ -63,6 +63,7 @@ export interface Glob {
   readonly alternatives: readonly (readonly string[])[];
 }
 
+/** Compiled globs, the least recently used dropped first when there are _CACHE_MAX. */
 const _cache = new Map<string, Glob>();
 const _CACHE_MAX = 2_000;
 
@@ -72,9 +73,13 @@ const _CACHE_MAX = 2_000;
  */
 export function compileGlob(glob: string): Glob {
   const cached = _cache.get(glob);
-  if (cached) return cached;
-  if (_cache.size >= _CACHE_MAX) _cache.clear();
-  const compiled = globProblem(glob) === null ? _compile(glob) : _underBase(glob);
+  if (cached) {
+    _cache.delete(glob); // to the end: most recently used
+    _cache.set(glob, cached);
+    return cached;
+  }
+  if (_cache.size >= _CACHE_MAX) _cache.delete(_cache.keys().next().value ?? "");
+  const compiled = _compile(glob);
   _cache.set(glob, compiled);
   return compiled;
 }
@@ -86,15 +91,44 @@ export function partMatches(part: string, name: string): boolean {
 }
 
 function _compile(glob: string): Glob {
-  const alternatives = _expand(glob);
-  const parsed = alternatives.map(_parse);
+  let parsed: _Part[][];
+  try {
+    if (_EXTGLOB.test(glob)) return _underBase(glob);
+    parsed = _parseAll(glob);
+  } catch (error) {
+    if (error instanceof _SyntaxError) return _underBase(glob);
+    throw error;
+  }
+  let alternatives: string[][] | undefined; // only comparing two globs needs them: made then
   return {
-    alternatives: alternatives.map((a) => a.split("/")),
+    get alternatives() {
+      return alternatives ??= _expand(glob).map((a) => a.split("/"));
+    },
     matches: (file, counter = { left: Infinity }) => {
       const names = file.split("/").map((name) => [...name]);
       return parsed.some((parts) => _matchParts(parts, names, counter));
     },
   };
+}
+
+/**
+ * Each alternative of an accepted glob, parsed into folder parts (a part spelled the same in
+ * several alternatives is parsed once and shared); throws _SyntaxError when not accepted.
+ */
+function _parseAll(glob: string): _Part[][] {
+  const known = new Map<string, _Part>();
+  return _expand(glob).map((alternative) => {
+    const parts = alternative.split("/").map((text) => {
+      let part = known.get(text);
+      if (part === undefined) {
+        part = _parsePart(text);
+        known.set(text, part);
+      }
+      return part;
+    });
+    _checkSize(parts);
+    return parts;
+  });
 }
 
 function _underBase(glob: string): Glob {
@@ -170,10 +204,6 @@ function _checkSize(parts: readonly _Part[]): void {
       `has ${starStars} '**'; the limit is ${LIMITS.leaseGlobStarStarMax}`,
     );
   }
-}
-
-function _parse(glob: string): _Part[] {
-  return glob.split("/").map(_parsePart);
 }
 
 function _parsePart(part: string): _Part {

@@ -31,7 +31,7 @@ import {
   toLeaseWaiter,
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
-import { isGlob } from "./glob.ts";
+import { literalDir, nearPaths } from "./near_paths.ts";
 import { overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
@@ -257,7 +257,7 @@ export class LeaseStore {
       params["task"] = filter.taskId;
     }
     if (path !== undefined) {
-      const near = _nearPaths(path);
+      const near = nearPaths(path, "l.dir");
       where.push(near.where);
       Object.assign(params, near.params);
     }
@@ -287,7 +287,7 @@ export class LeaseStore {
     const me = input.agent?.toLowerCase();
     const budget = overlapBudget();
     return files.map((file) => {
-      const near = _nearPaths(file);
+      const near = nearPaths(file, "l.dir");
       const others = [...this.#liveWhere(`l.exclusive = 1 AND ${near.where}`, near.params)]
         .filter((l) => l.agent.toLowerCase() !== me);
       const blockedBy = others.find((lease) => pathsOverlap(file, lease.path, budget)) ?? null;
@@ -295,10 +295,13 @@ export class LeaseStore {
     });
   }
 
-  /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
-  taskPathsBusy(taskId: number, agent: string): boolean {
+  /**
+   * Whether the paths `taskId` declares are leased by an agent other than `agent` (within
+   * `budget`: a comparison it cannot afford counts as leased).
+   */
+  taskPathsBusy(taskId: number, agent: string, budget = overlapBudget()): boolean {
     const paths = this.taskPaths(taskId);
-    return paths.length > 0 && this.#blocked(agent, paths, true);
+    return paths.length > 0 && this.#blocked(agent, paths, true, budget);
   }
 
   /**
@@ -354,10 +357,8 @@ export class LeaseStore {
   declareTaskPaths(taskId: number, paths: readonly string[]): string[] {
     const checked = checkLeasePaths(paths);
     for (const path of checked) {
-      this.#ctx.sql.get("INSERT OR IGNORE INTO task_paths (task_id, path) VALUES (?, ?)").run(
-        taskId,
-        path,
-      );
+      this.#ctx.sql.get("INSERT OR IGNORE INTO task_paths (task_id, path, dir) VALUES (?, ?, ?)")
+        .run(taskId, path, literalDir(path));
     }
     return checked;
   }
@@ -435,7 +436,7 @@ export class LeaseStore {
       if (this.#ctx.directory.find(waiter.agent)) {
         this.#notify(
           waiter.agent,
-          `The paths you waited for are free: ${waiter.paths.join(", ")}. Reserve them with ` +
+          `The paths you waited for are free: ${_someOf(waiter.paths)}. Reserve them with ` +
             "reserve_paths.",
         );
       }
@@ -506,7 +507,7 @@ export class LeaseStore {
         this.#ctx.sql.get(
           `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at, dir)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(...values, agent, path, now, _literalDir(path)).lastInsertRowid,
+        ).run(...values, agent, path, now, literalDir(path)).lastInsertRowid,
       );
       return this.#get(id);
     });
@@ -549,7 +550,7 @@ export class LeaseStore {
    */
   #othersNear(agent: string, path: string, exclusive: boolean): Lease[] {
     const me = agent.toLowerCase();
-    const near = _nearPaths(path);
+    const near = nearPaths(path, "l.dir");
     const shared = exclusive ? "" : "l.exclusive = 1 AND ";
     return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
       .filter((lease) => lease.agent.toLowerCase() !== me);
@@ -712,33 +713,19 @@ const _ENDED = `(m.name IS NULL OR m.status <> 'active' OR l.expires_at <= :now
       OR coalesce(t.assignee <> l.agent, 1))))`;
 
 /**
- * The text every file `path` covers begins with: a file's own path, or a glob's folders before
- * its first pattern character ('src/**' -> 'src', 'src/a*.ts' -> 'src', '**' -> '').
+ * Up to 1,000 characters of `paths` with how many more there are: a notice of 100 long paths
+ * would pass a message's length limit and fail the lease end that sends it.
  */
-function _literalDir(path: string): string {
-  if (!isGlob(path)) return path;
-  const literal = path.slice(0, path.search(/[*?[\]{}]/));
-  return literal.slice(0, Math.max(0, literal.lastIndexOf("/")));
-}
-
-/**
- * SQL narrowing the leases that can overlap `path` before pathsOverlap decides: a file both
- * cover begins with both leases' literal folders (_literalDir), so one is a prefix of the
- * other: the lease's is one of the path's folders (or the path), or begins with the path's.
- */
-function _nearPaths(path: string): { where: string; params: Record<string, string> } {
-  const dir = _literalDir(path);
-  const ancestors = ["", dir];
-  for (let at = dir.indexOf("/"); at > 0; at = dir.indexOf("/", at + 1)) {
-    ancestors.push(dir.slice(0, at));
+function _someOf(paths: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const path of paths) {
+    if (shown.length > 0 && length + path.length > 1_000) break;
+    shown.push(path);
+    length += path.length + 2;
   }
-  const params: Record<string, string> = {
-    near_lo: dir,
-    near_hi: `${dir}${String.fromCodePoint(0x10ffff)}`,
-  };
-  ancestors.forEach((a, i) => params[`near_${i}`] = a);
-  const list = ancestors.map((_, i) => `:near_${i}`).join(", ");
-  return { where: `(l.dir IN (${list}) OR (l.dir >= :near_lo AND l.dir < :near_hi))`, params };
+  const more = paths.length - shown.length;
+  return shown.join(", ") + (more > 0 ? ` and ${more} more` : "");
 }
 
 /** Why a lease has ended by itself, from its row joined with its holder and its task. */
