@@ -458,3 +458,31 @@ Deno.test("leases: a waiter of many long paths is told some of them; the lease e
   assert.match(notice, /^The paths you waited for are free: x\/a\/a\/.* and 99 more\. Reserve/);
   assert.deepEqual(t.table.leases.waiters(), []);
 });
+
+Deno.test("leases: a path that is not well-formed Unicode is refused, naming it; nothing changes", () => {
+  // `v9/\ud800/a.ts` was granted to two agents at once: stored as U+FFFD, it no longer
+  // equalled the second agent's spelling. The same for `v10/\ud800*/**` and `v10/\ud800x/a.ts`.
+  using t = tempTeam(["alice", "bob"]);
+  const before = snapshot(t.db);
+  const refusals: [() => unknown, RegExp][] = [
+    [() => t.table.leases.reserve({ by: alice, paths: ["v9/\ud800/a.ts"] }), /^paths\[0\] /],
+    [() => t.table.leases.reserve({ by: bob, paths: ["ok.ts", "v10/\ud800*/**"] }), /paths\[1\]/],
+    [() => t.table.leases.list({ path: "v10/\ud800x/a.ts" }), /^path /],
+    [
+      () =>
+        t.table.taskLeases.create({ title: "t", by: alice, paths: ["src/a.ts", "v9/\udc00.ts"] }),
+      /^paths\[1\] /,
+    ],
+  ];
+  for (const [call, field] of refusals) {
+    assert.throws(call, (e: unknown) =>
+      e instanceof ValidationError && field.test(e.message) &&
+      /is not well-formed Unicode: it holds a lone surrogate/.test(e.message) &&
+      e.message.isWellFormed());
+  }
+  assert.equal(snapshot(t.db), before);
+  // the hook's file is checked as the file system spells it (U+FFFD), so a lease on that holds
+  assert.ok(t.table.leases.reserve({ by: alice, paths: ["v9/\ufffd/a.ts"] }).granted);
+  const [checked] = t.table.leases.check({ agent: "bob", files: ["v9/\ud800/a.ts"] });
+  assert.equal(checked?.blockedBy?.agent, "alice");
+});
