@@ -451,12 +451,31 @@ Deno.test("leases: a waiter of many long paths is told some of them; the lease e
   // release that sent it (any holder's, or expiry in maintenance) failed with that error.
   using t = tempTeam(["alice", "bob"]);
   t.table.leases.reserve({ by: alice, paths: ["x/**"] });
-  const paths = Array.from({ length: 100 }, (_, i) => "x/" + "a/".repeat(250) + `f${i}`);
+  const paths = Array.from({ length: 100 }, (_, i) => `x/${"a".repeat(200)}/f${i}.ts`);
   assert.equal(t.table.leases.reserve({ by: bob, paths, notifyWhenFree: true }).waiting, true);
   assert.equal(t.table.leases.release({ by: alice }).length, 1);
   const notice = t.table.messages.peek("bob")[0]?.content ?? "";
-  assert.match(notice, /^The paths you waited for are free: x\/a\/a\/.* and 99 more\. Reserve/);
+  assert.match(notice, /^The paths you waited for are free: x\/a+\/f0\.ts, .* and 9\d more\. /);
+  assert.ok(notice.length < 1_200, `${notice.length}`);
   assert.deepEqual(t.table.leases.waiters(), []);
+});
+
+Deno.test("leases: one lease end reads the waiters' paths within one budget; the rest wait on", () => {
+  // 200 waiters of 100 files 250 folders deep: one release read the leases near each file by
+  // index, 20,000 reads of 252 probes: 19.5 s. Now the reads spend the round's overlap budget.
+  using t = tempTeam(["alice", "bob", "carol", "dave"]);
+  t.table.leases.reserve({ by: alice, paths: ["x/**"] });
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["x/a.ts"], notifyWhenFree: true }).waiting);
+  for (const [agent, n] of [[carol, 0], [carol, 1], [agentActor("dave"), 2]] as const) {
+    const paths = Array.from({ length: 100 }, (_, k) => "x/" + "a/".repeat(250) + `f${n}_${k}`);
+    assert.ok(t.table.leases.reserve({ by: agent, paths, notifyWhenFree: true }).waiting);
+  }
+  const steps = 100 * 253 * LIMITS.leaseNearReadSteps;
+  assert.ok(steps > LIMITS.leaseOverlapCallStepsMax, "one deep waiter is past a round's budget");
+  assert.equal(t.table.leases.release({ by: alice }).length, 1);
+  assert.match(t.table.messages.peek("bob")[0]?.content ?? "", /free: x\/a\.ts/);
+  assert.deepEqual(t.table.leases.waiters().map((w) => w.agent), ["carol", "carol", "dave"]);
+  assert.deepEqual(t.table.messages.peek("carol"), [], "not told: their paths were not read");
 });
 
 Deno.test("leases: a path that is not well-formed Unicode is refused, naming it; nothing changes", () => {

@@ -168,6 +168,12 @@ export const LIMITS = {
    */
   leaseOverlapStepsMax: 4_096,
   /**
+   * Steps of a call's overlap budget one indexed read of the leases near a path costs per
+   * folder of the path (an index probe each), for the calls that read for many paths: a
+   * round of waiters, a release's work offers, next_task's scan.
+   */
+  leaseNearReadSteps: 16,
+  /**
    * Steps all the glob comparisons of one lease call may take together (a reservation, a
    * listing by path, a maintenance round's waiters); past it, globs are taken to overlap.
    */

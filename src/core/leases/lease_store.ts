@@ -32,7 +32,7 @@ import {
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
 import { literalDir, nearPaths } from "./near_paths.ts";
-import { overlapBudget, pathsOverlap } from "./path_overlap.ts";
+import { type OverlapBudget, overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
   by: Actor;
@@ -307,15 +307,19 @@ export class LeaseStore {
   /**
    * Returns, for some paths, the first live lease of an agent other than `agent` that stands in
    * the way of an exclusive lease on them (null: none). For a scan over many tasks (next_task):
-   * each path's nearby leases are read by index once, and all comparisons share one budget.
+   * each path's nearby leases are read by index once, reads and comparisons share one budget,
+   * and once it is spent the others' leases are read once whole and compared as spent
+   * (two files exactly; a glob counts as in the way).
    */
   blockerFor(agent: string): (paths: readonly string[]) => Lease | null {
     const near = new Map<string, Lease[]>();
     const budget = overlapBudget();
+    let all: Lease[] | undefined;
     const nearOf = (path: string): Lease[] => {
       let leases = near.get(path);
       if (leases === undefined) {
-        leases = this.#othersNear(agent, path, true);
+        leases = this.#othersNear(agent, path, true, budget) ??
+          (all ??= [...this.#liveWhere("1", {})].filter((l) => !_sameName(l.agent, agent)));
         near.set(path, leases);
       }
       return leases;
@@ -530,30 +534,48 @@ export class LeaseStore {
     return found;
   }
 
-  /** Whether some live lease of another agent stands in the way of `paths` (stops at the first). */
+  /**
+   * Whether some live lease of another agent stands in the way of `paths` (stops at the
+   * first). Its reads spend `budget` too; a path it cannot afford to read counts as in the way.
+   */
   #blocked(
     agent: string,
     paths: readonly string[],
     exclusive: boolean,
     budget = overlapBudget(),
   ): boolean {
-    return paths.some((path) =>
-      this.#othersNear(agent, path, exclusive).some((lease) =>
-        pathsOverlap(path, lease.path, budget)
-      )
-    );
+    return paths.some((path) => {
+      const near = this.#othersNear(agent, path, exclusive, budget);
+      return near === null || near.some((lease) => pathsOverlap(path, lease.path, budget));
+    });
   }
 
   /**
    * The live leases of agents other than `agent` that may overlap `path` (by index), only the
-   * exclusive ones unless `exclusive`.
+   * exclusive ones unless `exclusive`. With `budget`, the read spends
+   * LIMITS.leaseNearReadSteps per folder of the path; null when it cannot afford it.
    */
-  #othersNear(agent: string, path: string, exclusive: boolean): Lease[] {
-    const me = agent.toLowerCase();
+  #othersNear(agent: string, path: string, exclusive: boolean): Lease[];
+  #othersNear(
+    agent: string,
+    path: string,
+    exclusive: boolean,
+    budget: OverlapBudget,
+  ): Lease[] | null;
+  #othersNear(
+    agent: string,
+    path: string,
+    exclusive: boolean,
+    budget?: OverlapBudget,
+  ): Lease[] | null {
     const near = nearPaths(path, "l.dir");
+    if (budget !== undefined) {
+      if (budget.left <= 0) return null;
+      budget.left -= near.probes * LIMITS.leaseNearReadSteps;
+    }
     const shared = exclusive ? "" : "l.exclusive = 1 AND ";
     return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
-      .filter((lease) => lease.agent.toLowerCase() !== me);
+      .filter((lease) => !_sameName(lease.agent, agent));
   }
 
   /** Other agents holding shared leases that overlap `paths`. */
@@ -711,6 +733,11 @@ const _ENDED = `(m.name IS NULL OR m.status <> 'active' OR l.expires_at <= :now
   OR coalesce((m.session_id IS NULL OR m.seen_at < :stale) AND m.seen_at < :gone, 0)
   OR (l.task_id IS NOT NULL AND (t.id IS NULL OR t.status = 'done'
       OR coalesce(t.assignee <> l.agent, 1))))`;
+
+/** Whether two member names are one (names compare without case). */
+function _sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
 
 /**
  * Up to 1,000 characters of `paths` with how many more there are: a notice of 100 long paths

@@ -18,12 +18,13 @@ export function literalDir(path: string): string {
 /**
  * SQL narrowing the rows whose `column` (a literalDir) can overlap `path`: a file both cover
  * begins with both literal folders, so one is a prefix of the other: the row's is one of the
- * path's folders (or the path), or begins with the path's.
+ * path's folders (or the path), or begins with the path's. `probes`: the index lookups it
+ * takes (one per such folder, and the range).
  */
 export function nearPaths(
   path: string,
   column: string,
-): { where: string; params: Record<string, string> } {
+): { where: string; params: Record<string, string>; probes: number } {
   const dir = literalDir(path);
   const ancestors = ["", dir];
   for (let at = dir.indexOf("/"); at > 0; at = dir.indexOf("/", at + 1)) {
@@ -38,5 +39,6 @@ export function nearPaths(
   return {
     where: `(${column} IN (${list}) OR (${column} >= :near_lo AND ${column} < :near_hi))`,
     params,
+    probes: ancestors.length + 1,
   };
 }

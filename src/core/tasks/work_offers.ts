@@ -69,7 +69,7 @@ export class WorkOffers {
   offerFreed(paths: readonly string[], by: Actor): { read: number; offered: number[] } {
     if (paths.length === 0) return { read: 0, offered: [] };
     const budget = overlapBudget();
-    const candidates = this.#declaredNear(paths);
+    const candidates = this.#declaredNear(paths, budget);
     candidates.sort((a, b) => a.rank - b.rank || a.taskId - b.taskId);
     const tried = new Set<number>();
     const offered: number[] = [];
@@ -84,17 +84,19 @@ export class WorkOffers {
 
   /**
    * The paths declared by pending tasks without an assignee that may overlap one of `freed`
-   * (task_paths.dir), at most LIMITS.workOfferPathsReadMax in all, each with the freed path it
-   * is near and its task's priority rank (0: high).
+   * (task_paths.dir), at most LIMITS.workOfferPathsReadMax in all and while `budget` affords
+   * the reads, each with the freed path it is near and its task's priority rank (0: high).
    */
   #declaredNear(
     freed: readonly string[],
+    budget: OverlapBudget,
   ): { taskId: number; path: string; freed: string; rank: number }[] {
     const found: { taskId: number; path: string; freed: string; rank: number }[] = [];
     for (const path of new Set(freed)) {
       const left = LIMITS.workOfferPathsReadMax - found.length;
-      if (left <= 0) break;
+      if (left <= 0 || budget.left <= 0) break;
       const near = nearPaths(path, "p.dir");
+      budget.left -= near.probes * LIMITS.leaseNearReadSteps;
       const rows = this.#ctx.sql.get(
         `SELECT p.task_id, p.path,
            CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS rank
