@@ -419,3 +419,89 @@ Deno.test("leases: a refusal lists at most 50 conflicts, found within one call's
   assert.equal(t.table.leases.list({ path: heavy("a", 0) }).length, 100);
   assert.deepEqual(t.table.leases.list({ path: "docs/**" }), []);
 });
+
+Deno.test("leases: a deep file against 500 slow globs is answered within one call's budget", () => {
+  // The attacker's shapes: bob's reservation of one such file took 4.4 s (list 3.4 s, the hook
+  // check and next_task as long); each call now stops at its budget and errs toward a conflict.
+  using t = tempTeam(["alice", "bob"]);
+  const glob = (n: number) => "x/**/" + "{a,?}/".repeat(5) + "?/".repeat(23) + `c${n}`;
+  const file = "x/" + "a/".repeat(250) + "f0";
+  for (let k = 0; k < 5; k++) {
+    const paths = Array.from({ length: 100 }, (_, i) => glob(k * 100 + i));
+    assert.equal(t.table.leases.reserve({ by: alice, paths }).granted, true);
+  }
+  const refused = t.table.leases.reserve({ by: bob, paths: [file] });
+  assert.equal(refused.granted, false, "out of steps: a conflict, never a missed one");
+  assert.equal(refused.conflicts.length, LIMITS.leaseConflictsListedMax);
+  assert.equal(t.table.leases.list({ path: file }).length, 500, "listed, never hidden");
+  const [checked] = t.table.leases.check({ agent: "bob", files: [file] });
+  assert.equal(checked?.blockedBy?.agent, "alice", "the hook blocks rather than says free");
+  assert.equal(t.table.leases.blockerFor("bob")([file])?.agent, "alice");
+  // paths elsewhere are read by index and never meet those globs
+  assert.equal(
+    t.table.leases.reserve({ by: bob, paths: ["y/" + "a/".repeat(250) + "f0"] })
+      .granted,
+    true,
+  );
+  assert.equal(t.table.leases.blockerFor("carol")(["docs/a.md"]), null);
+});
+
+Deno.test("leases: a waiter of many long paths is told some of them; the lease end succeeds", () => {
+  // Its notice named all 100 paths of 504 characters, past a message's length limit, and the
+  // release that sent it (any holder's, or expiry in maintenance) failed with that error.
+  using t = tempTeam(["alice", "bob"]);
+  t.table.leases.reserve({ by: alice, paths: ["x/**"] });
+  const paths = Array.from({ length: 100 }, (_, i) => `x/${"a".repeat(200)}/f${i}.ts`);
+  assert.equal(t.table.leases.reserve({ by: bob, paths, notifyWhenFree: true }).waiting, true);
+  assert.equal(t.table.leases.release({ by: alice }).length, 1);
+  const notice = t.table.messages.peek("bob")[0]?.content ?? "";
+  assert.match(notice, /^The paths you waited for are free: x\/a+\/f0\.ts, .* and 9\d more\. /);
+  assert.ok(notice.length < 1_200, `${notice.length}`);
+  assert.deepEqual(t.table.leases.waiters(), []);
+});
+
+Deno.test("leases: one lease end reads the waiters' paths within one budget; the rest wait on", () => {
+  // 200 waiters of 100 files 250 folders deep: one release read the leases near each file by
+  // index, 20,000 reads of 252 probes: 19.5 s. Now the reads spend the round's overlap budget.
+  using t = tempTeam(["alice", "bob", "carol", "dave"]);
+  t.table.leases.reserve({ by: alice, paths: ["x/**"] });
+  assert.ok(t.table.leases.reserve({ by: bob, paths: ["x/a.ts"], notifyWhenFree: true }).waiting);
+  for (const [agent, n] of [[carol, 0], [carol, 1], [agentActor("dave"), 2]] as const) {
+    const paths = Array.from({ length: 100 }, (_, k) => "x/" + "a/".repeat(250) + `f${n}_${k}`);
+    assert.ok(t.table.leases.reserve({ by: agent, paths, notifyWhenFree: true }).waiting);
+  }
+  const steps = 100 * 253 * LIMITS.leaseNearReadSteps;
+  assert.ok(steps > LIMITS.leaseOverlapCallStepsMax, "one deep waiter is past a round's budget");
+  assert.equal(t.table.leases.release({ by: alice }).length, 1);
+  assert.match(t.table.messages.peek("bob")[0]?.content ?? "", /free: x\/a\.ts/);
+  assert.deepEqual(t.table.leases.waiters().map((w) => w.agent), ["carol", "carol", "dave"]);
+  assert.deepEqual(t.table.messages.peek("carol"), [], "not told: their paths were not read");
+});
+
+Deno.test("leases: a path that is not well-formed Unicode is refused, naming it; nothing changes", () => {
+  // `v9/\ud800/a.ts` was granted to two agents at once: stored as U+FFFD, it no longer
+  // equalled the second agent's spelling. The same for `v10/\ud800*/**` and `v10/\ud800x/a.ts`.
+  using t = tempTeam(["alice", "bob"]);
+  const before = snapshot(t.db);
+  const refusals: [() => unknown, RegExp][] = [
+    [() => t.table.leases.reserve({ by: alice, paths: ["v9/\ud800/a.ts"] }), /^paths\[0\] /],
+    [() => t.table.leases.reserve({ by: bob, paths: ["ok.ts", "v10/\ud800*/**"] }), /paths\[1\]/],
+    [() => t.table.leases.list({ path: "v10/\ud800x/a.ts" }), /^path /],
+    [
+      () =>
+        t.table.taskLeases.create({ title: "t", by: alice, paths: ["src/a.ts", "v9/\udc00.ts"] }),
+      /^paths\[1\] /,
+    ],
+  ];
+  for (const [call, field] of refusals) {
+    assert.throws(call, (e: unknown) =>
+      e instanceof ValidationError && field.test(e.message) &&
+      /is not well-formed Unicode: it holds a lone surrogate/.test(e.message) &&
+      e.message.isWellFormed());
+  }
+  assert.equal(snapshot(t.db), before);
+  // the hook's file is checked as the file system spells it (U+FFFD), so a lease on that holds
+  assert.ok(t.table.leases.reserve({ by: alice, paths: ["v9/\ufffd/a.ts"] }).granted);
+  const [checked] = t.table.leases.check({ agent: "bob", files: ["v9/\ud800/a.ts"] });
+  assert.equal(checked?.blockedBy?.agent, "alice");
+});

@@ -295,3 +295,35 @@ Deno.test("a prefix that stands for too many words is refused before FTS5 expand
   const atLimit = budgeted(t, { matches: 1_000, ms: 1_000, timer: () => 0, prefixWords: max + 1 });
   assert.equal(atLimit.search({ by: alice, query: "zqa*" }).results.length, 1);
 });
+
+Deno.test("matches a search's filters leave out spend its time budget too", () => {
+  // `kaa* lob* mic*` with agent: "nobody" or since 2099 read every match of the index without
+  // a check of the clock (318 ms, 310 ms on the attacker's corpus): only kept rows were timed.
+  const t = tempTable({ rateLimit: 0 });
+  using _t = t;
+  t.table.members.register({ name: "alice", session: testSession("alice") });
+  t.table.members.register({ name: "bob", session: testSession("bob") });
+  for (let i = 0; i < 10; i++) {
+    t.table.messages.send({ by: agentActor("alice"), recipient: "bob", content: `status ${i}` });
+  }
+  let ticks = 0;
+  const search = budgeted(t, { matches: 1_000, ms: 30, timer: () => (ticks += 10) });
+  const nobody = search.search({ by: operator, query: "status", agent: "nobody" });
+  assert.deepEqual(nobody.results, []);
+  assert.equal(ticks, 40, "the clock was read before the query and at each of 3 matches");
+  assert.match(
+    nobody.stopped ?? "",
+    /^Ranked only the newest 0 matches of the newest 3 in the index; the rest were not yours to see or not what you asked for \(the 30 ms/,
+  );
+  ticks = 0;
+  const later = search.search({ by: agentActor("bob"), query: "status", since: 4_102_444_800_000 });
+  assert.deepEqual(later.results, []);
+  assert.equal(ticks, 40);
+  // within the budget nothing is said
+  const enough = budgeted(t, { matches: 1_000, ms: 1_000, timer: () => 0 });
+  assert.deepEqual(enough.search({ by: operator, query: "status", agent: "nobody" }), {
+    results: [],
+    more: false,
+  });
+  assert.equal(enough.search({ by: agentActor("bob"), query: "status" }).results.length, 10);
+});

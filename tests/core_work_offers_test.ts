@@ -134,3 +134,35 @@ Deno.test("a review sent back stays its assignee's: nobody else is offered it", 
   t.table.tasks.update({ taskId: task.id, by: agentActor("rev"), status: "pending" });
   assert.deepEqual(offers(t, mark), []);
 });
+
+Deno.test("files freed find the tasks that wait for them by index, reading a bounded number", () => {
+  // The attacker's shapes: 200 tasks x 10 slow globs under y/ made one release take 17-25 s,
+  // and 100 x 100 of them 15-20 s for the release of an unrelated src/main.ts.
+  using t = tempTable();
+  join(t, "lead", "agent");
+  join(t, "c1", "coder");
+  const lead = agentActor("lead");
+  const slow = (i: number, k: number) =>
+    "y/**/" + "{a,?}/".repeat(5) + "?/".repeat(23) + `d${i}_${k}`;
+  for (let i = 0; i < 6; i++) {
+    const paths = Array.from({ length: 100 }, (_, k) => slow(i, k));
+    t.table.taskLeases.create({ title: `slow ${i}`, by: lead, priority: "low", paths });
+  }
+  const main = t.table.taskLeases.create({ title: "main", by: lead, paths: ["src/main.ts"] });
+  const y = t.table.taskLeases.create({ title: "y", by: lead, priority: "high", paths: ["y/**"] });
+  const docs = t.table.taskLeases.create({ title: "docs", by: lead, paths: ["docs/*.md"] });
+  // only the declared paths near the freed file are read: none of the 600 under y/
+  assert.deepEqual(t.table.offers.offerFreed(["src/main.ts"], lead), {
+    read: 1,
+    offered: [main.task.id],
+  });
+  assert.deepEqual(t.table.offers.offerFreed(["docs/a/b.md"], lead), { read: 1, offered: [] });
+  assert.deepEqual(t.table.offers.offerFreed(["lib/x.ts"], lead), { read: 0, offered: [] });
+  assert.deepEqual(t.table.offers.offerFreed(["docs/a.md"], lead).offered, [docs.task.id]);
+  // a deep file under y/: at most 500 declared paths read, the highest priority among them
+  const deep = "y/" + "a/".repeat(250) + "f0";
+  const freed = t.table.offers.offerFreed([deep], lead);
+  assert.equal(freed.read, LIMITS.workOfferPathsReadMax);
+  assert.equal(freed.offered[0], y.task.id, "high priority first");
+  assert.ok(freed.offered.length <= LIMITS.workOffersPerRelease, `${freed.offered.length}`);
+});

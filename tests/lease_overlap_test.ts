@@ -6,6 +6,7 @@ import {
   overlapWork,
   pathsOverlap,
 } from "../src/core/leases/path_overlap.ts";
+import { compileGlob } from "../src/core/leases/glob.ts";
 import { LIMITS } from "../src/core/limits.ts";
 import { checkLeasePath, checkLeasePaths } from "../src/core/input_rules/lease_paths.ts";
 import { ValidationError } from "../src/core/errors.ts";
@@ -193,7 +194,60 @@ Deno.test("lease paths: all the comparisons of one call share a step budget", ()
   }
   assert.ok(spent <= LIMITS.leaseOverlapCallStepsMax + LIMITS.leaseOverlapStepsMax, `${spent}`);
   assert.ok(pairs < 100, `only ${pairs} of 10,000 pairs were compared step by step`);
-  // files against globs are exact whatever is left: they cost no steps of the budget
-  assert.equal(pathsOverlap("docs/a.md", "src/**", budget), false);
-  assert.equal(pathsOverlap("src/a.ts", "src/**", budget), true);
+  // once the call's budget is spent a file against a glob counts as overlapping too; two
+  // files are still compared exactly (they cost nothing)
+  assert.equal(pathsOverlap("docs/a.md", "src/**", budget), true);
+  assert.equal(pathsOverlap("docs/a.md", "src/a.md", budget), false);
+  assert.equal(pathsOverlap("src/a.ts", "src/a.ts", budget), true);
+});
+
+/** The attacker's shapes (round three, third pass): 31 folders that restart over 252 names. */
+const _slowGlob = (n: number) => "x/**/" + "{a,?}/".repeat(5) + "?/".repeat(23) + `c${n}`;
+const _deepFile = (n: number) => "x/" + "a/".repeat(250) + `f${n}`;
+
+Deno.test("lease paths: a file against a glob stops at the step budget and answers 'covered'", () => {
+  // one such pair took 8-15 ms with no budget; a reservation against 500 of them 4.4 s
+  const glob = _slowGlob(0);
+  assert.equal(checkLeasePath(glob, "paths[0]"), glob);
+  assert.equal(checkLeasePath(_deepFile(0), "paths[0]"), _deepFile(0));
+  const unbounded = overlapWork(_deepFile(0), glob, Number.MAX_SAFE_INTEGER);
+  assert.equal(unbounded.overlap, false, "the glob does not match the file");
+  assert.ok(unbounded.steps > 100 * LIMITS.leaseOverlapStepsMax, `${unbounded.steps} steps`);
+  const bounded = overlapWork(_deepFile(0), glob);
+  assert.deepEqual(bounded, { overlap: true, steps: LIMITS.leaseOverlapStepsMax, exhausted: true });
+  assert.deepEqual(overlapWork(glob, _deepFile(0)), bounded, "either order");
+  assert.equal(coversFile(glob, _deepFile(0)), true, "out of steps: covered, never a miss");
+  // ordinary matches stay well inside the budget and keep their exact answers
+  const ordinary = overlapWork("src/core/leases/glob.ts", "src/**/*.ts");
+  assert.equal(ordinary.overlap, true);
+  assert.ok(ordinary.steps < 100, `${ordinary.steps} steps`);
+  const miss = overlapWork("docs/" + "d/".repeat(30) + "a.md", "docs/**/*.ts");
+  assert.equal(miss.overlap, false);
+  assert.ok(miss.steps < 200, `${miss.steps} steps`);
+});
+
+Deno.test("lease paths: a file against many globs spends one call's budget, then conflicts", () => {
+  const budget = overlapBudget();
+  let spent = 0;
+  let matched = 0;
+  for (let i = 0; i < 500; i++) {
+    const before = budget.left;
+    assert.equal(pathsOverlap(_deepFile(0), _slowGlob(i), budget), true, "conservative");
+    spent += Math.max(0, before - budget.left);
+    if (before > budget.left) matched++;
+  }
+  assert.ok(spent <= LIMITS.leaseOverlapCallStepsMax + LIMITS.leaseOverlapStepsMax, `${spent}`);
+  assert.ok(matched < 30, `only ${matched} of 500 globs were matched step by step`);
+});
+
+Deno.test("lease paths: the compiled globs kept are the least recently used dropped first", () => {
+  // Cleared whole when 2,000 were kept: past that every live glob was compiled again.
+  const hot = compileGlob("hot/**/*.ts");
+  const firstCold = compileGlob("cold/0/*.ts");
+  for (let i = 1; i < 2_500; i++) {
+    compileGlob(`cold/${i}/*.ts`);
+    assert.equal(compileGlob("hot/**/*.ts"), hot, `still kept after ${i} others`);
+  }
+  assert.notEqual(compileGlob("cold/0/*.ts"), firstCold, "the least recently used was dropped");
+  assert.equal(compileGlob("cold/0/*.ts").matches("cold/0/a.ts"), true);
 });

@@ -109,6 +109,11 @@ export const LIMITS = {
   /** Tasks offered at most when released files free several at once. */
   workOffersPerRelease: 10,
   /**
+   * Declared task paths near the freed files (by index) that one lease end reads to find the
+   * tasks to offer; their comparisons share one call's overlap budget.
+   */
+  workOfferPathsReadMax: 500,
+  /**
    * Events a resumed `/events` stream replays at most (the newest; a `resync` frame counts the
    * rest), well under the stream's queue of 1,000.
    */
@@ -162,6 +167,12 @@ export const LIMITS = {
    * alternatives); when they run out the globs are taken to overlap (a conflict).
    */
   leaseOverlapStepsMax: 4_096,
+  /**
+   * Steps of a call's overlap budget one indexed read of the leases near a path costs per
+   * folder of the path (an index probe each), for the calls that read for many paths: a
+   * round of waiters, a release's work offers, next_task's scan.
+   */
+  leaseNearReadSteps: 16,
   /**
    * Steps all the glob comparisons of one lease call may take together (a reservation, a
    * listing by path, a maintenance round's waiters); past it, globs are taken to overlap.

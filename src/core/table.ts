@@ -69,7 +69,7 @@ export interface Table {
   readonly leases: LeaseStore;
   /** Tasks with the paths they touch: create with paths, claim with leases. */
   readonly taskLeases: TaskLeases;
-  /** Who is told that a task is free to take, and what an agent was offered. */
+  /** Who is told that a task is free to take (task_available), and what an agent was offered. */
   readonly offers: WorkOffers;
   readonly pollCursors: PollCursors;
   /** The operator's web sessions and one-time sign-in codes (stored hashed). */
@@ -132,7 +132,7 @@ export function createTable(deps: {
   });
   const offers = new WorkOffers({
     ctx: base,
-    pathsLeased: (taskId) => leases.taskPathsBusy(taskId, ""),
+    pathsLeased: (taskId, budget) => leases.taskPathsBusy(taskId, "", budget),
   });
   const tasks = new TaskStore({
     ...base,

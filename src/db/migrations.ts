@@ -691,6 +691,22 @@ export const MIGRATIONS: readonly Migration[] = [
                            WHERE ns = e.ns AND key = e.key);
     `,
   },
+  {
+    version: 21,
+    description: "the literal folder of each path a task declares, so that files freed by a " +
+      "lease's end find the tasks waiting for them by index",
+    sql: `
+      -- As leases.dir (schema 18): a file's own path, a glob's folders before its first
+      -- pattern character. A file's is set here; a glob declared before says '' (it may
+      -- cover anything, so it is always a candidate, compared within the release's budget).
+      ALTER TABLE task_paths ADD COLUMN dir TEXT NOT NULL DEFAULT '';
+      UPDATE task_paths SET dir = path
+        WHERE instr(path, '*') = 0 AND instr(path, '?') = 0 AND instr(path, '[') = 0
+          AND instr(path, ']') = 0 AND instr(path, '{') = 0 AND instr(path, '}') = 0
+          AND instr(path, '(') = 0;
+      CREATE INDEX task_paths_by_dir ON task_paths (dir);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,6 +1,7 @@
 /**
  * Failed web sign-ins, per client address, in memory (bounded): after `max` failures within
- * the window an address is refused (429) until the oldest of them leaves the window. It also
+ * the window an address's wrong credentials are refused (429) until the oldest of them leaves
+ * the window (the right one still signs in: sign_in_routes.ts). It also
  * decides when a failure is written to the audit log: a summary at most once per address per
  * window, and whenever an address becomes limited, with the count since its last entry;
  * counts still pending are written by `due` (serve calls it every minute) or at the address's

@@ -91,18 +91,6 @@ async function _signIn(
   const { req, url, address } = request;
   const foreign = foreignOrigin(req, url, false);
   if (foreign !== undefined) return loginPage({ status: 403, error: foreign });
-  const now = deps.now();
-  const until = deps.limiter.limitedUntil(address, now);
-  if (until !== undefined) {
-    await req.body?.cancel();
-    _auditFailure(deps, address, deps.limiter.failed(address, now, true));
-    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
-    return loginPage({
-      status: 429,
-      error: `Too many failed sign-ins from ${address}: try again in ${seconds} s.`,
-      headers: { "retry-after": String(seconds) },
-    });
-  }
   const form = await _readForm(req);
   if (form instanceof Response) return form;
   const code = form.get("code") ?? "";
@@ -112,6 +100,20 @@ async function _signIn(
   }
   const via = code === "" ? "token" : "link";
   const ok = via === "link" ? sessions.redeemCode(code) : sessions.isOperatorToken(token);
+  // A limited address is still asked for the right credential: the limit bounds what failures
+  // cost (and their audit rows), it must not let anyone sharing the address lock the operator
+  // out (docs/security.md, "Sign-in").
+  const now = deps.now();
+  const until = deps.limiter.limitedUntil(address, now);
+  if (!ok && until !== undefined) {
+    _auditFailure(deps, address, deps.limiter.failed(address, now, true));
+    const seconds = Math.max(1, Math.ceil((until - now) / 1000));
+    return loginPage({
+      status: 429,
+      error: `Too many failed sign-ins from ${address}: try again in ${seconds} s.`,
+      headers: { "retry-after": String(seconds) },
+    });
+  }
   if (!ok) {
     _auditFailure(deps, address, deps.limiter.failed(address, now));
     return loginPage({

@@ -15,6 +15,13 @@ export const LEASE_PATH_RULE = "a file or glob relative to the repository root, 
 
 /** The path in its one stored spelling, or a ValidationError naming `field`. */
 export function checkLeasePath(path: string, field: string): string {
+  if (!path.isWellFormed()) {
+    // stored, a lone surrogate becomes U+FFFD, and two spellings of one path would be leased
+    throw new ValidationError(
+      `${field} '${path.toWellFormed()}' is not well-formed Unicode: it holds a lone ` +
+        `surrogate (shown as U+FFFD); give the path as it is spelled on disk (${LEASE_PATH_RULE})`,
+    );
+  }
   const checked = _checkPath(path, field);
   const problem = globProblem(checked);
   if (problem !== null) {
@@ -23,9 +30,12 @@ export function checkLeasePath(path: string, field: string): string {
   return checked;
 }
 
-/** A file an edit touches, in the stored spelling (its name may hold any glob character). */
+/**
+ * A file an edit touches, in the stored spelling (its name may hold any glob character). A lone
+ * surrogate becomes U+FFFD, as in the name the file system is given, so the check is of that.
+ */
 export function checkFilePaths(files: readonly string[], field: string): string[] {
-  return _checkList(files, field, _checkPath);
+  return _checkList(files, field, (file, name) => _checkPath(file.toWellFormed(), name));
 }
 
 function _checkPath(path: string, field: string): string {

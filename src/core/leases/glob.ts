@@ -29,7 +29,7 @@ export function globProblem(glob: string): string | null {
   if (ext) return `uses the extended glob '${ext[0]}…'`;
   if (!_WILD.test(glob)) return null;
   try {
-    for (const alternative of _expand(glob)) _checkSize(_parse(alternative));
+    _parseAll(glob);
     return null;
   } catch (error) {
     if (error instanceof _SyntaxError) return error.message;
@@ -47,13 +47,23 @@ type _Part = "**" | _Token[];
 
 class _SyntaxError extends Error {}
 
+/**
+ * Steps a match may still take (each comparison of a folder or a character is one). When they
+ * run out the match stops and answers true: the caller takes it as covered, never a miss.
+ */
+export interface StepCounter {
+  left: number;
+}
+
 /** A compiled glob: its alternatives, each a list of folder parts. */
 export interface Glob {
-  matches(file: string): boolean;
+  /** Whether `file` matches; with `counter`, stops answering true once its steps run out. */
+  matches(file: string, counter?: StepCounter): boolean;
   /** Each alternative's folder parts, for comparing two globs. */
   readonly alternatives: readonly (readonly string[])[];
 }
 
+/** Compiled globs, the least recently used dropped first when there are _CACHE_MAX. */
 const _cache = new Map<string, Glob>();
 const _CACHE_MAX = 2_000;
 
@@ -63,9 +73,13 @@ const _CACHE_MAX = 2_000;
  */
 export function compileGlob(glob: string): Glob {
   const cached = _cache.get(glob);
-  if (cached) return cached;
-  if (_cache.size >= _CACHE_MAX) _cache.clear();
-  const compiled = globProblem(glob) === null ? _compile(glob) : _underBase(glob);
+  if (cached) {
+    _cache.delete(glob); // to the end: most recently used
+    _cache.set(glob, cached);
+    return cached;
+  }
+  if (_cache.size >= _CACHE_MAX) _cache.delete(_cache.keys().next().value ?? "");
+  const compiled = _compile(glob);
   _cache.set(glob, compiled);
   return compiled;
 }
@@ -73,19 +87,48 @@ export function compileGlob(glob: string): Glob {
 /** True when the folder name `name` matches the single part `part` of an accepted glob. */
 export function partMatches(part: string, name: string): boolean {
   const parsed = _parsePart(part);
-  return parsed === "**" || _matchTokens(parsed, name);
+  return parsed === "**" || _matchTokens(parsed, [...name], { left: Infinity });
 }
 
 function _compile(glob: string): Glob {
-  const alternatives = _expand(glob);
-  const parsed = alternatives.map(_parse);
+  let parsed: _Part[][];
+  try {
+    if (_EXTGLOB.test(glob)) return _underBase(glob);
+    parsed = _parseAll(glob);
+  } catch (error) {
+    if (error instanceof _SyntaxError) return _underBase(glob);
+    throw error;
+  }
+  let alternatives: string[][] | undefined; // only comparing two globs needs them: made then
   return {
-    alternatives: alternatives.map((a) => a.split("/")),
-    matches: (file) => {
-      const names = file.split("/");
-      return parsed.some((parts) => _matchParts(parts, names));
+    get alternatives() {
+      return alternatives ??= _expand(glob).map((a) => a.split("/"));
+    },
+    matches: (file, counter = { left: Infinity }) => {
+      const names = file.split("/").map((name) => [...name]);
+      return parsed.some((parts) => _matchParts(parts, names, counter));
     },
   };
+}
+
+/**
+ * Each alternative of an accepted glob, parsed into folder parts (a part spelled the same in
+ * several alternatives is parsed once and shared); throws _SyntaxError when not accepted.
+ */
+function _parseAll(glob: string): _Part[][] {
+  const known = new Map<string, _Part>();
+  return _expand(glob).map((alternative) => {
+    const parts = alternative.split("/").map((text) => {
+      let part = known.get(text);
+      if (part === undefined) {
+        part = _parsePart(text);
+        known.set(text, part);
+      }
+      return part;
+    });
+    _checkSize(parts);
+    return parts;
+  });
 }
 
 function _underBase(glob: string): Glob {
@@ -163,10 +206,6 @@ function _checkSize(parts: readonly _Part[]): void {
   }
 }
 
-function _parse(glob: string): _Part[] {
-  return glob.split("/").map(_parsePart);
-}
-
 function _parsePart(part: string): _Part {
   if (part === "**") return "**";
   const tokens: _Token[] = [];
@@ -208,18 +247,21 @@ function _set(body: string): _Token {
  * Wildcard matching that, on a mismatch, resumes only after the most recent `*` (or `**`):
  * each step moves forward or back to that one point, so the work is at most the product of
  * the two lengths. `fits(i, j)` says whether item i of the pattern takes item j of the input.
+ * Each step spends one of `counter`; when none are left it answers true (see StepCounter).
  */
 function _wildcardMatch(
   patternLength: number,
   inputLength: number,
   isStar: (i: number) => boolean,
   fits: (i: number, j: number) => boolean,
+  counter: StepCounter,
 ): boolean {
   let p = 0;
   let s = 0;
   let starP = -1;
   let starS = 0;
   while (s < inputLength) {
+    if (--counter.left < 0) return true;
     if (p < patternLength && isStar(p)) {
       starP = p++;
       starS = s;
@@ -234,16 +276,20 @@ function _wildcardMatch(
     }
   }
   while (p < patternLength && isStar(p)) p++;
-  return p === patternLength;
+  return p === patternLength || counter.left < 0;
 }
 
-function _matchTokens(tokens: readonly _Token[], name: string): boolean {
-  const chars = [...name];
+function _matchTokens(
+  tokens: readonly _Token[],
+  chars: readonly string[],
+  counter: StepCounter,
+): boolean {
   return _wildcardMatch(
     tokens.length,
     chars.length,
     (i) => tokens[i]?.kind === "star",
     (i, j) => _tokenFits(tokens[i], chars[j] ?? ""),
+    counter,
   );
 }
 
@@ -260,14 +306,19 @@ function _tokenFits(token: _Token | undefined, char: string): boolean {
   }
 }
 
-function _matchParts(parts: readonly _Part[], names: readonly string[]): boolean {
+function _matchParts(
+  parts: readonly _Part[],
+  names: readonly (readonly string[])[],
+  counter: StepCounter,
+): boolean {
   return _wildcardMatch(
     parts.length,
     names.length,
     (i) => parts[i] === "**",
     (i, j) => {
       const part = parts[i];
-      return part !== undefined && part !== "**" && _matchTokens(part, names[j] ?? "");
+      return part !== undefined && part !== "**" && _matchTokens(part, names[j] ?? [], counter);
     },
+    counter,
   );
 }

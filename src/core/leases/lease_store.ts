@@ -31,8 +31,8 @@ import {
   toLeaseWaiter,
 } from "./lease.ts";
 import { coverageProblem } from "./lease_coverage.ts";
-import { isGlob } from "./glob.ts";
-import { coversFile, overlapBudget, pathsOverlap } from "./path_overlap.ts";
+import { literalDir, nearPaths } from "./near_paths.ts";
+import { type OverlapBudget, overlapBudget, pathsOverlap } from "./path_overlap.ts";
 
 export interface ReserveInput {
   by: Actor;
@@ -257,7 +257,7 @@ export class LeaseStore {
       params["task"] = filter.taskId;
     }
     if (path !== undefined) {
-      const near = _nearPaths(path);
+      const near = nearPaths(path, "l.dir");
       where.push(near.where);
       Object.assign(params, near.params);
     }
@@ -279,37 +279,58 @@ export class LeaseStore {
 
   /**
    * For each file (repository-relative), the exclusive lease of another agent that covers it,
-   * if any. `agent` null: every exclusive lease counts. Reads only.
+   * if any. `agent` null: every exclusive lease counts. Reads only. The matching shares one
+   * call's step budget; a lease it cannot afford to match counts as covering (blocked).
    */
   check(input: { agent: string | null; files: readonly string[] }): FileCheck[] {
     const files = checkFilePaths(input.files, "PATH");
     const me = input.agent?.toLowerCase();
+    const budget = overlapBudget();
     return files.map((file) => {
-      const near = _nearPaths(file);
+      const near = nearPaths(file, "l.dir");
       const others = [...this.#liveWhere(`l.exclusive = 1 AND ${near.where}`, near.params)]
         .filter((l) => l.agent.toLowerCase() !== me);
-      return { file, blockedBy: others.find((lease) => coversFile(lease.path, file)) ?? null };
+      const blockedBy = others.find((lease) => pathsOverlap(file, lease.path, budget)) ?? null;
+      return { file, blockedBy };
     });
   }
 
-  /** Whether the paths `taskId` declares are leased by an agent other than `agent`. */
-  taskPathsBusy(taskId: number, agent: string): boolean {
+  /**
+   * Whether the paths `taskId` declares are leased by an agent other than `agent` (within
+   * `budget`: a comparison it cannot afford counts as leased).
+   */
+  taskPathsBusy(taskId: number, agent: string, budget = overlapBudget()): boolean {
     const paths = this.taskPaths(taskId);
-    return paths.length > 0 && this.#blocked(agent, paths, true);
+    return paths.length > 0 && this.#blocked(agent, paths, true, budget);
   }
 
   /**
-   * The live leases of agents other than `agent` read once: returns, for some paths, the first
-   * lease that stands in the way of an exclusive lease on them (null: none). For a scan over
-   * many tasks (next_task), which must not read the leases again for each.
+   * Returns, for some paths, the first live lease of an agent other than `agent` that stands in
+   * the way of an exclusive lease on them (null: none). For a scan over many tasks (next_task):
+   * each path's nearby leases are read by index once, reads and comparisons share one budget,
+   * and once it is spent the others' leases are read once whole and compared as spent
+   * (two files exactly; a glob counts as in the way).
    */
   blockerFor(agent: string): (paths: readonly string[]) => Lease | null {
-    const me = agent.toLowerCase();
-    const others = [...this.#liveWhere("1", {})].filter((l) => l.agent.toLowerCase() !== me);
+    const near = new Map<string, Lease[]>();
     const budget = overlapBudget();
-    return (paths) =>
-      others.find((lease) => paths.some((path) => pathsOverlap(path, lease.path, budget))) ??
-        null;
+    let all: Lease[] | undefined;
+    const nearOf = (path: string): Lease[] => {
+      let leases = near.get(path);
+      if (leases === undefined) {
+        leases = this.#othersNear(agent, path, true, budget) ??
+          (all ??= [...this.#liveWhere("1", {})].filter((l) => !_sameName(l.agent, agent)));
+        near.set(path, leases);
+      }
+      return leases;
+    };
+    return (paths) => {
+      for (const path of paths) {
+        const lease = nearOf(path).find((l) => pathsOverlap(path, l.path, budget));
+        if (lease !== undefined) return lease;
+      }
+      return null;
+    };
   }
 
   /**
@@ -340,10 +361,8 @@ export class LeaseStore {
   declareTaskPaths(taskId: number, paths: readonly string[]): string[] {
     const checked = checkLeasePaths(paths);
     for (const path of checked) {
-      this.#ctx.sql.get("INSERT OR IGNORE INTO task_paths (task_id, path) VALUES (?, ?)").run(
-        taskId,
-        path,
-      );
+      this.#ctx.sql.get("INSERT OR IGNORE INTO task_paths (task_id, path, dir) VALUES (?, ?, ?)")
+        .run(taskId, path, literalDir(path));
     }
     return checked;
   }
@@ -423,7 +442,7 @@ export class LeaseStore {
       if (this.#ctx.directory.find(waiter.agent)) {
         this.#notify(
           waiter.agent,
-          `The paths you waited for are free: ${waiter.paths.join(", ")}. Reserve them with ` +
+          `The paths you waited for are free: ${_someOf(waiter.paths)}. Reserve them with ` +
             "reserve_paths.",
         );
       }
@@ -494,7 +513,7 @@ export class LeaseStore {
         this.#ctx.sql.get(
           `INSERT INTO leases (exclusive, reason, task_id, expires_at, agent, path, created_at, dir)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(...values, agent, path, now, _literalDir(path)).lastInsertRowid,
+        ).run(...values, agent, path, now, literalDir(path)).lastInsertRowid,
       );
       return this.#get(id);
     });
@@ -517,30 +536,48 @@ export class LeaseStore {
     return found;
   }
 
-  /** Whether some live lease of another agent stands in the way of `paths` (stops at the first). */
+  /**
+   * Whether some live lease of another agent stands in the way of `paths` (stops at the
+   * first). Its reads spend `budget` too; a path it cannot afford to read counts as in the way.
+   */
   #blocked(
     agent: string,
     paths: readonly string[],
     exclusive: boolean,
     budget = overlapBudget(),
   ): boolean {
-    return paths.some((path) =>
-      this.#othersNear(agent, path, exclusive).some((lease) =>
-        pathsOverlap(path, lease.path, budget)
-      )
-    );
+    return paths.some((path) => {
+      const near = this.#othersNear(agent, path, exclusive, budget);
+      return near === null || near.some((lease) => pathsOverlap(path, lease.path, budget));
+    });
   }
 
   /**
    * The live leases of agents other than `agent` that may overlap `path` (by index), only the
-   * exclusive ones unless `exclusive`.
+   * exclusive ones unless `exclusive`. With `budget`, the read spends
+   * LIMITS.leaseNearReadSteps per folder of the path; null when it cannot afford it.
    */
-  #othersNear(agent: string, path: string, exclusive: boolean): Lease[] {
-    const me = agent.toLowerCase();
-    const near = _nearPaths(path);
+  #othersNear(agent: string, path: string, exclusive: boolean): Lease[];
+  #othersNear(
+    agent: string,
+    path: string,
+    exclusive: boolean,
+    budget: OverlapBudget,
+  ): Lease[] | null;
+  #othersNear(
+    agent: string,
+    path: string,
+    exclusive: boolean,
+    budget?: OverlapBudget,
+  ): Lease[] | null {
+    const near = nearPaths(path, "l.dir");
+    if (budget !== undefined) {
+      if (budget.left <= 0) return null;
+      budget.left -= near.probes * LIMITS.leaseNearReadSteps;
+    }
     const shared = exclusive ? "" : "l.exclusive = 1 AND ";
     return [...this.#liveWhere(`${shared}${near.where}`, near.params)]
-      .filter((lease) => lease.agent.toLowerCase() !== me);
+      .filter((lease) => !_sameName(lease.agent, agent));
   }
 
   /** Other agents holding shared leases that overlap `paths`. */
@@ -713,34 +750,25 @@ const _LAPSE_CANDIDATES = `SELECT id FROM leases WHERE expires_at <= :now
   UNION ALL SELECT a.id FROM members w CROSS JOIN leases a ON a.agent = w.name
     WHERE w.seen_at < :gone AND (w.session_id IS NULL OR w.seen_at < :stale)`;
 
-/**
- * The text every file `path` covers begins with: a file's own path, or a glob's folders before
- * its first pattern character ('src/**' -> 'src', 'src/a*.ts' -> 'src', '**' -> '').
- */
-function _literalDir(path: string): string {
-  if (!isGlob(path)) return path;
-  const literal = path.slice(0, path.search(/[*?[\]{}]/));
-  return literal.slice(0, Math.max(0, literal.lastIndexOf("/")));
+/** Whether two member names are one (names compare without case). */
+function _sameName(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }
 
 /**
- * SQL narrowing the leases that can overlap `path` before pathsOverlap decides: a file both
- * cover begins with both leases' literal folders (_literalDir), so one is a prefix of the
- * other: the lease's is one of the path's folders (or the path), or begins with the path's.
+ * Up to 1,000 characters of `paths` with how many more there are: a notice of 100 long paths
+ * would pass a message's length limit and fail the lease end that sends it.
  */
-function _nearPaths(path: string): { where: string; params: Record<string, string> } {
-  const dir = _literalDir(path);
-  const ancestors = ["", dir];
-  for (let at = dir.indexOf("/"); at > 0; at = dir.indexOf("/", at + 1)) {
-    ancestors.push(dir.slice(0, at));
+function _someOf(paths: readonly string[]): string {
+  const shown: string[] = [];
+  let length = 0;
+  for (const path of paths) {
+    if (shown.length > 0 && length + path.length > 1_000) break;
+    shown.push(path);
+    length += path.length + 2;
   }
-  const params: Record<string, string> = {
-    near_lo: dir,
-    near_hi: `${dir}${String.fromCodePoint(0x10ffff)}`,
-  };
-  ancestors.forEach((a, i) => params[`near_${i}`] = a);
-  const list = ancestors.map((_, i) => `:near_${i}`).join(", ");
-  return { where: `(l.dir IN (${list}) OR (l.dir >= :near_lo AND l.dir < :near_hi))`, params };
+  const more = paths.length - shown.length;
+  return shown.join(", ") + (more > 0 ? ` and ${more} more` : "");
 }
 
 /** Why a lease has ended by itself, from its row joined with its holder and its task. */

@@ -4,8 +4,9 @@
  * folder, `**` standing for any number of folders; two wildcard parts of one folder are
  * disjoint only when their fixed beginnings or endings differ (`*.ts` and `*.md`), and
  * otherwise taken to overlap. So the answer for two globs errs on the side of a conflict,
- * never the other way. One comparison of two globs takes at most LIMITS.leaseOverlapStepsMax
- * steps; when they run out the answer is "overlaps" (a conflict, never a missed one).
+ * never the other way. One comparison involving a glob (with a file or another glob) takes at
+ * most LIMITS.leaseOverlapStepsMax steps; when they run out the answer is "overlaps" (a
+ * conflict, a lease listed, a hook check blocked: never a missed one).
  */
 import { LIMITS } from "../limits.ts";
 import { compileGlob, isGlob, partMatches } from "./glob.ts";
@@ -13,10 +14,12 @@ import { compileGlob, isGlob, partMatches } from "./glob.ts";
 /** Characters that make a part of a path a pattern rather than a name. */
 const _SPECIAL = /[*?[\]]/;
 
-/** True when the file `file` is covered by the lease path `pattern` (a file or a glob). */
+/**
+ * True when the file `file` is covered by the lease path `pattern` (a file or a glob), within
+ * LIMITS.leaseOverlapStepsMax steps (out of steps: covered).
+ */
 export function coversFile(pattern: string, file: string): boolean {
-  if (pattern === file) return true;
-  return isGlob(pattern) && compileGlob(pattern).matches(file);
+  return overlapWork(file, pattern).overlap;
 }
 
 /**
@@ -38,7 +41,7 @@ export function overlapBudget(): OverlapBudget {
  */
 export function pathsOverlap(a: string, b: string, budget?: OverlapBudget): boolean {
   if (budget === undefined) return overlapWork(a, b).overlap;
-  if (budget.left <= 0 && isGlob(a) && isGlob(b) && a !== b) return true;
+  if (budget.left <= 0 && (isGlob(a) || isGlob(b)) && a !== b) return true;
   const work = overlapWork(a, b, Math.max(1, Math.min(LIMITS.leaseOverlapStepsMax, budget.left)));
   budget.left -= work.steps;
   return work.overlap;
@@ -51,7 +54,10 @@ export interface OverlapWork {
   exhausted: boolean;
 }
 
-/** pathsOverlap with its cost: each (folder of a, folder of b) pair visited is one step. */
+/**
+ * pathsOverlap with its cost: each (folder of a, folder of b) pair visited is one step; a file
+ * against a glob, each folder or character compared.
+ */
 export function overlapWork(
   a: string,
   b: string,
@@ -62,9 +68,12 @@ export function overlapWork(
   const globA = isGlob(a);
   const globB = isGlob(b);
   if (!globA && !globB) return done(false);
-  if (!globA) return done(coversFile(b, a));
-  if (!globB) return done(coversFile(a, b));
   const counter = { left: budget };
+  if (!globA || !globB) {
+    const covered = compileGlob(globA ? a : b).matches(globA ? b : a, counter);
+    if (counter.left < 0) return { overlap: true, steps: budget, exhausted: true };
+    return { overlap: covered, steps: budget - counter.left, exhausted: false };
+  }
   const alternativesB = compileGlob(b).alternatives;
   for (const partsA of compileGlob(a).alternatives) {
     for (const partsB of alternativesB) {

@@ -8,7 +8,8 @@
  * short snippet with the matches marked, and what to call to open them.
  *
  * One search never holds the table for long: matches are ranked newest first up to a budget
- * (LIMITS.searchScanMax matches, LIMITS.searchBudgetMs of ranking) and a search that runs out
+ * (LIMITS.searchScanMax matches, LIMITS.searchBudgetMs from before the query starts, spent by
+ * every match of the index, those its filters leave out too) and a search that runs out
  * says so (`stopped`) with what to narrow; the prefix words it may hold are limited in
  * search_query.ts, and a prefix that stands for more than LIMITS.searchPrefixWordsMax distinct
  * words of the index is refused before FTS5 expands it (the expansion happens before the first
@@ -86,9 +87,7 @@ export interface SearchResult {
 }
 
 const _MATCH = `
-  SELECT s.rowid AS rid, bm25(search_index, 3.0, 1.0) AS score
-  FROM search_index s
-  WHERE search_index MATCH :q AND (
+  SELECT s.rowid AS rid, CASE WHEN (
     (s.rowid % 4 = 0 AND :messages AND EXISTS (
       SELECT 1 FROM messages m WHERE m.id = s.rowid / 4 AND m.archived_at IS NULL
         AND ${visibleMessageSql("m")}
@@ -108,7 +107,10 @@ const _MATCH = `
         AND e.version = (SELECT max(version) FROM context_entries WHERE ns = k.ns AND key = k.key)
         AND (e.expires_at IS NULL OR e.expires_at > :now)
         AND (:agent IS NULL OR e.set_by = :agent COLLATE NOCASE)
-        AND (:since IS NULL OR e.created_at >= :since))))
+        AND (:since IS NULL OR e.created_at >= :since)))
+  ) THEN bm25(search_index, 3.0, 1.0) END AS score
+  FROM search_index s
+  WHERE search_index MATCH :q
   ORDER BY s.rowid DESC`;
 
 export class TableSearch {
@@ -143,6 +145,7 @@ export class TableSearch {
     const budget = this.#budget;
     const deadline = budget.timer() + budget.ms;
     let stopped: string | undefined;
+    let read = 0; // matches of the index, those the filters leave out too: all spend the time
     for (
       const row of this.#sql.get(_MATCH).iterate({
         q: parsed.fts,
@@ -156,9 +159,10 @@ export class TableSearch {
         context: kinds.has("context") ? 1 : 0,
       })
     ) {
-      ranked.push({ rid: int(row, "rid"), score: Number(row["score"]) });
+      read++;
+      if (row["score"] !== null) ranked.push({ rid: int(row, "rid"), score: Number(row["score"]) });
       if (ranked.length >= budget.matches || budget.timer() >= deadline) {
-        stopped = _stoppedNote(ranked.length, ranked.length >= budget.matches, budget.ms);
+        stopped = _stoppedNote(ranked.length, read, ranked.length >= budget.matches, budget.ms);
         break;
       }
     }
@@ -315,10 +319,15 @@ export class TableSearch {
   }
 }
 
-function _stoppedNote(ranked: number, byCount: boolean, budgetMs: number): string {
+function _stoppedNote(ranked: number, read: number, byCount: boolean, budgetMs: number): string {
   const why = byCount
     ? "the most one search ranks"
     : `the ${budgetMs} ms one search may take ran out`;
-  return `Ranked only the newest ${ranked.toLocaleString("en-US")} matches (${why}). Add ` +
-    `words, or narrow with kinds, agent or since.`;
+  const left = read - ranked;
+  const filtered = left > 0
+    ? ` of the newest ${read.toLocaleString("en-US")} in the index; the rest were not yours ` +
+      "to see or not what you asked for"
+    : "";
+  return `Ranked only the newest ${ranked.toLocaleString("en-US")} matches${filtered} (${why}). ` +
+    `Add words, or narrow with kinds, agent or since.`;
 }

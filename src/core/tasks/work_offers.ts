@@ -11,7 +11,8 @@ import { LIMITS } from "../limits.ts";
 import { mayCallTool } from "../permissions/permissions.ts";
 import { int, text } from "../rows.ts";
 import type { StoreContext } from "../store_context.ts";
-import { pathsOverlap } from "../leases/path_overlap.ts";
+import { nearPaths } from "../leases/near_paths.ts";
+import { type OverlapBudget, overlapBudget, pathsOverlap } from "../leases/path_overlap.ts";
 import { SELECT_TASKS, type Task, toTask } from "./task_model.ts";
 
 /** Why a task became available. */
@@ -19,13 +20,16 @@ export type AvailableWhy = "created" | "unblocked" | "released" | "paths freed";
 
 export interface WorkOffersDeps {
   ctx: StoreContext;
-  /** Whether an exclusive lease of anyone covers one of the task's declared paths. */
-  pathsLeased: (taskId: number) => boolean;
+  /**
+   * Whether an exclusive lease of anyone covers one of the task's declared paths (within
+   * `budget` when given: a comparison it cannot afford counts as leased).
+   */
+  pathsLeased: (taskId: number, budget?: OverlapBudget) => boolean;
 }
 
 export class WorkOffers {
   readonly #ctx: StoreContext;
-  readonly #pathsLeased: (taskId: number) => boolean;
+  readonly #pathsLeased: (taskId: number, budget?: OverlapBudget) => boolean;
 
   constructor(deps: WorkOffersDeps) {
     this.#ctx = deps.ctx;
@@ -35,9 +39,9 @@ export class WorkOffers {
   /**
    * Tells the takers (takers()) that `taskId` is available, when it is: pending, without an
    * assignee, blockers or open subtasks, its declared paths unleased. Call inside the
-   * transaction that made it so. Returns who was told.
+   * transaction that made it so. Returns who was told. `budget`: the caller's overlap budget.
    */
-  offer(taskId: number, by: Actor, why: AvailableWhy): string[] {
+  offer(taskId: number, by: Actor, why: AvailableWhy, budget?: OverlapBudget): string[] {
     const row = this.#ctx.sql.get(
       `${SELECT_TASKS} WHERE id = ? AND status = 'pending' AND assignee IS NULL
          AND NOT EXISTS (SELECT 1 FROM task_dependencies d JOIN tasks b ON b.id = d.blocker_id
@@ -45,7 +49,7 @@ export class WorkOffers {
          AND NOT EXISTS (SELECT 1 FROM tasks c WHERE c.parent_id = tasks.id
                          AND c.status <> 'done')`,
     ).get(taskId);
-    if (!row || this.#pathsLeased(taskId)) return [];
+    if (!row || this.#pathsLeased(taskId, budget)) return [];
     const task = toTask(row);
     const takers = this.takers(task, actorLabel(by), why === "paths freed");
     if (takers.length > 0) {
@@ -84,26 +88,59 @@ export class WorkOffers {
   /**
    * Offers the pending tasks without an assignee that declare a path overlapping `paths`
    * (files just released) and are now free to take: at most LIMITS.workOffersPerRelease,
-   * highest priority then oldest first.
+   * highest priority then oldest first. Reads at most LIMITS.workOfferPathsReadMax declared
+   * paths near the freed ones (by index); all its comparisons share one overlap budget, past
+   * which a task is tried anyway and its own paths count as leased (so it is not offered).
+   * Returns how many declared paths it read and the tasks it offered.
    */
-  offerFreed(paths: readonly string[], by: Actor): void {
-    if (paths.length === 0) return;
-    const rows = this.#ctx.sql.get(
-      `SELECT p.task_id, p.path FROM task_paths p JOIN tasks t ON t.id = p.task_id
-       WHERE t.status = 'pending' AND t.assignee IS NULL
-       ORDER BY CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END, t.id`,
-    ).all();
-    const ids: number[] = [];
-    for (const row of rows) {
-      const id = int(row, "task_id");
-      if (ids.includes(id)) continue;
-      if (paths.some((path) => pathsOverlap(path, text(row, "path")))) ids.push(id);
+  offerFreed(paths: readonly string[], by: Actor): { read: number; offered: number[] } {
+    if (paths.length === 0) return { read: 0, offered: [] };
+    const budget = overlapBudget();
+    const candidates = this.#declaredNear(paths, budget);
+    candidates.sort((a, b) => a.rank - b.rank || a.taskId - b.taskId);
+    const tried = new Set<number>();
+    const offered: number[] = [];
+    for (const { taskId, path, freed } of candidates) {
+      if (offered.length >= LIMITS.workOffersPerRelease) break;
+      if (tried.has(taskId) || !pathsOverlap(freed, path, budget)) continue;
+      tried.add(taskId);
+      if (this.offer(taskId, by, "paths freed", budget).length > 0) offered.push(taskId);
     }
-    let offered = 0;
-    for (const id of ids) {
-      if (offered >= LIMITS.workOffersPerRelease) break;
-      if (this.offer(id, by, "paths freed").length > 0) offered++;
+    return { read: candidates.length, offered };
+  }
+
+  /**
+   * The paths declared by pending tasks without an assignee that may overlap one of `freed`
+   * (task_paths.dir), at most LIMITS.workOfferPathsReadMax in all and while `budget` affords
+   * the reads, each with the freed path it is near and its task's priority rank (0: high).
+   */
+  #declaredNear(
+    freed: readonly string[],
+    budget: OverlapBudget,
+  ): { taskId: number; path: string; freed: string; rank: number }[] {
+    const found: { taskId: number; path: string; freed: string; rank: number }[] = [];
+    for (const path of new Set(freed)) {
+      const left = LIMITS.workOfferPathsReadMax - found.length;
+      if (left <= 0 || budget.left <= 0) break;
+      const near = nearPaths(path, "p.dir");
+      budget.left -= near.probes * LIMITS.leaseNearReadSteps;
+      const rows = this.#ctx.sql.get(
+        `SELECT p.task_id, p.path,
+           CASE t.priority WHEN 'high' THEN 0 WHEN 'medium' THEN 1 ELSE 2 END AS rank
+         FROM task_paths p JOIN tasks t ON t.id = p.task_id
+         WHERE ${near.where} AND t.status = 'pending' AND t.assignee IS NULL
+         ORDER BY rank, p.task_id LIMIT :left`,
+      ).all({ ...near.params, left });
+      for (const row of rows) {
+        found.push({
+          taskId: int(row, "task_id"),
+          path: text(row, "path"),
+          freed: path,
+          rank: int(row, "rank"),
+        });
+      }
     }
+    return found;
   }
 
   /**
