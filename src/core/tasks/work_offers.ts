@@ -152,32 +152,63 @@ export class WorkOffers {
    * told: it asks next_task when it finishes.
    */
   takers(task: Task, by: string | null, byMayTake = false): string[] {
-    const rows = this.#ctx.sql.get(
-      `SELECT m.name, m.role, EXISTS (SELECT 1 FROM tasks t WHERE t.assignee = m.name
-                 AND t.status = 'in_progress') AS busy
-       FROM members m
-       WHERE m.status = 'active' AND m.session_id IS NOT NULL AND m.seen_at >= ?
-       ORDER BY m.name`,
-    ).all(this.#ctx.directory.staleBefore());
-    const me = by?.toLowerCase();
-    const able = rows.flatMap((row) => {
-      const name = text(row, "name");
-      const roleName = text(row, "role");
-      if (!this.#ctx.roles.has(roleName)) return [];
-      if (!byMayTake && name.toLowerCase() === me) return [];
-      const role = this.#ctx.roles.get(roleName);
-      if (!mayCallTool(role, "claim_task")) return [];
-      const prefers = task.type !== null && role.task_affinity.includes(task.type);
-      return [{ name, prefers, idle: int(row, "busy") === 0 }];
-    });
-    const preferring = able.filter((m) => m.prefers);
-    const pool = (preferring.length > 0 ? preferring : able).filter((m) => m.idle);
+    const able = this.#ctx.roles.list().filter((role) => mayCallTool(role, "claim_task"));
+    const type = task.type;
+    const preferring = type === null
+      ? []
+      : able.filter((role) => role.task_affinity.includes(type)).map((r) => r.name);
+    const params = { stale: this.#ctx.directory.staleBefore(), me: by ?? "", roles: "" };
+    // Read by the statements below: online members of `:roles`, then those with no task in
+    // progress; each stops at what it needs, so a team of a thousand costs a few rows.
+    const online = `m.status = 'active' AND m.session_id IS NOT NULL AND m.seen_at >= :stale
+      AND m.role IN (SELECT value FROM json_each(:roles))`;
+    const idle = `${online} AND NOT EXISTS (SELECT 1 FROM tasks t
+      WHERE t.assignee = m.name AND t.status = 'in_progress')`;
+    const others = `${idle} AND m.name <> :me COLLATE NOCASE`;
+    params.roles = JSON.stringify(able.map((r) => r.name));
+    if (preferring.length > 0) {
+      const sql =
+        `SELECT 1 FROM members m WHERE ${online} AND m.name <> :me COLLATE NOCASE LIMIT 1`;
+      const any = this.#ctx.sql.get(sql).get(
+        _used(sql, { ...params, roles: JSON.stringify(preferring) }),
+      );
+      if (any) params.roles = JSON.stringify(preferring);
+    }
     // Who made it available and may take it (its files freed by its own hand-over) comes
     // first: its result says the task is next for it, so fewer others race it for nothing.
-    const self = pool.filter((m) => m.name.toLowerCase() === me);
-    const others = pool.filter((m) => m.name.toLowerCase() !== me);
-    const at = others.length === 0 ? 0 : task.id % others.length;
-    return [...self, ...others.slice(at), ...others.slice(0, at)].slice(0, LIMITS.workOfferMax)
-      .map((m) => m.name);
+    const self = byMayTake && by !== null
+      ? this.#names(`${idle} AND m.name = :me COLLATE NOCASE`, params, 1)
+      : [];
+    // The rest from a name turned by the task's id, wrapping round.
+    const counting = `SELECT count(*) AS n FROM members m WHERE ${online}`;
+    const count = this.#ctx.sql.get(counting).get(_used(counting, params));
+    const n = count ? int(count, "n") : 0;
+    const turning =
+      `SELECT m.name FROM members m WHERE ${online} ORDER BY m.name LIMIT 1 OFFSET :at`;
+    const pivot = n === 0
+      ? undefined
+      : this.#ctx.sql.get(turning).get(_used(turning, { ...params, at: task.id % n }));
+    const from = pivot ? text(pivot, "name") : "";
+    const want = LIMITS.workOfferMax - self.length;
+    const after = this.#names(`${others} AND m.name >= :from`, { ...params, from }, want);
+    const before = after.length >= want
+      ? []
+      : this.#names(`${others} AND m.name < :from`, { ...params, from }, want - after.length);
+    return [...self, ...after, ...before].slice(0, LIMITS.workOfferMax);
   }
+
+  #names(where: string, params: Record<string, string | number>, limit: number): string[] {
+    if (limit <= 0) return [];
+    const sql = `SELECT m.name FROM members m WHERE ${where} ORDER BY m.name LIMIT :limit`;
+    return this.#ctx.sql.get(sql).all(_used(sql, { ...params, limit }))
+      .map((row) => text(row, "name"));
+  }
+}
+
+/** The named parameters `sql` uses (node:sqlite refuses one it does not). */
+function _used(
+  sql: string,
+  params: Record<string, string | number>,
+): Record<string, string | number> {
+  return Object.fromEntries(Object.entries(params).filter(([k]) => sql.includes(`:${k}`)));
 }
