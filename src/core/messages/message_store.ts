@@ -214,19 +214,7 @@ export class MessageStore {
       if (order === "DESC") rows.reverse();
       let messages = rows.map(_inboxMessage);
       const newlyRead = messages.filter((m) => m.unread).map((m) => m.id);
-      if (newlyRead.length) {
-        const mark = this.#ctx.sql.get(
-          "UPDATE deliveries SET read_at = ? WHERE agent = ? AND message_id = ? AND read_at IS NULL",
-        );
-        const now = this.#ctx.clock.now();
-        for (const id of newlyRead) mark.run(now, agent, id);
-        this.#ctx.publisher.publish({
-          type: "messages.read",
-          by: who.actor,
-          agent,
-          messageIds: newlyRead,
-        });
-      }
+      if (newlyRead.length) this.#markRead(agent, newlyRead, who.actor);
       const unread_remaining = this.unreadCount(agent);
       if (!input.byThread) return { messages, unread_remaining, ...more };
       const threads = _threadsOf(messages);
@@ -441,17 +429,7 @@ export class MessageStore {
       const whole = (summary.preview ?? []).filter((p) => p.whole).map((p) => p.id);
       if (whole.length === 0) return summary;
       this.#deliverBroadcasts(agent);
-      const mark = this.#ctx.sql.get(
-        "UPDATE deliveries SET read_at = ? WHERE agent = ? AND message_id = ? AND read_at IS NULL",
-      );
-      const now = this.#ctx.clock.now();
-      for (const id of whole) mark.run(now, agent, id);
-      this.#ctx.publisher.publish({
-        type: "messages.read",
-        by: { kind: "agent", name: agent },
-        agent,
-        messageIds: whole,
-      });
+      this.#markRead(agent, whole, { kind: "agent", name: agent });
       return { ...summary, count: Math.max(0, summary.count - whole.length) };
     });
   }
@@ -516,6 +494,16 @@ export class MessageStore {
        SELECT :agent, message_id, archived_at FROM (${_PENDING_BROADCASTS_ANY})`,
     ).run({ agent: name });
     this.#ctx.sql.get("UPDATE members SET broadcasts_upto = ? WHERE name = ?").run(newest, name);
+  }
+
+  /** Marks `ids` read in `agent`'s inbox (delivered rows) and says so. Inside a transaction. */
+  #markRead(agent: string, ids: number[], by: Actor): void {
+    const mark = this.#ctx.sql.get(
+      "UPDATE deliveries SET read_at = ? WHERE agent = ? AND message_id = ? AND read_at IS NULL",
+    );
+    const now = this.#ctx.clock.now();
+    for (const id of ids) mark.run(now, agent, id);
+    this.#ctx.publisher.publish({ type: "messages.read", by, agent, messageIds: ids });
   }
 
   #remove(input: { messageId: number; by: Actor; archive: boolean }): RemoveResult {
