@@ -155,3 +155,40 @@ Deno.test("the operator's verdict from the web view reaches the implementer as h
   );
   assert.equal(t.table.tasks.get(task.id).reviewer, "rita", "the named reviewer stays");
 });
+
+Deno.test("a task sent back has its files leased to its assignee again, unless others hold them", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  grantAndJoin(t, "rita", "reviewer");
+  const paths = ["src/csv.ts", "docs/csv.md"];
+  const round = (title: string) => {
+    const task = t.table.taskLeases.create({ title, by: alice, paths }).task;
+    t.table.taskLeases.claim({ taskId: task.id, by: bob });
+    t.table.tasks.update({ taskId: task.id, by: bob, status: "awaiting_review" });
+    assert.deepEqual(t.table.leases.list({ agent: "bob" }), [], "the hand-over ended them");
+    return task;
+  };
+  const first = round("CSV export");
+  t.table.tasks.update({ taskId: first.id, by: rita, status: "in_progress", result: "Quote" });
+  assert.deepEqual(
+    t.table.leases.list({ agent: "bob" }).map((l) => [l.path, l.task_id, l.exclusive]),
+    [["docs/csv.md", first.id, true], ["src/csv.ts", first.id, true]],
+  );
+  assert.match(
+    t.table.messages.inbox({ by: bob }).messages[0]!.content,
+    /It is in_progress again, still yours, its files leased to you again; move it to/,
+  );
+  t.table.tasks.update({ taskId: first.id, by: bob, status: "awaiting_review" });
+  t.table.tasks.update({ taskId: first.id, by: rita, status: "done" });
+
+  // Another agent took one of its files meanwhile: nothing is leased, the verdict stands and
+  // the message says how to get them back.
+  const second = round("CSV import");
+  t.table.leases.reserve({ by: agentActor("carol"), paths: ["docs/**"] });
+  const sent = t.table.tasks.update({ taskId: second.id, by: rita, status: "in_progress" });
+  assert.deepEqual([sent.status, sent.assignee], ["in_progress", "bob"]);
+  assert.deepEqual(t.table.leases.list({ agent: "bob" }), []);
+  assert.match(
+    t.table.messages.inbox({ by: bob }).messages.at(-1)!.content,
+    /still yours; its files are leased by others for now \(reserve_paths with notify_when_free /,
+  );
+});

@@ -102,6 +102,67 @@ Deno.test("a hand-over's result says what is next for the agent, or why nothing 
   }
 });
 
+Deno.test("a hand-over with take_next claims the agent's next task, its paths leased", async () => {
+  using t = tempTeam(["lead", "holder"]);
+  const lead = agentActor("lead");
+  const bob = await TestAgent.inProcess(t.table);
+  try {
+    await bob.ok("register", { name: "bob" });
+    const first = t.table.taskLeases.create({ title: "first", by: lead, paths: ["src/a.ts"] }).task;
+    const second = t.table.taskLeases.create({ title: "second", by: lead, paths: ["src/b.ts"] })
+      .task;
+    await bob.ok("next_task", { claim: true });
+    const handed = await bob.ok("update_task", {
+      task_id: first.id,
+      status: "awaiting_review",
+      take_next: true,
+    });
+    assert.deepEqual(handed["task"], { id: first.id, status: "awaiting_review" });
+    const taken = handed["taken"] as { task: { id: number; status: string }; leases: unknown[] };
+    assert.equal(taken.task.id, second.id);
+    assert.equal(taken.task.status, "in_progress");
+    assert.equal(t.table.tasks.get(second.id).assignee, "bob");
+    assert.deepEqual(
+      t.table.leases.list({ agent: "bob" }).map((l) => [l.path, l.task_id]),
+      [["src/b.ts", second.id]],
+    );
+    assert.equal("next" in handed, false);
+
+    // Nothing free (the last task's paths are leased by another): the hand-over stands, and
+    // `next` says why; nothing is claimed.
+    t.table.leases.reserve({ by: agentActor("holder"), paths: ["src/c.ts"], ttl: 3_600 });
+    const third = t.table.taskLeases.create({ title: "third", by: lead, paths: ["src/c.ts"] }).task;
+    const last = await bob.ok("update_task", {
+      task_id: second.id,
+      status: "awaiting_review",
+      take_next: true,
+    });
+    assert.equal(t.table.tasks.get(second.id).status, "awaiting_review");
+    assert.equal("taken" in last, false);
+    assert.match(String(last["next"]), /^Nothing for you; pending: 1 with paths leased by holder/);
+    assert.equal(t.table.tasks.get(third.id).status, "pending");
+
+    // One task at a time: with another still in progress, nothing is taken.
+    const fourth = t.table.tasks.create({ title: "fourth", by: lead });
+    const fifth = t.table.tasks.create({ title: "fifth", by: lead });
+    t.table.tasks.create({ title: "free", by: lead });
+    await bob.ok("claim_task", { task_id: fourth.id });
+    await bob.ok("claim_task", { task_id: fifth.id });
+    const busy = await bob.ok("update_task", {
+      task_id: fifth.id,
+      status: "awaiting_review",
+      take_next: true,
+    });
+    assert.equal(
+      busy["next"],
+      `#${fourth.id} "fourth" is still in progress for you: nothing taken.`,
+    );
+    assert.equal("taken" in busy, false);
+  } finally {
+    await bob.close();
+  }
+});
+
 Deno.test("an assignee cannot approve its own work awaiting review; it may take it back", async () => {
   using t = tempTeam(["lead"]);
   const bob = await TestAgent.inProcess(t.table);

@@ -77,6 +77,7 @@ export class AgentClient {
           sender: params.meta["sender"],
           ackRequired: params.meta["ack_required"] === "true",
           status: type === "task_updated" ? /→ (\w+)$/.exec(params.content)?.[1] : undefined,
+          text: params.content,
         });
       });
       this.#transport = transport;
@@ -110,7 +111,9 @@ export class AgentClient {
       block.type === "text" ? [block.text] : []
     );
     const chars = texts.reduce((sum: number, text: string) => sum + text.length, 0);
-    if (metered) this.ledger.call(this.name, tool, chars);
+    const data = (result.structuredContent ?? {}) as Record<string, unknown>;
+    const onTask = "task_id" in args || (tool === "next_task" && data["claimed"] === true);
+    if (metered) this.ledger.call(this.name, tool, chars, onTask);
     if (Deno.env.get("SIM_TRACE")) {
       console.error(
         `${Date.now() % 100000} ${this.name} ${tool} ${JSON.stringify(args).slice(0, 80)} -> ${
@@ -118,7 +121,6 @@ export class AgentClient {
         }`,
       );
     }
-    const data = (result.structuredContent ?? {}) as Record<string, unknown>;
     const unread = data["unread"] as { count?: number } | undefined;
     this.unread = unread?.count ?? 0;
     return { isError: result.isError === true, text: texts[0] ?? "", data, chars };
@@ -190,7 +192,13 @@ export class AgentClient {
       if (frame.id === undefined) return;
       const task = data["task"] as { id?: number; status?: string } | undefined;
       const message = data["message"] as
-        | { id?: number; task_id?: number; sender?: string; ack_required?: boolean }
+        | {
+          id?: number;
+          task_id?: number;
+          sender?: string;
+          ack_required?: boolean;
+          content?: string;
+        }
         | undefined;
       this.#received(Number(frame.id), frame.event, {
         taskId: task?.id ?? message?.task_id,
@@ -198,6 +206,7 @@ export class AgentClient {
         status: task?.status,
         sender: message?.sender ?? (typeof data["by"] === "string" ? data["by"] : undefined),
         ackRequired: message?.ack_required === true,
+        text: message?.content,
         task: task as Record<string, unknown> | undefined,
       });
     }, abort.signal).catch(() => {}).finally(() => connected.resolve());

@@ -1,8 +1,9 @@
 /**
  * A coder: takes work with `next_task` (claim: the task and its files leased in one call),
- * "works", comments, writes to a teammate in the team's thread, and hands over for review (the
- * hand-over frees its files). Idle, it reads waiting mail and waits for a push that may bring
- * work (task_available, its task sent back) rather than asking again and again.
+ * "works", comments, writes to a teammate in the team's thread, and hands over for review with
+ * `take_next` (the hand-over frees its files and claims its next task in the same call). Idle,
+ * it reads waiting mail and waits for a push that may bring work (task_available, its task sent
+ * back) rather than asking again and again.
  */
 import type { AgentClient } from "./agent_client.ts";
 import { acknowledgePushed, readMail } from "./mail.ts";
@@ -32,6 +33,7 @@ export interface Faults {
 /** A push that may mean work for this coder: offered, given, unblocked, or sent back. */
 function _mayBeWork(push: Push): boolean {
   return push.type === "task_available" || push.type === "task_created" ||
+    push.type === "lease_freed" ||
     push.type === "task_unblocked" || (push.type === "task_updated" && push.status === "pending");
 }
 
@@ -40,6 +42,14 @@ export class Coder {
   #thread: number | undefined;
   /** The last hand-over's result said nothing is free for this coder (it waits for a push). */
   #nothingNext = false;
+  /** The task the last hand-over claimed for it (take_next). */
+  #taken: Task | undefined;
+  /** The tasks it has handed over (one sent back is done again, without a new message). */
+  readonly #handedOver = new Map<number, Task>();
+  /** Tasks sent back to it whose files the verdict leased to it again: work, no claim. */
+  readonly #relet: Task[] = [];
+  /** Tasks sent back to it whose files others held then: leased with reserve_paths first. */
+  readonly #held: Task[] = [];
 
   constructor(
     readonly agent: AgentClient,
@@ -51,8 +61,11 @@ export class Coder {
   async run(): Promise<void> {
     while (!this.team.over && Date.now() < this.team.deadline) {
       await this.#notice(this.agent.pushes.take());
-      const task = this.#nothingNext ? undefined : await this.take();
+      const relet = this.#taken === undefined ? this.#relet.shift() : undefined;
+      const task = this.#taken ?? relet ?? await this.#lease() ??
+        (this.#nothingNext ? undefined : await this.take());
       this.#nothingNext = false;
+      this.#taken = undefined;
       if (task === undefined) {
         await this.#playDrop();
         await this.#idle();
@@ -66,10 +79,41 @@ export class Coder {
   async take(): Promise<Task | undefined> {
     const outcome = await this.agent.call("next_task", { claim: true });
     if (outcome.isError || outcome.data["claimed"] !== true) return undefined;
-    const task = outcome.data["task"] as { id: number; title: string; paths?: string[] };
+    return this.#claimed(outcome.data);
+  }
+
+  /**
+   * A task sent back whose files others held: leases them (reserve_paths, told when they free
+   * if refused); the task once they are its.
+   */
+  async #lease(): Promise<Task | undefined> {
+    const task = this.#held[0];
+    if (task === undefined) return undefined;
+    const lease = await this.agent.ok("reserve_paths", {
+      paths: task.paths,
+      task_id: task.id,
+      notify_when_free: true,
+    });
+    if (lease["granted"] !== true) return undefined;
+    this.#held.shift();
+    this.#hold(task);
+    return task;
+  }
+
+  /** It holds the task and its files from now on (the ledger's claims and holds). */
+  #hold(task: Task): void {
+    this.team.ledger.task(task.id).claims.push({ agent: this.agent.name, at: Date.now() });
+    if (task.paths.length > 0) {
+      this.team.ledger.holds.push({ agent: this.agent.name, paths: task.paths, from: Date.now() });
+    }
+  }
+
+  /** A claim's result (next_task's, or a hand-over's `taken`), written to the ledger. */
+  #claimed(data: Record<string, unknown>): Task {
+    const task = data["task"] as { id: number; title: string; paths?: string[] };
     const at = Date.now();
     this.team.ledger.task(task.id).claims.push({ agent: this.agent.name, at });
-    const leased = ((outcome.data["leases"] ?? []) as { path: string }[]).map((l) => l.path);
+    const leased = ((data["leases"] ?? []) as { path: string }[]).map((l) => l.path);
     if (leased.length > 0) {
       this.team.ledger.holds.push({ agent: this.agent.name, paths: leased, from: at });
     }
@@ -80,6 +124,17 @@ export class Coder {
   async #notice(pushes: Push[]): Promise<void> {
     await acknowledgePushed(this.agent, pushes);
     for (const push of pushes) {
+      // A verdict that sent its task back: back to work, its files leased to it again (or,
+      // when others held them, to be leased first).
+      const mine = push.taskId === undefined ? undefined : this.#handedOver.get(push.taskId);
+      if (push.type === "message" && mine && push.text?.includes("Changes requested")) {
+        if (push.text.includes("files leased to you again")) {
+          this.#relet.push(mine);
+          this.#hold(mine);
+        } else {
+          this.#held.push(mine);
+        }
+      }
       const fromTeam = push.sender !== undefined && this.team.coders.includes(push.sender);
       if (push.type === "message" && fromTeam && push.messageId !== undefined) {
         this.#thread = Math.max(this.#thread ?? 0, push.messageId);
@@ -94,8 +149,13 @@ export class Coder {
     while (!this.team.over && Date.now() < until) {
       await this.agent.pushes.wait(Math.min(500, until - Date.now()));
       const pushes = this.agent.pushes.take();
+      if (pushes.some(_mayBeWork)) {
+        // What came with it (a verdict's message follows its task change) is read too.
+        await this.agent.pushes.wait(100);
+        pushes.push(...this.agent.pushes.take());
+      }
       await this.#notice(pushes);
-      if (pushes.some(_mayBeWork)) return;
+      if (pushes.some(_mayBeWork) || this.#relet.length + this.#held.length > 0) return;
     }
   }
 
@@ -110,23 +170,31 @@ export class Coder {
       task = await crash(this, task);
     }
     await sleep(workMs / 2);
+    // A task sent back is fixed and commented on again; its one thread message was said.
+    const again = this.#handedOver.has(task.id);
+    this.#handedOver.set(task.id, task);
     await this.agent.ok("task_comment", {
       task_id: task.id,
-      content: `Implemented ${task.paths.join(", ") || "the parent's wiring"}; tests pass.`,
+      content: again
+        ? "Fixed what the review asked for; tests pass."
+        : `Implemented ${task.paths.join(", ") || "the parent's wiring"}; tests pass.`,
     });
-    await this.#tellTeammate(task);
-    // The hand-over ends the task's leases: its files are free from this call on.
+    if (!again) await this.#tellTeammate(task);
+    // The hand-over ends the task's leases: its files are free from this call on. It also
+    // claims the coder's next task (take_next), or says why there is none.
     const handing = Date.now();
     const handed = await this.agent.ok("update_task", {
       task_id: task.id,
       status: "awaiting_review",
       result: `Done: ${task.title}.`,
+      take_next: true,
     });
     this.team.ledger.release(this.agent.name, handing, task.paths);
     this.team.ledger.task(task.id).handOvers.push({ agent: this.agent.name, at: handing });
-    // Its `next` says what it would take, or why nothing (then it waits to be told).
-    const next = handed["next"];
-    this.#nothingNext = typeof next === "string" && !next.startsWith("#");
+    const taken = handed["taken"] as Record<string, unknown> | undefined;
+    if (taken !== undefined) this.#taken = this.#claimed(taken);
+    // Nothing taken: its `next` says why (then it waits to be told).
+    this.#nothingNext = taken === undefined;
     const restart = this.team.ledger.restart;
     if (restart?.agent === this.agent.name && restart.taskId === task.id) {
       restart.handedOverAfter = true;

@@ -29,7 +29,10 @@ export interface Figures {
   crashed_work_resumed: boolean;
   reconnect_bound_ms: number | null;
   lead_share: number;
+  /** Calls on the tasks it works on (claim, comment, message, hand-over...) per finished task. */
   coder_calls_per_task: number;
+  /** The rest, per finished task: a next_task that found nothing, mail, acknowledgements... */
+  coder_calls_between_tasks_per_task: number;
   reviewer_calls_per_task: number;
   reviewer_calls_per_review: number;
   chars_per_task: number;
@@ -72,7 +75,7 @@ export interface RunFacts {
 
 export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
   const usage = [...ledger.usage.entries()];
-  const sum = (role: string, what: "calls" | "chars") =>
+  const sum = (role: string, what: "calls" | "onTask" | "chars") =>
     usage.filter(([, u]) => u.role === role).reduce((n, [, u]) => n + u[what], 0);
   const allChars = usage.reduce((n, [, u]) => n + u.chars, 0);
   const finished = [...ledger.tasks.values()].filter((t) => t.doneAt !== undefined).length;
@@ -104,7 +107,8 @@ export async function judge(ledger: Ledger, facts: RunFacts): Promise<Figures> {
       ledger.tasks.get(restart.taskId)?.doneAt !== undefined,
     reconnect_bound_ms: _span(ledger.reconnect?.droppedAt, ledger.reconnect?.boundAt),
     lead_share: _round(sum("lead", "chars") / Math.max(1, allChars), 3),
-    coder_calls_per_task: perTask(sum("coder", "calls")),
+    coder_calls_per_task: perTask(sum("coder", "onTask")),
+    coder_calls_between_tasks_per_task: perTask(sum("coder", "calls") - sum("coder", "onTask")),
     reviewer_calls_per_task: perTask(sum("reviewer", "calls")),
     reviewer_calls_per_review: _round(sum("reviewer", "calls") / Math.max(1, ledger.reviews)),
     chars_per_task: Math.round(perTask(sum("coder", "chars") + sum("reviewer", "chars"))),

@@ -9,6 +9,8 @@ export interface Usage {
   role: Role;
   transport: "stdio" | "http";
   calls: number;
+  /** Calls on a task it works on: those naming a task, and a next_task that claimed one. */
+  onTask: number;
   /** Characters of tool results as a model reads them: the text blocks, the badge included. */
   chars: number;
   byTool: Record<string, number>;
@@ -77,7 +79,15 @@ export class Ledger {
   reviews = 0;
 
   join(agent: string, role: Role, transport: "stdio" | "http"): void {
-    this.usage.set(agent, { role, transport, calls: 0, chars: 0, byTool: {}, toolsListBytes: 0 });
+    this.usage.set(agent, {
+      role,
+      transport,
+      calls: 0,
+      onTask: 0,
+      chars: 0,
+      byTool: {},
+      toolsListBytes: 0,
+    });
     this.received.set(agent, []);
     this.windows.set(agent, []);
   }
@@ -88,9 +98,10 @@ export class Ledger {
     return usage;
   }
 
-  call(agent: string, tool: string, chars: number): void {
+  call(agent: string, tool: string, chars: number, onTask = false): void {
     const usage = this.used(agent);
     usage.calls++;
+    if (onTask) usage.onTask++;
     usage.chars += chars;
     usage.byTool[tool] = (usage.byTool[tool] ?? 0) + 1;
   }

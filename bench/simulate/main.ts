@@ -41,7 +41,10 @@ function table(f: Figures): string {
   const rows: [string, string][] = [
     ["run (plan to board done)", `${ms(f.run_ms)}, board ${f.board_done ? "done" : "NOT done"}`],
     ["finished tasks (approved), reviews", `${f.finished_tasks}, ${f.reviews}`],
-    ["coder's calls per finished task", String(f.coder_calls_per_task)],
+    [
+      "coder's calls per finished task: on it (+ between tasks)",
+      `${f.coder_calls_per_task} (+${f.coder_calls_between_tasks_per_task})`,
+    ],
     [
       "reviewer's calls per finished task (per review)",
       `${f.reviewer_calls_per_task} (${f.reviewer_calls_per_review})`,

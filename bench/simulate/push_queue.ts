@@ -15,6 +15,8 @@ export interface Push {
   sender?: string | undefined;
   /** The message asks for acknowledgement. */
   ackRequired?: boolean | undefined;
+  /** A message's content (HTTP), or the channel line (stdio). */
+  text?: string | undefined;
   /** The task as an HTTP push carries it (a channel line does not). */
   task?: Record<string, unknown> | undefined;
 }

@@ -2,7 +2,8 @@
  * The reviewer (HTTP, push-driven): a review request's push carries the task (its description
  * and the hand-over's result), so it needs no read. Named as the task's reviewer it gives the
  * verdict at once; otherwise it claims the review first, so no one else takes it. It approves,
- * and sends one review, chosen by the seed, back with a note (status pending, still the coder's).
+ * and sends one review, chosen by the seed, back with a note (the verdict in_progress: still the
+ * coder's, its files leased to it again when free).
  */
 import type { AgentClient } from "./agent_client.ts";
 import { acknowledgePushed, readMail } from "./mail.ts";
@@ -56,15 +57,17 @@ export class Reviewer {
       if (claim.isError) return;
     }
     const sendBack = this.#reviews + 1 === this.#sendBackAt;
+    // From the start of the call: its coder may hear of it before the call returns.
+    const at = Date.now();
     const verdict = await this.agent.call("update_task", {
       task_id: asked.id,
-      status: sendBack ? "pending" : "done",
+      status: sendBack ? "in_progress" : "done",
       result: sendBack ? "Please cover the empty export in a test." : "Approved.",
     });
     if (verdict.isError) return; // reviewed already (a push for a review given)
     this.#reviews++;
     const story = this.team.ledger.task(asked.id);
-    if (sendBack) story.sentBackAt.push(Date.now());
+    if (sendBack) story.sentBackAt.push(at);
     else story.doneAt = Date.now();
     this.team.ledger.reviews++;
   }

@@ -145,6 +145,7 @@ export function createTable(deps: {
     declarePaths: (taskId, paths) => void leases.declareTaskPaths(taskId, paths),
     handedOver: (taskId, by) =>
       void leases.endForTask(taskId, `task #${taskId} was handed over for review`, by),
+    sentBack: (task) => leases.leaseAgain(task),
   });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });
   ruleEngine.attach(_ruleActions({ tasks, messages, queries, directory, publisher }));

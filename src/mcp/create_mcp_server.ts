@@ -29,7 +29,7 @@ function _whoYouAre(agent: string | undefined): string {
 const _LOOP =
   `Work: next_task (claim: true) takes a task and leases its paths; edit only leased files
 (reserve_paths for more). task_comment as you go; update_task awaiting_review hands it over and
-frees the paths; the verdict (done, or back to you with a note) comes to your inbox.
+frees the paths (take_next: true also claims your next task); the verdict (done, or back to you with a note) comes to your inbox.
 Pushes say when to act (task_available, review_requested, messages); a result's 📬 line shows new
 mail (short notes whole, then read); "N unread" means get_messages. A refused call says why and what is allowed. Result text leaves out
 nulls, empty lists and false flags; structuredContent has every field.`;

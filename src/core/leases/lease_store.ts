@@ -10,9 +10,9 @@
  * which also tells the agents waiting for the paths.
  */
 import type { Actor } from "../actor.ts";
-import { SYSTEM_ACTOR } from "../actor.ts";
+import { agentActor, SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
-import { ValidationError } from "../errors.ts";
+import { TableError, ValidationError } from "../errors.ts";
 import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
@@ -22,6 +22,7 @@ import type { Principal } from "../permissions/principal.ts";
 import { enforce } from "../permissions/refusal.ts";
 import { int, text } from "../rows.ts";
 import type { StoreContext } from "../store_context.ts";
+import type { Task } from "../tasks/task_model.ts";
 import {
   type Lease,
   type LeaseConflict,
@@ -299,6 +300,31 @@ export class LeaseStore {
    * Whether the paths `taskId` declares are leased by an agent other than `agent` (within
    * `budget`: a comparison it cannot afford counts as leased).
    */
+  /**
+   * Leases a task's declared paths to its assignee again (a task sent back by its review),
+   * unless another agent holds one of them: returns whether it did. Its own quota or coverage
+   * refusing it counts as not leased; nothing else changes.
+   */
+  leaseAgain(task: Task): boolean {
+    const paths = task.paths ?? [];
+    if (task.assignee === null || paths.length === 0) return false;
+    const agent = task.assignee;
+    if (this.taskPathsBusy(task.id, agent)) return false;
+    try {
+      return this.#ctx.tx.savepoint(() =>
+        this.reserve({
+          by: agentActor(agent),
+          paths,
+          taskId: task.id,
+          reason: `task #${task.id}: ${task.title}`.slice(0, 200),
+        }).granted
+      );
+    } catch (error) {
+      if (error instanceof TableError) return false;
+      throw error;
+    }
+  }
+
   taskPathsBusy(taskId: number, agent: string, budget = overlapBudget()): boolean {
     const paths = this.taskPaths(taskId);
     return paths.length > 0 && this.#blocked(agent, paths, true, budget);

@@ -7,7 +7,7 @@ import { checkLeasePaths } from "../input_rules/lease_paths.ts";
 import type { Task } from "../tasks/task_model.ts";
 import type { CreateTaskInput, TaskStore } from "../tasks/task_store.ts";
 import { type Actor, actorLabel } from "../actor.ts";
-import { ConflictError } from "../errors.ts";
+import { ConflictError, TableError } from "../errors.ts";
 import { describeConflict, type Lease } from "./lease.ts";
 import type { LeaseStore } from "./lease_store.ts";
 
@@ -86,6 +86,28 @@ export class TaskLeases {
     return task === null
       ? why
       : `#${task.id} "${task.title}" is next for you: next_task claims it.`;
+  }
+
+  /**
+   * update_task's take_next: after `by`'s change, claims what next_task would give it (its
+   * declared paths leased), or says why nothing, in one line (one is its task still in
+   * progress: one at a time). A claim refused meanwhile is said,
+   * not thrown: the change before it stands.
+   */
+  takeNext(by: Actor): { task: Task; leases: Lease[] } | { task?: undefined; why: string } {
+    const agent = actorLabel(by);
+    const busy = agent === null ? undefined : this.#tasks.workingOn(agent);
+    if (busy !== undefined) {
+      return { why: `#${busy.id} "${busy.title}" is still in progress for you: nothing taken.` };
+    }
+    try {
+      const next = this.next({ by, claim: true });
+      if (next.task !== null && next.claimed) return { task: next.task, leases: next.leases ?? [] };
+      return { why: next.why ?? "Nothing to take." };
+    } catch (error) {
+      if (error instanceof TableError) return { why: error.message };
+      throw error;
+    }
   }
 
   /**

@@ -47,12 +47,17 @@ export function verdictRecipient(task: Task, by: string): string | null {
   return recipient.toLowerCase() === by.toLowerCase() ? null : recipient;
 }
 
-/** The message that carries a verdict and its note to the implementer (the note up front). */
+/**
+ * The message that carries a verdict and its note to the implementer (the note up front).
+ * `relet`: whether a task sent back had its files leased to its assignee again (undefined: it
+ * declares none).
+ */
 export function verdictMessage(
   task: Task,
   verdict: ReviewVerdict,
   by: string,
   note: string | null,
+  relet?: boolean,
 ): { subject: string; content: string } {
   const what = `task #${task.id} "${task.title}"`;
   if (verdict === "approve") {
@@ -64,8 +69,17 @@ export function verdictMessage(
   return {
     subject: `Changes requested on task #${task.id}`,
     content: `Changes requested by ${by} on ${what}${note ? `: ${_sentence(note)}` : "."} It ` +
-      "is in_progress again, still yours; move it to awaiting_review when ready.",
+      `is in_progress again, still yours${_files(relet)}; move it to awaiting_review when ready.`,
   };
+}
+
+/** What a task sent back says of its files. */
+function _files(relet: boolean | undefined): string {
+  if (relet === undefined) return "";
+  return relet
+    ? ", its files leased to you again"
+    : "; its files are leased by others for now (reserve_paths with notify_when_free leases " +
+      "them when free)";
 }
 
 /** The note, ending as a sentence does. */

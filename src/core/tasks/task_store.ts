@@ -99,6 +99,11 @@ export interface TaskStoreDeps extends StoreContext {
   declarePaths?: ((taskId: number, paths: readonly string[]) => void) | undefined;
   /** Ends the leases held for a task handed over for review (createTable wires the leases). */
   handedOver?: ((taskId: number, by: Actor) => void) | undefined;
+  /**
+   * A task its review sent back: leases its declared paths to its assignee again, when no one
+   * else holds them; returns whether it did (createTable wires the leases).
+   */
+  sentBack?: ((task: Task) => boolean) | undefined;
 }
 
 export class TaskStore {
@@ -110,6 +115,7 @@ export class TaskStore {
   readonly #messenger: TaskMessenger;
   readonly #offer: (taskId: number, by: Actor, why: AvailableWhy) => void;
   readonly #handedOver: (taskId: number, by: Actor) => void;
+  readonly #sentBack: (task: Task) => boolean;
   readonly #declarePaths: (taskId: number, paths: readonly string[]) => void;
 
   constructor(deps: TaskStoreDeps) {
@@ -121,6 +127,7 @@ export class TaskStore {
     this.#messenger = deps.messenger ?? (() => {});
     this.#offer = deps.offer ?? (() => {});
     this.#handedOver = deps.handedOver ?? (() => {});
+    this.#sentBack = deps.sentBack ?? (() => false);
     this.#declarePaths = deps.declarePaths ?? (() => {});
   }
 
@@ -421,12 +428,16 @@ export class TaskStore {
           ? this.#ctx.directory.withRoles(this.#ctx.roles.rolesWithAffinity(REVIEW_AFFINITY))
           : [],
       });
+      // Sent back, the task is in progress again: its files are its assignee's again.
+      const relet = verdict === "changes" && task.assignee !== null && (task.paths ?? []).length > 0
+        ? this.#sentBack(task)
+        : undefined;
       if (verdict !== null && told !== null) {
         this.#messenger({
           by: who.actor,
           recipient: told,
           taskId: task.id,
-          ...verdictMessage(task, verdict, who.label, reviewNote ?? null),
+          ...verdictMessage(task, verdict, who.label, reviewNote ?? null, relet),
         });
       }
       if (handOver) this.#handedOver(task.id, who.actor);

@@ -30,7 +30,7 @@ export function contextTools(): AnyTool[] {
         ns: _ns(),
         ttl: integerField("ttl", 0, LIMITS.contextTtlMaxS).optional().describe(
           "Seconds until this version expires (the one before shows again); 0: never; omit: " +
-            "keep the current expiry",
+            "current expiry",
         ),
         expected_version: integerField("expected_version", 0, Number.MAX_SAFE_INTEGER).optional()
           .describe("Refused unless the key is at this version (0: new)"),

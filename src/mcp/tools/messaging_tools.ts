@@ -122,9 +122,8 @@ export function messagingTools(): AnyTool[] {
   tools.push(tool({
     name: "get_messages",
     title: "Read your inbox",
-    description:
-      "Your inbox, oldest first: by default the unread messages, which become read (call " +
-      `again while unread_remaining > 0). Content over ${
+    description: "Your inbox, oldest first: by default the unread, which become read (again " +
+      `while unread_remaining > 0). Content over ${
         formatCount(LIMITS.inboxContentMax)
       } characters is cut; get_thread has it.`,
     get input() {
@@ -198,7 +197,7 @@ export function messagingTools(): AnyTool[] {
     title: "Delete a message",
     description:
       "Soft-delete a message: a recipient removes its copy; its sender (or delete_any_message) " +
-      "retracts it for everyone. Returns the scope.",
+      "retracts it for everyone.",
     get input() {
       return removeInput();
     },

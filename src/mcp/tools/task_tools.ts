@@ -60,7 +60,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         parent_id: idField("parent_id").optional().describe("Make it a subtask"),
         blocked_by: _ids("blocked_by").optional().describe("Tasks it waits for"),
         type: slugField("type", "task type").optional().describe(
-          "Kind of work (implement, test, docs...), matched to role affinity",
+          "Kind of work (implement, test, docs...) for role affinity",
         ),
         paths: leasePathsField("paths").optional().describe(
           "Files or globs it touches; a claim leases them",
@@ -205,9 +205,9 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
     name: "update_task",
     title: "Update a task",
     description: "Change a task (only what changes): its creator, assignee, reviewer or " +
-      "update_any_task. awaiting_review hands it over (its leases end). Verdict on a task " +
-      "awaiting_review (its reviewer, else anyone but its assignee): done, or in_progress to " +
-      "send it back; result is the note to the assignee.",
+      "update_any_task. awaiting_review hands it over, ending its leases. Verdict on it (its " +
+      "reviewer, else anyone but its assignee): done, or in_progress to send it back with " +
+      "result as the note.",
     get input() {
       return {
         task_id: idField("task_id"),
@@ -217,11 +217,16 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         add_blocked_by: _ids("add_blocked_by").optional().describe("Tasks it must wait for"),
         remove_blocked_by: _ids("remove_blocked_by").optional(),
         result: textField("result", 0, LIMITS.resultMax).optional().describe("What came of it"),
+        take_next: boolField("take_next").optional().describe("Then claim your next (next_task)"),
         agent_name: actorField("agent_name"),
       };
     },
     get output() {
-      return { task: taskChangeSchema(), next: z.string().optional() };
+      return {
+        task: taskChangeSchema(),
+        next: z.string().optional(),
+        taken: z.object({ task: taskWorkSchema(), leases: z.array(leaseRefSchema()) }).optional(),
+      };
     },
     annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true },
     run(args, { table, session }) {
@@ -237,8 +242,15 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
         removeBlockedBy: args.remove_blocked_by,
         by,
       });
+      const change = changeView(before, task);
+      if (args.take_next === true) {
+        const taken = table.taskLeases.takeNext(by);
+        if (taken.task === undefined) return { task: change, next: taken.why };
+        const leases = taken.leases.map(leaseRef);
+        return { task: change, taken: { task: workView(taken.task), leases } };
+      }
       const next = table.taskLeases.nextAfter({ by, before, after: task });
-      return { task: changeView(before, task), ...(next === undefined ? {} : { next }) };
+      return { task: change, ...(next === undefined ? {} : { next }) };
     },
   }));
 

@@ -91,8 +91,8 @@ export function threadTools(): AnyTool[] {
     name: "list_pending_acks",
     title: "Acknowledgements owed",
     description:
-      "Acknowledgements owed, oldest first: owed_by_me, and owed_to_me (each of your messages " +
-      "still awaiting one, with who acknowledged and who has not); overdue after " +
+      "Acknowledgements owed, oldest first: owed_by_me, and owed_to_me (your messages awaiting " +
+      "one: who acknowledged, who not); overdue after " +
       `${LIMITS.ackOverdueDefaultMs / 60_000} min. summary says it in words.`,
     get input() {
       return {
