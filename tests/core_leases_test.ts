@@ -1,7 +1,12 @@
 /** File leases in the core: grants, refusals, releases, and leases ending by themselves. */
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from "../src/core/errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from "../src/core/errors.ts";
 import { pathsOverlap } from "../src/core/leases/path_overlap.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
 import { LIMITS } from "../src/core/limits.ts";
