@@ -146,6 +146,35 @@ Deno.test("the operator revokes a role, resets a name, removes a member; audited
   }
 });
 
+Deno.test("revoke withdraws a name only a grant made; a name that joined or is named stays", () => {
+  using t = tempTable();
+  const operator = humanActor("operator");
+  const revoke = (name: string) => t.table.members.revoke({ name, by: operator });
+  t.table.members.grant({ name: "dave", role: "reviewer", by: operator });
+  assert.equal(revoke("dave").withdrawn, true);
+  assert.equal(t.table.members.find("dave"), undefined, "unknown again");
+  assert.deepEqual(
+    t.table.audit.query({ action: "member.role_granted" }).map((e) => e.details["to"]),
+    ["agent", "reviewer"],
+    "the grant and its withdrawal are audited",
+  );
+  // Joined and left within the same millisecond: it joined, so it stays.
+  t.table.members.grant({ name: "erin", role: "reviewer", by: operator });
+  t.table.members.register({ name: "erin", session: testSession("erin") });
+  t.table.members.deregister(agentActor("erin"));
+  // Never joined, but a task is assigned to it: it stays too.
+  t.table.members.grant({ name: "finn", role: "reviewer", by: operator });
+  t.table.tasks.create({ title: "T", by: operator, assignee: "finn" });
+  for (const name of ["erin", "finn"]) {
+    const member = revoke(name);
+    assert.deepEqual([member.withdrawn, member.role], [false, "agent"], name);
+    assert.equal(t.table.members.find(name)?.presence, "gone", name);
+  }
+  const before = snapshot(t.db);
+  assert.throws(() => revoke("nobody"), /name: no agent named 'nobody' has ever registered/);
+  assert.equal(snapshot(t.db), before, "an unknown name changes nothing");
+});
+
 Deno.test("taking the name of a session gone unseen is audited as reclaimed", () => {
   using t = tempTeam(["alice"]);
   t.clock.advance(2 * minute);

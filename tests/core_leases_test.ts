@@ -1,7 +1,12 @@
 /** File leases in the core: grants, refusals, releases, and leases ending by themselves. */
 import assert from "node:assert/strict";
 import { agentActor, humanActor } from "../src/core/actor.ts";
-import { ConflictError, ForbiddenError, ValidationError } from "../src/core/errors.ts";
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ValidationError,
+} from "../src/core/errors.ts";
 import { pathsOverlap } from "../src/core/leases/path_overlap.ts";
 import { renderStatus } from "../src/cli/status_command.ts";
 import { LIMITS } from "../src/core/limits.ts";
@@ -234,11 +239,14 @@ Deno.test("leases: bad input names the field and changes nothing", () => {
     [() => t.table.leases.reserve({ by: alice, paths: ["a"], ttl: 0 }), /ttl must be/],
     [() => t.table.leases.reserve({ by: alice, paths: ["a"], taskId: 99 }), /task_id/],
     [() => t.table.leases.reserve({ by: humanActor("x"), paths: ["a"] }), /only agents/],
-    [() => t.table.leases.release({ by: alice, ids: [42] }), /no live lease with id 42/],
   ];
   for (const [call, message] of bad) {
     assert.throws(call, (e: unknown) => e instanceof ValidationError && message.test(e.message));
   }
+  assert.throws(
+    () => t.table.leases.release({ by: alice, ids: [42] }),
+    (e: unknown) => e instanceof NotFoundError && /no live lease with id 42/.test(e.message),
+  );
   assert.equal(snapshot(t.db), before);
 });
 
@@ -252,7 +260,7 @@ Deno.test("leases: an id names one lease forever; a stale id is refused, naming 
   assert.throws(
     () => t.table.leases.release({ by: alice, ids: [first.id] }),
     (e: unknown) =>
-      e instanceof ValidationError &&
+      e instanceof NotFoundError &&
       e.message ===
         `ids: lease ${first.id} (alice's, on 'src/a.ts') ended at 2026-01-01T00:00:01.500Z: its ` +
           "time ran out. A lease id is never reused; list_leases shows the live ones",

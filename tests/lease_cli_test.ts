@@ -242,3 +242,32 @@ Deno.test("lease check --hook: the path the edit really touches is checked (syml
   const free = await check(edit(`${dir}/checkout/docs/b.md`, `${dir}/checkout`));
   assert.equal(free.code, 0, `a free file through the symlinked checkout: ${free.stderr}`);
 });
+
+Deno.test("lease release: an unknown or ended id is refused in the command line's words, exit 1", async () => {
+  await using s = await _setUp();
+  const release = (...args: string[]) =>
+    _teamTable(["lease", "release", "--db", s.db, "--reason", "done", ...args], { cwd: s.repo });
+  const refusedLine = (r: _Run) => {
+    assert.equal(r.code, 1, `a refusal, not a usage error: ${r.stderr}`);
+    assert.equal(r.stdout, "");
+    assert.doesNotMatch(r.stderr, /release_paths|list_leases|ids:/, "no tool words");
+    return r.stderr.trim();
+  };
+  assert.equal(
+    refusedLine(await release("99")),
+    "team-table: lease 99 is unknown: no lease has this id (an ended one is remembered for 7 " +
+      "days). Run 'team-table lease list' to see the live ones.",
+  );
+  // All or none: the live lease named beside the unknown id is still held.
+  assert.match(refusedLine(await release("1", "99")), /^team-table: lease 99 is unknown/);
+  const list = await _teamTable(["lease", "list", "--db", s.db], { cwd: s.repo });
+  assert.match(list.stdout, /^#1 src\/\*\* exclusive, alice/);
+
+  const released = await release("1");
+  assert.equal(released.code, 0, released.stderr);
+  assert.match(released.stdout, /^released #1 src\/\*\* exclusive, alice/);
+  assert.match(
+    refusedLine(await release("1")),
+    /^team-table: lease 1 \(alice's, on 'src\/\*\*'\) has already ended, at \d{4}-\d\d-\d\dT\S+Z: released by human:human: done\. Run 'team-table lease list' to see the live ones\.$/,
+  );
+});

@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import { agentActor } from "../src/core/actor.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { ROLES, testSession } from "./support/temp_table.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
 
 const testdata = new URL("./testdata/", import.meta.url).pathname;
@@ -93,6 +97,65 @@ Deno.test("team-table members revoke and remove act on the database, audited", a
     const listed = await runTeamTable(["members", "list"], env);
     assert.match(listed.stdout, /^boss +agent +gone /m);
     assert.doesNotMatch(listed.stdout, /credential$/m);
+  } finally {
+    await db.cleanup();
+  }
+});
+
+Deno.test("team-table members revoke: an unknown name is refused; a name only granted is withdrawn", async () => {
+  const db = await tempDb();
+  const env = { TEAM_TABLE_DB: db.path };
+  const run = (...args: string[]) => runTeamTable(args, env);
+  const recipients = async () => {
+    const sent = await run("broadcast", "standup");
+    assert.equal(sent.code, 0, sent.stderr);
+    return Number(sent.stdout.match(/sent to (\d+) members?/)?.[1]);
+  };
+  try {
+    // alice joined (and left); bob was added with a credential but has not joined yet.
+    const handle = openDatabase(db.path);
+    const table = createTable({ db: handle, roles: ROLES });
+    table.members.register({ session: testSession("alice"), name: "alice" });
+    table.members.deregister(agentActor("alice"));
+    handle.close();
+    assert.equal((await run("members", "add", "bob")).code, 0);
+    const before = (await run("members", "list")).stdout;
+    assert.equal(await recipients(), 2);
+
+    const unknown = await run("members", "revoke", "carol");
+    assert.equal(unknown.code, 1, "a refusal, as members grant/remove refuse");
+    assert.equal(unknown.stdout, "");
+    assert.equal(
+      unknown.stderr.trim(),
+      "team-table: name: no agent named 'carol' has ever registered. Run 'team-table members " +
+        "list' to see who is registered.",
+    );
+    assert.equal((await run("members", "list")).stdout, before, "nothing changed");
+    assert.equal(await recipients(), 2, "carol is no recipient");
+
+    // A grant before joining makes the name; revoking it, before it ever joined, withdraws it.
+    assert.equal((await run("members", "grant", "dave", "reviewer")).code, 0);
+    assert.match((await run("members", "list")).stdout, /^dave +reviewer +gone /m);
+    const withdrawn = await run("members", "revoke", "dave");
+    assert.equal(withdrawn.code, 0, withdrawn.stderr);
+    assert.equal(
+      withdrawn.stdout.trim(),
+      "dave never joined: the grant is withdrawn, and the name is no member again (not listed, " +
+        "not a recipient of broadcasts).",
+    );
+    assert.equal((await run("members", "list")).stdout, before, "dave is not listed");
+    assert.equal(await recipients(), 2, "dave is no recipient");
+    assert.equal((await run("members", "revoke", "dave")).code, 1, "unknown again");
+
+    // Real members keep their names: the default role again, as before.
+    for (const name of ["alice", "bob"]) {
+      assert.equal((await run("members", "grant", name, "reviewer")).code, 0);
+      const revoked = await run("members", "revoke", name);
+      assert.equal(revoked.code, 0, revoked.stderr);
+      assert.equal(revoked.stdout.trim(), `${name} has the default role 'agent' again.`);
+    }
+    assert.equal((await run("members", "list")).stdout, before);
+    assert.equal(await recipients(), 2);
   } finally {
     await db.cleanup();
   }

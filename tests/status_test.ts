@@ -1,4 +1,5 @@
-import { agentActor } from "../src/core/actor.ts";
+import { agentActor, humanActor } from "../src/core/actor.ts";
+import { awaySummary } from "../src/core/table_summary.ts";
 import assert from "node:assert/strict";
 import { parseSince, renderStatus } from "../src/cli/status_command.ts";
 import { runTeamTable, tempDb } from "./support/test_agent.ts";
@@ -76,6 +77,54 @@ Deno.test("team-table status reads the database directly", async () => {
     const bad = await runTeamTable(["status", "--since", "soon"], { TEAM_TABLE_DB: db.path });
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--since 'soon' is not a duration back from now/);
+  } finally {
+    await db.cleanup();
+  }
+});
+
+/** A task done, sent back and done again; another blocked twice; a third done once. */
+function _doneTwice(table: ReturnType<typeof createTable>): void {
+  const ops = humanActor("ops");
+  const twice = table.tasks.create({ title: "Done twice", by: ops, assignee: "alice" });
+  table.tasks.update({ taskId: twice.id, by: ops, status: "done", result: "first try" });
+  table.tasks.update({ taskId: twice.id, by: ops, status: "in_progress" });
+  table.tasks.update({ taskId: twice.id, by: ops, status: "done", result: "second try" });
+  const stuck = table.tasks.create({ title: "Blocked twice", by: ops, assignee: "alice" });
+  table.tasks.update({ taskId: stuck.id, by: ops, status: "blocked" });
+  table.tasks.update({ taskId: stuck.id, by: ops, status: "in_progress" });
+  table.tasks.update({ taskId: stuck.id, by: ops, status: "blocked" });
+  const once = table.tasks.create({ title: "Done once", by: ops, assignee: "alice" });
+  table.tasks.update({ taskId: once.id, by: ops, status: "done", result: "ok" });
+}
+
+Deno.test("the away summary counts a task done (or blocked) twice once", () => {
+  using t = tempTable();
+  const start = t.clock.now();
+  t.table.members.register({ session: testSession("alice"), name: "alice" });
+  _doneTwice(t.table);
+  const summary = awaySummary(t.table, start);
+  assert.equal(summary.tasks_finished, 2, "Done twice and Done once");
+  assert.equal(summary.tasks_blocked, 1, "Blocked twice");
+  assert.equal(summary.tasks_created, 3);
+  // Only what happened in the window counts: the second completion alone is one task.
+  advanceLive(t, minute);
+  const later = t.clock.now();
+  t.table.tasks.update({ taskId: 1, by: humanActor("ops"), status: "in_progress" });
+  t.table.tasks.update({ taskId: 1, by: humanActor("ops"), status: "done", result: "third" });
+  assert.equal(awaySummary(t.table, later).tasks_finished, 1);
+});
+
+Deno.test("team-table status --since counts a task finished twice once", async () => {
+  const db = await tempDb();
+  try {
+    const handle = openDatabase(db.path);
+    const table = createTable({ db: handle, roles: ROLES });
+    table.members.register({ session: testSession("alice"), name: "alice" });
+    _doneTwice(table);
+    handle.close();
+    const result = await runTeamTable(["status", "--since", "1h"], { TEAM_TABLE_DB: db.path });
+    assert.equal(result.code, 0, result.stderr);
+    assert.match(result.stdout, /: 2 tasks finished, 1 blocked, 3 created;/);
   } finally {
     await db.cleanup();
   }

@@ -1,3 +1,5 @@
+import { LIMITS } from "../core/limits.ts";
+
 /**
  * The core words its errors for agents ("Call list_members ..."). On the command line the same
  * advice names the command to run instead.
@@ -11,6 +13,16 @@ const _CLI_ADVICE: readonly [RegExp, string][] = [
   [/Call list_context to see the keys\./, "Run 'team-table context list' to see the keys."],
   [/reopen it with update_task/, "reopen it with 'team-table task update ID --status pending'"],
   [/ Call (context_history|get_messages)\./, ""],
+  // lease release ID: the id is what was wrong, not a tool's `ids` parameter.
+  [
+    /^ids: no live lease with id (\d+); list_leases shows the live ones$/,
+    `lease $1 is unknown: no lease has this id (an ended one is remembered for ` +
+    `${LIMITS.leaseEndedKeepS / 86_400} days). Run 'team-table lease list' to see the live ones.`,
+  ],
+  [
+    /^ids: lease (\d+) (\(.*?\)) ended at (\S+): (.*)\. A lease id is never reused; list_leases shows the live ones$/s,
+    "lease $1 $2 has already ended, at $3: $4. Run 'team-table lease list' to see the live ones.",
+  ],
 ];
 
 /** A core error message with its tool advice replaced by the matching command. */

@@ -79,7 +79,7 @@ export const membersCommand = defineGroup({
     }),
     defineCommand({
       name: "revoke",
-      summary: "NAME gets the default role again",
+      summary: "NAME gets the default role again (a name only granted, never joined: withdrawn)",
       flags: {},
       words: ["NAME"],
       run: ({ flags, words }) => _onMember(flags, words.NAME, true, (t) => _revoke(t, words.NAME)),
@@ -150,7 +150,10 @@ function _reset(table: Table, name: string): string {
 
 function _revoke(table: Table, name: string): string {
   const member = table.members.revoke({ name: name, by: _OPERATOR });
-  return `${member.name} has the default role '${member.role}' again.`;
+  return member.withdrawn
+    ? `${member.name} never joined: the grant is withdrawn, and the name is no member again ` +
+      "(not listed, not a recipient of broadcasts)."
+    : `${member.name} has the default role '${member.role}' again.`;
 }
 
 function _remove(table: Table, name: string): string {

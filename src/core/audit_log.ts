@@ -99,15 +99,17 @@ export class AuditLog {
   }
 
   /**
-   * What happened since `since` (ms), counted in SQL: tasks finished, blocked and created,
-   * messages, rule firings, and how many distinct agents came (registered or returned) and left.
+   * What happened since `since` (ms), counted in SQL: tasks finished and blocked (each task
+   * once, however often it was done or blocked again), tasks created, messages, rule firings,
+   * and how many distinct agents came (registered or returned) and left.
    */
   tallySince(since: number): AuditTally {
     const row = this.#sql.get(
       `SELECT
-         coalesce(sum(action = 'task.updated' AND details ->> '$.to' = 'done'), 0) AS finished,
-         coalesce(sum(action IN ('task.updated', 'task.commented')
-           AND details ->> '$.to' = 'blocked'), 0) AS blocked,
+         count(DISTINCT CASE WHEN action = 'task.updated' AND details ->> '$.to' = 'done'
+           THEN target END) AS finished,
+         count(DISTINCT CASE WHEN action IN ('task.updated', 'task.commented')
+           AND details ->> '$.to' = 'blocked' THEN target END) AS blocked,
          coalesce(sum(action = 'task.created'), 0) AS created,
          coalesce(sum(action IN ('message.sent', 'message.broadcast')), 0) AS messages,
          coalesce(sum(action = 'rule.fired'), 0) AS rules,

@@ -27,6 +27,7 @@ import { MessageThreads } from "./messages/message_threads.ts";
 import { Principals } from "./permissions/principal.ts";
 import { OperatorSignIns } from "./operator_sign_ins.ts";
 import { PollCursors } from "./poll_cursors.ts";
+import { ServeAddress } from "./serve_address.ts";
 import type { RoleCatalog } from "./role_catalog.ts";
 import type { RuleActions } from "./rules/rule_actions.ts";
 import { RuleBook } from "./rules/rule_book.ts";
@@ -74,6 +75,8 @@ export interface Table {
   readonly pollCursors: PollCursors;
   /** The operator's web sessions and one-time sign-in codes (stored hashed). */
   readonly signIns: OperatorSignIns;
+  /** Where the running serve listens (web-link's address). */
+  readonly serveAddress: ServeAddress;
   readonly roles: RoleCatalog;
   readonly rules: RuleBook;
   readonly ruleEngine: RuleEngine;
@@ -175,6 +178,7 @@ export function createTable(deps: {
     offers,
     pollCursors: new PollCursors({ tx, sql }),
     signIns: new OperatorSignIns({ sql, tx, clock }),
+    serveAddress: new ServeAddress({ sql, tx, clock }),
     roles,
     rules,
     ruleEngine,

@@ -707,6 +707,21 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX task_paths_by_dir ON task_paths (dir);
     `,
   },
+  {
+    version: 22,
+    description: "where the running serve listens, so that web-link can name its real port",
+    sql: `
+      -- One row: the address the last serve to start prints in its banner, and its process
+      -- (pid, and the host key of src/runtime/local_processes.ts); gone when it stops.
+      CREATE TABLE serve_address (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        url TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        started_at INTEGER NOT NULL
+      );
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

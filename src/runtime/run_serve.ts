@@ -15,7 +15,8 @@ import { ServeMetrics } from "../http/serve_metrics.ts";
 import { type Lifecycle, runLifecycle } from "./lifecycle.ts";
 import { runMaintenance } from "./maintenance.ts";
 import { openTable, type TableDeps } from "./open_table.ts";
-import { lanNames, serveBanner } from "./serve_banner.ts";
+import { localProcesses } from "./local_processes.ts";
+import { lanNames, serveBanner, serveBase } from "./serve_banner.ts";
 import { readTlsFiles } from "./tls_files.ts";
 
 /** Events older than this are pruned; a Last-Event-ID replay reaches back at most this far. */
@@ -62,6 +63,10 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
     });
     const server = _listen(config, { life, fetch: (req, info) => handler.fetch(req, info) });
     const addr = await server.listening;
+    // Where it listens, for web-link on the same database; cleared when it stops.
+    const self = { pid: Deno.pid, host: localProcesses()?.host ?? "" };
+    table.serveAddress.record({ url: serveBase(config, addr), ...self });
+    life.defer("the recorded address", () => table.serveAddress.clear(self));
     life.defer("the streams and sessions", async () => {
       await handler.close();
       // Let the server write the end of each closed stream before it stops accepting.

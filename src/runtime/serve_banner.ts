@@ -4,6 +4,16 @@ import type { AccessToken } from "../http/access_token.ts";
 import { SIGN_IN_CODE_TTL_MS } from "../http/web_sessions.ts";
 import { VERSION } from "../version.ts";
 
+/** The address serve names itself by: scheme, the host a browser can reach, the real port. */
+export function serveBase(config: ServeConfig, addr: Deno.NetAddr): string {
+  const shownHost = addr.hostname === "0.0.0.0" || addr.hostname === "::"
+    ? _lanName()
+    : addr.hostname.includes(":")
+    ? `[${addr.hostname}]`
+    : addr.hostname;
+  return `${config.tls ? "https" : "http"}://${shownHost}:${addr.port}`;
+}
+
 /**
  * The start-up text of `serve`: where it listens, each credential (a secret only when it was
  * just made) and what it is for, and how to add an agent to a client.
@@ -21,12 +31,7 @@ export function serveBanner(
   },
 ): string {
   const { token, join } = credentials;
-  const shownHost = addr.hostname === "0.0.0.0" || addr.hostname === "::"
-    ? _lanName()
-    : addr.hostname.includes(":")
-    ? `[${addr.hostname}]`
-    : addr.hostname;
-  const base = `${config.tls ? "https" : "http"}://${shownHost}:${addr.port}`;
+  const base = serveBase(config, addr);
   const lines = [
     `team-table ${VERSION} serve: listening on ${base} (database ${config.dbPath})`,
     `  MCP, Streamable HTTP:  ${base}/mcp`,

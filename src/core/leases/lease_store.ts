@@ -12,7 +12,7 @@
 import type { Actor } from "../actor.ts";
 import { agentActor, SYSTEM_ACTOR } from "../actor.ts";
 import { toIso } from "../clock.ts";
-import { TableError, ValidationError } from "../errors.ts";
+import { NotFoundError, TableError, ValidationError } from "../errors.ts";
 import { checkFilePaths, checkLeasePath, checkLeasePaths } from "../input_rules/lease_paths.ts";
 import { tooLongMessage } from "../input_rules/wording.ts";
 import { LIMITS } from "../limits.ts";
@@ -616,7 +616,7 @@ export class LeaseStore {
     if (ids !== undefined) {
       return ids.map((id) => {
         const [lease] = this.#liveWhere("l.id = :id", { id });
-        if (!lease) throw new ValidationError(this.#noLiveLease(id));
+        if (!lease) throw new NotFoundError(this.#noLiveLease(id));
         return lease;
       });
     }

@@ -358,9 +358,10 @@ export class MemberStore {
 
   /**
    * The operator takes back a granted role: the member has the default role again (its
-   * credential stays).
+   * credential stays). A name that only a grant made (it never joined, has no credential, and
+   * no task or mail names it) is withdrawn: the name is unknown again, as before the grant.
    */
-  revoke(input: { name: string; by: Actor }): Member {
+  revoke(input: { name: string; by: Actor }): Member & { withdrawn: boolean } {
     return this.#ctx.tx.run(() => {
       const { directory, sql, publisher } = this.#ctx;
       this.#operatorOnly(input.by, "revokes roles (team-table members revoke)");
@@ -368,8 +369,24 @@ export class MemberStore {
       sql.get("UPDATE members SET role = ? WHERE name = ?").run(DEFAULT_ROLE, existing.name);
       const member = directory.require(existing.name);
       publisher.publish({ type: "member.role_granted", by: input.by, member, from: existing.role });
-      return member;
+      const withdrawn = this.#onlyGranted(existing);
+      if (withdrawn) sql.get("DELETE FROM members WHERE name = ?").run(existing.name);
+      return { ...member, withdrawn };
     });
+  }
+
+  /** Whether a grant alone made this name: never joined, no credential, no task or mail. */
+  #onlyGranted(member: Member): boolean {
+    if (member.status !== "inactive" || member.has_credential) return false;
+    // Joining is audited (the log is append-only): no such row, never joined.
+    const row = this.#ctx.sql.get(
+      `SELECT EXISTS (SELECT 1 FROM members WHERE name = :name AND session_id IS NOT NULL)
+           OR EXISTS (SELECT 1 FROM audit_log WHERE agent = :name
+                AND action IN ('member.registered', 'member.returned'))
+           OR EXISTS (SELECT 1 FROM tasks WHERE assignee = :name OR reviewer = :name)
+           OR EXISTS (SELECT 1 FROM deliveries WHERE agent = :name) AS named`,
+    ).get({ name: member.name });
+    return row !== undefined && int(row, "named") === 0;
   }
 
   /**
