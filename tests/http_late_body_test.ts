@@ -74,7 +74,7 @@ Deno.test("/messages: a call whose body arrives after its session expired gets 4
   assert.equal(opened.status, 200);
   const reader = opened.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  while (!/sessionId=[\w-]+\n/.test(text)) text += (await reader.read()).value ?? "";
+  while (!/sessionId=\S+\n/.test(text)) text += (await reader.read()).value ?? "";
   const endpoint = text.match(/\/messages\?sessionId=[\w-]+/)?.[0];
   const headers = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
   const answer = await postInTwoParts(s, `${BASE}${endpoint}`, headers, async () => {

@@ -50,7 +50,7 @@ Deno.test("a legacy /sse session is idle when it posts nothing: its pings do not
   assert.equal(opened.status, 200);
   const reader = opened.body!.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
-  while (!/sessionId=[\w-]+\n/.test(text)) text += (await reader.read()).value ?? "";
+  while (!/sessionId=\S+\n/.test(text)) text += (await reader.read()).value ?? "";
   const endpoint = text.match(/\/messages\?sessionId=[\w-]+/)?.[0];
   const post = async () => {
     const response = await s.handler.fetch(

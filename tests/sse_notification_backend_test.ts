@@ -124,3 +124,37 @@ Deno.test("a relay on the process backend (as serve wires it) delivers to the co
     configureNotifications(new NoOpNotificationBackend());
   }
 });
+
+Deno.test("an agent's streams are capped: a new one past the cap closes its oldest, and lets go of what it queued", async () => {
+  const backend = new SSENotificationBackend({ streamsPerAgent: 2 });
+  const first = backend.open("Bob", 0);
+  for (let id = 1; id <= 100; id++) backend.notify("bob", { id, type: "message", data: { id } });
+  const second = backend.open("bob", 100);
+  const other = backend.open("alice", 0);
+  assert.equal(backend.size, 3);
+  const third = backend.open("BOB", 100);
+  assert.equal(first.closed, true, "the oldest of bob's streams is closed");
+  assert.equal(backend.size, 3, "still 2 for bob, 1 for alice");
+  const text = await within(new Response(first.stream).text(), 10_000, "the closed stream's end");
+  const frames = text.split("\n\n").filter((f) => f !== "");
+  assert.equal(frames.length, 1, "its queue (connected and 100 events) was let go");
+  assert.match(frames[0] ?? "", /^event: closed\ndata: \{"reason":"too_many_streams","limit":2,/);
+  assert.match(frames[0] ?? "", /'Bob' opened another event stream; at most 2 stay open/);
+  // A stream that ends frees its place: the next one closes nobody.
+  await second.stream.cancel();
+  const fourth = backend.open("bob", 100);
+  assert.deepEqual([third.closed, fourth.closed, other.closed], [false, false, false]);
+  backend.closeAll();
+});
+
+Deno.test("a cap of one: each new stream replaces the last", () => {
+  const backend = new SSENotificationBackend({ streamsPerAgent: 1 });
+  const one = backend.open("a", 0);
+  const two = backend.open("a", 0);
+  const three = backend.open("a", 0);
+  assert.deepEqual([one.closed, two.closed, three.closed], [true, true, false]);
+  assert.equal(backend.size, 1);
+  backend.notify("a", { id: 1, type: "message", data: {} });
+  assert.equal(three.lastSentId, 1, "the live one is still registered");
+  backend.closeAll();
+});

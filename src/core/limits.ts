@@ -118,6 +118,14 @@ export const LIMITS = {
    * rest), well under the stream's queue of 1,000.
    */
   eventReplayMax: 500,
+  /**
+   * `/events/{agent}` streams open at once for one agent; a new one closes its oldest. An agent
+   * reads one stream (its channel or hook), two while a client reconnects before the server has
+   * seen its old socket go; 5 leaves room for that and an operator watching, while one
+   * credential can hold at most 5 queues (up to 1,000 events each) and heartbeats, not one per
+   * request (docs/security.md).
+   */
+  eventStreamsPerAgentMax: 5,
   /** Lists for people and the CLI (web API, `team-table task list`). */
   listLimitDefault: 50,
   listLimitMax: 500,

@@ -51,11 +51,16 @@ export function loadOrCreateToken(
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  const token = btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+  const token = randomToken();
   Deno.writeTextFileSync(path, `${token}\n`, { mode: 0o600 });
   if (Deno.build.os !== "windows") Deno.chmodSync(path, 0o600);
   return { token, source: "created", path };
+}
+
+/** A new random secret: 24 bytes (192 bits) as 32 URL-safe base64 characters. */
+export function randomToken(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
 }
 
 /** Compares two tokens in time that does not depend on where they differ. */

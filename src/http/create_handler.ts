@@ -124,22 +124,33 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   const web = { table: deps.table, backend: deps.backend, auth, operator };
   const signIn = { table: deps.table, operator, auth, limiter: new SignInLimiter(), now };
 
-  function unauthorized(req: Request, url: URL, info: RequestInfo | undefined): Response {
-    const given = req.headers.has("authorization") || url.searchParams.has("token");
+  function unauthorized(
+    req: Request,
+    url: URL,
+    info: RequestInfo | undefined,
+    auth: RouteAuth,
+  ): Response {
+    const keyed = auth === "sse_key" && url.searchParams.has("key");
+    const given = req.headers.has("authorization") || url.searchParams.has("token") || keyed;
     deps.metrics?.refused(given ? "wrong_token" : "no_token");
     refusals.refuse({
       address: _address(info),
       method: req.method,
       path: url.pathname,
-      reason: req.headers.has("authorization") || url.searchParams.has("token")
-        ? "wrong token"
-        : "no token",
+      reason: given ? "wrong token" : "no token",
     });
+    const sse = auth !== "sse_key"
+      ? ""
+      : keyed
+      ? " This URL's session key is wrong, its session ended (open GET /sse again), or the " +
+        "token that opened the session no longer holds."
+      : " A session opened with /sse?token= posts to the endpoint it announced, which holds a " +
+        "session key.";
     return jsonError(
       401,
       "unauthorized",
       "Missing or wrong access token: send 'Authorization: Bearer <token>' (the serve banner " +
-        "shows it, and it is stored in the token file beside the database).",
+        `shows it, and it is stored in the token file beside the database).${sse}`,
       { "www-authenticate": 'Bearer realm="team-table"' },
     );
   }
@@ -208,12 +219,19 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       path: "/sse",
       methods: ["GET"],
       auth: "token_or_query",
-      handle: ({ caller, where }) => sseSessions.open(_need(caller), where),
+      handle: ({ req, url, caller, where }) =>
+        sseSessions.open(
+          _need(caller),
+          where,
+          requestToken(req, url, false) === undefined
+            ? url.searchParams.get("token") ?? undefined
+            : undefined,
+        ),
     },
     {
       path: "/messages",
       methods: ["POST"],
-      auth: "token_or_query",
+      auth: "sse_key",
       handle: ({ req, url, caller }) => sseSessions.post(req, url, _need(caller)),
     },
     {
@@ -229,7 +247,8 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
   function callerFor(auth: RouteAuth, req: Request, url: URL): Caller | null | undefined {
     if (auth === "none") return null;
     if (auth === "web") return web.auth.access(req, url) ? { kind: "operator" } : undefined;
-    const given = requestToken(req, url, auth === "token_or_query");
+    const given = (auth === "sse_key" ? sseSessions.keyedToken(url) : undefined) ??
+      requestToken(req, url, auth !== "token");
     return identifyCaller(given, { operator: deps.token, join: deps.joinToken }, deps.table);
   }
 
@@ -248,7 +267,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     }
     const { route, params } = found;
     const caller = callerFor(route.auth, req, url);
-    if (caller === undefined) return unauthorized(req, url, info);
+    if (caller === undefined) return unauthorized(req, url, info, route.auth);
     const address = _address(info);
     return await route.handle({ req, url, params, caller, where: `http ${address}`, address });
   }

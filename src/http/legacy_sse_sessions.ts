@@ -7,12 +7,18 @@
  * `sweepIdle` (the same idle time as Streamable HTTP sessions): the open stream and its pings
  * do not count as use, so a client that went away without closing its socket, or that never
  * calls, gives back its agent's name and its place under the session caps.
+ *
+ * A stream opened with the token in the URL (`/sse?token=…`: a client that cannot set headers)
+ * is told an endpoint that also holds a key of its own (`&key=…`, 192 random bits): a POST that
+ * carries it is taken as carrying the token that opened the stream, checked again at each POST,
+ * so the token itself is never copied into another URL (docs/security.md).
  */
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { JSONRPCMessage } from "@modelcontextprotocol/sdk/types.js";
 import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 import type { Table } from "../core/table.ts";
 import type { Logger } from "../log.ts";
+import { randomToken, tokensMatch } from "./access_token.ts";
 import { type Caller, callerKey } from "./caller.ts";
 import { BoundedSseStream } from "../notify/bounded_sse_stream.ts";
 import { readJsonBody } from "./json_body.ts";
@@ -97,6 +103,8 @@ export class LegacySseSessions {
   readonly #sessions: OpenSessions<LegacySseTransport>;
   readonly #queueBytes: number;
   readonly #now: () => number;
+  /** Per session opened with `?token=`: its endpoint's key, and the token it stands for. */
+  readonly #keys = new Map<string, { key: string; token: string }>();
 
   constructor(deps: {
     table: Table;
@@ -134,18 +142,50 @@ export class LegacySseSessions {
     return this.#sessions.entries().map(([, s]) => s.session.id);
   }
 
-  /** GET /sse: a new session and its event stream; an agent token binds it at once. */
-  open(caller: Caller, where: string): Promise<Response> {
-    return this.#sessions.admit(caller, where, (slot) => this.#open(caller, where, slot));
+  /**
+   * GET /sse: a new session and its event stream; an agent token binds it at once.
+   * `queryToken`: the token, when it came as `?token=` (the endpoint then holds a key for it).
+   */
+  open(caller: Caller, where: string, queryToken?: string): Promise<Response> {
+    return this.#sessions.admit(
+      caller,
+      where,
+      (slot) => this.#open(caller, where, slot, queryToken),
+    );
   }
 
-  async #open(caller: Caller, where: string, slot: QuotaSlot): Promise<Response> {
+  /**
+   * The token a POST's session key stands for: the one that opened the session `?sessionId=`
+   * names, when `?key=` is that session's key; undefined otherwise (ended, wrong, none).
+   */
+  keyedToken(url: URL): string | undefined {
+    const keyed = this.#keys.get(url.searchParams.get("sessionId") ?? "");
+    const key = url.searchParams.get("key");
+    return keyed && key !== null && tokensMatch(key, keyed.key) ? keyed.token : undefined;
+  }
+
+  async #open(
+    caller: Caller,
+    where: string,
+    slot: QuotaSlot,
+    queryToken: string | undefined,
+  ): Promise<Response> {
     const id = crypto.randomUUID();
-    const transport = new LegacySseTransport(id, `/messages?sessionId=${id}`, this.#queueBytes);
+    let endpoint = `/messages?sessionId=${id}`;
+    if (queryToken !== undefined) {
+      const key = randomToken();
+      this.#keys.set(id, { key, token: queryToken });
+      endpoint += `&key=${key}`;
+    }
+    const transport = new LegacySseTransport(id, endpoint, this.#queueBytes);
     const made = this.#sessions.server(caller, where);
-    if ("refused" in made) return made.refused;
+    if ("refused" in made) {
+      this.#keys.delete(id);
+      return made.refused;
+    }
     const { server, session, toolList } = made;
     transport.onclose = () => {
+      this.#keys.delete(id);
       this.#sessions.ended(id, session);
       void server.close().catch(() => {});
     };

@@ -14,10 +14,11 @@ import { jsonError } from "./responses.ts";
 
 /**
  * How a route's requests authenticate: not at all, the web view's session cookie (or the
- * operator token as a bearer), the
- * bearer token, or the bearer token also as `?token=` (EventSource clients cannot set headers).
+ * operator token as a bearer), the bearer token, the bearer token also as `?token=`
+ * (EventSource clients cannot set headers), or that or the key of a legacy SSE session in the
+ * endpoint it announced (`sse_key`: it stands for the token that opened the session).
  */
-export type RouteAuth = "none" | "web" | "token" | "token_or_query";
+export type RouteAuth = "none" | "web" | "token" | "token_or_query" | "sse_key";
 
 /**
  * What a route's handler gets: the request, its URL, the pattern's named parts, who is calling

@@ -79,6 +79,22 @@ export class BoundedSseStream {
     this.#end(true);
   }
 
+  /**
+   * Ends the stream now with one last frame, letting go of what is queued before it: the
+   * reader gets that frame after what it was already handed, and holds nothing else.
+   */
+  dropWith(frame: Uint8Array): void {
+    if (this.#closed) return;
+    this.#queue = [];
+    this.#queuedBytes = 0;
+    try {
+      this.#controller?.enqueue(frame);
+    } catch {
+      // the reader already went away
+    }
+    this.#end(true);
+  }
+
   #pull(controller: ReadableStreamDefaultController<Uint8Array>): void {
     const next = this.#queue.shift();
     if (next === undefined) {

@@ -1,8 +1,12 @@
 /**
  * Push over Server-Sent Events. Each open `GET /events/{agent}` is one EventConnection with a
- * bounded queue; an agent may have several. A consumer that falls `queueLimit` events behind
- * is disconnected (never buffered without bound) and resumes with Last-Event-ID.
+ * bounded queue; an agent may have up to `streamsPerAgent` (LIMITS.eventStreamsPerAgentMax): a
+ * new one past that closes the agent's oldest, after a `closed` frame saying why. A consumer
+ * that falls `queueLimit` events behind is disconnected (never buffered without bound); either
+ * resumes with Last-Event-ID.
  */
+import { LIMITS } from "../core/limits.ts";
+import type { Logger } from "../log.ts";
 import { BoundedSseStream } from "./bounded_sse_stream.ts";
 import type { NotificationBackend, PushEvent } from "./notification_backend.ts";
 
@@ -72,6 +76,14 @@ export class EventConnection {
   close(): void {
     this.#sse.close();
   }
+
+  /**
+   * Ends the stream now with `event` as its last frame; what was queued and not yet handed to
+   * the reader is let go (the client resumes from the last id it received).
+   */
+  closeWith(event: PushEvent): void {
+    this.#sse.dropWith(_encoder.encode(formatSseFrame(event)));
+  }
 }
 
 export interface SseBackendOptions {
@@ -79,6 +91,10 @@ export interface SseBackendOptions {
   queueLimit?: number;
   /** Milliseconds between heartbeat events on every open stream. */
   heartbeatMs?: number;
+  /** Streams one agent may have open; a new one closes the oldest (default: LIMITS). */
+  streamsPerAgent?: number;
+  /** Told when a stream is closed for a newer one. */
+  logger?: Logger;
   now?: () => number;
 }
 
@@ -87,28 +103,40 @@ export class SSENotificationBackend implements NotificationBackend {
   readonly #observers = new Set<EventConnection>();
   readonly #queueLimit: number;
   readonly #heartbeatMs: number;
+  readonly #streamsPerAgent: number;
+  readonly #logger: Logger | undefined;
   readonly #now: () => number;
   #heartbeatTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: SseBackendOptions = {}) {
     this.#queueLimit = options.queueLimit ?? 1_000;
     this.#heartbeatMs = options.heartbeatMs ?? 30_000;
+    this.#streamsPerAgent = Math.max(1, options.streamsPerAgent ?? LIMITS.eventStreamsPerAgentMax);
+    this.#logger = options.logger;
     this.#now = options.now ?? Date.now;
   }
 
-  /** Opens a stream for `agent`; the caller replays anything after `lastEventId` into it. */
+  /**
+   * Opens a stream for `agent`; the caller replays anything after `lastEventId` into it. When
+   * the agent already has `streamsPerAgent` open, its oldest is closed first.
+   */
   open(agent: string, lastEventId: number): EventConnection {
     const key = agent.toLowerCase();
-    const connection = new EventConnection(agent, {
-      queueLimit: this.#queueLimit,
-      lastEventId,
-      onClose: (c) => this.#remove(key, c),
-    });
+    const open = this.#connections.get(key) ?? new Set<EventConnection>();
+    for (const oldest of open) {
+      if (open.size < this.#streamsPerAgent) break;
+      this.#closeForNewer(oldest); // leaves the set (#remove), which may then be dropped
+    }
     let set = this.#connections.get(key);
     if (!set) {
       set = new Set();
       this.#connections.set(key, set);
     }
+    const connection = new EventConnection(agent, {
+      queueLimit: this.#queueLimit,
+      lastEventId,
+      onClose: (c) => this.#remove(key, c),
+    });
     set.add(connection);
     this.#startHeartbeat();
     connection.push({
@@ -171,6 +199,25 @@ export class SSENotificationBackend implements NotificationBackend {
     }
     for (const connection of [...this.#observers]) connection.close();
     this.#stopHeartbeat();
+  }
+
+  /** Closes an agent's oldest stream, which a new one replaces, saying why in a last frame. */
+  #closeForNewer(oldest: EventConnection): void {
+    const most = this.#streamsPerAgent;
+    oldest.closeWith({
+      type: "closed",
+      data: {
+        reason: "too_many_streams",
+        limit: most,
+        note: `'${oldest.agent}' opened another event stream; at most ${most} stay open per ` +
+          "agent, so the oldest (this one) is closed. Close the streams you no longer read; " +
+          "to resume here, reconnect with Last-Event-ID.",
+      },
+    });
+    this.#logger?.info(
+      `closed the oldest /events stream of '${oldest.agent}': it opened one more than ` +
+        `${most}, the most one agent may have open`,
+    );
   }
 
   #remove(key: string, connection: EventConnection): void {

@@ -38,7 +38,7 @@ export function runServe(config: ServeConfig, deps: TableDeps & { logger: Logger
       config.joinToken === "file" ? undefined : config.joinToken,
       "join_token",
     );
-    const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs });
+    const backend = new SSENotificationBackend({ heartbeatMs: config.heartbeatMs, logger });
     configureNotifications(backend);
     const metrics = config.metrics ? new ServeMetrics() : undefined;
     const handler = createHandler({

@@ -159,8 +159,21 @@ export class TestAgent {
     );
   }
 
-  /** Legacy HTTP+SSE to `${baseUrl}/sse`. */
-  static sse(baseUrl: string, token: string): Promise<TestAgent> {
+  /**
+   * Legacy HTTP+SSE to `${baseUrl}/sse`. `tokenIn: "query"`: the token only as `/sse?token=`, no
+   * header on any request, as a client that cannot set headers connects (its POSTs go to the
+   * endpoint URL the server announces, and to nothing else).
+   */
+  static sse(
+    baseUrl: string,
+    token: string,
+    options: { tokenIn?: "header" | "query" } = {},
+  ): Promise<TestAgent> {
+    if (options.tokenIn === "query") {
+      return TestAgent.#connect(
+        new SSEClientTransport(new URL(`${baseUrl}/sse?token=${encodeURIComponent(token)}`)),
+      );
+    }
     const headers = { authorization: `Bearer ${token}` };
     return TestAgent.#connect(
       new SSEClientTransport(new URL(`${baseUrl}/sse`), {
