@@ -558,6 +558,59 @@ Deno.test("setup status: an entry on another database is named, and its credenti
   assert.doesNotMatch(status.stdout, /needs credential/);
 });
 
+Deno.test("setup status: an HTTP entry beside the stdio one is fine; two entries alike are a duplicate", async () => {
+  const h = await _home();
+  const token = (await _tt(h, "members", "add", "kim")).stdout.match(/(ttk_\S+)/)?.[1] ?? "";
+  const url = "http://127.0.0.1:8741/mcp";
+  const setup = (...args: string[]) =>
+    _tt(h, "setup", "--agent", "kim", "--key", token, "--client", "cursor", ...args, "--yes");
+  assert.equal((await setup()).code, 0);
+  const http = await setup("--url", url, "--name", "team-table-http");
+  assert.equal(http.code, 0, http.stderr + http.stdout);
+  const file = join(h.home, ".cursor/mcp.json");
+  assert.deepEqual(Object.keys((await _json(file)).mcpServers as object), [
+    "team-table",
+    "team-table-http",
+  ]);
+  const both = await _tt(h, "setup", "status", "--agent", "kim", "--client", "cursor");
+  assert.equal(both.code, 0, both.stdout);
+  assert.match(both.stdout, /user 'team-table': TEAM_TABLE_AGENT_KEY=ttk_\S+ \S+ --agent kim/);
+  assert.match(both.stdout, new RegExp(`user 'team-table-http': ${url} \\(token ttk_\\S+\\)`));
+  assert.match(both.stdout, /✔ as expected/);
+  assert.doesNotMatch(both.stdout, /duplicate/);
+
+  // A second entry reaching the same address as the same agent, and a second stdio one for
+  // the same agent and database, are duplicates; each is named beside the one it repeats.
+  const config = await _json(file);
+  const servers = config.mcpServers as Record<string, unknown>;
+  servers["team-table-lan"] = servers["team-table-http"];
+  servers["team-table-2"] = servers["team-table"];
+  await Deno.writeTextFile(file, JSON.stringify(config));
+  const twice = await _tt(h, "setup", "status", "--agent", "kim", "--client", "cursor", "--json");
+  assert.equal(twice.code, 1, twice.stdout);
+  const problems = JSON.parse(twice.stdout).clients[0].problems as {
+    kind: string;
+    entry: string;
+    problem: string;
+  }[];
+  assert.deepEqual(
+    problems.map((p) => [p.kind, p.entry, p.problem.replace(/ \(user, .*?\)/, "")]),
+    [
+      [
+        "duplicate",
+        "team-table-lan",
+        `'team-table-lan' also runs team-table, beside 'team-table-http' (user): both reach ${url} as kim`,
+      ],
+      [
+        "duplicate",
+        "team-table-2",
+        "'team-table-2' also runs team-table, beside 'team-table' (user): both start agent kim " +
+        "over stdio, on the same database",
+      ],
+    ],
+  );
+});
+
 /** util-linux `script` gives setup a terminal, where it asks before writing. */
 const hasScript = await new Deno.Command("script", {
   args: ["--version"],

@@ -2,7 +2,7 @@
  * How a client's team-table entries differ from what they should be, in words, each with the
  * command that puts it right: missing, a command that is gone or breaks on a move or upgrade,
  * a name that now needs a credential, a wrong credential or token, another agent or address,
- * and entries that start team-table twice.
+ * and entries that start the same team-table twice (a stdio entry beside an HTTP one is not).
  */
 import { join, resolve } from "node:path";
 import {
@@ -92,15 +92,23 @@ export async function driftOf(
     }];
   }
   const drifts: Drift[] = [];
-  // The one to keep: the expected name in the expected scope, else the first.
-  const kept = mine.find((e) => e.name === expect.name && e.scope === expect.scope) ?? mine[0]!;
-  for (const entry of mine) {
-    if (entry !== kept) {
+  const targets = mine.map((entry) => ({ entry, ..._target(entry.spec, expect, facts, env) }));
+  // Of the entries that start the same thing, the one to keep: the expected name in the
+  // expected scope, else the first.
+  const kept = new Map<string, FoundEntry>();
+  for (const { entry, key } of targets) {
+    if (!kept.has(key) || (entry.name === expect.name && entry.scope === expect.scope)) {
+      kept.set(key, entry);
+    }
+  }
+  for (const { entry, key, same } of targets) {
+    const keep = kept.get(key)!;
+    if (entry !== keep) {
       drifts.push({
         kind: "duplicate",
         entry: entry.name,
         problem: `'${entry.name}' (${entry.scope}, ${entry.where}) also runs team-table, ` +
-          `beside '${kept.name}' (${kept.scope})`,
+          `beside '${keep.name}' (${keep.scope}): ${same}`,
         fix: client.removal(entry),
       });
     }
@@ -213,6 +221,39 @@ async function _entryDrift(
     }
   }
   return drifts;
+}
+
+/**
+ * What an entry starts, as a key that two duplicates share, and the words for it: over stdio
+ * an agent on a database, over HTTP an address with a credential. A stdio entry and an HTTP
+ * one (`team-table-http` beside `team-table`) are two ways in, not a duplicate.
+ */
+function _target(
+  spec: EntrySpec,
+  expect: Expectation,
+  facts: MemberFacts | null,
+  env: Readonly<Record<string, string | undefined>>,
+): { key: string; same: string } {
+  if (spec.transport === "stdio") {
+    const agent = agentOf(spec);
+    const db = _databaseOf(spec, expect.database?.home) ?? "";
+    return {
+      key: JSON.stringify(["stdio", agent ?? "", db]),
+      same: `both start ${agent === undefined ? "it with no agent" : `agent ${agent}`} over ` +
+        "stdio, on the same database",
+    };
+  }
+  const token = bearerOf(spec, env);
+  const holder = token === undefined ? undefined : facts?.holderOf(token);
+  return {
+    key: JSON.stringify(["http", spec.url, holder ?? token ?? ""]),
+    same: `both reach ${spec.url}` +
+      (holder !== undefined
+        ? ` as ${holder}`
+        : token === undefined
+        ? " with no token"
+        : " with the same token"),
+  };
 }
 
 /** The database a stdio entry opens: --db, else its TEAM_TABLE_DB, else the home's default. */
