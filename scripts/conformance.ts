@@ -1,8 +1,9 @@
 /**
  * `deno task conformance`: runs the MCP conformance suite's server scenarios against a real
  * `serve` (no auth, a fresh database, a free port on 127.0.0.1) with conformance/
- * expected-failures.yml, and exits with the suite's code. Needs the npm registry (the suite
- * is fetched at run time, outside deno.lock); not part of `deno task test`.
+ * expected-failures.yml, and exits with the suite's code; each scenario's checks stay in the
+ * temporary folder it prints. Needs the npm registry (the suite is fetched at run time, outside
+ * deno.lock); not part of `deno task test`.
  */
 import { PERMISSION_FLAGS } from "./permissions.ts";
 
@@ -76,6 +77,9 @@ try {
 } finally {
   serve.kill("SIGTERM");
   await serve.status;
-  await Deno.remove(dir, { recursive: true }).catch(() => {});
+  for (const file of ["conformance.db", "conformance.db-wal", "conformance.db-shm"]) {
+    await Deno.remove(`${dir}/${file}`).catch(() => {});
+  }
+  console.log(`Each scenario's checks: ${dir}/results`);
 }
 Deno.exit(code);

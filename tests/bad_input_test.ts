@@ -186,6 +186,16 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   ["update_task", { task_id: 999, status: "done" }, /task_id: no task with id 999/],
   [
     "update_task",
+    { task_id: 1 },
+    /task_id: nothing to change on task 1: give status, result, reviewer, parent_id, add_blocked_by or remove_blocked_by\. Nothing changed\./,
+  ],
+  [
+    "update_task",
+    { task_id: 1, take_next: true, add_blocked_by: [] },
+    /nothing to change on task 1/,
+  ],
+  [
+    "update_task",
     { task_id: 1, status: "done" },
     /'alice' may not update task 1: only its creator \('bob'\)/,
   ],

@@ -189,6 +189,6 @@ Deno.test("a task sent back has its files leased to its assignee again, unless o
   assert.deepEqual(t.table.leases.list({ agent: "bob" }), []);
   assert.match(
     t.table.messages.inbox({ by: bob }).messages.at(-1)!.content,
-    /still yours; its files are leased by others for now \(reserve_paths with notify_when_free /,
+    /still yours; its files are not leased to you now \(docs\/\*\* is carol's until \d\d:\d\d UTC\): reserve_paths with notify_when_free leases them when free; move it to awaiting_review/,
   );
 });

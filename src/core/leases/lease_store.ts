@@ -302,16 +302,18 @@ export class LeaseStore {
    */
   /**
    * Leases a task's declared paths to its assignee again (a task sent back by its review),
-   * unless another agent holds one of them: returns whether it did. Its own quota or coverage
-   * refusing it counts as not leased; nothing else changes.
+   * unless another agent holds one of them: returns whether it did, and if not, the lease in
+   * the way (when one is). Its own quota or coverage refusing it counts as not leased; nothing
+   * else changes.
    */
-  leaseAgain(task: Task): boolean {
+  leaseAgain(task: Task): { leased: boolean; blocker?: Lease } {
     const paths = task.paths ?? [];
-    if (task.assignee === null || paths.length === 0) return false;
+    if (task.assignee === null || paths.length === 0) return { leased: false };
     const agent = task.assignee;
-    if (this.taskPathsBusy(task.id, agent)) return false;
+    const blocker = this.blockerFor(agent)(paths);
+    if (blocker !== null) return { leased: false, blocker };
     try {
-      return this.#ctx.tx.savepoint(() =>
+      const leased = this.#ctx.tx.savepoint(() =>
         this.reserve({
           by: agentActor(agent),
           paths,
@@ -319,8 +321,9 @@ export class LeaseStore {
           reason: `task #${task.id}: ${task.title}`.slice(0, 200),
         }).granted
       );
+      return { leased };
     } catch (error) {
-      if (error instanceof TableError) return false;
+      if (error instanceof TableError) return { leased: false };
       throw error;
     }
   }

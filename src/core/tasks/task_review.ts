@@ -4,6 +4,7 @@
  */
 import { isAgentNamed } from "../permissions/permissions.ts";
 import type { Principal } from "../permissions/principal.ts";
+import type { Lease } from "../leases/lease.ts";
 import type { ReviewVerdict, Task, TaskStatus } from "./task_model.ts";
 
 /**
@@ -49,15 +50,15 @@ export function verdictRecipient(task: Task, by: string): string | null {
 
 /**
  * The message that carries a verdict and its note to the implementer (the note up front).
- * `relet`: whether a task sent back had its files leased to its assignee again (undefined: it
- * declares none).
+ * `relet`: whether a task sent back had its files leased to its assignee again, and if not the
+ * lease in the way (undefined: it declares none).
  */
 export function verdictMessage(
   task: Task,
   verdict: ReviewVerdict,
   by: string,
   note: string | null,
-  relet?: boolean,
+  relet?: { leased: boolean; blocker?: Lease },
 ): { subject: string; content: string } {
   const what = `task #${task.id} "${task.title}"`;
   if (verdict === "approve") {
@@ -74,12 +75,15 @@ export function verdictMessage(
 }
 
 /** What a task sent back says of its files. */
-function _files(relet: boolean | undefined): string {
+function _files(relet: { leased: boolean; blocker?: Lease } | undefined): string {
   if (relet === undefined) return "";
-  return relet
-    ? ", its files leased to you again"
-    : "; its files are leased by others for now (reserve_paths with notify_when_free leases " +
-      "them when free)";
+  if (relet.leased) return ", its files leased to you again";
+  const { blocker } = relet;
+  const held = blocker === undefined
+    ? ""
+    : ` (${blocker.path} is ${blocker.agent}'s until ${blocker.until.slice(11, 16)} UTC)`;
+  return `; its files are not leased to you now${held}: reserve_paths with notify_when_free ` +
+    "leases them when free";
 }
 
 /** The note, ending as a sentence does. */

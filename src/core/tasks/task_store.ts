@@ -101,9 +101,10 @@ export interface TaskStoreDeps extends StoreContext {
   handedOver?: ((taskId: number, by: Actor) => void) | undefined;
   /**
    * A task its review sent back: leases its declared paths to its assignee again, when no one
-   * else holds them; returns whether it did (createTable wires the leases).
+   * else holds them; returns whether it did, else the lease in the way (createTable wires the
+   * leases).
    */
-  sentBack?: ((task: Task) => boolean) | undefined;
+  sentBack?: ((task: Task) => { leased: boolean; blocker?: Lease }) | undefined;
 }
 
 export class TaskStore {
@@ -115,7 +116,7 @@ export class TaskStore {
   readonly #messenger: TaskMessenger;
   readonly #offer: (taskId: number, by: Actor, why: AvailableWhy) => void;
   readonly #handedOver: (taskId: number, by: Actor) => void;
-  readonly #sentBack: (task: Task) => boolean;
+  readonly #sentBack: (task: Task) => { leased: boolean; blocker?: Lease };
   readonly #declarePaths: (taskId: number, paths: readonly string[]) => void;
 
   constructor(deps: TaskStoreDeps) {
@@ -127,7 +128,7 @@ export class TaskStore {
     this.#messenger = deps.messenger ?? (() => {});
     this.#offer = deps.offer ?? (() => {});
     this.#handedOver = deps.handedOver ?? (() => {});
-    this.#sentBack = deps.sentBack ?? (() => false);
+    this.#sentBack = deps.sentBack ?? (() => ({ leased: false }));
     this.#declarePaths = deps.declarePaths ?? (() => {});
   }
 
@@ -343,6 +344,15 @@ export class TaskStore {
    */
   update(input: UpdateTaskInput): Task {
     if (input.result !== undefined) checkResult(input.result);
+    const changes = [input.status, input.result, input.reviewer, input.parentId]
+      .some((value) => value !== undefined) ||
+      (input.addBlockedBy?.length ?? 0) + (input.removeBlockedBy?.length ?? 0) > 0;
+    if (!changes) {
+      throw new ValidationError(
+        `task_id: nothing to change on task ${input.taskId}: give status, result, reviewer, ` +
+          "parent_id, add_blocked_by or remove_blocked_by. Nothing changed.",
+      );
+    }
     return this.#ctx.tx.run(() => {
       const who = this.#ctx.principals.resolve(input.by);
       const before = this.get(input.taskId);
