@@ -208,12 +208,12 @@ const CASES: [string, Record<string, unknown>, RegExp][] = [
   [
     "task_comment",
     { task_id: 1, content: "x", type: "rant" },
-    /type must be one of 'comment', 'status_change', 'blocker', 'resolution'/,
+    /type must be one of 'comment', 'blocker', 'resolution'/,
   ],
   [
     "task_comment",
     { task_id: 1, content: "x", type: "status_change" },
-    /status_change entries are written by the board itself/,
+    /type must be one of 'comment', 'blocker', 'resolution'/,
   ],
   [
     "task_comment",

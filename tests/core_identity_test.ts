@@ -70,6 +70,13 @@ Deno.test("open tasks of an agent away too long go back to pending; its creator 
   const inbox = t.table.messages.inbox({ by: agentActor("alice") }).messages;
   assert.deepEqual(inbox.map((m) => m.sender), ["team-table", "team-table"]);
   assert.match(inbox[0]?.content ?? "", /Task #\d+ "claimed" is pending again: bob has been away/);
+  // bob hears it too, when it comes back (its first result's badge shows it).
+  const told = t.table.messages.inbox({ by: agentActor("bob") }).messages.map((m) => m.content);
+  assert.equal(told.length, 2);
+  assert.match(
+    told[0] ?? "",
+    /^Task #\d+ "claimed" went back to the board, no longer yours: bob has been away since \d\d:\d\d UTC \(11 min\)\. next_task offers it again while it is free\.$/,
+  );
   assert.equal(t.table.audit.query({ action: "task.released" }).length, 2);
   assert.deepEqual(t.table.departures.releaseAbandoned(), [], "once");
 });

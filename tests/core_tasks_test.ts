@@ -39,6 +39,14 @@ Deno.test("claiming: one winner; the loser is told who holds it", () => {
       e instanceof ConflictError &&
       e.message === `Task ${task.id} is already claimed by 'bob' (status in_progress).`,
   );
+  // Done: nothing to claim (not "already claimed").
+  t.table.tasks.update({ taskId: task.id, by: agentActor("boss"), status: "done" });
+  assert.throws(
+    () => t.table.tasks.claim({ taskId: task.id, by: agentActor("carol") }),
+    (e: unknown) =>
+      e instanceof ConflictError &&
+      e.message === `Task ${task.id} is done (by 'bob'): there is nothing to claim.`,
+  );
 });
 
 Deno.test("a task with a named assignee: only that agent or an admin/lead may claim", () => {

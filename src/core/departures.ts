@@ -1,7 +1,8 @@
 /**
  * Work does not stay with agents who left. A task claimed by or assigned to an agent that has
  * been away longer than the limit, or that deregistered, goes back to pending without an
- * assignee: a feed line, an audit entry, and a message to its creator say so.
+ * assignee: a feed line, an audit entry, and a message to its creator say so (and, when it
+ * was away, to the agent: it reads it when it comes back).
  */
 import type { Actor } from "./actor.ts";
 import { SYSTEM_ACTOR } from "./actor.ts";
@@ -69,6 +70,7 @@ export class Departures {
         return this.#release(
           found.taskId,
           `${found.agent} has been away since ${since} UTC (${minutes} min)`,
+          found.agent,
         );
       });
     });
@@ -100,9 +102,22 @@ export class Departures {
     ).all(agent).map((row) => int(row, "id"));
   }
 
-  #release(taskId: number, reason: string): Task {
+  /** Gives a task back; `away`: the agent it was taken from, told too. */
+  #release(taskId: number, reason: string, away?: string): Task {
     const task = this.#tasks.release({ taskId, reason, by: SYSTEM_ACTOR });
-    if (this.#ctx.directory.find(task.creator)) {
+    if (away !== undefined) {
+      this.#messages.send({
+        by: SYSTEM_ACTOR,
+        recipient: away,
+        content: `Task #${task.id} "${task.title}" went back to the board, no longer yours: ` +
+          `${reason}. next_task offers it again while it is free.`,
+        taskId: task.id,
+      });
+    }
+    if (
+      this.#ctx.directory.find(task.creator) &&
+      task.creator.toLowerCase() !== away?.toLowerCase()
+    ) {
       this.#messages.send({
         by: SYSTEM_ACTOR,
         recipient: task.creator,

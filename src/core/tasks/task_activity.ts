@@ -16,6 +16,8 @@ import { readerParams, visibleMessageSql } from "../messages/message_visibility.
 
 export const COMMENT_TYPES = ["comment", "status_change", "blocker", "resolution"] as const;
 export type CommentType = typeof COMMENT_TYPES[number];
+/** The types an agent may write (status_change entries are the board's own). */
+export const WRITABLE_COMMENT_TYPES = ["comment", "blocker", "resolution"] as const;
 
 export interface FeedEntry {
   at: string;

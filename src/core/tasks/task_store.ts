@@ -313,7 +313,11 @@ export class TaskStore {
       }
       if (before.status !== "pending") {
         throw new ConflictError(
-          before.assignee
+          before.status === "done"
+            ? `Task ${before.id} is done${
+              before.assignee ? ` (by '${before.assignee}')` : ""
+            }: there is nothing to claim.`
+            : before.assignee
             ? `Task ${before.id} is already claimed by '${before.assignee}' (status ${before.status}` +
               `${describeHolder(this.#ctx.directory, before.assignee)}).`
             : `Task ${before.id} cannot be claimed: its status is ${before.status}, not pending.`,

@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { agentActor } from "../../core/actor.ts";
 import { LIMITS } from "../../core/limits.ts";
-import { COMMENT_TYPES } from "../../core/tasks/task_activity.ts";
+import { WRITABLE_COMMENT_TYPES } from "../../core/tasks/task_activity.ts";
 import { TASK_PRIORITIES, TASK_STATUSES } from "../../core/tasks/task_model.ts";
 import {
   actorField,
@@ -291,9 +291,7 @@ export function taskTools(settings: ToolSettings): AnyTool[] {
       return {
         task_id: idField("task_id"),
         content: textField("content", 1, LIMITS.contentMax),
-        type: enumField("type", COMMENT_TYPES).optional().describe(
-          "Default comment (status_change is automatic)",
-        ),
+        type: enumField("type", WRITABLE_COMMENT_TYPES).optional().describe("Default comment"),
         agent_name: actorField("agent_name"),
       };
     },
