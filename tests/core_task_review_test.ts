@@ -192,3 +192,37 @@ Deno.test("a task sent back has its files leased to its assignee again, unless o
     /still yours; its files are not leased to you now \(docs\/\*\* is carol's until \d\d:\d\d UTC\): reserve_paths with notify_when_free leases them when free; move it to awaiting_review/,
   );
 });
+
+Deno.test("a send-back leases only what the assignee's own hand-over ended, never more", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  grantAndJoin(t, "boss", "lead");
+  // bob creates a task for the lead with a broad path, moves it through review itself and
+  // sends it back: the lead never held a lease for it, so none is made for the lead.
+  const task = t.table.taskLeases.create({
+    title: "trap",
+    by: bob,
+    assignee: "boss",
+    paths: ["src/**"],
+  }).task;
+  t.table.tasks.update({ taskId: task.id, by: bob, status: "in_progress" });
+  t.table.tasks.update({ taskId: task.id, by: bob, status: "awaiting_review" });
+  const sent = t.table.tasks.update({ taskId: task.id, by: bob, status: "in_progress" });
+  assert.equal(sent.review_note?.verdict, "changes");
+  assert.deepEqual(t.table.leases.list(), []);
+  const told = t.table.messages.inbox({ by: agentActor("boss") }).messages.at(-1)!.content;
+  assert.match(
+    told,
+    /It is in_progress again, still yours; move it to awaiting_review when ready\.$/,
+  );
+
+  // What alice held for her task is what she gets back: not a path it declares beyond that.
+  const own = t.table.taskLeases.create({ title: "own", by: bob, paths: ["docs/a.md"] }).task;
+  t.table.taskLeases.claim({ taskId: own.id, by: alice });
+  t.table.leases.release({ by: alice, paths: ["docs/a.md"] });
+  t.table.leases.reserve({ by: alice, paths: ["docs/b.md"], taskId: own.id });
+  t.table.tasks.update({ taskId: own.id, by: alice, status: "awaiting_review" });
+  t.table.tasks.update({ taskId: own.id, by: bob, status: "in_progress" });
+  assert.deepEqual(t.table.leases.list().map((l) => [l.agent, l.path, l.task_id]), [
+    ["alice", "docs/b.md", own.id],
+  ]);
+});

@@ -130,3 +130,18 @@ Deno.test("an agent may leave at most 1,000 of the tasks it created open, counte
   t.db.prepare("UPDATE tasks SET status = 'done' WHERE id = 1").run();
   t.table.tasks.create({ title: "room again", by: alice });
 });
+
+Deno.test("an update that changes nothing is refused and writes nothing", () => {
+  using t = tempTeam(["alice", "bob"]);
+  const task = t.table.tasks.create({ title: "T", by: agentActor("alice") });
+  t.table.tasks.update({ taskId: task.id, by: agentActor("alice"), result: "same" });
+  const before = snapshot(t.db);
+  for (const input of [{}, { status: "pending" as const, result: "same" }]) {
+    assert.throws(
+      () => t.table.tasks.update({ taskId: task.id, by: agentActor("alice"), ...input }),
+      (e: unknown) =>
+        e instanceof ValidationError && /^task_id: nothing to change on task/.test(e.message),
+    );
+  }
+  assert.deepEqual(snapshot(t.db), before);
+});

@@ -13,6 +13,7 @@ import { systemClock } from "./clock.ts";
 import { SharedContextStore } from "./context/shared_context.ts";
 import { Departures } from "./departures.ts";
 import { EventOutbox } from "./event_outbox.ts";
+import { handedOverReason } from "./leases/lease.ts";
 import { LeaseStore } from "./leases/lease_store.ts";
 import { TaskLeases } from "./leases/task_leases.ts";
 import type { LocalProcesses } from "./members/local_processes.ts";
@@ -146,8 +147,7 @@ export function createTable(deps: {
     messenger: (input) => void messages.send(input),
     offer: (taskId, by, why) => void offers.offer(taskId, by, why),
     declarePaths: (taskId, paths) => void leases.declareTaskPaths(taskId, paths),
-    handedOver: (taskId, by) =>
-      void leases.endForTask(taskId, `task #${taskId} was handed over for review`, by),
+    handedOver: (taskId, by) => void leases.endForTask(taskId, handedOverReason(taskId), by),
     sentBack: (task) => leases.leaseAgain(task),
   });
   const messages = new MessageStore({ ...base, tasks, rateLimit: deps.messageRateLimit });

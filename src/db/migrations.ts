@@ -722,6 +722,16 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 23,
+    description: "the task an ended lease was held for (a task sent back gets back what it held)",
+    sql: `
+      -- A review that sends a task back leases to its assignee again the paths its hand-over
+      -- ended: those rows, found by task. Rows ended before this version have none.
+      ALTER TABLE ended_leases ADD COLUMN task_id INTEGER;
+      CREATE INDEX ended_leases_by_task ON ended_leases (task_id, ended_at);
+    `,
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -65,6 +65,11 @@ export function toLeaseWaiter(row: Record<string, unknown>): LeaseWaiter {
   };
 }
 
+/** Why the leases held for a task end when it is handed over (ended_leases.reason). */
+export function handedOverReason(taskId: number): string {
+  return `task #${taskId} was handed over for review`;
+}
+
 /** One line for a conflict: `src/a.ts: held exclusively by bob (src/**) until ... for task #3`. */
 export function describeConflict(conflict: LeaseConflict): string {
   const { lease } = conflict;

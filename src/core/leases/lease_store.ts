@@ -24,6 +24,7 @@ import { int, text } from "../rows.ts";
 import type { StoreContext } from "../store_context.ts";
 import type { Task } from "../tasks/task_model.ts";
 import {
+  handedOverReason,
   type Lease,
   type LeaseConflict,
   type LeaseEnd,
@@ -301,15 +302,23 @@ export class LeaseStore {
    * `budget`: a comparison it cannot afford counts as leased).
    */
   /**
-   * Leases a task's declared paths to its assignee again (a task sent back by its review),
-   * unless another agent holds one of them: returns whether it did, and if not, the lease in
-   * the way (when one is). Its own quota or coverage refusing it counts as not leased; nothing
-   * else changes.
+   * A task sent back by its review: leases to its assignee again the paths its hand-over ended
+   * (the leases it held for the task then; nothing when the hand-over ended none of its),
+   * unless another agent holds one of them. Returns undefined when there is nothing to lease
+   * again, else whether it did and, if not, the lease in the way (when one is). Its own quota
+   * or coverage refusing it counts as not leased; nothing else changes.
    */
-  leaseAgain(task: Task): { leased: boolean; blocker?: Lease } {
-    const paths = task.paths ?? [];
-    if (task.assignee === null || paths.length === 0) return { leased: false };
+  leaseAgain(task: Task): { leased: boolean; blocker?: Lease } | undefined {
+    if (task.assignee === null) return undefined;
     const agent = task.assignee;
+    const paths = this.#ctx.sql.get(
+      `SELECT path FROM ended_leases
+       WHERE task_id = :task AND agent = :agent COLLATE NOCASE AND reason = :handed
+         AND ended_at = (SELECT max(ended_at) FROM ended_leases WHERE task_id = :task)
+       ORDER BY path`,
+    ).all({ task: task.id, agent, handed: handedOverReason(task.id) })
+      .map((row) => text(row, "path"));
+    if (paths.length === 0) return undefined;
     const blocker = this.blockerFor(agent)(paths);
     if (blocker !== null) return { leased: false, blocker };
     try {
@@ -441,8 +450,9 @@ export class LeaseStore {
     const now = this.#ctx.clock.now();
     for (const lease of leases) {
       this.#ctx.sql.get(
-        "INSERT OR REPLACE INTO ended_leases (id, agent, path, reason, ended_at) VALUES (?, ?, ?, ?, ?)",
-      ).run(lease.id, lease.agent, lease.path, reason, now);
+        `INSERT OR REPLACE INTO ended_leases (id, agent, path, reason, ended_at, task_id)
+         VALUES (?, ?, ?, ?, ?, ?)`,
+      ).run(lease.id, lease.agent, lease.path, reason, now, lease.task_id);
       this.#ctx.sql.get("DELETE FROM leases WHERE id = ?").run(lease.id);
     }
     this.#ctx.publisher.publish({

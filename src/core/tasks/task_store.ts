@@ -100,11 +100,11 @@ export interface TaskStoreDeps extends StoreContext {
   /** Ends the leases held for a task handed over for review (createTable wires the leases). */
   handedOver?: ((taskId: number, by: Actor) => void) | undefined;
   /**
-   * A task its review sent back: leases its declared paths to its assignee again, when no one
-   * else holds them; returns whether it did, else the lease in the way (createTable wires the
-   * leases).
+   * A task its review sent back: leases to its assignee again what its hand-over ended, when
+   * no one else holds it; returns whether it did, else the lease in the way; undefined:
+   * nothing to lease again (createTable wires LeaseStore.leaseAgain).
    */
-  sentBack?: ((task: Task) => { leased: boolean; blocker?: Lease }) | undefined;
+  sentBack?: ((task: Task) => { leased: boolean; blocker?: Lease } | undefined) | undefined;
 }
 
 export class TaskStore {
@@ -116,7 +116,7 @@ export class TaskStore {
   readonly #messenger: TaskMessenger;
   readonly #offer: (taskId: number, by: Actor, why: AvailableWhy) => void;
   readonly #handedOver: (taskId: number, by: Actor) => void;
-  readonly #sentBack: (task: Task) => { leased: boolean; blocker?: Lease };
+  readonly #sentBack: (task: Task) => { leased: boolean; blocker?: Lease } | undefined;
   readonly #declarePaths: (taskId: number, paths: readonly string[]) => void;
 
   constructor(deps: TaskStoreDeps) {
@@ -128,7 +128,7 @@ export class TaskStore {
     this.#messenger = deps.messenger ?? (() => {});
     this.#offer = deps.offer ?? (() => {});
     this.#handedOver = deps.handedOver ?? (() => {});
-    this.#sentBack = deps.sentBack ?? (() => ({ leased: false }));
+    this.#sentBack = deps.sentBack ?? (() => undefined);
     this.#declarePaths = deps.declarePaths ?? (() => {});
   }
 
@@ -372,6 +372,17 @@ export class TaskStore {
         { who, what: `${onlyVerdict ? "review" : "update"} task ${before.id}`, field: "task_id" },
         this.#ctx.roles,
       );
+      const same = (given: unknown, now: unknown) => given === undefined || given === now;
+      if (
+        same(input.status, before.status) && same(input.result, before.result) &&
+        same(reviewer, before.reviewer) && same(input.parentId, before.parent_id) &&
+        !input.addBlockedBy?.length && !input.removeBlockedBy?.length
+      ) {
+        throw new ValidationError(
+          `task_id: nothing to change on task ${before.id}: it already has what was given. ` +
+            "Nothing changed.",
+        );
+      }
       if (input.parentId !== undefined) {
         this.#structure.checkParent(before.id, input.parentId);
         const open = (input.status ?? before.status) !== "done";
@@ -443,9 +454,7 @@ export class TaskStore {
           : [],
       });
       // Sent back, the task is in progress again: its files are its assignee's again.
-      const relet = verdict === "changes" && task.assignee !== null && (task.paths ?? []).length > 0
-        ? this.#sentBack(task)
-        : undefined;
+      const relet = verdict === "changes" ? this.#sentBack(task) : undefined;
       if (verdict !== null && told !== null) {
         this.#messenger({
           by: who.actor,
