@@ -71,7 +71,8 @@ Deno.test("doctor before any agent started: the table not created yet is a note,
     // A file that is there but unreadable stays a problem.
     await Deno.writeTextFile(db.path, "", { mode: 0o000 });
     const unreadable = await doctor(db.path);
-    if (Deno.uid() !== 0) {
+    const readable = await Deno.readFile(db.path).then(() => true, () => false);
+    if (!readable) { // root reads any file
       assert.equal(unreadable.code, 1);
       assert.match(unreadable.report.problems[0]!.problem, /^cannot read /);
     }
