@@ -2,6 +2,10 @@ import assert from "node:assert/strict";
 import { runTeamTable as run, tempDb } from "./support/test_agent.ts";
 import { VERSION } from "../src/version.ts";
 import { LATEST_SCHEMA_VERSION } from "../src/db/migrations.ts";
+import { agentActor } from "../src/core/actor.ts";
+import { createTable } from "../src/core/table.ts";
+import { openDatabase } from "../src/db/open_database.ts";
+import { ROLES, testSession } from "./support/temp_table.ts";
 
 Deno.test("--version prints team-table, deno, sqlite and schema versions", async () => {
   for (const flag of ["--version", "version", "-V"]) {
@@ -92,4 +96,55 @@ Deno.test("--channel (or TEAM_TABLE_CHANNEL=1) turns channels on for the stdio s
     () => parseCommandLine(["serve", "--channel"], COMMANDS),
     /--channel is not an option of 'serve'/,
   );
+});
+
+Deno.test("command-line refusals name team-table commands, not MCP tools", async () => {
+  const db = await tempDb();
+  const env = { TEAM_TABLE_DB: db.path };
+  const toolWords =
+    /list_roles|update_task|list_tasks|next_task|remove_blocked_by|parent_id|create_task/;
+  const refused = async (args: string[], code: number): Promise<string> => {
+    const out = await run(args, env);
+    assert.equal(out.code, code, `${args.join(" ")}: ${out.stderr}`);
+    assert.doesNotMatch(out.stderr, toolWords, "no tool words");
+    return out.stderr.trim();
+  };
+  try {
+    const handle = openDatabase(db.path);
+    const table = createTable({ db: handle, roles: ROLES });
+    table.members.register({ session: testSession("alice"), name: "alice" });
+    const alice = agentActor("alice");
+    const first = table.tasks.create({ title: "First", by: alice });
+    const after = table.tasks.create({ title: "After", by: alice, blockedBy: [first.id] });
+    const epic = table.tasks.create({ title: "Epic", by: alice });
+    table.tasks.create({ title: "Part", by: alice, parentId: epic.id });
+    handle.close();
+
+    const roles = "admin, agent, architect, async-worker, coder, designer, lead, reviewer, tester";
+    for (
+      const args of [["members", "grant", "alice", "boss"], [
+        "members",
+        "add",
+        "bob",
+        "--role",
+        "boss",
+      ]]
+    ) {
+      assert.equal(
+        await refused(args, 2),
+        `team-table: role: there is no role 'boss'. Roles: ${roles}. Run 'team-table roles ` +
+          "list' to see what each does.",
+      );
+    }
+    assert.match(
+      await refused(["task", "close", String(after.id)], 1),
+      /it is blocked by #\d+ "First" \(pending\)\. Finish those first \('team-table task close ID' on each\)\.$/,
+    );
+    assert.match(
+      await refused(["task", "close", String(epic.id)], 1),
+      /open subtask\(s\): #\d+ "Part" \(pending\)\. .*Close its subtasks \('team-table task close ID' on each\)\.$/,
+    );
+  } finally {
+    await db.cleanup();
+  }
 });

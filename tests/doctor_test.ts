@@ -48,6 +48,39 @@ Deno.test("doctor: a healthy table exits 0, and a text report says so", async ()
   }
 });
 
+Deno.test("doctor before any agent started: the table not created yet is a note, exit 0", async () => {
+  const db = await tempDb();
+  try {
+    const { code, report } = await doctor(db.path);
+    assert.equal(code, 0, JSON.stringify(report.problems));
+    assert.equal(report.healthy, true);
+    assert.deepEqual(report.problems, []);
+    assert.equal(report.checks["database"]?.status, "note");
+    assert.deepEqual(report.checks["database"]?.details, { exists: false });
+    const text = await run(["doctor"], { TEAM_TABLE_DB: db.path });
+    assert.equal(text.code, 0, text.stdout);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `note +database +not created yet: ${db.path} is created when the first agent starts`,
+      ),
+    );
+    assert.doesNotMatch(text.stdout, /PROBLEM|no database at/);
+    assert.equal(await Deno.stat(db.path).catch(() => null), null, "doctor created nothing");
+
+    // A file that is there but unreadable stays a problem.
+    await Deno.writeTextFile(db.path, "", { mode: 0o000 });
+    const unreadable = await doctor(db.path);
+    const readable = await Deno.readFile(db.path).then(() => true, () => false);
+    if (!readable) { // root reads any file
+      assert.equal(unreadable.code, 1);
+      assert.match(unreadable.report.problems[0]!.problem, /^cannot read /);
+    }
+  } finally {
+    await db.cleanup();
+  }
+});
+
 Deno.test("doctor: a file that is not SQLite, a damaged one and another program's database", async () => {
   const db = await newTable();
   try {

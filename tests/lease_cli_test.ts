@@ -271,3 +271,30 @@ Deno.test("lease release: an unknown or ended id is refused in the command line'
     /^team-table: lease 1 \(alice's, on 'src\/\*\*'\) has already ended, at \d{4}-\d\d-\d\dT\S+Z: released by human:human: done\. Run 'team-table lease list' to see the live ones\.$/,
   );
 });
+
+Deno.test("lease list, status and lease check name a claimed task once, with its title", async () => {
+  await using s = await _setUp();
+  const sqlite = openDatabase(s.db);
+  const table = createTable({ db: sqlite, roles: ROLES });
+  const bob = agentActor("bob");
+  const task = table.tasks.create({ title: "Retry tests", by: bob });
+  table.taskLeases.claim({ taskId: task.id, by: bob, paths: ["docs/**"] });
+  sqlite.close();
+  const line = new RegExp(`, task #${task.id}: Retry tests$`, "m");
+  const list = await _teamTable(["lease", "list", "--db", s.db], { cwd: s.repo });
+  assert.equal(list.code, 0, list.stderr);
+  assert.match(list.stdout, line);
+  assert.match(list.stdout, /^#1 src\/\*\* exclusive, alice, until \S+: refactor$/m);
+  const status = await _teamTable(["status", "--db", s.db], { cwd: s.repo });
+  assert.equal(status.code, 0, status.stderr);
+  assert.match(status.stdout, line);
+  const check = await _teamTable(
+    ["lease", "check", "--db", s.db, "--agent", "alice", "docs/b.md"],
+    { cwd: s.repo },
+  );
+  assert.equal(check.code, 2, check.stderr);
+  assert.match(check.stderr, new RegExp(`for task #${task.id}: Retry tests\\. Edit`));
+  for (const out of [list.stdout, status.stdout, check.stderr]) {
+    assert.doesNotMatch(out, /task #\d+: task #/, out);
+  }
+});

@@ -3,7 +3,7 @@ import { agentActor } from "../src/core/actor.ts";
 import { createTable } from "../src/core/table.ts";
 import { openDatabase } from "../src/db/open_database.ts";
 import { ROLES, testSession } from "./support/temp_table.ts";
-import { runTeamTable, tempDb } from "./support/test_agent.ts";
+import { agentEnv, runTeamTable, tempDb, TestAgent } from "./support/test_agent.ts";
 
 const testdata = new URL("./testdata/", import.meta.url).pathname;
 
@@ -102,6 +102,45 @@ Deno.test("team-table members revoke and remove act on the database, audited", a
   }
 });
 
+Deno.test("team-table members revoke: the credential a privileged grant gave stays, and the message says so", async () => {
+  const db = await tempDb();
+  const env = { TEAM_TABLE_DB: db.path };
+  const run = (...args: string[]) => runTeamTable(args, env);
+  try {
+    const granted = await run("members", "grant", "coder1", "admin");
+    assert.equal(granted.code, 0, granted.stderr);
+    const credential = granted.stdout.match(/credential: (ttk_\S+)/)?.[1] ?? "";
+    const revoked = await run("members", "revoke", "coder1");
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(
+      revoked.stdout.trim(),
+      [
+        "coder1 has the default role 'agent' again.",
+        "Its credential stays: coder1 still joins only with it (stdio: TEAM_TABLE_AGENT_KEY, " +
+        "HTTP: the bearer token), so its MCP clients keep passing it.",
+        "  'team-table members token coder1' issues a new one (the old one stops working);",
+        "  'team-table members remove coder1' drops it (and removes coder1: gone, its open " +
+        "tasks back to pending).",
+      ].join("\n"),
+    );
+    assert.match((await run("members", "list")).stdout, /^coder1 +agent +gone .* credential$/m);
+    // What the message says is so: without the key the name is refused, with it the agent starts.
+    const refused = await run("--agent", "coder1");
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /'coder1' has a credential; only a session that presents it/);
+    const agent = await TestAgent.stdio(db.path, agentEnv("coder1", credential));
+    try {
+      const me = await agent.call("register", { name: "coder1" });
+      assert.equal(me.isError, false, me.text);
+      assert.match(me.text, /"role":"agent"/);
+    } finally {
+      await agent.close();
+    }
+  } finally {
+    await db.cleanup();
+  }
+});
+
 Deno.test("team-table members revoke: an unknown name is refused; a name only granted is withdrawn", async () => {
   const db = await tempDb();
   const env = { TEAM_TABLE_DB: db.path };
@@ -152,7 +191,10 @@ Deno.test("team-table members revoke: an unknown name is refused; a name only gr
       assert.equal((await run("members", "grant", name, "reviewer")).code, 0);
       const revoked = await run("members", "revoke", name);
       assert.equal(revoked.code, 0, revoked.stderr);
-      assert.equal(revoked.stdout.trim(), `${name} has the default role 'agent' again.`);
+      const [first, ...rest] = revoked.stdout.trim().split("\n");
+      assert.equal(first, `${name} has the default role 'agent' again.`);
+      // bob, added with a credential, keeps it (and is told); alice never had one.
+      assert.equal(rest[0]?.startsWith("Its credential stays: ") ?? false, name === "bob");
     }
     assert.equal((await run("members", "list")).stdout, before);
     assert.equal(await recipients(), 2);

@@ -656,3 +656,81 @@ Deno.test({
     );
   },
 });
+
+Deno.test({
+  name: "setup status --agent: a client set up as another agent is that agent's seat, not a drift",
+  ignore: skip,
+  async fn() {
+    // The quick start: each client its own agent.
+    const h = await _home();
+    for (const agent of ["claude-code", "codex"]) {
+      const done = await _tt(h, "setup", "--client", agent, "--agent", agent, "--yes");
+      assert.equal(done.code, 0, done.stderr + done.stdout);
+    }
+    const only = ["--client", "claude-code", "--client", "codex"];
+    // Each client's id is the name of the agent it was set up as.
+    for (const agent of ["claude-code", "codex"]) {
+      const other = agent === "codex" ? "claude-code" : "codex";
+      const otherClient = other;
+      const text = await _tt(h, "setup", "status", "--agent", agent, ...only);
+      assert.equal(text.code, 0, text.stdout);
+      assert.match(
+        text.stdout,
+        new RegExp(
+          `○ 'team-table' is ${other}'s entry \\(another agent's seat\\): not checked here; ` +
+            `check it with: team-table setup status --agent ${other} --client ${otherClient}`,
+        ),
+      );
+      assert.doesNotMatch(text.stdout, /wrong agent|✘|fix:/);
+      assert.match(text.stdout, /✔ as expected/);
+      assert.match(text.stdout, /every entry is as expected$/m);
+      const json = await _tt(h, "setup", "status", "--agent", agent, ...only, "--json");
+      const report = JSON.parse(json.stdout) as {
+        ok: boolean;
+        clients: {
+          client: string;
+          expected?: string;
+          problems: unknown[];
+          entries: { other_agent?: string }[];
+        }[];
+      };
+      assert.equal(report.ok, true);
+      const byId = new Map(report.clients.map((c) => [c.client, c]));
+      assert.deepEqual(byId.get(otherClient)?.entries.map((e) => e.other_agent), [other]);
+      assert.deepEqual(byId.get(otherClient)?.problems, []);
+      assert.equal(byId.get(otherClient)?.expected, undefined);
+      assert.deepEqual(byId.get(agent)?.entries.map((e) => e.other_agent), [undefined]);
+    }
+  },
+});
+
+Deno.test("setup status --agent: another agent's JSON entry is shown, not checked; one naming no agent still is", async () => {
+  const h = await _home();
+  assert.equal((await _tt(h, "setup", "--client", "cursor", "--agent", "ann", "--yes")).code, 0);
+  assert.equal((await _tt(h, "setup", "--client", "gemini", "--agent", "ben", "--yes")).code, 0);
+  const status = await _tt(
+    h,
+    "setup",
+    "status",
+    "--agent",
+    "ann",
+    "--client",
+    "cursor",
+    "--client",
+    "gemini",
+  );
+  assert.equal(status.code, 0, status.stdout);
+  assert.match(status.stdout, /○ 'team-table' is ben's entry \(another agent's seat\)/);
+  assert.doesNotMatch(status.stdout, /--agent ann --yes|wrong agent/);
+
+  // An entry naming no agent is still checked, and its fix names the agent asked about.
+  const file = join(h.home, ".gemini/settings.json");
+  const config = await _json(file);
+  const servers = config.mcpServers as Record<string, { args: string[] }>;
+  servers["team-table"]!.args = [];
+  await Deno.writeTextFile(file, JSON.stringify(config));
+  const bare = await _tt(h, "setup", "status", "--agent", "ann", "--client", "gemini");
+  assert.equal(bare.code, 1, bare.stdout);
+  assert.match(bare.stdout, /✘ no agent \('team-table'\)/);
+  assert.match(bare.stdout, /fix: team-table setup --client gemini --agent ann --yes/);
+});

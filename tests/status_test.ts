@@ -129,3 +129,29 @@ Deno.test("team-table status --since counts a task finished twice once", async (
     await db.cleanup();
   }
 });
+
+Deno.test("team-table status counts each presence as the README says (online, idle, away, gone)", async () => {
+  const db = await tempDb();
+  try {
+    const handle = openDatabase(db.path);
+    const table = createTable({ db: handle, roles: ROLES });
+    for (const name of ["alice", "bob", "carol", "dave"]) {
+      table.members.register({ session: testSession(name), name });
+    }
+    const now = Date.now();
+    // bob's session lives but made no call for 5 minutes; dave's session ended long ago.
+    handle.prepare("UPDATE members SET last_seen = ? WHERE name = 'bob'").run(now - 5 * minute);
+    handle.prepare("UPDATE members SET seen_at = ? WHERE name = 'dave'").run(now - 60 * minute);
+    table.members.deregister(agentActor("carol"));
+    handle.close();
+    const result = await runTeamTable(["status"], { TEAM_TABLE_DB: db.path });
+    assert.equal(result.code, 0, result.stderr);
+    const header = "Members (4: 1 online, 1 idle, 1 away, 1 gone):";
+    assert.match(result.stdout, new RegExp(`^${header.replace(/[()]/g, "\\$&")}$`, "m"));
+    assert.match(result.stdout, /^ {2}bob +agent +idle \(5m ago\)/m);
+    const readme = await Deno.readTextFile(new URL("../README.md", import.meta.url));
+    assert.ok(readme.includes(`\`${header}\``), "the README shows the real header");
+  } finally {
+    await db.cleanup();
+  }
+});

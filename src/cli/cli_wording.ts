@@ -13,6 +13,18 @@ const _CLI_ADVICE: readonly [RegExp, string][] = [
   [/Call list_context to see the keys\./, "Run 'team-table context list' to see the keys."],
   [/reopen it with update_task/, "reopen it with 'team-table task update ID --status pending'"],
   [/ Call (context_history|get_messages)\./, ""],
+  // members grant NAME ROLE / members add NAME --role ROLE with an unknown role.
+  [/ \(list_roles describes them\)\./, ". Run 'team-table roles list' to see what each does."],
+  // task close / update of a task that waits for blockers or has open subtasks.
+  [
+    /Finish those first, or remove them with update_task remove_blocked_by\./,
+    "Finish those first ('team-table task close ID' on each).",
+  ],
+  [/ \(list_tasks parent_id=\d+\)/, ""],
+  [
+    /Work on its subtasks \(next_task offers them\), or move them under another task with update_task parent_id\./,
+    "Close its subtasks ('team-table task close ID' on each).",
+  ],
   // lease release ID: the id is what was wrong, not a tool's `ids` parameter.
   [
     /^ids: no live lease with id (\d+); list_leases shows the live ones$/,

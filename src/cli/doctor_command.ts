@@ -71,7 +71,7 @@ export async function diagnose(
   checks["database"] = result;
   checks["wal"] = checkWal(path, health);
   checks["permissions"] = health.kind === "missing"
-    ? skipped("no database")
+    ? skipped("no database yet")
     : checkPermissions(path, [tokenPath(path), tokenPath(path, "join_token")]);
   if (health.kind === "sqlite" && health.schema === health.supported) {
     const { db, table } = openTable(config, await loadTableDeps(config), { asIs: true });
@@ -82,7 +82,9 @@ export async function diagnose(
       db.close();
     }
   } else {
-    const why = "not checked: the database check must pass first";
+    const why = health.kind === "missing"
+      ? "no database yet"
+      : "not checked: the database check must pass first";
     checks["exited_processes"] = skipped(why);
     checks["gone_agents"] = skipped(why);
   }
@@ -158,7 +160,12 @@ function _serveUrl(text: string): URL {
   return url;
 }
 
-const _MARK: Record<CheckResult["status"], string> = { ok: "ok", problem: "PROBLEM", skipped: "-" };
+const _MARK: Record<CheckResult["status"], string> = {
+  ok: "ok",
+  problem: "PROBLEM",
+  note: "note",
+  skipped: "-",
+};
 
 function _text(report: DoctorReport): string {
   const v = report.versions;

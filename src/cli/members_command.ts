@@ -153,7 +153,19 @@ function _revoke(table: Table, name: string): string {
   return member.withdrawn
     ? `${member.name} never joined: the grant is withdrawn, and the name is no member again ` +
       "(not listed, not a recipient of broadcasts)."
-    : `${member.name} has the default role '${member.role}' again.`;
+    : `${member.name} has the default role '${member.role}' again.` +
+      (member.has_credential ? `\n${_credentialStays(member.name)}` : "");
+}
+
+/** After a revoke: the credential a privileged grant gave is not taken back with the role. */
+function _credentialStays(name: string): string {
+  return [
+    `Its credential stays: ${name} still joins only with it (stdio: TEAM_TABLE_AGENT_KEY, ` +
+    "HTTP: the bearer token), so its MCP clients keep passing it.",
+    `  'team-table members token ${name}' issues a new one (the old one stops working);`,
+    `  'team-table members remove ${name}' drops it (and removes ${name}: gone, its open tasks ` +
+    "back to pending).",
+  ].join("\n");
 }
 
 function _remove(table: Table, name: string): string {

@@ -3,7 +3,7 @@
  * understands, the size of its write-ahead log, and who else may read or replace it.
  */
 import { type FileHealth, looseModes, readFileHealth, walBytes } from "../../db/database_health.ts";
-import { type CheckResult, failed, passed, skipped } from "./doctor_check.ts";
+import { type CheckResult, failed, noted, passed, skipped } from "./doctor_check.ts";
 
 /** A write-ahead log larger than this is a problem: checkpoints are not keeping up. */
 export const WAL_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -18,10 +18,12 @@ function _databaseResult(path: string, health: FileHealth): CheckResult {
   const moveAside = `mv ${path} ${path}.broken`;
   switch (health.kind) {
     case "missing":
-      return failed(`no database at ${path}`, [{
-        problem: `no database at ${path}: the table is created when the first agent connects`,
-        fix: "check --db or TEAM_TABLE_DB (the first `team-table --agent NAME` creates the table)",
-      }], { exists: false });
+      // Right after setup no agent has started yet: nothing is wrong.
+      return noted(
+        `not created yet: ${path} is created when the first agent starts (if this is not the ` +
+          "database you meant, check --db or TEAM_TABLE_DB)",
+        { exists: false },
+      );
     case "unreadable":
       return failed(`cannot read ${path}`, [{
         problem: `cannot read ${path}: ${health.reason}`,
@@ -74,7 +76,7 @@ function _databaseResult(path: string, health: FileHealth): CheckResult {
 
 /** The write-ahead log beside the database. */
 export function checkWal(path: string, health: FileHealth): CheckResult {
-  if (health.kind === "missing") return skipped("no database");
+  if (health.kind === "missing") return skipped("no database yet");
   const bytes = walBytes(path);
   const details = { bytes, limit_bytes: WAL_LIMIT_BYTES };
   if (bytes <= WAL_LIMIT_BYTES) return passed(`${_mib(bytes)}`, details);

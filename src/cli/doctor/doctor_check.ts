@@ -1,9 +1,10 @@
 /**
- * One finding of `team-table doctor`: ok, a problem (each with the command that fixes it), or
- * not checked (and why), with the facts it found as named fields for --json.
+ * One finding of `team-table doctor`: ok, a problem (each with the command that fixes it), a
+ * note (worth knowing, nothing wrong), or not checked (and why), with the facts it found as
+ * named fields for --json.
  */
 
-export type CheckStatus = "ok" | "problem" | "skipped";
+export type CheckStatus = "ok" | "problem" | "note" | "skipped";
 
 /** Something wrong, and the command that puts it right. */
 export interface Problem {
@@ -34,4 +35,9 @@ export function failed(
 
 export function skipped(why: string): CheckResult {
   return { status: "skipped", summary: why, problems: [], details: {} };
+}
+
+/** Nothing is wrong, but it is worth saying (a table not created yet). */
+export function noted(summary: string, details: Record<string, unknown> = {}): CheckResult {
+  return { status: "note", summary, problems: [], details };
 }

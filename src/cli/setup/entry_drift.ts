@@ -1,8 +1,9 @@
 /**
  * How a client's team-table entries differ from what they should be, in words, each with the
  * command that puts it right: missing, a command that is gone or breaks on a move or upgrade,
- * a name that now needs a credential, a wrong credential or token, another agent or address,
- * and entries that start the same team-table twice (a stdio entry beside an HTTP one is not).
+ * a name that now needs a credential, a wrong credential or token, another address, and
+ * entries that start the same team-table twice (a stdio entry beside an HTTP one is not).
+ * Another agent's entry is that agent's seat, not a drift.
  */
 import { join, resolve } from "node:path";
 import {
@@ -24,7 +25,6 @@ export type DriftKind =
   | "missing"
   | "stale_command"
   | "no_agent"
-  | "wrong_agent"
   | "needs_credential"
   | "wrong_credential"
   | "wrong_token"
@@ -62,7 +62,33 @@ export function teamTableEntries(
   );
 }
 
-/** Every drift of `client`'s team-table entries from `expect`. */
+/**
+ * The agent an entry is set up as, when status was told another one (`--agent`): a stdio
+ * entry's --agent, an HTTP entry's token holder. Such an entry is that agent's seat, not a
+ * drift: it is not checked against `expect`, and nothing suggests giving it `expect.agent`
+ * (one name, one seat). Undefined: it is `expect.agent`'s, names no agent, or no agent was given.
+ */
+export function otherAgentOf(
+  entry: FoundEntry,
+  expect: Expectation,
+  facts: MemberFacts | null,
+  env: Readonly<Record<string, string | undefined>>,
+): string | undefined {
+  if (expect.agent === undefined) return undefined;
+  const spec = entry.spec;
+  let agent: string | undefined;
+  if (spec.transport === "stdio") agent = agentOf(spec);
+  else {
+    const token = bearerOf(spec, env);
+    agent = token === undefined ? undefined : facts?.holderOf(token);
+  }
+  return agent !== undefined && agent !== expect.agent ? agent : undefined;
+}
+
+/**
+ * Every drift of `client`'s team-table entries from `expect`. With an agent, only its entries
+ * and those naming no agent are checked: another agent's entry is no drift (see otherAgentOf).
+ */
 export async function driftOf(
   client: McpClient,
   entries: readonly FoundEntry[],
@@ -82,9 +108,11 @@ export async function driftOf(
       ...(expect.scope === "user" ? [] : ["--scope", expect.scope]),
       ...extra,
     ]);
-  const mine = teamTableEntries(entries, expect);
+  const found = teamTableEntries(entries, expect);
+  const mine = found.filter((e) => otherAgentOf(e, expect, facts, env) === undefined);
   if (mine.length === 0) {
-    if (expect.agent === undefined) return [];
+    // A client set up as another agent is that agent's seat: nothing is missing here.
+    if (expect.agent === undefined || found.length > 0) return [];
     return [{
       kind: "missing",
       problem: `no team-table entry for ${expect.agent}`,
@@ -154,13 +182,6 @@ async function _entryDrift(
       ));
       return drifts;
     }
-    if (expect.agent !== undefined && agent !== expect.agent) {
-      drifts.push(at(
-        "wrong_agent",
-        `it is agent ${agent}, not ${expect.agent}`,
-        `${setup(expect.agent)} --yes`,
-      ));
-    }
     const db = _databaseOf(spec, expect.database?.home);
     if (expect.database !== undefined && db !== undefined && db !== resolve(expect.database.path)) {
       drifts.push(at(
@@ -214,10 +235,6 @@ async function _entryDrift(
     const holder = facts.holderOf(token);
     if (holder === undefined) {
       drifts.push(at("wrong_token", "its token is no member's credential", tokenFix));
-    } else if (expect.agent !== undefined && holder !== expect.agent) {
-      drifts.push(
-        at("wrong_token", `its token is ${holder}'s credential, not ${expect.agent}'s`, tokenFix),
-      );
     }
   }
   return drifts;

@@ -3,7 +3,13 @@
  * what drifted, with the command that fixes each. `doctor` reads the same report.
  */
 import { bearerOf, describeSpec, type FoundEntry, KEY_VAR } from "./client_entry.ts";
-import { type Drift, driftOf, type Expectation, teamTableEntries } from "./entry_drift.ts";
+import {
+  type Drift,
+  driftOf,
+  type Expectation,
+  otherAgentOf,
+  teamTableEntries,
+} from "./entry_drift.ts";
 import type { MemberFacts } from "./member_facts.ts";
 import type { ClientContext, McpClient } from "./mcp_client.ts";
 
@@ -12,7 +18,14 @@ export interface ClientStatus {
   label: string;
   /** How it was found (its version or folder); null: not installed. */
   installed: string | null;
-  entries: { name: string; scope: string; where: string; runs: string }[];
+  entries: {
+    name: string;
+    scope: string;
+    where: string;
+    runs: string;
+    /** Set up as this other agent than --agent: its seat, shown but not checked. */
+    other_agent?: string;
+  }[];
   /** The entry setup would write, in words (absent: status was not told the agent). */
   expected?: string;
   problems: Drift[];
@@ -60,17 +73,22 @@ export async function setupStatus(
     const problems = f.error === undefined
       ? await driftOf(f.client, f.entries, expect, known, env)
       : [];
+    const others = mine.map((e) => otherAgentOf(e, expect, known, env));
+    const onlyOthers = mine.length > 0 && others.every((other) => other !== undefined);
     statuses.push({
       client: f.client.id,
       label: f.client.label,
       installed: f.installed,
-      entries: mine.map((e) => ({
+      entries: mine.map((e, i) => ({
         name: e.name,
         scope: e.scope,
         where: e.where,
         runs: describeSpec(e.spec),
+        ...(others[i] === undefined ? {} : { other_agent: others[i] }),
       })),
-      ...(expect.expected === undefined ? {} : { expected: expect.expected(f.client) }),
+      ...(expect.expected === undefined || onlyOthers
+        ? {}
+        : { expected: expect.expected(f.client) }),
       problems,
       ...(f.error === undefined ? {} : { error: f.error }),
     });
@@ -91,11 +109,19 @@ export function statusText(status: SetupStatus): string {
     for (const e of c.entries) lines.push(`  ${e.scope} '${e.name}': ${e.runs}   [${e.where}]`);
     if (c.entries.length === 0) lines.push("  no team-table entry");
     if (c.expected !== undefined) lines.push(`  expected: ${c.expected}`);
+    for (const e of c.entries) {
+      if (e.other_agent === undefined) continue;
+      lines.push(
+        `  ○ '${e.name}' is ${e.other_agent}'s entry (another agent's seat): not checked here; ` +
+          `check it with: team-table setup status --agent ${e.other_agent} --client ${c.client}`,
+      );
+    }
     for (const p of c.problems) {
       const which = p.entry === undefined ? "" : ` ('${p.entry}')`;
       lines.push(`  ✘ ${p.kind.replaceAll("_", " ")}${which}: ${p.problem}`, `    fix: ${p.fix}`);
     }
-    if (c.problems.length === 0 && c.error === undefined && c.entries.length > 0) {
+    const checked = c.entries.filter((e) => e.other_agent === undefined).length;
+    if (c.problems.length === 0 && c.error === undefined && checked > 0) {
       lines.push("  ✔ as expected");
     }
   }

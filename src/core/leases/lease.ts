@@ -75,14 +75,28 @@ export function describeConflict(conflict: LeaseConflict): string {
   const { lease } = conflict;
   return `${conflict.path}: ${lease.exclusive ? "held exclusively" : "shared"} by ` +
     `${lease.agent} (${lease.path}) since ${lease.since} until ${lease.until}` +
-    `${lease.task_id === null ? "" : ` for task #${lease.task_id}`}` +
-    `${lease.reason ? `: ${lease.reason}` : ""}`;
+    `${lease.task_id === null ? "" : ` for `}${_taskAndReason(lease)}`;
 }
 
 /** One line for a lease: `#3 src/** exclusive, bob, until ..., task #2: reason`. */
 export function describeLease(lease: Lease): string {
   return `#${lease.id} ${lease.path} ${lease.exclusive ? "exclusive" : "shared"}, ` +
-    `${lease.agent}, until ${lease.until}${
-      lease.task_id === null ? "" : `, task #${lease.task_id}`
-    }${lease.reason ? `: ${lease.reason}` : ""}`;
+    `${lease.agent}, until ${lease.until}${lease.task_id === null ? "" : ", "}` +
+    _taskAndReason(lease);
+}
+
+/**
+ * `task #2: reason`, `task #2`, `: reason` or nothing. A claim's lease already gives the task
+ * in its reason (`task #2: Retry tests`): the task is named once.
+ */
+function _taskAndReason(lease: Lease): string {
+  if (lease.task_id === null) return lease.reason ? `: ${lease.reason}` : "";
+  const task = `task #${lease.task_id}`;
+  const given = lease.reason ?? "";
+  const reason = given.startsWith(`${task}: `)
+    ? given.slice(task.length + 2)
+    : given === task
+    ? ""
+    : given;
+  return reason ? `${task}: ${reason}` : task;
 }
