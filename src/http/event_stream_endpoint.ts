@@ -3,7 +3,9 @@
  * once, replays what the client missed when it sends Last-Event-ID (header, or
  * `?last_event_id=` for clients that cannot set headers), then live events as they happen. A
  * replay is the newest LIMITS.eventReplayMax missed events, read by index in one bounded step;
- * a `resync` frame before them says how many older ones were left out.
+ * a `resync` frame before them says how many older ones were left out. The stream lasts as long
+ * as the credential that opened it: once `holds` says it no longer does, the next event or
+ * heartbeat ends it with a `closed` frame instead (SSENotificationBackend).
  */
 import { NotFoundError } from "../core/errors.ts";
 import { LIMITS } from "../core/limits.ts";
@@ -16,7 +18,7 @@ import { jsonError } from "./responses.ts";
 
 export function openEventStream(
   deps: { table: Table; backend: SSENotificationBackend; operator?: string | undefined },
-  input: { agent: string; caller: Caller },
+  input: { agent: string; caller: Caller; holds?: () => boolean },
   req: Request,
   url: URL,
 ): Response {
@@ -62,7 +64,7 @@ export function openEventStream(
     );
   }
   const start = resumeFrom === null ? deps.table.events.latestId() : Number(resumeFrom.trim());
-  const connection = deps.backend.open(member.name, start);
+  const connection = deps.backend.open(member.name, start, input.holds);
   const replay = deps.table.events.replayFor(member.name, start, LIMITS.eventReplayMax);
   if (replay.skipped > 0) {
     connection.push({
