@@ -2,8 +2,9 @@
  * GET /events/{agent}: the push stream of one registered, active agent. Sends `connected` at
  * once, replays what the client missed when it sends Last-Event-ID (header, or
  * `?last_event_id=` for clients that cannot set headers), then live events as they happen. A
- * replay is the newest LIMITS.eventReplayMax missed events, read by index in one bounded step;
- * a `resync` frame before them says how many older ones were left out. The stream lasts as long
+ * replay is the newest LIMITS.eventReplayMax missed events that fit in
+ * LIMITS.eventReplayBytesMax bytes of frames, read by index in one bounded step; a `resync`
+ * frame before them says how many older ones were left out. The stream lasts as long
  * as the credential that opened it: once `holds` says it no longer does, the next event or
  * heartbeat ends it with a `closed` frame instead (SSENotificationBackend).
  */
@@ -65,7 +66,13 @@ export function openEventStream(
   }
   const start = resumeFrom === null ? deps.table.events.latestId() : Number(resumeFrom.trim());
   const connection = deps.backend.open(member.name, start, input.holds);
-  const replay = deps.table.events.replayFor(member.name, start, LIMITS.eventReplayMax);
+  const replay = deps.table.events.replayFor(
+    member.name,
+    start,
+    LIMITS.eventReplayMax,
+    undefined,
+    LIMITS.eventReplayBytesMax,
+  );
   if (replay.skipped > 0) {
     connection.push({
       type: "resync",
@@ -73,8 +80,9 @@ export function openEventStream(
         skipped: replay.skipped,
         skipped_more: replay.skippedMore,
         note: `${replay.skipped}${replay.skippedMore ? "+" : ""} older events are not replayed ` +
-          `(a resume reaches back ${LIMITS.eventReplayMax} events); read your inbox and tasks ` +
-          "to catch up.",
+          `(a resume replays at most the newest ${LIMITS.eventReplayMax} events, and at most ` +
+          `${LIMITS.eventReplayBytesMax / (1024 * 1024)} MB of them); read your inbox and ` +
+          "tasks to catch up.",
       },
     });
   }
