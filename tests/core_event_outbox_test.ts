@@ -1,7 +1,9 @@
 import { agentActor } from "../src/core/actor.ts";
 import assert from "node:assert/strict";
 import type { DatabaseSync } from "node:sqlite";
-import { isEventFor } from "../src/core/event_outbox.ts";
+import { isEventFor, type TableEvent } from "../src/core/event_outbox.ts";
+import { toPushEvent } from "../src/notify/outbox_relay.ts";
+import { formatSseFrame } from "../src/notify/sse_notification_backend.ts";
 import { grantAndJoin, tempTeam } from "./support/temp_table.ts";
 
 function summary(events: { type: string; recipient: string; except: string | null }[]) {
@@ -119,4 +121,44 @@ Deno.test("a resume replays at most the newest N events and counts the ones it s
   const near = t.table.events.replayFor("bob", recent, 500);
   assert.deepEqual(near.events.map((e) => e.id), bobs.slice(-299).map((e) => e.id));
   assert.deepEqual([near.skipped, near.skippedMore], [0, false]);
+});
+
+Deno.test("a resume replays at most maxBytes of frames (the newest that fit) and counts the rest", () => {
+  using t = tempTeam(["alice", "bob", "carol"]);
+  const insert = t.db.prepare(
+    "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, NULL, ?, ?)",
+  );
+  t.db.exec("BEGIN");
+  for (let i = 0; i < 400; i++) {
+    const content = `${i} ${"x".repeat(i % 2 === 0 ? 10_000 : 100)}`;
+    insert.run(
+      t.clock.now(),
+      i % 4 === 3 ? "carol" : "*",
+      "broadcast",
+      JSON.stringify({ content }),
+    );
+  }
+  t.db.exec("COMMIT");
+  const bobs = t.table.events.after(0, 10_000).filter((e) => isEventFor(e, "bob"));
+  assert.equal(bobs.length, 300);
+  const encoder = new TextEncoder();
+  const bytesOf = (events: TableEvent[]) =>
+    events.reduce((n, e) => n + encoder.encode(formatSseFrame(toPushEvent(e))).byteLength, 0);
+  const bound = 200_000;
+  const replay = t.table.events.replayFor("bob", 0, 500, 10_000, bound);
+  assert.ok(bytesOf(replay.events) <= bound, `${bytesOf(replay.events)} bytes`);
+  const kept = replay.events.length;
+  assert.ok(kept > 20 && kept < 300, `${kept}`);
+  assert.deepEqual(replay.events.map((e) => e.id), bobs.slice(-kept).map((e) => e.id));
+  const oneMore = bobs.slice(-kept - 1);
+  assert.ok(bytesOf(oneMore) > bound - 5_000, "as many as fit, give or take the frames' overhead");
+  assert.deepEqual([replay.skipped, replay.skippedMore], [300 - kept, false]);
+  // Both bounds: the count keeps fewer here, and the older ones are counted as before.
+  const counted = t.table.events.replayFor("bob", 0, 10, 10_000, bound);
+  assert.deepEqual([counted.events.length, counted.skipped], [10, 290]);
+  const capped = t.table.events.replayFor("bob", 0, 500, 100, bound);
+  assert.deepEqual([capped.skipped, capped.skippedMore], [100, true]);
+  // A bound smaller than the newest frame replays nothing and counts everything.
+  const none = t.table.events.replayFor("bob", 0, 500, 10_000, 50);
+  assert.deepEqual([none.events.length, none.skipped], [0, 300]);
 });

@@ -125,6 +125,53 @@ Deno.test("serve: push events over SSE", async (t) => {
       await events.close();
     });
 
+    await t.step(
+      "a resume over large events stops at 1 MiB of frames, after a resync frame",
+      async () => {
+        // 500 events of ~10 KB were ~5 MB held per stream; 100 agents x 5 streams reached 1 GB.
+        const raw = new DatabaseSync(db.path);
+        raw.exec("PRAGMA busy_timeout = 5000");
+        const before = Number(raw.prepare("SELECT max(id) AS id FROM events").get()?.["id"]);
+        const insert = raw.prepare(
+          "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, '*', NULL, " +
+            "'broadcast', ?)",
+        );
+        raw.exec("BEGIN IMMEDIATE");
+        for (let i = 0; i < 300; i++) {
+          const content = `big ${i} ${"é".repeat(5_000)}`; // 10 KB in UTF-8
+          insert.run(Date.now(), JSON.stringify({ message: { sender: "alice", content } }));
+        }
+        raw.exec("COMMIT");
+        raw.close();
+        const events = await subscribe("bob", { "last-event-id": String(before) });
+        assert.equal((await events.next()).event, "connected");
+        const resync = await events.next();
+        assert.equal(resync.event, "resync");
+        const { skipped, skipped_more, note } = JSON.parse(resync.data);
+        assert.equal(skipped_more, false);
+        assert.ok(skipped > 190 && skipped < 210, `about 100 of 300 fit in 1 MiB: ${skipped}`);
+        assert.match(note, /^\d+ older events are not replayed .*at most 1 MB of them/);
+        let bytes = 0;
+        const contents: string[] = [];
+        for (let i = 0; i < 300 - skipped; i++) {
+          const frame = await events.nextOf(["broadcast"]);
+          bytes += new TextEncoder().encode(
+            `id: ${frame.id}\nevent: ${frame.event}\ndata: ${frame.data}\n\n`,
+          ).byteLength;
+          contents.push(JSON.parse(frame.data).message.content.split(" ", 2).join(" "));
+        }
+        assert.ok(bytes <= 1024 * 1024, `the replay's frames: ${bytes} bytes`);
+        assert.ok(bytes > 1024 * 1024 - 20_000, `as many as fit: ${bytes} bytes`);
+        assert.equal(contents[0], `big ${skipped}`, "the newest are replayed, in order");
+        assert.equal(contents.at(-1), "big 299");
+        // Live events follow the replay on the same stream.
+        await alice.ok("send_message", { recipient: "bob", content: "after the replay" });
+        const live = await events.nextOf(["message"]);
+        assert.equal(JSON.parse(live.data).message.content, "after the replay");
+        await events.close();
+      },
+    );
+
     await t.step("two streams for one agent both receive every event", async () => {
       const one = await subscribe("bob");
       const two = await subscribe("bob");

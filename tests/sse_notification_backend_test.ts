@@ -158,3 +158,42 @@ Deno.test("a cap of one: each new stream replaces the last", () => {
   assert.equal(three.lastSentId, 1, "the live one is still registered");
   backend.closeAll();
 });
+
+Deno.test("a stream whose credential no longer holds ends at the next heartbeat or event, with a closed frame", async () => {
+  const backend = new SSENotificationBackend({ heartbeatMs: 5 });
+  let holds = true;
+  let checks = 0;
+  const guarded = SseReader.of(
+    new Response(backend.open("bob", 0, () => (checks++, holds)).stream),
+  );
+  const other = backend.open("bob", 0, () => true);
+  try {
+    assert.equal((await guarded.next()).event, "connected");
+    backend.notify("bob", { id: 1, type: "message", data: { n: 1 } });
+    assert.equal((await guarded.nextOf(["message"])).id, "1");
+    assert.ok(checks >= 1, "asked before the event was written");
+    // No event comes: the heartbeat asks, and ends the stream.
+    holds = false;
+    const last = await guarded.nextOf(["closed"]);
+    assert.equal(JSON.parse(last.data).reason, "credential_changed");
+    assert.equal(await guarded.ended(), true);
+    backend.notify("bob", { id: 2, type: "message", data: { n: 2 } });
+    assert.equal(other.lastSentId, 2, "the stream whose credential holds still receives");
+    assert.equal(backend.size, 1);
+  } finally {
+    await guarded.close();
+    backend.closeAll();
+  }
+});
+
+Deno.test("a check that fails closes the stream (never left open unchecked)", async () => {
+  const backend = new SSENotificationBackend();
+  const connection = backend.open("bob", 0, () => {
+    throw new Error("database is closed");
+  });
+  backend.notify("bob", { id: 1, type: "message", data: {} });
+  assert.equal(connection.closed, true);
+  const text = await within(new Response(connection.stream).text(), 10_000, "the end");
+  assert.doesNotMatch(text, /event: message/);
+  assert.match(text, /"reason":"credential_changed"/);
+});

@@ -192,28 +192,44 @@ export class EventOutbox {
 
   /**
    * What a stream resuming after `afterId` replays: `agent`'s events after it, oldest first,
-   * but at most `max` (the newest); `skipped` counts the older ones left out (counting stops
-   * at `countMax`, then `skippedMore`). Reads at most 2 × `max` rows plus the count.
+   * but at most `max` (the newest) and, with `maxBytes`, no more than fit in that many bytes of
+   * SSE frames (`replayFrameBytes`, an upper bound of each frame); `skipped` counts the older
+   * ones left out by either bound (counting stops at `countMax`, then `skippedMore`). Reads the
+   * ids and sizes of at most 2 × `max` rows, the payloads of only the events replayed, and the
+   * count.
    */
   replayFor(
     agent: string,
     afterId: number,
     max: number,
     countMax = 10_000,
+    maxBytes = Infinity,
   ): { events: TableEvent[]; skipped: number; skippedMore: boolean } {
     const newest = this.#sql.get(
       `SELECT * FROM (
-         SELECT * FROM (SELECT * FROM events WHERE recipient = :agent AND id > :after
-                        ORDER BY id DESC LIMIT :max)
+         SELECT * FROM (SELECT id, type, octet_length(payload) AS bytes FROM events
+                        WHERE recipient = :agent AND id > :after ORDER BY id DESC LIMIT :max)
          UNION ALL
-         SELECT * FROM (SELECT * FROM events WHERE recipient = '*' AND id > :after
+         SELECT * FROM (SELECT id, type, octet_length(payload) AS bytes FROM events
+                        WHERE recipient = '*' AND id > :after
                           AND (except_agent IS NULL OR except_agent <> :agent)
                         ORDER BY id DESC LIMIT :max))
        ORDER BY id DESC LIMIT :max`,
-    ).all({ agent, after: afterId, max }).map(_toEvent).reverse();
-    const first = newest[0]?.id;
-    if (newest.length < max || first === undefined) {
-      return { events: newest, skipped: 0, skippedMore: false };
+    ).all({ agent, after: afterId, max });
+    const kept: number[] = [];
+    let bytes = 0;
+    for (const row of newest) {
+      bytes += replayFrameBytes(text(row, "type"), int(row, "bytes"));
+      if (bytes > maxBytes) break;
+      kept.push(int(row, "id"));
+    }
+    const events = kept.length === 0 ? [] : this.#sql.get(
+      "SELECT * FROM events WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+    ).all(JSON.stringify(kept)).map(_toEvent);
+    const dropped = newest.length - kept.length;
+    const oldest = newest.at(-1);
+    if (newest.length < max || oldest === undefined) {
+      return { events, skipped: Math.min(dropped, countMax), skippedMore: dropped > countMax };
     }
     const row = this.#sql.get(
       `SELECT count(*) AS n FROM (
@@ -224,13 +240,9 @@ export class EventOutbox {
                           AND id < :first AND (except_agent IS NULL OR except_agent <> :agent)
                         LIMIT :cap)
          LIMIT :cap)`,
-    ).get({ agent, after: afterId, first, cap: countMax + 1 });
-    const counted = row ? int(row, "n") : 0;
-    return {
-      events: newest,
-      skipped: Math.min(counted, countMax),
-      skippedMore: counted > countMax,
-    };
+    ).get({ agent, after: afterId, first: int(oldest, "id"), cap: countMax + 1 });
+    const counted = dropped + (row ? int(row, "n") : 0);
+    return { events, skipped: Math.min(counted, countMax), skippedMore: counted > countMax };
   }
 
   /** Every event with id above `afterId`, oldest first (what a push backend fans out). */
@@ -271,6 +283,15 @@ export class EventOutbox {
   prune(beforeMs: number): number {
     return Number(this.#sql.get("DELETE FROM events WHERE at < ?").run(beforeMs).changes);
   }
+}
+
+/**
+ * The most bytes one event's SSE frame takes (`id:`, `event:` and `data:` lines, the data being
+ * `{"id","at","type"}` and the payload's fields): `payloadBytes` of stored JSON, `type` twice,
+ * and at most 128 bytes of the rest (ids up to 16 digits, an ISO time up to 27 characters).
+ */
+export function replayFrameBytes(type: string, payloadBytes: number): number {
+  return 128 + 2 * new TextEncoder().encode(type).byteLength + payloadBytes;
 }
 
 function _toEvent(row: Record<string, unknown>): TableEvent {

@@ -119,6 +119,12 @@ export const LIMITS = {
    */
   eventReplayMax: 500,
   /**
+   * Bytes of frames a resumed `/events` stream replays at most (1 MiB): an event can be ~10 KB
+   * (a 10,000-character broadcast), so 500 of them were ~5 MB per stream, held while the client
+   * reads; the newest that fit are replayed and the `resync` frame counts the rest.
+   */
+  eventReplayBytesMax: 1024 * 1024,
+  /**
    * `/events/{agent}` streams open at once for one agent; a new one closes its oldest. An agent
    * reads one stream (its channel or hook), two while a client reconnects before the server has
    * seen its old socket go; 5 leaves room for that and an operator watching, while one

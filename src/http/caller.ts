@@ -28,20 +28,46 @@ export interface CallerTokens {
   join: string | undefined;
 }
 
-/** The caller a credential stands for, or undefined when it stands for nobody. */
+/**
+ * The caller a credential stands for, or undefined when it stands for nobody. `hash`: the
+ * credential's hash when the caller already has it (a check repeated on every event).
+ */
 export function identifyCaller(
   given: string | undefined,
   tokens: CallerTokens,
   table: Table,
+  hash?: string,
 ): Caller | undefined {
   if (tokens.operator === undefined) return { kind: "operator" };
   if (given === undefined) return undefined;
   if (tokensMatch(given, tokens.operator)) return { kind: "operator" };
   if (tokens.join !== undefined && tokensMatch(given, tokens.join)) return { kind: "join" };
-  const member = table.principals.byKeyHash(hashCredential(given));
+  const member = table.principals.byKeyHash(hash ?? hashCredential(given));
   return member
     ? { kind: "agent", name: member.name, key: given, joined: member.joined }
     : undefined;
+}
+
+/**
+ * Whether the credential `given`, which identified `opened`, still does: the check a POST to a
+ * legacy /sse session makes (identifyCaller, then the same caller as the one that began),
+ * made again for something long-lived (an /events stream). False once an agent's credential
+ * was replaced (`members token`), its member removed (a new holder of the name has another
+ * credential), or the operator token changed. Cheap to repeat: the hash is taken once, and
+ * each check is one indexed read.
+ */
+export function credentialCheck(
+  opened: Caller,
+  given: string | undefined,
+  tokens: CallerTokens,
+  table: Table,
+): () => boolean {
+  const hash = opened.kind === "agent" && given !== undefined ? hashCredential(given) : undefined;
+  const key = callerKey(opened);
+  return () => {
+    const now = identifyCaller(given, tokens, table, hash);
+    return now !== undefined && callerKey(now) === key;
+  };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { SSENotificationBackend } from "../notify/sse_notification_backend.
 import { VERSION } from "../version.ts";
 import { SYSTEM_ACTOR } from "../core/actor.ts";
 import { requestToken } from "./access_token.ts";
-import { type Caller, identifyCaller } from "./caller.ts";
+import { type Caller, credentialCheck, identifyCaller } from "./caller.ts";
 import { openEventStream } from "./event_stream_endpoint.ts";
 import { allowedHostNames, checkHost } from "./host_guard.ts";
 import { LegacySseSessions } from "./legacy_sse_sessions.ts";
@@ -115,6 +115,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     ...(deps.refusalAudit === undefined ? {} : { options: deps.refusalAudit }),
   });
   const operator = deps.operator ?? "human";
+  const tokens = { operator: deps.token, join: deps.joinToken };
   const auth = new WebAuth({
     token: deps.token,
     sessions: deps.token === undefined
@@ -238,8 +239,17 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
       path: "/events/:agent",
       methods: ["GET"],
       auth: "token_or_query",
-      handle: ({ req, url, params, caller }) =>
-        openEventStream(deps, { agent: params["agent"] ?? "", caller: _need(caller) }, req, url),
+      handle: ({ req, url, params, caller }) => {
+        const opened = _need(caller);
+        // Asked again before each event and heartbeat: the stream ends with its credential.
+        const holds = credentialCheck(opened, requestToken(req, url, true), tokens, deps.table);
+        return openEventStream(
+          deps,
+          { agent: params["agent"] ?? "", caller: opened, holds },
+          req,
+          url,
+        );
+      },
     },
   ]);
 
@@ -249,7 +259,7 @@ export function createHandler(deps: HandlerDeps): TeamTableHandler {
     if (auth === "web") return web.auth.access(req, url) ? { kind: "operator" } : undefined;
     const given = (auth === "sse_key" ? sseSessions.keyedToken(url) : undefined) ??
       requestToken(req, url, auth !== "token");
-    return identifyCaller(given, { operator: deps.token, join: deps.joinToken }, deps.table);
+    return identifyCaller(given, tokens, deps.table);
   }
 
   async function route(req: Request, url: URL, info: RequestInfo | undefined): Promise<Response> {

@@ -2,8 +2,11 @@
  * GET /events/{agent}: the push stream of one registered, active agent. Sends `connected` at
  * once, replays what the client missed when it sends Last-Event-ID (header, or
  * `?last_event_id=` for clients that cannot set headers), then live events as they happen. A
- * replay is the newest LIMITS.eventReplayMax missed events, read by index in one bounded step;
- * a `resync` frame before them says how many older ones were left out.
+ * replay is the newest LIMITS.eventReplayMax missed events that fit in
+ * LIMITS.eventReplayBytesMax bytes of frames, read by index in one bounded step; a `resync`
+ * frame before them says how many older ones were left out. The stream lasts as long
+ * as the credential that opened it: once `holds` says it no longer does, the next event or
+ * heartbeat ends it with a `closed` frame instead (SSENotificationBackend).
  */
 import { NotFoundError } from "../core/errors.ts";
 import { LIMITS } from "../core/limits.ts";
@@ -16,7 +19,7 @@ import { jsonError } from "./responses.ts";
 
 export function openEventStream(
   deps: { table: Table; backend: SSENotificationBackend; operator?: string | undefined },
-  input: { agent: string; caller: Caller },
+  input: { agent: string; caller: Caller; holds?: () => boolean },
   req: Request,
   url: URL,
 ): Response {
@@ -62,8 +65,14 @@ export function openEventStream(
     );
   }
   const start = resumeFrom === null ? deps.table.events.latestId() : Number(resumeFrom.trim());
-  const connection = deps.backend.open(member.name, start);
-  const replay = deps.table.events.replayFor(member.name, start, LIMITS.eventReplayMax);
+  const connection = deps.backend.open(member.name, start, input.holds);
+  const replay = deps.table.events.replayFor(
+    member.name,
+    start,
+    LIMITS.eventReplayMax,
+    undefined,
+    LIMITS.eventReplayBytesMax,
+  );
   if (replay.skipped > 0) {
     connection.push({
       type: "resync",
@@ -71,8 +80,9 @@ export function openEventStream(
         skipped: replay.skipped,
         skipped_more: replay.skippedMore,
         note: `${replay.skipped}${replay.skippedMore ? "+" : ""} older events are not replayed ` +
-          `(a resume reaches back ${LIMITS.eventReplayMax} events); read your inbox and tasks ` +
-          "to catch up.",
+          `(a resume replays at most the newest ${LIMITS.eventReplayMax} events, and at most ` +
+          `${LIMITS.eventReplayBytesMax / (1024 * 1024)} MB of them); read your inbox and ` +
+          "tasks to catch up.",
       },
     });
   }

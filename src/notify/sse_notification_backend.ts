@@ -3,7 +3,8 @@
  * bounded queue; an agent may have up to `streamsPerAgent` (LIMITS.eventStreamsPerAgentMax): a
  * new one past that closes the agent's oldest, after a `closed` frame saying why. A consumer
  * that falls `queueLimit` events behind is disconnected (never buffered without bound); either
- * resumes with Last-Event-ID.
+ * resumes with Last-Event-ID. A stream opened with a credential check ends, with a `closed`
+ * frame, at the first event or heartbeat after that credential stops holding.
  */
 import { LIMITS } from "../core/limits.ts";
 import type { Logger } from "../log.ts";
@@ -31,14 +32,22 @@ export function formatSseFrame(event: PushEvent): string {
 
 export class EventConnection {
   readonly agent: string;
+  /** Whether the credential that opened the stream still holds (always, when not given). */
+  readonly holds: () => boolean;
   readonly #sse: BoundedSseStream;
   #lastSentId: number;
 
   constructor(
     agent: string,
-    options: { queueLimit: number; lastEventId: number; onClose(c: EventConnection): void },
+    options: {
+      queueLimit: number;
+      lastEventId: number;
+      onClose(c: EventConnection): void;
+      holds?: (() => boolean) | undefined;
+    },
   ) {
     this.agent = agent;
+    this.holds = options.holds ?? (() => true);
     this.#lastSentId = options.lastEventId;
     this.#sse = new BoundedSseStream({
       limit: { frames: options.queueLimit },
@@ -118,9 +127,11 @@ export class SSENotificationBackend implements NotificationBackend {
 
   /**
    * Opens a stream for `agent`; the caller replays anything after `lastEventId` into it. When
-   * the agent already has `streamsPerAgent` open, its oldest is closed first.
+   * the agent already has `streamsPerAgent` open, its oldest is closed first. `holds`: whether
+   * the credential that opened it still holds, asked before each event and heartbeat is
+   * written; once it does not, the stream ends with a `closed` frame saying so.
    */
-  open(agent: string, lastEventId: number): EventConnection {
+  open(agent: string, lastEventId: number, holds?: () => boolean): EventConnection {
     const key = agent.toLowerCase();
     const open = this.#connections.get(key) ?? new Set<EventConnection>();
     for (const oldest of open) {
@@ -136,6 +147,7 @@ export class SSENotificationBackend implements NotificationBackend {
       queueLimit: this.#queueLimit,
       lastEventId,
       onClose: (c) => this.#remove(key, c),
+      holds,
     });
     set.add(connection);
     this.#startHeartbeat();
@@ -175,7 +187,9 @@ export class SSENotificationBackend implements NotificationBackend {
   notify(agentName: string, event: PushEvent): void {
     const set = this.#connections.get(agentName.toLowerCase());
     if (!set) return;
-    for (const connection of [...set]) connection.push(event);
+    for (const connection of [...set]) {
+      if (this.#stillHolds(connection)) connection.push(event);
+    }
   }
 
   connectedAgents(): string[] {
@@ -220,6 +234,40 @@ export class SSENotificationBackend implements NotificationBackend {
     );
   }
 
+  /**
+   * Whether the credential that opened `connection` still holds; when it does not (replaced,
+   * its member removed, the operator token changed) or cannot be checked, the stream ends now
+   * with a last frame saying why, and nothing more is written to it.
+   */
+  #stillHolds(connection: EventConnection): boolean {
+    let holds: boolean;
+    try {
+      holds = connection.holds();
+    } catch (error) {
+      this.#logger?.warn(
+        `could not check the credential of an /events stream of '${connection.agent}' ` +
+          `(closing it): ${error instanceof Error ? error.message : String(error)}`,
+      );
+      holds = false;
+    }
+    if (holds) return true;
+    connection.closeWith({
+      type: "closed",
+      data: {
+        reason: "credential_changed",
+        note: `The credential that opened this stream of '${connection.agent}' no longer holds ` +
+          "(it was replaced, its member was removed, or the operator token changed), so the " +
+          "stream is closed. Reconnect with the current credential (and Last-Event-ID to " +
+          "resume).",
+      },
+    });
+    this.#logger?.info(
+      `closed an /events stream of '${connection.agent}': the credential that opened it no ` +
+        "longer holds",
+    );
+    return false;
+  }
+
   #remove(key: string, connection: EventConnection): void {
     const set = this.#connections.get(key);
     set?.delete(connection);
@@ -233,7 +281,9 @@ export class SSENotificationBackend implements NotificationBackend {
       const at = new Date(this.#now()).toISOString();
       const beat = { type: "heartbeat", data: { at } };
       for (const set of [...this.#connections.values()]) {
-        for (const connection of [...set]) connection.push(beat);
+        for (const connection of [...set]) {
+          if (this.#stillHolds(connection)) connection.push(beat);
+        }
       }
       for (const connection of [...this.#observers]) connection.push(beat);
     }, this.#heartbeatMs);
