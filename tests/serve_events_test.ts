@@ -93,19 +93,11 @@ Deno.test("serve: push events over SSE", async (t) => {
 
     await t.step("a resume far back replays the newest 500 after a resync frame", async () => {
       // 100k missed events once held serve for 6-8.5 s: every page sorted all that was left.
-      const raw = new DatabaseSync(db.path);
-      raw.exec("PRAGMA busy_timeout = 5000");
-      const before = Number(raw.prepare("SELECT max(id) AS id FROM events").get()?.["id"]);
-      const insert = raw.prepare(
-        "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, 'bob', NULL, " +
-          "'broadcast', ?)",
+      const before = _writeBroadcasts(
+        db.path,
+        "bob",
+        Array.from({ length: 600 }, (_, i) => ({ content: `flood ${i}` })),
       );
-      raw.exec("BEGIN IMMEDIATE");
-      for (let i = 0; i < 600; i++) {
-        insert.run(Date.now(), JSON.stringify({ message: { content: `flood ${i}` } }));
-      }
-      raw.exec("COMMIT");
-      raw.close();
       const events = await subscribe("bob", { "last-event-id": String(before) });
       assert.equal((await events.next()).event, "connected");
       const resync = await events.next();
@@ -129,20 +121,15 @@ Deno.test("serve: push events over SSE", async (t) => {
       "a resume over large events stops at 1 MiB of frames, after a resync frame",
       async () => {
         // 500 events of ~10 KB were ~5 MB held per stream; 100 agents x 5 streams reached 1 GB.
-        const raw = new DatabaseSync(db.path);
-        raw.exec("PRAGMA busy_timeout = 5000");
-        const before = Number(raw.prepare("SELECT max(id) AS id FROM events").get()?.["id"]);
-        const insert = raw.prepare(
-          "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, '*', NULL, " +
-            "'broadcast', ?)",
+        const before = _writeBroadcasts(
+          db.path,
+          "*",
+          // 10 KB each in UTF-8.
+          Array.from({ length: 300 }, (_, i) => ({
+            sender: "alice",
+            content: `big ${i} ${"é".repeat(5_000)}`,
+          })),
         );
-        raw.exec("BEGIN IMMEDIATE");
-        for (let i = 0; i < 300; i++) {
-          const content = `big ${i} ${"é".repeat(5_000)}`; // 10 KB in UTF-8
-          insert.run(Date.now(), JSON.stringify({ message: { sender: "alice", content } }));
-        }
-        raw.exec("COMMIT");
-        raw.close();
         const events = await subscribe("bob", { "last-event-id": String(before) });
         assert.equal((await events.next()).event, "connected");
         const resync = await events.next();
@@ -256,3 +243,26 @@ Deno.test("serve: push events over SSE", async (t) => {
     await db.cleanup();
   }
 });
+
+/**
+ * Writes broadcast events straight into the outbox of the database at `path` (to `recipient`,
+ * or '*' for everyone), in one transaction; returns the newest event id before them.
+ */
+function _writeBroadcasts(
+  path: string,
+  recipient: string,
+  messages: { content: string; sender?: string }[],
+): number {
+  const raw = new DatabaseSync(path);
+  raw.exec("PRAGMA busy_timeout = 5000");
+  const before = Number(raw.prepare("SELECT max(id) AS id FROM events").get()?.["id"]);
+  const insert = raw.prepare(
+    "INSERT INTO events (at, recipient, except_agent, type, payload) VALUES (?, ?, NULL, " +
+      "'broadcast', ?)",
+  );
+  raw.exec("BEGIN IMMEDIATE");
+  for (const message of messages) insert.run(Date.now(), recipient, JSON.stringify({ message }));
+  raw.exec("COMMIT");
+  raw.close();
+  return before;
+}
